@@ -1,0 +1,57 @@
+"""A least-recently-used cache bounded by bytes, shared by images, sounds and video frames."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+
+class ByteBudgetLru:
+    """Map keys to values, evicting the least recently used once the byte budget is exceeded."""
+
+    def __init__(self, budget_bytes: int) -> None:
+        if budget_bytes <= 0:
+            raise ValueError(f"cache budget must be positive, got {budget_bytes}")
+        self.budget_bytes = budget_bytes
+        self.bytes_used = 0
+        self.evictions = 0
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
+    def get(self, key: Hashable) -> Any | None:
+        """Return the value for key (marking it recently used), or None."""
+        item = self._items.get(key)
+        if item is None:
+            return None
+        self._items.move_to_end(key)
+        return item[0]
+
+    def put(self, key: Hashable, value: Any, nbytes: int) -> None:
+        """Store value; an item larger than the whole budget is kept alone, never refused."""
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.bytes_used -= old[1]
+        self._items[key] = (value, nbytes)
+        self.bytes_used += nbytes
+        # The newest item always stays: the screen asked for it and is about to draw it.
+        while self.bytes_used > self.budget_bytes and len(self._items) > 1:
+            _, (_, size) = self._items.popitem(last=False)
+            self.bytes_used -= size
+            self.evictions += 1
+
+    def discard(self, key: Hashable) -> None:
+        """Forget key if present."""
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.bytes_used -= old[1]
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._items.clear()
+        self.bytes_used = 0

@@ -1,0 +1,180 @@
+"""Images: load, scale to fit or cover a box (with a focal point), convert, cache by bytes.
+
+Split in two halves so the prefetcher can use the slow half off the main thread:
+`prepare_image` (decode from disk, crop and smooth-scale: no display needed, safe in a worker
+thread) and `to_display` (`convert()` / `convert_alpha()`: needs the display mode, main thread).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+from kiosk.media.cache import ByteBudgetLru
+from kiosk.media.errors import MediaError
+
+FIT = "fit"
+COVER = "cover"
+_MODES = (FIT, COVER, "original", "frame")
+
+
+@dataclass(frozen=True)
+class ImageKey:
+    """What makes a prepared image unique: the file as it is now and how it is shaped."""
+
+    path: str
+    mtime_ns: int
+    size: int
+    box: tuple[int, int] | None
+    mode: str
+    focus: tuple[float, float]
+
+
+def image_key(
+    path: Path,
+    box: tuple[int, int] | None = None,
+    mode: str = FIT,
+    focus: tuple[float, float] | None = None,
+) -> ImageKey:
+    """Build the cache key for path shaped into box; a changed file gets a new key."""
+    if mode not in _MODES:
+        raise ValueError(f"image mode must be one of {_MODES}, got {mode!r}")
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise MediaError(path, f"cannot read the image: {exc.strerror}") from exc
+    fx, fy = focus if focus is not None else (0.5, 0.5)
+    if not (0.0 <= fx <= 1.0 and 0.0 <= fy <= 1.0):
+        raise ValueError(f"focal point must be within 0..1, got {(fx, fy)}")
+    box = (int(box[0]), int(box[1])) if box is not None else None
+    return ImageKey(str(Path(path).resolve()), st.st_mtime_ns, st.st_size, box, mode, (fx, fy))
+
+
+def load_image(path: Path) -> pygame.Surface:
+    """Decode an image file into an unconverted surface (safe off the main thread)."""
+    try:
+        surface = pygame.image.load(os.fspath(path))
+    except (pygame.error, FileNotFoundError, OSError) as exc:
+        raise MediaError(path, f"cannot decode the image: {exc}") from exc
+    if surface.get_bitsize() < 24:
+        # smoothscale needs 24 or 32 bits; blitting into a fresh surface needs no display.
+        full = pygame.Surface(surface.get_size(), pygame.SRCALPHA, 32)
+        full.blit(surface, (0, 0))
+        surface = full
+    return surface
+
+
+def fit_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The largest size with the same aspect ratio as size that fits inside box."""
+    sw, sh = size
+    bw, bh = box
+    scale = min(bw / sw, bh / sh)
+    return max(1, round(sw * scale)), max(1, round(sh * scale))
+
+
+def cover_crop(
+    size: tuple[int, int], box: tuple[int, int], focus: tuple[float, float] = (0.5, 0.5)
+) -> pygame.Rect:
+    """The region of an image of size that, scaled, covers box, centred on focus if it can."""
+    sw, sh = size
+    bw, bh = box
+    scale = max(bw / sw, bh / sh)
+    cw, ch = min(sw, max(1, round(bw / scale))), min(sh, max(1, round(bh / scale)))
+    cx = round(focus[0] * sw - cw / 2)
+    cy = round(focus[1] * sh - ch / 2)
+    return pygame.Rect(min(max(cx, 0), sw - cw), min(max(cy, 0), sh - ch), cw, ch)
+
+
+def shape_surface(
+    surface: pygame.Surface,
+    box: tuple[int, int] | None,
+    mode: str = FIT,
+    focus: tuple[float, float] = (0.5, 0.5),
+) -> pygame.Surface:
+    """Scale surface to fit inside box, or crop and scale it to cover box exactly."""
+    if box is None or mode == "original":
+        return surface
+    if mode == COVER:
+        region = surface.subsurface(cover_crop(surface.get_size(), box, focus))
+        return pygame.transform.smoothscale(region, box)
+    target = fit_size(surface.get_size(), box)
+    if target == surface.get_size():
+        return surface
+    return pygame.transform.smoothscale(surface, target)
+
+
+def prepare_image(key: ImageKey) -> pygame.Surface:
+    """Decode and shape the image for key, unconverted (the worker-thread half)."""
+    return shape_surface(load_image(Path(key.path)), key.box, key.mode, key.focus)
+
+
+def to_display(surface: pygame.Surface) -> pygame.Surface:
+    """Convert to the display's pixel format (main thread, display mode set); keeps alpha."""
+    if surface.get_flags() & pygame.SRCALPHA:
+        return surface.convert_alpha()
+    return surface.convert()
+
+
+def surface_bytes(surface: pygame.Surface) -> int:
+    """Memory held by a surface's pixels."""
+    return surface.get_pitch() * surface.get_height()
+
+
+class ImageCache:
+    """Display-ready images keyed by file, mtime, size and target box, under a byte budget."""
+
+    def __init__(self, budget_bytes: int = 256 * 1024 * 1024) -> None:
+        self._lru = ByteBudgetLru(budget_bytes)
+        self.loads = 0  # synchronous loads on the caller's thread: a prefetch miss
+
+    @property
+    def bytes_used(self) -> int:
+        """Bytes held by cached pixels."""
+        return self._lru.bytes_used
+
+    @property
+    def budget_bytes(self) -> int:
+        """The byte budget."""
+        return self._lru.budget_bytes
+
+    @property
+    def evictions(self) -> int:
+        """How many images were evicted to stay within the budget."""
+        return self._lru.evictions
+
+    def __len__(self) -> int:
+        return len(self._lru)
+
+    def __contains__(self, key: ImageKey) -> bool:
+        return key in self._lru
+
+    def peek(self, key: ImageKey) -> pygame.Surface | None:
+        """The cached surface for key, or None; never touches the disk."""
+        return self._lru.get(key)
+
+    def put(self, key: ImageKey, surface: pygame.Surface) -> None:
+        """Store a display-ready surface."""
+        self._lru.put(key, surface, surface_bytes(surface))
+
+    def get(
+        self,
+        path: Path,
+        box: tuple[int, int] | None = None,
+        mode: str = FIT,
+        focus: tuple[float, float] | None = None,
+    ) -> pygame.Surface:
+        """The display-ready image for path in box; loads it now (on this thread) if not cached."""
+        key = image_key(path, box, mode, focus)
+        surface = self._lru.get(key)
+        if surface is None:
+            self.loads += 1
+            surface = to_display(prepare_image(key))
+            self.put(key, surface)
+        return surface
+
+    def clear(self) -> None:
+        """Drop every cached image (e.g. when a new pack is activated)."""
+        self._lru.clear()

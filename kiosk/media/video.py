@@ -1,0 +1,302 @@
+"""Video through python-vlc: frames decoded into a pygame surface, sound through VLC's output.
+
+VLC never opens a window: `video_set_format_callbacks` lets us pick the frame size (the video
+fitted into the scene's box, aspect kept) and `video_set_callbacks` has VLC write each frame
+straight into a pygame surface's pixels (RV32: bytes B,G,R,X, the display's own format, so a
+blit is a plain copy). The kiosk blits that surface and draws captions and controls on top.
+A lock shared by VLC's lock/unlock callbacks and `VideoPlayer.draw` keeps a half-written frame
+off the screen.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pygame
+
+from kiosk.media.errors import MediaError, VideoUnavailable
+from kiosk.media.images import fit_size
+from kiosk.media.settings import AudioSettings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_VLC_ARGS = (
+    "--quiet", "--no-video-title-show", "--no-spu", "--no-sub-autodetect-file",
+    "--no-snapshot-preview", "--no-osd", "--no-stats", "--no-lua",
+)
+# Our own prototypes for the format callbacks: python-vlc's declare the chroma as c_char_p,
+# which ctypes hands over as an immutable bytes copy, so the chroma could not be written.
+_FORMAT_CB = ctypes.CFUNCTYPE(
+    ctypes.c_uint, ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p,
+    ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_uint),
+    ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_uint))
+_CLEANUP_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_LOCK_CB = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p))
+_UNLOCK_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p,
+                              ctypes.POINTER(ctypes.c_void_p))
+_DISPLAY_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+# Little-endian 0x00RRGGBB: the byte order B,G,R,X that VLC's RV32 writes.
+_RV32_MASKS = (0xFF0000, 0x00FF00, 0x0000FF, 0)
+
+
+def _start_vlc(args: Sequence[str]) -> tuple[object | None, object | None, str]:
+    """(vlc module, Instance, '') or (None, None, reason) when libvlc cannot run here."""
+    try:
+        import vlc
+    except Exception as exc:  # python-vlc raises NotImplementedError, OSError...
+        return None, None, f"python-vlc cannot load libvlc ({exc})"
+    try:
+        instance = vlc.Instance(list(args))
+    except (NameError, OSError, AttributeError) as exc:
+        # Without libvlc, python-vlc imports fine and its first call raises NameError.
+        return None, None, f"libvlc is not installed (install libvlc5: {exc})"
+    if instance is None:
+        return None, None, "libvlc cannot find its plugins (install vlc-plugin-base)"
+    return vlc, instance, ""
+
+
+class VideoEngine:
+    """One per kiosk: owns the libvlc instance, opens players, or says why it cannot."""
+
+    def __init__(self, settings: AudioSettings, vlc_args: Sequence[str] = ()) -> None:
+        self.settings = settings
+        self._vlc, self._instance, self.reason = _start_vlc([*DEFAULT_VLC_ARGS, *vlc_args])
+        self.players_opened = 0
+        if self._instance is None:
+            # One line, once: the scenes fall back to the poster and the subtitles as text.
+            log.warning("video unavailable: %s; video scenes show their poster and subtitles",
+                        self.reason)
+
+    @property
+    def available(self) -> bool:
+        """True when videos can play here."""
+        return self._instance is not None
+
+    def open(self, path: Path, box: tuple[int, int], audio: bool = True) -> VideoPlayer:
+        """A player for path whose frames fit inside box; raises VideoUnavailable."""
+        if self._instance is None:
+            raise VideoUnavailable(self.reason)
+        if not Path(path).is_file():
+            raise MediaError(path, "the video file does not exist")
+        self.players_opened += 1
+        return VideoPlayer(self, Path(path), box, audio)
+
+    def first_frame(
+        self, path: Path, box: tuple[int, int], timeout_s: float = 3.0
+    ) -> pygame.Surface:
+        """Decode the first frame of path fitted into box (blocks: call it off the main thread)."""
+        player = self.open(path, box, audio=False)
+        try:
+            player.play()
+            if not player.wait_frame(timeout_s):
+                raise MediaError(path, f"no video frame decoded within {timeout_s:g} s")
+            return player.snapshot()
+        finally:
+            player.close()
+
+    def close(self) -> None:
+        """Release libvlc; open players must be closed first."""
+        if self._instance is not None:
+            self._instance.release()
+            self._instance = None
+            self.reason = "the video engine was closed"
+
+
+class VideoPlayer:
+    """One video: play, pause, seek, replay; the current frame is drawn by the kiosk."""
+
+    def __init__(self, engine: VideoEngine, path: Path, box: tuple[int, int], audio: bool):
+        vlc = engine._vlc
+        self._vlc = vlc
+        self.engine = engine
+        self.path = path
+        self.box = (int(box[0]), int(box[1]))
+        self.frames = 0  # frames VLC has finished writing
+        self.surface: pygame.Surface | None = None  # VLC writes into it; read under the lock
+        self._lock = threading.Lock()
+        self._first = threading.Event()
+        self._want_play = False
+        self._native: tuple[int, int] | None = None
+        self._player = engine._instance.media_player_new()
+        media = engine._instance.media_new_path(os.fspath(path))
+        if not audio:
+            media.add_option(":no-audio")
+        self._player.set_media(media)
+        media.release()
+        # Referenced from self for as long as the player lives: VLC calls them from its threads.
+        self._cbs = (_FORMAT_CB(self._on_format), _CLEANUP_CB(self._on_cleanup),
+                     _LOCK_CB(self._on_lock), _UNLOCK_CB(self._on_unlock),
+                     _DISPLAY_CB(self._on_display))
+        fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, _FORMAT_CB, _CLEANUP_CB)
+        set_format = fn(("libvlc_video_set_format_callbacks", vlc.dll))
+        set_format(self._player._as_parameter_, self._cbs[0], self._cbs[1])
+        fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, _LOCK_CB, _UNLOCK_CB, _DISPLAY_CB,
+                              ctypes.c_void_p)
+        set_callbacks = fn(("libvlc_video_set_callbacks", vlc.dll))
+        set_callbacks(self._player._as_parameter_, self._cbs[2], self._cbs[3], self._cbs[4],
+                      None)
+
+    # --- VLC's threads -----------------------------------------------------------------
+    def _on_format(self, opaque, chroma, width, height, pitches, lines):
+        native = (max(1, width[0]), max(1, height[0]))
+        known = self._native
+        # VLC asks again with the decoder's padded size (e.g. 320x258 for 320x240); the
+        # visible size from its first call is the one to keep the aspect ratio of.
+        if known and native[0] == known[0] and known[1] <= native[1] <= known[1] + 32:
+            native = known
+        self._native = native
+        w, h = fit_size(native, self.box)
+        w -= w % 2  # chroma subsampling wants even sizes
+        h -= h % 2
+        surface = pygame.Surface((max(2, w), max(2, h)), 0, 32, _RV32_MASKS)
+        ctypes.memmove(chroma, b"RV32", 4)
+        width[0], height[0] = surface.get_size()
+        pitches[0] = surface.get_pitch()
+        lines[0] = surface.get_height()
+        with self._lock:
+            self.surface = surface
+        return 1
+
+    def _on_cleanup(self, opaque):
+        return None
+
+    def _on_lock(self, opaque, planes):
+        self._lock.acquire()
+        planes[0] = self.surface._pixels_address
+        return None
+
+    def _on_unlock(self, opaque, picture, planes):
+        self._lock.release()
+
+    def _on_display(self, opaque, picture):
+        self.frames += 1
+        self._first.set()
+
+    # --- the kiosk's thread ------------------------------------------------------------
+    def wait_frame(self, timeout_s: float) -> bool:
+        """Block until the first frame is decoded (tests and the prefetch worker only)."""
+        return self._first.wait(timeout_s)
+
+    @property
+    def has_frame(self) -> bool:
+        """True once a frame has been decoded (until then, show the poster)."""
+        return self._first.is_set()
+
+    @property
+    def frame_size(self) -> tuple[int, int] | None:
+        """Size of the decoded frames (the video fitted into the box), once known."""
+        return self.surface.get_size() if self.surface is not None else None
+
+    def draw(self, target: pygame.Surface, dest: tuple[int, int]) -> bool:
+        """Blit the latest frame at dest; False (nothing drawn) before the first frame."""
+        if not self._first.is_set():
+            return False
+        with self._lock:
+            target.blit(self.surface, dest)
+        return True
+
+    def snapshot(self) -> pygame.Surface:
+        """A copy of the latest frame, independent of the player."""
+        if not self._first.is_set():
+            raise MediaError(self.path, "no frame decoded yet")
+        with self._lock:
+            return self.surface.copy()
+
+    def play(self) -> None:
+        """Start or resume playing."""
+        self._want_play = True
+        if self.ended:
+            self._player.stop()
+        self._player.play()
+        self.apply_settings()
+
+    def pause(self) -> None:
+        """Pause on the current frame."""
+        self._want_play = False
+        self._player.set_pause(1)
+
+    def toggle_pause(self) -> None:
+        """Pause if playing, else play (replays when ended)."""
+        if self.is_playing:
+            self.pause()
+        else:
+            self.play()
+
+    def replay(self) -> None:
+        """Play again from the start."""
+        self._player.stop()
+        self._want_play = True
+        self._player.play()
+        self.apply_settings()
+
+    def seek(self, position_ms: int) -> None:
+        """Jump to position_ms (clamped to the video); keeps playing or paused as it was."""
+        duration = self.duration_ms
+        position_ms = max(0, min(int(position_ms), duration - 1 if duration else position_ms))
+        if self.ended or self._player.get_state() == self._vlc.State.Stopped:
+            self._player.play()
+            if not self._want_play:
+                self._player.set_pause(1)
+        self._player.set_time(position_ms)
+
+    def seek_fraction(self, fraction: float) -> None:
+        """Jump to a fraction 0..1 of the video (for the seek bar)."""
+        self.seek(round(max(0.0, min(1.0, fraction)) * self.duration_ms))
+
+    def apply_settings(self) -> None:
+        """Apply the current volume and mute to VLC's output."""
+        self._player.audio_set_volume(round(self.engine.settings.effective() * 100))
+
+    @property
+    def state(self) -> str:
+        """VLC's state name, e.g. 'Playing', 'Paused', 'Ended'."""
+        return str(self._player.get_state()).rsplit(".", 1)[-1]
+
+    @property
+    def ended(self) -> bool:
+        """True once the video played to its end."""
+        return self._player.get_state() == self._vlc.State.Ended
+
+    @property
+    def is_playing(self) -> bool:
+        """True while playing or about to (not paused, not ended): the idle timer waits."""
+        if not self._want_play:
+            return False
+        return self._player.get_state() not in (
+            self._vlc.State.Ended, self._vlc.State.Error, self._vlc.State.Stopped)
+
+    @property
+    def position_ms(self) -> int:
+        """Current playback position (for the seek bar and subtitles)."""
+        if self.ended:
+            return self.duration_ms
+        return max(0, self._player.get_time())
+
+    @property
+    def duration_ms(self) -> int:
+        """Length of the video, 0 until VLC knows it."""
+        length = self._player.get_length()
+        if length <= 0:
+            media = self._player.get_media()
+            length = media.get_duration() if media is not None else 0
+        return max(0, length)
+
+    def close(self) -> None:
+        """Stop and release the player and its threads; idempotent."""
+        if self._player is None:
+            return
+        self._player.stop()  # joins VLC's decoder threads: no callback runs after this
+        self._player.release()
+        self._player = None
+        self._want_play = False
+
+    def __enter__(self) -> VideoPlayer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
