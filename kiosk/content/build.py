@@ -1,0 +1,216 @@
+"""The pack's schema: which keys each part of a pack has, and building the model from nodes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from kiosk.content import model as M
+from kiosk.content import schema as S
+from kiosk.content.schema import INVALID, Ctx, clean, fields, loc
+
+_text = S.text()
+_name = S.text(allow_plain=True)
+_ids = S.list_of(S.ident, unique=True)
+_langs = S.list_of(S.language, unique=True)
+_countries = S.list_of(S.country, unique=True)
+
+
+def _struct(cls, spec: dict, what: str, post=None):
+    """A converter for a mapping that becomes one model struct."""
+
+    def convert(node, ctx, path):
+        values = fields(node, ctx, path, spec, what)
+        if values is None:
+            return INVALID
+        data = clean(values)
+        if post is not None:
+            data = post(data, values, ctx, path)
+            if data is INVALID:
+                return INVALID
+        if any(required and name not in data for name, (_, required) in spec.items()):
+            return INVALID
+        if "loc" in cls.__struct_fields__:
+            data["loc"] = loc(node)
+        try:
+            return cls(**data)
+        except TypeError:  # a required field was invalid: already reported
+            return INVALID
+
+    return convert
+
+
+_override = _struct(M.Override, {
+    "reviewer": (S.string, True), "reason": (S.string, True), "date": (S.date, False),
+}, "an override")
+
+
+def _focus(node, ctx, path):
+    pair = S.list_of(S.number)(node, ctx, path)
+    if pair is INVALID:
+        return INVALID
+    if len(pair) != 2 or not all(0 <= v <= 1 for v in pair):
+        ctx.add(node, path, "bad-value", f"{path} should be [x, y] with each between 0 and 1",
+                "for example [0.5, 0.3]")
+        return INVALID
+    return (float(pair[0]), float(pair[1]))
+
+
+_media_spec = {
+    "src": (S.media_path, True), "alt": (_text, False), "fit": (S.one_of(*M.FITS), False),
+    "focus": (_focus, False), "photo": (S.boolean, False),
+    "tags": (S.list_of(S.string, unique=True), False), "override": (_override, False),
+}
+_media_struct = _struct(M.MediaRef, _media_spec, "an image")
+
+
+def _media(node, ctx, path):
+    if isinstance(node, yaml.ScalarNode):
+        src = S.media_path(node, ctx, path)
+        return INVALID if src is INVALID else M.MediaRef(src=src, loc=loc(node))
+    return _media_struct(node, ctx, path)
+
+
+_paths_by_lang = S.map_of(S.language, S.media_path)
+
+_video = _struct(M.Video, {
+    "src": (S.media_path, True), "poster": (S.media_path, False),
+    "subtitles": (_paths_by_lang, False),
+}, "a video")
+
+
+def _choice_post(data, values, ctx, path):
+    cond = data.pop("if", None)
+    if cond is not None:
+        data["condition"], data["condition_source"] = cond
+    if "id" not in data:
+        data["id"] = f"c{int(path.rsplit('[', 1)[1].rstrip(']')) + 1}"
+    return data
+
+
+_choice = _struct(M.Choice, {
+    "id": (S.ident, False), "label": (_text, True), "goto": (S.ident, True),
+    "if": (S.condition, False), "set": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "saw_it"),
+                                                  S.plain_value), False),
+    "add": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "trust"), S.number), False),
+    "discussion": (_text, False),
+}, "a choice", _choice_post)
+
+
+def _ending(node, ctx, path):
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+        value = S.boolean(node, ctx, path)
+        if value is False:
+            ctx.add(node, path, "bad-value", "ending: false means nothing; remove the line")
+            return INVALID
+        return M.Ending()
+    return _struct(M.Ending, {"helped": (_text, False), "action": (_text, False)},
+                   "an ending")(node, ctx, path)
+
+
+def _scene_post(data, values, ctx, path):
+    data["id"] = path.rsplit(".", 1)[1]
+    keys = values["__keys__"]
+    ways = [k for k in ("next", "choices", "ending") if k in keys]
+    if len(ways) != 1:
+        node = values["__node__"]
+        if not ways:
+            ctx.add(node, path, "no-way-on",
+                    f'scene "{data["id"]}" has no way on',
+                    'give it "next", "choices" or "ending"')
+        else:
+            ctx.add(keys[ways[1]], path, "two-ways-on",
+                    f'scene "{data["id"]}" has both "{ways[0]}" and "{ways[1]}"',
+                    "keep exactly one of next, choices or ending")
+    if "choices" in keys and not data.get("choices") and "choices" in data:
+        ctx.add(keys["choices"], f"{path}.choices", "no-way-on",
+                f'scene "{data["id"]}" has an empty list of choices')
+    if "text" not in keys and "video" not in keys:
+        ctx.add(values["__node__"], f"{path}.text", "missing-key",
+                f'scene "{data["id"]}" needs "text" (or a "video")')
+    return data
+
+
+_scene = _struct(M.Scene, {
+    "text": (_text, False), "image": (_media, False), "narration": (_paths_by_lang, False),
+    "captions": (_paths_by_lang, False), "video": (_video, False),
+    "content_notes": (_ids, False), "school": (S.ident, False), "sources": (_ids, False),
+    "discussion": (_text, False), "next": (S.ident, False),
+    "choices": (S.list_of(_choice), False), "ending": (_ending, False),
+}, "a scene", _scene_post)
+
+_consent = _struct(M.Consent, {
+    "kind": (S.one_of(*M.CONSENT_KINDS), True), "record": (S.string, True),
+    "countries": (_countries, True), "review_by": (S.date, True),
+}, "consent")
+
+_profile = _struct(M.Profile, {
+    "gender": (S.one_of(*M.GENDERS), False), "age_group": (S.one_of(*M.AGE_GROUPS), False),
+    "exploitation": (S.list_of(S.one_of(*M.EXPLOITATION), unique=True), False),
+}, "profile")
+
+_source = _struct(M.Source, {
+    "text": (_name, True), "year": (S.integer(1800, 2200), False), "url": (S.string, False),
+}, "a source")
+
+STORY_SPEC: dict[str, tuple[Any, bool]] = {
+    "id": (S.ident, True), "title": (_text, True), "summary": (_text, True),
+    "languages": (_langs, False), "duration": (S.integer(1, 240), True),
+    "age_min": (S.integer(0, 99), True), "content_notes": (_ids, False),
+    "consent": (_consent, False), "involves_minor": (S.boolean, False),
+    "profile": (_profile, False), "sources": (S.map_of(S.ident, _source), False),
+    "variables": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "saw_it"), S.plain_value), False),
+    "start": (S.ident, True), "scenes": (S.map_of(S.ident, _scene), True),
+}
+
+_helpline = _struct(M.Helpline, {
+    "id": (S.ident, True), "name": (_name, True), "number": (S.string, True),
+    "hours": (_name, True), "audience": (_text, False), "languages": (_langs, False),
+    "url": (S.string, False), "countries": (_countries, False), "verified": (S.date, True),
+}, "a helpline")
+
+_note = _struct(M.ContentNote, {"label": (_text, True), "description": (_text, False)},
+                "a content note")
+_option = _struct(M.Option, {"id": (S.ident, True), "label": (_text, True)}, "an option")
+_question = _struct(M.Question, {
+    "id": (S.ident, True), "kind": (S.one_of(*M.QUESTION_KINDS), True), "text": (_text, True),
+    "options": (S.list_of(_option), False), "scale": (S.integer(2, 10), False),
+}, "a survey question")
+_surveys = _struct(M.Surveys, {
+    "before": (S.list_of(_question), False), "after": (S.list_of(_question), False),
+    "rating": (_question, False),
+}, "surveys")
+_kiosk = _struct(M.KioskSettings, {
+    "idle_timeout": (S.integer(15, 3600), False),
+    "attract": (S.list_of(S.media_path), False), "narration_autoplay": (S.boolean, False),
+}, "the kiosk settings")
+
+PACK_SPEC: dict[str, tuple[Any, bool]] = {
+    "id": (S.ident, True), "version": (S.string, True), "title": (_text, True),
+    "languages": (_langs, True), "default_language": (S.language, True),
+    "country": (S.country, True), "helplines": (S.list_of(_helpline), True),
+    "content_notes": (S.map_of(S.ident, _note), False), "surveys": (_surveys, False),
+    "kiosk": (_kiosk, False),
+    "strings": (S.map_of(S.language, S.map_of(S.string, S.string)), False),
+}
+
+
+def build_pack_header(node: yaml.Node, ctx: Ctx) -> dict[str, Any] | None:
+    """The pack's own settings from pack.yaml, as a dict (stories are added later)."""
+    languages_node = None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "languages":
+                languages_node = value
+    if languages_node is not None:  # plain-string names expand to every pack language
+        probe = Ctx(ctx.file)
+        langs = _langs(languages_node, probe, "languages")
+        ctx.languages = langs if langs is not INVALID else []
+    values = fields(node, ctx, "", PACK_SPEC, "pack.yaml")
+    return None if values is None else values
+
+
+def build_story(node: yaml.Node, ctx: Ctx) -> dict[str, Any] | None:
+    """A story file's values, as a dict of converted fields (with node bookkeeping)."""
+    return fields(node, ctx, "", STORY_SPEC, "the story")

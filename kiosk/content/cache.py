@@ -1,0 +1,110 @@
+"""The compiled cache: a validated pack serialised with msgspec, keyed by the content's hash.
+
+The kiosk starts from it. A cheap fingerprint (every pack file's path, size and modification
+time) finds the entry without reading the YAML; when the fingerprint changed, the content hash
+decides whether the entry still holds (a touched but unchanged file) or the pack is rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import msgspec
+
+from kiosk.content import loader
+from kiosk.content import model as M
+
+FORMAT = 1
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(M.LoadedPack)
+
+
+class _Index(msgspec.Struct):
+    fingerprint: str
+    content_hash: str
+    built_on: dt.date
+    format: int = FORMAT
+
+
+def fingerprint(root: Path) -> str:
+    """Paths, sizes and modification times of every file in the pack (no content read)."""
+    h = hashlib.sha256()
+    for top in (root / "pack.yaml", root / "stories", root / "media"):
+        if top.is_file():
+            st = top.stat()
+            h.update(f"{top}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            for name in sorted(filenames):
+                p = os.path.join(dirpath, name)
+                try:
+                    st = os.lstat(p)
+                except OSError:
+                    continue
+                h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _entry_dir(cache_dir: Path, root: Path) -> Path:
+    return cache_dir / "packs" / hashlib.sha256(str(root).encode()).hexdigest()[:16]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_cached(root: Path | str, cache_dir: Path | str | None = None,
+                today: dt.date | None = None) -> M.LoadedPack:
+    """The pack from the compiled cache, rebuilt (and stored) when its content changed."""
+    root = Path(root).resolve()
+    today = today or dt.date.today()
+    if cache_dir is None:
+        from kiosk.paths import cache_dir as default_cache_dir
+
+        cache_dir = default_cache_dir()
+    entry = _entry_dir(Path(cache_dir), root)
+    index_path = entry / "index.json"
+    fp = fingerprint(root)
+    index = None
+    try:
+        index = msgspec.json.decode(index_path.read_bytes(), type=_Index)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        index = None
+    # findings depend on the date (review dates, helpline age): a cache is good for one day
+    usable = index is not None and index.format == FORMAT and index.built_on == today
+    if usable and index.fingerprint != fp:
+        digest = loader.content_hash(root)
+        usable = digest == index.content_hash
+        if usable:
+            _write_atomic(index_path, msgspec.json.encode(
+                _Index(fp, digest, today)))
+    if usable:
+        try:
+            return _decoder.decode((entry / f"{index.content_hash}.json").read_bytes())
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            pass
+    loaded = loader.load_pack(root, today)
+    try:
+        for old in entry.glob("*.json"):
+            if old.name != "index.json":
+                old.unlink(missing_ok=True)
+        _write_atomic(entry / f"{loaded.content_hash}.json", _encoder.encode(loaded))
+        _write_atomic(index_path, msgspec.json.encode(_Index(fp, loaded.content_hash, today)))
+    except OSError:
+        pass  # a read-only cache folder costs speed, never the pack
+    return loaded

@@ -1,0 +1,131 @@
+"""Loading a pack folder: every YAML file through the safe reader, the schema and the validator.
+
+`load_pack(folder)` always returns a LoadedPack; it never raises for anything in the pack.
+Problems come back as findings with a place; the model is None only when pack.yaml itself
+cannot be built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import msgspec
+
+from kiosk.content import build, validate
+from kiosk.content import model as M
+from kiosk.content import yamlsafe as Y
+from kiosk.content.findings import ERROR, Finding, sort_key
+from kiosk.content.schema import Ctx, TooManyValues, clean
+
+MAX_STORIES = 500
+
+
+def pack_files(root: Path) -> list[Path]:
+    """The pack's YAML files: pack.yaml, then stories/*.yaml in name order."""
+    files = [root / "pack.yaml"]
+    stories = root / "stories"
+    if stories.is_dir():
+        files += sorted(p for p in stories.iterdir() if p.suffix in (".yaml", ".yml"))
+    return files
+
+
+def content_hash(root: Path, files: list[Path] | None = None) -> str:
+    """A hash of the pack's YAML bytes and its media files' names, sizes and times."""
+    h = hashlib.sha256(b"storykiosk-pack-v1\0")
+    for path in files if files is not None else pack_files(root):
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"\0unreadable")
+        h.update(b"\0")
+    media = root / "media"
+    if media.is_dir():
+        for path in sorted(media.rglob("*")):
+            try:
+                st = path.lstat()
+            except OSError:
+                continue
+            h.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+def _read(path: Path, rel: str, ctx: Ctx, builder):
+    """Read, compose and build one file; problems become findings in ctx."""
+    try:
+        node = Y.compose(Y.read_text(path))
+    except Y.YamlProblem as exc:
+        ctx.findings.append(Finding(ERROR, "unreadable", exc.message, rel, exc.line, exc.col))
+        return None
+    if node is None:
+        ctx.findings.append(Finding(ERROR, "empty", "the file is empty", rel))
+        return None
+    try:
+        return builder(node, ctx)
+    except TooManyValues:
+        ctx.findings.append(Finding(
+            ERROR, "too-many-values",
+            f"the file expands to more than {Y.MAX_VALUES:,} values (aliases repeated too often?)",
+            rel))
+    except RecursionError:
+        ctx.findings.append(Finding(ERROR, "too-deep", "the file is nested too deeply", rel))
+    return None
+
+
+def load_pack(root: Path | str, today: dt.date | None = None) -> M.LoadedPack:
+    """Load and validate the pack in a folder (no cache; see kiosk.content.cache)."""
+    root = Path(root).resolve()
+    today = today or dt.date.today()
+    files = pack_files(root)
+    digest = content_hash(root, files)
+    if not (root / "pack.yaml").is_file():
+        what = "is not a folder" if not root.is_dir() else "has no pack.yaml"
+        return M.LoadedPack(None, [Finding(ERROR, "no-pack", f"{root} {what}")], digest)
+    findings: list[Finding] = []
+    ctx = Ctx("pack.yaml")
+    values = _read(root / "pack.yaml", "pack.yaml", ctx, build.build_pack_header)
+    findings += ctx.findings
+    required = [n for n, (_, req) in build.PACK_SPEC.items() if req]
+    if values is None or any(n not in values for n in required):
+        return M.LoadedPack(None, sorted(findings, key=sort_key), digest)
+    data = clean(values)
+    pack = M.Pack(**data, root=str(root))
+    rep = validate.Report("pack.yaml", ctx.where)
+    validate.check_pack(pack, rep, root, today)
+    findings += rep.findings
+    stories: dict[str, M.Story] = {}
+    coverage: dict[str, dict[str, float]] = {}
+    for path in files[1:MAX_STORIES + 1]:
+        rel = path.relative_to(root).as_posix()
+        sctx = Ctx(rel, pack.languages)
+        svalues = _read(path, rel, sctx, build.build_story)
+        findings += sctx.findings
+        if svalues is None:
+            continue
+        sdata = clean(svalues)
+        needed = [n for n, (_, req) in build.STORY_SPEC.items() if req]
+        if any(n not in sdata for n in needed):
+            continue
+        sdata.setdefault("languages", list(pack.languages))
+        story = M.Story(**sdata, file=rel, loc=(1, 1))
+        if story.id in stories:
+            findings.append(Finding(ERROR, "duplicate-story",
+                                    f'two stories have the id "{story.id}"', rel, 1, 1, "id"))
+            continue
+        srep = validate.Report(rel, sctx.where)
+        cov: dict[str, float] = {}
+        validate.check_story(pack, story, srep, root, today, cov)
+        findings += srep.findings
+        coverage[story.id] = cov
+        stories[story.id] = story
+    if len(files) - 1 > MAX_STORIES:
+        findings.append(Finding(ERROR, "too-many-stories",
+                                f"the pack has more than {MAX_STORIES} story files", "stories"))
+    if not stories:
+        findings.append(Finding(ERROR, "no-stories", "the pack has no story that could be read",
+                                "stories", hint="add stories/<id>.yaml"))
+    pack = msgspec.structs.replace(pack, stories=stories)
+    findings.sort(key=sort_key)
+    return M.LoadedPack(pack, findings, digest, coverage)

@@ -1,0 +1,377 @@
+"""Converting YAML nodes into the model, with a finding (file, line, column) for every problem.
+
+Each converter takes `(node, ctx, path)` and returns a value, or INVALID after recording a
+finding. Mapping specs list every allowed key with its converter and whether it is required,
+so unknown keys get a "did you mean" and missing ones name the mapping they belong in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from kiosk.content import conditions
+from kiosk.content import yamlsafe as Y
+from kiosk.content.findings import ERROR, WARNING, Finding, suggest
+
+INVALID: Any = object()
+ID_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+Converter = Callable[[yaml.Node, "Ctx", str], Any]
+
+
+class TooManyValues(Exception):
+    """The file expands (through aliases) beyond the limit of values."""
+
+
+class Ctx:
+    """What converting one file needs: its name, the findings so far, the pack's languages."""
+
+    def __init__(self, file: str, languages: list[str] | None = None):
+        self.file = file
+        self.findings: list[Finding] = []
+        self.languages = languages or []
+        self.values = 0
+        self.constructor = SafeConstructor()
+        self.where: dict[str, tuple[int, int]] = {}  # data path -> (line, col) of its value
+
+    def add(self, node: yaml.Node | None, path: str, code: str, message: str,
+            hint: str = "", severity: str = ERROR) -> None:
+        """Record a finding at a node's place."""
+        line, col = loc(node)
+        self.findings.append(Finding(severity, code, message, self.file, line, col, path, hint))
+
+    def warn(self, node: yaml.Node | None, path: str, code: str, message: str, hint: str = ""):
+        """Record a warning at a node's place."""
+        self.add(node, path, code, message, hint, WARNING)
+
+    def tick(self) -> None:
+        """Count one value; aliases that expand a file too far stop the conversion."""
+        self.values += 1
+        if self.values > Y.MAX_VALUES:
+            raise TooManyValues
+
+
+def loc(node: yaml.Node | None) -> tuple[int, int]:
+    """The 1-based (line, column) where a node starts."""
+    if node is None:
+        return (0, 0)
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def describe(node: yaml.Node) -> str:
+    """What a node is, in an author's words."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    tag = node.tag
+    if tag == Y.NULL:
+        return "nothing (an empty value)"
+    if tag == Y.BOOL:
+        return f"the yes/no value {node.value}"
+    if tag in (Y.INT, Y.FLOAT):
+        return f"the number {node.value}"
+    if tag == Y.TIMESTAMP:
+        return f"the date {node.value}"
+    return f'"{_short(node.value)}"'
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = str(text).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _scalar(node: yaml.Node, ctx: Ctx, path: str, what: str) -> bool:
+    ctx.tick()
+    if not isinstance(node, yaml.ScalarNode):
+        ctx.add(node, path, "wrong-type", f"{path} should be {what}, not {describe(node)}")
+        return False
+    if node.tag not in Y.STANDARD_TAGS:
+        ctx.add(node, path, "bad-tag", f"the tag {node.tag} is not allowed in a pack",
+                "remove the tag; only plain values are read")
+        return False
+    return True
+
+
+def string(node, ctx, path):
+    """Any plain scalar as its source text (so `version: 1.10` stays "1.10")."""
+    if not _scalar(node, ctx, path, "text"):
+        return INVALID
+    if node.tag in (Y.NULL, Y.BOOL) or node.value == "":
+        ctx.add(node, path, "wrong-type", f"{path} should be text, not {describe(node)}")
+        return INVALID
+    return node.value
+
+
+def pattern(regex: re.Pattern, what: str, example: str) -> Converter:
+    """A string that must match a pattern (ids, language and country codes)."""
+
+    def convert(node, ctx, path):
+        value = string(node, ctx, path)
+        if value is INVALID:
+            return INVALID
+        if not regex.match(value):
+            ctx.add(node, path, "bad-value", f'{path}: "{_short(value)}" is not {what}',
+                    f"for example {example}")
+            return INVALID
+        return value
+
+    return convert
+
+
+ident = pattern(ID_RE, "a valid id (lower-case letters, digits, - and _)", "night-shift")
+language = pattern(LANG_RE, "a language code", "sv, en, el")
+country = pattern(COUNTRY_RE, "a two-letter country code in capitals", "SE")
+
+
+def one_of(*allowed: str) -> Converter:
+    """A string from a fixed set."""
+
+    def convert(node, ctx, path):
+        value = string(node, ctx, path)
+        if value is INVALID:
+            return INVALID
+        if value not in allowed:
+            ctx.add(node, path, "bad-value",
+                    f'{path}: "{_short(value)}" is not one of {", ".join(allowed)}',
+                    suggest(value, allowed))
+            return INVALID
+        return value
+
+    return convert
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Converter:
+    """A whole number within bounds."""
+
+    def convert(node, ctx, path):
+        if not _scalar(node, ctx, path, "a whole number"):
+            return INVALID
+        if node.tag != Y.INT:
+            ctx.add(node, path, "wrong-type", f"{path} should be a whole number, not {describe(node)}")
+            return INVALID
+        value = ctx.constructor.construct_yaml_int(node)
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            ctx.add(node, path, "bad-value", f"{path} is {value}, outside {minimum}..{maximum}")
+            return INVALID
+        return value
+
+    return convert
+
+
+def number(node, ctx, path):
+    """A number, whole or not."""
+    if not _scalar(node, ctx, path, "a number"):
+        return INVALID
+    if node.tag == Y.INT:
+        return ctx.constructor.construct_yaml_int(node)
+    if node.tag == Y.FLOAT:
+        return ctx.constructor.construct_yaml_float(node)
+    ctx.add(node, path, "wrong-type", f"{path} should be a number, not {describe(node)}")
+    return INVALID
+
+
+def boolean(node, ctx, path):
+    """true or false."""
+    if not _scalar(node, ctx, path, "true or false"):
+        return INVALID
+    if node.tag != Y.BOOL:
+        ctx.add(node, path, "wrong-type", f"{path} should be true or false, not {describe(node)}")
+        return INVALID
+    return ctx.constructor.construct_yaml_bool(node)
+
+
+def date(node, ctx, path):
+    """An ISO date, 2026-11-01."""
+    if not _scalar(node, ctx, path, "a date"):
+        return INVALID
+    try:
+        if node.tag == Y.TIMESTAMP:
+            value = ctx.constructor.construct_yaml_timestamp(node)
+            return value.date() if isinstance(value, dt.datetime) else value
+        return dt.date.fromisoformat(node.value)
+    except (ValueError, TypeError):
+        ctx.add(node, path, "bad-value", f'{path}: "{_short(node.value)}" is not a date',
+                "write it as YYYY-MM-DD, e.g. 2026-11-01")
+        return INVALID
+
+
+def plain_value(node, ctx, path):
+    """A variable's value: true/false, a number or a string."""
+    if not _scalar(node, ctx, path, "true/false, a number or text"):
+        return INVALID
+    if node.tag == Y.BOOL:
+        return ctx.constructor.construct_yaml_bool(node)
+    if node.tag in (Y.INT, Y.FLOAT):
+        return number(node, ctx, path)
+    if node.tag == Y.NULL:
+        ctx.add(node, path, "wrong-type", f"{path} has no value")
+        return INVALID
+    return node.value
+
+
+def media_path(node, ctx, path):
+    """A path under media/ (checked against the disk by the validator)."""
+    return string(node, ctx, path)
+
+
+def _mapping(node, ctx, path) -> list[tuple[yaml.Node, yaml.Node]] | None:
+    ctx.tick()
+    if not isinstance(node, yaml.MappingNode):
+        ctx.add(node, path, "wrong-type", f"{path or 'the file'} should be a mapping of keys "
+                f"to values, not {describe(node)}")
+        return None
+    seen: dict[str, yaml.Node] = {}
+    pairs = []
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            ctx.add(key, path, "bad-key", f"a key in {path or 'the file'} is not plain text")
+            continue
+        if key.value in seen:
+            first = loc(seen[key.value])[0]
+            ctx.add(key, f"{path}.{key.value}".lstrip("."), "duplicate-key",
+                    f'the key "{key.value}" appears twice in {path or "the file"} '
+                    f"(first on line {first}); only one can be kept")
+            continue
+        seen[key.value] = key
+        pairs.append((key, value))
+    return pairs
+
+
+def text(allow_plain: bool = False) -> Converter:
+    """Text per language, `{sv: "...", en: "..."}` (or one plain string, where allowed)."""
+
+    def convert(node, ctx, path):
+        if allow_plain and isinstance(node, yaml.ScalarNode) and node.tag == Y.STR:
+            ctx.tick()
+            return {lang: node.value for lang in ctx.languages} or {"und": node.value}
+        if isinstance(node, yaml.ScalarNode) and node.tag == Y.STR:
+            ctx.tick()
+            lang = ctx.languages[0] if ctx.languages else "en"
+            ctx.add(node, path, "wrong-type", f"{path} should give the text per language",
+                    f'write it as {{{lang}: "{_short(node.value, 20)}"}}')
+            return INVALID
+        pairs = _mapping(node, ctx, path)
+        if pairs is None:
+            return INVALID
+        out = {}
+        for key, value in pairs:
+            sub = f"{path}.{key.value}"
+            if not LANG_RE.match(key.value):
+                ctx.add(key, sub, "bad-value", f'"{_short(key.value)}" in {path} is not a language code',
+                        "for example sv, en, el")
+                continue
+            got = string(value, ctx, sub)
+            if got is not INVALID:
+                out[key.value] = got
+        return out
+
+    return convert
+
+
+def list_of(item: Converter, unique: bool = False) -> Converter:
+    """A list whose items all convert with `item`."""
+
+    def convert(node, ctx, path):
+        ctx.tick()
+        if isinstance(node, yaml.ScalarNode) and node.tag == Y.NULL:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            ctx.add(node, path, "wrong-type", f"{path} should be a list, not {describe(node)}")
+            return INVALID
+        out = []
+        for i, child in enumerate(node.value):
+            ctx.where[f"{path}[{i}]"] = loc(child)
+            got = item(child, ctx, f"{path}[{i}]")
+            if got is INVALID:
+                continue
+            if unique and got in out:
+                ctx.warn(child, f"{path}[{i}]", "duplicate", f'"{got}" is listed twice in {path}')
+                continue
+            out.append(got)
+        return out
+
+    return convert
+
+
+def map_of(key: Converter, item: Converter) -> Converter:
+    """A mapping from keys (checked by `key`) to items."""
+
+    def convert(node, ctx, path):
+        if isinstance(node, yaml.ScalarNode) and node.tag == Y.NULL:
+            return {}
+        pairs = _mapping(node, ctx, path)
+        if pairs is None:
+            return INVALID
+        out = {}
+        for k, v in pairs:
+            sub = f"{path}.{k.value}"
+            ctx.where[sub] = loc(v)
+            name = key(k, ctx, sub)
+            got = item(v, ctx, sub)
+            if name is not INVALID and got is not INVALID:
+                out[name] = got
+        return out
+
+    return convert
+
+
+def fields(node, ctx, path, spec: dict[str, tuple[Converter, bool]],
+           what: str = "") -> dict[str, Any] | None:
+    """Convert a mapping by its spec: unknown keys, missing required keys, each value."""
+    pairs = _mapping(node, ctx, path)
+    if pairs is None:
+        return None
+    keys: dict[str, yaml.Node] = {}
+    out: dict[str, Any] = {"__node__": node, "__keys__": keys}
+    for key, value in pairs:
+        name = key.value
+        keys[name] = key
+        sub = f"{path}.{name}" if path else name
+        entry = spec.get(name)
+        if entry is None:
+            ctx.add(key, sub, "unknown-key",
+                    f'unknown key "{_short(name)}" in {what or path or "the file"}',
+                    suggest(name, spec))
+            continue
+        ctx.where[sub] = loc(value)
+        got = entry[0](value, ctx, sub)
+        if got is not INVALID:
+            out[name] = got
+    for name, (_, required) in spec.items():
+        if required and name not in keys:
+            ctx.add(node, f"{path}.{name}" if path else name, "missing-key",
+                    f'{what or path or "the file"} needs "{name}"')
+    return out
+
+
+def clean(values: dict[str, Any]) -> dict[str, Any]:
+    """The converted values without the bookkeeping entries."""
+    return {k: v for k, v in values.items() if not k.startswith("__")}
+
+
+def condition(node, ctx, path):
+    """A choice's condition, parsed now; the column points into the expression."""
+    source = string(node, ctx, path)
+    if source is INVALID:
+        return INVALID
+    try:
+        return (conditions.parse(source), source)
+    except conditions.ConditionError as exc:
+        line, col = loc(node)
+        quoted = node.style in ('"', "'")
+        ctx.findings.append(Finding(
+            ERROR, "bad-condition", f'the condition "{_short(source, 60)}" cannot be read: {exc}',
+            ctx.file, line, col + exc.column - (0 if quoted else 1), path,
+            'write it like: saw_messages and visits(home) >= 1'))
+        return INVALID

@@ -1,0 +1,307 @@
+"""The validator's checks across a whole pack: references, graph, consent, media, coverage.
+
+Runs on the built model; `where` maps each file's data paths to (line, col) so every finding
+points at the value it is about. The rules come from docs/content-format.md and ETHICS.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.content import conditions, mediacheck
+from kiosk.content import model as M
+from kiosk.content.findings import ERROR, WARNING, Finding, suggest
+
+HELPLINE_MAX_AGE_DAYS = 90
+REVIEW_MAX_YEARS = 3
+# a percentage, a number with thousands separators, or a bare number of 3+ digits that is
+# not a year: the kinds of figures that need a source
+_STAT_RE = re.compile(r"\d+(?:[.,]\d+)?\s?%|\b\d{1,3}(?:[ ,.\u00a0]\d{3})+\b|\b\d{3,}\b")
+_YEAR_RE = re.compile(r"^(1[89]|20)\d\d$")
+
+
+class Report:
+    """Collects findings for one file, placing them by data path."""
+
+    def __init__(self, file: str, where: dict[str, tuple[int, int]]):
+        self.file = file
+        self.where = where
+        self.findings: list[Finding] = []
+
+    def add(self, path: str, code: str, message: str, hint: str = "", severity: str = ERROR):
+        """Record a finding at the value `path` names (or its nearest known parent)."""
+        probe = path
+        while probe and probe not in self.where:
+            probe = probe.rsplit(".", 1)[0] if "." in probe else ""
+        line, col = self.where.get(probe, (0, 0))
+        self.findings.append(Finding(severity, code, message, self.file, line, col, path, hint))
+
+    def warn(self, path: str, code: str, message: str, hint: str = ""):
+        """Record a warning."""
+        self.add(path, code, message, hint, WARNING)
+
+
+def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
+    """Pack-level rules: languages, helplines, notes, surveys, attract media."""
+    if pack.default_language not in pack.languages:
+        rep.add("default_language", "bad-language",
+                f'the default language "{pack.default_language}" is not in languages',
+                suggest(pack.default_language, pack.languages))
+    for i, line in enumerate(pack.helplines):
+        path = f"helplines[{i}]"
+        age = (today - line.verified).days
+        if age > HELPLINE_MAX_AGE_DAYS:
+            rep.warn(f"{path}.verified", "helpline-stale",
+                     f'helpline "{line.id}" ({line.number}) was last verified {age} days ago',
+                     "call it, then update verified")
+        _coverage(rep, pack.languages, {f"{path}.hours": line.hours}, None)
+    for note_id, note in pack.content_notes.items():
+        _coverage(rep, pack.languages, {f"content_notes.{note_id}.label": note.label,
+                                        f"content_notes.{note_id}.description": note.description},
+                  None)
+    questions = [("before", q) for q in pack.surveys.before] + [
+        ("after", q) for q in pack.surveys.after]
+    if pack.surveys.rating:
+        questions.append(("rating", pack.surveys.rating))
+    for i, (phase, q) in enumerate(questions):
+        path = f"surveys.{phase}" if phase == "rating" else f"surveys.{phase}[{i if phase == 'before' else i - len(pack.surveys.before)}]"
+        if q.kind == "single" and len(q.options) < 2:
+            rep.add(path, "survey-options", f'question "{q.id}" needs at least two options')
+        texts = {f"{path}.text": q.text}
+        texts.update({f"{path}.options[{j}].label": o.label for j, o in enumerate(q.options)})
+        _coverage(rep, pack.languages, texts, None)
+    for i, rel in enumerate(pack.kiosk.attract):
+        _media(rep, root, rel, f"kiosk.attract[{i}]", "image")
+    for lang in pack.strings:
+        if lang not in pack.languages:
+            rep.warn(f"strings.{lang}", "unused-language",
+                     f'strings are given for "{lang}", which the pack does not offer')
+
+
+def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt.date,
+                coverage: dict[str, float]) -> None:
+    """Story-level rules: references, graph, consent, ethics, media, coverage."""
+    stem = Path(story.file).stem
+    if story.id != stem:
+        rep.add("id", "id-mismatch", f'the story\'s id "{story.id}" differs from its file name',
+                f'rename the file to {story.id}.yaml or the id to "{stem}"')
+    for lang in story.languages:
+        if lang not in pack.languages:
+            rep.add("languages", "bad-language",
+                    f'the story is offered in "{lang}", which the pack does not offer',
+                    suggest(lang, pack.languages))
+    _check_consent(pack, story, rep, today)
+    for i, note in enumerate(story.content_notes):
+        _note(pack, rep, note, f"content_notes[{i}]")
+    scenes = story.scenes
+    if story.start not in scenes:
+        rep.add("start", "bad-scene", f'the start scene "{story.start}" does not exist',
+                suggest(story.start, scenes))
+    set_vars = set(story.variables)
+    for scene in scenes.values():
+        for choice in scene.choices:
+            set_vars.update(choice.set)
+            set_vars.update(choice.add)
+    for sid, scene in scenes.items():
+        _check_scene(pack, story, sid, scene, rep, root, set_vars)
+    _check_graph(story, rep)
+    langs = [x for x in story.languages if x in pack.languages]
+    coverage.update(_story_coverage(story, rep, langs))
+
+
+def _check_consent(pack: M.Pack, story: M.Story, rep: Report, today: dt.date) -> None:
+    consent = story.consent
+    if consent is None:
+        rep.add("consent", "consent-missing", "the story has no consent on record",
+                "add consent: {kind, record, countries, review_by} (ETHICS.md rule 1)")
+        return
+    if consent.review_by < today:
+        rep.add("consent.review_by", "consent-expired",
+                f"the consent review date {consent.review_by} has passed",
+                "review the consent and set a new date; until then the story is hidden")
+    elif consent.review_by > _add_years(today, REVIEW_MAX_YEARS):
+        rep.add("consent.review_by", "consent-too-far",
+                f"the consent review date {consent.review_by} is more than three years away",
+                "set a review date at most three years ahead (ETHICS.md rule 2)")
+    if pack.country not in consent.countries:
+        rep.add("consent.countries", "consent-country",
+                f"the consent does not cover {pack.country}, where this pack is shown",
+                "add the country to consent.countries if the consent covers it")
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _note(pack: M.Pack, rep: Report, note: str, path: str) -> None:
+    if note not in pack.content_notes:
+        rep.add(path, "unknown-note", f'the content note "{note}" is not in the pack\'s vocabulary',
+                suggest(note, pack.content_notes) or "add it under content_notes in pack.yaml")
+
+
+def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_vars) -> None:
+    path = f"scenes.{sid}"
+    scenes = story.scenes
+    if scene.next and scene.next not in scenes:
+        rep.add(f"{path}.next", "bad-scene",
+                f'scene "{sid}" goes on to scene "{scene.next}", which does not exist',
+                suggest(scene.next, scenes))
+    for i, choice in enumerate(scene.choices):
+        cpath = f"{path}.choices[{i}]"
+        label = next(iter(choice.label.values()), choice.id)
+        if choice.goto not in scenes:
+            rep.add(f"{cpath}.goto", "bad-scene",
+                    f'choice "{label}" goes to scene "{choice.goto}", which does not exist',
+                    suggest(choice.goto, scenes))
+        if choice.condition is not None:
+            variables, visited = conditions.names(choice.condition)
+            for name in sorted(visited - set(scenes)):
+                rep.add(f"{cpath}.if", "bad-scene",
+                        f'the condition of choice "{label}" counts visits to "{name}", '
+                        "which does not exist", suggest(name, scenes))
+            for name in sorted(variables - set_vars):
+                rep.warn(f"{cpath}.if", "unset-variable",
+                         f'the condition of choice "{label}" uses "{name}", which no choice sets',
+                         suggest(name, set_vars) or "declare it under variables")
+    if scene.school and scene.school not in scenes:
+        rep.add(f"{path}.school", "bad-scene",
+                f'the school alternative "{scene.school}" of scene "{sid}" does not exist',
+                suggest(scene.school, scenes))
+    for i, note in enumerate(scene.content_notes):
+        _note(pack, rep, note, f"{path}.content_notes[{i}]")
+    for i, src in enumerate(scene.sources):
+        if src not in story.sources:
+            rep.add(f"{path}.sources[{i}]", "unknown-source",
+                    f'the source "{src}" is not among the story\'s sources',
+                    suggest(src, story.sources))
+    if not scene.sources and any(_has_statistic(t) for t in scene.text.values()):
+        rep.warn(f"{path}.text", "statistic-without-source",
+                 f'scene "{sid}" states a figure without a source',
+                 "add sources: [id] to the scene (ETHICS.md rule 12)")
+    if scene.image:
+        img = scene.image
+        _media(rep, root, img.src, f"{path}.image", "image")
+        blocked = sorted(set(img.tags) & set(M.BLOCKED_TAGS))
+        if blocked and not img.override:
+            rep.add(f"{path}.image", "blocked-imagery",
+                    f'the picture of scene "{sid}" is tagged {", ".join(blocked)}, which '
+                    "misrepresents coercion and blocks publishing",
+                    "replace it, or record a reviewer's override with a reason")
+        if story.involves_minor and img.photo and not img.override:
+            rep.add(f"{path}.image", "minor-photo",
+                    f'scene "{sid}" shows a photo in a story involving a minor',
+                    "use an illustration, or record a reviewer's override (ETHICS.md rule 4)")
+    for lang, rel in scene.narration.items():
+        _media(rep, root, rel, f"{path}.narration.{lang}", "audio")
+    for lang, rel in scene.captions.items():
+        _media(rep, root, rel, f"{path}.captions.{lang}", "subtitles")
+    if scene.video:
+        _media(rep, root, scene.video.src, f"{path}.video.src", "video")
+        if scene.video.poster:
+            _media(rep, root, scene.video.poster, f"{path}.video.poster", "image")
+        for lang, rel in scene.video.subtitles.items():
+            _media(rep, root, rel, f"{path}.video.subtitles.{lang}", "subtitles")
+
+
+def _has_statistic(text: str) -> bool:
+    for m in _STAT_RE.finditer(text):
+        if not _YEAR_RE.match(m.group(0)):
+            return True
+    return False
+
+
+def _media(rep: Report, root: Path, rel: str, path: str, want: str) -> None:
+    for code, message, hint in mediacheck.check(root, rel, want):
+        rep.add(path, code, message, hint)
+
+
+def _check_graph(story: M.Story, rep: Report) -> None:
+    scenes = story.scenes
+    if story.start not in scenes:
+        return
+    reach = _closure([story.start], lambda s: _edges(scenes, s, school=True))
+    for sid in scenes:
+        if sid not in reach:
+            rep.warn(f"scenes.{sid}", "unreachable",
+                     f'no path reaches scene "{sid}"', "link to it, or remove it")
+    # Which scenes can reach an ending at all (conditions aside)? Those that cannot are
+    # dead ends or loops with no way out.
+    back: dict[str, list[str]] = {s: [] for s in scenes}
+    for sid in scenes:
+        for t in _edges(scenes, sid, school=False):
+            back[t].append(sid)
+    endings = [s for s, sc in scenes.items() if sc.ending is not None]
+    finishing = _closure(endings, lambda s: back.get(s, []))
+    for sid in scenes:
+        if sid in reach and sid not in finishing and _has_way(scenes[sid]):
+            rep.add(f"scenes.{sid}", "no-way-out",
+                    f'from scene "{sid}" no path leads to an ending (a loop with no way out?)',
+                    "add a choice or next that leads on to an ending")
+
+
+def _has_way(scene: M.Scene) -> bool:
+    return bool(scene.next or scene.choices)
+
+
+def _edges(scenes: dict[str, M.Scene], sid: str, school: bool) -> list[str]:
+    scene = scenes[sid]
+    out = [t for t in scene.targets if t in scenes]
+    if school and scene.school in scenes:
+        out.append(scene.school)
+    return out
+
+
+def _closure(start: list[str], step: Callable[[str], list[str]]) -> set[str]:
+    seen = set(start)
+    todo = list(start)
+    while todo:
+        for nxt in step(todo.pop()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _coverage(rep: Report | None, langs: list[str], texts: dict[str, M.Text],
+              counts: dict[str, list[int]] | None) -> None:
+    for path, text in texts.items():
+        if not text:
+            continue
+        for lang in langs:
+            present = bool(text.get(lang))
+            if counts is not None:
+                counts[lang][0] += present
+                counts[lang][1] += 1
+            if not present and rep is not None:
+                rep.warn(f"{path}", "missing-translation", f"{path} has no {lang} text")
+
+
+def _story_coverage(story: M.Story, rep: Report, langs: list[str]) -> dict[str, float]:
+    counts = {lang: [0, 0] for lang in langs}
+    texts = {"title": story.title, "summary": story.summary}
+    for sid, scene in story.scenes.items():
+        p = f"scenes.{sid}"
+        texts[f"{p}.text"] = scene.text
+        texts[f"{p}.discussion"] = scene.discussion
+        if scene.image:
+            texts[f"{p}.image.alt"] = scene.image.alt
+        for i, c in enumerate(scene.choices):
+            texts[f"{p}.choices[{i}].label"] = c.label
+        if scene.ending:
+            texts[f"{p}.ending.helped"] = scene.ending.helped
+            texts[f"{p}.ending.action"] = scene.ending.action
+        for kind, media in (("narration", scene.narration), ("captions", scene.captions)):
+            if media:
+                texts[f"{p}.{kind}"] = media
+        if scene.video and scene.video.subtitles:
+            texts[f"{p}.video.subtitles"] = scene.video.subtitles
+    for sid, src in story.sources.items():
+        texts[f"sources.{sid}.text"] = src.text
+    _coverage(rep, langs, texts, counts)
+    return {lang: (100.0 * ok / total if total else 100.0) for lang, (ok, total) in counts.items()}

@@ -1,0 +1,99 @@
+"""Reading YAML safely: libyaml's safe parser, size and encoding limits, places for every node.
+
+The loader never builds plain Python objects from YAML directly: it composes the node tree
+(with libyaml, in C) and the schema module converts nodes to the model, reading each value's
+line and column from its node. Anything the YAML spec allows but an author never means is
+refused here: non-standard tags (`!!python/object`), more than one document, too large a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+try:  # libyaml is bundled in PyYAML's wheels; the pure-Python loader is only a fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_VALUES = 100_000  # values per file after aliases are expanded
+BOM = b"\xef\xbb\xbf"
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
+STANDARD_TAGS = {STR, INT, FLOAT, BOOL, NULL, TIMESTAMP, MAP, SEQ}
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as YAML at all: message, and a 1-based line and column."""
+
+    def __init__(self, message: str, line: int = 0, col: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+def _line_col_of_offset(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text from a file's bytes (a byte-order mark is tolerated), or a YamlProblem."""
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col_of_offset(data, exc.start)
+        raise YamlProblem(
+            "the file is not UTF-8 text (save it as UTF-8 in your editor)", line, col
+        ) from None
+
+
+def read_text(path: Path) -> str:
+    """Read a YAML file's text within the size limit, or raise YamlProblem."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise YamlProblem(
+                f"the file is {size / 1e6:.1f} MB, more than the limit of "
+                f"{MAX_FILE_BYTES / 1e6:.0f} MB: split it or remove what does not belong"
+            )
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise YamlProblem(f"cannot read the file: {exc.strerror or exc}") from None
+    return decode(data)
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of one YAML document, or a YamlProblem naming the place."""
+    try:
+        loader = _Loader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        if "expected a single document" in message:
+            message = "the file holds more than one YAML document (remove the '---' line)"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise YamlProblem(f"invalid YAML: {message}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlProblem("invalid YAML: nested too deeply") from None
