@@ -1,0 +1,90 @@
+"""Who may use each route. Every view declares it; an undeclared view answers 403 to everyone.
+
+Declare with one decorator, placed under ``@bp.route``::
+
+    from admin.access import allow, ANY_STAFF, PUBLIC
+    from admin.models import Role
+
+    @bp.route("/stories")
+    @allow(Role.CURATOR, Role.EDITOR)          # these roles (administrators are not implied)
+    def stories(): ...
+
+    @bp.route("/me")
+    @allow(ANY_STAFF)                           # any logged-in user
+    def me(): ...
+
+    @bp.route("/login")
+    @allow(PUBLIC)                              # no login needed
+    def login(): ...
+
+The check runs in one ``before_request`` hook: no login -> redirect to the login page,
+wrong role -> 403. Finer rules (a translator's languages) stay in the view.
+``tests/admin/test_access_matrix.py`` walks every route with every role and with no login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, abort, g, redirect, request, url_for
+
+from admin.models import Role
+
+PUBLIC = "public"
+ANY_STAFF = "any-staff"
+ATTRIBUTE = "_storykiosk_access"
+# Flask's own static route, and what else needs no declaration in a view function.
+BUILTIN_PUBLIC_ENDPOINTS = {"static"}
+
+
+def allow(*who: Role | str) -> Callable:
+    """Declare who may use the decorated view: PUBLIC, ANY_STAFF, or Roles."""
+    if not who:
+        raise ValueError("allow() needs at least one role, ANY_STAFF or PUBLIC")
+    if (PUBLIC in who or ANY_STAFF in who) and len(who) > 1:
+        raise ValueError("PUBLIC and ANY_STAFF stand alone")
+    declared = frozenset(w if w in (PUBLIC, ANY_STAFF) else Role(w) for w in who)
+
+    def decorate(view: Callable) -> Callable:
+        setattr(view, ATTRIBUTE, declared)
+        return view
+
+    return decorate
+
+
+def declaration(app: Flask, endpoint: str | None) -> frozenset | None:
+    """What the endpoint's view declared, or None when it declared nothing."""
+    if endpoint in BUILTIN_PUBLIC_ENDPOINTS:
+        return frozenset({PUBLIC})
+    view = app.view_functions.get(endpoint or "")
+    return getattr(view, ATTRIBUTE, None)
+
+
+def may_use(declared: frozenset | None, role: Role | str | None) -> bool:
+    """True when a user with this role (None: not logged in) may use the route."""
+    if not declared:
+        return False
+    if PUBLIC in declared:
+        return True
+    if role is None:
+        return False
+    return ANY_STAFF in declared or Role(role) in declared
+
+
+def init_app(app: Flask) -> None:
+    """Install the check that runs before every request."""
+
+    @app.before_request
+    def _check_access():
+        if request.endpoint is None:  # 404/405: let Flask answer
+            return None
+        declared = declaration(app, request.endpoint)
+        if declared is None:
+            app.logger.error("route %s declares no access: refused", request.endpoint)
+            abort(403)
+        user = g.get("user")
+        if may_use(declared, user.role if user else None):
+            return None
+        if user is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)

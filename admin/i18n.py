@@ -1,0 +1,66 @@
+"""The admin's own interface languages (Flask-Babel) and compiling their catalogues.
+
+The PO files in ``admin/translations/<lang>/LC_MESSAGES/messages.po`` are the source; the
+app compiles each into ``<instance>/translations`` at start when the .mo is missing or older,
+so a fresh clone needs no build step. Update them after changing strings with::
+
+    .venv/bin/pybabel extract -F admin/babel.cfg -o admin/translations/messages.pot admin
+    .venv/bin/pybabel update -i admin/translations/messages.pot -d admin/translations
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale
+
+SOURCE = Path(__file__).with_name("translations")
+# Code -> the language's own name, shown in the pickers.
+LANGUAGES = {"en": "English", "sv": "Svenska", "it": "Italiano", "lv": "Latviešu",
+             "el": "Ελληνικά"}
+
+
+def compile_catalogues(target: Path) -> list[Path]:
+    """Compile every PO file whose .mo under target is missing or stale; return those made."""
+    made = []
+    for po in sorted(SOURCE.glob("*/LC_MESSAGES/messages.po")):
+        mo = target / po.relative_to(SOURCE).with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=po.parts[-3])
+        tmp = mo.with_name(f".messages.{os.getpid()}.mo")
+        with tmp.open("wb") as f:
+            write_mo(f, catalog)
+        os.replace(tmp, mo)  # atomic: workers starting together never read half a file
+        made.append(mo)
+    return made
+
+
+def select_locale() -> str:
+    """The user's own choice, else the browser's best match, else the default."""
+    user = g.get("user")
+    if user is not None and user.ui_language in LANGUAGES:
+        return user.ui_language
+    from flask import current_app
+
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    return request.accept_languages.best_match(list(LANGUAGES), default=default)
+
+
+def init_app(app: Flask) -> None:
+    """Compile the catalogues and install Flask-Babel."""
+    target = Path(app.instance_path) / "translations"
+    compile_catalogues(target)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    Babel(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _languages():
+        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale}

@@ -1,0 +1,155 @@
+"""Server-side sessions: the cookie holds a random token, the ``sessions`` table the data.
+
+The table stores the token's SHA-256, so a copy of the database opens no session. A session
+ends after ``SESSION_IDLE_MINUTES`` without a request and ``SESSION_ABSOLUTE_HOURS`` after it
+began; ``rotate(session)`` (at login) gives it a new token and start, ``end(session)``
+(at logout) deletes its row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime, timedelta
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete, select, update
+from werkzeug.datastructures import CallbackDict
+
+from admin.db import database
+from admin.models import ServerSession, utcnow
+
+COOKIE_NAME = "storykiosk_admin"
+# last_seen_at is written at most this often, so a page view is usually read-only.
+TOUCH_EVERY = timedelta(seconds=30)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServerSideSession(CallbackDict, SessionMixin):
+    """The session dict of one request, remembering what must happen to its row."""
+
+    def __init__(self, data=None, token: str | None = None, created_at: datetime | None = None,
+                 last_seen_at: datetime | None = None):
+        def on_update(s):
+            s.modified = True
+
+        super().__init__(data, on_update)
+        self.token = token
+        self.created_at = created_at
+        self.last_seen_at = last_seen_at
+        self.modified = False
+        self.rotate = False
+        self.ended = False
+
+    @property
+    def new(self) -> bool:
+        """True when no row exists yet for this session."""
+        return self.token is None
+
+
+def rotate(session: ServerSideSession) -> None:
+    """Give the session a new token and a new start (call at login)."""
+    session.rotate = True
+    session.modified = True
+
+
+def end(session: ServerSideSession) -> None:
+    """Delete the session on the server and clear the cookie (call at logout)."""
+    session.clear()
+    session.ended = True
+
+
+class DatabaseSessionInterface(SessionInterface):
+    """Flask session interface over the ``sessions`` table."""
+
+    def open_session(self, app: Flask, request: Request) -> ServerSideSession:
+        """Load the cookie's session, or start an empty one when it is unknown or expired."""
+        token = request.cookies.get(COOKIE_NAME)
+        if not token or len(token) > 128:
+            return ServerSideSession()
+        now = utcnow()
+        with database(app).session() as db:
+            row = db.get(ServerSession, _digest(token))
+            if row is None:
+                return ServerSideSession()
+            if self._expired(app, row, now):
+                db.execute(delete(ServerSession).where(ServerSession.id == row.id))
+                db.commit()
+                return ServerSideSession()
+            data = json.loads(row.data)
+        return ServerSideSession(data, token, row.created_at, row.last_seen_at)
+
+    @staticmethod
+    def _expired(app: Flask, row: ServerSession, now: datetime) -> bool:
+        idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        absolute = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+        return now - row.last_seen_at > idle or now - row.created_at > absolute
+
+    def save_session(self, app: Flask, session: ServerSideSession, response: Response) -> None:
+        """Write, touch, rotate or delete the session's row and set the cookie to match."""
+        secure = self._secure(app)
+        cookie = dict(domain=self.get_cookie_domain(app), path=self.get_cookie_path(app),
+                      secure=secure, httponly=True, samesite="Lax")
+        now = utcnow()
+        with database(app).session() as db:
+            if session.ended or (session.rotate and not session.new):
+                if session.token:
+                    db.execute(delete(ServerSession).where(
+                        ServerSession.id == _digest(session.token)))
+                if session.ended:
+                    db.commit()
+                    response.delete_cookie(COOKIE_NAME, **{
+                        k: cookie[k] for k in ("domain", "path", "secure", "httponly",
+                                               "samesite")})
+                    return
+                session.token = None
+            if session.new:
+                if not session:  # nothing worth keeping: no row, no cookie
+                    db.commit()
+                    return
+                session.token = secrets.token_urlsafe(32)
+                db.add(ServerSession(id=_digest(session.token), user_id=session.get("uid"),
+                                     data=json.dumps(dict(session)), created_at=now,
+                                     last_seen_at=now))
+                self._prune(app, db, now)
+            elif session.modified:
+                db.execute(update(ServerSession).where(
+                    ServerSession.id == _digest(session.token)).values(
+                        data=json.dumps(dict(session)), user_id=session.get("uid"),
+                        last_seen_at=now))
+            elif now - session.last_seen_at > TOUCH_EVERY:
+                db.execute(update(ServerSession).where(
+                    ServerSession.id == _digest(session.token)).values(last_seen_at=now))
+            else:
+                return
+            db.commit()
+        response.set_cookie(COOKIE_NAME, session.token, **cookie)
+        response.vary.add("Cookie")
+
+    @staticmethod
+    def _secure(app: Flask) -> bool:
+        from flask import request
+
+        mode = app.config["COOKIE_SECURE"]
+        return mode == "always" or (mode == "auto" and request.is_secure)
+
+    @staticmethod
+    def _prune(app: Flask, db, now: datetime) -> None:
+        """Delete sessions idle for longer than the idle timeout (they can never be used)."""
+        idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        db.execute(delete(ServerSession).where(ServerSession.last_seen_at < now - idle))
+
+
+def sessions_of(db, user_id: int) -> list[ServerSession]:
+    """The live session rows of one user."""
+    return list(db.scalars(select(ServerSession).where(ServerSession.user_id == user_id)))
+
+
+def end_all_for_user(db, user_id: int) -> None:
+    """Log a user out everywhere (after a password change by someone else, deactivation)."""
+    db.execute(delete(ServerSession).where(ServerSession.user_id == user_id))

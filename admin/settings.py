@@ -1,0 +1,163 @@
+"""Every setting of the admin, declared once: name, default, help text.
+
+A setting is read, first found wins, from: the ``test_config`` passed to ``create_app``, the
+environment variable ``STORYKIOSK_ADMIN_<NAME>``, the instance config file
+``<instance>/admin.toml`` (``NAME = value`` lines), then the default below. The README's
+"The admin" section holds the table printed by ``python -m admin.settings``; a test fails
+when a setting is missing there.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "STORYKIOSK_ADMIN_"
+CONFIG_FILE = "admin.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, type, default (None: computed at start) and help text."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it."""
+        return ENV_PREFIX + self.name
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("INSTANCE_PATH", str, None,
+            "Folder for the SQLite database, the secret key, the compiled translations and "
+            "`admin.toml`. Default: `instance/` in the repository. Environment only."),
+    Setting("DATABASE_URL", str, None,
+            "SQLAlchemy database URL. Default: SQLite file `admin.sqlite3` in the instance "
+            "folder. PostgreSQL: `postgresql+psycopg://user@host/dbname`."),
+    Setting("SECRET_KEY", str, None,
+            "Key that signs CSRF tokens. Default: a random key generated once and kept in "
+            "`<instance>/secret_key` (mode 600)."),
+    Setting("HOST", str, "127.0.0.1",
+            "Address the server listens on. Keep 127.0.0.1 and put a TLS proxy in front to "
+            "reach it from the network."),
+    Setting("PORT", int, 8000, "Port the server listens on."),
+    Setting("WORKERS", int, 2, "gunicorn worker processes."),
+    Setting("THREADS", int, 8, "Threads per gunicorn worker (gthread worker class)."),
+    Setting("TRUSTED_PROXIES", int, 0,
+            "Number of reverse proxies in front whose X-Forwarded-* headers are trusted "
+            "(the client address for login limits, HTTPS detection for Secure cookies)."),
+    Setting("COOKIE_SECURE", str, "auto",
+            "`auto`: mark the session cookie Secure when the request came over HTTPS; "
+            "`always` or `never` to force it."),
+    Setting("SESSION_IDLE_MINUTES", int, 30, "A session ends after this long without a request."),
+    Setting("SESSION_ABSOLUTE_HOURS", int, 12, "A session ends this long after login, whatever."),
+    Setting("LOGIN_WINDOW_MINUTES", int, 15,
+            "Failed logins are counted over this window; a lock-out lasts as long."),
+    Setting("LOGIN_MAX_FAILURES_PER_ACCOUNT", int, 5,
+            "Failed logins for one account name within the window before it is locked."),
+    Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", int, 20,
+            "Failed logins from one client address within the window before it is locked."),
+    Setting("PASSWORD_MIN_LENGTH", int, 12, "Shortest password accepted (never below 12)."),
+    Setting("MAX_REQUEST_BYTES", int, 1_048_576,
+            "Largest request body accepted; larger ones get 413."),
+    Setting("DEFAULT_LANGUAGE", str, "en",
+            "Interface language before a user has picked one and when the browser asks for "
+            "none we have (en, sv, it, lv, el)."),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _convert(setting: Setting, raw: Any, source: str) -> Any:
+    """Turn a raw value into the setting's type, or raise a clear error."""
+    if raw is None or isinstance(raw, setting.type) and not isinstance(raw, bool):
+        return raw
+    try:
+        return setting.type(str(raw).strip())
+    except ValueError:
+        raise ValueError(
+            f"setting {setting.name} from {source}: {raw!r} is not a valid "
+            f"{setting.type.__name__}") from None
+
+
+def read_config_file(instance_path: str) -> dict[str, Any]:
+    """The instance config file's values, or {} when there is none."""
+    path = Path(instance_path) / CONFIG_FILE
+    if not path.exists():
+        return {}
+    with path.open("rb") as f:
+        try:
+            data = tomllib.load(f)
+        except tomllib.TOMLDecodeError as e:
+            raise ValueError(f"{path}: {e}") from None
+    unknown = sorted(set(data) - set(BY_NAME))
+    if unknown:
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    return data
+
+
+def resolve(instance_path: str, test_config: dict | None = None,
+            environ: os._Environ | dict | None = None) -> dict[str, Any]:
+    """Every setting's value, from test_config, environment, instance file or default."""
+    environ = os.environ if environ is None else environ
+    test_config = test_config or {}
+    from_file = read_config_file(instance_path)
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        if s.name == "INSTANCE_PATH":
+            values[s.name] = instance_path
+        elif s.name in test_config:
+            values[s.name] = _convert(s, test_config[s.name], "test_config")
+        elif s.env in environ:
+            values[s.name] = _convert(s, environ[s.env], f"${s.env}")
+        elif s.name in from_file:
+            values[s.name] = _convert(s, from_file[s.name], CONFIG_FILE)
+        else:
+            values[s.name] = s.default
+    if values["DATABASE_URL"] is None:
+        values["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "admin.sqlite3")
+    if values["SECRET_KEY"] is None:
+        values["SECRET_KEY"] = _instance_secret(Path(instance_path))
+    if values["COOKIE_SECURE"] not in ("auto", "always", "never"):
+        raise ValueError("setting COOKIE_SECURE must be auto, always or never")
+    values["PASSWORD_MIN_LENGTH"] = max(12, values["PASSWORD_MIN_LENGTH"])
+    return values
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the instance's secret key, creating it once (race-safe across workers)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        tmp = instance / f".secret_key.{os.getpid()}"
+        tmp.write_text(secrets.token_hex(32))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # fails if another worker won the race: keep theirs
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+def markdown_table() -> str:
+    """The README table of every setting."""
+    rows = ["| environment variable | default | what it does |", "| --- | --- | --- |"]
+    for s in SETTINGS:
+        default = "(computed)" if s.default is None else f"`{s.default}`"
+        rows.append(f"| `{s.env}` | {default} | {s.help} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown_table() + "\n")
