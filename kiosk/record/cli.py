@@ -1,0 +1,109 @@
+"""`kiosk record export` and `kiosk record stats`: the record for a kiosk without a network."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+from kiosk.record import stats as stats_mod
+from kiosk.record.export import FORMATS, ExportError, export, usb_file_name
+from kiosk.record.store import RecordError, Store, load_kiosk_id
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `record` sub-command with `export` and `stats`."""
+    rec = subparsers.add_parser("record", help="export or count the anonymous visitor record")
+    sub = rec.add_subparsers(dest="record_command", metavar="ACTION")
+    rec.set_defaults(func=lambda args: (rec.print_help(), 2)[1])
+
+    exp = sub.add_parser("export", help="write the events to a CSV or JSON Lines file "
+                                        "with a manifest and checksum")
+    exp.add_argument("--format", choices=FORMATS, default="csv", help="file format (csv)")
+    exp.add_argument("--since", metavar="DATE",
+                     help="only events from this UTC date (YYYY-MM-DD[THH:MM]) on")
+    exp.add_argument("--since-last", action="store_true",
+                     help="only events recorded after the last export ended")
+    where = exp.add_mutually_exclusive_group(required=True)
+    where.add_argument("-o", "--output", metavar="FILE", type=Path, help="the file to write")
+    where.add_argument("--usb", metavar="DIR", type=Path,
+                       help="a folder (a USB stick) to write a named file and manifest into")
+    _data_dir_arg(exp)
+    exp.set_defaults(func=run_export)
+
+    st = sub.add_parser("stats", help="counts per story, language and day (small cells hidden)")
+    st.add_argument("--json", action="store_true", help="print the counts as JSON")
+    _data_dir_arg(st)
+    st.set_defaults(func=run_stats)
+
+
+def _data_dir_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="the kiosk's data folder (default: $STORYKIOSK_DATA_DIR or the "
+                             "platform's data folder)")
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir is not None:
+        return args.data_dir
+    from kiosk.paths import data_dir
+
+    return data_dir()
+
+
+def _open(data_dir: Path) -> Store:
+    if not (data_dir / "record.sqlite3").exists():
+        raise RecordError(f"there is no record in {data_dir} yet (no visitor was recorded)")
+    # No quick_check here: the kiosk checks at start; a command must answer fast.
+    return Store.open(data_dir, repair=False, check=False)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write an export and its manifest; print what was written."""
+    data_dir = _data_dir(args)
+    try:
+        store = _open(data_dir)
+    except (RecordError, OSError, sqlite3.Error) as exc:
+        print(f"kiosk record export: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if args.usb is not None:
+            if not args.usb.is_dir():
+                print(f"kiosk record export: the folder {args.usb} does not exist",
+                      file=sys.stderr)
+                return 1
+            out = args.usb / usb_file_name(load_kiosk_id(data_dir), args.format)
+        else:
+            out = args.output
+        manifest = export(store, data_dir, out, args.format, since=args.since,
+                          since_last=args.since_last)
+    except ExportError as exc:
+        print(f"kiosk record export: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    rng = manifest["range"]
+    span = f", {rng['first_at']} to {rng['last_at']}" if manifest["count"] else ""
+    print(f"Wrote {manifest['count']} events to {out}{span}")
+    print(f"Manifest: {out.with_name(out.name + '.manifest.json')} (sha256 {manifest['sha256']})")
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """Print counts per story, language and day."""
+    try:
+        store = _open(_data_dir(args))
+    except (RecordError, OSError, sqlite3.Error) as exc:
+        print(f"kiosk record stats: {exc}", file=sys.stderr)
+        return 1
+    try:
+        counts = stats_mod.collect(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(stats_mod.suppressed(counts), indent=2))
+    else:
+        print(stats_mod.render(counts))
+    return 0

@@ -1,0 +1,301 @@
+"""The writer thread: drains the recorder's queue and writes batches, one transaction each.
+
+It owns the database connection. When the disk is full or read-only it stops, logs one line,
+holds up to `max_backlog` events in memory (newer ones are dropped and counted), and retries
+every `retry_interval` seconds; a damaged file is moved aside and a new one started.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.record import retention
+from kiosk.record.store import (
+    Store,
+    error_code,
+    is_damage_error,
+    is_disk_error,
+    load_kiosk_id,
+    move_aside,
+)
+
+log = logging.getLogger("kiosk.record")
+
+STOP_MESSAGES = {
+    "disk_full": "the disk is full",
+    "read_only": "the data folder is read-only",
+    "disk_error": "the disk cannot be written",
+    "cannot_open": "the record file cannot be opened",
+    "error": "the record cannot be written",
+}
+
+
+@dataclass
+class Settings:
+    """How the recorder writes, keeps and retries (see `Recorder.open`)."""
+
+    data_dir: Path
+    kiosk_id: str | None = None
+    retention_days: int = 400
+    batch_interval: float = 0.1
+    max_backlog: int = 20_000
+    retry_interval: float = 5.0
+    count_interval: float = 30.0
+    max_size_mb: float | None = None
+    check_on_open: bool = True
+
+
+class Marker:
+    """A flush request travelling through the queue behind the events it waits for."""
+
+    __slots__ = ("done", "ok", "fsync")
+
+    def __init__(self, fsync: bool) -> None:
+        self.done = threading.Event()
+        self.ok = False
+        self.fsync = fsync
+
+
+def _stop_state(exc: BaseException) -> str:
+    code = error_code(exc)
+    return {13: "disk_full", 8: "read_only", 10: "disk_error", 14: "cannot_open",
+            3: "read_only"}.get(code, "error")
+
+
+class Writer(threading.Thread):
+    """The thread that owns the record's connection and writes what the main thread queues."""
+
+    def __init__(self, settings: Settings, queue: deque) -> None:
+        super().__init__(name="kiosk-record-writer", daemon=True)
+        self.settings = settings
+        self.queue = queue
+        self.wake = threading.Event()
+        self.closing = False
+        self.store: Store | None = None
+        self.kiosk_id: str | None = settings.kiosk_id
+        self.state = "starting"  # ok, starting, closed, or a STOP_MESSAGES key
+        self.detail = ""
+        self.since: float | None = None
+        self.written = 0
+        self.dropped = 0
+        self.backlog: list[tuple] = []
+        self.waiting_sync: int | None = None
+        self.waiting_export: int | None = None
+        self._dropped_at_marker = 0
+        self._next_retry = 0.0
+        self._next_count = 0.0
+        self._next_retention = 0.0
+        self._minute_key = -1
+        self._minute_text = ""
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Write batches until closed; never lets an exception end the thread."""
+        interval = self.settings.batch_interval
+        first = True
+        while True:
+            if not first:
+                self.wake.wait(interval)
+                self.wake.clear()
+            first = False
+            closing = self.closing
+            try:
+                self._cycle()
+            except Exception as exc:  # the kiosk must keep playing whatever happens here
+                self._halt("error", exc)
+            if closing and not self.queue:
+                break
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.state = "closed"
+
+    def _cycle(self) -> None:
+        now = time.monotonic()
+        if self.store is None and now >= self._next_retry:
+            self._open()
+        items = []
+        pop = self.queue.popleft
+        while True:
+            try:
+                items.append(pop())
+            except IndexError:
+                break
+        batch: list[tuple] = []
+        for item in items:
+            if type(item) is Marker:
+                self._commit(batch)
+                batch = []
+                self._answer(item)
+            else:
+                batch.append(item)
+        self._commit(batch)
+        if self.state not in ("ok", "starting") and not self.backlog:
+            self._probe()
+        if self.store is not None and self.state == "ok":
+            self._housekeeping(now)
+
+    def _probe(self) -> None:
+        """While stopped with nothing to write, try a tiny write to notice the disk is back."""
+        if time.monotonic() < self._next_retry:
+            return
+        if self.store is None and not self._open():
+            return
+        try:
+            self.store.probe()
+        except sqlite3.Error as exc:
+            self._halt(_disk_state(exc), exc)
+            return
+        self._resume()
+
+    def _answer(self, marker: Marker) -> None:
+        ok = self.store is not None and self.state == "ok" and not self.backlog
+        ok = ok and self.dropped == self._dropped_at_marker
+        self._dropped_at_marker = self.dropped
+        if ok and marker.fsync:
+            try:
+                self.store.checkpoint()
+            except sqlite3.Error as exc:
+                ok = False
+                log.warning("record: checkpoint failed (%s)", exc)
+        marker.ok = ok
+        marker.done.set()
+
+    # -- opening and writing ----------------------------------------------------------------
+
+    def _open(self) -> bool:
+        s = self.settings
+        try:
+            s.data_dir.mkdir(parents=True, exist_ok=True)
+            if self.kiosk_id is None:
+                self.kiosk_id = load_kiosk_id(s.data_dir)
+            self.store = Store.open(s.data_dir, repair=True, check=s.check_on_open,
+                                    max_size_mb=s.max_size_mb)
+        except (OSError, sqlite3.Error) as exc:
+            self.store = None
+            self._halt(_disk_state(exc), exc)
+            return False
+        self._next_retention = 0.0
+        self._next_count = 0.0
+        if self.state == "starting":
+            self.state = "ok"
+        return True
+
+    def _commit(self, items: list[tuple], retry_damaged: bool = True) -> None:
+        if items:
+            self.backlog.extend(items)
+        if not self.backlog:
+            return
+        if self.state != "ok" and time.monotonic() < self._next_retry:
+            self._trim()
+            return
+        if self.store is None and not self._open():
+            self._trim()
+            return
+        rows = [self._row(item) for item in self.backlog]
+        try:
+            self.store.append_rows(rows)
+        except sqlite3.Error as exc:
+            if is_damage_error(exc) and retry_damaged:
+                self._replace_damaged()
+                self._commit([], retry_damaged=False)
+                return
+            self._halt(_disk_state(exc), exc)
+            self._trim()
+            return
+        self.written += len(rows)
+        self.backlog = []
+        if self.waiting_sync is not None:
+            self.waiting_sync += len(rows)
+            self.waiting_export += len(rows)
+        if self.state != "ok":
+            self._resume()
+
+    def _row(self, item: tuple) -> tuple:
+        session_id, offset, epoch, kind, fields = item
+        key = int(epoch // 60)
+        if key != self._minute_key:
+            self._minute_key = key
+            self._minute_text = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(key * 60))
+        return (uuid.uuid4().hex, self.kiosk_id, session_id, self._minute_text, offset, kind,
+                json.dumps(fields, separators=(",", ":"), ensure_ascii=False))
+
+    def _trim(self) -> None:
+        over = len(self.backlog) - self.settings.max_backlog
+        if over > 0:
+            # Keep the oldest: a visit's beginning is worth more than a fragment of its end.
+            del self.backlog[self.settings.max_backlog:]
+            self.dropped += over
+
+    def _replace_damaged(self) -> None:
+        store, self.store = self.store, None
+        store.close()
+        try:
+            move_aside(store.path)
+        except OSError as exc:
+            self._halt("disk_error", exc)
+            return
+        self._open()
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _halt(self, state: str, exc: BaseException) -> None:
+        self._next_retry = time.monotonic() + self.settings.retry_interval
+        if self.state == state:
+            return  # one line per stop, not one per retry
+        self.state = state
+        self.detail = str(exc)
+        self.since = time.time()
+        log.error("record: recording stopped: %s (%s); the kiosk keeps playing and recording "
+                  "resumes by itself when this is fixed", STOP_MESSAGES.get(state, state), exc)
+
+    def _resume(self) -> None:
+        if self.state not in ("starting", "ok"):
+            log.warning("record: recording resumed after %.0f s; %d events could not be recorded",
+                        time.time() - (self.since or time.time()), self.dropped)
+        self.state = "ok"
+        self.detail = ""
+        self.since = None
+
+    def _housekeeping(self, now: float) -> None:
+        store = self.store
+        try:
+            if now >= self._next_retention:
+                self._next_retention = now + 86_400
+                removed = retention.apply(store, self.settings.retention_days)
+                if removed:
+                    log.info("record: retention removed %d exported or synced events older "
+                             "than %d days", removed, self.settings.retention_days)
+                self._next_count = 0.0
+            if now >= self._next_count:
+                self._next_count = now + self.settings.count_interval
+                self.waiting_sync = store.count_unsynced()
+                self.waiting_export = store.count_after(store.last_exported_seq())
+        except sqlite3.Error as exc:
+            if is_damage_error(exc):
+                self._replace_damaged()
+            else:
+                self._halt(_disk_state(exc), exc)
+
+
+def _disk_state(exc: BaseException) -> str:
+    if isinstance(exc, sqlite3.Error):
+        return _stop_state(exc) if is_disk_error(exc) else "error"
+    if isinstance(exc, OSError):
+        import errno
+
+        if exc.errno == errno.ENOSPC:
+            return "disk_full"
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "read_only"
+        return "disk_error"
+    return "error"
