@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Hashable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from kiosk.media.errors import MediaError
+
+
+@dataclass(frozen=True)
+class FileKey:
+    """A file as it is now: a changed file (mtime or size) gets a new key."""
+
+    path: str
+    mtime_ns: int
+    size: int
+
+
+def file_key(path: Path) -> FileKey:
+    """The cache key for a file; raises MediaError if it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise MediaError(path, f"cannot read the file: {exc.strerror}") from exc
+    return FileKey(str(Path(path).resolve()), st.st_mtime_ns, st.st_size)
 
 
 class ByteBudgetLru:

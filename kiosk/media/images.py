@@ -111,8 +111,55 @@ def prepare_image(key: ImageKey) -> pygame.Surface:
     return shape_surface(load_image(Path(key.path)), key.box, key.mode, key.focus)
 
 
+@dataclass(frozen=True)
+class DisplayFormat:
+    """The display surface's pixel layout, captured on the main thread for worker threads."""
+
+    bitsize: int
+    masks: tuple[int, int, int, int]
+
+    @classmethod
+    def capture(cls) -> DisplayFormat:
+        """Read the current display mode's format (main thread, after set_mode)."""
+        display = pygame.display.get_surface()
+        if display is None:
+            raise RuntimeError("set a display mode before preparing images for it")
+        return cls(display.get_bitsize(), tuple(display.get_masks()))
+
+
+def into_format(surface: pygame.Surface, fmt: DisplayFormat) -> pygame.Surface:
+    """Copy into a surface laid out like the display (software blit: safe off the main thread).
+
+    `to_display` then has nothing left to do, so the main thread never spends a frame on it.
+    """
+    if surface.get_flags() & pygame.SRCALPHA:
+        out = pygame.Surface(surface.get_size(), pygame.SRCALPHA, 32)
+        if out.get_masks() == surface.get_masks():
+            return surface
+    else:
+        same = surface.get_bitsize() == 32 and surface.get_masks() == fmt.masks
+        if fmt.bitsize != 32 or same:
+            return surface
+        out = pygame.Surface(surface.get_size(), 0, 32, fmt.masks)
+    out.blit(surface, (0, 0))
+    return out
+
+
+def _matches_display(surface: pygame.Surface, display: pygame.Surface) -> bool:
+    if surface.get_flags() & pygame.SRCALPHA:
+        # convert_alpha's layout: 32-bit ARGB with the display's colour masks.
+        r, g, b, _ = display.get_masks()
+        a = 0xFFFFFFFF & ~(r | g | b)
+        return surface.get_bitsize() == 32 and surface.get_masks() == (r, g, b, a)
+    return (surface.get_bitsize() == display.get_bitsize()
+            and surface.get_masks() == display.get_masks())
+
+
 def to_display(surface: pygame.Surface) -> pygame.Surface:
     """Convert to the display's pixel format (main thread, display mode set); keeps alpha."""
+    display = pygame.display.get_surface()
+    if display is not None and _matches_display(surface, display):
+        return surface
     if surface.get_flags() & pygame.SRCALPHA:
         return surface.convert_alpha()
     return surface.convert()

@@ -11,34 +11,19 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
 
-from kiosk.media.cache import ByteBudgetLru
+from kiosk.media.cache import ByteBudgetLru, FileKey, file_key
 from kiosk.media.errors import MediaError
 from kiosk.media.settings import AudioSettings
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class SoundKey:
-    """A sound file as it is now: a changed file gets a new key."""
-
-    path: str
-    mtime_ns: int
-    size: int
-
-
-def sound_key(path: Path) -> SoundKey:
-    """The cache key for a sound file."""
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise MediaError(path, f"cannot read the sound: {exc.strerror}") from exc
-    return SoundKey(str(Path(path).resolve()), st.st_mtime_ns, st.st_size)
+SoundKey = FileKey
+sound_key = file_key
 
 
 def load_sound(path: Path) -> pygame.mixer.Sound:

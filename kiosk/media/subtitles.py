@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.media.cache import FileKey, file_key
 from kiosk.media.errors import MediaError
 
 ERROR = "error"
@@ -235,3 +236,30 @@ class Subtitles:
     def transcript(self) -> str:
         """All cue texts in order, one paragraph each: the fallback when video cannot play."""
         return "\n\n".join(c.text for c in self.cues if c.text)
+
+
+class SubtitleCache:
+    """Parsed subtitle files keyed by file, mtime and size (they are small: no budget)."""
+
+    def __init__(self) -> None:
+        self._items: dict[FileKey, Subtitles] = {}
+
+    def peek(self, key: FileKey) -> Subtitles | None:
+        """The parsed subtitles for key, or None."""
+        return self._items.get(key)
+
+    def put(self, key: FileKey, subtitles: Subtitles) -> None:
+        """Store parsed subtitles."""
+        self._items[key] = subtitles
+
+    def get(self, path: Path) -> Subtitles:
+        """The parsed subtitles for path, parsing now if not cached; raises SubtitleError."""
+        key = file_key(path)
+        subs = self._items.get(key)
+        if subs is None:
+            subs = self._items[key] = load_subtitles(path)
+        return subs
+
+    def clear(self) -> None:
+        """Forget every parsed file."""
+        self._items.clear()

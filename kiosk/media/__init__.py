@@ -1,0 +1,75 @@
+"""Media for the kiosk screens: images, narration, subtitles, video, prefetch, probing.
+
+Build one `Media` after `pygame.display.set_mode(...)` and `pygame.mixer.init()`, pass it to
+the screens in the kiosk's context, and call `media.prefetch.pump()` once per frame::
+
+    media = Media.create(AudioSettings(volume=0.8))          # kiosk start
+    media.prefetch.pump(budget_ms=2.0)                       # every frame, before drawing
+
+Paths are absolute (`pack_root / "media" / relative`); nothing here reads the content model.
+
+Images (`images.py`)
+    media.images.get(path, box=(w, h), mode="fit"|"cover"|"original", focus=(x, y))
+        -> display-ready Surface (cached under a byte budget, LRU; loads now if not prefetched).
+    fit_size(size, box), cover_crop(size, box, focus), image_key(path, box, mode, focus).
+Prefetch (`prefetch.py`): when a scene shows, ask for everything one step ahead::
+
+    media.prefetch.want([ImageRequest(path, box, "cover", focus), SoundRequest(voice),
+                         SubtitleRequest(captions), VideoRequest(video, box)])
+
+    `want` replaces (cancels) the previous list; `cancel()` drops everything (Leave now).
+    A VideoRequest's first frame is `media.images.peek(image_key(video, box, "frame"))`.
+Narration (`narration.py`): `media.narration`
+    .play(path) / .load(path) .play() .pause() .resume() .toggle_pause() .replay() .stop()
+    .is_playing (idle timer waits)  .is_paused  .position_ms  .duration_ms  .progress (0..1)
+    .apply_settings() after `media.settings.volume` / `.muted` change (or `media.apply_settings()`)
+Subtitles (`subtitles.py`)
+    media.subtitles.get(path) -> Subtitles (raises SubtitleError naming file and line)
+    Subtitles.text_at(t_ms) -> str ('' between cues), .cue_at(t_ms) -> Cue | None,
+    .transcript() -> str (all cues: the no-video fallback), Cue(start_ms, end_ms, text, line)
+    check_subtitles(path) -> list[SubtitleProblem(path, line, message, severity)]: validator.
+Video (`video.py`)
+    media.video.available, media.video.reason
+    player = media.video.open(path, box)      # raises VideoUnavailable: show the poster and
+                                              # subtitles.transcript() instead, go on
+    player.play() .pause() .toggle_pause() .replay() .seek(ms) .seek_fraction(f) .close()
+    player.draw(screen, (x, y)) -> bool (False before the first frame: draw the poster or the
+        prefetched first frame), .frame_size, .is_playing (idle timer), .ended,
+        .position_ms, .duration_ms, .apply_settings() (volume/mute changed)
+    Always `player.close()` when the scene hides (releases VLC's threads and buffers).
+Probe (`probe.py`, for the validator)
+    playable(path) -> (ok, reason); probe(path) -> MediaInfo(container, video, audio, ...)
+Errors: MediaError(path, reason) for any unusable file; VideoUnavailable(reason).
+"""
+
+from kiosk.media.context import Media
+from kiosk.media.errors import MediaError, VideoUnavailable
+from kiosk.media.images import COVER, FIT, ImageCache, cover_crop, fit_size, image_key
+from kiosk.media.narration import Narration, SoundCache
+from kiosk.media.prefetch import (
+    ImageRequest,
+    Prefetcher,
+    SoundRequest,
+    SubtitleRequest,
+    VideoRequest,
+)
+from kiosk.media.probe import MediaInfo, playable, probe
+from kiosk.media.settings import AudioSettings
+from kiosk.media.subtitles import (
+    Cue,
+    SubtitleCache,
+    SubtitleError,
+    SubtitleProblem,
+    Subtitles,
+    check_subtitles,
+    load_subtitles,
+)
+from kiosk.media.video import VideoEngine, VideoPlayer
+
+__all__ = [
+    "COVER", "FIT", "AudioSettings", "Cue", "ImageCache", "ImageRequest", "Media",
+    "MediaError", "MediaInfo", "Narration", "Prefetcher", "SoundCache", "SoundRequest",
+    "SubtitleCache", "SubtitleError", "SubtitleProblem", "SubtitleRequest", "Subtitles",
+    "VideoEngine", "VideoPlayer", "VideoRequest", "VideoUnavailable", "check_subtitles",
+    "cover_crop", "fit_size", "image_key", "load_subtitles", "playable", "probe",
+]

@@ -1,0 +1,159 @@
+"""What a media file is made of, and whether the kiosk can play it (for the validator).
+
+ffprobe (Debian's ffmpeg) when it is installed; otherwise a cheap sniff of the file's header
+that recognises the containers and codecs the kiosk supports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PLAYABLE_VIDEO = frozenset({"h264", "vp8", "vp9", "theora"})
+PLAYABLE_AUDIO = frozenset({"vorbis", "opus", "mp3", "aac"})
+PLAYABLE_CONTAINERS = frozenset({"ogg", "mp4", "webm", "wav", "mp3"})
+_IMAGE_CODECS = frozenset({"mjpeg", "png", "webp", "gif", "bmp"})
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """Container and codecs of one media file; how they were found ('ffprobe' or 'sniff')."""
+
+    path: Path
+    container: str | None
+    video: tuple[str, ...] = ()
+    audio: tuple[str, ...] = ()
+    duration_ms: int | None = None
+    width: int | None = None
+    height: int | None = None
+    source: str = "sniff"
+    notes: tuple[str, ...] = field(default=())
+
+
+def _container_from_ffprobe(fmt: str, path: Path) -> str:
+    names = set(fmt.split(","))
+    if "ogg" in names:
+        return "ogg"
+    if "wav" in names:
+        return "wav"
+    if "mp3" in names:
+        return "mp3"
+    if "matroska" in names or "webm" in names:
+        return "webm" if path.suffix.lower() == ".webm" else "matroska"
+    if "mp4" in names or "mov" in names:
+        return "mp4"
+    return fmt.split(",")[0]
+
+
+def _ffprobe(path: Path, ffprobe: str) -> MediaInfo | None:
+    try:
+        out = subprocess.run(
+            [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
+             os.fspath(path)], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return MediaInfo(path, None, source="ffprobe",
+                         notes=(out.stderr.decode(errors="replace").strip()[-200:],))
+    data = json.loads(out.stdout or b"{}")
+    video, audio, width, height = [], [], None, None
+    for stream in data.get("streams", []):
+        codec = stream.get("codec_name", "unknown")
+        if codec.startswith("pcm_"):
+            codec = "pcm"
+        if stream.get("codec_type") == "video" and codec not in _IMAGE_CODECS:
+            video.append(codec)
+            width, height = stream.get("width"), stream.get("height")
+        elif stream.get("codec_type") == "audio":
+            audio.append(codec)
+    fmt = data.get("format", {})
+    duration = fmt.get("duration")
+    return MediaInfo(
+        path, _container_from_ffprobe(fmt.get("format_name", ""), path), tuple(video),
+        tuple(audio), round(float(duration) * 1000) if duration else None, width, height,
+        "ffprobe")
+
+
+def sniff(path: Path) -> MediaInfo:
+    """Recognise container and codecs from the first 256 KiB of the file (no tools needed)."""
+    with open(path, "rb") as fh:
+        head = fh.read(256 * 1024)
+        if head[4:8] == b"ftyp":
+            # Without "faststart" the MP4 index (with the codec names) sits at the end.
+            fh.seek(max(len(head), os.fstat(fh.fileno()).st_size - 256 * 1024))
+            head += fh.read()
+    video: list[str] = []
+    audio: list[str] = []
+    container: str | None = None
+    if head.startswith(b"OggS"):
+        container = "ogg"
+        for marker, codec, kind in ((b"\x80theora", "theora", video), (b"\x01vorbis", "vorbis",
+                                    audio), (b"OpusHead", "opus", audio), (b"fLaC", "flac",
+                                    audio), (b"Speex", "speex", audio)):
+            if marker in head:
+                kind.append(codec)
+    elif head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        container = "wav"
+        fmt_at = head.find(b"fmt ")
+        tag = int.from_bytes(head[fmt_at + 8:fmt_at + 10], "little") if fmt_at >= 0 else 0
+        audio.append({1: "pcm", 3: "pcm", 0xFFFE: "pcm", 0x55: "mp3"}.get(tag, f"wav-{tag}"))
+    elif head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        container, audio = "mp3", ["mp3"]
+    elif head[4:8] == b"ftyp":
+        container = "mp4"
+        for marker, codec, kind in ((b"avc1", "h264", video), (b"hvc1", "hevc", video),
+                                    (b"hev1", "hevc", video), (b"av01", "av1", video),
+                                    (b"vp09", "vp9", video), (b"mp4v", "mpeg4", video),
+                                    (b"mp4a", "aac", audio), (b"Opus", "opus", audio),
+                                    (b"ac-3", "ac3", audio)):
+            if marker in head:
+                kind.append(codec)
+    elif head[:4] == b"\x1a\x45\xdf\xa3":
+        container = "webm" if b"webm" in head[:64] else "matroska"
+        for marker, codec, kind in ((b"V_VP8", "vp8", video), (b"V_VP9", "vp9", video),
+                                    (b"V_AV1", "av1", video), (b"V_MPEG4/ISO/AVC", "h264",
+                                    video), (b"V_MPEGH/ISO/HEVC", "hevc", video),
+                                    (b"A_VORBIS", "vorbis", audio), (b"A_OPUS", "opus", audio),
+                                    (b"A_AAC", "aac", audio), (b"A_FLAC", "flac", audio)):
+            if marker in head:
+                kind.append(codec)
+    return MediaInfo(Path(path), container, tuple(video), tuple(audio), source="sniff")
+
+
+def probe(path: Path, use_ffprobe: bool = True) -> MediaInfo:
+    """Container and codecs of path: ffprobe if installed, else the header sniff."""
+    ffprobe = shutil.which("ffprobe") if use_ffprobe else None
+    if ffprobe:
+        info = _ffprobe(Path(path), ffprobe)
+        if info is not None:
+            return info
+    return sniff(Path(path))
+
+
+def playable(path: Path, use_ffprobe: bool = True) -> tuple[bool, str]:
+    """(True, '') if the kiosk can play path, else (False, a reason an author understands)."""
+    path = Path(path)
+    if not path.is_file():
+        return False, f"{path}: the file does not exist"
+    info = probe(path, use_ffprobe)
+    if info.container is None:
+        why = f" ({info.notes[0]})" if info.notes and info.notes[0] else ""
+        return False, f"{path}: not a media file the kiosk recognises{why}"
+    if info.container not in PLAYABLE_CONTAINERS:
+        return False, (f"{path}: the container is {info.container}; the kiosk plays "
+                       f"{', '.join(sorted(PLAYABLE_CONTAINERS))}")
+    if not info.video and not info.audio:
+        return False, f"{path}: no audio or video stream found"
+    for codec in info.video:
+        if codec not in PLAYABLE_VIDEO:
+            return False, (f"{path}: the video codec is {codec}; the kiosk plays "
+                           f"{', '.join(sorted(PLAYABLE_VIDEO))}")
+    for codec in info.audio:
+        if codec not in PLAYABLE_AUDIO | {"pcm"}:
+            return False, (f"{path}: the audio codec is {codec}; the kiosk plays "
+                           f"{', '.join(sorted(PLAYABLE_AUDIO | {'pcm'}))}")
+    return True, ""
