@@ -65,6 +65,7 @@ def _read(path: Path, rel: str, ctx: Ctx, builder):
     try:
         return builder(node, ctx)
     except TooManyValues:
+        ctx.findings.clear()  # partial findings of an exploding file only bury the real one
         ctx.findings.append(Finding(
             ERROR, "too-many-values",
             f"the file expands to more than {Y.MAX_VALUES:,} values (aliases repeated too often?)",

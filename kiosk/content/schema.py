@@ -334,6 +334,8 @@ def fields(node, ctx, path, spec: dict[str, tuple[Converter, bool]],
         return None
     keys: dict[str, yaml.Node] = {}
     out: dict[str, Any] = {"__node__": node, "__keys__": keys}
+    if not path:
+        ctx.where[""] = loc(node)
     for key, value in pairs:
         name = key.value
         keys[name] = key

@@ -1,0 +1,164 @@
+"""One failing and one passing case per validator rule: an author breaks the valid pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zlib
+
+import pytest
+
+from kiosk.content import load_pack
+
+TODAY = dt.date(2026, 11, 28)
+STORY = "stories/ana.yaml"
+
+
+def png(width: int, height: int) -> bytes:
+    """A PNG whose header claims the given size (the pixels need not be there)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk
+            + struct.pack(">I", zlib.crc32(chunk)))
+
+
+def codes(pack_copy):
+    loaded = load_pack(pack_copy.root, today=TODAY)
+    return loaded, {f.code: f for f in loaded.findings}
+
+
+def test_the_valid_pack_is_clean(pack):
+    loaded, found = codes(pack)
+    assert loaded.ok and found == {}
+    assert loaded.coverage == {"ana": {"sv": 100.0, "en": 100.0}}
+
+
+# Each case: (code, severity, file, line or None, a fragment of the message, the edit)
+CASES = [
+    ("unreadable", "error", STORY, 3, "invalid YAML",
+     lambda p: p.edit(STORY, "summary: {sv", "summary: [sv")),
+    ("unreadable", "error", STORY, 2, "not UTF-8",
+     lambda p: p.write(STORY, b"id: ana\ntitle: {sv: \xff}\n")),
+    ("duplicate-key", "error", STORY, 3, 'the key "title" appears twice',
+     lambda p: p.edit(STORY, "summary:", "title: {sv: x}\nsummary:")),
+    ("bad-tag", "error", STORY, 1, "not allowed",
+     lambda p: p.edit(STORY, "id: ana", "id: !!python/object:os.system ana")),
+    ("too-many-values", "error", STORY, None, "aliases",
+     lambda p: p.append(STORY, "  extra:\n    text: {sv: x, en: x}\n    choices:\n"
+                        "      - &c {goto: end, label: {" + ", ".join(
+                            f"{a}{b}: x" for a in "abcdefghijklmnopqrst" for b in "abcdefghijklmnopqrst")
+                        + "}}\n" + "      - *c\n" * 400)),
+    ("unknown-key", "error", STORY, 3, 'did you mean "summary"',
+     lambda p: p.edit(STORY, "summary:", "sumary:")),
+    ("wrong-type", "error", STORY, 4, "whole number",
+     lambda p: p.edit(STORY, "duration: 2", "duration: two")),
+    ("missing-key", "error", STORY, 1, 'needs "start"',
+     lambda p: p.edit(STORY, "start: home\n", "")),
+    ("bad-scene", "error", STORY, 26, 'did you mean "end"',
+     lambda p: p.edit(STORY, "goto: end\n        if: asked", "goto: endd\n        if: asked")),
+    ("unreachable", "warning", STORY, None, 'no path reaches scene "lost"',
+     lambda p: p.append(STORY, "  lost:\n    text: {sv: x, en: x}\n    next: end\n")),
+    ("no-way-on", "error", STORY, None, "has no way on",
+     lambda p: p.edit(STORY, "    next: advert\n", "")),
+    ("two-ways-on", "error", STORY, None, 'both "next" and "choices"',
+     lambda p: p.edit(STORY, "    text: {sv: Ana får ett erbjudande., en: Ana gets an offer.}\n",
+                      "    text: {sv: Ana får ett erbjudande., en: Ana gets an offer.}\n"
+                      "    next: friend\n")),
+    ("no-way-out", "error", STORY, None, "no path leads to an ending",
+     lambda p: p.edit(STORY, "    next: advert\n", "    next: loop\n  loop:\n"
+                      "    text: {sv: x, en: x}\n    next: friend\n")),
+    ("media-missing", "error", STORY, None, "does not exist",
+     lambda p: p.edit(STORY, "    text: {sv: Vännen", "    image: friend.jpg\n    text: {sv: Vännen")),
+    ("media-type", "error", STORY, None, "whatever its name says",
+     lambda p: (p.write("media/friend.png", "#!/bin/sh\nrm -rf /\n"),
+                p.edit(STORY, "    text: {sv: Vännen", "    image: friend.png\n    text: {sv: Vännen"))),
+    ("media-too-large", "error", STORY, None, "20,000 x 20,000",
+     lambda p: (p.write("media/huge.png", png(20000, 20000)),
+                p.edit(STORY, "    text: {sv: Vännen", "    image: huge.png\n    text: {sv: Vännen"))),
+    ("media-outside", "error", STORY, None, "leads outside",
+     lambda p: p.edit(STORY, "    text: {sv: Vännen", "    image: ../pack.yaml\n    text: {sv: Vännen")),
+    ("media-outside", "error", STORY, None, "absolute path",
+     lambda p: p.edit(STORY, "    text: {sv: Vännen", "    image: /etc/passwd\n    text: {sv: Vännen")),
+    ("missing-translation", "warning", STORY, None, "has no en text",
+     lambda p: p.edit(STORY, "{sv: Vännen är orolig., en: The friend is worried.}",
+                      "{sv: Vännen är orolig.}")),
+    ("unknown-note", "error", STORY, 6, 'did you mean "threats"',
+     lambda p: p.edit(STORY, "content_notes: [threats]\nconsent", "content_notes: [threat]\nconsent")),
+    ("consent-missing", "error", STORY, 1, "no consent",
+     lambda p: p.edit(STORY, "consent: {kind: composite-fiction, record: CF-TEST-1, countries: [SE], review_by: 2028-06-30}\n", "")),
+    ("consent-expired", "error", STORY, 7, "has passed",
+     lambda p: p.edit(STORY, "2028-06-30", "2026-01-31")),
+    ("consent-too-far", "error", STORY, 7, "more than three years",
+     lambda p: p.edit(STORY, "2028-06-30", "2030-06-30")),
+    ("consent-country", "error", STORY, 7, "does not cover SE",
+     lambda p: p.edit(STORY, "countries: [SE]", "countries: [IT]")),
+    ("minor-photo", "error", STORY, None, "photo in a story involving a minor",
+     lambda p: (p.write("media/p.png", png(10, 10)),
+                p.edit(STORY, "start: home", "involves_minor: true\nstart: home"),
+                p.edit(STORY, "    text: {sv: Vännen",
+                       "    image: {src: p.png, photo: true}\n    text: {sv: Vännen"))),
+    ("blocked-imagery", "error", STORY, None, "tagged chains",
+     lambda p: (p.write("media/p.png", png(10, 10)),
+                p.edit(STORY, "    text: {sv: Vännen",
+                       "    image: {src: p.png, tags: [chains]}\n    text: {sv: Vännen"))),
+    ("helpline-stale", "warning", "pack.yaml", 13, "verified 98 days ago",
+     lambda p: p.edit("pack.yaml", "2026-11-20", "2026-08-22")),
+    ("statistic-without-source", "warning", STORY, None, "figure without a source",
+     lambda p: p.edit(STORY, "Vännen är orolig.", "Vännen läser att 27 % av alla drabbas.")),
+    ("bad-condition", "error", STORY, 27, "cannot be read",
+     lambda p: p.edit(STORY, "if: asked", "if: asked and and")),
+    ("unset-variable", "warning", STORY, 27, 'uses "askd"',
+     lambda p: p.edit(STORY, "if: asked", "if: askd")),
+    ("id-mismatch", "error", STORY, 1, "differs from its file name",
+     lambda p: p.edit(STORY, "id: ana", "id: anna")),
+    ("bad-language", "error", STORY, None, "which the pack does not offer",
+     lambda p: p.edit(STORY, "duration: 2", "languages: [sv, en, fi]\nduration: 2")),
+    ("bad-language", "error", "pack.yaml", None, "not in languages",
+     lambda p: p.edit("pack.yaml", "default_language: sv", "default_language: fi")),
+]
+
+
+@pytest.mark.parametrize("code,severity,file,line,fragment,edit", CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule(pack, code, severity, file, line, fragment, edit):
+    before, found_before = codes(pack)
+    assert code not in found_before  # the passing fixture
+    edit(pack)
+    loaded, _ = codes(pack)
+    hits = [f for f in loaded.findings if f.code == code and fragment in f.message + f.hint]
+    assert hits, f"expected {code} with {fragment!r}; got {[f.format() for f in loaded.findings]}"
+    f = hits[0]
+    assert f.severity == severity and f.file == file
+    if line is not None:
+        assert f.line == line, f.format()
+    assert f.line > 0 or code in {"too-many-values"}, f.format()
+
+
+def test_symlink_leading_out_of_the_pack(pack, tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(png(10, 10))
+    (pack.root / "media" / "link.png").symlink_to(secret)
+    pack.edit(STORY, "    text: {sv: Vännen", "    image: link.png\n    text: {sv: Vännen")
+    loaded, found = codes(pack)
+    assert found["media-outside"].message.endswith("is a link leading outside the pack")
+
+
+def test_a_byte_order_mark_is_tolerated(pack):
+    path = pack.root / STORY
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    loaded, found = codes(pack)
+    assert loaded.ok and found == {}
+
+
+def test_files_over_the_size_limit_are_refused(pack):
+    pack.write(STORY, "id: ana\n" + "# padding\n" * 250_000)
+    loaded, found = codes(pack)
+    assert "more than the limit" in found["unreadable"].message
+
+
+def test_the_issue_example_reads_as_an_author_needs(pack):
+    pack.edit(STORY, "goto: friend", "goto: frend")
+    loaded = load_pack(pack.root, today=TODAY)
+    line = [f.format() for f in loaded.findings if f.code == "bad-scene"][0]
+    assert line == ('stories/ana.yaml:14:15: error: choice "Fråga vännen" goes to scene '
+                    '"frend", which does not exist (did you mean "friend"?)')
