@@ -1,0 +1,85 @@
+"""The compiled cache and the `kiosk check` command, as a kiosk and an author use them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+
+from kiosk.content import load_cached, load_pack
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def test_the_cache_holds_the_same_pack_as_the_yaml(pack, tmp_path):
+    fresh = load_pack(pack.root, today=TODAY)
+    first = load_cached(pack.root, tmp_path / "cache", today=TODAY)
+    second = load_cached(pack.root, tmp_path / "cache", today=TODAY)
+    assert first == fresh and second == fresh
+    assert list((tmp_path / "cache").rglob(f"{fresh.content_hash}.json"))
+
+
+def test_a_changed_file_rebuilds_the_cache(pack, tmp_path):
+    cache = tmp_path / "cache"
+    load_cached(pack.root, cache, today=TODAY)
+    pack.edit("stories/ana.yaml", "Ana gets help.", "Ana finds help.")
+    again = load_cached(pack.root, cache, today=TODAY)
+    assert again.pack.stories["ana"].scenes["end"].text["en"] == "Ana finds help."
+
+
+def test_a_touched_but_unchanged_file_keeps_the_cache(pack, tmp_path):
+    cache = tmp_path / "cache"
+    first = load_cached(pack.root, cache, today=TODAY)
+    entry = next(cache.rglob(f"{first.content_hash}.json"))
+    built = entry.stat().st_mtime_ns
+    time.sleep(0.01)
+    os.utime(pack.root / "pack.yaml")
+    again = load_cached(pack.root, cache, today=TODAY)
+    assert again == first and entry.stat().st_mtime_ns == built
+
+
+def test_a_corrupt_cache_entry_is_rebuilt(pack, tmp_path):
+    cache = tmp_path / "cache"
+    first = load_cached(pack.root, cache, today=TODAY)
+    next(cache.rglob(f"{first.content_hash}.json")).write_bytes(b"{not json")
+    assert load_cached(pack.root, cache, today=TODAY) == first
+
+
+def kiosk(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
+                          text=True, cwd=cwd, env={**os.environ, "NO_COLOR": "1"})
+
+
+def test_check_exit_codes(pack):
+    assert kiosk("check", str(pack.root)).returncode == 0
+    pack.edit("pack.yaml", "2026-11-20", "2020-01-01")  # a stale helpline: a warning
+    assert kiosk("check", str(pack.root)).returncode == 0
+    strict = kiosk("check", "--strict", str(pack.root))
+    assert strict.returncode == 1 and "last verified" in strict.stdout
+    pack.edit("stories/ana.yaml", "goto: friend", "goto: frend")
+    broken = kiosk("check", str(pack.root))
+    assert broken.returncode == 1
+    assert 'stories/ana.yaml' in broken.stdout and "14:15: error:" in broken.stdout
+    assert kiosk("check").returncode == 2
+    assert kiosk("check", "--format", "xml", str(pack.root)).returncode == 2
+
+
+def test_check_json_for_tools(pack):
+    pack.edit("stories/ana.yaml", "goto: friend", "goto: frend")
+    out = kiosk("check", "--format", "json", str(pack.root))
+    data = json.loads(out.stdout)
+    assert data[0]["ok"] is False
+    finding = [f for f in data[0]["findings"] if f["code"] == "bad-scene"][0]
+    assert finding["file"] == "stories/ana.yaml" and finding["line"] == 14
+    assert finding["path"] == "scenes.home.choices[0].goto"
+
+
+def test_no_traceback_for_a_pack_that_is_not_a_pack(tmp_path):
+    (tmp_path / "pack.yaml").write_bytes(b"\x00\x01\x02 binary junk \xff\xfe")
+    out = kiosk("check", str(tmp_path))
+    assert out.returncode == 1
+    assert "Traceback" not in out.stdout + out.stderr
+    assert "pack.yaml" in out.stdout
