@@ -28,7 +28,7 @@ EXPLOITATION = (
 BLOCKED_TAGS = ("chains", "bars", "bound-hands", "barcode", "injury", "sexualised")
 
 
-class Struct(msgspec.Struct, kw_only=True, omit_defaults=True):
+class Struct(msgspec.Struct, kw_only=True, array_like=True):
     """Base of every model type."""
 
 

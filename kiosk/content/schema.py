@@ -42,6 +42,7 @@ class Ctx:
         self.values = 0
         self.constructor = SafeConstructor()
         self.where: dict[str, tuple[int, int]] = {}  # data path -> (line, col) of its value
+        self.good_langs: set[str] = set(self.languages)  # language keys already checked
 
     def add(self, node: yaml.Node | None, path: str, code: str, message: str,
             hint: str = "", severity: str = ERROR) -> None:
@@ -252,6 +253,9 @@ def text(allow_plain: bool = False) -> Converter:
     """Text per language, `{sv: "...", en: "..."}` (or one plain string, where allowed)."""
 
     def convert(node, ctx, path):
+        fast = _text_fast(node, ctx)
+        if fast is not None:
+            return fast
         if allow_plain and isinstance(node, yaml.ScalarNode) and node.tag == Y.STR:
             ctx.tick()
             return {lang: node.value for lang in ctx.languages} or {"und": node.value}
@@ -271,12 +275,30 @@ def text(allow_plain: bool = False) -> Converter:
                 ctx.add(key, sub, "bad-value", f'"{_short(key.value)}" in {path} is not a language code',
                         "for example sv, en, el")
                 continue
+            ctx.good_langs.add(key.value)
             got = string(value, ctx, sub)
             if got is not INVALID:
                 out[key.value] = got
         return out
 
     return convert
+
+
+def _text_fast(node, ctx) -> dict[str, str] | None:
+    """The common case of text, a mapping of known languages to non-empty strings; else None."""
+    if type(node) is not yaml.MappingNode:
+        return None
+    out = {}
+    good = ctx.good_langs
+    for key, value in node.value:
+        k = key.value
+        if (k not in good or k in out or type(value) is not yaml.ScalarNode
+                or value.tag != Y.STR or not value.value):
+            return None
+        out[k] = value.value
+    ctx.values += len(out)
+    ctx.tick()
+    return out
 
 
 def list_of(item: Converter, unique: bool = False) -> Converter:

@@ -19,7 +19,8 @@ HELPLINE_MAX_AGE_DAYS = 90
 REVIEW_MAX_YEARS = 3
 # a percentage, a number with thousands separators, or a bare number of 3+ digits that is
 # not a year: the kinds of figures that need a source
-_STAT_RE = re.compile(r"\d+(?:[.,]\d+)?\s?%|\b\d{1,3}(?:[ ,.\u00a0]\d{3})+\b|\b\d{3,}\b")
+_NUMBER_RE = re.compile(r"\d[\d.,\u00a0 ]*%?")
+_GROUPED_RE = re.compile(r"^\d{1,3}(?:[ ,.\u00a0]\d{3})+")
 _YEAR_RE = re.compile(r"^(1[89]|20)\d\d$")
 
 
@@ -210,8 +211,13 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
 
 
 def _has_statistic(text: str) -> bool:
-    for m in _STAT_RE.finditer(text):
-        if not _YEAR_RE.match(m.group(0)):
+    """A percentage, a number with thousands separators, or 3+ digits that are not a year."""
+    for m in _NUMBER_RE.finditer(text):
+        run = m.group(0).rstrip(" .,\u00a0")
+        if run.endswith("%") or _GROUPED_RE.match(run):
+            return True
+        digits = run.split()[0].rstrip(".,")
+        if len(digits) >= 3 and digits.isdigit() and not _YEAR_RE.match(digits):
             return True
     return False
 

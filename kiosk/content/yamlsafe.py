@@ -11,11 +11,44 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from yaml._yaml import CParser as _Parser  # libyaml, bundled in PyYAML's wheels
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
-try:  # libyaml is bundled in PyYAML's wheels; the pure-Python loader is only a fallback.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader
+
+class _FastResolver(Resolver):
+    """YAML 1.1's implicit types, without path resolvers (which packs never use)."""
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if implicit[0]:
+                resolvers = self.yaml_implicit_resolvers.get(value[:1], ())
+                for tag, regexp in resolvers:
+                    if regexp.match(value):
+                        return tag
+                for tag, regexp in self.yaml_implicit_resolvers.get(None, ()):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        if kind is MappingNode:
+            return self.DEFAULT_MAPPING_TAG
+        return super().resolve(kind, value, implicit)
+
+
+class _Loader(_Parser, SafeConstructor, _FastResolver):
+    def __init__(self, stream):
+        _Parser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        _FastResolver.__init__(self)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_VALUES = 100_000  # values per file after aliases are expanded
