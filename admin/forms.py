@@ -12,6 +12,12 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from admin.i18n import LANGUAGES
 from admin.models import Role
 
+try:  # WTForms >= 3.3 deprecates (value, label) tuples
+    from wtforms.fields.choices import SelectChoice as _Choice
+except ImportError:  # pragma: no cover - older WTForms
+    def _Choice(value, label):  # noqa: N802 - stands in for the class
+        return (value, label)
+
 USERNAME_RE = r"^[a-z0-9][a-z0-9._-]{1,63}$"
 # Languages a translator may be assigned: ISO 639 codes, optionally with a region.
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
@@ -26,9 +32,9 @@ ROLE_LABELS = {
 }
 
 
-def ui_language_choices() -> list[tuple[str, str]]:
-    """(code, own name) of every interface language."""
-    return list(LANGUAGES.items())
+def ui_language_choices() -> list:
+    """A choice (code, own name) for every interface language."""
+    return [_Choice(value=code, label=name) for code, name in LANGUAGES.items()]
 
 
 class LoginForm(FlaskForm):
@@ -63,7 +69,8 @@ class UserEditForm(FlaskForm):
     """What an administrator changes on an account."""
 
     display_name = StringField(_l("Full name"), validators=[Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=[
+        _Choice(value=r.value, label=label) for r, label in ROLE_LABELS.items()])
     languages = _languages_field()
     active = BooleanField(_l("Account active"))
     submit = SubmitField(_l("Save"))
@@ -103,5 +110,5 @@ class ChangePasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """A user picks the admin's interface language."""
 
-    ui_language = SelectField(_l("Interface language"), choices=ui_language_choices)
+    ui_language = SelectField(_l("Interface language"), choices=ui_language_choices())
     submit = SubmitField(_l("Save"))
