@@ -42,34 +42,26 @@ Probe (`probe.py`, for the validator)
 Errors: MediaError(path, reason) for any unusable file; VideoUnavailable(reason).
 """
 
-from kiosk.media.context import Media
-from kiosk.media.errors import MediaError, VideoUnavailable
-from kiosk.media.images import COVER, FIT, ImageCache, cover_crop, fit_size, image_key
-from kiosk.media.narration import Narration, SoundCache
-from kiosk.media.prefetch import (
-    ImageRequest,
-    Prefetcher,
-    SoundRequest,
-    SubtitleRequest,
-    VideoRequest,
-)
-from kiosk.media.probe import MediaInfo, playable, probe
-from kiosk.media.settings import AudioSettings
-from kiosk.media.subtitles import (
-    Cue,
-    SubtitleCache,
-    SubtitleError,
-    SubtitleProblem,
-    Subtitles,
-    check_subtitles,
-    load_subtitles,
-)
-from kiosk.media.video import VideoEngine, VideoPlayer
+import importlib
 
-__all__ = [
-    "COVER", "FIT", "AudioSettings", "Cue", "ImageCache", "ImageRequest", "Media",
-    "MediaError", "MediaInfo", "Narration", "Prefetcher", "SoundCache", "SoundRequest",
-    "SubtitleCache", "SubtitleError", "SubtitleProblem", "SubtitleRequest", "Subtitles",
-    "VideoEngine", "VideoPlayer", "VideoRequest", "VideoUnavailable", "check_subtitles",
-    "cover_crop", "fit_size", "image_key", "load_subtitles", "playable", "probe",
-]
+# Imported lazily: the validator (and the admin) use `subtitles` and `probe`, which must not
+# pull in pygame or libvlc.
+_EXPORTS = {
+    "Media": "context", "MediaError": "errors", "VideoUnavailable": "errors",
+    "COVER": "images", "FIT": "images", "ImageCache": "images", "cover_crop": "images",
+    "fit_size": "images", "image_key": "images", "Narration": "narration",
+    "SoundCache": "narration", "ImageRequest": "prefetch", "Prefetcher": "prefetch",
+    "SoundRequest": "prefetch", "SubtitleRequest": "prefetch", "VideoRequest": "prefetch",
+    "MediaInfo": "probe", "playable": "probe", "probe": "probe", "AudioSettings": "settings",
+    "Cue": "subtitles", "SubtitleCache": "subtitles", "SubtitleError": "subtitles",
+    "SubtitleProblem": "subtitles", "Subtitles": "subtitles", "check_subtitles": "subtitles",
+    "load_subtitles": "subtitles", "VideoEngine": "video", "VideoPlayer": "video",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kiosk.media' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"kiosk.media.{module}"), name)

@@ -14,7 +14,7 @@ import ctypes
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pygame
@@ -63,8 +63,16 @@ def _start_vlc(args: Sequence[str]) -> tuple[object | None, object | None, str]:
 class VideoEngine:
     """One per kiosk: owns the libvlc instance, opens players, or says why it cannot."""
 
-    def __init__(self, settings: AudioSettings, vlc_args: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        settings: AudioSettings,
+        vlc_args: Sequence[str] = (),
+        audio_sink: Callable[[bytes], None] | None = None,
+    ) -> None:
+        """audio_sink, if given, receives the decoded sound (S16 stereo 44.1 kHz) instead of
+        the speakers, after VLC's software volume: for tests and benchmarks."""
         self.settings = settings
+        self.audio_sink = audio_sink
         self._vlc, self._instance, self.reason = _start_vlc([*DEFAULT_VLC_ARGS, *vlc_args])
         self.players_opened = 0
         if self._instance is None:
@@ -121,6 +129,8 @@ class VideoPlayer:
         self._lock = threading.Lock()
         self._first = threading.Event()
         self._want_play = False
+        self._starting = False
+        self._applied: float | None = None
         self._native: tuple[int, int] | None = None
         self._player = engine._instance.media_player_new()
         media = engine._instance.media_new_path(os.fspath(path))
@@ -140,6 +150,16 @@ class VideoPlayer:
         set_callbacks = fn(("libvlc_video_set_callbacks", vlc.dll))
         set_callbacks(self._player._as_parameter_, self._cbs[2], self._cbs[3], self._cbs[4],
                       None)
+        if audio and engine.audio_sink is not None:
+            sink = engine.audio_sink
+
+            def on_audio(opaque, samples, count, pts):
+                sink(ctypes.string_at(samples, count * 4))
+
+            # No volume callback: libvlc then applies volume and mute in software.
+            self._audio_cb = vlc.CallbackDecorators.AudioPlayCb(on_audio)
+            self._player.audio_set_callbacks(self._audio_cb, None, None, None, None, None)
+            self._player.audio_set_format("S16N", 44100, 2)
 
     # --- VLC's threads -----------------------------------------------------------------
     def _on_format(self, opaque, chroma, width, height, pitches, lines):
@@ -194,6 +214,7 @@ class VideoPlayer:
 
     def draw(self, target: pygame.Surface, dest: tuple[int, int]) -> bool:
         """Blit the latest frame at dest; False (nothing drawn) before the first frame."""
+        self.update()
         if not self._first.is_set():
             return False
         with self._lock:
@@ -210,6 +231,7 @@ class VideoPlayer:
     def play(self) -> None:
         """Start or resume playing."""
         self._want_play = True
+        self._starting = True
         if self.ended:
             self._player.stop()
         self._player.play()
@@ -231,6 +253,7 @@ class VideoPlayer:
         """Play again from the start."""
         self._player.stop()
         self._want_play = True
+        self._starting = True
         self._player.play()
         self.apply_settings()
 
@@ -249,8 +272,17 @@ class VideoPlayer:
         self.seek(round(max(0.0, min(1.0, fraction)) * self.duration_ms))
 
     def apply_settings(self) -> None:
-        """Apply the current volume and mute to VLC's output."""
-        self._player.audio_set_volume(round(self.engine.settings.effective() * 100))
+        """Apply the current volume and mute to VLC's output (retried by `update`)."""
+        volume = self.engine.settings.effective()
+        # VLC has no audio output until the stream starts (-1 then): `update` tries again.
+        taken = self._player.audio_set_volume(round(volume * 100)) == 0
+        self._player.audio_set_mute(volume == 0.0)
+        self._applied = volume if taken else None
+
+    def update(self) -> None:
+        """Per frame (draw calls it): apply volume or mute if they changed or did not take."""
+        if self._player is not None and self._applied != self.engine.settings.effective():
+            self.apply_settings()
 
     @property
     def state(self) -> str:
@@ -267,8 +299,13 @@ class VideoPlayer:
         """True while playing or about to (not paused, not ended): the idle timer waits."""
         if not self._want_play:
             return False
-        return self._player.get_state() not in (
-            self._vlc.State.Ended, self._vlc.State.Error, self._vlc.State.Stopped)
+        state = self._player.get_state()
+        State = self._vlc.State
+        if state in (State.Opening, State.Buffering, State.Playing):
+            self._starting = False
+            return True
+        # play() is asynchronous: until VLC leaves Stopped, the request counts as playing.
+        return self._starting and state in (State.Stopped, State.NothingSpecial, State.Paused)
 
     @property
     def position_ms(self) -> int:

@@ -1,0 +1,139 @@
+"""Video through libvlc into a pygame surface: pixels, seeking, controls, sound, threads."""
+
+from __future__ import annotations
+
+import time
+from array import array
+from pathlib import Path
+
+import pytest
+from conftest import BANDS, PATTERN_SIZE, SECONDS, TONE_HZ, close_to
+
+from kiosk.media.settings import AudioSettings
+from kiosk.media.video import VideoEngine
+
+W, H = PATTERN_SIZE
+
+
+def os_threads() -> int:
+    """Threads of this process as the kernel counts them (VLC's are not Python threads)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    raise AssertionError("no Threads line")
+
+
+def wait_until(predicate, timeout_s: float = 5.0) -> bool:
+    """Poll predicate until it is true or the time is up."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+@pytest.fixture
+def engine():
+    """A real libvlc engine with sound going nowhere."""
+    eng = VideoEngine(AudioSettings(), ["--aout=adummy"])
+    assert eng.available, eng.reason
+    yield eng
+    eng.close()
+
+
+def bottom_colour(surface) -> tuple[int, int, int]:
+    """The per-second colour of the pattern's lower half."""
+    w, h = surface.get_size()
+    return tuple(surface.get_at((w // 2, h * 3 // 4)))[:3]
+
+
+def test_a_decoded_frame_has_the_pattern_colours(engine, media_dir, screen):
+    with engine.open(media_dir / "pattern.mp4", (W, H)) as player:
+        assert player.draw(screen, (0, 0)) is False  # nothing decoded yet: the poster shows
+        player.play()
+        assert player.wait_frame(5)
+        assert player.frame_size == (W, H)
+        screen.fill((0, 0, 0))
+        assert player.draw(screen, (10, 20))
+        for i, colour in enumerate(BANDS):
+            x = 10 + W * (2 * i + 1) // 6
+            assert close_to(screen.get_at((x, 20 + H // 4)), colour), (i, screen.get_at((x, 84)))
+        assert close_to(screen.get_at((10 + W // 2, 20 + H * 3 // 4)), SECONDS[0])
+        assert tuple(screen.get_at((5, 5)))[:3] == (0, 0, 0)  # drawn where asked, nowhere else
+
+
+def test_frames_fit_the_box_and_keep_the_aspect_ratio(engine, media_dir):
+    with engine.open(media_dir / "pattern.mp4", (200, 200)) as player:
+        player.play()
+        assert player.wait_frame(5)
+        w, h = player.frame_size
+        assert w == 200 and abs(h - 200 * H / W) <= 2
+        frame = player.snapshot()
+        assert close_to(frame.get_at((w // 6, h // 4)), BANDS[0])
+
+
+def test_seek_pause_and_replay(engine, media_dir):
+    with engine.open(media_dir / "pattern.mp4", (W, H)) as player:
+        player.play()
+        assert player.wait_frame(5)
+        assert wait_until(lambda: player.duration_ms > 0)
+        assert abs(player.duration_ms - 4000) < 200
+        player.seek(2500)
+        assert wait_until(lambda: close_to(bottom_colour(player.snapshot()), SECONDS[2]), 3)
+        player.pause()
+        assert wait_until(lambda: player.state == "Paused")
+        assert not player.is_playing
+        held = player.position_ms
+        assert 2300 <= held <= 3400
+        time.sleep(0.4)
+        assert player.position_ms == held
+        player.play()
+        assert player.is_playing
+        assert wait_until(lambda: player.ended, 4)
+        assert not player.is_playing and player.position_ms == player.duration_ms
+        player.replay()
+        assert player.is_playing
+        assert wait_until(lambda: 0 < player.position_ms < 1500 and player.state == "Playing")
+        assert wait_until(lambda: close_to(bottom_colour(player.snapshot()), SECONDS[0]))
+        player.seek_fraction(0.8)
+        assert wait_until(lambda: close_to(bottom_colour(player.snapshot()), SECONDS[3]), 3)
+
+
+def test_video_sound_comes_out_of_vlc_and_mute_applies(media_dir):
+    pcm = bytearray()
+    settings = AudioSettings(volume=1.0)
+    eng = VideoEngine(settings, audio_sink=pcm.extend)
+    with eng.open(media_dir / "pattern.mp4", (W, H)) as player:
+        player.play()
+        assert wait_until(lambda: len(pcm) > 44100 * 4 * 2)  # two seconds decoded
+        settings.muted = True  # the visitor's sound off control
+        player.update()
+        assert wait_until(lambda: player.ended, 8)
+    eng.close()
+    left = array("h", bytes(pcm))[::2]
+    assert len(left) >= 44100 * 3.5  # the whole 4 s came through VLC
+    first = left[: 44100]
+    assert max(abs(s) for s in first) > 3000, "the video's tone did not come out of VLC"
+    crossings = sum(1 for a, b in zip(first, first[1:], strict=False) if a < 0 <= b)
+    assert abs(crossings - TONE_HZ) < 20  # the tone, not noise
+    # libvlc's software volume applies to samples decoded after the change (amem decodes
+    # about a second ahead); the end of the video must be silent.
+    assert max(abs(s) for s in left[-44100 // 2:]) < 50, "muting did not silence the video"
+
+
+def test_first_frame_for_prefetch_and_no_threads_left(engine, media_dir):
+    before = os_threads()
+    for _ in range(5):
+        frame = engine.first_frame(media_dir / "pattern.mp4", (192, 128))
+        assert frame.get_size() == (192, 128)
+        assert close_to(frame.get_at((32, 32)), BANDS[0])
+        assert close_to(bottom_colour(frame), SECONDS[0])
+    assert wait_until(lambda: os_threads() <= before + 1, 3), (before, os_threads())
+
+
+def test_a_missing_file_is_a_clear_error(engine, tmp_path):
+    from kiosk.media.errors import MediaError
+
+    with pytest.raises(MediaError, match="does not exist"):
+        engine.open(tmp_path / "nope.mp4", (W, H))
