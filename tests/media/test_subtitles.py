@@ -1,0 +1,131 @@
+"""Subtitles: WebVTT and SRT cues, what shows when, and errors with file and line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kiosk.media.subtitles import (
+    ERROR,
+    WARNING,
+    SubtitleCache,
+    SubtitleError,
+    check_subtitles,
+    load_subtitles,
+)
+
+VTT = """WEBVTT - Mara, English
+
+NOTE written for the test
+it spans two lines
+
+intro
+00:00.500 --> 00:02.000 align:center
+<v Narrator>Mara left home</v> in <i>spring</i>.
+
+00:02.000 --> 00:03.500
+Tom &amp; Ana met her
+at the station.
+
+01:00:00.000 --> 01:00:01.000
+An hour later.
+"""
+
+SRT = """1
+00:00:00,500 --> 00:00:02,000
+{\\an8}Mara lämnade hemmet.
+
+2
+00:00:02,000 --> 00:00:03,500
+<b>På våren.</b>
+"""
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_webvtt_cues_change_at_their_times(tmp_path):
+    subs = load_subtitles(write(tmp_path, "a.en.vtt", VTT))
+    assert len(subs) == 3
+    assert subs.text_at(0) == "" and subs.cue_at(499) is None
+    assert subs.text_at(500) == "Mara left home in spring."
+    assert subs.text_at(1999) == "Mara left home in spring."
+    assert subs.text_at(2000) == "Tom & Ana met her\nat the station."
+    assert subs.text_at(3500) == ""
+    assert subs.text_at(3_600_500) == "An hour later."
+    assert subs.cue_at(2500).line == 10 and subs.cue_at(600).line == 7
+    assert subs.transcript().startswith("Mara left home in spring.\n\nTom & Ana")
+
+
+def test_srt_cues_change_at_their_times_crlf_and_bom(tmp_path):
+    text = "\ufeff" + SRT.replace("\n", "\r\n")
+    subs = load_subtitles(write(tmp_path, "a.sv.srt", text))
+    assert [subs.text_at(t) for t in (0, 600, 2100, 4000)] == [
+        "", "Mara lämnade hemmet.", "På våren.", ""]
+
+
+def test_overlapping_cues_both_show(tmp_path):
+    text = "WEBVTT\n\n00:00.000 --> 00:10.000\nLong\n\n00:01.000 --> 00:02.000\nShort\n"
+    subs = load_subtitles(write(tmp_path, "o.vtt", text))
+    assert subs.text_at(1500) == "Long\nShort"
+    assert subs.text_at(5000) == "Long"
+    assert subs.cue_at(1500).text == "Short"
+
+
+def test_broken_files_name_the_line(tmp_path):
+    path = write(tmp_path, "bad.srt", "1\n00:00:01,000 --> 00:00:02,000\nFine\n\n"
+                 "2\n00:00:0x,000 --> 00:00:03,000\nBroken\n\n"
+                 "3\n00:00:05,000 --> 00:00:04,000\nBackwards\n")
+    problems = check_subtitles(path)
+    assert [(p.line, p.severity) for p in problems] == [(6, ERROR), (10, ERROR)]
+    assert "00:00:0x,000" in problems[0].message
+    assert str(problems[1]) == f"{path}:10: error: the cue ends before it starts"
+    with pytest.raises(SubtitleError) as caught:
+        load_subtitles(path)
+    assert str(caught.value).startswith(f"{path}: line 6: expected a timing line")
+    assert "(and 1 more)" in str(caught.value)
+
+
+@pytest.mark.parametrize("name, text, line, words", [
+    ("nohead.vtt", "00:01.000 --> 00:02.000\nHi\n", 1, "must start with the line 'WEBVTT'"),
+    ("nocue.vtt", "WEBVTT\n\nintro\nHello\n", 3, "needs a timing line"),
+    ("empty.srt", "\n\n", 1, "has no cues"),
+    ("latin1.srt", "1\n00:00:01,000 --> 00:00:02,000\nK\u00f6ln\n", 3, "not UTF-8"),
+])
+def test_more_broken_files(tmp_path, name, text, line, words):
+    encoding = "latin-1" if "latin1" in name else "utf-8"
+    problems = check_subtitles(write(tmp_path, name, text, encoding))
+    assert problems and problems[0].line == line and words in problems[0].message
+
+
+def test_an_empty_cue_is_a_warning_not_an_error(tmp_path):
+    path = write(tmp_path, "w.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<i></i>\n\n"
+                 "00:02.000 --> 00:03.000\nText\n")
+    problems = check_subtitles(path)
+    assert [(p.line, p.severity) for p in problems] == [(3, WARNING)]
+    assert load_subtitles(path).text_at(2500) == "Text"
+
+
+def test_a_good_file_has_no_problems_and_the_cache_sees_changes(tmp_path):
+    path = write(tmp_path, "a.vtt", VTT)
+    assert check_subtitles(path) == []
+    assert check_subtitles(tmp_path / "missing.vtt")[0].message.startswith("cannot read")
+    cache = SubtitleCache()
+    first = cache.get(path)
+    assert cache.get(path) is first
+    write(tmp_path, "a.vtt", VTT.replace("An hour later.", "Changed, and longer now."))
+    assert cache.get(path).text_at(3_600_500) == "Changed, and longer now."
+
+
+def test_the_validator_side_imports_no_pygame_or_vlc():
+    code = ("import sys\nfrom kiosk.media import check_subtitles, playable\n"
+            "from kiosk.media.subtitles import load_subtitles\n"
+            "print(sorted(m for m in ('pygame', 'vlc') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
