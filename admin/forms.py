@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
@@ -61,7 +62,9 @@ def _validate_languages(field) -> None:
     codes = [c.strip() for c in (field.data or "").split(",") if c.strip()]
     bad = [c for c in codes if not LANGUAGE_CODE.match(c)]
     if bad:
-        raise ValidationError(_l("Not a language code: %(codes)s", codes=", ".join(bad)))
+        # gettext, not lazy_gettext: a lazy string counts as safe markup in templates, and
+        # this message carries what the user typed.
+        raise ValidationError(gettext("Not a language code: %(codes)s", codes=", ".join(bad)))
     field.data = ",".join(dict.fromkeys(codes))
 
 

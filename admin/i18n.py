@@ -4,7 +4,8 @@ The PO files in ``admin/translations/<lang>/LC_MESSAGES/messages.po`` are the so
 app compiles each into ``<instance>/translations`` at start when the .mo is missing or older,
 so a fresh clone needs no build step. Update them after changing strings with::
 
-    .venv/bin/pybabel extract -F admin/babel.cfg -o admin/translations/messages.pot admin
+    .venv/bin/pybabel extract -F admin/babel.cfg -k _l --no-location --sort-output \
+        -o admin/translations/messages.pot admin
     .venv/bin/pybabel update -i admin/translations/messages.pot -d admin/translations
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale
 
 SOURCE = Path(__file__).with_name("translations")
@@ -44,12 +45,12 @@ def compile_catalogues(target: Path) -> list[Path]:
 
 def select_locale() -> str:
     """The user's own choice, else the browser's best match, else the default."""
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    if not has_request_context():  # the command line
+        return default
     user = g.get("user")
     if user is not None and user.ui_language in LANGUAGES:
         return user.ui_language
-    from flask import current_app
-
-    default = current_app.config["DEFAULT_LANGUAGE"]
     return request.accept_languages.best_match(list(LANGUAGES), default=default)
 
 

@@ -35,8 +35,8 @@ def check_policy(password: str, min_length: int = 12, username: str = "") -> Non
         raise PasswordRejected(str(_l("Use at least %(n)d characters.", n=min_length)))
     lowered = password.lower()
     if lowered in common_passwords():
-        raise PasswordRejected(str(_l("This password is one of the most common ones; "
-                                      "choose another.")))
+        message = _l("This password is one of the most common ones; choose another.")
+        raise PasswordRejected(str(message))
     if username and username.lower() in lowered:
         raise PasswordRejected(str(_l("The password must not contain the user name.")))
 
