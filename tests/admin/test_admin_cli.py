@@ -75,3 +75,12 @@ def test_the_flask_command_line_knows_the_commands(tmp_path):
                        env={"STORYKIOSK_ADMIN_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin"})
     for name in ("init-db", "create-user", "set-password", "serve"):
         assert name in r.stdout
+
+
+def test_the_deploy_gunicorn_config_loads_the_app(tmp_path):
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    r = subprocess.run([str(root / ".venv/bin/gunicorn"), "--check-config", "-c",
+                        "deploy/admin/gunicorn.conf.py"], cwd=root, capture_output=True,
+                       text=True, env={"STORYKIOSK_ADMIN_INSTANCE_PATH": str(tmp_path),
+                                       "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0, r.stderr
