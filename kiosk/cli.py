@@ -12,6 +12,7 @@ import sys
 COMMAND_MODULES = [
     "kiosk.content.cli",
     "kiosk.record.cli",
+    "kiosk.i18n.tools",
 ]
 
 
