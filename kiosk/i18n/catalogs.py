@@ -35,6 +35,18 @@ log = logging.getLogger(__name__)
 Text = str | Sequence[str]
 Overrides = Mapping[str, Mapping[str, Text]]
 FALLBACK = "en"
+# Babel picks a locale's number symbols but always writes ASCII digits; CLDR's default
+# numbering system says which digits the language uses (fa: arabext). Zero of each system:
+_DIGIT_ZERO = {"arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966,
+               "mymr": 0x1040, "tibt": 0x0F20, "thai": 0x0E50, "laoo": 0x0ED0}
+
+
+def native_digits(text: str, locale: Locale) -> str:
+    """`text` with ASCII digits written in the locale's default numbering system."""
+    zero = _DIGIT_ZERO.get(locale.default_numbering_system)
+    if zero is None:
+        return text
+    return text.translate({0x30 + i: zero + i for i in range(10)})
 
 
 def _candidates(language: str) -> list[str]:
@@ -227,8 +239,9 @@ class Translator:
         if isinstance(value, bool) or not isinstance(value, int | float | dt.date):
             return str(value)
         if isinstance(value, dt.date):
-            return format_date(value, format="long", locale=locale)
-        return format_decimal(value, locale=locale)
+            return native_digits(format_date(value, format="long", locale=locale), locale)
+        return native_digits(format_decimal(value, locale=locale, numbering_system="default"),
+                             locale)
 
     def _format(self, text: str, values: Mapping[str, object], source: Source) -> str | None:
         """Fill `text`; None (and a log line) when a translation's placeholders are broken."""
