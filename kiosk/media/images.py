@@ -99,6 +99,8 @@ def shape_surface(
         return surface
     if mode == COVER:
         region = surface.subsurface(cover_crop(surface.get_size(), box, focus))
+        if region.get_size() == tuple(box):
+            return region  # already the screen's size (the usual full-screen photo)
         return pygame.transform.smoothscale(region, box)
     target = fit_size(surface.get_size(), box)
     if target == surface.get_size():
