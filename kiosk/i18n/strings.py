@@ -40,6 +40,9 @@ BACK = N_("Back")
 CONTINUE = N_("Continue")
 CLOSE = N_("Close")
 NEXT = N_("Next")
+# TRANSLATORS: Finishes a survey or a keypad entry.
+DONE = N_("Done")
+CANCEL = N_("Cancel")
 # TRANSLATORS: Button that opens the language picker.
 LANGUAGE = N_("Language")
 LARGER_TEXT = N_("Larger text")
@@ -67,6 +70,9 @@ STORY_UNAVAILABLE = N_("This story is not available right now")
 # TRANSLATORS: Heading above the list of content notes (e.g. coercion, threats).
 CONTENT_NOTE_HEADING = N_("This story contains:")
 CHOOSE_ANOTHER_STORY = N_("Choose another story")
+# TRANSLATORS: Heading above the content notes of one scene, before it is shown; the visitor
+# can continue or skip the scene.
+SCENE_NOTE_HEADING = N_("This scene contains:")
 # TRANSLATORS: Reassurance under the content note, before a story starts.
 YOU_CAN_LEAVE = N_("You can skip a scene or leave the story at any time.")
 
