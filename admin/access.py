@@ -71,6 +71,19 @@ def may_use(declared: frozenset | None, role: Role | str | None) -> bool:
     return ANY_STAFF in declared or Role(role) in declared
 
 
+def may_edit_language(user, language: str) -> bool:
+    """The finer rule for text: a translator only in their assigned languages, others in any.
+
+    Use it in views that change per-language text, after the route's @allow has let the
+    user in (for example @allow(Role.CURATOR, Role.EDITOR, Role.TRANSLATOR)).
+    """
+    if user is None:
+        return False
+    if Role(user.role) == Role.TRANSLATOR:
+        return language in user.language_list
+    return True
+
+
 def init_app(app: Flask) -> None:
     """Install the check that runs before every request."""
 

@@ -45,7 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(settings.resolve(app.instance_path, test_config))
     app.config.update({k: v for k, v in test_config.items() if k not in settings.BY_NAME})
-    app.config["SESSION_COOKIE_NAME"] = "storykiosk_admin"
 
     db.init_app(app, app.config["DATABASE_URL"])
     app.session_interface = DatabaseSessionInterface()

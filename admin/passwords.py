@@ -26,7 +26,8 @@ class PasswordRejected(ValueError):
 def common_passwords() -> frozenset[str]:
     """The 10,000 most common passwords, lowercased."""
     lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
-    return frozenset(line for line in lines if line and not line.startswith("#"))
+    header = next(i for i, line in enumerate(lines) if not line.startswith("# "))
+    return frozenset(line for line in lines[header:] if line)  # "#1bitch" is a password
 
 
 def check_policy(password: str, min_length: int = 12, username: str = "") -> None:

@@ -7,6 +7,7 @@ is no account, prints the address, then serves on HOST:PORT with WORKERS x THREA
 
 from __future__ import annotations
 
+import socket
 import sys
 
 from flask import Flask
@@ -62,12 +63,26 @@ def prepare(app: Flask) -> str | None:
     return password
 
 
+def port_is_free(host: str, port: int) -> bool:
+    """True when nothing listens on host:port yet."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def serve(app: Flask) -> None:
     """Prepare, announce and serve the app's configuration under gunicorn."""
     from admin import create_app
 
-    password = prepare(app)
     config = dict(app.config)
+    if not port_is_free(config["HOST"], config["PORT"]):
+        raise SystemExit(f"admin: {config['HOST']}:{config['PORT']} is already in use; set "
+                         f"STORYKIOSK_ADMIN_PORT to a free port")
+    password = prepare(app)
     if password:
         print(f"admin: first administrator created: user name {FIRST_ADMIN!r}, "
               f"password {password!r} (shown once: change it under 'My account')", flush=True)

@@ -150,6 +150,9 @@ def sessions_of(db, user_id: int) -> list[ServerSession]:
     return list(db.scalars(select(ServerSession).where(ServerSession.user_id == user_id)))
 
 
-def end_all_for_user(db, user_id: int) -> None:
-    """Log a user out everywhere (after a password change by someone else, deactivation)."""
-    db.execute(delete(ServerSession).where(ServerSession.user_id == user_id))
+def end_all_for_user(db, user_id: int, keep: ServerSideSession | None = None) -> None:
+    """Log a user out everywhere (password change, deactivation), except `keep`'s session."""
+    query = delete(ServerSession).where(ServerSession.user_id == user_id)
+    if keep is not None and keep.token:
+        query = query.where(ServerSession.id != _digest(keep.token))
+    db.execute(query)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
 from admin import audit
@@ -11,6 +11,7 @@ from admin.db import get_db
 from admin.forms import ChangePasswordForm, LanguageForm
 from admin.models import utcnow
 from admin.passwords import PasswordRejected, check_policy, hash_password, verify_password
+from admin.sessions import end_all_for_user
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -62,6 +63,7 @@ def password():
                 db = get_db()
                 g.user.password_hash = hash_password(form.password.data)
                 g.user.password_changed_at = utcnow()
+                end_all_for_user(db, g.user.id, keep=session)  # other browsers log out
                 audit.record(db, g.user, "account.password", f"user:{g.user.id}")
                 db.commit()
                 flash(_("Your password has been changed."))
