@@ -84,3 +84,18 @@ def test_the_deploy_gunicorn_config_loads_the_app(tmp_path):
                        text=True, env={"STORYKIOSK_ADMIN_INSTANCE_PATH": str(tmp_path),
                                        "PATH": "/usr/bin:/bin"})
     assert r.returncode == 0, r.stderr
+
+
+def test_serve_says_clearly_when_its_port_is_taken(app):
+    import socket
+
+    import pytest
+
+    from admin.serve import serve
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        app.config["PORT"] = taken.getsockname()[1]
+        with pytest.raises(SystemExit, match="already in use; set STORYKIOSK_ADMIN_PORT"):
+            serve(app)
