@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -31,13 +32,21 @@ def _pybabel(*argv: str) -> None:
         raise RuntimeError(f"pybabel {argv[0]} failed with status {status}")
 
 
+def _version() -> str:
+    """The installed project's version, for the template's header."""
+    try:
+        return metadata.version("storykiosk")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
 def extract(output: Path = TEMPLATE, source: Path = KIOSK_DIR) -> Path:
     """Extract every marked string under `source` into the template `output`."""
     keywords = [arg for kw in EXTRA_KEYWORDS for arg in ("-k", kw)]
     _pybabel(
         "extract", "-F", str(MAPPING), *keywords,
         "--add-comments=TRANSLATORS:", "--no-location", "-w", WIDTH,
-        "--project=Storykiosk", "--copyright-holder=Storykiosk contributors",
+        "--project=Storykiosk", f"--version={_version()}", "--copyright-holder=Storykiosk contributors",
         "-o", str(output), str(source),
     )
     return output
