@@ -147,6 +147,7 @@ class Store:
         With `repair=True` a damaged file is moved aside and a new one started; otherwise
         `RecordDamaged` is raised. `max_size_mb` caps the file (SQLite reports the disk full).
         """
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
         path = Path(data_dir) / DB_NAME
         try:
             return cls._open(path, check, max_size_mb)
