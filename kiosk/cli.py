@@ -11,6 +11,7 @@ import sys
 # pays for pygame.
 COMMAND_MODULES = [
     "kiosk.content.cli",
+    "kiosk.content.pack_cli",
     "kiosk.record.cli",
     "kiosk.i18n.tools",
 ]

@@ -1,0 +1,221 @@
+"""Pack bundles: a pack folder as one zip with a manifest of every file's checksum.
+
+    build_bundle(pack_folder, "demo-1.0.0.zip")          # the manifest is written first
+    manifest = inspect_bundle("demo-1.0.0.zip")          # checks before anything is unpacked
+    unpack_bundle("demo-1.0.0.zip", new_folder)          # verified while it is written
+
+A bundle is checked before a single byte is unpacked: the manifest must be there and
+name exactly the files in the zip; no absolute paths, no `..`, no links, no duplicates; the
+file count and the total uncompressed size are limited; every entry may hold only what the
+manifest declares (a zip bomb stops at its declared size). Checksums are verified as the
+files are written, into a folder that the caller throws away on any error. The admin and
+`kiosk pack install` both use this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import msgspec
+
+from kiosk.content.loader import pack_files
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+MAX_FILES = 10_000
+MAX_TOTAL_BYTES = 2 * 1024**3
+MAX_MANIFEST_BYTES = 4 * 1024**2
+_CHUNK = 1024 * 1024
+
+
+class BundleError(Exception):
+    """A bundle that is refused, with a sentence saying why."""
+
+
+class FileEntry(msgspec.Struct):
+    """One file of the bundle: its size and SHA-256."""
+
+    size: int
+    sha256: str
+
+
+class Manifest(msgspec.Struct):
+    """What a bundle holds: the pack, its version, every file with its checksum."""
+
+    format: int
+    pack_id: str
+    version: str
+    created: str
+    files: dict[str, FileEntry]
+
+    @property
+    def total_size(self) -> int:
+        """The unpacked size of all files."""
+        return sum(f.size for f in self.files.values())
+
+
+def _pack_header(root: Path) -> tuple[str, str]:
+    from kiosk.content.loader import load_pack
+
+    loaded = load_pack(root)
+    if loaded.pack is None or not loaded.ok:
+        errors = [f.format() for f in loaded.findings if f.severity == "error"][:5]
+        raise BundleError("the pack has errors; fix them before bundling:\n  " + "\n  ".join(errors))
+    return loaded.pack.id, loaded.pack.version
+
+
+def _files_of(root: Path) -> list[Path]:
+    files = [p for p in pack_files(root) if p.is_file()]
+    media = root / "media"
+    if media.is_dir():
+        for dirpath, dirnames, filenames in os.walk(media):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                if path.is_symlink():
+                    raise BundleError(f"{path.relative_to(root)} is a link; copy the file instead")
+                files.append(path)
+    return files
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build_bundle(root: Path | str, out: Path | str) -> Manifest:
+    """Write a valid pack folder as a bundle; refuses a pack with errors."""
+    root = Path(root).resolve()
+    pack_id, version = _pack_header(root)
+    files = _files_of(root)
+    manifest = Manifest(FORMAT, pack_id, version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), {
+        p.relative_to(root).as_posix(): FileEntry(p.stat().st_size, _sha256(p)) for p in files})
+    out = Path(out)
+    tmp = out.with_name(out.name + ".part")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        z.writestr(MANIFEST, msgspec.json.format(msgspec.json.encode(manifest)))
+        for p in files:
+            rel = p.relative_to(root).as_posix()
+            # compressed media gain nothing from deflate; store them
+            kind = zipfile.ZIP_DEFLATED if p.suffix in (".yaml", ".vtt", ".srt", ".json") else zipfile.ZIP_STORED
+            z.write(p, rel, compress_type=kind)
+    os.replace(tmp, out)
+    return manifest
+
+
+def _check_name(name: str) -> str | None:
+    path = PurePosixPath(name)
+    if name.startswith("/") or "\\" in name or (path.parts and ":" in path.parts[0]):
+        return f'"{name}" is an absolute path'
+    if ".." in path.parts:
+        return f'"{name}" climbs out of the pack with ..'
+    top = path.parts[0] if path.parts else ""
+    if name != "pack.yaml" and top not in ("stories", "media"):
+        return f'"{name}" is not part of a pack (pack.yaml, stories/, media/)'
+    return None
+
+
+def inspect_bundle(path: Path | str) -> Manifest:
+    """Read and check a bundle's manifest against its entries, unpacking nothing."""
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise BundleError(f"not a readable zip file: {exc}") from None
+    with z:
+        infos = z.infolist()
+        if len(infos) > MAX_FILES + 1:
+            raise BundleError(f"the bundle holds {len(infos):,} entries, more than {MAX_FILES:,}")
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            raise BundleError("the bundle names a file twice")
+        if MANIFEST not in names:
+            raise BundleError(f"the bundle has no {MANIFEST}")
+        info = z.getinfo(MANIFEST)
+        if info.file_size > MAX_MANIFEST_BYTES:
+            raise BundleError("the manifest is too large")
+        try:
+            manifest = msgspec.json.decode(z.read(MANIFEST), type=Manifest)
+        except (msgspec.DecodeError, msgspec.ValidationError, zipfile.BadZipFile) as exc:
+            raise BundleError(f"the manifest cannot be read: {exc}") from None
+        if manifest.format != FORMAT:
+            raise BundleError(f"bundle format {manifest.format} is not supported (expected {FORMAT})")
+        total = 0
+        listed = set(manifest.files)
+        for i in infos:
+            if i.filename == MANIFEST:
+                continue
+            if i.is_dir():
+                continue
+            problem = _check_name(i.filename)
+            if problem:
+                raise BundleError(problem)
+            mode = (i.external_attr >> 16) & 0o170000
+            if mode and not stat.S_ISREG(mode):
+                raise BundleError(f'"{i.filename}" is a link or special file, not a plain file')
+            entry = manifest.files.get(i.filename)
+            if entry is None:
+                raise BundleError(f'"{i.filename}" is in the bundle but not in its manifest')
+            if i.file_size != entry.size:
+                raise BundleError(f'"{i.filename}" is {i.file_size:,} bytes; the manifest says {entry.size:,}')
+            total += i.file_size
+            listed.discard(i.filename)
+        for name in manifest.files:
+            problem = _check_name(name)
+            if problem:
+                raise BundleError(problem)
+        if listed:
+            raise BundleError(f'the manifest lists "{sorted(listed)[0]}", which the bundle lacks')
+        if "pack.yaml" not in manifest.files:
+            raise BundleError("the bundle has no pack.yaml")
+        if total > MAX_TOTAL_BYTES:
+            raise BundleError(f"the bundle unpacks to {total / 1e9:.1f} GB, more than "
+                              f"{MAX_TOTAL_BYTES / 1e9:.1f} GB")
+        return manifest
+
+
+def unpack_bundle(path: Path | str, dest: Path | str) -> Manifest:
+    """Check a bundle, then unpack it into a new folder, verifying every checksum.
+
+    `dest` must not exist. On any error the partly written folder is removed and
+    BundleError is raised: a refused bundle leaves nothing behind.
+    """
+    manifest = inspect_bundle(path)
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=False)
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name, entry in manifest.files.items():
+                target = dest / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                h = hashlib.sha256()
+                written = 0
+                with z.open(name) as src, target.open("xb") as out:
+                    while chunk := src.read(_CHUNK):
+                        written += len(chunk)
+                        if written > entry.size:
+                            raise BundleError(f'"{name}" unpacks to more than its declared size')
+                        h.update(chunk)
+                        out.write(chunk)
+                    out.flush()
+                    os.fsync(out.fileno())
+                if h.hexdigest() != entry.sha256:
+                    raise BundleError(f'"{name}" does not match its checksum: the bundle is damaged')
+    except BundleError:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise
+    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise BundleError(f"the bundle cannot be unpacked: {exc}") from None
+    except BaseException:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise
+    return manifest

@@ -1,0 +1,152 @@
+"""Installed packs on a machine: versions side by side, one active, rollback in one step.
+
+    store = PackStore(data_dir() / "packs")
+    store.install("demo-1.1.0.zip")     # unpack, verify, validate, then switch atomically
+    store.rollback("demo")              # back to the version active before
+    store.active("demo")                # Path of the active version's folder
+
+Layout: `<packs>/<pack id>/versions/<version>-<hash>/` holds each unpacked version;
+`<packs>/<pack id>/active` is a symbolic link to one of them, replaced atomically
+(`os.replace` of a new link), so a reader sees the old pack or the new one, never a mix;
+`history.json` lists the activations. The kiosk picks up a switch at its next attract loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+import msgspec
+
+from kiosk.content.bundle import BundleError, unpack_bundle
+from kiosk.content.loader import load_pack
+
+
+class Activation(msgspec.Struct):
+    """One switch of the active version."""
+
+    version_dir: str
+    at: str
+
+
+class InstalledVersion(msgspec.Struct):
+    """A version of a pack present on this machine."""
+
+    pack_id: str
+    version: str
+    folder: str
+    active: bool
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class PackStore:
+    """The packs installed under one folder."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    def _history(self, pack_id: str) -> list[Activation]:
+        try:
+            return msgspec.json.decode((self.root / pack_id / "history.json").read_bytes(),
+                                       type=list[Activation])
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return []
+
+    def _write_history(self, pack_id: str, history: list[Activation]) -> None:
+        path = self.root / pack_id / "history.json"
+        tmp = path.with_name(f".history-{secrets.token_hex(4)}")
+        tmp.write_bytes(msgspec.json.encode(history[-50:]))
+        os.replace(tmp, path)
+
+    def install(self, bundle: Path | str, activate: bool = True) -> InstalledVersion:
+        """Unpack a bundle into a new version folder, validate it, and make it active.
+
+        A bundle that is refused (checks, checksums, validator errors) leaves nothing behind.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = self.root / f".incoming-{secrets.token_hex(6)}"
+        try:
+            manifest = unpack_bundle(bundle, staging)
+            loaded = load_pack(staging)
+            if not loaded.ok or loaded.pack is None:
+                errors = [f.format() for f in loaded.findings if f.severity == "error"][:10]
+                raise BundleError("the pack in the bundle has errors:\n  " + "\n  ".join(errors))
+            if loaded.pack.id != manifest.pack_id or loaded.pack.version != manifest.version:
+                raise BundleError("the manifest's pack id or version differs from pack.yaml")
+            versions = self.root / manifest.pack_id / "versions"
+            versions.mkdir(parents=True, exist_ok=True)
+            name = f"{manifest.version}-{loaded.content_hash[:10]}"
+            final = versions / name
+            if final.exists():
+                shutil.rmtree(staging)
+            else:
+                os.replace(staging, final)
+                _fsync_dir(versions)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+        if activate:
+            self.activate(manifest.pack_id, name)
+        return InstalledVersion(manifest.pack_id, manifest.version, str(final), activate)
+
+    def activate(self, pack_id: str, version_dir: str) -> Path:
+        """Make an installed version the active one, atomically."""
+        base = self.root / pack_id
+        target = base / "versions" / version_dir
+        if not (target / "pack.yaml").is_file():
+            raise BundleError(f'pack "{pack_id}" has no installed version "{version_dir}"')
+        link = base / "active"
+        tmp = base / f".active-{secrets.token_hex(4)}"
+        os.symlink(Path("versions") / version_dir, tmp)
+        os.replace(tmp, link)
+        _fsync_dir(base)
+        history = self._history(pack_id)
+        history.append(Activation(version_dir, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        self._write_history(pack_id, history)
+        return target
+
+    def active(self, pack_id: str | None = None) -> Path | None:
+        """The active version's folder (of the only pack, when no id is given), or None."""
+        ids = [pack_id] if pack_id else self.pack_ids()
+        if len(ids) != 1:
+            return None
+        link = self.root / ids[0] / "active"
+        return link.resolve() if link.is_symlink() and link.exists() else None
+
+    def pack_ids(self) -> list[str]:
+        """The ids of the packs installed here."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir()
+                      if p.is_dir() and not p.name.startswith("."))
+
+    def versions(self, pack_id: str) -> list[InstalledVersion]:
+        """Every installed version of a pack, the active one marked."""
+        versions = self.root / pack_id / "versions"
+        active = self.active(pack_id)
+        out = []
+        if versions.is_dir():
+            for folder in sorted(versions.iterdir()):
+                version = folder.name.rsplit("-", 1)[0]
+                out.append(InstalledVersion(pack_id, version, str(folder),
+                                            active is not None and folder.resolve() == active))
+        return out
+
+    def rollback(self, pack_id: str) -> Path:
+        """Activate the version that was active before the current one."""
+        current = self.active(pack_id)
+        for act in reversed(self._history(pack_id)):
+            folder = self.root / pack_id / "versions" / act.version_dir
+            if (current is None or folder.resolve() != current) and (folder / "pack.yaml").is_file():
+                return self.activate(pack_id, act.version_dir)
+        raise BundleError(f'pack "{pack_id}" has no earlier version to roll back to')
