@@ -138,6 +138,7 @@ class VideoPlayer:
             media.add_option(":no-audio")
         self._player.set_media(media)
         media.release()
+        self._audio_cb = None
         # Referenced from self for as long as the player lives: VLC calls them from its threads.
         self._cbs = (_FORMAT_CB(self._on_format), _CLEANUP_CB(self._on_cleanup),
                      _LOCK_CB(self._on_lock), _UNLOCK_CB(self._on_unlock),
@@ -218,6 +219,8 @@ class VideoPlayer:
         if not self._first.is_set():
             return False
         with self._lock:
+            if self.surface is None:  # closed
+                return False
             target.blit(self.surface, dest)
         return True
 
@@ -226,6 +229,8 @@ class VideoPlayer:
         if not self._first.is_set():
             raise MediaError(self.path, "no frame decoded yet")
         with self._lock:
+            if self.surface is None:
+                raise MediaError(self.path, "the player is closed")
             return self.surface.copy()
 
     def play(self) -> None:
@@ -331,6 +336,11 @@ class VideoPlayer:
         self._player.release()
         self._player = None
         self._want_play = False
+        # The callbacks are bound methods of self: drop them (and the frame buffer) now
+        # rather than leave a reference cycle holding megabytes for the garbage collector.
+        self._cbs = self._audio_cb = None
+        with self._lock:
+            self.surface = None
 
     def __enter__(self) -> VideoPlayer:
         return self
