@@ -88,3 +88,16 @@ def test_muted_narration_is_silent_but_still_runs(media_dir, tmp_path):
     assert report["sv"]["playing"]  # the progress bar and captions still move
     assert len(written) > 44100 * 4 // 2
     assert set(written) == {0}, "sound came out while muted"
+
+
+def test_without_a_mixer_narration_is_silent_and_says_so(caplog, media_dir):
+    import pygame
+
+    from kiosk.media import AudioSettings, Narration, SoundCache
+
+    pygame.mixer.quit()
+    narration = Narration(AudioSettings(), SoundCache())
+    assert not narration.available
+    assert "no audio mixer" in caplog.text
+    narration.play(media_dir / "voice.en.ogg")
+    assert not narration.is_playing and narration.position_ms == 0

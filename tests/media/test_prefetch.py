@@ -106,3 +106,22 @@ def test_pump_respects_its_budget(screen, tmp_path):
         assert prefetch.pump(budget_ms=None) == 5
     finally:
         prefetch.close()
+
+
+def test_the_media_context_builds_and_closes_cleanly(screen, mixer, media_dir):
+    import threading
+
+    from kiosk.media import Media
+
+    media = Media.create(vlc_args=["--aout=adummy"])
+    assert media.video.available and media.narration.available
+    media.prefetch.want([SoundRequest(media_dir / "voice.sv.ogg")])
+    assert media.prefetch.wait_idle(10) and media.prefetch.pump(None) == 1
+    media.narration.play(media_dir / "voice.sv.ogg")
+    assert media.narration.is_playing and media.sounds.loads == 0
+    media.settings.muted = True
+    media.apply_settings()
+    assert pygame.mixer.Channel(0).get_volume() == 0.0
+    media.close()
+    assert not media.narration.is_playing
+    assert "media-prefetch" not in [t.name for t in threading.enumerate()]
