@@ -233,6 +233,14 @@ class Pack(Struct):
 
         return Path(self.root) / "media" / relative
 
+    def string_overrides(self) -> dict[str, dict[str, str]]:
+        """The `strings` section turned around, msgid -> language -> text (for kiosk.i18n)."""
+        out: dict[str, dict[str, str]] = {}
+        for lang, table in self.strings.items():
+            for msgid, text in table.items():
+                out.setdefault(msgid, {})[lang] = text
+        return out
+
     def stories_in(self, language: str) -> list[Story]:
         """The stories offered in a language, in file-name order."""
         return [s for s in self.stories.values() if language in s.languages]

@@ -80,6 +80,20 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
         if lang not in pack.languages:
             rep.warn(f"strings.{lang}", "unused-language",
                      f'strings are given for "{lang}", which the pack does not offer')
+    _check_strings(pack, rep)
+
+
+def _check_strings(pack: M.Pack, rep: Report) -> None:
+    """Interface-string overrides: known msgids, same placeholders (kiosk.i18n checks them)."""
+    if not pack.strings:
+        return
+    from kiosk.i18n import check_overrides  # the kiosk's catalogue, no pygame
+
+    for lang, table in pack.strings.items():
+        for msgid, text in table.items():
+            for problem in check_overrides({msgid: {lang: text}}):
+                rep.warn(f"strings.{lang}.{msgid}", "bad-string",
+                         problem.removeprefix("pack strings: "))
 
 
 def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt.date,

@@ -162,3 +162,12 @@ def test_the_issue_example_reads_as_an_author_needs(pack):
     line = [f.format() for f in loaded.findings if f.code == "bad-scene"][0]
     assert line == ('stories/ana.yaml:14:15: error: choice "Fråga vännen" goes to scene '
                     '"frend", which does not exist (did you mean "friend"?)')
+
+
+def test_interface_string_overrides_are_checked(pack):
+    pack.append("pack.yaml", 'strings:\n  sv:\n    "Leave now": "Gå härifrån"\n'
+                '    "Leave noww": "x"\n    "Returning to the start in {seconds} seconds": "Om {sekunder}"\n')
+    loaded, found = codes(pack)
+    bad = [f for f in loaded.findings if f.code == "bad-string"]
+    assert any("did you mean" in f.message and f.line == 35 for f in bad), [f.format() for f in bad]
+    assert loaded.pack.string_overrides()["Leave now"] == {"sv": "Gå härifrån"}
