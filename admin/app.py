@@ -26,12 +26,14 @@ BLUEPRINTS = [
     "admin.views.account",
     "admin.views.users",
     "admin.views.audit",
+    "admin.views.server",
 ]
 # The menu, in order: (endpoint, label).
 NAV = [
     ("home.index", _l("Home")),
     ("users.index", _l("Staff accounts")),
     ("audit.index", _l("Audit log")),
+    ("server.index", _l("Server settings")),
     ("account.index", _l("My account")),
 ]
 

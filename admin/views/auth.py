@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from admin import audit, ratelimit
@@ -39,7 +40,9 @@ def login():
         address = request.remote_addr or "unknown"
         if ratelimit.is_locked(current_app, db, account, address):
             minutes = current_app.config["LOGIN_WINDOW_MINUTES"]
-            error = _("Too many failed attempts. Wait %(n)d minutes and try again.", n=minutes)
+            error = ngettext("Too many failed attempts. Wait %(num)d minute and try again.",
+                             "Too many failed attempts. Wait %(num)d minutes and try again.",
+                             minutes)
             status = 429
         else:
             user = db.scalar(select(User).where(User.username == account))

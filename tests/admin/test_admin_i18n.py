@@ -25,18 +25,24 @@ def test_every_message_is_translated_with_its_placeholders(lang):
     translated = {m.id: m for m in catalog if m.id}
     assert template <= set(translated), f"{lang}: missing {template - set(translated)}"
     for mid, m in translated.items():
-        assert m.string and not m.fuzzy, f"{lang}: {mid!r} is untranslated or fuzzy"
-        assert sorted(PLACEHOLDER.findall(mid)) == sorted(PLACEHOLDER.findall(m.string)), mid
+        forms = m.string if isinstance(m.string, tuple) else (m.string,)
+        assert all(forms) and not m.fuzzy, f"{lang}: {mid!r} is untranslated or fuzzy"
+        if isinstance(mid, tuple):
+            assert len(forms) == catalog.num_plurals, f"{lang}: {mid[0]!r} plural forms"
+            mid = mid[0]
+        for form in forms:
+            assert sorted(PLACEHOLDER.findall(mid)) == sorted(PLACEHOLDER.findall(form)), mid
 
 
 def test_the_template_lists_every_string_in_the_code():
     """Each _("...") in the templates and code is in messages.pot (run pybabel extract)."""
-    template = {m.id for m in _catalog(SOURCE / "messages.pot") if m.id}
+    template = {m.id[0] if isinstance(m.id, tuple) else m.id
+                for m in _catalog(SOURCE / "messages.pot") if m.id}
     admin = Path(SOURCE).parent
     found = set()
     for path in [*admin.rglob("*.html"), *admin.rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
-        found |= set(re.findall(r'\b_l?\(\s*"((?:[^"\\]|\\.)+)"', text))
+        found |= set(re.findall(r'\b(?:_l?|ngettext)\(\s*"((?:[^"\\]|\\.)+)"', text))
     assert found - template == set(), "re-extract: see admin/i18n.py"
 
 
@@ -74,3 +80,16 @@ def test_password_errors_are_translated(as_role):
     r = c.post("/account/password", data={"csrf_token": token, "current": PASSWORD,
                                           "password": "qwerty123456"})
     assert "ett av de vanligaste" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang,minutes,expected", [
+    ("el", 1, "1 λεπτό"), ("el", 15, "15 λεπτά"), ("lv", 21, "21 minūti"),
+    ("lv", 15, "15 minūtes"), ("it", 1, "1 minuto"), ("sv", 15, "15 minuter"),
+])
+def test_the_lock_out_message_agrees_with_its_number(app, login, make_user, lang, minutes,
+                                                     expected):
+    app.config.update(LOGIN_WINDOW_MINUTES=minutes, LOGIN_MAX_FAILURES_PER_ACCOUNT=1)
+    c = app.test_client()
+    c.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
+    login(c, "nobody", "wrong password here")
+    assert expected in login(c, "nobody", "wrong password here").get_data(as_text=True)

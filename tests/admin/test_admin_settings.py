@@ -56,3 +56,15 @@ def test_environment_reaches_the_app(tmp_path, monkeypatch):
     app = create_app()
     assert app.config["SESSION_IDLE_MINUTES"] == 7
     assert app.instance_path == str(tmp_path)
+
+
+def test_administrators_see_the_settings_but_never_the_secret_key(app, as_role):
+    from admin.models import Role
+    from admin.views.server import shown_value
+
+    page = as_role(Role.ADMINISTRATOR).get("/settings/").get_data(as_text=True)
+    assert "STORYKIOSK_ADMIN_SESSION_IDLE_MINUTES" in page
+    assert app.config["SECRET_KEY"] not in page
+    assert shown_value("DATABASE_URL", "postgresql+psycopg://kiosk:hunter2hunter2@db/admin") \
+        == "postgresql+psycopg://kiosk:***@db/admin"
+    assert as_role(Role.CURATOR).get("/settings/").status_code == 403
