@@ -214,6 +214,10 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                     "use an illustration, or record a reviewer's override (ETHICS.md rule 4)")
     for lang, rel in scene.narration.items():
         _media(rep, root, rel, f"{path}.narration.{lang}", "audio")
+    if scene.narration and not scene.captions:
+        rep.warn(f"{path}.narration", "no-captions",
+                 f'the narration of scene "{sid}" has no captions',
+                 "add captions: {language: file.vtt} so deaf visitors get every word")
     for lang, rel in scene.captions.items():
         _media(rep, root, rel, f"{path}.captions.{lang}", "subtitles")
     if scene.video:
@@ -222,6 +226,10 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
             _media(rep, root, scene.video.poster, f"{path}.video.poster", "image")
         for lang, rel in scene.video.subtitles.items():
             _media(rep, root, rel, f"{path}.video.subtitles.{lang}", "subtitles")
+        if not scene.video.subtitles:
+            rep.warn(f"{path}.video", "no-subtitles",
+                     f'the video of scene "{sid}" has no subtitles',
+                     "add subtitles: {language: file.vtt} in every language of the story")
 
 
 def _has_statistic(text: str) -> bool:
@@ -237,8 +245,27 @@ def _has_statistic(text: str) -> bool:
 
 
 def _media(rep: Report, root: Path, rel: str, path: str, want: str) -> None:
-    for code, message, hint in mediacheck.check(root, rel, want):
+    problems = mediacheck.check(root, rel, want)
+    for code, message, hint in problems:
         rep.add(path, code, message, hint)
+    if problems or want not in ("audio", "video", "subtitles"):
+        return
+    # Decoding checks come from the kiosk's media package; both modules are pure Python
+    # without pygame or libvlc, and are imported only when a pack has such media.
+    file = root / "media" / rel
+    if want == "subtitles":
+        from kiosk.media.subtitles import check_subtitles
+
+        for p in check_subtitles(file):
+            rep.add(path, "subtitles", f"media/{rel}, line {p.line}: {p.message}", "",
+                    ERROR if p.severity == ERROR else WARNING)
+        return
+    from kiosk.media.probe import playable
+
+    ok, reason = playable(file, use_ffprobe=False)
+    if not ok:
+        rep.warn(path, "media-codec", reason.replace(str(file), f"media/{rel}"),
+                 "encode video as H.264 or VP9, audio as Vorbis or Opus")
 
 
 def _check_graph(story: M.Story, rep: Report) -> None:

@@ -171,3 +171,36 @@ def test_interface_string_overrides_are_checked(pack):
     bad = [f for f in loaded.findings if f.code == "bad-string"]
     assert any("did you mean" in f.message and f.line == 35 for f in bad), [f.format() for f in bad]
     assert loaded.pack.string_overrides()["Leave now"] == {"sv": "Gå härifrån"}
+
+
+def _ffmpeg(*args: str) -> None:
+    import subprocess
+
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
+
+
+def test_media_the_kiosk_cannot_play_is_warned_about(pack):
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "flac",
+            str(pack.root / "media" / "n.ogg"))
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "libvorbis",
+            str(pack.root / "media" / "ok.ogg"))
+    pack.write("media/n.vtt", "WEBVTT\n\n00:00.000 --> 00:00.300\nHej\n")
+    pack.edit(STORY, "    text: {sv: Vännen", "    narration: {sv: ok.ogg, en: n.ogg}\n"
+              "    captions: {sv: n.vtt, en: n.vtt}\n    text: {sv: Vännen")
+    loaded, found = codes(pack)
+    assert "the audio codec is flac" in found["media-codec"].message
+    assert found["media-codec"].path == "scenes.friend.narration.en"
+    assert "media/n.ogg" in found["media-codec"].message and str(pack.root) not in found["media-codec"].message
+    assert "no-captions" not in found
+
+
+def test_narration_without_captions_and_broken_subtitles(pack):
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "libvorbis",
+            str(pack.root / "media" / "ok.ogg"))
+    pack.write("media/broken.vtt", "WEBVTT\n\n00:00.000 --> banana\nHej\n")
+    pack.edit(STORY, "    text: {sv: Vännen", "    narration: {sv: ok.ogg, en: ok.ogg}\n    text: {sv: Vännen")
+    pack.edit(STORY, "    text: {sv: Annonsen", "    narration: {sv: ok.ogg, en: ok.ogg}\n"
+              "    captions: {sv: broken.vtt, en: broken.vtt}\n    text: {sv: Annonsen")
+    loaded, found = codes(pack)
+    assert found["no-captions"].severity == "warning" and "friend" in found["no-captions"].message
+    assert found["subtitles"].severity == "error" and "media/broken.vtt, line 3" in found["subtitles"].message
