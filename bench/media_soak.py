@@ -4,7 +4,7 @@ Plays short generated H.264 clips one after another, the way a kiosk does: the n
 first frame prefetched in the background, the video opened, drawn at 60 Hz into a 1280x720
 display (dummy driver) with its sound through VLC (dummy output) until it ends, then closed.
 Resident memory (VmRSS) and the kernel's thread count for this process are read after each
-video; growth is measured from video 10 (caches and allocators warm) to the last one.
+video; growth is measured from video 20 (caches and allocators warm) to the last one.
 
     .venv/bin/python bench/media_soak.py [--videos 100]
 """
@@ -91,7 +91,7 @@ def main() -> None:
                   f"threads {samples[-1][1]}")
     prefetch.close()
     engine.close()
-    warm = min(9, len(samples) - 1)
+    warm = min(19, len(samples) - 1)  # two rounds of the 10 clips: first-frame cache full
     (rss0, thr0), (rss1, thr1) = samples[warm], samples[-1]
     print(f"growth from video {warm + 1} to {len(samples)}: RSS {100 * (rss1 - rss0) / rss0:+.1f}%"
           f" ({rss0 / 1024:.1f} -> {rss1 / 1024:.1f} MiB), threads "
