@@ -1,7 +1,9 @@
 """The admin's tables: staff users, server-side sessions, login attempts, the audit log.
 
-Later areas add their own models on the same ``Base`` (so Alembic sees them) and a new
-migration under ``admin/migrations/versions/``.
+Later areas put their tables in ``admin/models_<area>.py`` on this same ``Base`` (the
+migration environment imports every ``admin/models*.py``) and add a migration under
+``admin/migrations/versions/`` whose ``down_revision`` is the newest one (``"0001"`` now);
+``tests/admin/test_admin_migrations.py`` fails while models and migrations disagree.
 """
 
 from __future__ import annotations
