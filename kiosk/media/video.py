@@ -95,7 +95,7 @@ class VideoEngine:
         return VideoPlayer(self, Path(path), box, audio)
 
     def first_frame(
-        self, path: Path, box: tuple[int, int], timeout_s: float = 3.0
+        self, path: Path, box: tuple[int, int], timeout_s: float = 5.0
     ) -> pygame.Surface:
         """Decode the first frame of path fitted into box (blocks: call it off the main thread)."""
         player = self.open(path, box, audio=False)
@@ -223,6 +223,14 @@ class VideoPlayer:
                 return False
             target.blit(self.surface, dest)
         return True
+
+    def draw_in(self, target: pygame.Surface, rect: pygame.Rect) -> bool:
+        """Blit the latest frame centred in rect (the box it was opened with, usually)."""
+        size = self.frame_size
+        if size is None:
+            return False
+        return self.draw(target, (rect.x + (rect.w - size[0]) // 2,
+                                  rect.y + (rect.h - size[1]) // 2))
 
     def snapshot(self) -> pygame.Surface:
         """A copy of the latest frame, independent of the player."""

@@ -50,9 +50,10 @@ def make_pattern_video(path: Path, size=PATTERN_SIZE, seconds=4, codec="libx264"
                       for i in range(seconds))
     graph = (f"{top};{bottom};[t0][t1][t2]hstack=3[top];"
              + "".join(f"[b{i}]" for i in range(seconds))
-             + f"concat=n={seconds}:v=1:a=0[bot];[top][bot]vstack[v];"
-             f"sine=frequency={TONE_HZ}:duration={seconds}[a]")
-    args = ["-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-c:v", codec,
+             + f"concat=n={seconds}:v=1:a=0[bot];[top][bot]vstack[v]")
+    # The tone as an input of its own: inside the graph its frame size upsets libvorbis.
+    args = ["-f", "lavfi", "-i", f"sine=frequency={TONE_HZ}:duration={seconds}",
+            "-filter_complex", graph, "-map", "[v]", "-map", "0:a", "-c:v", codec,
             "-pix_fmt", "yuv420p"]
     if codec == "libx264":
         args += ["-preset", "veryfast"]

@@ -6,9 +6,11 @@ import time
 from array import array
 from pathlib import Path
 
+import pygame
 import pytest
-from conftest import BANDS, PATTERN_SIZE, SECONDS, TONE_HZ, close_to
+from conftest import BANDS, PATTERN_SIZE, SECONDS, TONE_HZ, close_to, make_pattern_video
 
+from kiosk.media.probe import playable
 from kiosk.media.settings import AudioSettings
 from kiosk.media.video import VideoEngine
 
@@ -23,7 +25,7 @@ def os_threads() -> int:
     raise AssertionError("no Threads line")
 
 
-def wait_until(predicate, timeout_s: float = 5.0) -> bool:
+def wait_until(predicate, timeout_s: float = 10.0) -> bool:
     """Poll predicate until it is true or the time is up."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -52,7 +54,7 @@ def test_a_decoded_frame_has_the_pattern_colours(engine, media_dir, screen):
     with engine.open(media_dir / "pattern.mp4", (W, H)) as player:
         assert player.draw(screen, (0, 0)) is False  # nothing decoded yet: the poster shows
         player.play()
-        assert player.wait_frame(5)
+        assert player.wait_frame(15)
         assert player.frame_size == (W, H)
         screen.fill((0, 0, 0))
         assert player.draw(screen, (10, 20))
@@ -63,20 +65,39 @@ def test_a_decoded_frame_has_the_pattern_colours(engine, media_dir, screen):
         assert tuple(screen.get_at((5, 5)))[:3] == (0, 0, 0)  # drawn where asked, nowhere else
 
 
-def test_frames_fit_the_box_and_keep_the_aspect_ratio(engine, media_dir):
+def test_frames_fit_the_box_and_keep_the_aspect_ratio(engine, media_dir, screen):
     with engine.open(media_dir / "pattern.mp4", (200, 200)) as player:
         player.play()
-        assert player.wait_frame(5)
+        assert player.wait_frame(15)
         w, h = player.frame_size
         assert w == 200 and abs(h - 200 * H / W) <= 2
         frame = player.snapshot()
         assert close_to(frame.get_at((w // 6, h // 4)), BANDS[0])
+        screen.fill((0, 0, 0))
+        assert player.draw_in(screen, pygame.Rect(100, 100, 200, 200))
+        top = 100 + (200 - h) // 2
+        assert tuple(screen.get_at((150, top - 2)))[:3] == (0, 0, 0)  # letterbox stays
+        assert close_to(screen.get_at((110, top + 5)), BANDS[0])
+
+
+@pytest.mark.parametrize("name, codec, audio", [
+    ("vp8.webm", "libvpx", "libvorbis"), ("vp9.webm", "libvpx-vp9", "libopus"),
+    ("theora.ogv", "libtheora", "libvorbis")])
+def test_the_other_playable_codecs_decode_too(engine, tmp_path, name, codec, audio):
+    path = make_pattern_video(tmp_path / name, seconds=1, codec=codec, audio=audio)
+    assert playable(path) == (True, "")
+    with engine.open(path, (W, H)) as player:
+        player.play()
+        assert player.wait_frame(15)
+        frame = player.snapshot()
+        for i, colour in enumerate(BANDS):
+            assert close_to(frame.get_at((W * (2 * i + 1) // 6, H // 4)), colour), (name, i)
 
 
 def test_seek_pause_and_replay(engine, media_dir):
     with engine.open(media_dir / "pattern.mp4", (W, H)) as player:
         player.play()
-        assert player.wait_frame(5)
+        assert player.wait_frame(15)
         assert wait_until(lambda: player.duration_ms > 0)
         assert abs(player.duration_ms - 4000) < 200
         player.seek(2500)
