@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -20,8 +22,11 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") \
-            and "\\" not in target:
+    # Browsers drop tabs and newlines and read a backslash as a slash: "/\t/evil" and
+    # "/\\evil" would lead off-site, so any of those refuses the target.
+    if (target and target.startswith("/") and not target.startswith("//")
+            and target.isprintable() and not any(c in target for c in "\\ ")
+            and not urlsplit(target).netloc):
         return target
     return url_for("home.index")
 

@@ -124,7 +124,8 @@ def test_activity_keeps_a_session_alive(app, as_role):
     assert utcnow() - seen < timedelta(minutes=1)
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil",
+                                    "/\t/evil.example/", "/\n/evil.example/"])
 def test_login_never_redirects_to_another_site(client, make_user, csrf_token, target):
     make_user(Role.EDITOR, username="edith")
     token = csrf_token(client, "/login")
@@ -148,3 +149,19 @@ def test_anonymous_visits_leave_no_session_rows_without_a_form(app):
     c.get("/healthz")
     c.get("/static/admin.css")
     assert _session_rows(app) == 0
+
+
+def test_the_next_target_is_always_a_local_path(app):
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from admin.views.auth import _safe_next
+
+    @given(st.text())
+    def check(target):
+        with app.test_request_context():
+            result = _safe_next(target)
+        as_browser_reads_it = "".join(c for c in result if c not in "\t\n\r").replace("\\", "/")
+        assert as_browser_reads_it.startswith("/") and not as_browser_reads_it.startswith("//")
+
+    check()
