@@ -6,6 +6,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiosk.media.subtitles import (
     ERROR,
@@ -129,3 +131,42 @@ def test_the_validator_side_imports_no_pygame_or_vlc():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+cue_times = st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 3_000)), max_size=25)
+
+
+@given(cue_times, st.lists(st.integers(-10, 14_000), min_size=1, max_size=30))
+def test_lookup_agrees_with_checking_every_cue(times, probes):
+    from kiosk.media.subtitles import Cue, Subtitles
+
+    cues = [Cue(start, start + length, f"c{i}", i) for i, (start, length) in enumerate(times)]
+    subs = Subtitles(cues)
+    for t in probes:
+        expected = sorted((c for c in cues if c.start_ms <= t < c.end_ms),
+                          key=lambda c: (c.start_ms, c.end_ms))
+        assert subs.active_at(t) == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 5_000), st.integers(1, 2_000),
+                          st.text(alphabet="abc ÄÖ", min_size=1, max_size=8).filter(str.strip)),
+                min_size=1, max_size=10), st.sampled_from(["vtt", "srt"]))
+def test_written_cues_read_back(cues, fmt):
+    from pathlib import Path
+
+    from kiosk.media.subtitles import parse_subtitles
+
+    def stamp(ms):
+        h, rest = divmod(ms, 3_600_000)
+        m, rest = divmod(rest, 60_000)
+        s, ms = divmod(rest, 1000)
+        sep = "." if fmt == "vtt" else ","
+        return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+    blocks = [f"{i + 1}\n{stamp(a)} --> {stamp(a + d)}\n{text}" for i, (a, d, text) in
+              enumerate(cues)]
+    body = ("WEBVTT\n\n" if fmt == "vtt" else "") + "\n\n".join(blocks) + "\n"
+    parsed, problems = parse_subtitles(body, Path(f"x.{fmt}"))
+    assert problems == []
+    assert sorted((c.start_ms, c.end_ms, c.text) for c in parsed) == sorted(
+        (a, a + d, text.strip()) for a, d, text in cues)
