@@ -10,14 +10,16 @@ Paths are absolute (`pack_root / "media" / relative`); nothing here reads the co
 
 Images (`images.py`)
     media.images.get(path, box=(w, h), mode="fit"|"cover"|"original", focus=(x, y))
-        -> display-ready Surface (cached under a byte budget, LRU; loads now if not prefetched).
+        -> display-ready Surface (cached under a byte budget, LRU; loads now if not prefetched;
+        raises MediaError for a missing or broken file: show the scene without it).
     fit_size(size, box), cover_crop(size, box, focus), image_key(path, box, mode, focus).
 Prefetch (`prefetch.py`): when a scene shows, ask for everything one step ahead::
 
     media.prefetch.want([ImageRequest(path, box, "cover", focus), SoundRequest(voice),
                          SubtitleRequest(captions), VideoRequest(video, box)])
 
-    `want` replaces (cancels) the previous list; `cancel()` drops everything (Leave now).
+    `want` replaces (cancels) the previous list; `cancel()` drops everything (Leave now);
+    `display_changed()` after a new set_mode; `failures` holds recent (request, reason).
     A VideoRequest's first frame is `media.images.peek(image_key(video, box, "frame"))`.
 Narration (`narration.py`): `media.narration`
     .play(path) / .load(path) .play() .pause() .resume() .toggle_pause() .replay() .stop()

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pygame
+
 from kiosk.media.cache import file_key
 from kiosk.media.errors import MediaError, VideoUnavailable
 from kiosk.media.images import (
@@ -143,6 +145,11 @@ class Prefetcher:
                 self._cond.wait(left)
         return True
 
+    def display_changed(self) -> None:
+        """Re-read the display's pixel format after a new `set_mode` (main thread)."""
+        with self._cond:
+            self._format = DisplayFormat.capture()
+
     def close(self) -> None:
         """Stop the worker thread (after the item in hand)."""
         with self._cond:
@@ -157,7 +164,8 @@ class Prefetcher:
         except MediaError:
             return False  # the worker will report it
         if isinstance(request, SoundRequest):
-            return self.sounds is None or key in self.sounds
+            # No mixer (no sound card): narration is silent, nothing to decode.
+            return self.sounds is None or not pygame.mixer.get_init() or key in self.sounds
         if isinstance(request, SubtitleRequest):
             return self.subtitles is None or self.subtitles.peek(key) is not None
         if isinstance(request, VideoRequest) and (self.video is None or not self.video.available):
