@@ -7,10 +7,8 @@
 The format is documented in docs/content-format.md.
 """
 
-from kiosk.content.cache import load_cached
 from kiosk.content.conditions import evaluate as evaluate_condition
 from kiosk.content.findings import ERROR, WARNING, Finding, has_errors
-from kiosk.content.loader import load_pack
 from kiosk.content.model import (
     Choice,
     ContentNote,
@@ -25,6 +23,20 @@ from kiosk.content.model import (
     Surveys,
     Video,
 )
+
+
+def __getattr__(name: str):
+    """The loaders on first use: they need PyYAML, which the runtime (kiosk.story) does not."""
+    if name == "load_pack":
+        from kiosk.content.loader import load_pack
+
+        return load_pack
+    if name == "load_cached":
+        from kiosk.content.cache import load_cached
+
+        return load_cached
+    raise AttributeError(f"module 'kiosk.content' has no attribute {name!r}")
+
 
 __all__ = [
     "ERROR", "WARNING", "Choice", "ContentNote", "Ending", "Finding", "Helpline", "LoadedPack",
