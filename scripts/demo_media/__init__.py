@@ -1,0 +1,1 @@
+"""Helpers of scripts/make-demo-media: illustrations, narration and captions, story videos."""
