@@ -17,6 +17,10 @@ Declare with one decorator, placed under ``@bp.route``::
     @allow(PUBLIC)                              # no login needed
     def login(): ...
 
+    @bp.route("/api/v1/events", methods=["POST"])
+    @allow(KIOSK_TOKEN)                         # no staff session: the view checks a kiosk's
+    def events(): ...                           # token (admin.feedback.api)
+
 The check runs in one ``before_request`` hook: no login -> redirect to the login page,
 wrong role -> 403. Finer rules (a translator's languages) stay in the view.
 ``tests/admin/test_access_matrix.py`` walks every route with every role and with no login.
@@ -32,18 +36,20 @@ from admin.models import Role
 
 PUBLIC = "public"
 ANY_STAFF = "any-staff"
+KIOSK_TOKEN = "kiosk-token"
+STANDALONE = (PUBLIC, ANY_STAFF, KIOSK_TOKEN)
 ATTRIBUTE = "_storykiosk_access"
 # Flask's own static route, and what else needs no declaration in a view function.
 BUILTIN_PUBLIC_ENDPOINTS = {"static"}
 
 
 def allow(*who: Role | str) -> Callable:
-    """Declare who may use the decorated view: PUBLIC, ANY_STAFF, or Roles."""
+    """Declare who may use the decorated view: PUBLIC, ANY_STAFF, KIOSK_TOKEN, or Roles."""
     if not who:
         raise ValueError("allow() needs at least one role, ANY_STAFF or PUBLIC")
-    if (PUBLIC in who or ANY_STAFF in who) and len(who) > 1:
-        raise ValueError("PUBLIC and ANY_STAFF stand alone")
-    declared = frozenset(w if w in (PUBLIC, ANY_STAFF) else Role(w) for w in who)
+    if any(w in STANDALONE for w in who) and len(who) > 1:
+        raise ValueError("PUBLIC, ANY_STAFF and KIOSK_TOKEN stand alone")
+    declared = frozenset(w if w in STANDALONE else Role(w) for w in who)
 
     def decorate(view: Callable) -> Callable:
         setattr(view, ATTRIBUTE, declared)
@@ -64,7 +70,7 @@ def may_use(declared: frozenset | None, role: Role | str | None) -> bool:
     """True when a user with this role (None: not logged in) may use the route."""
     if not declared:
         return False
-    if PUBLIC in declared:
+    if PUBLIC in declared or KIOSK_TOKEN in declared:  # a kiosk's token is checked in the view
         return True
     if role is None:
         return False
