@@ -73,19 +73,22 @@ class DatabaseSessionInterface(SessionInterface):
         if not token or len(token) > 128:
             return ServerSideSession()
         now = utcnow()
-        with database(app).session() as db:
-            row = db.get(ServerSession, _digest(token))
+        table = ServerSession.__table__
+        # Core, not the ORM: this runs on every request and the ORM's identity map and
+        # object building cost more than the query itself.
+        with database(app).engine.connect() as conn:
+            row = conn.execute(select(table.c.data, table.c.created_at, table.c.last_seen_at)
+                               .where(table.c.id == _digest(token))).first()
             if row is None:
                 return ServerSideSession()
             if self._expired(app, row, now):
-                db.execute(delete(ServerSession).where(ServerSession.id == row.id))
-                db.commit()
+                conn.execute(delete(table).where(table.c.id == _digest(token)))
+                conn.commit()
                 return ServerSideSession()
-            data = json.loads(row.data)
-        return ServerSideSession(data, token, row.created_at, row.last_seen_at)
+        return ServerSideSession(json.loads(row.data), token, row.created_at, row.last_seen_at)
 
     @staticmethod
-    def _expired(app: Flask, row: ServerSession, now: datetime) -> bool:
+    def _expired(app: Flask, row, now: datetime) -> bool:
         idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
         absolute = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
         return now - row.last_seen_at > idle or now - row.created_at > absolute
