@@ -1,0 +1,157 @@
+"""The demo pack as curators and visitors meet it: valid, complete, careful (ETHICS.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+
+from conftest import COUNTRIES, PACK, TOURING, all_paths
+
+from kiosk.content import ERROR, WARNING
+from kiosk.content.model import BLOCKED_TAGS
+
+
+def test_the_strict_check_passes_with_no_findings(loaded):
+    findings = [f for f in loaded.findings if f.severity in (ERROR, WARNING)]
+    assert loaded.ok and findings == [], "\n".join(str(f) for f in findings)
+
+
+def test_the_command_line_check_passes_strict():
+    res = subprocess.run([sys.executable, "-m", "kiosk", "check", "content", "--strict"],
+                         cwd=PACK.parent, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_every_story_is_fully_covered_in_every_language_it_offers(loaded, pack):
+    for sid, story in pack.stories.items():
+        assert loaded.coverage[sid] == {lang: 100.0 for lang in story.languages}
+
+
+def test_the_pack_offers_the_touring_languages_and_arabic_for_one_story(pack):
+    assert pack.id == "demo" and pack.default_language == "sv" and pack.country == "SE"
+    assert pack.languages == TOURING + ["ar"]
+    assert sorted(pack.stories) == ["emil", "nadia", "samir"]
+    arabic = [s for s in pack.stories.values() if "ar" in s.languages]
+    assert [s.id for s in arabic] == ["samir"]
+    for story in pack.stories.values():
+        assert story.languages[: len(TOURING)] == TOURING
+
+
+def test_each_story_has_8_to_14_scenes_and_2_to_3_branching_points(pack):
+    for story in pack.stories.values():
+        assert 8 <= len(story.scenes) <= 14, story.id
+        branching = [s for s in story.scenes.values() if len(s.choices) >= 2]
+        assert 2 <= len(branching) <= 3, story.id
+        assert 5 <= story.duration <= 8
+
+
+def test_every_path_ends_with_what_helped_and_what_a_visitor_can_do(pack):
+    for story in pack.stories.values():
+        for school in (False, True):
+            paths = all_paths(story, school)
+            assert paths, story.id
+            for path in paths:
+                end = story.scenes[path[-1]].ending
+                for lang in story.languages:
+                    assert end.helped.get(lang) and end.action.get(lang), (story.id, path, lang)
+                assert 6 <= len(path) <= 11, (story.id, path)
+
+
+def test_no_path_blames_the_person_and_choices_are_a_bystanders(pack):
+    # Visitors choose as bystanders or learners: labels speak of others in the third person
+    # or ask a question, never "I" or "you" as the exploited person (ETHICS.md rule 9).
+    first_person = re.compile(r"\b(I|I'm|me|my)\b")
+    for story in pack.stories.values():
+        for scene in story.scenes.values():
+            for choice in scene.choices:
+                assert not first_person.search(choice.label["en"]), choice.label["en"]
+
+
+def test_consent_is_composite_fiction_on_record_for_the_touring_countries(pack):
+    today = dt.date.today()
+    records = set()
+    for story in pack.stories.values():
+        c = story.consent
+        assert c.kind == "composite-fiction" and re.fullmatch(r"CF-\d{4}-\d{3}", c.record)
+        assert set(c.countries) == COUNTRIES
+        assert today < c.review_by <= today.replace(year=today.year + 3)
+        records.add(c.record)
+    assert len(records) == 3
+
+
+def test_the_story_with_a_minor_is_flagged_and_has_no_photos(pack):
+    emil = pack.stories["emil"]
+    assert emil.involves_minor and emil.profile.age_group == "youth"
+    assert not any(s.image.photo for s in emil.scenes.values())
+    assert {s.profile.exploitation[0] for s in pack.stories.values()} == {
+        "sexual", "labour", "forced-criminality"}
+
+
+def test_hard_scenes_carry_notes_and_school_alternatives(pack):
+    for story in pack.stories.values():
+        assert story.content_notes, story.id
+        hard = [s for s in story.scenes.values() if s.school]
+        assert hard, f"{story.id} has no school alternative"
+        for scene in hard:
+            assert scene.content_notes
+            alternative = story.scenes[scene.school]
+            assert alternative.next == scene.next
+            assert not set(alternative.content_notes) & {"sexual-exploitation", "threats"} or \
+                len(alternative.content_notes) < len(scene.content_notes)
+        for scene in story.scenes.values():
+            assert set(scene.content_notes) <= set(pack.content_notes)
+
+
+def test_pictures_are_described_and_never_sensational(pack):
+    for story in pack.stories.values():
+        for scene in story.scenes.values():
+            img = scene.image
+            assert img and img.tags and "illustration" in img.tags, (story.id, scene.id)
+            assert not set(img.tags) & set(BLOCKED_TAGS) and not img.photo
+            assert all(img.alt.get(lang) for lang in story.languages), (story.id, scene.id)
+
+
+def test_statistics_have_sources_with_a_year(pack):
+    digits = re.compile(r"\d")
+    for story in pack.stories.values():
+        for scene in story.scenes.values():
+            if any(digits.search(t) for t in scene.text.values()):
+                assert scene.sources, f"{story.id}/{scene.id} has figures without a source"
+                for src in scene.sources:
+                    assert 2020 <= story.sources[src].year <= 2026
+
+
+def test_helplines_cover_each_country_with_112_first(pack):
+    lines = pack.helplines
+    assert lines[0].number == "112" and set(lines[0].countries) == COUNTRIES
+    for country in COUNTRIES:
+        here = [h for h in lines if country in h.countries]
+        assert len(here) >= 2 and here[0].number == "112", country
+    for h in lines:
+        assert h.countries and h.verified == dt.date(2026, 11, 28)
+        assert all(h.hours.get(lang) for lang in pack.languages), h.id
+        assert all(h.audience.get(lang) for lang in pack.languages), h.id
+        if h.number == "116 006":
+            assert not set(h.countries) & {"IT", "GR"}
+
+
+def test_the_surveys_pair_myths_before_and_after_with_a_rating(pack):
+    before, after = pack.surveys.before, pack.surveys.after
+    assert 4 <= len(before) <= 5 and [q.id for q in before] == [q.id for q in after]
+    assert {q.kind for q in before + after} == {"agreement"}
+    assert pack.surveys.rating.kind == "rating"
+    for q in before + [pack.surveys.rating]:
+        assert all(q.text.get(lang) for lang in pack.languages), q.id
+
+
+def test_texts_use_the_letters_their_readers_expect(pack):
+    texts = {lang: " ".join(s.text.get(lang, "") for st in pack.stories.values()
+                            for s in st.scenes.values()) for lang in pack.languages}
+    for lang, letters in {"lv": "āčēģīķļņšūž", "sv": "åäö", "it": "àèéìòù", "el": "άέήίόύώ"}.items():
+        assert set(letters) <= set(texts[lang]), (lang, set(letters) - set(texts[lang]))
+    greek_words = re.findall(r"[\u0370-\u03ff\u1f00-\u1fff]+", texts["el"])
+    assert not [w for w in greek_words if w.endswith("σ")], "a Greek word ends in σ, not ς"
+    assert not [w for w in greek_words if "ς" in w[:-1]], "ς inside a Greek word"
+    assert re.search(r"[\u0600-\u06ff]", texts["ar"]) and not re.search(r"[A-Za-z]", texts["ar"])
