@@ -14,6 +14,7 @@ import ctypes
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -131,6 +132,7 @@ class VideoPlayer:
         self._want_play = False
         self._starting = False
         self._applied: float | None = None
+        self._reset_clock(0)
         self._native: tuple[int, int] | None = None
         self._player = engine._instance.media_player_new()
         media = engine._instance.media_new_path(os.fspath(path))
@@ -241,17 +243,30 @@ class VideoPlayer:
                 raise MediaError(self.path, "the player is closed")
             return self.surface.copy()
 
+    def _reset_clock(self, position_ms: int, paused: bool = False) -> None:
+        """Restart the position estimate at position_ms (play, pause, seek, replay)."""
+        player = getattr(self, "_player", None)  # None while __init__ runs, or closed
+        raw = player.get_time() if player is not None else -1
+        self._raw_time, self._raw_at = raw, time.monotonic()
+        self._base: int | None = position_ms  # until VLC reports a new time
+        self._last_estimate = position_ms
+        self._paused_at_ms: int | None = position_ms if paused else None
+
     def play(self) -> None:
         """Start or resume playing."""
         self._want_play = True
         self._starting = True
         if self.ended:
             self._player.stop()
+            self._reset_clock(0)
+        elif self._paused_at_ms is not None:
+            self._reset_clock(self._paused_at_ms)
         self._player.play()
         self.apply_settings()
 
     def pause(self) -> None:
         """Pause on the current frame."""
+        self._reset_clock(self.position_ms, paused=True)
         self._want_play = False
         self._player.set_pause(1)
 
@@ -265,6 +280,7 @@ class VideoPlayer:
     def replay(self) -> None:
         """Play again from the start."""
         self._player.stop()
+        self._reset_clock(0)
         self._want_play = True
         self._starting = True
         self._player.play()
@@ -278,6 +294,7 @@ class VideoPlayer:
             self._player.play()
             if not self._want_play:
                 self._player.set_pause(1)
+        self._reset_clock(position_ms, paused=not self._want_play)
         self._player.set_time(position_ms)
 
     def seek_fraction(self, fraction: float) -> None:
@@ -325,7 +342,22 @@ class VideoPlayer:
         """Current playback position (for the seek bar and subtitles)."""
         if self.ended:
             return self.duration_ms
-        return max(0, self._player.get_time())
+        raw, now = self._player.get_time(), time.monotonic()
+        if raw != self._raw_time:  # VLC moved on (after a seek: reached the new place)
+            self._raw_time, self._raw_at, self._base = raw, now, None
+        base = raw if self._base is None else self._base
+        if self._paused_at_ms is not None:
+            return self._paused_at_ms
+        if self._player.get_state() != self._vlc.State.Playing:
+            return max(0, base)
+        # libvlc 3 updates its time only every 250-500 ms: subtitles would lag and the seek
+        # bar would jump. Interpolate from the last update, never backwards, at most 1 s on.
+        estimate = base + min(1000, round((now - self._raw_at) * 1000))
+        duration = self.duration_ms
+        if duration:
+            estimate = min(estimate, duration)
+        self._last_estimate = max(self._last_estimate, estimate)
+        return max(0, self._last_estimate)
 
     @property
     def duration_ms(self) -> int:

@@ -159,3 +159,28 @@ def test_a_missing_file_is_a_clear_error(engine, tmp_path):
 
     with pytest.raises(MediaError, match="does not exist"):
         engine.open(tmp_path / "nope.mp4", (W, H))
+
+
+def test_subtitles_follow_the_playing_video(engine, media_dir, tmp_path):
+    from kiosk.media.subtitles import load_subtitles
+
+    names = ["white", "yellow", "cyan", "magenta"]
+    vtt = tmp_path / "pattern.en.vtt"
+    vtt.write_text("WEBVTT\n\n" + "\n".join(
+        f"00:0{i}.000 --> 00:0{i + 1}.000\nThe lower half is {name}.\n"
+        for i, name in enumerate(names)), encoding="utf-8")
+    subs = load_subtitles(vtt)
+    seen = set()
+    with engine.open(media_dir / "pattern.mp4", (W, H)) as player:
+        player.play()
+        assert player.wait_frame(15)
+        while not player.ended:
+            position = player.position_ms
+            if 250 <= position % 1000 <= 750:  # well inside a second: no boundary race
+                text = subs.text_at(position)
+                second = position // 1000
+                assert text == f"The lower half is {names[second]}."
+                assert close_to(bottom_colour(player.snapshot()), SECONDS[second], 40)
+                seen.add(second)
+            time.sleep(0.05)
+    assert seen == {0, 1, 2, 3}, seen
