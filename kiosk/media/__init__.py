@@ -57,7 +57,7 @@ _EXPORTS = {
     "MediaInfo": "probe", "playable": "probe", "probe": "probe", "AudioSettings": "settings",
     "Cue": "subtitles", "SubtitleCache": "subtitles", "SubtitleError": "subtitles",
     "SubtitleProblem": "subtitles", "Subtitles": "subtitles", "check_subtitles": "subtitles",
-    "load_subtitles": "subtitles", "VideoEngine": "video", "VideoPlayer": "video",
+    "load_subtitles": "subtitles", "VideoEngine": "video", "VideoPlayer": "player",
 }
 __all__ = sorted(_EXPORTS)
 
