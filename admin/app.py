@@ -27,12 +27,17 @@ BLUEPRINTS = [
     "admin.views.users",
     "admin.views.audit",
     "admin.views.server",
+    "admin.feedback.api",
+    "admin.feedback.kiosks",
+    "admin.views.stories",
 ]
 # The menu, in order: (endpoint, label).
 NAV = [
     ("home.index", _l("Home")),
     ("users.index", _l("Staff accounts")),
     ("audit.index", _l("Audit log")),
+    ("stories.index", _l("Stories")),
+    ("kiosks.index", _l("Kiosks")),
     ("server.index", _l("Server settings")),
     ("account.index", _l("My account")),
 ]

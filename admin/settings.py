@@ -72,6 +72,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFAULT_LANGUAGE", str, "en",
             "Interface language before a user has picked one and when the browser asks for "
             "none we have (en, sv, it, lv, el)."),
+    Setting("CONTENT_PACKS", str, None,
+            "Pack folders the admin edits in place (working copies), separated by `:`. "
+            "Default: the repository's `content/` folder (the demo pack). Stories, "
+            "translations and media are edited here; a bundle is exported from here."),
+    Setting("PACKS_DIR", str, None,
+            "Where bundles are installed, activated and rolled back for the kiosks on this "
+            "machine (the kiosk's PackStore: `kiosk pack list`). Default: the kiosk's data "
+            "folder's `packs/` ($STORYKIOSK_DATA_DIR)."),
+    Setting("MAX_UPLOAD_MB", int, 200,
+            "Largest media file an editor may upload, in megabytes."),
+    Setting("MAX_BUNDLE_MB", int, 1024,
+            "Largest pack bundle a curator may import, in megabytes."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -8,6 +8,11 @@ from admin.models import Role
 # A sample value for each URL variable a route may have. A new route with a variable not
 # listed here fails the test below: add its sample.
 SAMPLE_ARGS = {"user_id": lambda ctx: ctx["target"].id, "filename": lambda ctx: "admin.css"}
+# The content area (issue 9): the demo pack's names; POSTs without their form fields change nothing.
+SAMPLE_ARGS.update({"pack_id": lambda ctx: "demo", "story_id": lambda ctx: "emil",
+                    "scene_id": lambda ctx: "start", "revision_id": lambda ctx: 1,
+                    "language": lambda ctx: "en", "media_id": lambda ctx: 1,
+                    "version_dir": lambda ctx: "1.0.0-none"})
 WHO = [None, *Role]
 
 

@@ -1,0 +1,56 @@
+"""A story's translatable lines: id, where it lives in the file, and its text per language.
+
+Line ids follow the runtime's (``mara/scenes/home/text``, ``mara/scenes/offer/choices/c2/
+label``, ``mara/title``); PO files use them as message contexts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from kiosk.content import model as M
+
+
+@dataclass(frozen=True)
+class Line:
+    """One translatable text: its id, its place (a key path in the file), its scene."""
+
+    id: str
+    keys: tuple  # path of keys in the story document: ("scenes", "home", "text")
+    scene: str | None
+    text: dict[str, str]
+    label: str  # what the translator sees: "title", "text", "choice c2"
+
+
+def source_hash(text: str) -> str:
+    """The hash recorded with a translation: of the source text, whitespace-normalised."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:32]
+
+
+def story_lines(story: M.Story) -> list[Line]:
+    """Every translatable line of a story, in reading order."""
+    sid = story.id
+    out = [Line(f"{sid}/title", ("title",), None, story.title, "title"),
+           Line(f"{sid}/summary", ("summary",), None, story.summary, "summary")]
+    for scene_id, scene in story.scenes.items():
+        base = f"{sid}/scenes/{scene_id}"
+        keys = ("scenes", scene_id)
+        if scene.text:
+            out.append(Line(f"{base}/text", keys + ("text",), scene_id, scene.text, "text"))
+        if scene.image and scene.image.alt:
+            out.append(Line(f"{base}/image/alt", keys + ("image", "alt"), scene_id,
+                            scene.image.alt, "picture description"))
+        for i, c in enumerate(scene.choices):
+            out.append(Line(f"{base}/choices/{c.id}/label", keys + ("choices", i, "label"),
+                            scene_id, c.label, f"choice {c.id}"))
+        if scene.ending:
+            for part in ("helped", "action"):
+                text = getattr(scene.ending, part)
+                if text:
+                    out.append(Line(f"{base}/ending/{part}", keys + ("ending", part),
+                                    scene_id, text, f"ending: {part}"))
+        if scene.discussion:
+            out.append(Line(f"{base}/discussion", keys + ("discussion",), scene_id,
+                            scene.discussion, "discussion prompt"))
+    return out

@@ -1,0 +1,145 @@
+"""Saving a pack file through the validator, with a revision and an audit entry.
+
+    result = save_story(ctx, wc, "stories/emil.yaml", base_hash, new_text, "scene start")
+
+The pipeline: refuse if the file changed since the form was built (Conflict), check the new
+text with the kiosk's validator (new errors refuse the save), write atomically, record the
+revision (whole file before and after), the audit entry and the translation marks, commit.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from admin import audit
+from admin.content import check as C
+from admin.content.lines import source_hash, story_lines
+from admin.content.storyfile import Conflict, digest, read, write_if_unchanged
+from admin.content.workspace import WorkingCopy, Workspace
+from admin.models import User
+from admin.models_content import Revision, TranslationMark
+from kiosk.content.findings import Finding
+
+
+@dataclass
+class SaveResult:
+    """What a save did: the revision, or why not (errors, a conflict), and the warnings."""
+
+    revision: Revision | None = None
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    conflict: Conflict | None = None
+    unchanged: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was written (or nothing needed writing)."""
+        return self.conflict is None and not self.errors
+
+
+@dataclass
+class SaveContext:
+    """What a save needs from the app: the workspace, the database session, the user."""
+
+    ws: Workspace
+    db: Session
+    user: User | None
+
+
+def _check(ws: Workspace, wc: WorkingCopy, rel: str, text: str) -> C.StoryCheck:
+    key = (str(wc.root), rel, digest(text))
+    cached = ws.checks.get(key)
+    if cached is None:
+        pack = ws.load(wc.root).pack
+        cached = C.check_story_text(pack, wc.root, rel, text)
+        ws.checks[key] = cached
+        if len(ws.checks) > 256:
+            ws.checks.pop(next(iter(ws.checks)))
+    return cached
+
+
+def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_text: str,
+               summary: str, marks_for: set[str] | None = None) -> SaveResult:
+    """Validate and write a story file; see the module docstring."""
+    path = wc.root / rel
+    current, current_hash = read(path)
+    if current_hash != base_hash:
+        return SaveResult(conflict=Conflict(current, current_hash))
+    if new_text == current:
+        return SaveResult(unchanged=True)
+    before = _check(ctx.ws, wc, rel, current)
+    after = _check(ctx.ws, wc, rel, new_text)
+    warnings = [f for f in after.findings if f.severity != "error"]
+    errors = C.new_errors(before, after)
+    if errors or after.story is None:
+        return SaveResult(errors=errors or after.errors, warnings=warnings)
+    try:
+        write_if_unchanged(path, base_hash, new_text)
+    except Conflict as exc:
+        return SaveResult(conflict=exc)
+    rev = record(ctx, wc.pack_id, rel, current, new_text, summary)
+    if before.story is not None:
+        _mark_translations(ctx, wc, before, after, marks_for)
+    ctx.db.commit()
+    return SaveResult(revision=rev, warnings=warnings)
+
+
+def record(ctx: SaveContext, pack_id: str, rel: str, before: str, after: str,
+           summary: str) -> Revision:
+    """Add the revision and its audit entry (the caller commits)."""
+    rev = Revision(pack_id=pack_id, file=rel, actor_id=ctx.user.id if ctx.user else None,
+                   actor=ctx.user.username if ctx.user else "system", summary=summary[:300],
+                   before_hash=digest(before), after_hash=digest(after),
+                   before=before, after=after)
+    ctx.db.add(rev)
+    ctx.db.flush()
+    audit.record(ctx.db, ctx.user, "content.save", f"{pack_id}:{rel}",
+                 {"hash": rev.before_hash}, {"hash": rev.after_hash, "revision": rev.id,
+                                             "summary": summary})
+    return rev
+
+
+def _mark_translations(ctx: SaveContext, wc: WorkingCopy, before: C.StoryCheck,
+                       after: C.StoryCheck, marks_for: set[str] | None) -> None:
+    """Record which source text each changed translation was made from.
+
+    A source line that changed makes every other language's unmarked text out of date
+    (marked with the old source's hash); a translation written in this save is marked
+    with the new source's hash. `marks_for` limits the fresh marks to those languages.
+    """
+    source = ctx.ws.load(wc.root).pack.default_language
+    old = {line.id: line.text for line in story_lines(before.story)}
+    who = ctx.user.username if ctx.user else "system"
+    existing = {(m.line_id, m.language): m for m in ctx.db.query(TranslationMark).filter_by(
+        pack_id=wc.pack_id)}
+    for line in story_lines(after.story):
+        new_src = line.text.get(source, "")
+        old_text = old.get(line.id, {})
+        old_src = old_text.get(source, "")
+        for lang, value in line.text.items():
+            if lang == source:
+                continue
+            mark = existing.get((line.id, lang))
+            if value.strip() != old_text.get(lang, "").strip() and (
+                    marks_for is None or lang in marks_for):
+                h = source_hash(new_src)
+            elif old_src.strip() != new_src.strip() and mark is None:
+                h = source_hash(old_src)
+            else:
+                continue
+            if mark is None:
+                mark = TranslationMark(pack_id=wc.pack_id, line_id=line.id, language=lang,
+                                       source_hash=h, actor=who)
+                ctx.db.add(mark)
+                existing[(line.id, lang)] = mark
+            else:
+                mark.source_hash, mark.actor = h, who
+
+
+def diff(before: str, after: str, name: str = "") -> list[str]:
+    """The unified diff of two texts, line by line."""
+    return list(difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                     f"{name} before", f"{name} after", lineterm="", n=2))

@@ -1,0 +1,200 @@
+"""Stories: the packs and their stories, a story's page, the scene editor, revisions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from admin.access import allow
+from admin.content import sceneform
+from admin.content.check import scene_field
+from admin.content.overview import language_name, story_rows, story_title
+from admin.content.revisions import SaveContext, diff, save_story
+from admin.content.storyfile import read
+from admin.content.workspace import workspace
+from admin.content.yamledit import EditError, edit_scene
+from admin.db import get_db
+from admin.i18n import get_locale
+from admin.models import Role
+from admin.models_content import Revision
+
+bp = Blueprint("stories", __name__, url_prefix="/stories")
+READERS = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR, Role.VIEWER)
+EDITORS = (Role.CURATOR, Role.EDITOR)
+NAV_LABEL = _l("Stories")
+
+
+def _prefer(pack) -> list[str]:
+    return [str(get_locale()), pack.default_language] if pack else [str(get_locale())]
+
+
+def _story(pack_id: str, story_id: str):
+    ws = workspace()
+    wc = ws.working_copy(pack_id)
+    loaded = ws.load(wc.root)
+    if loaded.pack is None or story_id not in loaded.pack.stories:
+        abort(404)
+    return ws, wc, loaded, loaded.pack.stories[story_id]
+
+
+@bp.route("/")
+@allow(*READERS)
+def index():
+    """Every working-copy pack and its stories: languages, coverage, findings, consent."""
+    ws = workspace()
+    packs = []
+    for wc in ws.working_copies():
+        loaded = ws.load(wc.root)
+        pack_findings = [f for f in loaded.findings if f.file in ("pack.yaml", "", "stories")]
+        packs.append({"wc": wc, "loaded": loaded, "rows": story_rows(loaded, _prefer(
+            loaded.pack)), "pack_findings": pack_findings})
+    return render_template("stories/index.html", packs=packs, language_name=language_name)
+
+
+@bp.route("/<pack_id>/<story_id>")
+@allow(*READERS)
+def story(pack_id: str, story_id: str):
+    """One story: its scenes, findings, map and history."""
+    ws, wc, loaded, st = _story(pack_id, story_id)
+    row = next(r for r in story_rows(loaded, _prefer(loaded.pack)) if r.id == story_id)
+    revisions = get_db().query(Revision).filter_by(pack_id=pack_id, file=st.file).order_by(
+        Revision.id.desc()).limit(20).all()
+    return render_template("stories/story.html", wc=wc, pack=loaded.pack, story=st, row=row,
+                           title=story_title(st, _prefer(loaded.pack)), revisions=revisions,
+                           language_name=language_name)
+
+
+def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), conflict=None,
+            status=200, other_change=None):
+    by_field: dict[str, list] = {}
+    elsewhere = []
+    for f in findings:
+        key = scene_field(f, scene_id)
+        if key is None:
+            elsewhere.append(f)
+        else:
+            by_field.setdefault(key, []).append(f)
+    return render_template(
+        "stories/scene.html", wc=wc, pack=pack, story=st, scene_id=scene_id, form=form,
+        base_hash=base_hash, by_field=by_field, elsewhere=elsewhere, conflict=conflict,
+        other_change=other_change, languages=st.languages, language_name=language_name,
+        scene_ids=list(st.scenes), notes=pack.content_notes,
+        title=story_title(st, _prefer(pack))), status
+
+
+@bp.route("/<pack_id>/<story_id>/scenes/<scene_id>", methods=["GET", "POST"])
+@allow(*EDITORS)
+def scene(pack_id: str, story_id: str, scene_id: str):
+    """Edit a scene: text per language, the way on, content notes; saved through the validator."""
+    ws, wc, loaded, st = _story(pack_id, story_id)
+    if scene_id not in st.scenes:
+        abort(404)
+    path = wc.root / st.file
+    text, current_hash = read(path)
+    scene_findings = [f for f in loaded.findings if f.file == st.file]
+    if request.method == "GET":
+        form = sceneform.from_scene(st.scenes[scene_id])
+        return _editor(wc, loaded.pack, st, scene_id, form, current_hash, scene_findings)
+    form = sceneform.from_request(request.form, st.languages)
+    base_hash = request.form.get("base_hash", "")
+    if not base_hash:
+        abort(400)
+    if base_hash != current_hash:
+        return _conflict(wc, loaded.pack, st, scene_id, form, base_hash, text, current_hash)
+    try:
+        new_text = edit_scene(text, scene_id, lambda node: sceneform.apply(node, form))
+    except sceneform.FormError as exc:
+        from kiosk.content.findings import Finding
+
+        bad = Finding("error", "bad-form", exc.message, st.file, path=f"scenes.{scene_id}."
+                      f"{exc.field}")
+        return _editor(wc, loaded.pack, st, scene_id, form, base_hash, [bad], status=400)
+    except EditError as exc:
+        flash(_("This scene cannot be edited here: %(why)s", why=str(exc)))
+        return _editor(wc, loaded.pack, st, scene_id, form, base_hash, status=400)
+    ctx = SaveContext(ws, get_db(), g.user)
+    result = save_story(ctx, wc, st.file, base_hash, new_text, f"scene {scene_id}")
+    if result.conflict is not None:
+        c = result.conflict
+        return _conflict(wc, loaded.pack, st, scene_id, form, base_hash, c.current_text,
+                         c.current_hash)
+    if result.errors:
+        return _editor(wc, loaded.pack, st, scene_id, form, base_hash,
+                       result.errors + result.warnings, status=422)
+    if result.unchanged:
+        flash(_("Nothing changed."))
+    else:
+        flash(_("Saved: scene %(scene)s (revision %(rev)d).", scene=scene_id,
+                rev=result.revision.id))
+    return redirect(url_for("stories.scene", pack_id=pack_id, story_id=story_id,
+                            scene_id=scene_id))
+
+
+def _conflict(wc, pack, st, scene_id, form, base_hash, current_text, current_hash):
+    """The second save of two: refused, the other's change shown, the user's values kept."""
+    db = get_db()
+    theirs = db.query(Revision).filter_by(pack_id=wc.pack_id, file=st.file).filter(
+        Revision.before_hash == base_hash).order_by(Revision.id).first()
+    if theirs is not None:
+        other = {"who": theirs.actor, "at": theirs.at,
+                 "diff": diff(theirs.before, current_text, st.file)}
+    else:
+        other = {"who": None, "at": None, "diff": []}
+    return _editor(wc, pack, st, scene_id, form, current_hash, conflict=True, status=409,
+                   other_change=other)
+
+
+@bp.route("/<pack_id>/<story_id>/history")
+@allow(*READERS)
+def history(pack_id: str, story_id: str):
+    """The revisions of a story's file, newest first."""
+    ws, wc, loaded, st = _story(pack_id, story_id)
+    revisions = get_db().query(Revision).filter_by(pack_id=pack_id, file=st.file).order_by(
+        Revision.id.desc()).all()
+    return render_template("stories/history.html", wc=wc, story=st, revisions=revisions,
+                           title=story_title(st, _prefer(loaded.pack)))
+
+
+@bp.route("/<pack_id>/revisions/<int:revision_id>")
+@allow(*READERS)
+def revision(pack_id: str, revision_id: int):
+    """One revision as a diff."""
+    rev = get_db().get(Revision, revision_id)
+    if rev is None or rev.pack_id != pack_id:
+        abort(404)
+    wc = workspace().working_copy(pack_id)
+    _, current_hash = read(wc.root / rev.file)
+    return render_template("stories/revision.html", wc=wc, rev=rev,
+                           lines=diff(rev.before, rev.after, rev.file),
+                           current_hash=current_hash, story_id=rev.file.split("/")[-1][:-5])
+
+
+@bp.route("/<pack_id>/revisions/<int:revision_id>/restore", methods=["POST"])
+@allow(*EDITORS)
+def restore(pack_id: str, revision_id: int):
+    """Put the file back as it was before a revision (itself a new revision)."""
+    rev = get_db().get(Revision, revision_id)
+    if rev is None or rev.pack_id != pack_id:
+        abort(404)
+    base_hash = request.form.get("base_hash", "")
+    if not base_hash:
+        abort(400)
+    wc = workspace().working_copy(pack_id)
+    which = request.form.get("which", "before")
+    target = rev.after if which == "after" else rev.before
+    ctx = SaveContext(workspace(), get_db(), g.user)
+    result = save_story(ctx, wc, rev.file, base_hash, target,
+                        f"restore revision {rev.id} ({which})")
+    story_id = rev.file.split("/")[-1].rsplit(".", 1)[0]
+    if result.conflict is not None:
+        flash(_("The file changed since you opened this page; look again before restoring."))
+    elif result.errors:
+        flash(_("Not restored: that version has errors the current one does not: %(e)s",
+                e="; ".join(f.format() for f in result.errors[:3])))
+    elif result.unchanged:
+        flash(_("The file is already like that."))
+    else:
+        flash(_("Restored (revision %(rev)d).", rev=result.revision.id))
+        return redirect(url_for("stories.history", pack_id=pack_id, story_id=story_id))
+    return redirect(url_for("stories.revision", pack_id=pack_id, revision_id=revision_id))

@@ -1,0 +1,71 @@
+"""Fixtures for the admin's content tests: the admin fixtures of tests/admin, on a pack copy.
+
+``pack_root``: a fresh copy of tests/fixtures/packs/valid (the admin's working copy);
+``packs_dir``: an empty PackStore folder; ``app``/``client``/``as_role``... as in
+tests/admin/conftest.py, configured to serve those two.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+VALID = TESTS / "fixtures" / "packs" / "valid"
+sys.path.insert(0, str(TESTS / "admin"))
+_spec = importlib.util.spec_from_file_location("admin_fixtures", TESTS / "admin" / "conftest.py")
+_admin = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_admin)
+
+database_url = _admin.database_url
+app = _admin.app
+client = _admin.client
+make_user = _admin.make_user
+csrf_token = _admin.csrf_token
+login = _admin.login
+as_role = _admin.as_role
+
+
+@pytest.fixture
+def pack_root(tmp_path: Path) -> Path:
+    """A writable copy of the small valid pack, with one picture in media/."""
+    root = tmp_path / "pack"
+    shutil.copytree(VALID, root)
+    from PIL import Image
+
+    (root / "media" / "images").mkdir(parents=True)
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(root / "media" / "images" / "home.png")
+    return root
+
+
+@pytest.fixture
+def packs_dir(tmp_path: Path) -> Path:
+    """The PackStore folder the admin installs bundles into."""
+    return tmp_path / "installed"
+
+
+@pytest.fixture
+def app_config(tmp_path, database_url, pack_root, packs_dir):
+    """The admin on the test database, editing pack_root, installing into packs_dir."""
+    return {"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database_url,
+            "TESTING": True, "CONTENT_PACKS": str(pack_root), "PACKS_DIR": str(packs_dir)}
+
+
+@pytest.fixture
+def editor(as_role):
+    """A client logged in as an editor."""
+    from admin.models import Role
+
+    return as_role(Role.EDITOR)
+
+
+@pytest.fixture
+def curator(as_role):
+    """A client logged in as a curator."""
+    from admin.models import Role
+
+    return as_role(Role.CURATOR)
