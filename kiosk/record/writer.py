@@ -53,6 +53,11 @@ class Settings:
     check_on_open: bool = True
 
 
+BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+# After these the connection may be in a bad state: drop it and open afresh on the retry.
+REOPEN_STATES = {"read_only", "disk_error", "cannot_open"}
+
+
 class Marker:
     """A flush request travelling through the queue behind the events it waits for."""
 
@@ -93,6 +98,7 @@ class Writer(threading.Thread):
         self._next_retry = 0.0
         self._next_count = 0.0
         self._next_retention = 0.0
+        self._opened_once = False
         self._minute_key = -1
         self._minute_text = ""
 
@@ -178,8 +184,12 @@ class Writer(threading.Thread):
             s.data_dir.mkdir(parents=True, exist_ok=True)
             if self.kiosk_id is None:
                 self.kiosk_id = load_kiosk_id(s.data_dir)
-            self.store = Store.open(s.data_dir, repair=True, check=s.check_on_open,
+            # The integrity check runs on the first open only: reopening after a disk
+            # trouble must stay cheap, as it is retried every few seconds.
+            self.store = Store.open(s.data_dir, repair=True,
+                                    check=s.check_on_open and not self._opened_once,
                                     max_size_mb=s.max_size_mb)
+            self._opened_once = True
         except (OSError, sqlite3.Error) as exc:
             self.store = None
             self._halt(_disk_state(exc), exc)
@@ -208,6 +218,11 @@ class Writer(threading.Thread):
             if is_damage_error(exc) and retry_damaged:
                 self._replace_damaged()
                 self._commit([], retry_damaged=False)
+                return
+            if error_code(exc) in BUSY_CODES:
+                # Another process (an export, a sync) held the lock past the timeout: a
+                # passing delay, not a stop. The batch waits for the next cycle.
+                self._trim()
                 return
             self._halt(_disk_state(exc), exc)
             self._trim()
@@ -250,6 +265,9 @@ class Writer(threading.Thread):
 
     def _halt(self, state: str, exc: BaseException) -> None:
         self._next_retry = time.monotonic() + self.settings.retry_interval
+        if state in REOPEN_STATES and self.store is not None:
+            self.store.close()
+            self.store = None
         if self.state == state:
             return  # one line per stop, not one per retry
         self.state = state
