@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "kiosk.content.pack_cli",
     "kiosk.record.cli",
     "kiosk.i18n.tools",
+    "kiosk.sync_cli",
 ]
 
 
