@@ -43,9 +43,9 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
-def frame_loop(tmp: Path, seconds: float) -> list[float]:
+def frame_loop(tmp: Path, seconds: float, batch_interval: float = 0.1) -> list[float]:
     """60 fps, a burst of 1-40 events per frame; the cost of each record() in microseconds."""
-    rec = Recorder.open(tmp / "frames")
+    rec = Recorder.open(tmp / f"frames-{batch_interval}", batch_interval=batch_interval)
     rec.flush(10)
     session = rec.begin_session("demo", "1.0", "sv")
     costs: list[float] = []
@@ -146,6 +146,10 @@ def main() -> int:
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-record-"))
     try:
+        idle = frame_loop(tmp, args.seconds, batch_interval=3600)
+        print(f"baseline: the same frame loop with the writer idle (nothing written): p50 "
+              f"{statistics.median(idle):.1f} us, p99 {pct(idle, 99):.1f} us, p99.9 "
+              f"{pct(idle, 99.9):.1f} us, max {max(idle):.1f} us")
         frames = frame_loop(tmp, args.seconds)
         print(f"frame loop (60 fps, 1-40 events/frame, {len(frames)} appends): main-thread cost "
               f"per append p50 {statistics.median(frames):.1f} us, p99 {pct(frames, 99):.1f} us, "

@@ -211,7 +211,7 @@ class Writer(threading.Thread):
         if self.store is None and not self._open():
             self._trim()
             return
-        rows = [self._row(item) for item in self.backlog]
+        rows = self._rows(self.backlog)
         try:
             self.store.append_rows(rows)
         except sqlite3.Error as exc:
@@ -234,6 +234,16 @@ class Writer(threading.Thread):
             self.waiting_export += len(rows)
         if self.state != "ok":
             self._resume()
+
+    def _rows(self, items: list[tuple]) -> list[tuple]:
+        rows = []
+        row = self._row
+        for start in range(0, len(items), 64):
+            rows.extend(row(item) for item in items[start:start + 64])
+            # Hand the interpreter lock back now and then, so that the main thread never has
+            # to wait for the switch interval (5 ms) in the middle of a frame.
+            time.sleep(0)
+        return rows
 
     def _row(self, item: tuple) -> tuple:
         session_id, offset, epoch, kind, fields = item
