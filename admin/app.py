@@ -30,6 +30,7 @@ BLUEPRINTS = [
     "admin.feedback.api",
     "admin.feedback.kiosks",
     "admin.views.stories",
+    "admin.views.packs",
 ]
 # The menu, in order: (endpoint, label).
 NAV = [
@@ -37,6 +38,7 @@ NAV = [
     ("users.index", _l("Staff accounts")),
     ("audit.index", _l("Audit log")),
     ("stories.index", _l("Stories")),
+    ("packs.index", _l("Packs")),
     ("kiosks.index", _l("Kiosks")),
     ("server.index", _l("Server settings")),
     ("account.index", _l("My account")),

@@ -1,0 +1,149 @@
+"""Packs: export a working copy as a bundle, import a bundle, activate and roll back versions."""
+
+from __future__ import annotations
+
+import shutil
+
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from admin import audit
+from admin.access import allow
+from admin.content.packs import export_bundle, import_bundle
+from admin.content.workspace import workspace
+from admin.db import get_db
+from admin.models import Role
+from kiosk.content.bundle import BundleError
+
+bp = Blueprint("packs", __name__, url_prefix="/packs")
+
+
+@bp.record_once
+def _uploads_check_csrf_themselves(state):
+    """The import raises the size limit first, then checks the CSRF token (see import_)."""
+    state.app.extensions["csrf"].exempt("admin.views.packs.import_")
+
+
+def _raise_limit(megabytes: int) -> None:
+    """Allow a large body on this request only, then check its CSRF token."""
+    request.max_content_length = megabytes * 1024 * 1024 + 64 * 1024
+    current_app.extensions["csrf"].protect()
+
+
+@bp.route("/")
+@allow(Role.CURATOR, Role.EDITOR, Role.VIEWER)
+def index():
+    """Working copies to export, and the versions installed for the kiosks on this machine."""
+    ws = workspace()
+    copies = [(wc, ws.load(wc.root)) for wc in ws.working_copies()]
+    installed = {pid: ws.store.versions(pid) for pid in ws.store.pack_ids()}
+    history = {pid: ws.store._history(pid)[-5:][::-1] for pid in installed}
+    return render_template("packs/index.html", copies=copies, installed=installed,
+                           history=history, store_root=ws.store.root,
+                           limit=current_app.config["MAX_BUNDLE_MB"])
+
+
+@bp.route("/<pack_id>/bundle.zip")
+@allow(Role.CURATOR, Role.EDITOR)
+def export(pack_id: str):
+    """Download a working copy as a bundle (refused while the pack has errors)."""
+    ws = workspace()
+    wc = ws.working_copy(pack_id)
+    try:
+        path, manifest = export_bundle(wc.root, ws.cache_dir / "exports")
+    except BundleError as exc:
+        flash(_("Not exported: %(why)s", why=str(exc)))
+        return redirect(url_for("packs.index"))
+
+    @after_this_request
+    def _cleanup(response):
+        response.call_on_close(lambda: shutil.rmtree(path.parent, ignore_errors=True))
+        return response
+
+    return send_file(path, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{manifest.pack_id}-{manifest.version}.zip")
+
+
+@bp.route("/import", methods=["POST"])
+@allow(Role.CURATOR)
+def import_():
+    """Check and install an uploaded bundle as a new version (not yet active)."""
+    limit = current_app.config["MAX_BUNDLE_MB"]
+    _raise_limit(limit)
+    upload = request.files.get("bundle")
+    if upload is None or not upload.filename:
+        flash(_("Choose a bundle file (.zip) to import."))
+        return redirect(url_for("packs.index")), 303
+    ws = workspace()
+    try:
+        version = import_bundle(ws.store, upload.stream, limit * 1024 * 1024)
+    except BundleError as exc:
+        flash(_("Refused, nothing was installed: %(why)s", why=str(exc)))
+        audit.record(get_db(), g.user, "pack.import-refused", upload.filename[:100], None,
+                     {"reason": str(exc)[:500]})
+        get_db().commit()
+        return redirect(url_for("packs.index")), 303
+    audit.record(get_db(), g.user, "pack.import", f"{version.pack_id}:{version.version}", None,
+                 {"folder": version.folder})
+    get_db().commit()
+    flash(_("Imported pack %(id)s version %(v)s. Activate it below to show it on the kiosks.",
+            id=version.pack_id, v=version.version))
+    return redirect(url_for("packs.index")), 303
+
+
+@bp.route("/<pack_id>/activate", methods=["POST"])
+@allow(Role.CURATOR)
+def activate(pack_id: str):
+    """Make an installed version the active one (atomic switch; the others stay)."""
+    ws = workspace()
+    version_dir = request.form.get("version_dir", "")
+    if not version_dir or "/" in version_dir or version_dir.startswith("."):
+        abort(400)
+    before = ws.store.active(pack_id)
+    try:
+        ws.store.activate(pack_id, version_dir)
+    except BundleError as exc:
+        flash(str(exc))
+        return redirect(url_for("packs.index")), 303
+    audit.record(get_db(), g.user, "pack.activate", pack_id,
+                 {"active": before.name if before else None}, {"active": version_dir})
+    get_db().commit()
+    flash(_("Pack %(id)s: %(v)s is active; running kiosks switch at their next attract loop.",
+            id=pack_id, v=version_dir))
+    return redirect(url_for("packs.index")), 303
+
+
+@bp.route("/<pack_id>/rollback", methods=["POST"])
+@allow(Role.CURATOR)
+def rollback(pack_id: str):
+    """Activate the version that was active before the current one."""
+    ws = workspace()
+    expected = request.form.get("active", "")
+    current = ws.store.active(pack_id)
+    if not expected:
+        abort(400)
+    if current is None or current.name != expected:
+        flash(_("The active version changed since you opened the page; look again."))
+        return redirect(url_for("packs.index")), 303
+    try:
+        folder = ws.store.rollback(pack_id)
+    except BundleError as exc:
+        flash(str(exc))
+        return redirect(url_for("packs.index")), 303
+    audit.record(get_db(), g.user, "pack.rollback", pack_id, {"active": current.name},
+                 {"active": folder.name})
+    get_db().commit()
+    flash(_("Pack %(id)s rolled back: %(v)s is active again.", id=pack_id, v=folder.name))
+    return redirect(url_for("packs.index")), 303
