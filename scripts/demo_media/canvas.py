@@ -103,7 +103,7 @@ def buildings(c: Canvas, base: int, lit_share: float) -> None:
 def trees(c: Canvas, base: int, layers: int = 3, clear: tuple[int, int] = (0, 0)) -> None:
     green = mix((34, 66, 50), c.pal.figure, 0.45 if c.pal.dark else 0.15)
     for layer in range(layers):
-        colour = mix(green, c.pal.sky_low, 0.38 - 0.3 * layer / max(1, layers - 1))
+        colour = mix(green, c.pal.sky_low, 0.28 - 0.22 * layer / max(1, layers - 1))
         x = -60 + layer * 40
         while x < W + 60:
             h = c.rng.randint(300, 520) + layer * 60

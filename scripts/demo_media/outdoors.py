@@ -101,6 +101,8 @@ def street(c: Canvas) -> None:
 
 def station(c: Canvas) -> None:
     c.sky(640)
+    gradient(c.img, (0, 640, W, 760), mix(c.pal.sky_low, (60, 60, 70), 0.6),
+             mix(c.pal.floor, (40, 40, 48), 0.5))
     c.d.rounded_rectangle([1200, 440, 2100, 760], radius=30, fill=(60, 70, 96))
     for x in range(1260, W, 160):
         c.d.rectangle([x, 500, x + 110, 580], fill=mix(c.pal.light, c.pal.sky_top, 0.25))

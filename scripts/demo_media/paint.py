@@ -81,23 +81,58 @@ def figure(d: ImageDraw.ImageDraw, x: float, floor: float, h: float, pal: Palett
            rng: random.Random, tone: RGB, facing: int = 0) -> tuple[float, float]:
     """Draw a calm standing person as a soft silhouette; returns the hand position."""
     body = mix(tone, pal.figure, 0.55 if pal.dark else 0.35)
-    skin = mix((150, 118, 96), pal.figure, 0.45 if pal.dark else 0.25)
-    hair = mix((40, 32, 30), pal.figure, 0.3)
-    head_r = h * 0.085
+    sleeve = mix(body, (0, 0, 0), 0.12)
+    skin = mix(rng.choice([(176, 134, 104), (138, 98, 72), (198, 160, 128), (112, 80, 60)]),
+               pal.figure, 0.45 if pal.dark else 0.25)
+    hair = mix(rng.choice([(40, 32, 30), (70, 50, 36), (24, 22, 24), (110, 92, 70)]),
+               pal.figure, 0.3)
+    style = rng.choice(["short", "long", "bun", "curly"])
+    head_r = h * 0.082
     shoulder_y = floor - h * 0.80
-    sw = h * rng.uniform(0.12, 0.145)
-    bw = h * rng.uniform(0.10, 0.13)
+    sw = h * rng.uniform(0.12, 0.14)
+    bw = h * rng.uniform(0.10, 0.125)
+    hx = x + facing * head_r * 0.2
+    hy = shoulder_y - head_r * 1.25
+    if style == "long":
+        d.rounded_rectangle([hx - head_r * 1.1, hy - head_r * 0.9, hx + head_r * 1.1,
+                             shoulder_y + head_r * 1.6], radius=head_r, fill=hair)
+    leg = mix(body, (0, 0, 0), 0.3)
+    for side in (-1, 1):
+        d.rectangle([x + side * bw * 0.55 - bw * 0.28, floor - h * 0.2,
+                     x + side * bw * 0.55 + bw * 0.28, floor], fill=leg)
+        d.ellipse([x + side * bw * 0.55 - bw * 0.42, floor - h * 0.03,
+                   x + side * bw * 0.55 + bw * 0.42 + facing * bw * 0.2, floor + h * 0.02],
+                  fill=mix(leg, (0, 0, 0), 0.3))
+    d.rectangle([hx - head_r * 0.38, hy, hx + head_r * 0.38, shoulder_y + head_r * 0.5],
+                fill=mix(skin, (0, 0, 0), 0.15))
     d.polygon([(x - sw, shoulder_y + head_r * 0.3), (x + sw, shoulder_y + head_r * 0.3),
-               (x + bw, floor), (x - bw, floor)], fill=body)
+               (x + bw, floor - h * 0.18), (x - bw, floor - h * 0.18)], fill=body)
     d.ellipse([x - sw, shoulder_y - head_r * 0.2, x + sw, shoulder_y + head_r * 1.4], fill=body)
-    hx = x + facing * head_r * 0.25
-    hy = shoulder_y - head_r * 1.15
-    d.ellipse([hx - head_r * 1.05, hy - head_r * 1.1, hx + head_r * 1.05, hy + head_r * 0.7],
-              fill=hair)
-    d.ellipse([hx - head_r, hy - head_r, hx + head_r, hy + head_r], fill=skin)
-    d.ellipse([hx - head_r * 1.02, hy - head_r * 1.08, hx + head_r * 1.02, hy - head_r * 0.15],
-              fill=hair)
-    return x + sw * 0.7 * (1 if facing >= 0 else -1), floor - h * 0.5
+    hands = []
+    for side in (-1, 1):
+        top = (x + side * sw * 0.86, shoulder_y + head_r * 0.6)
+        end = (x + side * sw * 1.02, shoulder_y + h * 0.36)
+        d.line([top, end], fill=sleeve, width=int(h * 0.058))
+        d.ellipse([top[0] - h * 0.029, top[1] - h * 0.029, top[0] + h * 0.029,
+                   top[1] + h * 0.029], fill=sleeve)
+        d.ellipse([end[0] - h * 0.026, end[1] - h * 0.02, end[0] + h * 0.026,
+                   end[1] + h * 0.034], fill=skin)
+        hands.append(end)
+    d.ellipse([hx - head_r, hy - head_r * 1.08, hx + head_r, hy + head_r * 0.92], fill=skin)
+    if style == "curly":
+        for i in range(7):
+            ax = hx + head_r * (-0.95 + i * 0.32)
+            ay = hy - head_r * (0.75 + 0.2 * (i % 2))
+            d.ellipse([ax - head_r * 0.36, ay - head_r * 0.36, ax + head_r * 0.36,
+                       ay + head_r * 0.36], fill=hair)
+    else:
+        d.chord([hx - head_r * 1.04, hy - head_r * 1.16, hx + head_r * 1.04, hy + head_r * 0.5],
+                180, 360, fill=hair)
+    if style == "bun":
+        d.ellipse([hx - facing * head_r * 0.9 - head_r * 0.45, hy - head_r * 1.35,
+                   hx - facing * head_r * 0.9 + head_r * 0.45, hy - head_r * 0.45], fill=hair)
+    front = hands[1] if facing >= 0 else hands[0]
+    return front[0], front[1]
 
 
 def spread(n: int, left: float, right: float, rng: random.Random) -> list[float]:
