@@ -1,0 +1,162 @@
+"""Checking and storing kiosk events: shared by the sync API and the USB import.
+
+A batch is checked whole before anything is written (one bad event refuses the batch), then
+stored in one transaction with ``INSERT ... ON CONFLICT DO NOTHING`` on the event id: a second
+upload of the same events stores nothing and reports them as already held, which is what
+makes a retried upload after a cut connection safe. Payloads are checked against the kiosk's
+own whitelist (``kiosk.record.kinds``), so the admin accepts exactly what a kiosk may record.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from admin.models import utcnow
+from admin.models_feedback import FeedbackEvent, FeedbackSession
+from kiosk.record.kinds import EventRefused, check_event
+
+MAX_BATCH = 1000
+HEX32 = re.compile(r"^[0-9a-f]{32}$")
+MINUTE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\dZ$")
+ENVELOPE = ("id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload")
+OPTIONAL = ("seq",)  # the kiosk's local row number: accepted, not kept
+MAX_OFFSET_MS = 7 * 86_400_000
+
+
+class Malformed(ValueError):
+    """An event that is not of the record's form; `index` and `event_id` say which."""
+
+    def __init__(self, message: str, index: int | None = None, event_id: str | None = None):
+        super().__init__(message)
+        self.index = index
+        self.event_id = event_id
+
+    def as_dict(self) -> dict:
+        """The error as the API's JSON error object."""
+        out: dict = {"code": "malformed_event", "message": str(self)}
+        if self.index is not None:
+            out["index"] = self.index
+        if self.event_id is not None:
+            out["event_id"] = self.event_id
+        return out
+
+
+@dataclass
+class Outcome:
+    """What a stored batch did: the ids newly stored and those already held before."""
+
+    stored: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+
+def check_one(raw: object, index: int | None = None) -> dict:
+    """One event as a table row, or raise Malformed saying what is wrong."""
+    if not isinstance(raw, dict):
+        raise Malformed("an event must be a JSON object", index)
+    eid = raw.get("id")
+    eid = eid if isinstance(eid, str) and HEX32.match(eid) else None
+
+    def bad(message: str) -> Malformed:
+        return Malformed(message, index, eid)
+
+    unknown = sorted(set(raw) - set(ENVELOPE) - set(OPTIONAL))
+    if unknown:
+        raise bad(f"unknown field(s) {unknown}; an event has {list(ENVELOPE)}")
+    missing = [k for k in ENVELOPE if k not in raw]
+    if missing:
+        raise bad(f"missing field(s) {missing}")
+    for name in ("id", "kiosk_id", "session_id"):
+        if not isinstance(raw[name], str) or not HEX32.match(raw[name]):
+            raise bad(f"{name} must be 32 lower-case hexadecimal digits")
+    at = raw["at"]
+    if not isinstance(at, str) or not MINUTE.match(at):
+        raise bad("at must be a UTC minute like 2026-11-28T09:30Z")
+    offset = raw["offset_ms"]
+    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET_MS:
+        raise bad(f"offset_ms must be a whole number from 0 to {MAX_OFFSET_MS}")
+    kind, payload = raw["kind"], raw["payload"]
+    if not isinstance(kind, str):
+        raise bad("kind must be a string")
+    if not isinstance(payload, dict):
+        raise bad("payload must be a JSON object")
+    try:
+        check_event(kind, payload)
+    except EventRefused as exc:
+        raise bad(str(exc)) from None
+    story = payload.get("story")
+    return {"id": raw["id"], "kiosk_id": raw["kiosk_id"], "session_id": raw["session_id"],
+            "at_minute": at, "offset_ms": offset, "kind": kind,
+            "story": story if isinstance(story, str) else None,
+            "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True,
+                                  separators=(",", ":"))}
+
+
+def check_batch(events: object, max_batch: int = MAX_BATCH) -> list[dict]:
+    """Every event of a batch as rows; raise Malformed (or BatchTooLarge) for the first bad."""
+    if not isinstance(events, list):
+        raise Malformed("events must be a JSON array")
+    if len(events) > max_batch:
+        raise BatchTooLarge(len(events), max_batch)
+    return [check_one(e, i) for i, e in enumerate(events)]
+
+
+class BatchTooLarge(ValueError):
+    """More events in one batch than the server takes."""
+
+    def __init__(self, count: int, limit: int):
+        super().__init__(f"a batch holds at most {limit} events; this one has {count}: "
+                         f"send it in smaller batches")
+        self.count = count
+        self.limit = limit
+
+
+def _insert(db: Session, model):
+    return (postgresql if db.get_bind().dialect.name == "postgresql" else sqlite).insert(model)
+
+
+def store(db: Session, rows: list[dict], source: str,
+          received_at: datetime | None = None) -> Outcome:
+    """Insert the rows not held yet (no commit); report which ids were new."""
+    outcome = Outcome()
+    if not rows:
+        return outcome
+    received_at = received_at or utcnow()
+    unique: dict[str, dict] = {}
+    for row in rows:
+        unique.setdefault(row["id"], row)
+    values = [{**row, "source": source, "received_at": received_at}
+              for row in unique.values()]
+    # The insert is the transaction's first statement: on SQLite it takes the write lock at
+    # once, so no other worker can slip the same ids in between a check and the write.
+    stmt = _insert(db, FeedbackEvent).on_conflict_do_nothing(index_elements=["id"])
+    new_ids: set[str] = set()
+    for i in range(0, len(values), 500):
+        chunk = values[i:i + 500]
+        new_ids.update(db.scalars(stmt.returning(FeedbackEvent.id), chunk).all())
+    held: set[str] = set()
+    for row in rows:
+        if row["id"] in new_ids and row["id"] not in held:
+            held.add(row["id"])
+            outcome.stored.append(row["id"])
+        else:
+            outcome.duplicates.append(row["id"])
+    sessions = [_session_row(r) for r in unique.values()
+                if r["kind"] == "session_started" and r["id"] in held]
+    if sessions:
+        db.execute(_insert(db, FeedbackSession).on_conflict_do_nothing(
+            index_elements=["session_id"]), sessions)
+    return outcome
+
+
+def _session_row(row: dict) -> dict:
+    payload = json.loads(row["payload"])
+    return {"session_id": row["session_id"], "kiosk_id": row["kiosk_id"],
+            "pack": payload["pack"], "pack_version": payload["pack_version"],
+            "language": payload["language"], "school": "school_code" in payload,
+            "started_minute": row["at_minute"]}

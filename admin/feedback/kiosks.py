@@ -1,0 +1,176 @@
+"""The Kiosks page: registered kiosks and their last report, registration, revocation, and
+the import of export files brought on a USB stick. Also ``flask --app admin kiosks ...``.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from admin.access import allow
+from admin.db import database, get_db
+from admin.feedback import registry, usb
+from admin.feedback.forms import ImportForm, RegisterKioskForm, RevokeKioskForm
+from admin.models import Role
+from admin.models_feedback import FeedbackImport, Kiosk
+
+bp = Blueprint("kiosks", __name__, url_prefix="/kiosks", cli_group="kiosks")
+IMPORT_ENDPOINT = "kiosks.import_export"
+
+
+@bp.record_once
+def _large_imports(state) -> None:
+    """Let the import page take files beyond the app's request limit.
+
+    The CSRF check reads the form in an app-wide hook, before this blueprint's own hooks
+    run, so the limit is raised in a hook placed first.
+    """
+    def raise_limit() -> None:
+        if request.endpoint == IMPORT_ENDPOINT:
+            request.max_content_length = usb.MAX_IMPORT_BYTES
+
+    state.app.before_request_funcs.setdefault(None, []).insert(0, raise_limit)
+
+
+def _imports_only(db, registered: set[str]) -> list:
+    """Record ids known only from imports: (kiosk_id, events new, last import)."""
+    rows = db.execute(select(FeedbackImport.kiosk_id, func.sum(FeedbackImport.new),
+                             func.max(FeedbackImport.at))
+                      .group_by(FeedbackImport.kiosk_id)
+                      .order_by(func.max(FeedbackImport.at).desc())).all()
+    return [r for r in rows if r[0] not in registered]
+
+
+def _render_index(register_form=None, status=200, token=None, new_kiosk=None):
+    db = get_db()
+    kiosks = db.scalars(select(Kiosk).order_by(Kiosk.revoked_at.is_not(None), Kiosk.name)).all()
+    imports = db.scalars(select(FeedbackImport).order_by(FeedbackImport.at.desc())
+                         .limit(10)).all()
+    return render_template(
+        "feedback/kiosks.html", kiosks=kiosks, imports=imports,
+        imports_only=_imports_only(db, {k.record_id for k in kiosks if k.record_id}),
+        register_form=register_form or RegisterKioskForm(), revoke_form=RevokeKioskForm(),
+        token=token, new_kiosk=new_kiosk), status
+
+
+@bp.route("/")
+@allow(Role.ADMINISTRATOR, Role.CURATOR)
+def index():
+    """Every kiosk: state, last contact, pack version, events waiting, events received."""
+    return _render_index()
+
+
+@bp.route("/register", methods=["POST"])
+@allow(Role.ADMINISTRATOR)
+def register():
+    """Register a kiosk; its token is shown in this answer only."""
+    form = RegisterKioskForm()
+    if not form.validate_on_submit():
+        return _render_index(form, 400)
+    db = get_db()
+    try:
+        kiosk, token = registry.register(db, form.name.data, g.user)
+    except registry.RegistryError as exc:
+        form.name.errors.append(str(exc))
+        return _render_index(form, 400)
+    db.commit()
+    return _render_index(token=token, new_kiosk=kiosk)
+
+
+@bp.route("/revoke", methods=["POST"])
+@allow(Role.ADMINISTRATOR)
+def revoke():
+    """Revoke a kiosk's token: its next upload is refused."""
+    form = RevokeKioskForm()
+    number = form.kiosk_number() if form.validate_on_submit() else None
+    if number is None:
+        abort(400)
+    db = get_db()
+    kiosk = db.get(Kiosk, number)
+    if kiosk is None:
+        abort(404)
+    if registry.revoke(db, kiosk, g.user):
+        db.commit()
+        flash(_("The token of %(name)s is revoked.", name=kiosk.name))
+    return redirect(url_for("kiosks.index"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@allow(Role.ADMINISTRATOR, Role.CURATOR)
+def import_export():
+    """Import an export file from a kiosk without network; show what was new."""
+    form = ImportForm()
+    summary, problem = None, None
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            summary = usb.import_export(db, form.export.data.read(), form.manifest.data.read(),
+                                        g.user)
+        except usb.ImportRefused as exc:
+            db.rollback()
+            problem = str(exc)
+        else:
+            db.commit()
+    status = 400 if form.is_submitted() and summary is None else 200
+    return render_template("feedback/import.html", form=form, summary=summary,
+                           problem=problem), status
+
+
+@bp.cli.command("register")
+@click.argument("name")
+def register_command(name):
+    """Register a kiosk and print its token (shown once)."""
+    database(current_app).migrate()
+    with database(current_app).session() as db:
+        try:
+            kiosk, token = registry.register(db, name, None, actor_name="command line")
+        except registry.RegistryError as exc:
+            raise click.ClickException(str(exc)) from None
+        db.commit()
+    click.echo(f"registered kiosk {kiosk.name!r}; its token (shown once): {token}")
+
+
+@bp.cli.command("revoke")
+@click.argument("name")
+def revoke_command(name):
+    """Revoke a kiosk's token."""
+    with database(current_app).session() as db:
+        kiosk = db.scalar(select(Kiosk).where(Kiosk.name == name))
+        if kiosk is None:
+            raise click.ClickException(f"no kiosk named {name!r}")
+        registry.revoke(db, kiosk, None, actor_name="command line")
+        db.commit()
+    click.echo(f"revoked the token of {name!r}")
+
+
+@bp.cli.command("import")
+@click.argument("export_file", type=click.Path(exists=True, dir_okay=False))
+def import_command(export_file):
+    """Import an export file (its .manifest.json beside it)."""
+    from pathlib import Path
+
+    path = Path(export_file)
+    manifest = path.with_name(path.name + ".manifest.json")
+    if not manifest.exists():
+        raise click.ClickException(f"no manifest beside the file: {manifest}")
+    with database(current_app).session() as db:
+        try:
+            s = usb.import_export(db, path.read_bytes(), manifest.read_bytes(), None,
+                                  actor_name="command line")
+        except usb.ImportRefused as exc:
+            raise click.ClickException(str(exc)) from None
+        db.commit()
+    click.echo(f"{s.count} events in the file: {s.new} new, {s.duplicates} already held; "
+               f"{s.new_sessions} new visitor sessions")

@@ -1,0 +1,169 @@
+"""Helpers for the feedback tests: visitor sessions played into a real Recorder, servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kiosk.record import Recorder
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+STORIES = {"mara": ["home", "offer", "advert", "messages", "border", "end"],
+           "emil": ["farm", "bus", "hostel", "talk", "end"],
+           "nadia": ["flat", "phone", "office", "end"]}
+LANGUAGES = ["sv", "en", "it", "lv"]
+
+
+def play_sessions(recorder: Recorder, n: int, seed: int = 1, pack_version: str = "1.0.0",
+                  t0: float = 1000.0) -> float:
+    """Play n varied visitor sessions (monotonic times from t0); return the last time used."""
+    rng = random.Random(seed)
+    t = t0
+    for _ in range(n):
+        school = "CLASS-7B" if rng.random() < 0.2 else None
+        s = recorder.begin_session("demo", pack_version, rng.choice(LANGUAGES), school, at=t)
+        story = rng.choice(sorted(STORIES))
+        scenes = STORIES[story]
+        t += 1
+        s.record("survey_answer", at=t, question="q-aware", answer=rng.randint(1, 5),
+                 phase="before", story=story)
+        s.record_runtime({"event": "story_started", "story": story, "at": t})
+        stop_at = rng.randint(1, len(scenes)) if rng.random() < 0.4 else len(scenes)
+        for i, scene in enumerate(scenes[:stop_at]):
+            t += rng.uniform(2, 40)
+            s.record_runtime({"event": "scene_entered", "story": story, "scene": scene, "at": t})
+            if i == 1:
+                t += 1
+                s.record_runtime({"event": "choice_made", "story": story, "scene": scene,
+                                  "choice": rng.randint(0, 2), "at": t})
+        t += rng.uniform(2, 20)
+        if stop_at == len(scenes):
+            s.record_runtime({"event": "story_finished", "story": story, "ending": "end",
+                              "at": t})
+            s.record("survey_answer", at=t + 1, question="q-aware", answer=rng.randint(1, 5),
+                     phase="after", story=story)
+            s.end("done", at=t + 2)
+        elif rng.random() < 0.5:
+            s.end("leave_now", at=t, story=story, scene=scenes[stop_at - 1])
+        else:
+            s.record_runtime({"event": "story_left", "story": story,
+                              "scene": scenes[stop_at - 1], "at": t})
+            s.end("idle_reset", at=t + 1)
+        t += 5
+    return t
+
+
+def record_rows(data_dir: Path) -> list[dict]:
+    """The kiosk record's events, as plain dicts (id, session, kind, payload, synced_at...)."""
+    conn = sqlite3.connect(data_dir / "record.sqlite3")
+    try:
+        cur = conn.execute("SELECT id, kiosk_id, session_id, at_minute, offset_ms, kind, "
+                           "payload, synced_at FROM events ORDER BY seq")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]
+    finally:
+        conn.close()
+
+
+def admin_rows(db_path: Path) -> list[dict]:
+    """The admin's stored events, read with plain sqlite3."""
+    conn = sqlite3.connect(db_path)
+    try:
+        cur = conn.execute("SELECT id, kiosk_id, session_id, at_minute, offset_ms, kind, "
+                           "payload FROM feedback_events")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur]
+    finally:
+        conn.close()
+
+
+def admin_count(db_path: Path) -> int:
+    """How many events the admin holds (0 before its tables exist)."""
+    try:
+        conn = sqlite3.connect(db_path, timeout=5)
+        try:
+            return conn.execute("SELECT count(*) FROM feedback_events").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def same_event(kiosk: dict, admin: dict) -> bool:
+    """True when the admin's copy carries what the kiosk recorded."""
+    return (kiosk["kiosk_id"], kiosk["session_id"], kiosk["at_minute"], kiosk["offset_ms"],
+            kiosk["kind"], json.loads(kiosk["payload"])) == (
+        admin["kiosk_id"], admin["session_id"], admin["at_minute"], admin["offset_ms"],
+        admin["kind"], json.loads(admin["payload"]))
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (on 127.0.0.1)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 30.0) -> bool:
+    """Wait until something accepts connections on 127.0.0.1:port."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+class AdminServer:
+    """The admin under gunicorn (`python -m admin.serve`), a real process group."""
+
+    def __init__(self, instance: Path, port: int, workers: int = 2):
+        self.instance = instance
+        self.port = port
+        self.workers = workers
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start and wait until it listens."""
+        env = {**os.environ, "STORYKIOSK_ADMIN_INSTANCE_PATH": str(self.instance),
+               "STORYKIOSK_ADMIN_PORT": str(self.port), "STORYKIOSK_ADMIN_HOST": "127.0.0.1",
+               "STORYKIOSK_ADMIN_WORKERS": str(self.workers), "STORYKIOSK_ADMIN_THREADS": "4"}
+        self.proc = subprocess.Popen([PYTHON, "-m", "admin.serve"], cwd=ROOT, env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True)
+        if not wait_port(self.port):
+            self.kill()
+            raise RuntimeError("the admin did not start listening")
+
+    def kill(self) -> None:
+        """SIGKILL the master and its workers at once (a crash, not a shutdown)."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(10)
+        self.proc = None
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM), then kill what is left."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
