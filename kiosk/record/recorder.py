@@ -17,7 +17,7 @@ class RecordStatus:
     """What the staff menu shows about the record."""
 
     recording: bool  # False while stopped (disk full, read-only, damaged, closed)
-    state: str  # ok, starting, disk_full, read_only, disk_error, cannot_open, error, closed
+    state: str  # ok, starting, closed, or why it stopped (writer.STOP_MESSAGES)
     line: str  # one plain sentence for the staff menu
     since: float | None  # epoch seconds when recording stopped, else None
     written: int  # events written since the kiosk started

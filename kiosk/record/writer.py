@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kiosk.record import retention
 from kiosk.record.store import (
+    RecordError,
     Store,
     error_code,
     is_damage_error,
@@ -34,6 +35,7 @@ STOP_MESSAGES = {
     "read_only": "the data folder is read-only",
     "disk_error": "the disk cannot be written",
     "cannot_open": "the record file cannot be opened",
+    "newer_version": "the record file comes from a newer version of the kiosk software",
     "error": "the record cannot be written",
 }
 
@@ -190,6 +192,10 @@ class Writer(threading.Thread):
                                     check=s.check_on_open and not self._opened_once,
                                     max_size_mb=s.max_size_mb)
             self._opened_once = True
+        except RecordError as exc:  # written by a newer version: leave the file as it is
+            self.store = None
+            self._halt("newer_version", exc)
+            return False
         except (OSError, sqlite3.Error) as exc:
             self.store = None
             self._halt(_disk_state(exc), exc)

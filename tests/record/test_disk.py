@@ -53,7 +53,7 @@ def test_disk_full_stops_recording_and_resumes_when_space_returns(tmpfs, open_re
     st = rec.status()
     assert st.state in ("disk_full", "disk_error") and not st.recording
     assert st.line.startswith("Recording stopped at ") and "disk" in st.line
-    assert slowest < 0.05
+    assert slowest < 0.5  # seconds: no waiting on the full disk
     assert not rec.flush(1)
     for i in range(5):  # more retries while full: still one log line
         s.record("choice_made", story="mara", scene=f"x{i}", choice=1)
