@@ -198,3 +198,19 @@ def restore(pack_id: str, revision_id: int):
         flash(_("Restored (revision %(rev)d).", rev=result.revision.id))
         return redirect(url_for("stories.history", pack_id=pack_id, story_id=story_id))
     return redirect(url_for("stories.revision", pack_id=pack_id, revision_id=revision_id))
+
+
+@bp.route("/<pack_id>/<story_id>/map", endpoint="map")
+@allow(*READERS)
+def story_map(pack_id: str, story_id: str):
+    """The story map: scenes and choices as a graph, unreachable and dead-end scenes marked."""
+    from admin.content.graph import story_svg
+
+    ws, wc, loaded, st = _story(pack_id, story_id)
+    findings = [f for f in loaded.findings if f.file == st.file]
+
+    def link(sid: str) -> str:
+        return url_for("stories.scene", pack_id=pack_id, story_id=story_id, scene_id=sid)
+
+    return render_template("stories/map.html", wc=wc, story=st, svg=story_svg(st, findings, link),
+                           title=story_title(st, _prefer(loaded.pack)))

@@ -1,0 +1,133 @@
+"""The story map: scenes and choices as a server-rendered SVG, problems marked.
+
+Columns are the distance from the start scene (breadth first); scenes no path reaches go
+in a last column. Which scenes are unreachable or dead ends comes from the validator's own
+findings (codes ``unreachable`` and ``no-way-out``), plus scenes whose every target is
+missing, so the map and ``kiosk check`` never disagree.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+
+from markupsafe import Markup, escape
+
+from kiosk.content import model as M
+from kiosk.content.findings import Finding
+
+W, H, GAP_X, GAP_Y, PAD = 170, 46, 70, 22, 20
+
+
+def _problems(story: M.Story, findings: list[Finding]) -> tuple[set[str], set[str]]:
+    unreachable, dead = set(), set()
+    for f in findings:
+        parts = f.path.split(".")
+        if len(parts) >= 2 and parts[0] == "scenes":
+            if f.code == "unreachable":
+                unreachable.add(parts[1])
+            elif f.code == "no-way-out":
+                dead.add(parts[1])
+    for sid, sc in story.scenes.items():
+        if sc.ending is None and not any(t in story.scenes for t in sc.targets):
+            dead.add(sid)
+    return unreachable, dead
+
+
+def layout(story: M.Story) -> dict[str, tuple[int, int]]:
+    """(column, row) of every scene."""
+    depth: dict[str, int] = {}
+    if story.start in story.scenes:
+        depth[story.start] = 0
+        todo = deque([story.start])
+        while todo:
+            sid = todo.popleft()
+            sc = story.scenes[sid]
+            for t in [*sc.targets, *([sc.school] if sc.school else [])]:
+                if t in story.scenes and t not in depth:
+                    depth[t] = depth[sid] + 1
+                    todo.append(t)
+    last = max(depth.values(), default=-1) + 1
+    rows: dict[int, int] = {}
+    out = {}
+    for sid in story.scenes:
+        col = depth.get(sid, last)
+        out[sid] = (col, rows.get(col, 0))
+        rows[col] = rows.get(col, 0) + 1
+    return out
+
+
+def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str]) -> Markup:
+    """The map as inline SVG; `link(scene_id)` gives each scene's editor URL."""
+    pos = layout(story)
+    unreachable, dead = _problems(story, findings)
+    cols = max((c for c, _ in pos.values()), default=0) + 1
+    rows = max((r for _, r in pos.values()), default=0) + 1
+    width, height = PAD * 2 + cols * W + (cols - 1) * GAP_X, PAD * 2 + rows * (H + GAP_Y) + 30
+
+    def box(sid):
+        c, r = pos[sid]
+        return PAD + c * (W + GAP_X), PAD + r * (H + GAP_Y)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="story-map" width="{width}" '
+           f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+           f'aria-labelledby="map-title"><title id="map-title">'
+           f'{escape(story.id)}: {len(story.scenes)} scenes</title>',
+           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+           'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+           'fill="#53606e"/></marker></defs>']
+    for sid, sc in story.scenes.items():
+        x1, y1 = box(sid)
+        edges = [(t, "choice" if sc.choices else "next") for t in sc.targets]
+        if sc.school:
+            edges.append((sc.school, "school"))
+        for target, kind in edges:
+            if target not in pos:
+                continue
+            x2, y2 = box(target)
+            sx, sy = x1 + W, y1 + H / 2
+            ex, ey = x2, y2 + H / 2
+            if x2 <= x1:  # a way back: loop over the top
+                sx, sy, ex, ey = x1 + W / 2, y1, x2 + W / 2, y2
+                d = f"M{sx},{sy} C{sx},{sy - 40} {ex},{ey - 40} {ex},{ey}"
+            else:
+                mx = (sx + ex) / 2
+                d = f"M{sx},{sy} C{mx},{sy} {mx},{ey} {ex},{ey}"
+            dash = ' stroke-dasharray="5 4"' if kind == "school" else ""
+            out.append(f'<path class="edge {kind}" d="{d}" fill="none" stroke="#53606e" '
+                       f'stroke-width="1.5"{dash} marker-end="url(#arrow)"/>')
+    for sid, sc in story.scenes.items():
+        x, y = box(sid)
+        classes = ["scene"]
+        fill, stroke, note = "#ffffff", "#1f5f8b", ""
+        if sid == story.start:
+            classes.append("start")
+        if sc.ending is not None:
+            classes.append("ending")
+            fill = "#e8f4ec"
+        if sid in dead:
+            classes.append("dead-end")
+            fill, stroke, note = "#fdecec", "#a4161a", "dead end"
+        if sid in unreachable:
+            classes.append("unreachable")
+            fill, stroke, note = "#fff4d6", "#7a5200", "unreachable"
+        label = sid if len(sid) <= 20 else sid[:19] + "…"
+        sub = note or ("ending" if sc.ending is not None else "start" if sid == story.start
+                       else f"{len(sc.choices)} choices" if sc.choices else "")
+        width_px = 3 if sid == story.start else 1.5
+        dash = ' stroke-dasharray="6 3"' if sid in unreachable else ""
+        out.append(
+            f'<a href="{escape(link(sid))}" class="{" ".join(classes)}" data-scene="{escape(sid)}">'
+            f'<title>{escape(sid)}{": " + note if note else ""}</title>'
+            f'<rect x="{x}" y="{y}" width="{W}" height="{H}" rx="8" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="{width_px}"{dash}/>'
+            f'<text x="{x + 10}" y="{y + 19}" font-size="14" font-weight="600" '
+            f'fill="#1d232b">{escape(label)}</text>'
+            f'<text x="{x + 10}" y="{y + 36}" font-size="11" fill="{stroke}">{escape(sub)}'
+            f'</text></a>')
+    ly = height - 16
+    out.append(f'<text x="{PAD}" y="{ly}" font-size="11" fill="#53606e">'
+               'Columns: steps from the start. Dashed arrow: school alternative. '
+               'Yellow: no path reaches it. Red: no way to an ending.</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
