@@ -16,6 +16,7 @@ Decisions the format leaves open, made here:
 - School mode: entering a scene with a `school` alternative enters the alternative instead
   (following a chain of alternatives); it counts as a visit to both. The mode is kept in
   the state: a state keeps the mode it was started in.
+- An `emit` callback that raises is logged (once) and otherwise ignored: the move completes.
 - `skip` (only for a scene with a content note): a scene with `next` is left for the next
   one; a scene with choices, or an ending, stays, with its passage hidden
   (`view.passage_skipped`, no `text_line`) so the visitor sees just the choices, or the
@@ -286,9 +287,16 @@ class StoryEngine:
                              story=self.story.id, scene=state.scene_id if state else None)
 
     def _event(self, kind: str, state: StoryState, **extra) -> None:
-        if self.emit is not None:
-            self.emit({"kind": kind, "t": float(self.clock()), "story": self.story.id,
-                       "scene": state.scene_id, **extra})
+        if self.emit is None:
+            return
+        event = {"kind": kind, "t": float(self.clock()), "story": self.story.id,
+                 "scene": state.scene_id, **extra}
+        try:
+            self.emit(event)
+        except Exception:  # a failing recorder must not break a visitor's story mid-move
+            if "emit" not in self._warned:
+                self._warned.add("emit")
+                log.exception("the story event callback failed; the story goes on")
 
     def _warn(self, key: str, message: str) -> None:
         if key not in self._warned:

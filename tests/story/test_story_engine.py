@@ -295,3 +295,16 @@ def test_a_malformed_saved_state_is_a_clear_error(drive, broken, message):
     data = broken if isinstance(broken, str) else {**d.state.to_dict(), **broken}
     with pytest.raises(StoryError, match=message):
         StoryState.from_dict(data)
+
+
+def test_a_failing_event_callback_does_not_break_the_story(trail, caplog):
+    def broken(event):
+        raise OSError("disk full")
+
+    engine = StoryEngine(trail, "ferry", emit=broken)
+    with caplog.at_level(logging.ERROR, logger="kiosk.story"):
+        state = engine.start("en")
+        engine.choose(state, "c1")
+        engine.advance(state)
+        engine.choose(state, "call")
+    assert state.ending == "call_end" and len(caplog.records) == 1
