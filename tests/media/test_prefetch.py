@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pygame
-from conftest import BANDS, close_to
+from media_helpers import BANDS, close_to
 
 from kiosk.media.images import COVER, ImageCache, image_key
 from kiosk.media.narration import SoundCache, sound_key

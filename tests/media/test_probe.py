@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ffmpeg
+from media_helpers import ffmpeg
 
 from kiosk.media.probe import playable, probe, sniff
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pygame
 import pytest
-from conftest import BANDS, PATTERN_SIZE, SECONDS, TONE_HZ, close_to, make_pattern_video
+from media_helpers import BANDS, PATTERN_SIZE, SECONDS, TONE_HZ, close_to, make_pattern_video
 
 from kiosk.media.probe import playable
 from kiosk.media.settings import AudioSettings
