@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PACK
+from demo_helpers import PACK
 
 sys.path.insert(0, str(PACK.parent / "scripts"))
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PACK
+from demo_helpers import PACK
 from PIL import Image
 
 MEDIA = PACK / "media"

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import COUNTRIES, PACK, TOURING, all_paths
+from demo_helpers import COUNTRIES, PACK, TOURING, all_paths
 
 from kiosk.content import ERROR, WARNING
 from kiosk.content.model import BLOCKED_TAGS
