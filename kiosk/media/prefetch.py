@@ -1,9 +1,9 @@
 """Prepare the media of the scenes one step ahead in a worker thread, so a tap never waits.
 
-What runs where (pygame-ce makes no general thread-safety promise, so we keep to calls that
-touch no shared state): the worker decodes images (`pygame.image.load`, which pygame's own
-tests run from several threads), crops and smooth-scales them, and blits them into a surface
-laid out like the display (plain software surfaces; the display's masks are captured on the
+What runs where (pygame-ce makes no general thread-safety promise: its issue #3281 discusses
+adding one; so we keep to calls that touch no shared state): the worker decodes images
+(`pygame.image.load`, which pygame's own tests run from several threads, pygame PR #707),
+crops and smooth-scales them, and blits them into a surface laid out like the display (plain software surfaces; the display's masks are captured on the
 main thread first); it decodes narration into `pygame.mixer.Sound`s, parses subtitles and asks
 VLC (thread-safe) for a video's first frame. The caches are only touched by the main thread:
 `pump()` moves finished work into them within a per-frame time budget. `to_display` finds the
