@@ -4,8 +4,9 @@ What runs where (pygame-ce makes no general thread-safety promise: its issue #32
 adding one; so we keep to calls that touch no shared state): the worker decodes images
 (`pygame.image.load`, which pygame's own tests run from several threads, pygame PR #707),
 crops and smooth-scales them, and blits them into a surface laid out like the display
-(plain software surfaces; the display's masks are captured on the main thread first); it decodes narration into `pygame.mixer.Sound`s, parses subtitles and asks
-VLC (thread-safe) for a video's first frame. The caches are only touched by the main thread:
+(plain software surfaces; the display's masks are captured on the main thread first); it
+decodes narration into `pygame.mixer.Sound`s, parses subtitles and asks VLC (thread-safe) for
+a video's first frame. The caches are only touched by the main thread:
 `pump()` moves finished work into them within a per-frame time budget. `to_display` finds the
 surfaces already in the display's format, so no `convert()` lands on a frame.
 """
