@@ -184,6 +184,10 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                 rep.warn(f"{cpath}.if", "unset-variable",
                          f'the condition of choice "{label}" uses "{name}", which no choice sets',
                          suggest(name, set_vars) or "declare it under variables")
+    if scene.choices and all(c.condition is not None for c in scene.choices):
+        rep.warn(f"{path}.choices", "all-choices-conditional",
+                 f'every choice of scene "{sid}" has a condition; when none holds, the kiosk '
+                 "offers the last one anyway", "leave one choice without a condition")
     if scene.school and scene.school not in scenes:
         rep.add(f"{path}.school", "bad-scene",
                 f'the school alternative "{scene.school}" of scene "{sid}" does not exist',
@@ -278,18 +282,39 @@ def _check_graph(story: M.Story, rep: Report) -> None:
             rep.warn(f"scenes.{sid}", "unreachable",
                      f'no path reaches scene "{sid}"', "link to it, or remove it")
     # Which scenes can reach an ending at all (conditions aside)? Those that cannot are
-    # dead ends or loops with no way out.
+    # dead ends or loops with no way out; checked for visitors and for school sessions, where
+    # the runtime enters a scene's school alternative instead of the scene.
+    stuck = _stuck(scenes, story.start, lambda t: t)
+    for sid in stuck:
+        rep.add(f"scenes.{sid}", "no-way-out",
+                f'from scene "{sid}" no path leads to an ending (a loop with no way out?)',
+                "add a choice or next that leads on to an ending")
+
+    def school(t: str) -> str:
+        alt = scenes[t].school
+        return alt if alt in scenes else t
+
+    for sid in _stuck(scenes, school(story.start), school) - stuck:
+        rep.warn(f"scenes.{sid}", "no-way-out-school",
+                 f'in a school session, from scene "{sid}" no path leads to an ending',
+                 "check where the school alternatives lead")
+
+
+def _stuck(scenes: dict[str, M.Scene], start: str, enter: Callable[[str], str]) -> set[str]:
+    """Scenes reachable from start that cannot reach an ending; `enter` maps a target to the
+    scene actually entered."""
+
+    def step(sid: str) -> list[str]:
+        return [enter(t) for t in scenes[sid].targets if t in scenes]
+
+    reach = _closure([start], step)
     back: dict[str, list[str]] = {s: [] for s in scenes}
-    for sid in scenes:
-        for t in _edges(scenes, sid, school=False):
+    for sid in reach:
+        for t in step(sid):
             back[t].append(sid)
-    endings = [s for s, sc in scenes.items() if sc.ending is not None]
+    endings = [s for s in reach if scenes[s].ending is not None]
     finishing = _closure(endings, lambda s: back.get(s, []))
-    for sid in scenes:
-        if sid in reach and sid not in finishing and _has_way(scenes[sid]):
-            rep.add(f"scenes.{sid}", "no-way-out",
-                    f'from scene "{sid}" no path leads to an ending (a loop with no way out?)',
-                    "add a choice or next that leads on to an ending")
+    return {s for s in reach if s not in finishing and _has_way(scenes[s])}
 
 
 def _has_way(scene: M.Scene) -> bool:

@@ -67,6 +67,11 @@ CASES = [
     ("no-way-out", "error", STORY, None, "no path leads to an ending",
      lambda p: p.edit(STORY, "    next: advert\n", "    next: loop\n  loop:\n"
                       "    text: {sv: x, en: x}\n    next: friend\n")),
+    ("no-way-out-school", "warning", STORY, None, "in a school session",
+     lambda p: p.edit(STORY, "    next: advert\n", "    next: advert\n    school: loop\n  loop:\n"
+                      "    text: {sv: x, en: x}\n    next: friend\n")),
+    ("all-choices-conditional", "warning", STORY, None, "has a condition",
+     lambda p: p.edit(STORY, "goto: end\n  end:", "goto: end\n        if: not asked\n  end:")),
     ("media-missing", "error", STORY, None, "does not exist",
      lambda p: p.edit(STORY, "    text: {sv: Vännen", "    image: friend.jpg\n    text: {sv: Vännen")),
     ("media-type", "error", STORY, None, "whatever its name says",
