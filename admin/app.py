@@ -31,6 +31,7 @@ BLUEPRINTS = [
     "admin.feedback.kiosks",
     "admin.views.stories",
     "admin.views.packs",
+    "admin.views.translations",
 ]
 # The menu, in order: (endpoint, label).
 NAV = [
@@ -38,6 +39,7 @@ NAV = [
     ("users.index", _l("Staff accounts")),
     ("audit.index", _l("Audit log")),
     ("stories.index", _l("Stories")),
+    ("translations.index", _l("Translations")),
     ("packs.index", _l("Packs")),
     ("kiosks.index", _l("Kiosks")),
     ("server.index", _l("Server settings")),

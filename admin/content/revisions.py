@@ -49,7 +49,8 @@ class SaveContext:
     user: User | None
 
 
-def _check(ws: Workspace, wc: WorkingCopy, rel: str, text: str) -> C.StoryCheck:
+def check_cached(ws: Workspace, wc: WorkingCopy, rel: str, text: str) -> C.StoryCheck:
+    """The validator's findings for a story text, cached by the text's hash."""
     key = (str(wc.root), rel, digest(text))
     cached = ws.checks.get(key)
     if cached is None:
@@ -70,8 +71,8 @@ def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_
         return SaveResult(conflict=Conflict(current, current_hash))
     if new_text == current:
         return SaveResult(unchanged=True)
-    before = _check(ctx.ws, wc, rel, current)
-    after = _check(ctx.ws, wc, rel, new_text)
+    before = check_cached(ctx.ws, wc, rel, current)
+    after = check_cached(ctx.ws, wc, rel, new_text)
     warnings = [f for f in after.findings if f.severity != "error"]
     errors = C.new_errors(before, after)
     if errors or after.story is None:

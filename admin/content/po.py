@@ -1,0 +1,118 @@
+"""A pack's language as a PO file (Babel), for Poedit or Weblate, and reading one back.
+
+Each line is one message: the context is the line id (``emil/scenes/start/text``), the
+msgid the source-language text, the msgstr the translation. An import is all or nothing:
+unknown ids, broken placeholders, a source that changed since the export, or a file in
+another language refuse the whole file, with every reason listed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from admin.content.lines import source_hash, story_lines
+from kiosk.content import model as M
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{[A-Za-z0-9_]*\}")
+
+
+def placeholders(text: str) -> list[str]:
+    """The placeholders in a text, sorted (`{name}`, `%(n)d`, `%s`)."""
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def export_po(pack: M.Pack, language: str, marks: dict[str, str]) -> bytes:
+    """Every story line of a pack in one language as PO bytes (out-of-date ones fuzzy)."""
+    source = pack.default_language
+    cat = Catalog(locale=language.replace("-", "_"), project=f"storykiosk pack {pack.id}",
+                  version=pack.version, charset="utf-8", fuzzy=False)
+    cat.domain = pack.id
+    for story in pack.stories.values():
+        for line in story_lines(story):
+            src = line.text.get(source, "").strip()
+            if not src:
+                continue
+            tgt = line.text.get(language, "").strip()
+            fuzzy = bool(tgt) and line.id in marks and marks[line.id] != source_hash(src)
+            cat.add(src, tgt, context=line.id, auto_comments=[f"{story.id}: {line.label}"],
+                    flags=("fuzzy",) if fuzzy else ())
+    buf = io.BytesIO()
+    write_po(buf, cat, width=0, sort_output=False, include_previous=False)
+    return buf.getvalue()
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would do: added, changed, refused (with reasons), skipped."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # story -> id -> text
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was refused."""
+        return not self.refused
+
+
+def read_import(pack: M.Pack, language: str, data: bytes) -> ImportReport:
+    """Check a PO file against the pack; the report says what it would change."""
+    report = ImportReport()
+    try:
+        cat = read_po(io.BytesIO(data), abort_invalid=True)
+    except (PoFileError, ValueError, UnicodeDecodeError) as exc:
+        report.refused.append(("file", f"not a readable PO file: {exc}"))
+        return report
+    if not any(msg.id for msg in cat):
+        report.refused.append(("file", "not a readable PO file: it holds no messages"))
+        return report
+    if cat.locale is not None and str(cat.locale).replace("_", "-") != language:
+        report.refused.append(("file", f"the file is in {cat.locale}, not {language}"))
+        return report
+    source = pack.default_language
+    lines = {}
+    for story in pack.stories.values():
+        for line in story_lines(story):
+            lines[line.id] = (story.id, line)
+    for msg in cat:
+        if not msg.id:
+            continue
+        ctx = msg.context or ""
+        if ctx not in lines:
+            report.refused.append((ctx or str(msg.id)[:40], "unknown id: no such line in "
+                                   "the pack"))
+            continue
+        if isinstance(msg.id, tuple) or isinstance(msg.string, tuple):
+            report.refused.append((ctx, "plural forms are not used in stories"))
+            continue
+        story_id, line = lines[ctx]
+        src = line.text.get(source, "").strip()
+        if msg.id.strip() != src:
+            report.refused.append((ctx, "the source text changed since the file was "
+                                   "exported: export again"))
+            continue
+        new = (msg.string or "").strip()
+        if not new:
+            continue
+        if msg.fuzzy:
+            report.skipped.append((ctx, "marked fuzzy (needs review)"))
+            continue
+        if placeholders(new) != placeholders(src):
+            report.refused.append((ctx, "placeholders differ from the source: "
+                                   f"{placeholders(src)} vs {placeholders(new)}"))
+            continue
+        old = line.text.get(language, "").strip()
+        if new == old:
+            report.unchanged += 1
+            continue
+        (report.added if not old else report.changed).append(ctx)
+        report.values.setdefault(story_id, {})[ctx] = new
+    return report

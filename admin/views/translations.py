@@ -1,0 +1,205 @@
+"""Translations: source beside target, missing and out-of-date marked, PO export and import.
+
+Translators see and change only their assigned languages (``access.may_edit_language``).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from admin.access import allow, may_edit_language
+from admin.content import po, translate
+from admin.content.overview import language_name, story_title
+from admin.content.revisions import SaveContext, check_cached, save_story
+from admin.content.storyfile import read
+from admin.content.workspace import workspace
+from admin.content.yamledit import EditError
+from admin.db import get_db
+from admin.i18n import get_locale
+from admin.models import Role
+from admin.models_content import TranslationMark
+
+bp = Blueprint("translations", __name__, url_prefix="/translations")
+WHO = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR)
+
+
+def _languages(pack) -> list[str]:
+    """The pack's languages this user may translate into."""
+    return [lang for lang in pack.languages if may_edit_language(g.user, lang)]
+
+
+def _marks(pack_id: str, language: str) -> dict[str, str]:
+    q = get_db().query(TranslationMark).filter_by(pack_id=pack_id, language=language)
+    return {m.line_id: m.source_hash for m in q}
+
+
+def _pack(pack_id: str):
+    ws = workspace()
+    wc = ws.working_copy(pack_id)
+    loaded = ws.load(wc.root)
+    if loaded.pack is None:
+        abort(404)
+    return ws, wc, loaded.pack
+
+
+def _allowed(language: str) -> None:
+    if not may_edit_language(g.user, language):
+        abort(403)
+
+
+@bp.route("/")
+@allow(*WHO)
+def index():
+    """Each pack's stories and how far each of my languages is translated."""
+    ws = workspace()
+    packs = []
+    for wc in ws.working_copies():
+        loaded = ws.load(wc.root)
+        if loaded.pack is None:
+            continue
+        langs = [lang for lang in _languages(loaded.pack)
+                 if lang != loaded.pack.default_language]
+        stories = []
+        for st in loaded.pack.stories.values():
+            counts = {}
+            for lang in langs:
+                rows = translate.rows(st, loaded.pack.default_language, lang,
+                                      _marks(wc.pack_id, lang))
+                counts[lang] = {s: sum(r.state == s for r in rows) for s in (
+                    translate.MISSING, translate.OUTDATED, translate.CURRENT)}
+            stories.append((st, story_title(st, [str(get_locale()), loaded.pack.default_language]),
+                            counts))
+        packs.append({"wc": wc, "pack": loaded.pack, "langs": langs, "stories": stories})
+    return render_template("translations/index.html", packs=packs, language_name=language_name)
+
+
+@bp.route("/<pack_id>/<story_id>", methods=["GET"])
+@allow(*WHO)
+def side_by_side(pack_id: str, story_id: str):
+    """The source language beside the target, line by line."""
+    ws, wc, pack = _pack(pack_id)
+    st = pack.stories.get(story_id) or abort(404)
+    mine = _languages(pack)
+    target = request.args.get("target") or next(
+        (x for x in mine if x != pack.default_language), None)
+    if target is None:
+        abort(403)
+    if target not in pack.languages:
+        abort(404)
+    _allowed(target)
+    source = request.args.get("source") or pack.default_language
+    if source not in pack.languages:
+        abort(404)
+    _, file_hash = read(wc.root / st.file)
+    rows = translate.rows(st, source, target, _marks(pack_id, target))
+    return render_template("translations/side.html", wc=wc, pack=pack, story=st, rows=rows,
+                           source=source, target=target, mine=mine, base_hash=file_hash,
+                           title=story_title(st, [str(get_locale()), pack.default_language]),
+                           language_name=language_name, S=translate)
+
+
+@bp.route("/<pack_id>/<story_id>/<language>", methods=["POST"])
+@allow(*WHO)
+def save(pack_id: str, story_id: str, language: str):
+    """Save one language's lines of a story through the validator."""
+    ws, wc, pack = _pack(pack_id)
+    st = pack.stories.get(story_id) or abort(404)
+    if language not in pack.languages:
+        abort(404)
+    _allowed(language)
+    base_hash = request.form.get("base_hash", "")
+    if not base_hash:
+        abort(400)
+    values = {k[5:]: v for k, v in request.form.items() if k.startswith("line:")}
+    known = {line.line.id for line in translate.rows(st, pack.default_language, language, {})}
+    values = {k: v for k, v in values.items() if k in known}
+    text, _h = read(wc.root / st.file)
+    try:
+        new_text = translate.apply_language(text, st, language, values)
+    except EditError as exc:
+        flash(_("Not saved: %(why)s", why=str(exc)))
+        return redirect(url_for(".side_by_side", pack_id=pack_id, story_id=story_id,
+                                target=language)), 303
+    result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
+                        f"translation {language}", marks_for={language})
+    back = url_for(".side_by_side", pack_id=pack_id, story_id=story_id, target=language)
+    if result.conflict is not None:
+        flash(_("Not saved: someone else changed this story since you opened it. Your text "
+                "is below; the page now shows their version."))
+        rows = translate.rows(st, pack.default_language, language, _marks(pack_id, language))
+        return render_template("translations/side.html", wc=wc, pack=pack, story=st,
+                               rows=rows, source=pack.default_language, target=language,
+                               mine=_languages(pack), base_hash=result.conflict.current_hash,
+                               yours=values, title=story_title(st, [pack.default_language]),
+                               language_name=language_name, S=translate), 409
+    if result.errors:
+        flash(_("Not saved: %(why)s", why="; ".join(f.format() for f in result.errors[:3])))
+        return redirect(back), 303
+    flash(_("Saved.") if not result.unchanged else _("Nothing changed."))
+    return redirect(back), 303
+
+
+@bp.route("/<pack_id>/po/<language>.po")
+@allow(*WHO)
+def export_po(pack_id: str, language: str):
+    """The pack's lines in one language as a PO file."""
+    ws, wc, pack = _pack(pack_id)
+    if language not in pack.languages:
+        abort(404)
+    _allowed(language)
+    data = po.export_po(pack, language, _marks(pack_id, language))
+    return Response(data, mimetype="text/x-gettext-translation", headers={
+        "Content-Disposition": f'attachment; filename="{pack.id}-{language}.po"'})
+
+
+@bp.route("/<pack_id>/po/<language>", methods=["POST"])
+@allow(*WHO)
+def import_po(pack_id: str, language: str):
+    """Read a PO file: all its lines are written, or none (the report says why)."""
+    ws, wc, pack = _pack(pack_id)
+    if language not in pack.languages:
+        abort(404)
+    _allowed(language)
+    upload = request.files.get("po")
+    if upload is None or not upload.filename:
+        abort(400)
+    report = po.read_import(pack, language, upload.read())
+    plans = []
+    if report.ok:
+        for story_id, values in report.values.items():
+            st = pack.stories[story_id]
+            text, file_hash = read(wc.root / st.file)
+            try:
+                plans.append((st, file_hash, translate.apply_language(text, st, language,
+                                                                      values)))
+            except EditError as exc:
+                report.refused.append((story_id, str(exc)))
+    if report.ok:
+        from admin.content.check import new_errors
+        for st, _file_hash, new_text in plans:  # check every file before writing any
+            current, _h = read(wc.root / st.file)
+            errors = new_errors(check_cached(ws, wc, st.file, current),
+                                check_cached(ws, wc, st.file, new_text))
+            report.refused += [(st.id, f.format()) for f in errors]
+    status = 422
+    if report.ok:
+        ctx = SaveContext(ws, get_db(), g.user)
+        for st, file_hash, new_text in plans:
+            result = save_story(ctx, wc, st.file, file_hash, new_text,
+                                f"PO import {language}", marks_for={language})
+            if not result.ok:
+                report.refused.append((st.id, "the file changed while importing"))
+        status = 200 if report.ok else 409
+    return render_template("translations/import.html", wc=wc, pack=pack, language=language,
+                           report=report, language_name=language_name), status
