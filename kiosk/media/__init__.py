@@ -21,7 +21,7 @@ Prefetch (`prefetch.py`): when a scene shows, ask for everything one step ahead:
     `want` replaces (cancels) the previous list; `cancel()` drops everything (Leave now);
     `display_changed()` after a new set_mode; `failures` holds recent (request, reason).
     A VideoRequest's first frame is `media.images.peek(image_key(video, box, "frame"))`.
-Narration (`narration.py`): `media.narration`
+Narration (`narration.py`): `media.narration` (mixer channel 0 is reserved for it)
     .play(path) / .load(path) .play() .pause() .resume() .toggle_pause() .replay() .stop()
     .is_playing (idle timer waits)  .is_paused  .position_ms  .duration_ms  .progress (0..1)
     .apply_settings() after `media.settings.volume` / `.muted` change (or `media.apply_settings()`)
@@ -30,15 +30,18 @@ Subtitles (`subtitles.py`)
     Subtitles.text_at(t_ms) -> str ('' between cues), .cue_at(t_ms) -> Cue | None,
     .transcript() -> str (all cues: the no-video fallback), Cue(start_ms, end_ms, text, line)
     check_subtitles(path) -> list[SubtitleProblem(path, line, message, severity)]: validator.
-Video (`video.py`)
+Video (`video.py`: VideoEngine; `player.py`: VideoPlayer)
     media.video.available, media.video.reason
     player = media.video.open(path, box)      # raises VideoUnavailable: show the poster and
                                               # subtitles.transcript() instead, go on
     player.play() .pause() .toggle_pause() .replay() .seek(ms) .seek_fraction(f) .close()
-    player.draw(screen, (x, y)) -> bool (False before the first frame: draw the poster or the
-        prefetched first frame), .frame_size, .is_playing (idle timer), .ended,
-        .position_ms, .duration_ms, .apply_settings() (volume/mute changed)
-    Always `player.close()` when the scene hides (releases VLC's threads and buffers).
+    player.draw(screen, (x, y)) / .draw_in(screen, rect) (centred) -> bool: False before the
+        first frame (draw the poster or the prefetched first frame instead); drawing also
+        applies a changed volume or mute (`update()` does it alone).
+    .frame_size, .is_playing (idle timer), .is_paused-like .state ('Paused'), .ended,
+    .position_ms (interpolated: libvlc's own clock ticks every 250-500 ms), .duration_ms
+    Always `player.close()` when the scene hides (releases VLC's threads and buffers); it is
+    also a context manager.
 Probe (`probe.py`, for the validator)
     playable(path) -> (ok, reason); probe(path) -> MediaInfo(container, video, audio, ...)
 Errors: MediaError(path, reason) for any unusable file; VideoUnavailable(reason).
