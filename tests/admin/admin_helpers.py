@@ -12,3 +12,23 @@ def csrf_from(html: str) -> str:
     m = TOKEN_RE.search(html)
     assert m, "no CSRF token in the page"
     return m.group(1) or m.group(2)
+
+
+# A sample value for each URL variable, from a context dict the walking tests build (it holds
+# "target": an existing viewer account). A route with a variable not listed here fails
+# test_admin_access.py and test_admin_security.py: add its sample (and to the context what
+# it needs).
+SAMPLE_ARGS = {
+    "user_id": lambda ctx: ctx["target"].id,
+    "filename": lambda ctx: "admin.css",
+}
+
+
+def route_url(app, rule, ctx: dict) -> str:
+    """The URL of a url_map rule with every variable filled from SAMPLE_ARGS."""
+    from flask import url_for
+
+    missing = [a for a in rule.arguments if a not in SAMPLE_ARGS]
+    assert not missing, f"route {rule.rule}: add a sample for {missing} to SAMPLE_ARGS"
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{a: SAMPLE_ARGS[a](ctx) for a in rule.arguments})

@@ -1,6 +1,7 @@
 """Every route, every role, and no login: the answer matches the route's declaration."""
 
 import pytest
+from admin_helpers import route_url
 
 from admin.access import declaration, may_use
 from admin.models import Role
@@ -22,15 +23,6 @@ def app_config(app_config):
     return {**app_config, "WTF_CSRF_ENABLED": False}
 
 
-def _url(app, rule, ctx):
-    missing = [a for a in rule.arguments if a not in SAMPLE_ARGS]
-    assert not missing, f"route {rule.rule}: add a sample for {missing} to SAMPLE_ARGS"
-    with app.test_request_context():
-        from flask import url_for
-
-        return url_for(rule.endpoint, **{a: SAMPLE_ARGS[a](ctx) for a in rule.arguments})
-
-
 def test_every_route_declares_who_may_use_it(app):
     undeclared = [r.endpoint for r in app.url_map.iter_rules()
                   if declaration(app, r.endpoint) is None]
@@ -45,7 +37,7 @@ def test_every_route_answers_every_role_as_declared(app, make_user, as_role):
     rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint == "auth.logout")
     for rule in rules:
         declared = declaration(app, rule.endpoint)
-        url = _url(app, rule, ctx)
+        url = route_url(app, rule, ctx)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for who in WHO:
                 r = clients[who].open(url, method=method, data={})
