@@ -219,10 +219,14 @@ def status_report(store: Store, waiting: int) -> dict:
 def sync_once(store: Store, client: Client, *, batch_size: int = DEFAULT_BATCH,
               retries: int = 8, backoff: Backoff | None = None,
               sleep: Callable[[float], object] = time.sleep,
-              stop: threading.Event | None = None) -> SyncResult:
-    """Send every unacknowledged event; raise SyncError, or Transient after `retries`."""
+              stop: threading.Event | None = None,
+              result: SyncResult | None = None) -> SyncResult:
+    """Send every unacknowledged event; raise SyncError, or Transient after `retries`.
+
+    Pass `result` to keep the counts of what was sent before an error is raised.
+    """
     backoff = backoff or Backoff()
-    result = SyncResult()
+    result = result if result is not None else SyncResult()
     failures = 0
     while stop is None or not stop.is_set():
         batch = store.pending_batch(batch_size)
@@ -328,9 +332,12 @@ class Syncer:
                 if store is None and (self.data_dir / DB_NAME).exists():
                     store = Store.open(self.data_dir, check=False)
                 if store is not None:
-                    result = sync_once(store, self.client, batch_size=self.batch_size,
-                                       retries=0, stop=self._stop, sleep=lambda _s: None)
-                    self.sent += result.sent
+                    result = SyncResult()
+                    try:
+                        sync_once(store, self.client, batch_size=self.batch_size, retries=0,
+                                  stop=self._stop, sleep=lambda _s: None, result=result)
+                    finally:
+                        self.sent += result.sent
                     self.last_ok, self.last_error = time.time(), None
                     self.backoff.reset()
             except Transient as exc:

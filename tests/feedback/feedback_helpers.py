@@ -106,6 +106,16 @@ def same_event(kiosk: dict, admin: dict) -> bool:
         admin["kind"], json.loads(admin["payload"]))
 
 
+def wait_for(predicate, timeout: float = 10.0, step: float = 0.05) -> bool:
+    """Poll until predicate() is true or the timeout passes."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(step)
+    return bool(predicate())
+
+
 def free_port() -> int:
     """A TCP port nothing listens on (on 127.0.0.1)."""
     with socket.socket() as s:

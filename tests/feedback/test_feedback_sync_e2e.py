@@ -25,12 +25,14 @@ from feedback_helpers import (
     play_sessions,
     record_rows,
     same_event,
+    wait_for,
 )
 
 from admin import create_app
 from admin.db import database
 from admin.feedback import registry
 from kiosk.record import Recorder
+from kiosk.sync import Backoff, SyncConfig, Syncer
 
 
 def _register(instance) -> str:
@@ -128,3 +130,39 @@ def test_a_second_sync_sends_nothing_and_a_revoked_kiosk_is_refused(tmp_path):
     assert refused.returncode == 1
     assert "revoked" in refused.stderr and "still waiting" in refused.stderr
     assert not all(r["synced_at"] for r in record_rows(data_dir))
+
+
+def test_the_background_syncer_sends_while_the_kiosk_records_through_a_restart(tmp_path):
+    data_dir, instance = tmp_path / "kiosk", tmp_path / "instance"
+    token = _register(instance)
+    port = free_port()
+    server = AdminServer(instance, port, workers=1)
+    server.start()
+    config = SyncConfig(f"http://127.0.0.1:{port}", token)
+    syncer = Syncer(data_dir, config, interval=0.2, batch_size=25,
+                    backoff=Backoff(base=0.05, maximum=0.3))
+    recorder = Recorder.open(data_dir, batch_interval=0.01)
+    try:
+        t = play_sessions(recorder, 10, seed=11)
+        assert recorder.flush(5)
+        syncer.start()
+        assert wait_for(lambda: admin_count(instance / "admin.sqlite3") > 0, 20)
+        server.kill()
+        t = play_sessions(recorder, 10, seed=12, t0=t + 10)  # the kiosk plays on meanwhile
+        assert recorder.flush(5)
+        assert wait_for(lambda: syncer.last_error is not None, 10)
+        server.start()
+        t = play_sessions(recorder, 10, seed=13, t0=t + 10)
+        assert recorder.flush(5)
+        syncer.sync_now()
+        assert wait_for(lambda: recorder.status().waiting_sync == 0 or all(
+            r["synced_at"] for r in record_rows(data_dir)), 30)
+    finally:
+        syncer.stop()
+        recorder.close()
+        server.stop()
+    kiosk_side = record_rows(data_dir)
+    stored = {r["id"]: r for r in admin_rows(instance / "admin.sqlite3")}
+    assert len(stored) == len(kiosk_side) and all(k["synced_at"] for k in kiosk_side)
+    assert all(same_event(k, stored[k["id"]]) for k in kiosk_side)
+    assert syncer.sent == len(kiosk_side)
