@@ -7,6 +7,10 @@
 - ``login(client, username)``: logs the client in through the real form.
 - ``as_role(role)``: a fresh client logged in as a new user of that role.
 - ``csrf_token(client, path)``: the CSRF token from the form on that page.
+
+``admin_helpers`` (import it: ``from admin_helpers import ...``) holds ``PASSWORD``,
+``csrf_from(html)``, and ``SAMPLE_ARGS``/``route_url``: the sample value of every URL
+variable for the tests that walk every route (add yours there).
 """
 
 from __future__ import annotations
