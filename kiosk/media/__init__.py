@@ -38,7 +38,7 @@ Video (`video.py`: VideoEngine; `player.py`: VideoPlayer)
     player.draw(screen, (x, y)) / .draw_in(screen, rect) (centred) -> bool: False before the
         first frame (draw the poster or the prefetched first frame instead); drawing also
         applies a changed volume or mute (`update()` does it alone).
-    .frame_size, .is_playing (idle timer), .is_paused-like .state ('Paused'), .ended,
+    .frame_size, .is_playing (idle timer), .is_paused, .ended, .state,
     .position_ms (interpolated: libvlc's own clock ticks every 250-500 ms), .duration_ms
     Always `player.close()` when the scene hides (releases VLC's threads and buffers); it is
     also a context manager.

@@ -247,6 +247,11 @@ class VideoPlayer:
         return self._player.get_state() == self._vlc.State.Ended
 
     @property
+    def is_paused(self) -> bool:
+        """True while paused mid-way by `pause()` (not before playing, not ended)."""
+        return self._paused_at_ms is not None and self._player is not None and not self.ended
+
+    @property
     def is_playing(self) -> bool:
         """True while playing or about to (not paused, not ended): the idle timer waits."""
         if not self._want_play:

@@ -105,13 +105,13 @@ def test_seek_pause_and_replay(engine, media_dir):
         assert wait_until(lambda: close_to(bottom_colour(player.snapshot()), SECONDS[2]), 3)
         player.pause()
         assert wait_until(lambda: player.state == "Paused")
-        assert not player.is_playing
+        assert not player.is_playing and player.is_paused
         held = player.position_ms
         assert 2300 <= held <= 3400
         time.sleep(0.4)
         assert player.position_ms == held
         player.play()
-        assert player.is_playing
+        assert player.is_playing and not player.is_paused
         assert wait_until(lambda: player.ended, 4)
         assert not player.is_playing and player.position_ms == player.duration_ms
         player.replay()
