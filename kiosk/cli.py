@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "kiosk.record.cli",
     "kiosk.i18n.tools",
     "kiosk.sync_cli",
+    "kiosk.play_cli",
 ]
 
 
