@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -132,13 +133,19 @@ def store(db: Session, rows: list[dict], source: str,
         unique.setdefault(row["id"], row)
     values = [{**row, "source": source, "received_at": received_at}
               for row in unique.values()]
-    # The insert is the transaction's first statement: on SQLite it takes the write lock at
-    # once, so no other worker can slip the same ids in between a check and the write.
-    stmt = _insert(db, FeedbackEvent).on_conflict_do_nothing(index_elements=["id"])
-    new_ids: set[str] = set()
-    for i in range(0, len(values), 500):
-        chunk = values[i:i + 500]
-        new_ids.update(db.scalars(stmt.returning(FeedbackEvent.id), chunk).all())
+    # Ids held already are looked up first (a read outside any write transaction); the insert
+    # then skips conflicts anyway, so an upload of the same ids by another worker in between
+    # still stores each once (both answers then list them as stored: both are held).
+    ids = list(unique)
+    held_before: set[str] = set()
+    for i in range(0, len(ids), 500):
+        held_before.update(db.scalars(select(FeedbackEvent.id).where(
+            FeedbackEvent.id.in_(ids[i:i + 500]))))
+    new_values = [v for v in values if v["id"] not in held_before]
+    if new_values:
+        table = FeedbackEvent.__table__
+        db.execute(_insert(db, table).on_conflict_do_nothing(index_elements=["id"]), new_values)
+    new_ids = {v["id"] for v in new_values}
     held: set[str] = set()
     for row in rows:
         if row["id"] in new_ids and row["id"] not in held:
@@ -149,7 +156,7 @@ def store(db: Session, rows: list[dict], source: str,
     sessions = [_session_row(r) for r in unique.values()
                 if r["kind"] == "session_started" and r["id"] in held]
     if sessions:
-        db.execute(_insert(db, FeedbackSession).on_conflict_do_nothing(
+        db.execute(_insert(db, FeedbackSession.__table__).on_conflict_do_nothing(
             index_elements=["session_id"]), sessions)
     return outcome
 
