@@ -32,6 +32,7 @@ BLUEPRINTS = [
     "admin.views.stories",
     "admin.views.packs",
     "admin.views.translations",
+    "admin.views.media",
 ]
 # The menu, in order: (endpoint, label).
 NAV = [
@@ -40,6 +41,7 @@ NAV = [
     ("audit.index", _l("Audit log")),
     ("stories.index", _l("Stories")),
     ("translations.index", _l("Translations")),
+    ("media.index", _l("Media")),
     ("packs.index", _l("Packs")),
     ("kiosks.index", _l("Kiosks")),
     ("server.index", _l("Server settings")),

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from admin import audit
 from admin.access import allow
+from admin.content.library import publish_blockers
 from admin.content.packs import export_bundle, import_bundle
 from admin.content.workspace import workspace
 from admin.db import get_db
@@ -61,6 +62,11 @@ def export(pack_id: str):
     """Download a working copy as a bundle (refused while the pack has errors)."""
     ws = workspace()
     wc = ws.working_copy(pack_id)
+    blockers = publish_blockers(get_db(), pack_id, wc.root / "media")
+    if blockers:
+        flash(_("Not exported: media with blocked tags and no curator override: %(list)s",
+                list="; ".join(blockers)))
+        return redirect(url_for("packs.index"))
     try:
         path, manifest = export_bundle(wc.root, ws.cache_dir / "exports")
     except BundleError as exc:

@@ -1,0 +1,36 @@
+"""The media library's records: alt text, tags and overrides kept beside the files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from admin.content.media import blocked, media_files
+from admin.models_content import MediaItem
+
+
+def items(db: Session, pack_id: str) -> dict[str, MediaItem]:
+    """The pack's records by media path."""
+    return {m.path: m for m in db.query(MediaItem).filter_by(pack_id=pack_id)}
+
+
+def item(db: Session, pack_id: str, path: str, kind: str = "") -> MediaItem:
+    """The record of one media path, created when the file has none yet."""
+    found = db.query(MediaItem).filter_by(pack_id=pack_id, path=path).one_or_none()
+    if found is None:
+        found = MediaItem(pack_id=pack_id, path=path, kind=kind, size=0, sha256="", alt="",
+                          tags="", override_reason="", override_by="", uploaded_by="")
+        db.add(found)
+    return found
+
+
+def publish_blockers(db: Session, pack_id: str, media_root: Path) -> list[str]:
+    """Media in the pack whose tags block publishing and that no curator has overridden."""
+    present = set(media_files(media_root))
+    out = []
+    for m in items(db, pack_id).values():
+        bad = blocked(m.tag_list)
+        if m.path in present and bad and not m.override_reason:
+            out.append(f"{m.path} ({', '.join(bad)})")
+    return out

@@ -1,0 +1,213 @@
+"""Uploaded media: the type from the bytes, images decoded once and cleaned, safe names.
+
+Refusals are ``Refused`` with a sentence for the uploader; a refused upload leaves no file.
+The first bytes are sniffed with the validator's own ``kiosk.content.mediacheck`` (the same
+magic numbers ``kiosk check`` uses); the browser's name and content type are never trusted.
+Images are decoded once with Pillow (which proves they are images), refused above
+``MAX_PIXELS`` before decoding (decompression bombs), and written again from their pixels
+only, so EXIF (camera, GPS location), XMP and text chunks are gone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from admin.content.storyfile import fsync_dir
+from kiosk.content import model as M
+from kiosk.content.mediacheck import HEAD, _sniff
+
+MAX_PIXELS = 40_000_000  # 40 megapixels: far above any kiosk screen, far below a bomb
+FOLDERS = {"images": "image", "audio": "audio", "video": "video", "captions": "subtitles"}
+# sniffed format -> (kind, extension written)
+FORMATS = {
+    "jpeg": ("image", ".jpg"), "png": ("image", ".png"), "webp": ("image", ".webp"),
+    "gif": ("image", ".gif"), "ogg": ("audio", ".ogg"), "flac": ("audio", ".flac"),
+    "mp3": ("audio", ".mp3"), "wav": ("audio", ".wav"), "mp4": ("video", ".mp4"),
+    "matroska": ("video", ".webm"), "vtt": ("subtitles", ".vtt"), "srt": ("subtitles", ".srt"),
+}
+BLOCKED_TAGS = set(M.BLOCKED_TAGS)
+
+
+class Refused(Exception):
+    """An upload that is refused, with the reason in words."""
+
+
+@dataclass
+class Stored:
+    """A file accepted into a pack's media folder."""
+
+    path: str  # relative to media/
+    kind: str
+    size: int
+    sha256: str
+
+
+def safe_name(filename: str, extension: str) -> str:
+    """A file name from an uploaded one: no folders, lower-case ASCII letters, digits, - _."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    base = base.rsplit(".", 1)[0] if "." in base else base
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9_-]+", "-", base).strip("-_")[:60] or "file"
+    return base + extension
+
+
+def _clean_image(data: bytes, fmt: str) -> bytes:
+    """Decode an image once (refusing bombs) and write it again without any metadata."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+            w, h = im.size
+            if w * h > MAX_PIXELS:
+                raise Refused(f"the picture is {w}×{h} pixels ({w * h / 1e6:.0f} megapixels); "
+                              f"the limit is {MAX_PIXELS / 1e6:.0f}")
+            im.load()
+            im = ImageOps.exif_transpose(im)  # keep the orientation the camera recorded
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Refused("the picture expands to too many pixels (a decompression bomb?)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Refused(f"the file cannot be decoded as a picture: {exc}") from None
+    if im.mode not in ("RGB", "RGBA", "L", "LA"):
+        im = im.convert("RGBA" if "A" in im.getbands() or "transparency" in im.info else "RGB")
+    clean = Image.frombytes(im.mode, im.size, im.tobytes())  # pixels only, no info, no EXIF
+    out = io.BytesIO()
+    if fmt == "jpeg":
+        clean.convert("RGB").save(out, "JPEG", quality=92, optimize=True)
+    elif fmt == "webp":
+        clean.save(out, "WEBP", quality=92)
+    else:
+        clean.save(out, "PNG", optimize=False)
+    return out.getvalue()
+
+
+def _check_subtitles(data: bytes) -> None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Refused("subtitles must be UTF-8 text") from None
+    if "\0" in text:
+        raise Refused("subtitles must be text")
+
+
+def store_upload(stream, filename: str, folder: str, media_root: Path, limit: int) -> Stored:
+    """Check an upload and write it into media/<folder>/ under a safe, unused name."""
+    if folder not in FOLDERS:
+        raise Refused(f'"{folder}" is not a media folder ({", ".join(FOLDERS)})')
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise Refused(f"the file is larger than {limit / 1e6:.0f} MB")
+    if not data:
+        raise Refused("the file is empty")
+    fmt = _sniff(data[:HEAD])
+    if fmt is None or fmt not in FORMATS:
+        raise Refused("the file is not a picture, sound, film or subtitle file the kiosk "
+                      "knows (its first bytes say so, whatever its name)")
+    kind, ext = FORMATS[fmt]
+    if fmt == "ogg" and folder == "video":
+        kind, ext = "video", ".ogv"
+    if fmt == "mp4" and folder == "audio":
+        kind, ext = "audio", ".m4a"
+    if FOLDERS[folder] != kind:
+        raise Refused(f"the file is {kind}, not {FOLDERS[folder]}: upload it to the "
+                      f"{next(f for f, k in FOLDERS.items() if k == kind)} folder")
+    if kind == "image":
+        data = _clean_image(data, fmt)
+        ext = {"jpeg": ".jpg", "webp": ".webp"}.get(fmt, ".png")
+    elif kind == "subtitles":
+        _check_subtitles(data)
+    target_dir = media_root / folder
+    target_dir.mkdir(parents=True, exist_ok=True)
+    name = safe_name(filename, ext)
+    target = target_dir / name
+    n = 2
+    while target.exists():
+        target = target_dir / f"{name[:-len(ext)]}-{n}{ext}"
+        n += 1
+    tmp = target_dir / f".upload-{secrets.token_hex(6)}"
+    try:
+        with tmp.open("xb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.link(tmp, target)  # never replaces a file that appeared meanwhile
+    except FileExistsError:
+        raise Refused("a file of that name appeared meanwhile; upload again") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    fsync_dir(target_dir)
+    return Stored(f"{folder}/{target.name}", kind, len(data), hashlib.sha256(data).hexdigest())
+
+
+def usage(pack: M.Pack) -> dict[str, list[str]]:
+    """Where each media path is used: path -> ["story emil, scene start (image)", ...]."""
+    out: dict[str, list[str]] = {}
+
+    def add(path: str | None, where: str) -> None:
+        if path:
+            out.setdefault(path, []).append(where)
+
+    for path in pack.kiosk.attract:
+        add(path, "attract loop")
+    for story in pack.stories.values():
+        for sid, sc in story.scenes.items():
+            where = f"story {story.id}, scene {sid}"
+            if sc.image:
+                add(sc.image.src, f"{where} (image)")
+            for lang, p in sc.narration.items():
+                add(p, f"{where} (narration {lang})")
+            for lang, p in sc.captions.items():
+                add(p, f"{where} (captions {lang})")
+            if sc.video:
+                add(sc.video.src, f"{where} (video)")
+                add(sc.video.poster, f"{where} (poster)")
+                for lang, p in sc.video.subtitles.items():
+                    add(p, f"{where} (subtitles {lang})")
+    return out
+
+
+def media_files(media_root: Path) -> list[str]:
+    """Every file under media/, relative, in name order (hidden files left out)."""
+    if not media_root.is_dir():
+        return []
+    return sorted(p.relative_to(media_root).as_posix() for p in media_root.rglob("*")
+                  if p.is_file() and not p.is_symlink()
+                  and not any(part.startswith(".") for part in p.relative_to(media_root).parts))
+
+
+def resolve(media_root: Path, relative: str) -> Path | None:
+    """The file a relative media path names, or None when it is missing or leads outside."""
+    if not relative or relative.startswith("/") or "\\" in relative:
+        return None
+    path = (media_root / relative)
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not real.is_relative_to(media_root.resolve()) or not real.is_file():
+        return None
+    return real
+
+
+def parse_tags(raw: str) -> list[str]:
+    """Tags from the form: comma-separated, lower-case, words joined with -."""
+    tags = []
+    for t in raw.split(","):
+        t = re.sub(r"[^a-z0-9-]+", "-", t.strip().lower()).strip("-")[:40]
+        if t and t not in tags:
+            tags.append(t)
+    return tags[:20]
+
+
+def blocked(tags: list[str]) -> list[str]:
+    """The tags that block publishing (ETHICS.md rule 5)."""
+    return [t for t in tags if t in BLOCKED_TAGS]

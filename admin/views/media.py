@@ -1,0 +1,193 @@
+"""Media: the library of a pack (usage, alt text, tags), uploads, overrides, deletion."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from admin import audit
+from admin.access import allow
+from admin.content import library as LIB
+from admin.content import media as MD
+from admin.content.workspace import workspace
+from admin.db import get_db
+from admin.models import Role, utcnow
+
+bp = Blueprint("media", __name__, url_prefix="/media")
+READERS = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR, Role.VIEWER)
+EDITORS = (Role.CURATOR, Role.EDITOR)
+
+
+@bp.record_once
+def _upload_checks_csrf_itself(state):
+    """The upload raises the size limit first, then checks the CSRF token."""
+    state.app.extensions["csrf"].exempt("admin.views.media.upload")
+
+
+def _pack(pack_id: str):
+    ws = workspace()
+    wc = ws.working_copy(pack_id)
+    return ws, wc, ws.load(wc.root), wc.root / "media"
+
+
+def _back(pack_id: str):
+    return redirect(url_for("media.library", pack_id=pack_id,
+                            folder=request.form.get("folder_view") or None)), 303
+
+
+@bp.route("/")
+@allow(*READERS)
+def index():
+    """The packs whose media can be managed here."""
+    ws = workspace()
+    copies = ws.working_copies()
+    if len(copies) == 1:
+        return redirect(url_for("media.library", pack_id=copies[0].pack_id))
+    return render_template("media/index.html", copies=copies)
+
+
+@bp.route("/<pack_id>/")
+@allow(*READERS)
+def library(pack_id: str):
+    """Every media file of a pack: where it is used, alt text, tags, overrides."""
+    ws, wc, loaded, root = _pack(pack_id)
+    folder = request.args.get("folder", "")
+    files = [f for f in MD.media_files(root) if not folder or f.startswith(folder + "/")]
+    used = MD.usage(loaded.pack) if loaded.pack else {}
+    records = LIB.items(get_db(), pack_id)
+    rows = []
+    for path in files:
+        rec = records.get(path)
+        tags = rec.tag_list if rec else []
+        rows.append({"path": path, "kind": MD.FOLDERS.get(path.split("/", 1)[0], "other"),
+                     "size": (root / path).stat().st_size, "used": used.get(path, []),
+                     "rec": rec, "tags": tags, "blocked": MD.blocked(tags)})
+    blockers = LIB.publish_blockers(get_db(), pack_id, root)
+    return render_template("media/library.html", wc=wc, rows=rows, folder=folder,
+                           folders=list(MD.FOLDERS), blockers=blockers,
+                           limit=current_app.config["MAX_UPLOAD_MB"])
+
+
+@bp.route("/<pack_id>/file/<path:filename>")
+@allow(*READERS)
+def file(pack_id: str, filename: str):
+    """One media file, for thumbnails and listening (never a path outside media/)."""
+    _, _, _, root = _pack(pack_id)
+    path = MD.resolve(root, filename)
+    if path is None:
+        abort(404)
+    return send_file(path, conditional=True, max_age=60)
+
+
+@bp.route("/<pack_id>/upload", methods=["POST"])
+@allow(*EDITORS)
+def upload(pack_id: str):
+    """Check and store an uploaded file with its alt text and tags."""
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    request.max_content_length = limit + 64 * 1024
+    current_app.extensions["csrf"].protect()
+    ws, wc, loaded, root = _pack(pack_id)
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        flash(_("Choose a file to upload."))
+        return _back(pack_id)
+    folder = request.form.get("folder", "")
+    try:
+        stored = MD.store_upload(f.stream, f.filename, folder, root, limit)
+    except MD.Refused as exc:
+        flash(_("Refused, nothing was stored: %(why)s", why=str(exc)))
+        return _back(pack_id)
+    db = get_db()
+    rec = LIB.item(db, pack_id, stored.path, stored.kind)
+    tags = MD.parse_tags(request.form.get("tags", ""))
+    rec.kind, rec.size, rec.sha256 = stored.kind, stored.size, stored.sha256
+    rec.alt = request.form.get("alt", "").strip()[:2000]
+    rec.tags = ",".join(tags)
+    rec.uploaded_by, rec.uploaded_at = g.user.username, utcnow()
+    audit.record(db, g.user, "media.upload", f"{pack_id}:{stored.path}", None, rec.snapshot())
+    db.commit()
+    flash(_("Stored as %(path)s.", path=stored.path))
+    if MD.blocked(tags):
+        flash(_("Its tags (%(tags)s) block publishing the pack until a curator overrides them "
+                "with a reason.", tags=", ".join(MD.blocked(tags))))
+    return _back(pack_id)
+
+
+def _existing(pack_id: str) -> tuple[str, object]:
+    ws, wc, loaded, root = _pack(pack_id)
+    path = request.form.get("path", "")
+    if MD.resolve(root, path) is None:
+        abort(404)
+    return path, loaded
+
+
+@bp.route("/<pack_id>/describe", methods=["POST"])
+@allow(*EDITORS)
+def describe(pack_id: str):
+    """Change a file's alt text and tags."""
+    path, _loaded = _existing(pack_id)
+    db = get_db()
+    rec = LIB.item(db, pack_id, path, MD.FOLDERS.get(path.split("/", 1)[0], "other"))
+    before = rec.snapshot()
+    rec.alt = request.form.get("alt", "").strip()[:2000]
+    new_tags = MD.parse_tags(request.form.get("tags", ""))
+    if set(MD.blocked(new_tags)) - set(MD.blocked(rec.tag_list)):
+        rec.override_reason, rec.override_by = "", ""  # a new blocked tag needs a new review
+    rec.tags = ",".join(new_tags)
+    audit.record(db, g.user, "media.describe", f"{pack_id}:{path}", before, rec.snapshot())
+    db.commit()
+    flash(_("Saved the description of %(path)s.", path=path))
+    return _back(pack_id)
+
+
+@bp.route("/<pack_id>/override", methods=["POST"])
+@allow(Role.CURATOR)
+def override(pack_id: str):
+    """A curator lets a file with blocked tags be published, with a logged reason."""
+    path, _loaded = _existing(pack_id)
+    reason = request.form.get("reason", "").strip()
+    if len(reason) < 10:
+        flash(_("Give the reason for the override in a sentence (it is logged)."))
+        return _back(pack_id)
+    db = get_db()
+    rec = LIB.item(db, pack_id, path)
+    before = rec.snapshot()
+    rec.override_reason, rec.override_by = reason[:2000], g.user.username
+    audit.record(db, g.user, "media.override", f"{pack_id}:{path}", before, rec.snapshot())
+    db.commit()
+    flash(_("Override recorded for %(path)s.", path=path))
+    return _back(pack_id)
+
+
+@bp.route("/<pack_id>/delete", methods=["POST"])
+@allow(*EDITORS)
+def delete(pack_id: str):
+    """Delete a file no scene uses (refused, with the list, while one does)."""
+    path, loaded = _existing(pack_id)
+    used = MD.usage(loaded.pack).get(path, []) if loaded.pack else []
+    if used:
+        flash(_("Not deleted: %(path)s is used by %(where)s.", path=path,
+                where="; ".join(used)))
+        return _back(pack_id)
+    ws, wc, _l, root = _pack(pack_id)
+    (root / path).unlink()
+    db = get_db()
+    rec = LIB.items(db, pack_id).get(path)
+    before = rec.snapshot() if rec else {"path": path}
+    if rec is not None:
+        db.delete(rec)
+    audit.record(db, g.user, "media.delete", f"{pack_id}:{path}", before, None)
+    db.commit()
+    flash(_("Deleted %(path)s.", path=path))
+    return _back(pack_id)

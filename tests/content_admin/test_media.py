@@ -1,0 +1,166 @@
+"""An editor uploads media; what is not what it claims, bombs and tracking data are refused."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from admin_helpers import csrf_from
+from PIL import Image
+
+from admin.content.media import MAX_PIXELS, safe_name
+from admin.db import database
+from admin.models import AuditEntry, Role
+from admin.models_content import MediaItem
+
+LIB = "/media/test/"
+
+
+def _png(size=(32, 24)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _upload(client, data: bytes, name: str, folder="images", alt="", tags=""):
+    token = csrf_from(client.get(LIB).get_data(as_text=True))
+    r = client.post(f"{LIB}upload", data={"csrf_token": token, "folder": folder, "alt": alt,
+                                          "tags": tags, "file": (io.BytesIO(data), name)},
+                    content_type="multipart/form-data")
+    assert r.status_code == 303, r.get_data(as_text=True)
+    return client.get(LIB).get_data(as_text=True).replace("&#34;", '"').replace("&#39;", "'")
+
+
+def _files(pack_root):
+    return sorted(p.relative_to(pack_root / "media").as_posix()
+                  for p in (pack_root / "media").rglob("*") if p.is_file())
+
+
+def test_an_image_is_stored_under_a_safe_name_with_alt_text_and_tags(editor, pack_root, app):
+    page = _upload(editor, _png(), "../../Näst Bild!.PNG", alt="A kitchen.", tags="Kitchen, Night")
+    assert "Stored as images/nast-bild.png" in page
+    assert (pack_root / "media" / "images" / "nast-bild.png").is_file()
+    with database(app).session() as db:
+        item = db.query(MediaItem).one()
+        assert (item.path, item.alt, item.tag_list) == ("images/nast-bild.png", "A kitchen.",
+                                                        ["kitchen", "night"])
+    page = _upload(editor, _png(), "Näst Bild.png")
+    assert "images/nast-bild-2.png" in page
+
+
+def test_location_and_camera_are_stripped_from_a_photo(editor, pack_root):
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMaker"
+    exif[0x0110] = "ModelX"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (59.0, 20.0, 1.0)
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(buf, "JPEG", exif=exif.tobytes())
+    assert b"SecretCameraMaker" in buf.getvalue()
+    _upload(editor, buf.getvalue(), "photo.jpg")
+    stored = (pack_root / "media" / "images" / "photo.jpg").read_bytes()
+    assert b"SecretCameraMaker" not in stored and b"Exif" not in stored
+    with Image.open(io.BytesIO(stored)) as im:
+        assert dict(im.getexif()) == {} and im.size == (40, 30)
+
+
+def test_a_script_named_like_an_image_is_refused(editor, pack_root):
+    before = _files(pack_root)
+    page = _upload(editor, b"<script>alert(1)</script>\n", "cat.jpg")
+    assert "Refused, nothing was stored" in page and "first bytes" in page
+    assert _files(pack_root) == before
+
+
+def test_a_decompression_bomb_is_refused(editor, pack_root):
+    buf = io.BytesIO()
+    side = int(MAX_PIXELS ** 0.5) + 500
+    Image.new("1", (side, side)).save(buf, "PNG")
+    assert len(buf.getvalue()) < 2_000_000
+    before = _files(pack_root)
+    page = _upload(editor, buf.getvalue(), "bomb.png")
+    assert "Refused" in page and "megapixels" in page
+    assert _files(pack_root) == before
+
+
+def test_a_broken_image_is_refused(editor, pack_root):
+    data = _png()[:40]
+    before = _files(pack_root)
+    page = _upload(editor, data, "cut.png")
+    assert "cannot be decoded" in page
+    assert _files(pack_root) == before
+
+
+def test_a_sound_in_the_pictures_folder_is_refused(editor, pack_root):
+    page = _upload(editor, b"OggS" + b"\0" * 100, "song.png", folder="images")
+    assert "not image" in page
+
+
+def test_subtitles_are_stored_by_their_content_not_their_name(editor, pack_root):
+    page = _upload(editor, "WEBVTT\n\n00:00.000 --> 00:01.000\nHej\n".encode(), "sub.txt",
+                   folder="captions")
+    assert "Stored as captions/sub.vtt" in page
+
+
+def test_blocked_tags_block_export_until_a_curator_overrides_with_a_reason(
+        editor, curator, pack_root, app):
+    _upload(editor, _png(), "chain.png", tags="chains, metal")
+    r = curator.get("/packs/test/bundle.zip", follow_redirects=True)
+    assert r.mimetype == "text/html" and "blocked tags" in r.get_data(as_text=True)
+    token = csrf_from(curator.get(LIB).get_data(as_text=True))
+    assert editor.post(f"{LIB}override", data={"csrf_token": token, "path":
+                       "images/chain.png", "reason": "x" * 20}).status_code in (400, 403)
+    curator.post(f"{LIB}override", data={"csrf_token": token, "path": "images/chain.png",
+                                         "reason": "short"})
+    assert curator.get("/packs/test/bundle.zip").mimetype == "text/html"
+    curator.post(f"{LIB}override", data={"csrf_token": token, "path": "images/chain.png",
+                                         "reason": "Historical photo of a museum object."})
+    assert curator.get("/packs/test/bundle.zip").mimetype == "application/zip"
+    with database(app).session() as db:
+        entry = db.query(AuditEntry).filter_by(action="media.override").one()
+        assert "Historical photo" in entry.after
+
+
+def test_media_in_use_is_not_deleted_and_the_page_says_where(editor, pack_root):
+    path = pack_root / "stories" / "ana.yaml"
+    path.write_text(path.read_text().replace(
+        "    text: {sv: Ana får ett erbjudande., en: Ana gets an offer.}\n",
+        "    text: {sv: Ana får ett erbjudande., en: Ana gets an offer.}\n"
+        "    image: {src: images/home.png, alt: {sv: Ett kök, en: A kitchen}}\n"))
+    page = editor.get(LIB).get_data(as_text=True)
+    assert "story ana, scene home (image)" in page
+    token = csrf_from(page)
+    r = editor.post(f"{LIB}delete", data={"csrf_token": token, "path": "images/home.png"},
+                    follow_redirects=True)
+    assert "Not deleted" in r.get_data(as_text=True)
+    assert (pack_root / "media" / "images" / "home.png").is_file()
+    path.write_text(path.read_text().replace(
+        "    image: {src: images/home.png, alt: {sv: Ett kök, en: A kitchen}}\n", ""))
+    r = editor.post(f"{LIB}delete", data={"csrf_token": token, "path": "images/home.png"},
+                    follow_redirects=True)
+    assert "Deleted images/home.png" in r.get_data(as_text=True)
+    assert not (pack_root / "media" / "images" / "home.png").exists()
+
+
+@pytest.mark.parametrize("bad", ["../pack.yaml", "/etc/passwd", "images/../../pack.yaml"])
+def test_paths_outside_media_are_never_served_or_deleted(editor, pack_root, bad):
+    assert editor.get(f"{LIB}file/{bad}", follow_redirects=True).status_code == 404
+    token = csrf_from(editor.get(LIB).get_data(as_text=True))
+    assert editor.post(f"{LIB}delete", data={"csrf_token": token, "path": bad}).status_code \
+        == 404
+    assert (pack_root / "pack.yaml").is_file()
+
+
+def test_a_viewer_sees_the_library_but_cannot_upload(as_role):
+    viewer = as_role(Role.VIEWER)
+    page = viewer.get(LIB).get_data(as_text=True)
+    assert "images/home.png" in page and 'action="/media/test/upload"' not in page
+
+
+@pytest.mark.parametrize("name, ext, want", [
+    ("../../etc/passwd", ".png", "passwd.png"), ("CON", ".jpg", "con.jpg"),
+    ("....", ".png", "file.png"), ("a b\u202ec.jpg", ".png", "a-bc.png"),
+    ("x" * 300, ".png", "x" * 60 + ".png")])
+def test_safe_names(name, ext, want):
+    assert safe_name(name, ext) == want
+    assert re.fullmatch(r"[a-z0-9_-]+\.[a-z0-9]+", safe_name(name, ext))
