@@ -97,7 +97,7 @@ def test_a_sound_in_the_pictures_folder_is_refused(editor, pack_root):
 
 
 def test_subtitles_are_stored_by_their_content_not_their_name(editor, pack_root):
-    page = _upload(editor, "WEBVTT\n\n00:00.000 --> 00:01.000\nHej\n".encode(), "sub.txt",
+    page = _upload(editor, b"WEBVTT\n\n00:00.000 --> 00:01.000\nHej\n", "sub.txt",
                    folder="captions")
     assert "Stored as captions/sub.vtt" in page
 
