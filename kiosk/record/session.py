@@ -24,6 +24,8 @@ RUNTIME_KINDS = {
     "story_finished": "story_finished",
     "story_left": "story_left",
 }
+# Runtime events the record does not keep (the session's language is in session_started).
+RUNTIME_IGNORED = frozenset({"scene_skipped", "language_changed"})
 _RESERVED = {"session_started", "session_ended"}
 
 
@@ -76,16 +78,22 @@ class VisitorSession:
         Accepts `{"event" | "kind" | "type": name, "story", "scene", "choice", "ending",
         "at" | "t" | "time": monotonic seconds}`. A scene entered is written as `scene_shown`
         with its duration when the visitor moves on (next scene, ending, leaving, `end()`).
+        Returns False for events the record does not keep (scene_skipped, language_changed)
+        and after the session ended. Pass it as the engine's `emit` callback.
         """
         name = event.get("event") or event.get("kind") or event.get("type")
+        if name in RUNTIME_IGNORED:
+            return False
         kind = RUNTIME_KINDS.get(str(name))
         if kind is None:
             raise EventRefused(f"unknown story runtime event {name!r}")
         at = next((event[k] for k in ("at", "t", "time") if k in event), None)
         at = time.monotonic() if at is None else float(at)
         story, scene = event.get("story"), event.get("scene")
-        # A choice, an ending or leaving closes the scene on screen: its time is written now.
-        self._close_scene(at)
+        # A choice, a new scene or leaving closes the scene on screen: its time is written now.
+        # Reaching an ending does not: the visitor goes on reading the ending and its helplines.
+        if kind != "story_finished":
+            self._close_scene(at)
         if kind == "scene_entered":
             check_event("story_left", {"story": story, "scene": scene})  # validates both ids
             self._scene = (str(story), str(scene), at)
