@@ -1,0 +1,225 @@
+"""The kiosk application: one window, one loop (events, update, draw), one screen manager.
+
+    app = App(pack_dir, size=(1920, 1080))
+    app.open()            # display, media, record, first screen (attract)
+    app.run()             # until staff choose Quit (or the window is closed)
+
+Tests and benchmarks drive it one frame at a time with `app.frame()` after posting events,
+and may pass a `clock` they move forward themselves (the soak test's accelerated clock).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pygame
+
+from kiosk.app.config import KioskConfig
+from kiosk.app.context import AppContext
+from kiosk.app.flow import Flow
+from kiosk.app.health import StoryHealth
+from kiosk.app.idle import IdleWatch, StaffGesture
+from kiosk.app.manager import ScreenManager
+from kiosk.app.packs import PackSource
+from kiosk.ui.fonts import FontBook
+from kiosk.ui.input import DOWN, PointerInput
+from kiosk.ui.text import TextCache
+
+log = logging.getLogger(__name__)
+SAFE_SCREENS = ("attract", "leave", "menu")
+
+
+class App:
+    """The kiosk (see the module docstring)."""
+
+    def __init__(self, pack_dir: Path | str, size: tuple[int, int] = (1920, 1080), *,
+                 fullscreen: bool = False, display: int = 0, data_dir: Path | None = None,
+                 config: KioskConfig | None = None, clock: Callable[[], float] | None = None,
+                 use_media: bool = True, use_record: bool = True, fps: int = 60) -> None:
+        self.pack_dir = Path(pack_dir)
+        self.requested_size = size
+        self.fullscreen = fullscreen
+        self.display_index = display
+        self.data_dir = data_dir
+        self.config = config or KioskConfig()
+        self.clock = clock or time.monotonic
+        self.use_media = use_media
+        self.use_record = use_record
+        self.fps = fps
+        self.running = False
+        self.surface: pygame.Surface | None = None
+        self.ctx: AppContext | None = None
+        self.manager: ScreenManager | None = None
+        self.flow: Flow | None = None
+        self.input = PointerInput()
+        self._tick = pygame.time.Clock()
+        self._last = None
+        self.on_frame = None  # called once per frame (the systemd watchdog ping)
+
+    # -- start ------------------------------------------------------------------------------
+    def open(self) -> None:
+        """Load the pack, open the window, start media and record, show the attract loop."""
+        from kiosk.i18n import Catalogs
+        from kiosk.scenes import SCREENS
+
+        packs = PackSource(self.pack_dir)
+        packs.load()  # raises PackRefused: nothing good to play
+        pygame.display.init()
+        pygame.font.init()
+        flags = pygame.FULLSCREEN if self.fullscreen else 0
+        size = (0, 0) if self.fullscreen and not self.requested_size else self.requested_size
+        self.surface = pygame.display.set_mode(size, flags, display=self.display_index)
+        pygame.display.set_caption("Storykiosk")
+        if self.fullscreen:
+            pygame.mouse.set_visible(False)
+        fonts = FontBook()
+        self.ctx = AppContext(
+            size=self.surface.get_size(), packs=packs, config=self.config,
+            health=StoryHealth(self.data_dir), fonts=fonts, texts=TextCache(fonts),
+            catalogs=Catalogs(), data_dir=self.data_dir, clock=self.clock,
+            language=packs.pack.default_language,
+        )
+        self.ctx.media = self._start_media() if self.use_media else None
+        self.ctx.recorder = self._start_record() if self.use_record else None
+        self.flow = Flow(self)
+        self.manager = ScreenManager(lambda name: SCREENS[name](self), self.clock,
+                                     self.recover)
+        self.idle = IdleWatch(self)
+        self.staff_gesture = StaffGesture(self)
+        self.manager.go("attract", fade=False)
+        self.running = True
+
+    def _start_media(self):
+        try:
+            from kiosk.media import AudioSettings, Media
+
+            try:
+                if not pygame.mixer.get_init():
+                    pygame.mixer.init()
+            except pygame.error as exc:
+                log.warning("no sound device (%s): narration is off", exc)
+            return Media.create(AudioSettings(volume=self.config.volume))
+        except Exception as exc:
+            log.error("media cannot start (%s): images and sound are off", exc)
+            return None
+
+    def _start_record(self):
+        try:
+            from kiosk.record import Recorder
+
+            return Recorder.open(self.data_dir)
+        except Exception as exc:
+            log.error("the visitor record cannot start (%s): visits are not recorded", exc)
+            return None
+
+    # -- the loop ---------------------------------------------------------------------------
+    def run(self) -> None:
+        """Play until Quit (staff menu) or the window closes."""
+        try:
+            while self.running:
+                self.frame()
+                self._tick.tick(self.fps)
+        finally:
+            self.close()
+
+    def frame(self, events: list[pygame.event.Event] | None = None) -> None:
+        """One frame: events, update, draw, flip. Never raises."""
+        now = self.clock()
+        dt = 0.0 if self._last is None else max(0.0, min(0.25, now - self._last))
+        self._last = now
+        for event in pygame.event.get() if events is None else events:
+            try:
+                self.handle(event)
+            except Exception as exc:
+                log.exception("event handling failed")
+                self.recover(self.manager.name or "?", exc)
+        try:
+            self.idle.update(now)
+            if self.ctx.media is not None:
+                self.ctx.media.prefetch.pump(budget_ms=2.0)
+        except Exception:
+            log.exception("idle or prefetch failed")
+        self.manager.update(dt)
+        self.manager.draw(self.surface)
+        pygame.display.flip()
+        if self.on_frame is not None:
+            self.on_frame()
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """One SDL event."""
+        if event.type == pygame.QUIT:
+            self.running = False
+            return
+        if event.type in (pygame.WINDOWSIZECHANGED,) and not self.fullscreen:
+            self.resized(pygame.display.get_surface().get_size())
+            return
+        if event.type == pygame.WINDOWFOCUSLOST:
+            self.input.reset()
+            return
+        pointer = self.input.convert(event, self.ctx.size)
+        if pointer is None:
+            return
+        if pointer.kind == DOWN:
+            self.idle.touched(self.clock())
+            if self.staff_gesture.tap(pointer.pos, self.clock()):
+                self.manager.open_overlay("staff")
+                return
+        self.manager.pointer(pointer)
+
+    def resized(self, size: tuple[int, int]) -> None:
+        """The window changed size: lay everything out again."""
+        if size == self.ctx.size:
+            return
+        self.surface = pygame.display.get_surface()
+        self.ctx.size = size
+        self.ctx.texts.clear()
+        if self.ctx.media is not None:
+            self.ctx.media.prefetch.display_changed()
+        self.manager.rebuild()
+
+    # -- failures ---------------------------------------------------------------------------
+    def recover(self, screen: str, exc: BaseException) -> None:
+        """A screen failed: count it against the story, go to a safe screen."""
+        visit = self.ctx.visit
+        story = visit.story_id if visit else None
+        if story:
+            self.ctx.health.failed(story)
+            try:
+                visit.drop_story()
+            except Exception:
+                log.exception("dropping the failed story")
+        target = "menu" if visit is not None and screen != "menu" else "attract"
+        if target == "attract" and visit is not None:
+            try:
+                self.flow.end_visit("done")
+            except Exception:
+                log.exception("ending the visit after a failure")
+        log.error("back to %s after a failure in %s: %s", target, screen, exc)
+        self.manager.go(target, fade=False)
+
+    def check_pack(self) -> bool:
+        """Pick up a new or changed pack (called by the attract loop, between visits)."""
+        if self.ctx.packs.check():
+            self.ctx.pack_changed()
+            self.ctx.language = self.ctx.pack.default_language
+            return True
+        return False
+
+    def close(self) -> None:
+        """Stop media and the record; close the window."""
+        self.running = False
+        if self.ctx is not None:
+            if self.ctx.visit is not None:
+                self.ctx.visit.end("shutdown")
+                self.ctx.visit = None
+            for part in (self.ctx.media, self.ctx.recorder):
+                if part is not None:
+                    try:
+                        part.close()
+                    except Exception:
+                        log.exception("closing %s", type(part).__name__)
+            self.ctx.media = self.ctx.recorder = None
+        pygame.display.quit()

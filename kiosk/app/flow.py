@@ -1,0 +1,237 @@
+"""Where each tap leads: the visitor's way through, decided in one place (not in screens).
+
+Screens call these methods; the flow asks the runtime (`kiosk.story`) what comes next and
+tells the manager which screen to show with which parameters.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kiosk.app.visit import Visit
+from kiosk.story import Phase
+from kiosk.ui.theme import TEXT_SCALES
+
+log = logging.getLogger(__name__)
+
+
+class Flow:
+    """The visitor's way through the screens (see the module docstring)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.ctx = app.ctx
+
+    @property
+    def visit(self) -> Visit | None:
+        """The current visit."""
+        return self.ctx.visit
+
+    def go(self, name: str, **params) -> None:
+        """Show a screen."""
+        self.app.manager.go(name, **params)
+
+    # -- start and end --------------------------------------------------------------------
+    def attract(self) -> None:
+        """Back to the attract loop; the visit, if any, ends."""
+        self.end_visit("done")
+        self.go("attract")
+
+    def begin(self) -> None:
+        """A touch on the attract loop."""
+        if len(self.ctx.pack.languages) > 1:
+            self.go("language")
+        else:
+            self.choose_language(self.ctx.pack.default_language)
+
+    def choose_language(self, language: str) -> None:
+        """A language picked: starts the visit, or switches it and goes back where it was."""
+        self.ctx.language = language
+        if self.visit is None:
+            self.ctx.visit = Visit(self.ctx.pack, language, self.ctx.recorder, self.ctx.clock)
+            self.go("menu")
+            return
+        self.visit.set_language(language)
+        if self.app.manager.has_overlay("language_overlay"):
+            self.app.manager.close_overlay("language_overlay")
+        self.app.manager.rebuild()
+
+    def end_visit(self, reason: str) -> None:
+        """End the visit (its record session too) and reset the visitor's settings."""
+        if self.visit is not None:
+            self.visit.end(reason)
+        self.ctx.visit = None
+        self.ctx.language = self.ctx.pack.default_language
+        if self.ctx.text_step:
+            self.ctx.text_step = 0
+        if self.ctx.media is not None:
+            try:
+                self.ctx.media.prefetch.cancel()
+                self.ctx.media.narration.stop()
+            except Exception as exc:
+                log.warning("media stop: %s", exc)
+
+    def leave_now(self) -> None:
+        """Leave now: end at once, calm neutral screen, session wiped."""
+        self.end_visit("leave_now")
+        self.go("leave", fade=False)
+
+    def idle_reset(self) -> None:
+        """Nobody answered "Are you still there?"."""
+        self.end_visit("idle_reset")
+        self.go("attract")
+
+    # -- the chrome -----------------------------------------------------------------------
+    def open_help(self) -> None:
+        """Helplines over whatever is showing."""
+        self.app.manager.open_overlay("help")
+
+    def open_language(self) -> None:
+        """The language picker over the current screen."""
+        self.app.manager.open_overlay("language_overlay")
+
+    def cycle_text_size(self) -> None:
+        """Larger text: three steps, then back to normal."""
+        self.ctx.text_step = (self.ctx.text_step + 1) % len(TEXT_SCALES)
+        if self.visit:
+            self.visit.record("text_size_changed", size=self.ctx.text_step)
+        self.app.manager.rebuild()
+
+    def toggle_sound(self) -> None:
+        """Sound on or off (narration and video)."""
+        self.ctx.sound_on = not self.ctx.sound_on
+        media = self.ctx.media
+        if media is not None:
+            try:
+                media.settings.muted = not self.ctx.sound_on
+                media.apply_settings()
+            except Exception as exc:
+                log.warning("sound toggle: %s", exc)
+        if self.visit:
+            self.visit.record("sound_changed", on=self.ctx.sound_on)
+        self.app.manager.rebuild()
+
+    def back_from(self, screen: str) -> None:
+        """The Back control of each screen."""
+        visit = self.visit
+        if screen in ("language",):
+            self.attract()
+        elif screen in ("menu",):
+            if len(self.ctx.pack.languages) > 1:
+                self.end_visit("done")
+                self.go("language")
+            else:
+                self.attract()
+        elif screen in ("content_note", "survey_before"):
+            self.to_menu()
+        elif screen == "choice":
+            self.go("passage", view=self.view())
+        elif screen in ("passage", "scene_note", "ending") and visit and visit.state:
+            view = self.view()
+            if view.can_go_back:
+                visit.engine.back(visit.state)
+                self.show_scene()
+            else:
+                self.to_menu()
+        else:
+            self.to_menu()
+
+    # -- stories --------------------------------------------------------------------------
+    def to_menu(self) -> None:
+        """The story menu (the story in progress, if any, is left)."""
+        if self.visit is None:
+            self.attract()
+            return
+        self.visit.drop_story()
+        self.go("menu")
+
+    def pick_story(self, story_id: str) -> None:
+        """A story card tapped: its content note first."""
+        self.go("content_note", story=story_id)
+
+    def confirm_story(self, story_id: str) -> None:
+        """Continue on the content note: the before-survey, if any, then the story."""
+        if self.ctx.pack.surveys.before:
+            self.go("survey", phase="before", story=story_id)
+        else:
+            self.start_story(story_id)
+
+    def start_story(self, story_id: str) -> None:
+        """Start the story and show its first scene."""
+        if self.visit is None:
+            self.attract()
+            return
+        self.visit.start_story(story_id)
+        self.show_scene()
+
+    def view(self):
+        """The runtime's view of the current scene."""
+        visit = self.visit
+        return visit.engine.view(visit.state)
+
+    def show_scene(self) -> None:
+        """Show whatever the runtime's current scene needs."""
+        visit = self.visit
+        if visit is None or visit.state is None:
+            self.to_menu()
+            return
+        view = self.view()
+        if view.can_skip and view.content_notes and view.scene_id not in visit.acknowledged:
+            self.go("content_note", story=view.story_id, scene_view=view)
+        elif view.is_ending:
+            self.go("ending", view=view)
+        elif view.phase == Phase.AWAITING_CHOICE and view.text_line is None:
+            self.go("choice", view=view)
+        else:
+            self.go("passage", view=view)
+
+    def scene_note_continue(self) -> None:
+        """The visitor read the scene's content note and wants to see it."""
+        view = self.view()
+        self.visit.acknowledged.add(view.scene_id)
+        self.show_scene()
+
+    def skip_scene(self) -> None:
+        """Skip this scene (it has a content note)."""
+        visit = self.visit
+        view = self.view()
+        visit.acknowledged.add(view.scene_id)
+        visit.engine.skip(visit.state)
+        self.show_scene()
+
+    def passage_next(self) -> None:
+        """Next on a passage: the next scene, or the choices."""
+        visit = self.visit
+        view = self.view()
+        if view.phase == Phase.AWAITING_CHOICE:
+            self.go("choice", view=view)
+        elif view.has_next:
+            visit.engine.advance(visit.state)
+            self.show_scene()
+        else:
+            self.show_scene()
+
+    def choose(self, choice_id: str) -> None:
+        """A choice tapped."""
+        visit = self.visit
+        visit.engine.choose(visit.state, choice_id)
+        self.show_scene()
+
+    def ending_done(self) -> None:
+        """Continue from the ending: the after-survey (with the rating), then the menu."""
+        visit = self.visit
+        story = visit.story_id if visit else None
+        if visit is not None and story:
+            visit.stories_done.append(story)
+        surveys = self.ctx.pack.surveys
+        if story and (surveys.after or surveys.rating):
+            self.go("survey", phase="after", story=story)
+        else:
+            self.to_menu()
+
+    def survey_done(self, phase: str, story: str) -> None:
+        """A survey finished or skipped."""
+        if phase == "before":
+            self.start_story(story)
+        else:
+            self.to_menu()

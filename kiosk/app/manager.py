@@ -1,0 +1,152 @@
+"""One manager swaps the screens: cross-fades, overlays, and catching every failure.
+
+A failing screen (any exception in shown, update, draw or pointer) is logged with its
+traceback and handed to `on_failure`, which takes the visitor to a safe screen. Should the
+safe screen fail too, a last-resort frame that cannot fail is drawn: the screen is never
+left blank and the program never ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import pygame
+
+from kiosk.ui import theme
+from kiosk.ui.input import Pointer
+
+log = logging.getLogger(__name__)
+
+
+class ScreenManager:
+    """The current screen, overlays above it, and the cross-fade between screens."""
+
+    def __init__(self, factory: Callable[[str], object], clock: Callable[[], float],
+                 on_failure: Callable[[str, BaseException], None], fade_ms: int = theme.FADE_MS):
+        self.factory = factory
+        self.clock = clock
+        self.on_failure = on_failure
+        self.fade_ms = fade_ms
+        self.screens: dict[str, object] = {}
+        self.current = None
+        self.overlays: list = []
+        self._fade_from: pygame.Surface | None = None
+        self._fade_start = 0.0
+        self._failing = 0
+        # The surface last drawn on (the display): it still holds the previous frame when
+        # the next screen is chosen, so the fade starts from a copy of it, taken once.
+        self.last_frame: pygame.Surface | None = None
+        self.changed_at = 0.0  # clock time of the last screen change (for measurements)
+        self.frames_since_change = 0
+
+    def screen(self, name: str):
+        """The one instance of a screen, made on first use."""
+        screen = self.screens.get(name)
+        if screen is None:
+            screen = self.screens[name] = self.factory(name)
+        return screen
+
+    @property
+    def name(self) -> str | None:
+        """The current screen's name."""
+        return self.current.name if self.current is not None else None
+
+    @property
+    def top(self):
+        """What receives input: the topmost overlay, else the screen."""
+        return self.overlays[-1] if self.overlays else self.current
+
+    @property
+    def fading(self) -> bool:
+        """True during a cross-fade."""
+        return self._fade_from is not None
+
+    def go(self, name: str, fade: bool = True, **params) -> None:
+        """Show another screen (overlays close), cross-fading from the last frame."""
+        for overlay in list(self.overlays):
+            self._safe(overlay.hidden, overlay.name)
+        self.overlays.clear()
+        if self.current is not None:
+            self._safe(self.current.hidden, self.current.name)
+        if fade and self.last_frame is not None and self.fade_ms > 0:
+            self._fade_from = self.last_frame.copy()
+            self._fade_start = self.clock()
+        else:
+            self._fade_from = None
+        self.current = self.screen(name)
+        self.changed_at = self.clock()
+        self.frames_since_change = 0
+        self._safe(lambda: self.current.shown(**params), name)
+
+    def open_overlay(self, name: str, **params) -> None:
+        """Show an overlay over the current screen (Help, Are you still there?, PIN)."""
+        overlay = self.screen(name)
+        if overlay in self.overlays:
+            self.overlays.remove(overlay)
+        self.overlays.append(overlay)
+        self._safe(lambda: overlay.shown(**params), name)
+
+    def close_overlay(self, name: str | None = None) -> None:
+        """Close the top overlay (or the named one)."""
+        for overlay in reversed(self.overlays):
+            if name is None or overlay.name == name:
+                self.overlays.remove(overlay)
+                self._safe(overlay.hidden, overlay.name)
+                return
+
+    def has_overlay(self, name: str) -> bool:
+        """True when the named overlay is open."""
+        return any(o.name == name for o in self.overlays)
+
+    def rebuild(self) -> None:
+        """Lay out every visible screen again (language, text size or window changed)."""
+        for screen in [self.current, *self.overlays]:
+            if screen is not None:
+                self._safe(screen.rebuild, screen.name)
+
+    def pointer(self, event: Pointer) -> None:
+        """Give a pointer event to the topmost screen."""
+        top = self.top
+        if top is not None:
+            self._safe(lambda: top.pointer(event), top.name)
+
+    def update(self, dt: float) -> None:
+        """Advance the screen and overlays."""
+        for screen in [self.current, *self.overlays]:
+            if screen is not None:
+                self._safe(lambda s=screen: s.update(dt), screen.name)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Draw the frame: screen, cross-fade, overlays; a plain safe frame if all fails."""
+        try:
+            if self.current is not None:
+                self.current.draw(surface)
+            if self._fade_from is not None:
+                t = (self.clock() - self._fade_start) * 1000 / self.fade_ms
+                if t >= 1 or t < 0:
+                    self._fade_from = None
+                else:
+                    self._fade_from.set_alpha(int(255 * (1 - t)))
+                    surface.blit(self._fade_from, (0, 0))
+            for overlay in self.overlays:
+                overlay.draw(surface)
+            self._failing = 0
+        except Exception as exc:
+            name = self.top.name if self.top is not None else "?"
+            log.exception("screen %s failed to draw", name)
+            self._failing += 1
+            surface.fill(theme.BG)
+            if self._failing < 3:
+                self.on_failure(name, exc)
+        self.frames_since_change += 1
+        self.last_frame = surface
+
+    def _safe(self, call: Callable[[], object], name: str) -> None:
+        try:
+            call()
+        except Exception as exc:
+            log.exception("screen %s failed", name)
+            self._failing += 1
+            if self._failing < 3:
+                self.on_failure(name, exc)

@@ -1,0 +1,96 @@
+"""Which pack the kiosk plays, and picking up a new or changed one between visits.
+
+The pack folder is given on the command line, or it is the active pack of the pack store
+(`<data>/packs`), or the repository's demo pack. `PackSource.check()` runs when the attract
+loop starts (never mid-visit): it compares the cheap fingerprint of the pack's files with the
+last one, reloads through the compiled cache, and keeps the last good pack when the new one
+has errors (logged with the first findings).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kiosk import paths
+from kiosk.content.model import Pack
+
+log = logging.getLogger(__name__)
+
+
+class PackRefused(Exception):
+    """The pack has errors and there is no good pack to keep playing."""
+
+
+def default_pack_dir() -> Path:
+    """The active pack of the pack store, else the demo pack in the repository."""
+    try:
+        from kiosk.content.packstore import PackStore
+
+        store = PackStore(paths.data_dir() / "packs")
+        for pack_id in store.pack_ids():
+            active = store.active(pack_id)
+            if active is not None:
+                return active
+    except Exception as exc:  # a broken store must not stop the kiosk
+        log.warning("pack store unreadable: %s", exc)
+    return paths.repo_content()
+
+
+class PackSource:
+    """The pack being played and where it came from."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+        self.pack: Pack | None = None
+        self.content_hash = ""
+        self._fingerprint = ""
+        self.last_refusal: str | None = None
+
+    def _fingerprint_now(self) -> str:
+        from kiosk.content.cache import fingerprint
+
+        return fingerprint(self.folder.resolve())
+
+    def load(self) -> Pack:
+        """Load the pack now; raises PackRefused when it has errors and none was good before."""
+        if not self.check() and self.pack is None:
+            raise PackRefused(self.last_refusal or f"no pack at {self.folder}")
+        assert self.pack is not None
+        return self.pack
+
+    def check(self) -> bool:
+        """Reload if the pack's files changed; True when a (new) good pack is in place."""
+        try:
+            fingerprint = self._fingerprint_now()
+        except OSError as exc:
+            self._refuse(f"pack folder {self.folder} cannot be read: {exc}")
+            return False
+        if fingerprint == self._fingerprint and self.pack is not None:
+            return False
+        from kiosk.content import load_cached
+
+        try:
+            loaded = load_cached(self.folder.resolve())
+        except Exception as exc:
+            self._refuse(f"pack {self.folder} cannot be loaded: {exc}")
+            self._fingerprint = fingerprint
+            return False
+        self._fingerprint = fingerprint
+        if not loaded.ok or loaded.pack is None:
+            errors = [str(f) for f in loaded.findings if f.severity == "error"][:5]
+            self._refuse(f"pack {self.folder} refused: " + "; ".join(errors))
+            return False
+        if loaded.content_hash == self.content_hash and self.pack is not None:
+            return False
+        old = self.pack
+        self.pack, self.content_hash = loaded.pack, loaded.content_hash
+        self.last_refusal = None
+        if old is not None:
+            log.info("pack %s %s picked up", self.pack.id, self.pack.version)
+        return True
+
+    def _refuse(self, message: str) -> None:
+        self.last_refusal = message
+        keep = f" (still playing {self.pack.id} {self.pack.version})" if self.pack else ""
+        log.error("%s%s", message, keep)

@@ -1,0 +1,96 @@
+"""The attract loop: the pack's pictures, and "Touch to begin" in each pack language in turn.
+
+Its showing is the moment between visits: a new or changed pack is picked up here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pygame
+
+from kiosk.i18n import strings as S
+from kiosk.scenes.base import Screen, put_text
+from kiosk.ui import theme
+from kiosk.ui.input import UP
+
+log = logging.getLogger(__name__)
+SLIDE_S = 8.0
+LANGUAGE_S = 3.0
+FADE_S = 0.3
+
+
+class Attract(Screen):
+    """The attract loop."""
+
+    name = "attract"
+    chrome = False
+    has_back = False
+
+    def shown(self, **params) -> None:
+        """Between visits: pick up a new pack, start the slides."""
+        self.app.check_pack()
+        self.t0 = self.ctx.clock()
+        self._images: dict[int, pygame.Surface | None] = {}
+        super().shown(**params)
+
+    def _slide(self, index: int) -> pygame.Surface | None:
+        slides = self.ctx.pack.kiosk.attract
+        if not slides:
+            return None
+        index %= len(slides)
+        if index not in self._images:
+            image = None
+            media = self.ctx.media
+            if media is not None:
+                try:
+                    image = media.images.get(self.ctx.pack.media_path(slides[index]),
+                                             box=self.ctx.size, mode="cover")
+                except Exception as exc:
+                    log.warning("attract image %s: %s", slides[index], exc)
+            self._images[index] = image
+        return self._images[index]
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Slides (a short cross-fade between them) and the invitation."""
+        surface.fill(theme.ATTRACT_PANEL)
+        elapsed = self.ctx.clock() - self.t0
+        index = int(elapsed // SLIDE_S)
+        image = self._slide(index)
+        if image is not None:
+            surface.blit(image, (0, 0))
+            into = elapsed - index * SLIDE_S
+            if index and into < FADE_S:
+                previous = self._slide(index - 1)
+                if previous is not None:
+                    previous.set_alpha(int(255 * (1 - into / FADE_S)))
+                    surface.blit(previous, (0, 0))
+                    previous.set_alpha(None)
+        self._invitation(surface, elapsed)
+
+    def _invitation(self, surface: pygame.Surface, elapsed: float) -> None:
+        pack = self.ctx.pack
+        languages = pack.languages or [pack.default_language]
+        lang = languages[int(elapsed // LANGUAGE_S) % len(languages)]
+        m = self.ctx.metrics
+        w, h = self.ctx.size
+        panel_h = m.u(260)
+        panel = pygame.Rect(0, h - panel_h - m.u(80), w, panel_h)
+        veil = pygame.Surface(panel.size)
+        veil.fill(theme.ATTRACT_PANEL)
+        veil.set_alpha(215)
+        surface.blit(veil, panel.topleft)
+        inner = panel.inflate(-2 * m.margin, -m.u(40))
+        title = self.ctx.lines(lang).pick(pack.title, "pack title")
+        y = inner.y
+        y += put_text(surface, self.ctx, title, lang, inner.x, y, inner.width, "heading",
+                      theme.ATTRACT_INK, False, "center") + m.u(12)
+        put_text(surface, self.ctx, self.ctx.tr(lang).gettext(S.TOUCH_TO_BEGIN), lang, inner.x,
+                 y, inner.width, "title", theme.ATTRACT_INK, True, "center")
+
+    def pointer(self, event) -> bool:
+        """Any tap (outside the staff corner) begins."""
+        if event.kind == UP and not self.app.staff_gesture.corner().collidepoint(event.pos):
+            self.app.flow.begin()
+            return True
+        return False

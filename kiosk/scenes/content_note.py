@@ -1,0 +1,102 @@
+"""Content notes before a story starts (continue or choose another story), and before a scene
+that carries a note (continue or skip the scene)."""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.i18n import strings as S
+from kiosk.scenes.base import Screen
+from kiosk.ui import theme
+from kiosk.ui.widgets import Button, ScrollBox
+
+
+def note_texts(ctx, note_ids: list[str]) -> list[tuple[str, str]]:
+    """(label, description) of each note id in the visitor's language."""
+    lines, notes = ctx.lines(), ctx.pack.content_notes
+    out = []
+    for note in note_ids:
+        entry = notes.get(note)
+        if entry is None:
+            out.append((note, ""))
+        else:
+            description = lines.pick(entry.description, note) if entry.description else ""
+            out.append((lines.pick(entry.label, note), description))
+    return out
+
+
+class ContentNote(Screen):
+    """What the story (or the scene) contains, before it is shown."""
+
+    name = "content_note"
+
+    def shown(self, **params) -> None:
+        """params: story=id, and scene_view=SceneView for a scene's note."""
+        self.scene_view = params.get("scene_view")
+        story = self.ctx.pack.stories[params["story"]]
+        self.story_id = story.id
+        self.notes = note_texts(self.ctx, self.scene_view.content_notes if self.scene_view
+                                else story.content_notes)
+        super().shown(**params)
+
+    def layout(self, rect: pygame.Rect) -> None:
+        """Heading, notes (scrolling if long), then the two ways on."""
+        m = self.ctx.metrics
+        flow = self.app.flow
+        width = min(rect.width, m.u(1200))
+        self.col = pygame.Rect(rect.centerx - width // 2, rect.y, width, rect.height)
+        bh = m.min_target + m.u(16)
+        buttons_y = rect.bottom - bh
+        if self.scene_view:
+            first = (S.CONTINUE, flow.scene_note_continue)
+            second = (S.SKIP_SCENE, flow.skip_scene)
+        else:
+            first = (S.CONTINUE, lambda: flow.confirm_story(self.story_id))
+            second = (S.CHOOSE_ANOTHER_STORY, flow.to_menu)
+        bw = (width - m.gap * 2) // 2
+        specs = [("continue", first, "primary"), ("other", second, "secondary")]
+        if self.rtl:
+            specs.reverse()
+        for i, (key, (label, action), style) in enumerate(specs):
+            x = self.col.x + i * (bw + 2 * m.gap)
+            self.buttons.add(Button(key, self.t(label), self.lang,
+                                    pygame.Rect(x, buttons_y, bw, bh), action, style,
+                                    m.text("button")))
+        self.text_rect = pygame.Rect(self.col.x, rect.y, width, buttons_y - rect.y - m.gap)
+        self.body = self._render_body(width - m.u(20))
+        self.box = ScrollBox(self.text_rect.inflate(-m.u(20), 0), self.body.get_height())
+
+    def _render_body(self, width: int) -> pygame.Surface:
+        ctx, m = self.ctx, self.ctx.metrics
+        heading = S.SCENE_NOTE_HEADING if self.scene_view else S.CONTENT_NOTE_HEADING
+        title = "" if self.scene_view else ctx.lines().story_title(self.story_id)
+        parts = []
+        if title:
+            parts.append((title, "title", theme.INK, True))
+        parts.append((self.t(heading), "heading", theme.INK, True))
+        for label, description in self.notes:
+            parts.append(("•  " + label, "body", theme.INK, True))
+            if description:
+                parts.append((description, "body", theme.MUTED, False))
+        parts.append((self.t(S.YOU_CAN_LEAVE), "body", theme.PRIMARY, False))
+        blocks = [(ctx.texts.block(t, self.lang, width, m.text(role), bold), color)
+                  for t, role, color, bold in parts]
+        height = sum(b.height for b, _ in blocks) + m.u(18) * len(blocks)
+        body = pygame.Surface((width, max(1, height)), pygame.SRCALPHA)
+        y = 0
+        for block, color in blocks:
+            body.blit(block.render(color), (0, y))
+            y += block.height + m.u(18)
+        return body
+
+    def draw_content(self, surface: pygame.Surface) -> None:
+        """The notes."""
+        self.box.draw(surface, self.body)
+
+    def pointer(self, event) -> bool:
+        """Scroll the notes or press a button."""
+        return self.box.pointer(event) or super().pointer(event)
+
+    def back(self) -> None:
+        """Back: the menu, or (for a scene's note) the scene before."""
+        self.app.flow.back_from("scene_note" if self.scene_view else "content_note")

@@ -1,0 +1,48 @@
+"""Help: the pack's helplines over whatever is showing; Close returns to it unchanged."""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.i18n import strings as S
+from kiosk.scenes.base import Screen, shade
+from kiosk.scenes.helplines import QRCache, draw_helplines
+from kiosk.ui import theme
+from kiosk.ui.widgets import Button
+
+
+class Help(Screen):
+    """The helplines overlay."""
+
+    name = "help"
+    chrome = False
+    overlay = True
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.qr = QRCache()
+
+    def layout(self, rect: pygame.Rect) -> None:
+        """A large panel with a Close button low in it."""
+        m = self.ctx.metrics
+        self.panel = pygame.Rect(0, 0, *self.ctx.size).inflate(-2 * m.margin, -2 * m.margin)
+        bh = m.min_target + m.u(16)
+        self.list_rect = self.panel.inflate(-2 * m.margin, -2 * m.margin)
+        self.list_rect.height -= bh + m.gap
+        self.buttons.add(Button("close", self.t(S.CLOSE), self.lang,
+                                pygame.Rect(self.panel.centerx - m.u(200),
+                                            self.panel.bottom - m.margin - bh, m.u(400), bh),
+                                lambda: self.app.manager.close_overlay("help"), "primary",
+                                m.text("button")))
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Dim the screen, draw the panel."""
+        shade(surface)
+        pygame.draw.rect(surface, theme.BG, self.panel, border_radius=16)
+        draw_helplines(surface, self.ctx, self.list_rect, self.qr)
+        self.buttons.draw(surface, self.ctx.texts)
+
+    def pointer(self, event) -> bool:
+        """Everything under the overlay waits; only Close acts."""
+        self.buttons.pointer(event)
+        return True

@@ -1,0 +1,87 @@
+"""The language picker: each pack language named in itself, as large targets.
+
+Shown after the attract loop, and over any screen from the Language control (then it is an
+overlay with Close, and choosing keeps the visitor's place).
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.i18n import language_info
+from kiosk.i18n import strings as S
+from kiosk.scenes.base import Screen, put_text, shade
+from kiosk.ui import theme
+from kiosk.ui.widgets import Button
+
+
+class Language(Screen):
+    """Choose your language."""
+
+    name = "language"
+
+
+    def layout(self, rect: pygame.Rect) -> None:
+        """A grid of language buttons."""
+        m = self.ctx.metrics
+        if not self.chrome:
+            rect = pygame.Rect(0, 0, *self.ctx.size).inflate(-4 * m.margin, -4 * m.margin)
+            self.panel = rect.inflate(2 * m.gap, 2 * m.gap)
+        self.title_y = rect.y
+        title_h = m.text("title") * 2
+        languages = self.ctx.pack.languages
+        cols = 2 if m.portrait or len(languages) <= 4 else 3
+        rows = (len(languages) + cols - 1) // cols
+        top = rect.y + title_h + m.gap
+        bottom = rect.bottom - (m.min_target + m.gap if not self.chrome else 0)
+        bh = min(m.u(130), (bottom - top - (rows - 1) * m.gap) // max(1, rows))
+        bh = max(bh, m.min_target)
+        bw = min(m.u(560), (rect.width - (cols - 1) * m.gap) // cols)
+        grid_w = cols * bw + (cols - 1) * m.gap
+        x0 = rect.centerx - grid_w // 2
+        for i, code in enumerate(languages):
+            r, c = divmod(i, cols)
+            if self.rtl:
+                c = cols - 1 - c
+            info = language_info(code)
+            style = "selected" if code == self.ctx.language and self.ctx.visit else "secondary"
+            self.buttons.add(Button(f"lang:{code}", info.name_in_itself, code,
+                                    pygame.Rect(x0 + c * (bw + m.gap), top + r * (bh + m.gap),
+                                                bw, bh),
+                                    lambda code=code: self.app.flow.choose_language(code),
+                                    style, m.text("heading")))
+        if not self.chrome:
+            self.buttons.add(Button("close", self.t(S.CLOSE), self.lang,
+                                    pygame.Rect(rect.centerx - m.u(160), rect.bottom -
+                                                m.min_target, m.u(320), m.min_target),
+                                    lambda: self.app.manager.close_overlay(self.name),
+                                    "primary", m.text("button")))
+        self.title_rect = pygame.Rect(rect.x, rect.y, rect.width, title_h)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The grid, as a screen or over a dimmed screen."""
+        if self.chrome:
+            super().draw(surface)
+            return
+        shade(surface)
+        pygame.draw.rect(surface, theme.BG, self.panel, border_radius=16)
+        self.draw_content(surface)
+        self.buttons.draw(surface, self.ctx.texts)
+
+    def draw_content(self, surface: pygame.Surface) -> None:
+        """The title, in the current language."""
+        r = self.title_rect
+        put_text(surface, self.ctx, self.t(S.CHOOSE_LANGUAGE), self.lang, r.x, r.y, r.width,
+                 "title", theme.INK, True, "center")
+
+    def back(self) -> None:
+        """Back from the picker: to the attract loop."""
+        self.app.flow.back_from("language")
+
+
+class LanguageOverlay(Language):
+    """The picker over the current screen (the Language control): Close keeps the place."""
+
+    name = "language_overlay"
+    chrome = False
+    overlay = True

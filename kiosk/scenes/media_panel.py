@@ -1,0 +1,239 @@
+"""The picture, film, narration and captions of one scene, for the passage and ending screens.
+
+Uses `kiosk.media` (images, narration, subtitles, video, prefetch); every failure there is
+logged and the scene shows without that medium (a film falls back to its poster and its
+subtitles as text).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pygame
+
+from kiosk.i18n import strings as S
+from kiosk.ui import theme
+
+log = logging.getLogger(__name__)
+
+
+class MediaPanel:
+    """Media of one scene view."""
+
+    def __init__(self, ctx, view) -> None:
+        self.ctx = ctx
+        self.view = view
+        self.scene = view.scene
+        self.media = ctx.media
+        self.rect: pygame.Rect | None = None
+        self.image: pygame.Surface | None = None
+        self.player = None
+        self.narration_path = None
+        self.captions = None
+        self.subtitles = None
+        self.transcript = ""
+        self._was_playing = False
+        lines = ctx.lines()
+        if self.media is not None:
+            try:
+                self.narration_path = lines.narration(self.scene)
+                cap = lines.captions(self.scene)
+                self.captions = self.media.subtitles.get(cap) if cap else None
+            except Exception as exc:
+                log.warning("captions of %s: %s", self.scene.id, exc)
+                self.captions = None
+
+    @property
+    def has_visual(self) -> bool:
+        """True when the scene has a picture or a film."""
+        return self.scene.image is not None or self.scene.video is not None
+
+    def layout(self, rect: pygame.Rect | None) -> None:
+        """Fit the picture (or open the film) in rect."""
+        if rect == self.rect:
+            return
+        self.rect = rect
+        if rect is None or self.media is None:
+            return
+        pack = self.ctx.pack
+        image = self.scene.image
+        if self.scene.video is not None:
+            self._open_video(rect)
+        elif image is not None:
+            mode = "cover" if image.fit == "cover" else "fit"
+            try:
+                self.image = self.media.images.get(pack.media_path(image.src), box=rect.size,
+                                                   mode=mode, focus=image.focus)
+            except Exception as exc:
+                log.warning("image %s: %s", image.src, exc)
+                self.image = None
+
+    def _open_video(self, rect: pygame.Rect) -> None:
+        video = self.scene.video
+        pack = self.ctx.pack
+        if self.player is not None:
+            self.player.close()
+            self.player = None
+        try:
+            sub = self.ctx.lines().subtitles(self.scene)
+            self.subtitles = self.media.subtitles.get(sub) if sub else None
+        except Exception as exc:
+            log.warning("subtitles of %s: %s", self.scene.id, exc)
+        try:
+            self.player = self.media.video.open(pack.media_path(video.src), rect.size)
+        except Exception as exc:
+            log.warning("video %s unavailable: %s", video.src, exc)
+            self.player = None
+            if self.subtitles is not None:
+                self.transcript = self.subtitles.transcript()
+        if video.poster:
+            try:
+                self.image = self.media.images.get(pack.media_path(video.poster),
+                                                   box=rect.size, mode="fit")
+            except Exception as exc:
+                log.warning("poster %s: %s", video.poster, exc)
+
+    def start(self) -> None:
+        """Narration or film starts; the next scenes' media are prefetched."""
+        if self.media is None:
+            return
+        try:
+            if self.player is not None:
+                self.player.play()
+            elif self.narration_path and self.ctx.pack.kiosk.narration_autoplay \
+                    and self.ctx.sound_on:
+                self.media.narration.play(self.narration_path)
+            elif self.narration_path:
+                self.media.narration.load(self.narration_path)
+        except Exception as exc:
+            log.warning("narration of %s: %s", self.scene.id, exc)
+        self._prefetch()
+
+    def _prefetch(self) -> None:
+        from kiosk.media import ImageRequest, SoundRequest, SubtitleRequest
+
+        pack, lines = self.ctx.pack, self.ctx.lines()
+        story = pack.stories[self.view.story_id]
+        wanted = []
+        for target in self.scene.targets:
+            scene = story.scenes.get(target)
+            if scene is None:
+                continue
+            if scene.image is not None and self.rect is not None:
+                mode = "cover" if scene.image.fit == "cover" else "fit"
+                wanted.append(ImageRequest(pack.media_path(scene.image.src), self.rect.size,
+                                           mode, scene.image.focus))
+            voice = lines.narration(scene)
+            if voice is not None and self.media.narration.available:
+                wanted.append(SoundRequest(voice))
+            cap = lines.captions(scene)
+            if cap is not None:
+                wanted.append(SubtitleRequest(cap))
+        try:
+            self.media.prefetch.want(wanted)
+        except Exception as exc:
+            log.warning("prefetch: %s", exc)
+
+    def stop(self) -> None:
+        """Stop narration and close the film."""
+        if self.media is None:
+            return
+        try:
+            self.media.narration.stop()
+        except Exception as exc:
+            log.warning("narration stop: %s", exc)
+        if self.player is not None:
+            try:
+                self.player.close()
+            finally:
+                self.player = None
+
+    def playing(self) -> bool:
+        """Narration or video playing (the idle timer waits)."""
+        if self.media is None:
+            return False
+        if self.player is not None and self.player.is_playing:
+            return True
+        return bool(self.narration_path and self.media.narration.is_playing)
+
+    def controls(self) -> list[tuple[str, str, object, int]]:
+        """(key, label, action, slot) of the media buttons."""
+        if self.media is None:
+            return []
+        if self.player is not None:
+            label = S.PAUSE if self.player.is_playing else S.PLAY
+            return [("play", label, self.toggle, 0), ("replay", S.REPLAY, self.replay, 1)]
+        if self.narration_path and self.media.narration.available:
+            label = S.PAUSE if self.media.narration.is_playing else S.PLAY
+            return [("play", label, self.toggle, 0), ("replay", S.REPLAY, self.replay, 1)]
+        return []
+
+    def toggle(self) -> None:
+        """Play or pause."""
+        if self.player is not None:
+            self.player.toggle_pause()
+            return
+        narration = self.media.narration
+        if narration.is_playing or narration.is_paused:
+            narration.toggle_pause()
+        else:
+            narration.play(self.narration_path)
+
+    def replay(self) -> None:
+        """From the start."""
+        if self.player is not None:
+            self.player.replay()
+        else:
+            self.media.narration.play(self.narration_path)
+
+    def update(self) -> bool:
+        """True when the playing state changed (the controls' labels need a rebuild)."""
+        now = self.playing()
+        changed = now != self._was_playing
+        self._was_playing = now
+        if self.player is not None:
+            try:
+                self.player.update()
+            except Exception as exc:
+                log.warning("video update: %s", exc)
+        return changed
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Picture or film, and the current caption over its foot."""
+        rect = self.rect
+        if rect is None:
+            return
+        drawn = False
+        if self.player is not None:
+            try:
+                drawn = self.player.draw_in(surface, rect)
+            except Exception as exc:
+                log.warning("video draw: %s", exc)
+        if not drawn and self.image is not None:
+            r = self.image.get_rect(center=rect.center)
+            surface.blit(self.image, r)
+        elif not drawn:
+            pygame.draw.rect(surface, theme.CHROME, rect, border_radius=12)
+        self._caption(surface, rect)
+
+    def _caption(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        text = ""
+        try:
+            if self.player is not None and self.subtitles is not None:
+                text = self.subtitles.text_at(self.player.position_ms)
+            elif self.captions is not None and self.media.narration.is_playing:
+                text = self.captions.text_at(self.media.narration.position_ms)
+        except Exception as exc:
+            log.warning("caption: %s", exc)
+        if not text:
+            return
+        m = self.ctx.metrics
+        block = self.ctx.texts.block(text, self.ctx.language, rect.width - 2 * m.u(24),
+                                     m.text("body"), False, "center")
+        back = pygame.Rect(rect.x, rect.bottom - block.height - m.u(32), rect.width,
+                           block.height + m.u(32))
+        veil = pygame.Surface(back.size)
+        veil.fill(theme.ATTRACT_PANEL)
+        veil.set_alpha(220)
+        surface.blit(veil, back.topleft)
+        surface.blit(block.render(theme.ATTRACT_INK), (rect.x + m.u(24), back.y + m.u(16)))

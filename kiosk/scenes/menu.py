@@ -1,0 +1,144 @@
+"""The story menu: a card per story with title, summary, length, minimum age, content notes.
+
+Stories taken off the menu after repeated failures (until staff clear them) are left out.
+Cards scroll when they do not fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.i18n import strings as S
+from kiosk.scenes.base import Screen, put_text, text_height
+from kiosk.ui import theme
+from kiosk.ui.input import DOWN, MOVE, UP
+from kiosk.ui.widgets import Button
+
+
+@dataclass
+class CardView:
+    """What one card shows."""
+
+    story: str
+    title: str
+    summary: str
+    meta: str
+    notes: str
+    lang: str
+
+
+def build_cards(ctx) -> list[CardView]:
+    """The menu's view model: one card per story on offer in the visitor's language."""
+    pack, lines, tr = ctx.pack, ctx.lines(), ctx.tr()
+    off = ctx.health.disabled()
+    cards = []
+    for story in pack.stories_in(ctx.language):
+        if story.id in off:
+            continue
+        minutes = tr.plural(S.MINUTES, story.duration, minutes=story.duration)
+        meta = f"{minutes}  ·  {tr.gettext(S.AGE_MIN, age=story.age_min)}"
+        labels = [lines.pick(pack.content_notes[n].label, n) if n in pack.content_notes else n
+                  for n in story.content_notes]
+        notes = (tr.gettext(S.CONTENT_NOTE_HEADING) + " " + ", ".join(labels)) if labels else ""
+        cards.append(CardView(story.id, lines.story_title(story.id),
+                              lines.story_summary(story.id), meta, notes,
+                              lines.language_of(f"{story.id}/title") or ctx.language))
+    return cards
+
+
+class Menu(Screen):
+    """Choose a story."""
+
+    name = "menu"
+
+    def layout(self, rect: pygame.Rect) -> None:
+        """Cards in columns (landscape) or a list (portrait), scrolling if needed."""
+        m = self.ctx.metrics
+        self.cards = build_cards(self.ctx)
+        self.title_rect = pygame.Rect(rect.x, rect.y, rect.width, m.text("title") * 2)
+        area = pygame.Rect(rect.x, self.title_rect.bottom + m.gap, rect.width,
+                           rect.bottom - self.title_rect.bottom - m.gap)
+        cols = 1 if m.portrait else max(1, min(3, len(self.cards)))
+        card_w = (area.width - (cols - 1) * m.gap * 2) // cols
+        pad = m.u(28)
+        heights = [self._card_height(c, card_w - 2 * pad) + 2 * pad for c in self.cards]
+        rows = (len(self.cards) + cols - 1) // cols
+        row_h = [max(heights[r * cols:(r + 1) * cols] or [0]) for r in range(rows)]
+        self.area, self.pad, self.scroll, self._drag = area, pad, 0, None
+        self.content_h = sum(row_h) + max(0, rows - 1) * m.gap * 2
+        self.card_rects: list[pygame.Rect] = []
+        y = area.y
+        for r in range(rows):
+            for c in range(cols):
+                i = r * cols + c
+                if i >= len(self.cards):
+                    break
+                cc = cols - 1 - c if self.rtl else c
+                rect_i = pygame.Rect(area.x + cc * (card_w + 2 * m.gap), y, card_w, row_h[r])
+                self.card_rects.append(rect_i)
+                card = self.cards[i]
+                self.buttons.add(Button(f"story:{card.story}", "", card.lang, rect_i.copy(),
+                                        lambda s=card.story: self.app.flow.pick_story(s),
+                                        "card", draw_label=False))
+            y += row_h[r] + 2 * m.gap
+
+    def _card_height(self, card: CardView, width: int) -> int:
+        ctx = self.ctx
+        gap = ctx.metrics.u(12)
+        return (text_height(ctx, card.title, card.lang, width, "heading", True) + gap
+                + text_height(ctx, card.summary, card.lang, width, "body") + gap
+                + text_height(ctx, card.meta, self.lang, width, "small", True) + gap
+                + text_height(ctx, card.notes, self.lang, width, "small"))
+
+    @property
+    def max_scroll(self) -> int:
+        """How far the cards scroll."""
+        return max(0, self.content_h - self.area.height)
+
+    def pointer(self, event) -> bool:
+        """Drag scrolls the cards; a tap opens one."""
+        if self.max_scroll:
+            if event.kind == DOWN and self.area.collidepoint(event.pos):
+                self._drag = (event.pos[1], self.scroll)
+            elif event.kind == MOVE and self._drag:
+                self.scroll = max(0, min(self.max_scroll,
+                                         self._drag[1] + self._drag[0] - event.pos[1]))
+                self._place()
+            elif event.kind == UP:
+                self._drag = None
+        return super().pointer(event)
+
+    def _place(self) -> None:
+        for button, rect in zip([b for b in self.buttons.items if b.key.startswith("story:")],
+                                self.card_rects, strict=False):
+            button.rect = rect.move(0, -self.scroll)
+
+    def draw_content(self, surface: pygame.Surface) -> None:
+        """Title and cards (the cards' text drawn over their buttons, clipped to the area)."""
+        r = self.title_rect
+        put_text(surface, self.ctx, self.t(S.CHOOSE_STORY), self.lang, r.x, r.y, r.width,
+                 "title", theme.INK, True)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Chrome and buttons, then the card text on top."""
+        super().draw(surface)
+        clip = surface.get_clip()
+        surface.set_clip(self.area)
+        for card, button in zip(self.cards, [b for b in self.buttons.items
+                                             if b.key.startswith("story:")], strict=False):
+            self._draw_card(surface, card, button.rect)
+        surface.set_clip(clip)
+
+    def _draw_card(self, surface: pygame.Surface, card: CardView, rect: pygame.Rect) -> None:
+        ctx, pad = self.ctx, self.pad
+        gap = ctx.metrics.u(12)
+        x, w = rect.x + pad, rect.width - 2 * pad
+        y = rect.y + pad
+        y += put_text(surface, ctx, card.title, card.lang, x, y, w, "heading", theme.INK,
+                      True) + gap
+        y += put_text(surface, ctx, card.summary, card.lang, x, y, w, "body", theme.INK) + gap
+        y += put_text(surface, ctx, card.meta, self.lang, x, y, w, "small", theme.PRIMARY,
+                      True) + gap
+        put_text(surface, ctx, card.notes, self.lang, x, y, w, "small", theme.MUTED)

@@ -1,0 +1,133 @@
+"""A passage: the scene's picture (or film), its text, narration with captions, and progress.
+
+The text scrolls when it does not fit its box. Narration starts on entering the scene when
+the pack says so and sound is on; the idle timer waits while it (or a video) plays. The next
+scenes' pictures and narration are prefetched when the passage shows.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pygame
+
+from kiosk.i18n import language_info
+from kiosk.i18n import strings as S
+from kiosk.scenes.base import Screen, put_text
+from kiosk.scenes.media_panel import MediaPanel
+from kiosk.story import Phase
+from kiosk.ui import theme
+from kiosk.ui.layouts import passage_layout
+from kiosk.ui.widgets import Button, ScrollBox
+
+log = logging.getLogger(__name__)
+
+
+def fictional_note(ctx, story_id: str) -> str:
+    """The "fictional composite" label when the story's consent kind says so, else ''."""
+    consent = ctx.pack.stories[story_id].consent
+    if consent is not None and consent.kind == "composite-fiction":
+        return ctx.t(S.FICTIONAL_COMPOSITE)
+    return ""
+
+
+class Passage(Screen):
+    """Image, text, narration and a progress marker; Next (or Continue to the choices)."""
+
+    name = "passage"
+
+    def shown(self, **params) -> None:
+        """params: view=SceneView."""
+        self.view = params["view"]
+        lines = self.ctx.lines()
+        self.text = lines.text(self.view.text_line) if self.view.text_line else ""
+        self.text_lang = (lines.language_of(self.view.text_line) if self.view.text_line
+                          else None) or self.ctx.language
+        self.note = fictional_note(self.ctx, self.view.story_id) if self.view.is_first else ""
+        self.media = MediaPanel(self.ctx, self.view)
+        super().shown(**params)
+        self.media.start()
+
+    def hidden(self) -> None:
+        """Stop narration and video."""
+        self.media.stop()
+
+    def busy(self) -> bool:
+        """Narration or video playing."""
+        return self.media.playing()
+
+    def layout(self, rect: pygame.Rect) -> None:
+        """Boxes from the shared passage layout; buttons in the controls row."""
+        m = self.ctx.metrics
+        probe = passage_layout(m, self.media.has_visual, self.rtl)
+        lay = passage_layout(m, self.media.has_visual, self.rtl,
+                             progress_h=self._progress(None, probe.progress))
+        self.lay = lay
+        self.media.layout(lay.media)
+        text = self.text
+        if self.media.transcript:
+            text = "\n\n".join(t for t in (text, self.t(S.VIDEO_UNAVAILABLE_TEXT),
+                                            self.media.transcript) if t)
+        block = self.ctx.texts.block(text, self.text_lang, lay.text.width, m.text("body"))
+        self.box = ScrollBox(lay.text, block.height)
+        self.block = block
+        c = lay.controls
+        flow = self.app.flow
+        label = S.CONTINUE if self.view.phase == Phase.AWAITING_CHOICE else S.NEXT
+        next_w = max(m.u(300), c.width // 3)
+        next_x = c.x if self.rtl else c.right - next_w
+        self.buttons.add(Button("next", self.t(label), self.lang,
+                                pygame.Rect(next_x, c.y, next_w, c.height), flow.passage_next,
+                                "primary", m.text("button")))
+        for key, text, action, x_index in self.media.controls():
+            width = m.u(200)
+            x = c.x + x_index * (width + m.gap)
+            if self.rtl:
+                x = c.right - (x - c.x) - width
+            self.buttons.add(Button(key, self.t(text), self.lang,
+                                    pygame.Rect(x, c.y, width, c.height), action, "secondary",
+                                    m.text("button")))
+
+    def update(self, dt: float) -> None:
+        """Keep the play/pause label true to the narration."""
+        if self.media.update():
+            self.rebuild()
+
+    def draw_content(self, surface: pygame.Surface) -> None:
+        """Media, progress, notes and text."""
+        self.media.draw(surface)
+        self._progress(surface, self.lay.progress)
+        self.box.draw(surface, self.block.render(theme.INK))
+
+    def _progress(self, surface: pygame.Surface | None, p: pygame.Rect) -> int:
+        """Draw the progress marker and notes (or only measure them when surface is None);
+        returns their height."""
+        ctx, m = self.ctx, self.ctx.metrics
+        if surface is None:
+            surface = pygame.Surface((1, 1))
+            p = pygame.Rect(-10 * p.width, 0, p.width, p.height)
+        label = ctx.t(S.PART_OF, current=self.view.step, total=max(self.view.step,
+                                                                   self.view.estimate))
+        y = p.y
+        y += put_text(surface, ctx, label, self.lang, p.x, y, p.width, "small", theme.MUTED,
+                      True)
+        bar = pygame.Rect(p.x, y + m.u(4), p.width, m.u(6))
+        pygame.draw.rect(surface, theme.LINE, bar, border_radius=3)
+        done = bar.copy()
+        done.width = int(bar.width * min(1.0, self.view.step / max(1, self.view.estimate)))
+        if self.rtl:
+            done.right = bar.right
+        pygame.draw.rect(surface, theme.PRIMARY, done, border_radius=3)
+        y = bar.bottom + m.u(6)
+        if self.note:
+            y += put_text(surface, ctx, self.note, self.lang, p.x, y, p.width, "small",
+                          theme.MUTED)
+        if self.text_lang != ctx.language:
+            name = language_info(self.text_lang).name_in_itself
+            y += put_text(surface, ctx, ctx.t(S.SHOWN_IN, language=name), self.lang, p.x, y,
+                          p.width, "small", theme.MUTED)
+        return y - p.y
+
+    def pointer(self, event) -> bool:
+        """Scroll the text or press a button."""
+        return self.box.pointer(event) or super().pointer(event)

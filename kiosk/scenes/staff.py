@@ -1,0 +1,212 @@
+"""The staff menu, behind five taps in the staff corner and a PIN.
+
+PIN pad first (the PIN is checked against the argon2 hash in the kiosk's config; after a
+wrong PIN the pad waits a little longer each time). Then: the pack and its version, events
+waiting to be sent and the record's state, volume, a touch test, reload (the pack is checked
+again and the attract loop returns), stories off the menu (put them back), quit, close.
+The staff menu is in English when no translation exists: staff may not read the visitor's
+language.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pygame
+
+from kiosk.i18n import strings as S
+from kiosk.scenes.base import Screen, put_text, shade
+from kiosk.ui import theme
+from kiosk.ui.input import DOWN
+from kiosk.ui.widgets import Button
+
+log = logging.getLogger(__name__)
+NO_PIN = "No staff PIN is set on this kiosk: set one with `kiosk staff-pin`."
+
+
+class Staff(Screen):
+    """PIN pad, then the staff menu."""
+
+    name = "staff"
+    chrome = False
+    overlay = True
+
+    def shown(self, **params) -> None:
+        """Start at the PIN pad."""
+        self.pin = ""
+        self.unlocked = bool(params.get("unlocked"))
+        self.message = ""
+        self.wrong = 0
+        self.locked_until = 0.0
+        self.touch_test = False
+        self.touches: list[tuple[int, int]] = []
+        super().shown(**params)
+
+    def layout(self, rect: pygame.Rect) -> None:
+        """The pad or the menu."""
+        m = self.ctx.metrics
+        self.panel = pygame.Rect(0, 0, *self.ctx.size).inflate(-2 * m.margin, -2 * m.margin)
+        if self.touch_test:
+            self._add("done", S.DONE, self._end_touch_test, self.panel.centerx - m.u(200),
+                      self.panel.bottom - m.margin - m.min_target, m.u(400))
+        elif self.unlocked:
+            self._menu()
+        else:
+            self._pad()
+
+    def _add(self, key, label, action, x, y, w, h=None, style="secondary") -> None:
+        m = self.ctx.metrics
+        self.buttons.add(Button(key, self.t(label) if label else key, self.lang,
+                                pygame.Rect(x, y, w, h or m.min_target), action, style,
+                                m.text("button")))
+
+    def _pad(self) -> None:
+        m = self.ctx.metrics
+        side = max(m.min_target, m.u(110))
+        x0 = self.panel.centerx - (3 * side + 2 * m.gap) // 2
+        y0 = self.panel.y + m.u(220)
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "C", "0", "OK"]
+        for i, key in enumerate(keys):
+            r, c = divmod(i, 3)
+            self.buttons.add(Button(f"pin:{key}", key, "en",
+                                    pygame.Rect(x0 + c * (side + m.gap), y0 + r * (side + m.gap),
+                                                side, side), lambda k=key: self._key(k),
+                                    "primary" if key == "OK" else "secondary",
+                                    m.text("heading")))
+        self._add("cancel", S.CANCEL, self.close, x0, y0 + 4 * (side + m.gap),
+                  3 * side + 2 * m.gap)
+
+    def _key(self, key: str) -> None:
+        now = self.ctx.clock()
+        if now < self.locked_until:
+            return
+        if key == "C":
+            self.pin = ""
+        elif key == "OK":
+            if not self.ctx.config.staff_pin_hash:
+                self.message = NO_PIN
+            elif self.ctx.config.check_pin(self.pin):
+                self.unlocked = True
+                self.message = ""
+                log.info("staff menu opened")
+            else:
+                self.wrong += 1
+                self.locked_until = now + min(30.0, 1.0 * 2 ** (self.wrong - 1))
+                self.message = self.t(S.WRONG_PIN)
+                log.warning("staff menu: wrong PIN")
+            self.pin = ""
+            self.rebuild()
+        elif len(self.pin) < 12:
+            self.pin += key
+
+    def _menu(self) -> None:
+        m = self.ctx.metrics
+        col_w = m.u(560)
+        x = self.panel.right - m.margin - col_w
+        y = self.panel.y + m.margin
+        step = m.min_target + m.gap
+        self._add("volume_down", "−", lambda: self._volume(-0.1), x, y, col_w // 2 - m.gap // 2)
+        self._add("volume_up", "+", lambda: self._volume(0.1), x + col_w // 2 + m.gap // 2, y,
+                  col_w // 2 - m.gap // 2)
+        y += step
+        self._add("touch_test", S.TOUCH_TEST, self._start_touch_test, x, y, col_w)
+        y += step
+        self._add("reload", S.RELOAD, self._reload, x, y, col_w)
+        y += step
+        self._add("restore", S.RESTORE_STORIES, self._restore, x, y, col_w)
+        y += step
+        self._add("quit", S.QUIT, self._quit, x, y, col_w, style="leave")
+        y += step
+        self._add("close", S.CLOSE, self.close, x, y, col_w, style="primary")
+
+    def _volume(self, delta: float) -> None:
+        config = self.ctx.config
+        config.volume = round(min(1.0, max(0.0, config.volume + delta)), 2)
+        media = self.ctx.media
+        if media is not None:
+            media.settings.volume = config.volume
+            media.apply_settings()
+        try:
+            config.save()
+        except OSError as exc:
+            log.error("kiosk config not saved: %s", exc)
+
+    def _start_touch_test(self) -> None:
+        self.touch_test, self.touches = True, []
+        self.rebuild()
+
+    def _end_touch_test(self) -> None:
+        self.touch_test = False
+        self.rebuild()
+
+    def _reload(self) -> None:
+        self.close()
+        self.app.flow.attract()
+
+    def _restore(self) -> None:
+        self.ctx.health.clear()
+        log.info("staff put every story back on the menu")
+        self.rebuild()
+
+    def _quit(self) -> None:
+        log.info("staff quit the kiosk")
+        self.app.running = False
+
+    def close(self) -> None:
+        """Close the staff overlay."""
+        self.app.manager.close_overlay("staff")
+
+    def pointer(self, event) -> bool:
+        """Everything under the overlay waits."""
+        if self.touch_test and event.kind == DOWN:
+            self.touches = (self.touches + [event.pos])[-50:]
+        self.buttons.pointer(event)
+        return True
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The panel: pad, menu or touch test."""
+        shade(surface, 200)
+        pygame.draw.rect(surface, theme.BG, self.panel, border_radius=16)
+        m, ctx = self.ctx.metrics, self.ctx
+        inner = self.panel.inflate(-2 * m.margin, -2 * m.margin)
+        y = inner.y
+        y += put_text(surface, ctx, self.t(S.STAFF_MENU), self.lang, inner.x, y, inner.width,
+                      "title", theme.INK, True)
+        if self.touch_test:
+            put_text(surface, ctx, self.t(S.TOUCH_TEST_HINT), self.lang, inner.x, y,
+                     inner.width, "body", theme.MUTED)
+            for pos in self.touches:
+                pygame.draw.circle(surface, theme.PRIMARY, pos, m.u(24), width=4)
+        elif not self.unlocked:
+            y += put_text(surface, ctx, self.t(S.ENTER_PIN) + "  " + "•" * len(self.pin),
+                          self.lang, inner.x, y + m.gap, inner.width, "heading", theme.INK)
+            put_text(surface, ctx, self.message, self.lang, inner.x, y + m.gap * 2,
+                     inner.width // 2, "body", theme.LEAVE)
+        else:
+            put_text(surface, ctx, "\n".join(self._facts()), self.lang, inner.x, y + m.gap,
+                     inner.width - m.u(640), "body", theme.INK)
+        self.buttons.draw(surface, ctx.texts)
+
+    def _facts(self) -> list[str]:
+        ctx = self.ctx
+        pack = ctx.pack
+        tr = ctx.tr()
+        facts = [f"{tr.gettext(S.CONTENT_PACK)}: {pack.id}",
+                 f"{tr.gettext(S.VERSION)}: {pack.version}",
+                 f"{tr.gettext(S.VOLUME)}: {round(ctx.config.volume * 100)}%"]
+        recorder = ctx.recorder
+        if recorder is not None:
+            try:
+                status = recorder.status()
+                waiting = status.waiting_sync if status.waiting_sync is not None else status.held
+                facts.append(tr.plural(S.EVENTS_WAITING, waiting, count=waiting))
+                facts.append(status.line)
+            except Exception as exc:
+                facts.append(f"record: {exc}")
+        off = ctx.health.disabled()
+        if off:
+            facts.append(tr.plural(S.STORIES_OFF_MENU, len(off), count=len(off)) + ": "
+                         + ", ".join(sorted(off)))
+        if ctx.packs.last_refusal:
+            facts.append(ctx.packs.last_refusal[:300])
+        return facts

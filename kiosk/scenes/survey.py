@@ -1,0 +1,146 @@
+"""The pack's anonymous questions before and after a story, and the rating; skippable.
+
+One question at a time; a tap on an answer records it and moves on. After the last one a
+thank-you, then on to the story (before) or back to the stories (after).
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.i18n import strings as S
+from kiosk.scenes.base import Screen, put_text
+from kiosk.ui import theme
+from kiosk.ui.widgets import Button
+
+AGREEMENT = (S.STRONGLY_DISAGREE, S.DISAGREE, S.NEITHER, S.AGREE, S.STRONGLY_AGREE)
+
+
+class Survey(Screen):
+    """Before or after the story."""
+
+    name = "survey"
+
+    def shown(self, **params) -> None:
+        """params: phase="before"|"after", story=id."""
+        self.phase = params["phase"]
+        self.story = params["story"]
+        surveys = self.ctx.pack.surveys
+        questions = list(surveys.before if self.phase == "before" else surveys.after)
+        if self.phase == "after" and surveys.rating is not None:
+            questions.append(surveys.rating)
+        self.questions = questions
+        self.index = 0
+        self.thanks = not questions
+        super().shown(**params)
+
+    def layout(self, rect: pygame.Rect) -> None:
+        """The question and its answers, or the thank-you."""
+        m = self.ctx.metrics
+        width = min(rect.width, m.u(1300))
+        x = rect.centerx - width // 2
+        self.col = pygame.Rect(x, rect.y, width, rect.height)
+        bh = m.min_target + m.u(16)
+        size = m.text("button")
+        if self.thanks:
+            self.buttons.add(Button("continue", self.t(S.CONTINUE), self.lang,
+                                    pygame.Rect(rect.centerx - m.u(220), rect.bottom - bh,
+                                                m.u(440), bh), self._finish, "primary", size))
+            return
+        question = self.questions[self.index]
+        answers = self._answers(question)
+        self.text_h = self._header_height(question, width)
+        cols = len(answers) if len(answers) <= 5 and not m.portrait else 1
+        if question.kind == "rating":
+            cols = len(answers)
+        rows = (len(answers) + cols - 1) // cols
+        aw = (width - (cols - 1) * m.gap) // cols
+        ah = max(m.min_target + m.u(40), m.u(110)) if cols > 1 else bh
+        top = rect.bottom - bh - m.gap * 3 - rows * ah - (rows - 1) * m.gap
+        top = max(top, rect.y + self.text_h + m.gap)
+        for i, (value, label) in enumerate(answers):
+            r, c = divmod(i, cols)
+            if self.rtl:
+                c = cols - 1 - c
+            self.buttons.add(Button(f"answer:{value}", label, self.lang,
+                                    pygame.Rect(x + c * (aw + m.gap), top + r * (ah + m.gap),
+                                                aw, ah),
+                                    lambda v=value: self.answer(v), "secondary",
+                                    m.text("small") if cols > 1 else size))
+        sx = x if not self.rtl else x + width - m.u(300)
+        self.buttons.add(Button("skip", self.t(S.SKIP), self.lang,
+                                pygame.Rect(sx, rect.bottom - bh, m.u(300), bh), self.skip,
+                                "secondary", size))
+
+    def _answers(self, question) -> list[tuple[object, str]]:
+        lines = self.ctx.lines()
+        if question.kind == "agreement":
+            return [(i + 1, self.t(label)) for i, label in enumerate(AGREEMENT)]
+        if question.kind == "single":
+            return [(o.id, lines.pick(o.label, o.id)) for o in question.options]
+        scale = max(2, min(10, question.scale or 5))
+        return [(n, self.t(S.RATING_OF, rating=n, total=scale)) for n in range(1, scale + 1)]
+
+    def _header_height(self, question, width: int) -> int:
+        from kiosk.scenes.base import text_height
+
+        lines = self.ctx.lines()
+        heading = S.SURVEY_BEFORE if self.phase == "before" else S.SURVEY_AFTER
+        return (text_height(self.ctx, self.t(heading), self.lang, width, "heading", True)
+                + text_height(self.ctx, self.t(S.ANSWERS_ANONYMOUS), self.lang, width, "small")
+                + text_height(self.ctx, lines.pick(question.text, question.id), self.lang,
+                              width, "title", True) + self.ctx.metrics.u(120))
+
+    def answer(self, value) -> None:
+        """Record an answer and go on."""
+        question = self.questions[self.index]
+        visit = self.ctx.visit
+        if visit is not None:
+            if question.kind == "rating":
+                visit.record("rating", story=self.story, value=int(value))
+            else:
+                visit.record("survey_answer", question=question.id, answer=value,
+                             phase=self.phase, story=self.story)
+        self.index += 1
+        if self.index >= len(self.questions):
+            self.thanks = True
+        self.rebuild()
+
+    def skip(self) -> None:
+        """Skip the rest of the questions."""
+        self._finish()
+
+    def _finish(self) -> None:
+        self.app.flow.survey_done(self.phase, self.story)
+
+    def back(self) -> None:
+        """Back: the previous question, else the menu (before) or the stories (after)."""
+        if self.index > 0 and not self.thanks:
+            self.index -= 1
+            self.rebuild()
+        else:
+            self.app.flow.back_from("survey_" + self.phase)
+
+    def draw_content(self, surface: pygame.Surface) -> None:
+        """Headings and the question."""
+        ctx, m, c = self.ctx, self.ctx.metrics, self.col
+        y = c.y
+        if self.thanks:
+            y = c.y + c.height // 3
+            y += put_text(surface, ctx, self.t(S.THANK_YOU), self.lang, c.x, y, c.width,
+                          "title", theme.INK, True, "center") + m.gap
+            put_text(surface, ctx, self.t(S.THANKS_FOR_ANSWERS), self.lang, c.x, y, c.width,
+                     "body", theme.MUTED, False, "center")
+            return
+        question = self.questions[self.index]
+        heading = S.SURVEY_BEFORE if self.phase == "before" else S.SURVEY_AFTER
+        y += put_text(surface, ctx, self.t(heading), self.lang, c.x, y, c.width, "heading",
+                      theme.INK, True)
+        y += put_text(surface, ctx, self.t(S.ANSWERS_ANONYMOUS), self.lang, c.x, y, c.width,
+                      "small", theme.MUTED)
+        y += m.u(40)
+        y += put_text(surface, ctx, self.t(S.QUESTION_OF, current=self.index + 1,
+                                           total=len(self.questions)), self.lang, c.x, y,
+                      c.width, "small", theme.PRIMARY, True) + m.u(12)
+        put_text(surface, ctx, ctx.lines().pick(question.text, question.id), self.lang, c.x, y,
+                 c.width, "title", theme.INK, True)

@@ -1,0 +1,95 @@
+"""Cutting a line into runs of one direction, one script and one font, in visual order.
+
+A small subset of the Unicode bidirectional algorithm that covers what packs hold: one
+paragraph direction (from the language), strong left-to-right and right-to-left letters,
+numbers (always left-to-right inside right-to-left text, so "112" stays "112"), and neutral
+characters (spaces, punctuation) that take the direction of the letters around them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+_RANGES = (
+    (0x0590, 0x05FF, "Hebr"), (0x0600, 0x06FF, "Arab"), (0x0750, 0x077F, "Arab"),
+    (0x08A0, 0x08FF, "Arab"), (0xFB1D, 0xFB4F, "Hebr"), (0xFB50, 0xFDFF, "Arab"),
+    (0xFE70, 0xFEFF, "Arab"), (0x0E00, 0x0E7F, "Thai"), (0x1200, 0x139F, "Ethi"),
+    (0x2D80, 0x2DDF, "Ethi"), (0xAB00, 0xAB2F, "Ethi"), (0x0370, 0x03FF, "Grek"),
+    (0x1F00, 0x1FFF, "Grek"), (0x0400, 0x052F, "Cyrl"), (0x0530, 0x058F, "Armn"),
+    (0x10A0, 0x10FF, "Geor"), (0x0900, 0x097F, "Deva"), (0x0980, 0x09FF, "Beng"),
+)
+
+
+def char_script(char: str) -> str | None:
+    """The ISO 15924 script of a letter, or None for common characters (spaces, digits...)."""
+    code = ord(char)
+    for low, high, script in _RANGES:
+        if low <= code <= high:
+            return script
+    if char.isalpha():
+        return "Latn"
+    return None
+
+
+def _strength(char: str) -> str:
+    """'L', 'R', 'N' (number: left-to-right inside any text) or '' for neutral."""
+    kind = unicodedata.bidirectional(char)
+    if kind == "L":
+        return "L"
+    if kind in ("R", "AL"):
+        return "R"
+    if kind in ("EN", "AN"):
+        return "N"
+    return ""
+
+
+def directions(text: str, rtl: bool) -> list[bool]:
+    """For each character, True when it is laid out right to left."""
+    strong = [_strength(c) for c in text]
+    base = "R" if rtl else "L"
+    out: list[bool] = []
+    for i, kind in enumerate(strong):
+        if kind == "L" or kind == "N":
+            out.append(False)
+        elif kind == "R":
+            out.append(True)
+        else:
+            before = next((k for k in reversed(strong[:i]) if k), base)
+            after = next((k for k in strong[i + 1:] if k), base)
+            before = "L" if before == "N" else before
+            after = "L" if after == "N" else after
+            out.append((before if before == after else base) == "R")
+    return out
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of one line drawn with one font call: its text in logical order."""
+
+    text: str
+    family: str
+    script: str
+    rtl: bool
+
+
+def visual_runs(runs: list[Run], rtl: bool) -> list[Run]:
+    """Runs (in logical order) reordered left to right as they appear on screen."""
+    if rtl:
+        runs = list(reversed(runs))
+        return _reverse_groups(runs, lambda r: not r.rtl)
+    return _reverse_groups(runs, lambda r: r.rtl)
+
+
+def _reverse_groups(runs: list[Run], flip) -> list[Run]:
+    out: list[Run] = []
+    group: list[Run] = []
+    for run in runs:
+        if flip(run):
+            group.append(run)
+            continue
+        out.extend(reversed(group))
+        group = []
+        out.append(run)
+    out.extend(reversed(group))
+    return out

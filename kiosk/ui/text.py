@@ -1,0 +1,298 @@
+"""The kiosk's own text layout: paragraphs, wrapping, fonts per script, direction per language.
+
+    book = FontBook()
+    block = layout_text(book, text, "ar", width=900, size=32)
+    block.height, block.lines, block.rtl
+    surface = block.render((20, 30, 40))
+
+Paragraphs are separated by a blank line; a single newline breaks the line. Lines break at
+spaces; a word longer than the line (or text without spaces, as Thai writes) breaks between
+grapheme clusters, so combining marks stay on their letter. Right-to-left languages are
+shaped right to left (HarfBuzz joins Arabic), numbers and Latin words inside them keep their
+own direction, and their lines are right-aligned.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import pygame
+
+from kiosk.ui.bidi import Run, char_script, directions, visual_runs
+from kiosk.ui.fonts import SHAPED_SCRIPTS, FontBook
+
+LINE_SPACING = 1.5  # of the font size: calm, readable lines at kiosk distance
+PARAGRAPH_GAP = 0.6  # of a line height
+_TOKEN = re.compile(r"\S+\s*|\s+")
+
+
+def language_layout(lang: str) -> tuple[str, bool]:
+    """The script and direction (rtl) of a language, from CLDR (Latin, left to right if
+    unknown)."""
+    try:
+        from kiosk.i18n import language_info
+
+        info = language_info(lang)
+        return info.script, info.rtl
+    except Exception:
+        return "Latn", False
+
+
+@dataclass
+class PlacedRun:
+    """A run at its place in its line."""
+
+    run: Run
+    x: int
+    width: int
+
+
+@dataclass
+class Line:
+    """One laid-out line: its runs left to right, width, and the top of the line."""
+
+    runs: list[PlacedRun]
+    width: int
+    y: int
+
+
+@dataclass
+class TextBlock:
+    """Text laid out in a box width: lines, total height, alignment."""
+
+    book: FontBook
+    size: int
+    bold: bool
+    width: int
+    rtl: bool
+    align: str
+    script: str = "Latn"
+    lines: list[Line] = field(default_factory=list)
+    height: int = 0
+    line_height: int = 0
+    _surfaces: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def used_width(self) -> int:
+        """The width of the widest line."""
+        return max((line.width for line in self.lines), default=0)
+
+    def line_x(self, line: Line) -> int:
+        """Where a line starts in the box, by its alignment."""
+        if self.align == "center":
+            return (self.width - line.width) // 2
+        if self.align == "right":
+            return self.width - line.width
+        return 0
+
+    def render(self, color: tuple[int, int, int]) -> pygame.Surface:
+        """The block drawn on a transparent surface of (width, height), cached per colour."""
+        cached = self._surfaces.get(color)
+        if cached is not None:
+            return cached
+        surface = pygame.Surface((max(1, self.width), max(1, self.height)), pygame.SRCALPHA)
+        for line in self.lines:
+            x0 = self.line_x(line)
+            for placed in line.runs:
+                font = _prepared(self.book, placed.run, self.size, self.bold)
+                glyphs = font.render(placed.run.text, True, color)
+                dy = self._baseline_offset(font)
+                surface.blit(glyphs, (x0 + placed.x, line.y + dy))
+        self._surfaces = {color: surface}
+        return surface
+
+    def _baseline_offset(self, font: pygame.font.Font) -> int:
+        # One baseline per line, set by the paragraph script's own font; every run (Latin in
+        # Arabic, a symbol from a fallback font) sits on it.
+        primary = self.book.font(self.book.chain(self.script)[0], self.size, self.bold)
+        ascent, descent = primary.get_ascent(), -primary.get_descent()
+        lead = (self.line_height - ascent - descent) // 2
+        return lead + ascent - font.get_ascent()
+
+
+def _prepared(book: FontBook, run: Run, size: int, bold: bool) -> pygame.font.Font:
+    font = book.font(run.family, size, bold)
+    if run.script in SHAPED_SCRIPTS or run.rtl:
+        font.set_script(run.script if run.script in SHAPED_SCRIPTS else "Latn")
+    else:
+        font.set_script("Latn")
+    font.set_direction(pygame.DIRECTION_RTL if run.rtl else pygame.DIRECTION_LTR)
+    return font
+
+
+def segment(book: FontBook, text: str, script: str, rtl: bool) -> list[Run]:
+    """Cut text into runs of one font, script and direction, in logical order."""
+    runs: list[Run] = []
+    dirs = directions(text, rtl)
+    cur: list[str] = []
+    cur_key: tuple[str, str, bool] | None = None
+    for char, is_rtl in zip(text, dirs, strict=True):
+        own = char_script(char)
+        if unicodedata.combining(char) and cur_key is not None:
+            cur.append(char)
+            continue
+        if own is None and cur_key is not None and is_rtl == cur_key[2] \
+                and book.has_glyph(cur_key[0], char):
+            cur.append(char)
+            continue
+        run_script = own or (cur_key[1] if cur_key else script)
+        family = book.family_for(char, own or script)
+        key = (family, run_script, is_rtl)
+        if key != cur_key and cur:
+            runs.append(Run("".join(cur), *cur_key))
+            cur = []
+        cur_key = key
+        cur.append(char)
+    if cur and cur_key is not None:
+        runs.append(Run("".join(cur), *cur_key))
+    return _split_spaces(runs)
+
+
+def _split_spaces(runs: list[Run]) -> list[Run]:
+    """Spaces at the ends of a run become runs of their own, so reordering puts each space
+    between the words it separates (a shaper puts a right-to-left run's spaces elsewhere)."""
+    out: list[Run] = []
+    for run in runs:
+        body = run.text.strip(" ")
+        if not body or body == run.text:
+            out.append(run)
+            continue
+        lead = len(run.text) - len(run.text.lstrip(" "))
+        trail = len(run.text) - len(run.text.rstrip(" "))
+        if lead:
+            out.append(Run(" " * lead, run.family, run.script, run.rtl))
+        out.append(Run(body, run.family, run.script, run.rtl))
+        if trail:
+            out.append(Run(" " * trail, run.family, run.script, run.rtl))
+    return out
+
+
+def run_width(book: FontBook, run: Run, size: int, bold: bool) -> int:
+    """The advance width of one run, shaped."""
+    return _prepared(book, run, size, bold).size(run.text)[0]
+
+
+def _clusters(word: str) -> list[str]:
+    """Grapheme clusters, approximately: a character with the marks that follow it."""
+    out: list[str] = []
+    for char in word:
+        if out and (unicodedata.combining(char) or unicodedata.category(char) == "Mn"):
+            out[-1] += char
+        else:
+            out.append(char)
+    return out
+
+
+class Measurer:
+    """Widths of pieces of text, cached (wrapping measures every word of a scene)."""
+
+    def __init__(self, book: FontBook, size: int, bold: bool, script: str, rtl: bool):
+        self.book, self.size, self.bold, self.script, self.rtl = book, size, bold, script, rtl
+        self._cache: dict[str, int] = {}
+
+    def width(self, text: str) -> int:
+        """The width of `text` laid out as one line."""
+        known = self._cache.get(text)
+        if known is None:
+            runs = segment(self.book, text, self.script, self.rtl)
+            known = sum(run_width(self.book, r, self.size, self.bold) for r in runs)
+            self._cache[text] = known
+        return known
+
+
+def _wrap_paragraph(text: str, width: int, measure: Measurer) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    current_w = 0
+    for token in _TOKEN.findall(text):
+        body = token.rstrip()
+        need = measure.width(body) if body else 0
+        if current and current_w + measure.width(current[len(current.rstrip()):]) + need <= width:
+            current += token
+            current_w = measure.width(current.rstrip())
+            continue
+        if not current and need <= width:
+            current, current_w = token, need
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+            current, current_w = "", 0
+        if need <= width:
+            current, current_w = token, need
+            continue
+        piece = ""
+        for cluster in _clusters(token):
+            if piece and measure.width((piece + cluster).rstrip()) > width:
+                lines.append(piece.rstrip())
+                piece = ""
+            piece += cluster
+        current, current_w = piece, measure.width(piece.rstrip())
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines
+
+
+def layout_text(book: FontBook, text: str, lang: str, width: int, size: int,
+                bold: bool = False, align: str | None = None,
+                line_spacing: float | None = None) -> TextBlock:
+    """Lay out `text` in language `lang` in a box `width` pixels wide."""
+    script, rtl = language_layout(lang)
+    align = align or ("right" if rtl else "left")
+    if align == "start":
+        align = "right" if rtl else "left"
+    if line_spacing is None:
+        line_spacing = LINE_SPACING if size < 40 else 1.25
+    primary = book.font(book.chain(script)[0], size, bold)
+    # Scripts with tall marks (Arabic, Thai) need more than the spacing of Latin: never less
+    # than the font's ascent plus descent.
+    line_height = max(round(size * line_spacing),
+                      primary.get_ascent() - primary.get_descent())
+    block = TextBlock(book, size, bold, max(1, width), rtl, align, script, line_height=line_height)
+    measure = Measurer(book, size, bold, script, rtl)
+    y = 0
+    paragraphs = re.split(r"\n\s*\n", text.strip("\n"))
+    for p_index, paragraph in enumerate(paragraphs):
+        if p_index:
+            y += round(line_height * PARAGRAPH_GAP)
+        for hard_line in paragraph.split("\n"):
+            for line_text in _wrap_paragraph(hard_line.strip(), block.width, measure):
+                runs = visual_runs(segment(book, line_text, script, rtl), rtl)
+                placed, x = [], 0
+                for run in runs:
+                    w = run_width(book, run, size, bold)
+                    placed.append(PlacedRun(run, x, w))
+                    x += w
+                block.lines.append(Line(placed, x, y))
+                y += line_height
+    block.height = y
+    return block
+
+
+class TextCache:
+    """Laid-out and rendered text blocks, least recently used out first."""
+
+    def __init__(self, book: FontBook, capacity: int = 400):
+        self.book = book
+        self.capacity = capacity
+        self._blocks: OrderedDict[tuple, TextBlock] = OrderedDict()
+
+    def block(self, text: str, lang: str, width: int, size: int, bold: bool = False,
+              align: str | None = None) -> TextBlock:
+        """A laid-out block, from the cache when the same text was laid out before."""
+        key = (text, lang, width, size, bold, align)
+        block = self._blocks.get(key)
+        if block is None:
+            block = layout_text(self.book, text, lang, width, size, bold, align)
+            self._blocks[key] = block
+            while len(self._blocks) > self.capacity:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(key)
+        return block
+
+    def clear(self) -> None:
+        """Forget every block (language or text size changed a lot)."""
+        self._blocks.clear()
