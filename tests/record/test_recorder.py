@@ -36,15 +36,16 @@ def test_a_visit_is_recorded_in_order_with_offsets(open_recorder, tmp_path):
     kinds = [(r["kind"], r["offset_ms"]) for r in got]
     assert kinds == [
         ("session_started", 0), ("story_started", 1000), ("scene_shown", 6500),
-        ("choice_made", 6500), ("scene_shown", 9250), ("story_finished", 9250),
-        ("survey_answer", 10000), ("free_text", 11000), ("session_ended", 12000),
+        ("choice_made", 6500), ("story_finished", 9250), ("survey_answer", 10000),
+        ("free_text", 11000), ("scene_shown", 12000), ("session_ended", 12000),
     ]
     assert got[0]["payload"] == {"pack": "demo", "pack_version": "1.0.0", "language": "sv",
                                  "school_code": "KL-7B"}
     assert got[2]["payload"] == {"story": "mara", "scene": "home", "duration_ms": 5500}
-    assert got[4]["payload"] == {"story": "mara", "scene": "end", "duration_ms": 2250}
-    assert got[5]["payload"] == {"story": "mara", "ending": "help"}
-    assert got[7]["payload"]["moderation"] == "pending"
+    assert got[4]["payload"] == {"story": "mara", "ending": "help"}
+    assert got[6]["payload"]["moderation"] == "pending"
+    # The ending stays on screen (with its helplines) until the visit ends.
+    assert got[7]["payload"] == {"story": "mara", "scene": "end", "duration_ms": 5000}
     assert got[8]["payload"] == {"reason": "done"}
     # One session id, one kiosk id, distinct random event ids, minutes only.
     assert len({r["session_id"] for r in got}) == 1
