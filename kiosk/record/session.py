@@ -122,22 +122,30 @@ class VisitorSession:
 
         `reason` is one of done, leave_now, idle_reset, language_changed, shutdown. For
         leave_now and idle_reset, `story` and `scene` (optional) say where the visitor was;
-        a `leave_now`/`idle_reset` event is written before `session_ended`.
+        a `leave_now`/`idle_reset` event is written before `session_ended`. Fields of the
+        wrong form raise `EventRefused` after the session has ended without them.
         """
         if reason not in END_REASONS:
             raise EventRefused(f"unknown end reason {reason!r}; use one of {sorted(END_REASONS)}")
         if self._id is None:
             return False
         at = time.monotonic() if at is None else at
-        if reason in ("leave_now", "idle_reset"):
-            check_event(reason, fields)
-        elif fields:
-            raise EventRefused(f"end({reason!r}) takes no fields")
+        refused: EventRefused | None = None
+        try:
+            if reason in ("leave_now", "idle_reset"):
+                check_event(reason, fields)
+            elif fields:
+                raise EventRefused(f"end({reason!r}) takes no fields")
+        except EventRefused as exc:
+            # The session ends all the same (Leave now must wipe it); the fields are dropped.
+            refused, fields = exc, {}
         self._close_scene(at)
         if reason in ("leave_now", "idle_reset"):
             self._put(reason, at, dict(fields))
         ok = self._put("session_ended", at, {"reason": reason})
         self._id = None
+        if refused is not None:
+            raise refused
         return ok
 
     def __repr__(self) -> str:  # never show the id, even in a log

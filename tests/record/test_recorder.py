@@ -144,3 +144,15 @@ def test_flush_with_fsync_checkpoints(open_recorder, tmp_path):
     assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 2
     conn.close()
     assert wal.exists()
+
+
+def test_leave_now_ends_the_session_even_with_bad_fields(open_recorder, tmp_path):
+    rec = open_recorder()
+    s = rec.begin_session("demo", "1", "en")
+    with pytest.raises(EventRefused):
+        s.end("leave_now", story="mara", scene=None)
+    assert not s.active
+    assert rec.flush(5)
+    got = rows(tmp_path / "data")
+    assert [(r["kind"], r["payload"]) for r in got[1:]] == [
+        ("leave_now", {}), ("session_ended", {"reason": "leave_now"})]
