@@ -33,6 +33,7 @@ BLUEPRINTS = [
     "admin.views.packs",
     "admin.views.translations",
     "admin.views.media",
+    "admin.views.preview",
 ]
 # The menu, in order: (endpoint, label).
 NAV = [

@@ -1,0 +1,77 @@
+"""A scene as the kiosk draws it (cached by content hash), and a click-through play."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+from admin_helpers import csrf_from
+from PIL import Image
+
+from admin.content.preview import cache_path
+
+
+def test_a_scene_preview_is_the_kiosks_png_and_is_cached(editor, pack_root, app, tmp_path):
+    r = editor.get("/preview/test/ana/home/en.png")
+    assert r.status_code == 200 and r.mimetype == "image/png"
+    (tmp_path / "a.png").write_bytes(r.data)
+    with Image.open(tmp_path / "a.png") as im:
+        assert im.size == (1280, 720)
+        assert len(im.convert("RGB").resize((64, 36)).getcolors(4096) or []) > 20  # drawn
+    cached = list((tmp_path / "instance" / "content-cache" / "previews").glob("*.png"))
+    assert len(cached) == 1
+    # A change to the pack means a new picture, never the stale one.
+    path = pack_root / "stories" / "ana.yaml"
+    path.write_text(path.read_text().replace("Ana gets an offer.", "Ana gets a letter."))
+    assert editor.get("/preview/test/ana/home/en.png").status_code == 200
+    assert len(list(cached[0].parent.glob("*.png"))) == 2
+
+
+def test_the_cache_key_names_pack_version_story_scene_and_language(tmp_path):
+    keys = {cache_path(tmp_path, h, s, x, lang) for h in ("a", "b") for s in ("s", "t")
+            for x in ("x", "y") for lang in ("sv", "en")}
+    assert len(keys) == 16
+
+
+def test_an_unknown_scene_or_language_is_404(editor):
+    assert editor.get("/preview/test/ana/nowhere/en.png").status_code == 404
+    assert editor.get("/preview/test/ana/home/fr.png").status_code == 404
+
+
+def _step(client, page, action):
+    token = csrf_from(page)
+    state = unescape(re.search(r'name="state" value="([^"]*)"', page).group(1))
+    r = client.post("/preview/test/ana/play", data={"csrf_token": token, "state": state,
+                                                    "lang": "en", "action": action})
+    assert r.status_code == 200
+    return r.get_data(as_text=True)
+
+
+def _scene(page):
+    return re.search(r'data-scene="([^"]+)"', page).group(1)
+
+
+def test_play_through_follows_choices_conditions_and_back(editor):
+    page = editor.get("/preview/test/ana/play?lang=en").get_data(as_text=True)
+    assert _scene(page) == "home" and "Ana gets an offer." in page
+    assert "Fictional composite" in page
+    page = _step(editor, page, "choose:c2")  # read more: the friend was not asked
+    assert _scene(page) == "advert"
+    assert "Call the helpline" not in page and "Wait" in page  # if: asked does not hold
+    page = _step(editor, page, "back")
+    page = _step(editor, page, "choose:c1")  # ask the friend: sets asked
+    page = _step(editor, page, "next")
+    assert _scene(page) == "advert" and "Call the helpline" in page
+    page = _step(editor, page, "choose:c1")
+    assert _scene(page) == "end" and "A friend who asked." in page and "112" in page
+
+
+def test_a_tampered_state_starts_again_with_a_clear_message(editor):
+    page = editor.get("/preview/test/ana/play?lang=en").get_data(as_text=True)
+    token = csrf_from(page)
+    bad = json.dumps({"scene": "nowhere"})
+    r = editor.post("/preview/test/ana/play", data={"csrf_token": token, "state": bad,
+                                                    "lang": "en", "action": "next"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "started again" in html and _scene(html) == "home"
