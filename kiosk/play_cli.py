@@ -7,6 +7,7 @@ import getpass
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 NO_DISPLAY = ("kiosk play: no display here (DISPLAY and WAYLAND_DISPLAY are unset); "
@@ -84,7 +85,16 @@ def cmd_play(args) -> int:
               file=sys.stderr)
         return 1
     _notify_systemd("READY=1")
-    app.on_frame = lambda: _notify_systemd("WATCHDOG=1")
+    last_ping = [0.0]
+
+    def ping() -> None:
+        # The watchdog hears from the loop itself: a hung frame stops the pings.
+        now = time.monotonic()
+        if now - last_ping[0] >= 2.0:
+            last_ping[0] = now
+            _notify_systemd("WATCHDOG=1")
+
+    app.on_frame = ping
     app.run()
     return 0
 

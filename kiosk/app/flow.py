@@ -54,7 +54,7 @@ class Flow:
         self.visit.set_language(language)
         if self.app.manager.has_overlay("language_overlay"):
             self.app.manager.close_overlay("language_overlay")
-        self.app.manager.rebuild()
+        self.app.manager.reshow()
 
     def end_visit(self, reason: str) -> None:
         """End the visit (its record session too) and reset the visitor's settings."""

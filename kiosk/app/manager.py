@@ -105,6 +105,16 @@ class ScreenManager:
             if screen is not None:
                 self._safe(screen.rebuild, screen.name)
 
+    def reshow(self) -> None:
+        """Show the current screen again with its parameters (the language changed: text,
+        narration and captions follow)."""
+        if self.current is not None:
+            screen = self.current
+            self._safe(screen.hidden, screen.name)
+            self._safe(lambda: screen.shown(**screen.params), screen.name)
+        for overlay in self.overlays:
+            self._safe(overlay.rebuild, overlay.name)
+
     def pointer(self, event: Pointer) -> None:
         """Give a pointer event to the topmost screen."""
         top = self.top

@@ -29,11 +29,17 @@ class Help(Screen):
         bh = m.min_target + m.u(16)
         self.list_rect = self.panel.inflate(-2 * m.margin, -2 * m.margin)
         self.list_rect.height -= bh + m.gap
+        y = self.panel.bottom - m.margin - bh
         self.buttons.add(Button("close", self.t(S.CLOSE), self.lang,
-                                pygame.Rect(self.panel.centerx - m.u(200),
-                                            self.panel.bottom - m.margin - bh, m.u(400), bh),
+                                pygame.Rect(self.panel.centerx - m.u(200), y, m.u(400), bh),
                                 lambda: self.app.manager.close_overlay("help"), "primary",
                                 m.text("button")))
+        if self.ctx.visit is not None:
+            # Leave now stays one tap away, over the help too (ETHICS.md rule 7).
+            lx = self.panel.x + m.margin if self.rtl else self.panel.right - m.margin - m.u(260)
+            self.buttons.add(Button("leave", self.t(S.LEAVE_NOW), self.lang,
+                                    pygame.Rect(lx, y, m.u(260), bh), self.app.flow.leave_now,
+                                    "leave", m.text("button")))
 
     def draw(self, surface: pygame.Surface) -> None:
         """Dim the screen, draw the panel."""

@@ -44,6 +44,8 @@ class QRCache:
             code.save(buffer, kind="png", scale=scale, border=2, dark="#1e242c", light="#ffffff")
             buffer.seek(0)
             surface = pygame.image.load(buffer, "qr.png")
+            # Nearest-neighbour to the exact side: every code the same size, modules crisp.
+            surface = pygame.transform.scale(surface, (side, side))
             if pygame.display.get_surface() is not None:
                 surface = surface.convert()
             self._codes[key] = surface
@@ -86,6 +88,9 @@ def draw_helplines(surface: pygame.Surface, ctx, rect: pygame.Rect, qr: QRCache,
                        theme.PRIMARY, True)
         ty += put_text(surface, ctx, lines.pick(line.hours, "hours"), lang, tx, ty, text_w,
                        "small", theme.MUTED)
+        if line.audience:
+            ty += put_text(surface, ctx, lines.pick(line.audience, "audience"), lang, tx, ty,
+                           text_w, "small", theme.MUTED)
         verified = ctx.tr().format_value(line.verified)
         ty += put_text(surface, ctx, ctx.t(S.LAST_VERIFIED, date=verified), lang, tx, ty,
                        text_w, "small", theme.MUTED)
