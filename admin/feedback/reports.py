@@ -1,0 +1,199 @@
+"""Per-story reports from the stored events, with small numbers suppressed (ETHICS.md rule 11).
+
+What is counted, per story (every count is of visitor sessions, never of events):
+
+- started: sessions with a ``story_started`` of the story;
+- finished: those of them with a ``story_finished`` of it; left: the others (they left
+  with "leave now", were reset when idle, or went back to the menu);
+- left at: for each leaving session, the scene of its last ``scene_shown`` in the story
+  ("(before the first scene)" when it saw none);
+- median time: the median over starting sessions of the time spent on the story's scenes
+  (the sum of their ``scene_shown`` durations), in seconds;
+- funnel: for each scene, the sessions that saw it, most seen first.
+
+Suppression: a cell resting on fewer than ``MIN_CELL`` sessions is ``SUPPRESSED`` (shown as
+"fewer than 5"). A story started by fewer than 5 sessions shows nothing but that. When only
+one of finished and left is small, both are suppressed (the other would reveal it as started
+minus itself); in a "left at" breakdown with exactly one small cell, the next smallest is
+suppressed too. Totals add only the cells that are shown.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from admin.models_feedback import FeedbackEvent, FeedbackSession
+
+MIN_CELL = 5
+SUPPRESSED = "<5"
+BEFORE_FIRST = "(before the first scene)"
+AUDIENCES = ("all", "general", "school")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a report is restricted to (empty: everything)."""
+
+    pack: str = ""
+    story: str = ""
+    language: str = ""
+    kiosk: str = ""
+    date_from: str = ""  # YYYY-MM-DD, UTC, inclusive
+    date_to: str = ""
+    audience: str = "all"
+
+    def described(self) -> list[tuple[str, str]]:
+        """The filters that are set, as (name, value) pairs for the page and the CSV."""
+        return [(k, v) for k, v in self.__dict__.items() if v and not (k == "audience"
+                                                                       and v == "all")]
+
+
+@dataclass
+class StoryRow:
+    """One story's line of the report (counts may be SUPPRESSED)."""
+
+    story: str
+    started: int | str
+    finished: int | str
+    left: int | str
+    median_seconds: float | str | None
+    left_at: list[tuple[str, int | str]] = field(default_factory=list)
+    funnel: list[tuple[str, int | str]] = field(default_factory=list)
+
+
+@dataclass
+class StoryReport:
+    """The report: a row per story and the totals of the shown cells."""
+
+    rows: list[StoryRow]
+    totals: dict[str, int]
+    sessions: int | str  # visitor sessions in the filtered set
+
+
+def shown(n: int) -> int | str:
+    """A count as published: itself, or SUPPRESSED for 1 to 4."""
+    return SUPPRESSED if 0 < n < MIN_CELL else n
+
+
+def suppress_breakdown(cells: list[tuple[str, int]]) -> list[tuple[str, int | str]]:
+    """Cells of a breakdown whose total is published, with complementary suppression."""
+    small = [i for i, (_k, n) in enumerate(cells) if 0 < n < MIN_CELL]
+    hide = set(small)
+    if len(small) == 1:
+        others = sorted((n, i) for i, (_k, n) in enumerate(cells) if i not in hide and n > 0)
+        if others:
+            hide.add(others[0][1])
+    return [(k, SUPPRESSED if i in hide else n) for i, (k, n) in enumerate(cells)]
+
+
+def _session_filter(filters: Filters):
+    """A SELECT of the session ids that pass the filters."""
+    q = select(FeedbackSession.session_id)
+    if filters.pack:
+        q = q.where(FeedbackSession.pack == filters.pack)
+    if filters.language:
+        q = q.where(FeedbackSession.language == filters.language)
+    if filters.kiosk:
+        q = q.where(FeedbackSession.kiosk_id == filters.kiosk)
+    if filters.date_from:
+        q = q.where(FeedbackSession.started_minute >= filters.date_from)
+    if filters.date_to:
+        q = q.where(FeedbackSession.started_minute < filters.date_to + "T99")
+    if filters.audience == "school":
+        q = q.where(FeedbackSession.school.is_(True))
+    elif filters.audience == "general":
+        q = q.where(FeedbackSession.school.is_(False))
+    return q
+
+
+def _events(db: Session, filters: Filters, kinds: tuple[str, ...]):
+    q = (select(FeedbackEvent.session_id, FeedbackEvent.kind, FeedbackEvent.story,
+                FeedbackEvent.offset_ms, FeedbackEvent.payload)
+         .where(FeedbackEvent.kind.in_(kinds))
+         .where(FeedbackEvent.session_id.in_(_session_filter(filters))))
+    if filters.story:
+        q = q.where(FeedbackEvent.story == filters.story)
+    return db.execute(q)
+
+
+def raw_counts(db: Session, filters: Filters) -> dict:
+    """Unsuppressed counts per story (for the report and its tests; never published)."""
+    started: dict[str, set[str]] = defaultdict(set)
+    finished: dict[str, set[str]] = defaultdict(set)
+    durations: dict[tuple[str, str], int] = defaultdict(int)
+    last_scene: dict[tuple[str, str], tuple[int, str]] = {}
+    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for sid, kind, story, offset, payload in _events(
+            db, filters, ("story_started", "story_finished", "scene_shown")):
+        if kind == "story_started":
+            started[story].add(sid)
+        elif kind == "story_finished":
+            finished[story].add(sid)
+        else:
+            p = json.loads(payload)
+            durations[(story, sid)] += p["duration_ms"]
+            seen[story][p["scene"]].add(sid)
+            if (story, sid) not in last_scene or offset >= last_scene[(story, sid)][0]:
+                last_scene[(story, sid)] = (offset, p["scene"])
+    sessions = db.scalar(select(func.count()).select_from(_session_filter(filters).subquery()))
+    out = {}
+    for story in sorted(started):
+        starters = started[story]
+        leavers = starters - finished[story]
+        left_at: dict[str, int] = defaultdict(int)
+        for sid in leavers:
+            left_at[last_scene.get((story, sid), (0, BEFORE_FIRST))[1]] += 1
+        out[story] = {
+            "started": len(starters), "finished": len(starters & finished[story]),
+            "left": len(leavers),
+            "times": sorted(durations[(story, sid)] / 1000 for sid in starters),
+            "left_at": dict(left_at),
+            "funnel": {scene: len(sids & starters) for scene, sids in seen[story].items()},
+        }
+    return {"stories": out, "sessions": sessions}
+
+
+def story_report(db: Session, filters: Filters) -> StoryReport:
+    """The per-story report with every small cell suppressed."""
+    raw = raw_counts(db, filters)
+    rows: list[StoryRow] = []
+    totals = {"started": 0, "finished": 0, "left": 0}
+    for story, c in raw["stories"].items():
+        if c["started"] < MIN_CELL:
+            rows.append(StoryRow(story, SUPPRESSED, SUPPRESSED, SUPPRESSED, None))
+            continue
+        finished, left = shown(c["finished"]), shown(c["left"])
+        if (finished == SUPPRESSED) != (left == SUPPRESSED):
+            finished = left = SUPPRESSED
+        row = StoryRow(story, c["started"], finished, left,
+                       round(statistics.median(c["times"]), 1))
+        if left != SUPPRESSED:
+            ordered = sorted(c["left_at"].items(), key=lambda kv: (-kv[1], kv[0]))
+            row.left_at = suppress_breakdown(ordered)
+        funnel = sorted(c["funnel"].items(), key=lambda kv: (-kv[1], kv[0]))
+        row.funnel = [(scene, shown(n)) for scene, n in funnel]
+        for key in totals:
+            value = getattr(row, key)
+            if value != SUPPRESSED:
+                totals[key] += value
+        rows.append(row)
+    return StoryReport(rows, totals, shown(raw["sessions"]))
+
+
+def options(db: Session) -> dict[str, list[str]]:
+    """The values the filters offer: packs, stories, languages, kiosks seen in the data."""
+    def distinct(column) -> list[str]:
+        return [v for v in db.scalars(select(column).distinct().order_by(column)) if v]
+
+    return {"pack": distinct(FeedbackSession.pack),
+            "story": [v for v in db.scalars(
+                select(FeedbackEvent.story).where(FeedbackEvent.kind == "story_started")
+                .distinct().order_by(FeedbackEvent.story)) if v],
+            "language": distinct(FeedbackSession.language),
+            "kiosk": distinct(FeedbackSession.kiosk_id)}

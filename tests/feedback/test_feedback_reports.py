@@ -1,0 +1,170 @@
+"""Reports checked against numbers computed here, independently, from the kiosk's raw events."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+from collections import defaultdict
+
+import pytest
+from feedback_helpers import play_sessions, record_rows
+
+from kiosk.record import Recorder, Store
+from kiosk.record.export import export
+
+
+def _targeted(recorder, story, n_finish, n_leave, t0, language="el"):
+    """Sessions of one story: n_finish finish it, n_leave leave at its second scene."""
+    t = t0
+    for i in range(n_finish + n_leave):
+        s = recorder.begin_session("demo", "1.0.0", language, at=t)
+        s.record_runtime({"event": "story_started", "story": story, "at": t + 1})
+        for j, scene in enumerate(["one", "two", "three"]):
+            if i >= n_finish and j == 2:
+                break
+            s.record_runtime({"event": "scene_entered", "story": story, "scene": scene,
+                              "at": t + 2 + j * 10})
+        if i < n_finish:
+            s.record_runtime({"event": "story_finished", "story": story, "ending": "end",
+                              "at": t + 40})
+            s.end("done", at=t + 41)
+        else:
+            s.end("leave_now", at=t + 30, story=story, scene="two")
+        t += 100
+    return t
+
+
+@pytest.fixture
+def loaded(app, tmp_path):
+    """A kiosk record with varied sessions plus small groups, imported into the admin."""
+    data = tmp_path / "kiosk"
+    with Recorder.open(data, batch_interval=0.01) as rec:
+        t = play_sessions(rec, 160, seed=21)
+        t = _targeted(rec, "samir", 2, 6, t + 10)      # finished small, left not
+        _targeted(rec, "lone", 3, 0, t + 10)            # started by fewer than 5
+    store = Store.open(data)
+    out = tmp_path / "export.jsonl"
+    export(store, data, out, "jsonl")
+    store.close()
+    result = app.test_cli_runner().invoke(args=["kiosks", "import", str(out)])
+    assert result.exit_code == 0, result.output
+    return record_rows(data)
+
+
+def expected(events, language=None, school=None):
+    """Started / finished / left / left-at / median per story, and the funnel, unsuppressed."""
+    by_session = defaultdict(list)
+    for e in events:
+        by_session[e["session_id"]].append({**e, "payload": json.loads(e["payload"])})
+    out = {}
+    for evs in by_session.values():
+        start = next(e for e in evs if e["kind"] == "session_started")["payload"]
+        if language and start["language"] != language:
+            continue
+        if school is not None and ("school_code" in start) != school:
+            continue
+        for story in {e["payload"]["story"] for e in evs if e["kind"] == "story_started"}:
+            row = out.setdefault(story, {"started": 0, "finished": 0, "left": 0, "times": [],
+                                         "left_at": defaultdict(int), "saw": defaultdict(int)})
+            shown = sorted((e for e in evs if e["kind"] == "scene_shown"
+                            and e["payload"]["story"] == story), key=lambda e: e["offset_ms"])
+            row["started"] += 1
+            row["times"].append(sum(e["payload"]["duration_ms"] for e in shown) / 1000)
+            for scene in {e["payload"]["scene"] for e in shown}:
+                row["saw"][scene] += 1
+            if any(e["kind"] == "story_finished" and e["payload"]["story"] == story
+                   for e in evs):
+                row["finished"] += 1
+            else:
+                row["left"] += 1
+                row["left_at"][shown[-1]["payload"]["scene"] if shown
+                               else "(before the first scene)"] += 1
+    return out
+
+
+def published(row):
+    """The story line as the ethics rule says it must be published."""
+    def small(n):
+        return 0 < n < 5
+    if small(row["started"]):
+        return ["<5", "<5", "<5", ""]
+    fin, left = row["finished"], row["left"]
+    if small(fin) or small(left):
+        fin = left = "<5"
+    return [str(row["started"]), str(fin), str(left),
+            str(round(statistics.median(row["times"]), 1))]
+
+
+def _csv(client, path, **query):
+    r = client.get(path, query_string=query)
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+
+
+@pytest.mark.parametrize("query, language, school", [
+    ({}, None, None),
+    ({"language": "sv"}, "sv", None),
+    ({"audience": "school"}, None, True),
+    ({"audience": "general", "language": "it"}, "it", False),
+])
+def test_the_story_table_matches_the_raw_events(app, as_role, loaded, query, language, school):
+    want = expected(loaded, language, school)
+    rows = _csv(as_role("viewer"), "/reports/stories.csv", **query)
+    assert rows[0] == ["story", "started", "finished", "left", "median_seconds"]
+    body = [r for r in rows[1:] if not r[0].startswith(("(", "#"))]
+    assert {r[0]: r[1:] for r in body} == {s: published(c) for s, c in want.items()}
+    total = next(r for r in rows if r[0] == "(total of shown cells)")
+    for i in (1, 2, 3):  # started, finished, left
+        assert int(total[i]) == sum(int(r[i]) for r in body if r[i] != "<5")
+    assert rows[-2][0] == "# filters"
+
+
+def test_small_groups_are_suppressed_everywhere(app, as_role, loaded):
+    want = expected(loaded)
+    assert want["lone"]["started"] == 3 and want["samir"]["finished"] == 2
+    viewer = as_role("viewer")
+    stories = {r[0]: r[1:] for r in _csv(viewer, "/reports/stories.csv")}
+    assert stories["lone"] == ["<5", "<5", "<5", ""]
+    assert stories["samir"][:3] == ["8", "<5", "<5"]  # left (6) would reveal finished (2)
+    scenes = _csv(viewer, "/reports/scenes.csv")
+    for row in scenes[1:]:
+        if row[0].startswith("#"):
+            continue
+        story, scene, measure, n = row
+        raw = (want[story]["saw"] if measure == "saw" else want[story]["left_at"])[scene]
+        if raw < 5:
+            assert n == "<5", row
+        elif measure == "saw":
+            assert n == str(raw), row
+        else:
+            assert n in (str(raw), "<5"), row  # "<5": hidden beside a single small cell
+    assert not any(r[0] in ("lone", "samir") and r[2] == "left_here" for r in scenes)
+    html = viewer.get("/reports/").get_data(as_text=True)
+    assert "fewer than 5" in html and "<svg" in html
+    assert "<script" not in html and " style=" not in html
+
+
+def test_left_at_scene_and_funnel_match(app, as_role, loaded):
+    want = expected(loaded)
+    scenes = _csv(as_role("curator"), "/reports/scenes.csv", story="mara")
+    got = defaultdict(dict)
+    for row in scenes[1:]:
+        if not row[0].startswith("#"):
+            got[row[2]][row[1]] = row[3]
+    assert got["saw"] == {s: ("<5" if n < 5 else str(n)) for s, n in want["mara"]["saw"].items()}
+    left_raw = want["mara"]["left_at"]
+    assert set(got["left_here"]) == set(left_raw) and len(left_raw) >= 2
+    for scene, raw in left_raw.items():
+        assert got["left_here"][scene] == ("<5" if raw < 5 else str(raw)) or (
+            raw >= 5 and got["left_here"][scene] == "<5")
+    hidden = [s for s, n in got["left_here"].items() if n == "<5"]
+    assert len(hidden) != 1  # a single hidden cell would be the published total minus the rest
+
+
+def test_reports_refuse_bad_filters_and_translators(app, as_role, loaded):
+    viewer = as_role("viewer")
+    assert viewer.get("/reports/", query_string={"date_from": "yesterday"}).status_code == 400
+    assert viewer.get("/reports/", query_string={"audience": "vip"}).status_code == 400
+    assert as_role("translator").get("/reports/").status_code == 403
