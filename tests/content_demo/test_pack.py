@@ -130,7 +130,7 @@ def test_helplines_cover_each_country_with_112_first(pack):
         here = [h for h in lines if country in h.countries]
         assert len(here) >= 2 and here[0].number == "112", country
     for h in lines:
-        assert h.countries and h.verified == dt.date(2026, 11, 28)
+        assert h.countries and h.verified == lines[0].verified <= dt.date.today()
         assert all(h.hours.get(lang) for lang in pack.languages), h.id
         assert all(h.audience.get(lang) for lang in pack.languages), h.id
         if h.number == "116 006":
