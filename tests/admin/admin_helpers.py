@@ -21,6 +21,10 @@ def csrf_from(html: str) -> str:
 SAMPLE_ARGS = {
     "user_id": lambda ctx: ctx["target"].id,
     "filename": lambda ctx: "admin.css",
+    # the content area (issue 9): the demo pack; its POSTs refuse a request without their
+    # form fields (file hash, version), so the walks change nothing on disk
+    "pack_id": lambda ctx: "demo", "story_id": lambda ctx: "emil",
+    "scene_id": lambda ctx: "start", "revision_id": lambda ctx: 1, "language": lambda ctx: "en",
 }
 
 
