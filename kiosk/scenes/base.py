@@ -123,9 +123,9 @@ class Screen:
         y = r.y + (r.height - height) // 2
         widths = {"leave": m.u(230), "back": m.u(170)}
         default_w = m.u(190)
-        total_end = sum(widths.get(k, default_w) for k, *_ in end) + gap * (len(end) - 1)
+        total_end = sum(widths.get(k, default_w) for k, *_ in end)
         avail = r.width - 2 * m.margin - (widths["back"] + gap if start else 0)
-        shrink = min(1.0, avail / total_end) if total_end else 1.0
+        shrink = min(1.0, (avail - gap * (len(end) - 1)) / total_end)
         x_end = r.right - m.margin
         placed: list[tuple[str, str, object, str, int]] = []
         for key, label, action, style in reversed(end):

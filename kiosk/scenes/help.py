@@ -31,7 +31,7 @@ class Help(Screen):
         self.list_rect.height -= bh + m.gap
         y = self.panel.bottom - m.margin - bh
         self.buttons.add(Button("close", self.t(S.CLOSE), self.lang,
-                                pygame.Rect(self.panel.centerx - m.u(200), y, m.u(400), bh),
+                                pygame.Rect(self._close_x(m), y, m.u(400), bh),
                                 lambda: self.app.manager.close_overlay("help"), "primary",
                                 m.text("button")))
         if self.ctx.visit is not None:
@@ -40,6 +40,12 @@ class Help(Screen):
             self.buttons.add(Button("leave", self.t(S.LEAVE_NOW), self.lang,
                                     pygame.Rect(lx, y, m.u(260), bh), self.app.flow.leave_now,
                                     "leave", m.text("button")))
+
+    def _close_x(self, m) -> int:
+        if self.ctx.visit is None:
+            return self.panel.centerx - m.u(200)
+        # With Leave now beside it, Close sits at the start side.
+        return self.panel.right - m.margin - m.u(400) if self.rtl else self.panel.x + m.margin
 
     def draw(self, surface: pygame.Surface) -> None:
         """Dim the screen, draw the panel."""
