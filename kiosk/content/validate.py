@@ -20,6 +20,12 @@ REVIEW_MAX_YEARS = 3
 # a percentage, a number with thousands separators, or a bare number of 3+ digits that is
 # not a year: the kinds of figures that need a source
 _NUMBER_RE = re.compile(r"\d[\d.,\u00a0 ]*%?")
+# words that make a number a statistic: magnitudes and "per cent" in the touring languages
+_STAT_WORDS = re.compile(
+    r"\d[\d.,\u00a0 ]*\s*(million|miljon|milion|miljoni|εκατομμ|billion|miljard|miliard|"
+    r"δισεκατομμ|thousand|tusen|mila\b|tūkst|χιλιάδ|percent|per cent|procent|per cento|"
+    r"procenti|τοις εκατό|مليون|مليار|ألف|بالمئة|في المئة)",
+    re.IGNORECASE)
 _GROUPED_RE = re.compile(r"^\d{1,3}(?:[ ,.\u00a0]\d{3})+")
 _YEAR_RE = re.compile(r"^(1[89]|20)\d\d$")
 
@@ -58,7 +64,8 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
             rep.warn(f"{path}.verified", "helpline-stale",
                      f'helpline "{line.id}" ({line.number}) was last verified {age} days ago',
                      "call it, then update verified")
-        _coverage(rep, pack.languages, {f"{path}.hours": line.hours}, None)
+        _coverage(rep, pack.languages, {f"{path}.name": line.name, f"{path}.hours": line.hours,
+                                        f"{path}.audience": line.audience}, None)
     for note_id, note in pack.content_notes.items():
         _coverage(rep, pack.languages, {f"content_notes.{note_id}.label": note.label,
                                         f"content_notes.{note_id}.description": note.description},
@@ -238,6 +245,8 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
 
 def _has_statistic(text: str) -> bool:
     """A percentage, a number with thousands separators, or 3+ digits that are not a year."""
+    if _STAT_WORDS.search(text):
+        return True
     for m in _NUMBER_RE.finditer(text):
         run = m.group(0).rstrip(" .,\u00a0")
         if run.endswith("%") or _GROUPED_RE.match(run):

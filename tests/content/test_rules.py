@@ -209,3 +209,19 @@ def test_narration_without_captions_and_broken_subtitles(pack):
     loaded, found = codes(pack)
     assert found["no-captions"].severity == "warning" and "friend" in found["no-captions"].message
     assert found["subtitles"].severity == "error" and "media/broken.vtt, line 3" in found["subtitles"].message
+
+
+@pytest.mark.parametrize("sentence", [
+    "27,6 miljoner människor", "38 procent av offren", "il 38 per cento", "27.6 million people",
+    "το 38 τοις εκατό", "27 % av alla", "1 200 personer", "4500 arbetare"])
+def test_figures_that_need_a_source(pack, sentence):
+    pack.edit(STORY, "Vännen är orolig.", f'"Vännen läser att {sentence}."')
+    loaded, found = codes(pack)
+    assert "statistic-without-source" in found
+
+
+@pytest.mark.parametrize("sentence", ["Hon var 19 år", "år 2023", "klockan 6", "rum 12"])
+def test_numbers_that_are_not_statistics(pack, sentence):
+    pack.edit(STORY, "Vännen är orolig.", f'"Vännen läser att {sentence}."')
+    loaded, found = codes(pack)
+    assert loaded.ok and "statistic-without-source" not in found
