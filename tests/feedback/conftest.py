@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from admin import create_app
 from admin.cli import create_user
@@ -12,11 +17,31 @@ from admin.feedback import registry
 PASSWORD = "a long test passphrase 42"
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """SQLite in tmp_path, then a fresh schema in $STORYKIOSK_TEST_DATABASE_URL (if set)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/instance/admin.sqlite3"
+        return
+    base = os.environ.get("STORYKIOSK_TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("STORYKIOSK_TEST_DATABASE_URL is not set (scripts/test starts PostgreSQL)")
+    schema = "t_" + secrets.token_hex(6)
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
 @pytest.fixture
-def app(tmp_path):
-    """A migrated admin app on a SQLite file (CSRF is tested for every route in tests/admin)."""
+def app(tmp_path, database_url):
+    """A migrated admin app on SQLite and PostgreSQL (CSRF is tested in tests/admin)."""
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
-                      "WTF_CSRF_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url})
     database(app).migrate()
     yield app
     database(app).dispose()
