@@ -50,7 +50,9 @@ def check_survivors(data_dir: Path, tag: str, flushed: int) -> None:
     finally:
         conn.close()
     missing = [i for i in range(flushed) if f"{tag}-{i}" not in scenes]
-    assert not missing, f"{len(missing)} flushed events lost in run {tag}, first {missing[:5]}"
+    aside = [p.name for p in data_dir.glob("record.sqlite3.corrupt-*")]
+    assert not missing, (f"{len(missing)} of {flushed} flushed events lost in run {tag}, "
+                         f"first {missing[:5]}; files moved aside: {aside}")
 
 
 def run_kills(tmp_path: Path, times: int, seed: int) -> int:
