@@ -122,6 +122,19 @@ def _events(db: Session, filters: Filters, kinds: tuple[str, ...]):
     return db.execute(q)
 
 
+def raw_events(filters: Filters):
+    """A SELECT of the selection's raw events for export (free text, unmoderated, left out)."""
+    q = (select(FeedbackEvent.id, FeedbackEvent.kiosk_id, FeedbackEvent.session_id,
+                FeedbackEvent.at_minute, FeedbackEvent.offset_ms, FeedbackEvent.kind,
+                FeedbackEvent.payload)
+         .where(FeedbackEvent.kind != "free_text")
+         .where(FeedbackEvent.session_id.in_(_session_filter(filters)))
+         .order_by(FeedbackEvent.session_id, FeedbackEvent.offset_ms))
+    if filters.story:
+        q = q.where(FeedbackEvent.story == filters.story)
+    return q
+
+
 def raw_counts(db: Session, filters: Filters) -> dict:
     """Unsuppressed counts per story (for the report and its tests; never published)."""
     started: dict[str, set[str]] = defaultdict(set)

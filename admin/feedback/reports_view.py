@@ -9,7 +9,7 @@ import csv
 import io
 import re
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import gettext as _
 
 from admin.access import allow
@@ -97,3 +97,30 @@ def scenes_csv():
         rows += [[r.story, scene, "saw", n] for scene, n in r.funnel]
         rows += [[r.story, scene, "left_here", n] for scene, n in r.left_at]
     return _csv(rows + _filter_lines(filters), "scenes.csv")
+
+
+@bp.route("/events.csv")
+@allow(Role.ADMINISTRATOR)
+def events_csv():
+    """The raw anonymous events of the selection, streamed (administrators only).
+
+    Free text waits for moderation (ETHICS.md rule 10) and is left out.
+    """
+    filters = _filters()
+    db = get_db()
+    query = reports.raw_events(filters)
+
+    def rows():
+        buf = io.StringIO()
+        out = csv.writer(buf, lineterminator="\r\n")
+        out.writerow(["id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload"])
+        for row in db.execute(query.execution_options(yield_per=5000)):
+            out.writerow(row)
+            if buf.tell() > 1 << 16:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue()
+
+    return Response(stream_with_context(rows()), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="events.csv"', "Cache-Control": "no-store"})

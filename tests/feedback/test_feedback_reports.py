@@ -168,3 +168,18 @@ def test_reports_refuse_bad_filters_and_translators(app, as_role, loaded):
     assert viewer.get("/reports/", query_string={"date_from": "yesterday"}).status_code == 400
     assert viewer.get("/reports/", query_string={"audience": "vip"}).status_code == 400
     assert as_role("translator").get("/reports/").status_code == 403
+
+
+def test_raw_events_are_for_administrators_and_match_the_record(app, as_role, loaded):
+    assert as_role("viewer").get("/reports/events.csv").status_code == 403
+    assert as_role("curator").get("/reports/events.csv").status_code == 403
+    rows = _csv(as_role("administrator"), "/reports/events.csv", language="sv")
+    assert rows[0] == ["id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload"]
+    sv_sessions = {e["session_id"] for e in loaded if e["kind"] == "session_started"
+                   and json.loads(e["payload"])["language"] == "sv"}
+    want = {e["id"]: e for e in loaded if e["session_id"] in sv_sessions}
+    assert {r[0] for r in rows[1:]} == set(want) and len(rows) - 1 == len(want)
+    for r in rows[1:]:
+        e = want[r[0]]
+        assert (r[2], r[3], int(r[4]), r[5], json.loads(r[6])) == (
+            e["session_id"], e["at_minute"], e["offset_ms"], e["kind"], json.loads(e["payload"]))
