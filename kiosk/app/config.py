@@ -28,7 +28,8 @@ class KioskConfig:
 
     staff_pin_hash: str | None = None
     volume: float = 0.8
-    diagonal_in: float = 24.0
+    diagonal_in: float = 24.0  # the panel's diagonal: targets are sized in millimetres
+    idle_countdown: int = 20  # seconds of "Are you still there?" before the reset
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -47,7 +48,8 @@ class KioskConfig:
         except (OSError, ValueError) as exc:
             log.error("kiosk config %s cannot be read (%s); using defaults", path, exc)
             return cls()
-        known = {k: data[k] for k in ("staff_pin_hash", "volume", "diagonal_in") if k in data}
+        known = {k: data[k] for k in ("staff_pin_hash", "volume", "diagonal_in",
+                                         "idle_countdown") if k in data}
         extra = {k: v for k, v in data.items() if k not in known}
         try:
             return cls(**known, extra=extra)

@@ -45,7 +45,8 @@ class IdleWatch:
             self.last_touch += now - last  # the idle clock waits while media plays
             return
         if not manager.has_overlay("idle") and now - self.last_touch >= self.timeout:
-            manager.open_overlay("idle", deadline=now + COUNTDOWN_S)
+            countdown = self.app.ctx.config.idle_countdown or COUNTDOWN_S
+            manager.open_overlay("idle", deadline=now + countdown)
 
 
 def _busy(screen) -> bool:

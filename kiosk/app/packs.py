@@ -78,7 +78,8 @@ class PackSource:
             return False
         self._fingerprint = fingerprint
         if not loaded.ok or loaded.pack is None:
-            errors = [str(f) for f in loaded.findings if f.severity == "error"][:5]
+            errors = [f"{f.file}:{f.line}: {f.message}" for f in loaded.findings
+                      if f.severity == "error"][:5]
             self._refuse(f"pack {self.folder} refused: " + "; ".join(errors))
             return False
         if loaded.content_hash == self.content_hash and self.pack is not None:
