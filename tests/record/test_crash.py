@@ -44,6 +44,10 @@ def check_survivors(data_dir: Path, tag: str, flushed: int) -> None:
     conn = sqlite3.connect(data_dir / "record.sqlite3")
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
+            # Killed between creating the file and committing the first migration.
+            assert flushed == 0
+            return
         scenes = {r[0] for r in conn.execute(
             "SELECT json_extract(payload, '$.scene') FROM events WHERE kind = 'choice_made'"
             " AND json_extract(payload, '$.scene') LIKE ?", (f"{tag}-%",))}
