@@ -1,0 +1,202 @@
+"""A school session's results beside all visitors, with small numbers suppressed.
+
+Read from the feedback tables (``admin.models_feedback``, issue 10) and suppressed with its
+helpers (``admin.feedback.reports``: ``shown``, ``suppress_breakdown``, ``MIN_CELL``), so a
+class's numbers follow exactly the rules of every other report (ETHICS.md rule 11):
+
+- the class: the visitor sessions whose ``session_started`` carries the session's code;
+  "all visitors": every other session of the same pack that was not a school session;
+- stories played: sessions that started each story, and finished it;
+- each branching point (story, scene): the sessions that chose there, and per choice, with
+  complementary suppression (a single small cell takes the next smallest with it);
+- surveys, per question: the answers before and after (a breakdown per answer value), their
+  means, and the shift (after minus before) only when both means rest on 5 sessions or more.
+
+Every count is of visitor sessions; a session counts once per cell (its last answer).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from admin.feedback.reports import MIN_CELL, SUPPRESSED, shown, suppress_breakdown
+from admin.models_feedback import FeedbackEvent, FeedbackSession
+
+
+@dataclass
+class Point:
+    """One branching point: the class and all visitors, per choice."""
+
+    story: str
+    scene: str
+    class_total: int | str
+    class_cells: list[tuple[str, int | str]]
+    all_total: int | str
+    all_cells: list[tuple[str, int | str]]
+
+
+@dataclass
+class Question:
+    """One survey question: before, after, and the shift."""
+
+    question: str
+    before_n: int | str
+    after_n: int | str
+    before: list[tuple[str, int | str]]
+    after: list[tuple[str, int | str]]
+    before_mean: float | None
+    after_mean: float | None
+    shift: float | None
+
+
+@dataclass
+class Results:
+    """What the results page shows."""
+
+    sessions: int | str
+    stories: list[tuple[str, int | str, int | str]]  # story, started, finished
+    points: list[Point] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+
+
+def class_sessions(db, code: str) -> set[str]:
+    """The ids of the visitor sessions recorded under a session code."""
+    rows = db.execute(select(FeedbackEvent.session_id, FeedbackEvent.payload)
+                      .where(FeedbackEvent.kind == "session_started")
+                      .where(FeedbackEvent.payload.like(f'%"school_code": "{code}"%')))
+    return {sid for sid, payload in rows if json.loads(payload).get("school_code") == code}
+
+
+def general_sessions(db, pack: str) -> set[str]:
+    """The ids of the visitor sessions of a pack that were not school sessions."""
+    return set(db.scalars(select(FeedbackSession.session_id)
+                          .where(FeedbackSession.pack == pack)
+                          .where(FeedbackSession.school.is_(False))))
+
+
+def _events(db, sessions: set[str], kinds: tuple[str, ...]):
+    ids = sorted(sessions)
+    for i in range(0, len(ids), 500):  # keep IN lists short for every database
+        yield from db.execute(
+            select(FeedbackEvent.session_id, FeedbackEvent.kind, FeedbackEvent.offset_ms,
+                   FeedbackEvent.payload)
+            .where(FeedbackEvent.session_id.in_(ids[i:i + 500]))
+            .where(FeedbackEvent.kind.in_(kinds)))
+
+
+def choice_counts(db, sessions: set[str]) -> dict[tuple[str, str], dict[str, int]]:
+    """Unsuppressed: (story, scene) -> choice -> sessions whose last choice there it was."""
+    last: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for sid, _kind, offset, payload in _events(db, sessions, ("choice_made",)):
+        p = json.loads(payload)
+        key = (sid, p["story"], p["scene"])
+        if key not in last or offset >= last[key][0]:
+            last[key] = (offset, str(p["choice"]))
+    out: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (_sid, story, scene), (_o, choice) in last.items():
+        out[(story, scene)][choice] += 1
+    return out
+
+
+def answers(db, sessions: set[str]) -> dict[tuple[str, str], dict[str, object]]:
+    """Unsuppressed: (question, phase) -> session -> its last answer."""
+    last: dict[tuple[str, str, str], tuple[int, object]] = {}
+    for sid, _kind, offset, payload in _events(db, sessions, ("survey_answer",)):
+        p = json.loads(payload)
+        key = (p["question"], p["phase"], sid)
+        if key not in last or offset >= last[key][0]:
+            last[key] = (offset, p["answer"])
+    out: dict[tuple[str, str], dict[str, object]] = defaultdict(dict)
+    for (question, phase, sid), (_o, answer) in last.items():
+        out[(question, phase)][sid] = answer
+    return out
+
+
+def _breakdown(counts: dict[str, int], order: list[str]) -> list[tuple[str, int | str]]:
+    keys = order + sorted(k for k in counts if k not in order)
+    return suppress_breakdown([(k, counts.get(k, 0)) for k in keys])
+
+
+def _mean(values: list) -> float | None:
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) < MIN_CELL:
+        return None
+    return round(statistics.fmean(numbers), 2)
+
+
+def session_results(db, code: str, pack) -> Results:
+    """The results of the session with this code, for a loaded pack (None: ids only)."""
+    mine = class_sessions(db, code)
+    started: dict[str, set[str]] = defaultdict(set)
+    finished: dict[str, set[str]] = defaultdict(set)
+    for sid, kind, _o, payload in _events(db, mine, ("story_started", "story_finished")):
+        (started if kind == "story_started" else finished)[json.loads(payload)["story"]].add(sid)
+    stories = []
+    for story in sorted(started):
+        s, f = shown(len(started[story])), shown(len(started[story] & finished[story]))
+        stories.append((story, s, SUPPRESSED if s == SUPPRESSED else f))
+    result = Results(shown(len(mine)), stories)
+    pack_id = pack.id if pack is not None else ""
+    mine_c = choice_counts(db, mine)
+    all_c = choice_counts(db, general_sessions(db, pack_id))
+    for (story, scene), cells in sorted(mine_c.items()):
+        order = _choice_order(pack, story, scene) or sorted(cells)
+        others = all_c.get((story, scene), {})
+        result.points.append(Point(story, scene, shown(sum(cells.values())),
+                                   _breakdown(cells, order), shown(sum(others.values())),
+                                   _breakdown(others, order)))
+    given = answers(db, mine)
+    for question, options in _questions(pack, given):
+        before = given.get((question, "before"), {})
+        after = given.get((question, "after"), {})
+        bm, am = _mean(list(before.values())), _mean(list(after.values()))
+        result.questions.append(Question(
+            question, shown(len(before)), shown(len(after)),
+            _breakdown(_count(before), options), _breakdown(_count(after), options), bm, am,
+            None if bm is None or am is None else round(am - bm, 2)))
+    return result
+
+
+def _count(answers_by_session: dict[str, object]) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for answer in answers_by_session.values():
+        out[str(answer)] += 1
+    return out
+
+
+def _choice_order(pack, story: str, scene: str) -> list[str]:
+    if pack is None or story not in pack.stories or scene not in pack.stories[story].scenes:
+        return []
+    return [c.id for c in pack.stories[story].scenes[scene].choices]
+
+
+def _questions(pack, given) -> list[tuple[str, list[str]]]:
+    """The survey questions in the pack's order (then any others answered), with options."""
+    out: dict[str, list[str]] = {}
+    if pack is not None:
+        for q in pack.surveys.before + pack.surveys.after:
+            if q.kind == "agreement":
+                out.setdefault(q.id, [str(n) for n in range(1, 6)])
+            elif q.kind == "single":
+                out.setdefault(q.id, [o.id for o in q.options])
+            else:
+                out.setdefault(q.id, [str(n) for n in range(1, (q.scale or 5) + 1)])
+    for question, _phase in given:
+        out.setdefault(question, [])
+    return [(q, opts) for q, opts in out.items()
+            if any((q, ph) in given for ph in ("before", "after"))]
+
+
+def other_visitors(db, pack_id: str, stories: list[str]) -> dict[str, dict[str, dict]]:
+    """How all (non-school) visitors chose, for the kiosk: story -> scene -> choice -> n|"<5"."""
+    counts = choice_counts(db, general_sessions(db, pack_id))
+    out: dict[str, dict[str, dict]] = {}
+    for (story, scene), cells in counts.items():
+        if story in stories:
+            out.setdefault(story, {})[scene] = dict(_breakdown(cells, []))
+    return out
