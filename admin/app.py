@@ -35,6 +35,7 @@ BLUEPRINTS = [
     "admin.views.translations",
     "admin.views.media",
     "admin.views.preview",
+    "admin.views.sessions",
 ]
 # The menu, in order: (endpoint, label).
 NAV = [
@@ -47,6 +48,7 @@ NAV = [
     ("packs.index", _l("Packs")),
     ("reports.index", _l("Visitor feedback")),
     ("kiosks.index", _l("Kiosks")),
+    ("school_sessions.index", _l("School sessions")),
     ("server.index", _l("Server settings")),
     ("account.index", _l("My account")),
 ]

@@ -25,6 +25,8 @@ SAMPLE_ARGS = {
     # form fields (file hash, version), so the walks change nothing on disk
     "pack_id": lambda ctx: "demo", "story_id": lambda ctx: "emil",
     "scene_id": lambda ctx: "start", "revision_id": lambda ctx: 1, "language": lambda ctx: "en",
+    # school sessions (issue 11): a code of the right form that no session has
+    "code": lambda ctx: "HJKMNP",
 }
 
 
