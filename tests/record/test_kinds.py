@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.record import KINDS, EventRefused
-from kiosk.record.kinds import check_event
+from kiosk.record.kinds import ID_RE, LANG_RE, VERSION_RE, check_event
 
 
 @pytest.mark.parametrize("kind, fields", [
@@ -61,3 +63,24 @@ def test_every_kind_has_a_whitelist():
                           "story_finished", "story_left", "leave_now", "idle_reset",
                           "survey_answer", "rating", "text_size_changed", "sound_changed",
                           "free_text"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(kind=st.sampled_from(sorted(KINDS)),
+       fields=st.dictionaries(st.one_of(st.sampled_from(sorted(
+                                  {f for req, opt in KINDS.values() for f in (*req, *opt)})),
+                                  st.text(min_size=1, max_size=12)),
+                              st.one_of(st.text(max_size=80), st.integers(), st.booleans(),
+                                        st.none(), st.floats(allow_nan=True)),
+                              max_size=5))
+def test_whatever_comes_in_only_whitelisted_well_formed_fields_pass(kind, fields):
+    required, optional = KINDS[kind]
+    try:
+        check_event(kind, fields)
+    except EventRefused:
+        return
+    assert set(fields) <= set(required) | set(optional)
+    assert set(required) <= set(fields)
+    for name, value in fields.items():
+        if isinstance(value, str) and name not in ("text", "phase", "moderation", "reason"):
+            assert ID_RE.match(value) or LANG_RE.match(value) or VERSION_RE.match(value)

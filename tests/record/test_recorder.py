@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import time
@@ -156,3 +157,18 @@ def test_leave_now_ends_the_session_even_with_bad_fields(open_recorder, tmp_path
     got = rows(tmp_path / "data")
     assert [(r["kind"], r["payload"]) for r in got[1:]] == [
         ("leave_now", {}), ("session_ended", {"reason": "leave_now"})]
+
+
+def test_no_session_id_reaches_the_log(open_recorder, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    rec = open_recorder(retry_interval=0.1)
+    s = rec.begin_session("demo", "1", "en")
+    s.record("story_started", story="mara")
+    with pytest.raises(EventRefused):
+        s.record("story_started", story="Anna Svensson")
+    s.end("leave_now", story="mara", scene="offer")
+    assert rec.flush(5)
+    logging.getLogger("test").info("visit: %r", s)
+    (sid,) = {r["session_id"] for r in rows(tmp_path / "data")}
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert sid not in text and "Anna" not in text
