@@ -1,7 +1,7 @@
 """The story map: scenes and choices as a server-rendered SVG, problems marked.
 
-Columns are the distance from the start scene (breadth first); scenes no path reaches go
-in a last column. Which scenes are unreachable or dead ends comes from the validator's own
+Rows are the distance from the start scene (breadth first), read top to bottom like the
+story; scenes no path reaches go in a last row. Which scenes are unreachable or dead ends comes from the validator's own
 findings (codes ``unreachable`` and ``no-way-out``), plus scenes whose every target is
 missing, so the map and ``kiosk check`` never disagree.
 """
@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from kiosk.content import model as M
 from kiosk.content.findings import Finding
 
-W, H, GAP_X, GAP_Y, PAD = 170, 46, 70, 22, 20
+W, H, GAP_X, GAP_Y, PAD = 170, 46, 30, 50, 20
 
 
 def _problems(story: M.Story, findings: list[Finding]) -> tuple[set[str], set[str]]:
@@ -35,7 +35,7 @@ def _problems(story: M.Story, findings: list[Finding]) -> tuple[set[str], set[st
 
 
 def layout(story: M.Story) -> dict[str, tuple[int, int]]:
-    """(column, row) of every scene."""
+    """(row, place in the row) of every scene."""
     depth: dict[str, int] = {}
     if story.start in story.scenes:
         depth[story.start] = 0
@@ -61,12 +61,13 @@ def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str
     """The map as inline SVG; `link(scene_id)` gives each scene's editor URL."""
     pos = layout(story)
     unreachable, dead = _problems(story, findings)
-    cols = max((c for c, _ in pos.values()), default=0) + 1
-    rows = max((r for _, r in pos.values()), default=0) + 1
-    width, height = PAD * 2 + cols * W + (cols - 1) * GAP_X, PAD * 2 + rows * (H + GAP_Y) + 30
+    rows = max((r for r, _ in pos.values()), default=0) + 1
+    cols = max((c for _, c in pos.values()), default=0) + 1
+    width = max(PAD * 2 + cols * W + (cols - 1) * GAP_X + 60, 640)
+    height = PAD * 2 + rows * H + (rows - 1) * GAP_Y + 30
 
     def box(sid):
-        c, r = pos[sid]
+        r, c = pos[sid]
         return PAD + c * (W + GAP_X), PAD + r * (H + GAP_Y)
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="story-map" width="{width}" '
@@ -85,14 +86,16 @@ def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str
             if target not in pos:
                 continue
             x2, y2 = box(target)
-            sx, sy = x1 + W, y1 + H / 2
-            ex, ey = x2, y2 + H / 2
-            if x2 <= x1:  # a way back: loop over the top
-                sx, sy, ex, ey = x1 + W / 2, y1, x2 + W / 2, y2
-                d = f"M{sx},{sy} C{sx},{sy - 40} {ex},{ey - 40} {ex},{ey}"
-            else:
-                mx = (sx + ex) / 2
-                d = f"M{sx},{sy} C{mx},{sy} {mx},{ey} {ex},{ey}"
+            if y2 > y1:  # onwards, down the page
+                sx, sy, ex, ey = x1 + W / 2, y1 + H, x2 + W / 2, y2
+                my = (sy + ey) / 2
+                d = f"M{sx},{sy} C{sx},{my} {ex},{my} {ex},{ey}"
+            elif y2 == y1 and x2 > x1:  # sideways, to the right
+                sx, sy, ex, ey = x1 + W, y1 + H / 2, x2, y2 + H / 2
+                d = f"M{sx},{sy} L{ex},{ey}"
+            else:  # a way back: round the right-hand side
+                sx, sy, ex, ey = x1 + W, y1 + H / 2, x2 + W, y2 + H / 2
+                d = f"M{sx},{sy} C{sx + 60},{sy} {ex + 60},{ey} {ex},{ey}"
             dash = ' stroke-dasharray="5 4"' if kind == "school" else ""
             out.append(f'<path class="edge {kind}" d="{d}" fill="none" stroke="#53606e" '
                        f'stroke-width="1.5"{dash} marker-end="url(#arrow)"/>')
@@ -127,7 +130,7 @@ def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str
             f'</text></a>')
     ly = height - 16
     out.append(f'<text x="{PAD}" y="{ly}" font-size="11" fill="#53606e">'
-               'Columns: steps from the start. Dashed arrow: school alternative. '
+               'Rows: steps from the start. Dashed arrow: school alternative. '
                'Yellow: no path reaches it. Red: no way to an ending.</text>')
     out.append("</svg>")
     return Markup("".join(out))

@@ -31,7 +31,8 @@ class StoryRow:
 def language_name(code: str) -> str:
     """A language's own name ("svenska"), or its code."""
     try:
-        return Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+        return name[:1].upper() + name[1:]  # a list entry: "Svenska", as menus write it
     except (ValueError, UnknownLocaleError):
         return code
 

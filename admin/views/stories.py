@@ -120,6 +120,8 @@ def scene(pack_id: str, story_id: str, scene_id: str):
         return _conflict(wc, loaded.pack, st, scene_id, form, base_hash, c.current_text,
                          c.current_hash)
     if result.errors:
+        flash(_("Not saved: the validator found errors, shown beside their fields. Your text "
+                "is kept below."))
         return _editor(wc, loaded.pack, st, scene_id, form, base_hash,
                        result.errors + result.warnings, status=422)
     if result.unchanged:

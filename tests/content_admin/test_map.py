@@ -10,7 +10,7 @@ def test_the_map_links_every_scene(editor):
     for sid in ("home", "friend", "advert", "end"):
         assert f'href="/stories/test/ana/scenes/{sid}"' in svg
     assert 'class="scene start"' in svg and 'class="scene ending"' in svg
-    assert "unreachable" not in re.sub(r"<text[^>]*>Columns.*?</text>", "", svg).split(
+    assert "unreachable" not in re.sub(r"<text[^>]*>Rows.*?</text>", "", svg).split(
         "<svg")[1].split('class="scene')[0]
 
 
