@@ -101,7 +101,11 @@ class App:
                     pygame.mixer.init()
             except pygame.error as exc:
                 log.warning("no sound device (%s): narration is off", exc)
-            return Media.create(AudioSettings(volume=self.config.volume))
+            # Budgets that keep the whole kiosk under 300 MB resident at 1080p: a passage's
+            # picture is about 4 MB there, so this holds the current scene, the next ones
+            # and the attract loop's slides.
+            return Media.create(AudioSettings(volume=self.config.volume),
+                                image_budget=96 * 1024 * 1024, sound_budget=48 * 1024 * 1024)
         except Exception as exc:
             log.error("media cannot start (%s): images and sound are off", exc)
             return None

@@ -52,12 +52,18 @@ class FontBook:
         self._fonts: dict[tuple[str, int, bool], pygame.font.Font] = {}
         self._has: dict[tuple[str, str], bool] = {}
         self._notdef: dict[str, tuple] = {}
+        self._chains: dict[str, list[str]] = {}
+        self._families: dict[tuple[str, str], str] = {}
 
     def chain(self, script: str) -> list[str]:
         """The families tried, in order, for text of a script."""
-        first = SCRIPT_FONTS.get(script, "NotoSans")
-        families = [first] + [f for f in FALLBACK_FAMILIES if f != first]
-        return [f for f in families if font_file(f) is not None] or ["__default__"]
+        chain = self._chains.get(script)
+        if chain is None:
+            first = SCRIPT_FONTS.get(script, "NotoSans")
+            families = [first] + [f for f in FALLBACK_FAMILIES if f != first]
+            chain = [f for f in families if font_file(f) is not None] or ["__default__"]
+            self._chains[script] = chain
+        return chain
 
     def font(self, family: str, size: int, bold: bool = False) -> pygame.font.Font:
         """An opened font (pygame's default font when the family is not installed)."""
@@ -90,10 +96,12 @@ class FontBook:
 
     def family_for(self, char: str, script: str) -> str:
         """The first family of the script's chain that has `char`."""
-        chain = self.chain(script)
-        if unicodedata.combining(char):
-            return chain[0]
-        for family in chain:
-            if self.has_glyph(family, char):
-                return family
-        return chain[0]
+        key = (char, script)
+        family = self._families.get(key)
+        if family is None:
+            chain = self.chain(script)
+            family = chain[0]
+            if not unicodedata.combining(char):
+                family = next((f for f in chain if self.has_glyph(f, char)), chain[0])
+            self._families[key] = family
+        return family

@@ -1,0 +1,194 @@
+"""Soak: thousands of simulated visitor sessions of random taps, with the clock accelerated.
+
+Each session starts at the attract loop and taps at random: mostly on the buttons of whatever
+is showing (finger events plus SDL's synthetic mouse events, as a touchscreen sends them),
+sometimes anywhere; it waits between taps (the clock jumps, so idle resets happen too), and
+ends with Leave now, an idle reset, or a finished story. Checked throughout: no screen
+failure logged, the program never stops, no frame is blank; resident memory is sampled.
+
+Targets (issue 4): RSS <= 300 MB; growth between session 1,000 and 10,000 <= 5%.
+Usage: .venv/bin/python bench/kiosk_soak.py [--sessions 10000] [--size 1920x1080] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+CHROME = {"back", "language", "text_size", "sound", "help", "leave"}
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (from /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Failures(logging.Handler):
+    """Counts the errors the kiosk logs (a failing screen is logged, then recovered)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage()[:300])
+
+
+def touch(pygame, app, pos, kind):
+    w, h = app.ctx.size
+    finger = pygame.FINGERDOWN if kind == "down" else pygame.FINGERUP
+    mouse = pygame.MOUSEBUTTONDOWN if kind == "down" else pygame.MOUSEBUTTONUP
+    return [pygame.event.Event(finger, touch_id=1, finger_id=3, x=pos[0] / w, y=pos[1] / h,
+                               dx=0.0, dy=0.0, pressure=1.0),
+            pygame.event.Event(mouse, pos=pos, button=1, touch=True)]
+
+
+def blank(pygame, surface) -> bool:
+    """True when every pixel has the same colour."""
+    colour = surface.get_at((0, 0))
+    mask = pygame.mask.from_threshold(surface, colour, (2, 2, 2, 255))
+    return mask.count() == surface.get_width() * surface.get_height()
+
+
+def soak(sessions: int, size=(1280, 720), seed: int = 1, pack: Path | None = None,
+         data_dir: Path | None = None, sample_every: int = 500, progress=None) -> dict:
+    """Run the soak; returns counts, RSS samples and failures."""
+    import pygame
+
+    from kiosk.app import App, KioskConfig
+    from kiosk.app.shots import StepClock
+
+    rng = random.Random(seed)
+    failures = Failures()
+    logging.getLogger().addHandler(failures)
+    logging.getLogger().setLevel(logging.WARNING)
+    clock = StepClock()
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
+    app = App(pack or ROOT / "content", size, clock=clock, data_dir=data_dir,
+              config=KioskConfig(), use_media=True, use_record=True)
+    app.open()
+    frames = blanks = taps = 0
+    ends = {"leave": 0, "idle": 0, "finished": 0, "cap": 0}
+    screens: dict[str, int] = {}
+    rss: dict[int, float] = {}
+    started = time.perf_counter()
+
+    def frame(seconds: float) -> None:
+        nonlocal frames, blanks
+        clock.advance(seconds)
+        app.frame()
+        frames += 1
+        if frames % 7 == 0 and blank(pygame, app.surface):
+            blanks += 1
+
+    try:
+        for session in range(1, sessions + 1):
+            if app.manager.name != "attract":
+                app.flow.attract()
+                frame(1.0)
+            app.frame(touch(pygame, app, (size[0] // 2, size[1] // 3), "down"))
+            app.frame(touch(pygame, app, (size[0] // 2, size[1] // 3), "up"))
+            frame(0.5)
+            for _ in range(rng.randint(3, 40)):
+                top = app.manager.top
+                screens[top.name] = screens.get(top.name, 0) + 1
+                buttons = [b for b in top.buttons.items if b.enabled]
+                if top.name == "staff":
+                    buttons = [b for b in buttons if b.key != "quit"] or buttons
+                story_buttons = [b for b in buttons if b.key not in CHROME]
+                if story_buttons and rng.random() < 0.8:
+                    pos = rng.choice(story_buttons).rect.center
+                elif buttons and rng.random() < 0.9:
+                    pos = rng.choice(buttons).rect.center
+                else:
+                    pos = (rng.randrange(size[0]), rng.randrange(size[1]))
+                app.frame(touch(pygame, app, pos, "down"))
+                app.frame(touch(pygame, app, pos, "up"))
+                taps += 1
+                wait = rng.choice((0.05, 0.3, 0.3, 1.0, 2.0, 5.0)) if rng.random() < 0.97 \
+                    else rng.choice((100.0, 130.0))
+                frame(wait)
+                if not app.running:
+                    app.running = True  # the soak's random taps may reach Quit
+                name = app.manager.name
+                if name == "leave":
+                    ends["leave"] += 1
+                    break
+                if name == "attract":
+                    ends["idle"] += 1
+                    break
+                if name == "survey" and getattr(app.manager.current, "phase", "") == "after":
+                    ends["finished"] += 1
+            else:
+                ends["cap"] += 1
+            if session % sample_every == 0 or session == 1:
+                rss[session] = rss_mb()
+                if progress:
+                    progress(session, rss[session], time.perf_counter() - started)
+    finally:
+        app.close()
+        logging.getLogger().removeHandler(failures)
+    return {"sessions": sessions, "taps": taps, "frames": frames, "blank_frames": blanks,
+            "ends": ends, "failures": failures.records[:20],
+            "failure_count": len(failures.records), "rss_mb": rss,
+            "seconds": round(time.perf_counter() - started, 1), "screens": screens}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10_000)
+    parser.add_argument("--size", default="1920x1080")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    size = tuple(int(v) for v in args.size.split("x"))
+    baseline = rss_mb()
+    import pygame
+
+    pygame.display.init()
+    pygame.display.set_mode(size)
+    bare = rss_mb()
+    pygame.display.quit()
+
+    def progress(session, rss, seconds):
+        print(f"  session {session:>6}: RSS {rss:7.1f} MB  ({seconds:6.0f} s)", flush=True)
+
+    result = soak(args.sessions, size, args.seed, progress=progress)
+    rss = result["rss_mb"]
+    first = rss.get(1000) or rss[min(rss)]
+    last = rss[max(rss)]
+    growth = (last - first) / first * 100
+    print(f"sessions {result['sessions']}, taps {result['taps']}, frames {result['frames']} "
+          f"in {result['seconds']} s")
+    print(f"ends: {result['ends']}")
+    print(f"screen failures logged: {result['failure_count']}  blank frames: "
+          f"{result['blank_frames']}")
+    print(f"RSS: peak {max(rss.values()):.1f} MB (target <= 300), session 1,000 {first:.1f} MB, "
+          f"session {max(rss):,} {last:.1f} MB, growth {growth:+.2f}% (target <= 5%)")
+    print(f"baseline: bare Python {baseline:.1f} MB, bare pygame window {bare:.1f} MB; "
+          f"kiosk peak / bare pygame = {max(rss.values()) / bare:.2f}x")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2))
+    ok = (result["failure_count"] == 0 and result["blank_frames"] == 0
+          and max(rss.values()) <= 300 and growth <= 5)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Soak: random taps over many simulated visits (bench/kiosk_soak.py holds the driver)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from tests.kiosk.conftest import ROOT
+
+
+def load_soak():
+    spec = importlib.util.spec_from_file_location("kiosk_soak", ROOT / "bench" / "kiosk_soak.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check(result):
+    assert result["failure_count"] == 0, result["failures"]
+    assert result["blank_frames"] == 0
+    assert result["ends"]["leave"] and result["ends"]["idle"]
+    for screen in ("menu", "passage", "choice", "content_note"):
+        assert result["screens"].get(screen), screen
+
+
+def test_short_soak_of_random_visits(cache_env):
+    soak = load_soak()
+    result = soak.soak(60, size=(960, 540), seed=7, data_dir=cache_env / "soak")
+    check(result)
+
+
+@pytest.mark.slow
+def test_ten_thousand_visits_memory_flat(cache_env):
+    soak = load_soak()
+    result = soak.soak(10_000, size=(1280, 720), seed=3, data_dir=cache_env / "soak")
+    check(result)
+    rss = result["rss_mb"]
+    assert max(rss.values()) <= 300
+    assert (rss[10_000] - rss[1_000]) / rss[1_000] <= 0.05
