@@ -28,7 +28,10 @@ class Flow:
         return self.ctx.visit
 
     def go(self, name: str, **params) -> None:
-        """Show a screen."""
+        """Show a screen (a school session in discussion mode pauses at each choice)."""
+        school = self.ctx.school
+        if name == "choice" and school is not None and school.discussion:
+            name = "discussion"
         self.app.manager.go(name, **params)
 
     # -- start and end --------------------------------------------------------------------
@@ -39,6 +42,12 @@ class Flow:
 
     def begin(self) -> None:
         """A touch on the attract loop."""
+        school = self.ctx.school
+        if school is not None and school.expired():  # the code expires at midnight
+            self.ctx.school = None
+        elif school is not None:
+            self.choose_language(school.language)
+            return
         if len(self.ctx.pack.languages) > 1:
             self.go("language")
         else:
@@ -48,7 +57,8 @@ class Flow:
         """A language picked: starts the visit, or switches it and goes back where it was."""
         self.ctx.language = language
         if self.visit is None:
-            self.ctx.visit = Visit(self.ctx.pack, language, self.ctx.recorder, self.ctx.clock)
+            self.ctx.visit = Visit(self.ctx.pack, language, self.ctx.recorder, self.ctx.clock,
+                                   school=self.ctx.school)
             self.go("menu")
             return
         self.visit.set_language(language)
@@ -124,7 +134,7 @@ class Flow:
                 self.attract()
         elif screen in ("content_note", "survey_before"):
             self.to_menu()
-        elif screen == "choice":
+        elif screen in ("choice", "discussion"):
             self.go("passage", view=self.view())
         elif screen in ("passage", "scene_note", "ending") and visit and visit.state:
             view = self.view()

@@ -18,10 +18,12 @@ log = logging.getLogger(__name__)
 class Visit:
     """A visitor session (see the module docstring)."""
 
-    def __init__(self, pack: Pack, language: str, recorder=None, clock=None) -> None:
+    def __init__(self, pack: Pack, language: str, recorder=None, clock=None,
+                 school=None) -> None:
         self.pack = pack
         self.language = language
         self.clock = clock
+        self.school = school  # kiosk.school.SchoolMode: its code tags the record session
         self.session = None
         self.engine: StoryEngine | None = None
         self.state: StoryState | None = None
@@ -29,8 +31,9 @@ class Visit:
         self.stories_done: list[str] = []
         if recorder is not None:
             try:
-                self.session = recorder.begin_session(pack.id, pack.version, language,
-                                                      at=self._now())
+                self.session = recorder.begin_session(
+                    pack.id, pack.version, language, at=self._now(),
+                    school_code=school.code if school is not None else None)
             except Exception as exc:
                 log.error("record: session not started: %s", exc)
 
@@ -46,7 +49,8 @@ class Visit:
         """Start a story in the visit's language (or the pack's default when the story lacks
         it)."""
         kwargs = {"clock": self.clock} if self.clock else {}
-        self.engine = StoryEngine(self.pack, story_id, emit=self._emit, **kwargs)
+        self.engine = StoryEngine(self.pack, story_id, emit=self._emit,
+                                  school=self.school is not None, **kwargs)
         story = self.pack.stories[story_id]
         lang = self.language if self.language in story.languages else self.pack.default_language
         self.acknowledged = set()

@@ -11,6 +11,7 @@ import pygame
 
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, put_text
+from kiosk.scenes.school_code import school_button
 from kiosk.ui import theme
 from kiosk.ui.input import UP
 
@@ -33,6 +34,10 @@ class Attract(Screen):
         self.t0 = self.ctx.clock()
         self._images: dict[int, pygame.Surface | None] = {}
         super().shown(**params)
+
+    def layout(self, rect: pygame.Rect) -> None:
+        """The "School session" button (or "End session" while one runs), bottom right."""
+        school_button(self)
 
     def _slide(self, index: int) -> pygame.Surface | None:
         slides = self.ctx.pack.kiosk.attract
@@ -67,6 +72,7 @@ class Attract(Screen):
                     surface.blit(previous, (0, 0))
                     previous.set_alpha(None)
         self._invitation(surface, elapsed)
+        self.buttons.draw(surface, self.ctx.texts)
 
     def _invitation(self, surface: pygame.Surface, elapsed: float) -> None:
         pack = self.ctx.pack
@@ -89,7 +95,9 @@ class Attract(Screen):
                  y, inner.width, "title", theme.ATTRACT_INK, True, "center")
 
     def pointer(self, event) -> bool:
-        """Any tap (outside the staff corner) begins."""
+        """Any tap (outside the staff corner and the school button) begins."""
+        if self.buttons.pointer(event):
+            return True
         if event.kind == UP and not self.app.staff_gesture.corner().collidepoint(event.pos):
             self.app.flow.begin()
             return True

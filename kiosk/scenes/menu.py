@@ -34,7 +34,10 @@ def build_cards(ctx) -> list[CardView]:
     pack, lines, tr = ctx.pack, ctx.lines(), ctx.tr()
     off = ctx.health.disabled()
     cards = []
-    for story in pack.stories_in(ctx.language):
+    stories = pack.stories_in(ctx.language)
+    if ctx.school is not None:  # a school session offers only its own stories
+        stories = ctx.school.filter(stories)
+    for story in stories:
         if story.id in off:
             continue
         minutes = tr.plural(S.MINUTES, story.duration, minutes=story.duration)

@@ -115,6 +115,11 @@ class Staff(Screen):
         y += step
         self._add("restore", S.RESTORE_STORIES, self._restore, x, y, col_w)
         y += step
+        school = self.ctx.school
+        self._add("school", S.END_SESSION if school else S.SCHOOL_SESSION,
+                  lambda: self.app.manager.open_overlay(
+                      "school_code", purpose="end" if school else "start"), x, y, col_w)
+        y += step
         self._add("quit", S.QUIT, self._quit, x, y, col_w, style="leave")
         y += step
         self._add("close", S.CLOSE, self.close, x, y, col_w, style="primary")
