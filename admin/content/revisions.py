@@ -21,6 +21,7 @@ from admin.content.storyfile import Conflict, digest, read, write_if_unchanged
 from admin.content.workspace import WorkingCopy, Workspace
 from admin.models import User
 from admin.models_content import Revision, TranslationMark
+from kiosk.content import model as M
 from kiosk.content.findings import Finding
 
 
@@ -49,12 +50,13 @@ class SaveContext:
     user: User | None
 
 
-def check_cached(ws: Workspace, wc: WorkingCopy, rel: str, text: str) -> C.StoryCheck:
+def check_cached(ws: Workspace, wc: WorkingCopy, rel: str, text: str,
+                 pack: M.Pack | None = None) -> C.StoryCheck:
     """The validator's findings for a story text, cached by the text's hash."""
     key = (str(wc.root), rel, digest(text))
     cached = ws.checks.get(key)
     if cached is None:
-        pack = ws.load(wc.root).pack
+        pack = pack or ws.load(wc.root).pack
         cached = C.check_story_text(pack, wc.root, rel, text)
         ws.checks[key] = cached
         if len(ws.checks) > 256:
@@ -63,16 +65,22 @@ def check_cached(ws: Workspace, wc: WorkingCopy, rel: str, text: str) -> C.Story
 
 
 def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_text: str,
-               summary: str, marks_for: set[str] | None = None) -> SaveResult:
-    """Validate and write a story file; see the module docstring."""
+               summary: str, marks_for: set[str] | None = None,
+               pack: M.Pack | None = None) -> SaveResult:
+    """Validate and write a story file; see the module docstring.
+
+    `pack` is the working copy as loaded (its header is what a story is checked against);
+    it is loaded when not given.
+    """
     path = wc.root / rel
+    pack = pack or ctx.ws.load(wc.root).pack
     current, current_hash = read(path)
     if current_hash != base_hash:
         return SaveResult(conflict=Conflict(current, current_hash))
     if new_text == current:
         return SaveResult(unchanged=True)
-    before = check_cached(ctx.ws, wc, rel, current)
-    after = check_cached(ctx.ws, wc, rel, new_text)
+    before = check_cached(ctx.ws, wc, rel, current, pack)
+    after = check_cached(ctx.ws, wc, rel, new_text, pack)
     warnings = [f for f in after.findings if f.severity != "error"]
     errors = C.new_errors(before, after)
     if errors or after.story is None:
@@ -83,7 +91,7 @@ def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_
         return SaveResult(conflict=exc)
     rev = record(ctx, wc.pack_id, rel, current, new_text, summary)
     if before.story is not None:
-        _mark_translations(ctx, wc, before, after, marks_for)
+        _mark_translations(ctx, wc, pack.default_language, before, after, marks_for)
     ctx.db.commit()
     return SaveResult(revision=rev, warnings=warnings)
 
@@ -103,7 +111,7 @@ def record(ctx: SaveContext, pack_id: str, rel: str, before: str, after: str,
     return rev
 
 
-def _mark_translations(ctx: SaveContext, wc: WorkingCopy, before: C.StoryCheck,
+def _mark_translations(ctx: SaveContext, wc: WorkingCopy, source: str, before: C.StoryCheck,
                        after: C.StoryCheck, marks_for: set[str] | None) -> None:
     """Record which source text each changed translation was made from.
 
@@ -111,7 +119,6 @@ def _mark_translations(ctx: SaveContext, wc: WorkingCopy, before: C.StoryCheck,
     (marked with the old source's hash); a translation written in this save is marked
     with the new source's hash. `marks_for` limits the fresh marks to those languages.
     """
-    source = ctx.ws.load(wc.root).pack.default_language
     old = {line.id: line.text for line in story_lines(before.story)}
     who = ctx.user.username if ctx.user else "system"
     existing = {(m.line_id, m.language): m for m in ctx.db.query(TranslationMark).filter_by(

@@ -46,7 +46,9 @@ class Workspace:
         """The editable packs, in the order the setting lists them."""
         out, seen = [], set()
         for folder in self.folders:
-            loaded = self.load(folder)
+            with self._lock:  # the id from any loaded version: ids do not change in an edit
+                loaded = self._loaded.get(folder)
+            loaded = loaded or self.load(folder)
             pack_id = loaded.pack.id if loaded.pack else folder.name
             if pack_id in seen:
                 pack_id = f"{pack_id}-{len(out) + 1}"

@@ -114,7 +114,8 @@ def scene(pack_id: str, story_id: str, scene_id: str):
         flash(_("This scene cannot be edited here: %(why)s", why=str(exc)))
         return _editor(wc, loaded.pack, st, scene_id, form, base_hash, status=400)
     ctx = SaveContext(ws, get_db(), g.user)
-    result = save_story(ctx, wc, st.file, base_hash, new_text, f"scene {scene_id}")
+    result = save_story(ctx, wc, st.file, base_hash, new_text, f"scene {scene_id}",
+                        pack=loaded.pack)
     if result.conflict is not None:
         c = result.conflict
         return _conflict(wc, loaded.pack, st, scene_id, form, base_hash, c.current_text,

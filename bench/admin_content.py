@@ -1,0 +1,192 @@
+"""The admin's content work, timed on the demo pack: saving a scene, previews, bundle import.
+
+    .venv/bin/python bench/admin_content.py [--saves 30] [--previews 5]
+
+Runs the real admin app (in-process test client: the whole request, form parsing, CSRF,
+the scene splice, the validator, the atomic write, the revision row) on a temporary copy of
+the demo pack, with a baseline measured in the same run beside each figure:
+
+- saving a scene (target <= 150 ms), beside loading and validating the whole pack with
+  ``kiosk.content.load_pack`` (what a save through the full loader would cost);
+- a scene preview, uncached (target <= 500 ms) and cached (target <= 20 ms), beside running
+  ``kiosk screenshot`` directly;
+- importing a 40 MB bundle through the upload form (target <= 5 s, checksums included),
+  beside ``PackStore.install`` on the same bundle (what ``kiosk pack install`` does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from html import unescape
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "admin"))
+
+PASSWORD = "a long benchmark passphrase 9"
+
+
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) in milliseconds."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def row(name: str, values: list[float], target_ms: float | None, baseline: list[float] | None,
+        base_name: str = "") -> None:
+    """Print one line: median, p95, max, target, ratio to the baseline."""
+    med = statistics.median(values) * 1000
+    line = (f"{name:<34} n={len(values):<3} median {med:8.1f} ms  p95 {pct(values, 95):8.1f} ms"
+            f"  max {max(values) * 1000:8.1f} ms")
+    if target_ms is not None:
+        line += f"  target <= {target_ms:.0f} ms: {'ok' if pct(values, 95) <= target_ms else 'MISSED'}"
+    print(line)
+    if baseline:
+        bmed = statistics.median(baseline) * 1000
+        print(f"  {'baseline: ' + base_name:<32} n={len(baseline):<3} median {bmed:8.1f} ms"
+              f"  (ratio {med / bmed:.2f})")
+
+
+def make_app(tmp: Path, pack: Path):
+    from admin import create_app
+    from admin.cli import create_user
+    from admin.db import database
+
+    app = create_app({"INSTANCE_PATH": str(tmp / "instance"), "CONTENT_PACKS": str(pack),
+                      "PACKS_DIR": str(tmp / "installed"), "MAX_BUNDLE_MB": 100})
+    database(app).migrate()
+    create_user(app, "cora", PASSWORD, "curator", check=False)
+    client = app.test_client()
+    from admin_helpers import csrf_from
+
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    r = client.post("/login", data={"csrf_token": token, "username": "cora",
+                                    "password": PASSWORD})
+    assert r.status_code == 302, "login failed"
+    return app, client
+
+
+def form_of(html: str) -> dict:
+    """The editor form's fields as a browser would send them."""
+    sys.path.insert(0, str(ROOT / "tests" / "content_admin"))
+    from helpers import form_values
+
+    return form_values(html)
+
+
+def bench_saves(client, pack: Path, n: int) -> None:
+    from kiosk.content import load_pack
+
+    url = "/stories/demo/emil/scenes/gifts"
+    times = []
+    for i in range(n + 2):
+        data = form_of(client.get(url).get_data(as_text=True))
+        data["text.en"] = data["text.en"].rstrip(" .") + (" ." if i % 2 else "")
+        t = time.perf_counter()
+        r = client.post(url, data=data)
+        elapsed = time.perf_counter() - t
+        assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+        if i >= 2:  # the first two fill the per-process caches
+            times.append(elapsed)
+    base = []
+    for _ in range(5):
+        t = time.perf_counter()
+        load_pack(pack)
+        base.append(time.perf_counter() - t)
+    row("save a scene (demo pack)", times, 150, base, "load_pack(demo)")
+
+
+def bench_previews(client, tmp: Path, pack: Path, n: int) -> None:
+    scenes = ["start", "gifts", "grooming", "friends", "debt", "teacher", "talk", "after"]
+    cache = tmp / "instance" / "content-cache" / "previews"
+    uncached, cached = [], []
+    for i in range(n):
+        shutil.rmtree(cache, ignore_errors=True)
+        url = f"/preview/demo/emil/{scenes[i % len(scenes)]}/sv.png"
+        t = time.perf_counter()
+        r = client.get(url)
+        uncached.append(time.perf_counter() - t)
+        assert r.status_code == 200 and r.data[:4] == b"\x89PNG", r.data[:200]
+        for _ in range(10):
+            t = time.perf_counter()
+            r = client.get(url)
+            cached.append(time.perf_counter() - t)
+            assert r.status_code == 200
+    base = []
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    for i in range(min(n, 3)):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "kiosk", "screenshot", str(pack), "--story",
+                        "emil", "--scene", scenes[i], "--lang", "sv", "--size", "1280x720",
+                        "-o", str(tmp / "base.png")], check=True, capture_output=True, env=env)
+        base.append(time.perf_counter() - t)
+    row("preview, uncached", uncached, 500, base, "kiosk screenshot (CLI)")
+    row("preview, cached", cached, 20, None)
+
+
+def bench_import(client, tmp: Path) -> None:
+    from admin_helpers import csrf_from
+
+    from kiosk.content.bundle import build_bundle
+    from kiosk.content.packstore import PackStore
+
+    src = tmp / "big-pack"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "packs" / "valid", src)
+    video = src / "media" / "video"
+    video.mkdir(parents=True)
+    for i in range(4):  # incompressible, like real film: stored, not deflated
+        (video / f"clip{i}.mp4").write_bytes(os.urandom(10 * 1024 * 1024))
+    times, base = [], []
+    for i in range(3):
+        text = (src / "pack.yaml").read_text()
+        (src / "pack.yaml").write_text(re.sub(r'version: "[^"]*"', f'version: "2.{i}"', text))
+        bundle = tmp / f"big-{i}.zip"
+        build_bundle(src, bundle)
+        data = bundle.read_bytes()
+        token = csrf_from(client.get("/packs/").get_data(as_text=True))
+        t = time.perf_counter()
+        r = client.post("/packs/import", data={"csrf_token": token,
+                                               "bundle": (BytesIO(data), bundle.name)},
+                        content_type="multipart/form-data")
+        times.append(time.perf_counter() - t)
+        assert r.status_code == 303
+        page = unescape(client.get("/packs/").get_data(as_text=True))
+        assert f"version 2.{i}" in page, page[:3000]
+        store = PackStore(tmp / f"kiosk-{i}")
+        t = time.perf_counter()
+        store.install(bundle)
+        base.append(time.perf_counter() - t)
+    size = (tmp / "big-0.zip").stat().st_size / 1e6
+    print(f"bundle of {size:.1f} MB:")
+    row("import through the admin", times, 5000, base, "PackStore.install")
+
+
+def main() -> None:
+    """Run the three measurements and print them."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--saves", type=int, default=30)
+    ap.add_argument("--previews", type=int, default=5)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-content-") as d:
+        tmp = Path(d)
+        pack = tmp / "demo"
+        shutil.copytree(ROOT / "content", pack)
+        app, client = make_app(tmp, pack)
+        print(f"admin content bench on {os.cpu_count()} cores, demo pack copy in {tmp}")
+        bench_saves(client, pack, args.saves)
+        bench_previews(client, tmp, pack, args.previews)
+        bench_import(client, tmp)
+
+
+if __name__ == "__main__":
+    main()
