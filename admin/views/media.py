@@ -119,8 +119,7 @@ def upload(pack_id: str):
     db.commit()
     flash(_("Stored as %(path)s.", path=stored.path))
     if MD.blocked(tags):
-        flash(_("Its tags (%(tags)s) block publishing the pack until a curator overrides them "
-                "with a reason.", tags=", ".join(MD.blocked(tags))))
+        flash(_("Its tags (%(tags)s) block publishing the pack until a curator overrides them with a reason.", tags=", ".join(MD.blocked(tags))))  # noqa: E501 - one msgid
     return _back(pack_id)
 
 

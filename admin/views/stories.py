@@ -121,8 +121,7 @@ def scene(pack_id: str, story_id: str, scene_id: str):
         return _conflict(wc, loaded.pack, st, scene_id, form, base_hash, c.current_text,
                          c.current_hash)
     if result.errors:
-        flash(_("Not saved: the validator found errors, shown beside their fields. Your text "
-                "is kept below."))
+        flash(_("Not saved: the validator found errors, shown beside their fields. Your text is kept below."))  # noqa: E501 - one msgid
         return _editor(wc, loaded.pack, st, scene_id, form, base_hash,
                        result.errors + result.warnings, status=422)
     if result.unchanged:

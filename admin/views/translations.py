@@ -135,8 +135,7 @@ def save(pack_id: str, story_id: str, language: str):
                         f"translation {language}", marks_for={language}, pack=pack)
     back = url_for(".side_by_side", pack_id=pack_id, story_id=story_id, target=language)
     if result.conflict is not None:
-        flash(_("Not saved: someone else changed this story since you opened it. Your text "
-                "is below; the page now shows their version."))
+        flash(_("Not saved: someone else changed this story since you opened it. Your text is below; the page now shows their version."))  # noqa: E501 - one msgid
         rows = translate.rows(st, pack.default_language, language, _marks(pack_id, language))
         return render_template("translations/side.html", wc=wc, pack=pack, story=st,
                                rows=rows, source=pack.default_language, target=language,
