@@ -1,7 +1,8 @@
 """A story's translatable lines: id, where it lives in the file, and its text per language.
 
-Line ids follow the runtime's (``mara/scenes/home/text``, ``mara/scenes/offer/choices/c2/
-label``, ``mara/title``); PO files use them as message contexts.
+Line ids are the runtime's own (``kiosk.story.ids``: ``mara/scenes/home/text``,
+``mara/scenes/offer/choices/c2/label``, ``mara/title``), plus ``.../image/alt`` for a
+picture's description; PO files use them as message contexts.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from kiosk.content import model as M
+from kiosk.story.ids import choice_line, scene_line, story_line
 
 
 @dataclass(frozen=True)
@@ -31,26 +33,30 @@ def source_hash(text: str) -> str:
 def story_lines(story: M.Story) -> list[Line]:
     """Every translatable line of a story, in reading order."""
     sid = story.id
-    out = [Line(f"{sid}/title", ("title",), None, story.title, "title"),
-           Line(f"{sid}/summary", ("summary",), None, story.summary, "summary")]
+    out = [Line(story_line(sid, "title"), ("title",), None, story.title, "title"),
+           Line(story_line(sid, "summary"), ("summary",), None, story.summary, "summary")]
     for scene_id, scene in story.scenes.items():
-        base = f"{sid}/scenes/{scene_id}"
         keys = ("scenes", scene_id)
         if scene.text:
-            out.append(Line(f"{base}/text", keys + ("text",), scene_id, scene.text, "text"))
+            out.append(Line(scene_line(sid, scene_id, "text"), keys + ("text",), scene_id,
+                            scene.text, "text"))
         if scene.image and scene.image.alt:
-            out.append(Line(f"{base}/image/alt", keys + ("image", "alt"), scene_id,
-                            scene.image.alt, "picture description"))
+            out.append(Line(scene_line(sid, scene_id, "image/alt"), keys + ("image", "alt"),
+                            scene_id, scene.image.alt, "picture description"))
         for i, c in enumerate(scene.choices):
-            out.append(Line(f"{base}/choices/{c.id}/label", keys + ("choices", i, "label"),
-                            scene_id, c.label, f"choice {c.id}"))
+            out.append(Line(choice_line(sid, scene_id, c.id, "label"),
+                            keys + ("choices", i, "label"), scene_id, c.label, f"choice {c.id}"))
+            if c.discussion:
+                out.append(Line(choice_line(sid, scene_id, c.id, "discussion"),
+                                keys + ("choices", i, "discussion"), scene_id, c.discussion,
+                                f"choice {c.id}: discussion"))
         if scene.ending:
             for part in ("helped", "action"):
                 text = getattr(scene.ending, part)
                 if text:
-                    out.append(Line(f"{base}/ending/{part}", keys + ("ending", part),
-                                    scene_id, text, f"ending: {part}"))
+                    out.append(Line(scene_line(sid, scene_id, f"ending/{part}"),
+                                    keys + ("ending", part), scene_id, text, f"ending: {part}"))
         if scene.discussion:
-            out.append(Line(f"{base}/discussion", keys + ("discussion",), scene_id,
-                            scene.discussion, "discussion prompt"))
+            out.append(Line(scene_line(sid, scene_id, "discussion"), keys + ("discussion",),
+                            scene_id, scene.discussion, "discussion prompt"))
     return out

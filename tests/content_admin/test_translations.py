@@ -150,3 +150,21 @@ def test_the_side_by_side_save_refuses_a_stale_page(as_role, editor, pack_root):
     html = r.get_data(as_text=True)
     assert "My version." in html and base_hash(html) != base_hash(page)
     assert "My version." not in (pack_root / "stories" / "ana.yaml").read_text()
+
+
+def test_line_ids_are_the_runtimes_own_on_the_demo_pack():
+    from pathlib import Path
+
+    from admin.content.lines import story_lines
+    from kiosk.content import load_pack
+    from kiosk.story.ids import lookup
+
+    pack = load_pack(Path(__file__).resolve().parents[2] / "content").pack
+    checked = 0
+    for story in pack.stories.values():
+        for line in story_lines(story):
+            if line.id.endswith("/image/alt"):
+                continue
+            assert lookup(pack, line.id) == line.text, line.id
+            checked += 1
+    assert checked > 100
