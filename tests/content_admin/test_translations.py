@@ -167,4 +167,4 @@ def test_line_ids_are_the_runtimes_own_on_the_demo_pack():
                 continue
             assert lookup(pack, line.id) == line.text, line.id
             checked += 1
-    assert checked > 100
+    assert checked > 50
