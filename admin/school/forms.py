@@ -27,8 +27,8 @@ class SessionForm(FlaskForm):
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
         validators=[DataRequired(message=_l("Choose at least one story."))])
-    discussion = BooleanField(_l("Discussion mode: the kiosk pauses at each choice with a "
-                                 "discussion prompt, and you tap the class's choice"))
+    discussion = BooleanField(
+        _l("Discussion mode: pause at each choice for a discussion; you tap the class's choice"))
     kiosks = IntegerField(_l("Number of kiosks"), default=1,
                           validators=[DataRequired(), NumberRange(min=1, max=50)])
     label = StringField(_l("Your own note (not shown at the kiosk)"),

@@ -68,7 +68,9 @@ def class_sessions(db, code: str) -> set[str]:
     """The ids of the visitor sessions recorded under a session code."""
     rows = db.execute(select(FeedbackEvent.session_id, FeedbackEvent.payload)
                       .where(FeedbackEvent.kind == "session_started")
-                      .where(FeedbackEvent.payload.like(f'%"school_code": "{code}"%')))
+                      # a coarse filter in SQL (codes are letters and digits only), the
+                      # exact check on the parsed payload
+                      .where(FeedbackEvent.payload.like(f"%{code}%")))
     return {sid for sid, payload in rows if json.loads(payload).get("school_code") == code}
 
 

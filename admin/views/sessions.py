@@ -24,6 +24,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -168,8 +169,11 @@ def teacher_guide(story_id: str, language: str):
     # A saved guide opens from disk, where /static is out of reach: it carries its styles.
     inline_css = "\n".join((STATIC / name).read_text(encoding="utf-8")
                            for name in ("admin.css", "school.css")) if download else ""
-    html = render_template("sessions/guide.html", guide=guide.build(pack, story_id, language),
-                           pack=pack, names=LANGUAGES, inline_css=inline_css)
+    # The guide's own words follow the story's language where the admin speaks it.
+    with force_locale(language if language in LANGUAGES else get_locale()):
+        html = render_template("sessions/guide.html",
+                               guide=guide.build(pack, story_id, language), pack=pack,
+                               names=LANGUAGES, inline_css=inline_css)
     headers = {}
     if download:
         headers["Content-Disposition"] = (f'attachment; filename="guide-{story_id}-'

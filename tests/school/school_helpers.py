@@ -1,0 +1,187 @@
+"""Helpers for the school-session tests: the admin as a real server, kiosk records, suppression.
+
+The expected numbers are computed here from the kiosk's own record files with plain sqlite3
+and JSON, independently of ``admin.school.results`` (which reads the admin's tables).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "school"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+FEWER = "fewer than 5"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveAdmin:
+    """``python -m admin.serve`` (gunicorn) on a free port, in its own process group."""
+
+    def __init__(self, instance: Path, data_dir: Path):
+        self.instance = instance
+        self.env = {**os.environ, "STORYKIOSK_ADMIN_INSTANCE_PATH": str(instance),
+                    "STORYKIOSK_ADMIN_PORT": str(free_port()), "STORYKIOSK_ADMIN_WORKERS": "2",
+                    "STORYKIOSK_ADMIN_THREADS": "4", "STORYKIOSK_DATA_DIR": str(data_dir)}
+        self.env.pop("STORYKIOSK_ADMIN_DATABASE_URL", None)
+        self.proc = subprocess.Popen([sys.executable, "-m", "admin.serve"], cwd=ROOT,
+                                     env=self.env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True)
+        self.base = None
+        deadline = time.monotonic() + 60
+        while self.base is None and time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            if m := re.search(r"admin: (http://127\.0\.0\.1:\d+/)", line):
+                self.base = m.group(1)
+        assert self.base, "the admin's run command did not print its address"
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+
+    def app(self):
+        """An in-process app on the same instance (to make accounts and register kiosks)."""
+        os.environ["STORYKIOSK_DATA_DIR"] = self.env["STORYKIOSK_DATA_DIR"]
+        from admin import create_app
+
+        return create_app({"INSTANCE_PATH": str(self.instance)})
+
+    def stop(self) -> None:
+        """SIGTERM the server's process group, then wait."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(5)
+
+
+def record_rows(data_dir: Path) -> list[dict]:
+    """A kiosk record's events as dicts (session_id, kind, offset_ms, payload as a dict)."""
+    conn = sqlite3.connect(data_dir / "record.sqlite3")
+    try:
+        rows = conn.execute("SELECT session_id, kind, offset_ms, payload FROM events "
+                            "ORDER BY seq").fetchall()
+    finally:
+        conn.close()
+    return [{"session": s, "kind": k, "offset": o, "payload": json.loads(p)}
+            for s, k, o, p in rows]
+
+
+def sessions_of(rows: list[dict], code: str | None) -> set[str]:
+    """Sessions whose session_started carries the code (None: those without any code)."""
+    return {r["session"] for r in rows if r["kind"] == "session_started"
+            and r["payload"].get("school_code") == code}
+
+
+def last_choices(rows: list[dict], sessions: set[str]) -> dict:
+    """(story, scene) -> choice -> number of sessions whose last choice there it was."""
+    last = {}
+    for r in rows:
+        if r["kind"] == "choice_made" and r["session"] in sessions:
+            p = r["payload"]
+            last[(r["session"], p["story"], p["scene"])] = str(p["choice"])
+    out: dict = defaultdict(lambda: defaultdict(int))
+    for (_s, story, scene), choice in last.items():
+        out[(story, scene)][choice] += 1
+    return out
+
+
+def last_answers(rows: list[dict], sessions: set[str]) -> dict:
+    """(question, phase) -> session -> its last answer."""
+    out: dict = defaultdict(dict)
+    for r in rows:
+        if r["kind"] == "survey_answer" and r["session"] in sessions:
+            p = r["payload"]
+            out[(p["question"], p["phase"])][r["session"]] = p["answer"]
+    return out
+
+
+def published(cells: dict[str, int], keys: list[str]) -> dict[str, str]:
+    """ETHICS.md rule 11 as the page must apply it: 1-4 hidden; a lone hidden cell takes the
+    smallest other non-empty cell with it."""
+    small = [k for k in keys if 0 < cells.get(k, 0) < 5]
+    hidden = set(small)
+    if len(small) == 1:
+        rest = sorted((cells[k], k) for k in keys if k not in hidden and cells.get(k, 0) > 0)
+        if rest:
+            hidden.add(rest[0][1])
+    return {k: FEWER if k in hidden else str(cells.get(k, 0)) for k in keys}
+
+
+def count(n: int) -> str:
+    """A single count as published."""
+    return FEWER if 0 < n < 5 else str(n)
+
+
+def play_general_visitors(data_dir: Path, pack, n: int, seed: int = 7) -> None:
+    """n ordinary visitors at another kiosk: the real record and story runtime, random taps."""
+    from kiosk.record import Recorder
+    from kiosk.story import Phase, StoryEngine
+
+    rng = random.Random(seed)
+    recorder = Recorder.open(data_dir)
+    clock = [1000.0]
+
+    def now() -> float:
+        return clock[0]
+
+    try:
+        for _ in range(n):
+            session = recorder.begin_session(pack.id, pack.version, "en", at=clock[0])
+            engine = StoryEngine(pack, rng.choice(["emil", "samir"]),
+                                 emit=session.record_runtime, clock=now)
+            for q in pack.surveys.before:
+                session.record("survey_answer", at=clock[0], question=q.id,
+                               answer=rng.randint(1, 5), phase="before")
+            state = engine.start(language="en")
+            while engine.phase(state) != Phase.ENDED:
+                clock[0] += rng.uniform(3, 20)
+                if engine.phase(state) == Phase.AWAITING_CHOICE:
+                    engine.choose(state, rng.choice(engine.view(state).choices).id)
+                else:
+                    engine.advance(state)
+            for q in pack.surveys.after:
+                session.record("survey_answer", at=clock[0] + 1, question=q.id,
+                               answer=rng.randint(1, 5), phase="after")
+            session.end("done", at=clock[0] + 2)
+            clock[0] += 10
+        assert recorder.flush()
+    finally:
+        recorder.close()
+
+
+def kiosk_sync(data_dir: Path, base: str, token: str, tmp: Path) -> subprocess.CompletedProcess:
+    """``kiosk sync`` as a process, for one kiosk's data folder."""
+    env = {**os.environ, "STORYKIOSK_DATA_DIR": str(data_dir),
+           "STORYKIOSK_CONFIG_DIR": str(tmp / "sync-config"),
+           "STORYKIOSK_CACHE_DIR": str(tmp / "cache")}
+    return subprocess.run([sys.executable, "-m", "kiosk", "sync", "--server", base,
+                           "--token", token, "--data-dir", str(data_dir)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
