@@ -60,9 +60,10 @@ def story(pack_id: str, story_id: str):
     row = next(r for r in story_rows(loaded, _prefer(loaded.pack)) if r.id == story_id)
     revisions = get_db().query(Revision).filter_by(pack_id=pack_id, file=st.file).order_by(
         Revision.id.desc()).limit(20).all()
+    _text, file_hash = read(wc.root / st.file)
     return render_template("stories/story.html", wc=wc, pack=loaded.pack, story=st, row=row,
                            title=story_title(st, _prefer(loaded.pack)), revisions=revisions,
-                           language_name=language_name)
+                           language_name=language_name, base_hash=file_hash)
 
 
 def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), conflict=None,
@@ -216,3 +217,61 @@ def story_map(pack_id: str, story_id: str):
 
     return render_template("stories/map.html", wc=wc, story=st, svg=story_svg(st, findings, link),
                            title=story_title(st, _prefer(loaded.pack)))
+
+
+def _structural(pack_id: str, story_id: str, summary: str, change):
+    """Apply a whole-file change (add, rename, delete a scene) through the validator."""
+    ws, wc, loaded, st = _story(pack_id, story_id)
+    base_hash = request.form.get("base_hash", "")
+    if not base_hash:
+        abort(400)
+    text, _h = read(wc.root / st.file)
+    back = url_for("stories.story", pack_id=pack_id, story_id=story_id)
+    try:
+        new_text = change(text)
+    except EditError as exc:
+        flash(_("Not changed: %(why)s", why=str(exc)))
+        return redirect(back), 303
+    result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
+                        summary, pack=loaded.pack)
+    if result.conflict is not None:
+        flash(_("Not changed: the story changed since you opened the page; look again."))
+    elif result.errors:
+        flash(_("Not changed: %(why)s", why="; ".join(f.format() for f in result.errors[:3])))
+    else:
+        flash(_("Done: %(what)s.", what=summary))
+    return redirect(back), 303
+
+
+@bp.route("/<pack_id>/<story_id>/scenes", methods=["POST"])
+@allow(*EDITORS)
+def add_scene(pack_id: str, story_id: str):
+    """Add a scene (text in one language, then next or an ending)."""
+    from admin.content.scenes import add_scene as add
+
+    new_id = request.form.get("new_id", "").strip()
+    lang = request.form.get("language", "")
+    body, next_id = request.form.get("text", ""), request.form.get("next", "").strip()
+    return _structural(pack_id, story_id, f"add scene {new_id}",
+                       lambda text: add(text, new_id, lang, body, next_id))
+
+
+@bp.route("/<pack_id>/<story_id>/scenes/<scene_id>/rename", methods=["POST"])
+@allow(*EDITORS)
+def rename_scene(pack_id: str, story_id: str, scene_id: str):
+    """Rename a scene; every reference to it follows."""
+    from admin.content.scenes import rename_scene as rename
+
+    new_id = request.form.get("new_id", "").strip()
+    return _structural(pack_id, story_id, f"rename scene {scene_id} to {new_id}",
+                       lambda text: rename(text, scene_id, new_id))
+
+
+@bp.route("/<pack_id>/<story_id>/scenes/<scene_id>/delete", methods=["POST"])
+@allow(*EDITORS)
+def delete_scene(pack_id: str, story_id: str, scene_id: str):
+    """Delete a scene nothing points to (refused, with the list, while something does)."""
+    from admin.content.scenes import delete_scene as delete
+
+    return _structural(pack_id, story_id, f"delete scene {scene_id}",
+                       lambda text: delete(text, scene_id))
