@@ -23,6 +23,8 @@ MIN_CELL = 5
 def others_rows(school, view, lines, tr) -> list[tuple[str, str, float]]:
     """For each choice on offer: its label, how many chose it (or "fewer than"), bar share."""
     counts = school.others(view.story_id, view.scene_id) if school is not None else {}
+    if not counts:  # no numbers for this point: as far as anyone can tell, fewer than 5
+        counts = {c.id: SUPPRESSED for c in view.choices}
     known = [v for v in counts.values() if isinstance(v, int)]
     top = max(known, default=0) or 1  # bars relative to the largest shown number
     rows = []
