@@ -153,3 +153,36 @@ def rollback(pack_id: str):
     get_db().commit()
     flash(_("Pack %(id)s rolled back: %(v)s is active again.", id=pack_id, v=folder.name))
     return redirect(url_for("packs.index")), 303
+
+
+@bp.route("/<pack_id>/install", methods=["POST"])
+@allow(Role.CURATOR)
+def install(pack_id: str):
+    """Install a working copy on this machine as a new version (bundled, checked, not active)."""
+    if request.form.get("confirm") != pack_id:
+        abort(400)
+    ws = workspace()
+    wc = ws.working_copy(pack_id)
+    blockers = publish_blockers(get_db(), pack_id, wc.root / "media")
+    if blockers:
+        flash(_("Not exported: media with blocked tags and no curator override: %(list)s",
+                list="; ".join(blockers)))
+        return redirect(url_for("packs.index")), 303
+    try:
+        path, _manifest = export_bundle(wc.root, ws.cache_dir / "exports")
+    except BundleError as exc:
+        flash(_("Not exported: %(why)s", why=str(exc)))
+        return redirect(url_for("packs.index")), 303
+    try:
+        version = ws.store.install(path, activate=False)
+    except BundleError as exc:
+        flash(_("Refused, nothing was installed: %(why)s", why=str(exc)))
+        return redirect(url_for("packs.index")), 303
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    audit.record(get_db(), g.user, "pack.install", f"{version.pack_id}:{version.version}", None,
+                 {"folder": version.folder, "from": str(wc.root)})
+    get_db().commit()
+    flash(_("Imported pack %(id)s version %(v)s. Activate it below to show it on the kiosks.",
+            id=version.pack_id, v=version.version))
+    return redirect(url_for("packs.index")), 303

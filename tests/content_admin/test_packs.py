@@ -179,3 +179,18 @@ def test_a_bundle_over_the_bundle_limit_is_refused(curator, packs_dir, app):
     r = _import(curator, b"\0" * (2 * 1024 * 1024))
     assert r.status_code == 413
     assert _leftovers(packs_dir) == []
+
+
+def test_a_working_copy_is_installed_here_as_a_new_version(curator, pack_root, packs_dir):
+    token = csrf_from(curator.get("/packs/").get_data(as_text=True))
+    assert curator.post("/packs/test/install", data={"csrf_token": token}).status_code == 400
+    r = curator.post("/packs/test/install", data={"csrf_token": token, "confirm": "test"})
+    assert r.status_code == 303
+    store = PackStore(packs_dir)
+    assert [v.version for v in store.versions("test")] == ["1.0"] and store.active("test") is None
+    pack = pack_root / "stories" / "ana.yaml"
+    pack.write_text(pack.read_text().replace("goto: friend", "goto: nowhere"))
+    r = curator.post("/packs/test/install", data={"csrf_token": token, "confirm": "test"},
+                     follow_redirects=True)
+    assert "Not exported" in r.get_data(as_text=True)
+    assert len(store.versions("test")) == 1
