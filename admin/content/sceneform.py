@@ -52,6 +52,12 @@ class SceneForm:
     content_notes: list[str] = field(default_factory=list)
     school: str = ""
     image: str = ""
+    image_alt: dict[str, str] = field(default_factory=dict)
+    narration: dict[str, str] = field(default_factory=dict)
+    captions: dict[str, str] = field(default_factory=dict)
+    video: str = ""
+    poster: str = ""
+    subtitles: dict[str, str] = field(default_factory=dict)
 
 
 def _strip(text: dict[str, str]) -> dict[str, str]:
@@ -96,7 +102,12 @@ def from_scene(scene: M.Scene) -> SceneForm:
         helped=_strip(scene.ending.helped) if scene.ending else {},
         action=_strip(scene.ending.action) if scene.ending else {},
         content_notes=list(scene.content_notes), school=scene.school or "",
-        image=scene.image.src if scene.image else "")
+        image=scene.image.src if scene.image else "",
+        image_alt=_strip(scene.image.alt) if scene.image else {},
+        narration=dict(scene.narration), captions=dict(scene.captions),
+        video=scene.video.src if scene.video else "",
+        poster=(scene.video.poster or "") if scene.video else "",
+        subtitles=dict(scene.video.subtitles) if scene.video else {})
 
 
 def from_request(form, languages: list[str]) -> SceneForm:
@@ -122,7 +133,10 @@ def from_request(form, languages: list[str]) -> SceneForm:
         next=form.get("next", "").strip(), choices=choices,
         helped=texts("ending.helped"), action=texts("ending.action"),
         content_notes=[n for n in form.getlist("content_notes") if n],
-        school=form.get("school", "").strip(), image=form.get("image", "").strip())
+        school=form.get("school", "").strip(), image=form.get("image", "").strip(),
+        image_alt=texts("image.alt"), narration=texts("narration"), captions=texts("captions"),
+        video=form.get("video.src", "").strip(), poster=form.get("video.poster", "").strip(),
+        subtitles=texts("video.subtitles"))
 
 
 def _set_scalar(node: CommentedMap, key: str, value: str) -> None:
@@ -206,11 +220,56 @@ def apply(node: CommentedMap, form: SceneForm) -> None:
         else:
             node.pop("content_notes", None)
     _set_scalar(node, "school", form.school)
+    _apply_image(node, form)
+    _apply_paths(node, "narration", form.narration)
+    _apply_paths(node, "captions", form.captions)
+    _apply_video(node, form)
+
+
+def _apply_paths(parent: CommentedMap, key: str, values: dict[str, str]) -> None:
+    """A language -> media path mapping, written on one line like the author's."""
+    values = {k: v.strip() for k, v in values.items()}
+    current = parent.get(key)
+    if not isinstance(current, CommentedMap):
+        if not any(values.values()):
+            return
+        current = CommentedMap()
+        current.fa.set_flow_style()
+        parent[key] = current
+    for lang, path in values.items():
+        if path and current.get(lang) != path:
+            current[lang] = path
+        elif not path and lang in current:
+            del current[lang]
+    if not current:
+        del parent[key]
+
+
+def _apply_image(node: CommentedMap, form: SceneForm) -> None:
     image = node.get("image")
-    if isinstance(image, CommentedMap):
-        if form.image and image.get("src") != form.image:
-            image["src"] = form.image
-        elif not form.image:
-            del node["image"]
-    else:
-        _set_scalar(node, "image", form.image)
+    if not form.image:
+        node.pop("image", None)
+        return
+    wants_alt = any(v.strip() for v in form.image_alt.values())
+    if not isinstance(image, CommentedMap):
+        if not wants_alt:
+            _set_scalar(node, "image", form.image)
+            return
+        image = CommentedMap({"src": form.image})
+        node["image"] = image
+    if image.get("src") != form.image:
+        image["src"] = form.image
+    _apply_texts(image, "alt", form.image_alt)
+
+
+def _apply_video(node: CommentedMap, form: SceneForm) -> None:
+    video = node.get("video")
+    if not form.video:
+        node.pop("video", None)
+        return
+    if not isinstance(video, CommentedMap):
+        video = CommentedMap()
+        node["video"] = video
+    _set_scalar(video, "src", form.video)
+    _set_scalar(video, "poster", form.poster)
+    _apply_paths(video, "subtitles", form.subtitles)

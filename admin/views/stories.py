@@ -80,8 +80,21 @@ def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), conflict=None,
         "stories/scene.html", wc=wc, pack=pack, story=st, scene_id=scene_id, form=form,
         base_hash=base_hash, by_field=by_field, elsewhere=elsewhere, conflict=conflict,
         other_change=other_change, languages=st.languages, language_name=language_name,
-        scene_ids=list(st.scenes), notes=pack.content_notes,
+        scene_ids=list(st.scenes), notes=pack.content_notes, media_paths=_media_paths(wc),
         title=story_title(st, _prefer(pack))), status
+
+
+def _media_paths(wc) -> dict[str, list[str]]:
+    """The pack's media files by kind, for the editor's path suggestions."""
+    from admin.content.media import media_files
+    from kiosk.content.mediacheck import KINDS
+
+    out: dict[str, list[str]] = {"image": [], "audio": [], "video": [], "subtitles": []}
+    for path in media_files(wc.root / "media"):
+        kind = KINDS.get("." + path.rsplit(".", 1)[-1].lower()) if "." in path else None
+        if kind in out:
+            out[kind].append(path)
+    return out
 
 
 @bp.route("/<pack_id>/<story_id>/scenes/<scene_id>", methods=["GET", "POST"])

@@ -125,3 +125,19 @@ def test_a_set_that_is_not_name_value_is_refused_beside_its_field(editor, pack_r
     r = _post(editor, page, **{"choices[0].set": bad})
     assert r.status_code == 400
     assert 'id="choices-0-set-findings"' in r.get_data(as_text=True)
+
+
+def test_picture_description_narration_and_film_are_edited_too(editor, pack_root):
+    from kiosk.content import load_pack
+
+    (pack_root / "media" / "audio").mkdir()
+    page = editor.get(SCENE).get_data(as_text=True)
+    assert '<option value="images/home.png">' in page  # the media files are suggested
+    r = _post(editor, page, **{"image": "images/home.png", "image.alt.en": "A kitchen.",
+                               "narration.sv": "audio/missing.ogg"})
+    assert r.status_code == 422  # the narration file does not exist: an error beside it
+    assert 'id="narration-sv-findings"' in r.get_data(as_text=True)
+    r = _post(editor, page, **{"image": "images/home.png", "image.alt.en": "A kitchen."})
+    assert r.status_code == 302
+    scene = load_pack(pack_root).pack.stories["ana"].scenes["home"]
+    assert scene.image.src == "images/home.png" and scene.image.alt == {"en": "A kitchen."}
