@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pygame
@@ -137,16 +138,20 @@ def own_keys(driver) -> list[str]:
     return [k for k in driver.keys() if k not in CHROME]
 
 
-def class_visit(driver, i: int, pack, shots: bool) -> None:
-    """One visit of the class in discussion mode: emil, through to the menu, then Leave now."""
-    driver.tap((960, 540))  # attract -> menu (the session's language, no picker)
+def class_visit(driver, i: int, pack, shoot=None, hands=None) -> None:
+    """One visit of the class in discussion mode: emil, through to the menu, then Leave now.
+
+    ``driver`` says what is on the screen; ``hands`` taps (the driver itself, or the real
+    window's xdotool with the driver as its shadow); ``shoot(name)`` saves a screenshot.
+    """
+    hands = hands or driver
+    hands.tap((960, 540))  # attract -> menu (the session's language, no picker)
     assert driver.screen == "menu"
     assert sorted(k for k in own_keys(driver) if k.startswith("story:")) == [
         "story:emil", "story:samir"]
-    if shots and i == 0:
-        kiosk_shot(driver, "12-kiosk-menu")
-    driver.press("story:emil")
-    questions = {q.id: q for q in pack.surveys.before}
+    if shoot:
+        shoot("12-kiosk-menu")
+    hands.press("story:emil")
     for _ in range(80):
         screen, keys = driver.screen, own_keys(driver)
         if screen == "discussion":
@@ -154,13 +159,13 @@ def class_visit(driver, i: int, pack, shots: bool) -> None:
             scene = pack.stories["emil"].scenes[view.scene_id]
             if scene.discussion:
                 assert driver.top.prompt == scene.discussion["en"]
-            if shots and i == 0 and view.scene_id == "teacher":
-                kiosk_shot(driver, "13-kiosk-discussion")
-                driver.press("show_others")
-                kiosk_shot(driver, "14-kiosk-discussion-others")
+            if shoot and view.scene_id == "teacher":
+                shoot("13-kiosk-discussion")
+                hands.press("show_others")
+                shoot("14-kiosk-discussion-others")
             pick = {"teacher": "get-help"}.get(view.scene_id)
             choices = [k for k in keys if k.startswith("choice:")]
-            driver.press(f"choice:{pick}" if f"choice:{pick}" in choices else choices[-1])
+            hands.press(f"choice:{pick}" if f"choice:{pick}" in choices else choices[-1])
         elif screen == "choice":
             raise AssertionError("discussion mode must replace the choice screen")
         elif screen == "survey":
@@ -169,20 +174,19 @@ def class_visit(driver, i: int, pack, shots: bool) -> None:
             phase = top.params.get("phase")
             rule = (BEFORE if phase == "before" else AFTER).get(qid)
             answer = rule(i) if rule else (i + len(qid or "")) % 5 + 1
-            driver.press(f"answer:{answer}" if f"answer:{answer}" in keys else keys[0])
+            hands.press(f"answer:{answer}" if f"answer:{answer}" in keys else keys[0])
         elif screen == "menu":
             break
         else:
             for key in ("continue", "next", "done"):
                 if key in keys:
-                    driver.press(key)
+                    hands.press(key)
                     break
             else:
                 raise AssertionError(f"stuck on {screen}: {keys}")
-        assert questions  # the pack asks before and after
     assert driver.screen == "menu"
-    driver.press("leave")
-    driver.tap((960, 540))
+    hands.press("leave")
+    hands.tap((960, 540))
     assert driver.screen == "attract"
 
 
@@ -240,7 +244,8 @@ def test_a_class_visit_from_preparation_to_results(live, browser, tmp_path, monk
         assert school is not None and school.code == code and school.discussion
         assert driver.screen == "attract"
         for i in range(CLASS_VISITS):
-            class_visit(driver, i, pack, shots=True)
+            class_visit(driver, i, pack,
+                        shoot=(lambda name: kiosk_shot(driver, name)) if i == 0 else None)
         # Ending the session: the code again, then the kiosk is back to normal.
         driver.press("school")
         type_code(driver, code)
@@ -340,3 +345,76 @@ def test_a_code_from_yesterday_in_a_signed_file_is_refused(tmp_path):
     mode.today = lambda: today + dt.timedelta(days=1)
     assert mode.expired()
     os.environ.pop("STORYKIOSK_SCHOOL_DIRS", None)
+
+
+@pytest.mark.xvfb
+@pytest.mark.skipif(not all(shutil.which(t) for t in ("Xvfb", "xdotool", "import", "xwininfo")),
+                    reason="needs Xvfb, xdotool, xwininfo and ImageMagick's import")
+def test_the_real_kiosk_window_runs_a_session_tapped_with_xdotool(live, tmp_path, monkeypatch):
+    """`kiosk play` in an X window: the keypad, a class visit in discussion mode, by xdotool."""
+    from admin.db import database
+    from admin.models_school import SchoolSession
+    from tests.kiosk import test_e2e_xvfb
+    from tests.kiosk.test_e2e_xvfb import RealKiosk
+
+    monkeypatch.setattr(test_e2e_xvfb, "ARTIFACTS", ARTIFACTS)  # its screenshots go with ours
+
+    today = dt.date.today()
+    with database(live["app"]).session() as db:
+        for code, day in (("XVFHKM", today), ("XVFHKN", today - dt.timedelta(days=1))):
+            db.add(SchoolSession(code=code, day=day, age_group="13-14", language="en",
+                                 pack="demo", stories="emil,samir", discussion=True, kiosks=1,
+                                 label="", created_by="pia"))
+        db.commit()
+    # Both the real kiosk and its shadow ask the admin, with the class kiosk's token.
+    monkeypatch.setenv("STORYKIOSK_SYNC_SERVER", live["base"].rstrip("/"))
+    monkeypatch.setenv("STORYKIOSK_SYNC_TOKEN", live["tokens"][0])
+    monkeypatch.setenv("STORYKIOSK_SCHOOL_DIRS", str(tmp_path / "no-usb"))
+    monkeypatch.setenv("STORYKIOSK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("STORYKIOSK_CONFIG_DIR", str(tmp_path / "shadow-config"))
+    display = _start_xvfb()
+    k = None
+    try:
+        k = RealKiosk(display[0], DEMO_PACK, tmp_path)
+        pack = k.shadow.app.ctx.pack
+        k.press("school")
+        for ch in "XVFHKN":
+            k.press("code:" + ch, wait=0.2)
+        k.press("code:ok", wait=1.5)
+        assert k.shadow.app.ctx.school is None
+        k.shot("30-xvfb-code-yesterday")
+        for ch in "XVFHKM":
+            k.press("code:" + ch, wait=0.2)
+        k.press("code:ok", wait=1.5)
+        assert k.shadow.app.ctx.school is not None
+        class_visit(k.shadow, 0, pack, hands=k,
+                    shoot=lambda name: k.matches_shadow(name.replace("kiosk", "xvfb"),
+                                                        tolerance=4.0))
+    finally:
+        if k is not None:
+            k.close()
+        display[1].terminate()
+        display[1].wait(10)
+    rows = record_rows(tmp_path / "real-data")
+    started = [r for r in rows if r["kind"] == "session_started"]
+    assert started and all(r["payload"].get("school_code") == "XVFHKM" for r in started)
+    chosen = [r["payload"] for r in rows if r["kind"] == "choice_made"]
+    assert {"story": "emil", "scene": "teacher", "choice": "get-help"} in chosen
+
+
+def _start_xvfb():
+    """A fresh Xvfb display: (":N", process)."""
+    import subprocess
+    import time
+
+    for number in range(141, 190):
+        if not Path(f"/tmp/.X{number}-lock").exists():
+            break
+    display = f":{number}"
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten",
+                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        assert time.monotonic() < deadline, "Xvfb did not start"
+        time.sleep(0.05)
+    return display, proc
