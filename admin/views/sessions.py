@@ -90,7 +90,8 @@ def new():
     pack = _pack()
     group = request.values.get("age_group", "")
     language = request.values.get("language", "")
-    if group not in ages.AGE_GROUPS or language not in pack.languages:
+    if request.args.get("back") or group not in ages.AGE_GROUPS \
+            or language not in pack.languages:
         return render_template("sessions/new_step1.html", groups=ages.AGE_GROUPS,
                                languages=pack.languages, names=LANGUAGES, pack=pack,
                                group=group, language=language)

@@ -212,3 +212,11 @@ def test_results_suppress_small_cells_and_show_the_shift(app, login):
     shift = round((5 * 2 + 2 * 3) / 7 - 4, 2)
     assert f"{shift:+.2f}" in page.split('id="q-q_leave"', 1)[1].split("</table>", 1)[0]
     assert "CCCCCC" not in page
+
+
+def test_change_goes_back_to_step_one_with_the_choices_kept(login):
+    client = login("pedagogue")
+    page = client.get("/school-sessions/new?age_group=15-16&language=it&back=1")
+    html = page.get_data(as_text=True)
+    assert 'name="stories"' not in html  # step 1 again
+    assert '<option value="15-16" selected>' in html and '<option value="it" selected>' in html
