@@ -21,7 +21,7 @@ from admin.content.storyfile import Conflict, digest, read, write_if_unchanged
 from admin.content.workspace import WorkingCopy, Workspace
 from admin.models import User
 from admin.models_content import Revision, TranslationMark
-from kiosk.content import model as M
+from kiosk.content import LoadedPack
 from kiosk.content.findings import Finding
 
 
@@ -51,36 +51,42 @@ class SaveContext:
 
 
 def check_cached(ws: Workspace, wc: WorkingCopy, rel: str, text: str,
-                 pack: M.Pack | None = None) -> C.StoryCheck:
-    """The validator's findings for a story text, cached by the text's hash."""
-    key = (str(wc.root), rel, digest(text))
+                 loaded: LoadedPack | None = None) -> C.StoryCheck:
+    """The validator's findings for a story text in a pack as loaded, cached.
+
+    The key holds the pack's content hash as well as the text's: the same text can have
+    other findings once a media file or pack.yaml changed.
+    """
+    loaded = loaded or ws.load(wc.root)
+    key = (str(wc.root), rel, digest(text), loaded.content_hash)
     cached = ws.checks.get(key)
     if cached is None:
-        pack = pack or ws.load(wc.root).pack
-        cached = C.check_story_text(pack, wc.root, rel, text)
-        ws.checks[key] = cached
-        if len(ws.checks) > 256:
-            ws.checks.pop(next(iter(ws.checks)))
+        cached = C.check_story_text(loaded.pack, wc.root, rel, text)
+        with ws.lock:
+            ws.checks[key] = cached
+            while len(ws.checks) > 256:
+                ws.checks.pop(next(iter(ws.checks)))
     return cached
 
 
 def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_text: str,
                summary: str, marks_for: set[str] | None = None,
-               pack: M.Pack | None = None) -> SaveResult:
+               loaded: LoadedPack | None = None) -> SaveResult:
     """Validate and write a story file; see the module docstring.
 
-    `pack` is the working copy as loaded (its header is what a story is checked against);
+    `loaded` is the working copy as loaded (its header is what a story is checked against);
     it is loaded when not given.
     """
     path = wc.root / rel
-    pack = pack or ctx.ws.load(wc.root).pack
+    loaded = loaded or ctx.ws.load(wc.root)
+    pack = loaded.pack
     current, current_hash = read(path)
     if current_hash != base_hash:
         return SaveResult(conflict=Conflict(current, current_hash))
     if new_text == current:
         return SaveResult(unchanged=True)
-    before = check_cached(ctx.ws, wc, rel, current, pack)
-    after = check_cached(ctx.ws, wc, rel, new_text, pack)
+    before = check_cached(ctx.ws, wc, rel, current, loaded)
+    after = check_cached(ctx.ws, wc, rel, new_text, loaded)
     warnings = [f for f in after.findings if f.severity != "error"]
     errors = C.new_errors(before, after)
     if errors or after.story is None:

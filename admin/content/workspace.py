@@ -41,6 +41,7 @@ class Workspace:
         self._loaded: dict[Path, LoadedPack] = {}
         self.checks: dict = {}  # (root, file, text hash) -> StoryCheck, see revisions.py
         self._lock = threading.Lock()
+        self.lock = threading.Lock()  # guards `checks`
 
     def working_copies(self) -> list[WorkingCopy]:
         """The editable packs, in the order the setting lists them."""

@@ -50,9 +50,8 @@ def index():
     ws = workspace()
     copies = [(wc, ws.load(wc.root)) for wc in ws.working_copies()]
     installed = {pid: ws.store.versions(pid) for pid in ws.store.pack_ids()}
-    history = {pid: ws.store._history(pid)[-5:][::-1] for pid in installed}
     return render_template("packs/index.html", copies=copies, installed=installed,
-                           history=history, store_root=ws.store.root,
+                           store_root=ws.store.root,
                            limit=current_app.config["MAX_BUNDLE_MB"])
 
 

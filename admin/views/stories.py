@@ -129,7 +129,7 @@ def scene(pack_id: str, story_id: str, scene_id: str):
         return _editor(wc, loaded.pack, st, scene_id, form, base_hash, status=400)
     ctx = SaveContext(ws, get_db(), g.user)
     result = save_story(ctx, wc, st.file, base_hash, new_text, f"scene {scene_id}",
-                        pack=loaded.pack)
+                        loaded=loaded)
     if result.conflict is not None:
         c = result.conflict
         return _conflict(wc, loaded.pack, st, scene_id, form, base_hash, c.current_text,
@@ -246,7 +246,7 @@ def _structural(pack_id: str, story_id: str, summary: str, change):
         flash(_("Not changed: %(why)s", why=str(exc)))
         return redirect(back), 303
     result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
-                        summary, pack=loaded.pack)
+                        summary, loaded=loaded)
     if result.conflict is not None:
         flash(_("Not changed: the story changed since you opened the page; look again."))
     elif result.errors:

@@ -132,7 +132,7 @@ def save(pack_id: str, story_id: str, language: str):
         return redirect(url_for(".side_by_side", pack_id=pack_id, story_id=story_id,
                                 target=language)), 303
     result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
-                        f"translation {language}", marks_for={language}, pack=pack)
+                        f"translation {language}", marks_for={language})
     back = url_for(".side_by_side", pack_id=pack_id, story_id=story_id, target=language)
     if result.conflict is not None:
         flash(_("Not saved: someone else changed this story since you opened it. Your text is below; the page now shows their version."))  # noqa: E501 - one msgid
@@ -188,15 +188,15 @@ def import_po(pack_id: str, language: str):
         from admin.content.check import new_errors
         for st, _file_hash, new_text in plans:  # check every file before writing any
             current, _h = read(wc.root / st.file)
-            errors = new_errors(check_cached(ws, wc, st.file, current, pack),
-                                check_cached(ws, wc, st.file, new_text, pack))
+            errors = new_errors(check_cached(ws, wc, st.file, current),
+                                check_cached(ws, wc, st.file, new_text))
             report.refused += [(st.id, f.format()) for f in errors]
     status = 422
     if report.ok:
         ctx = SaveContext(ws, get_db(), g.user)
         for st, file_hash, new_text in plans:
             result = save_story(ctx, wc, st.file, file_hash, new_text,
-                                f"PO import {language}", marks_for={language}, pack=pack)
+                                f"PO import {language}", marks_for={language})
             if not result.ok:
                 report.refused.append((st.id, "the file changed while importing"))
         status = 200 if report.ok else 409
