@@ -99,6 +99,15 @@ def _check_subtitles(data: bytes) -> None:
         raise Refused("subtitles must be text")
 
 
+def _check_playable(path: Path) -> None:
+    """Refuse sound or film the kiosk cannot play (the validator's own probe, ffprobe)."""
+    from kiosk.media.probe import playable
+
+    ok, why = playable(path)
+    if not ok:
+        raise Refused("the kiosk cannot play it: " + why.replace(f"{path}: ", "").split("\n")[0])
+
+
 def store_upload(stream, filename: str, folder: str, media_root: Path, limit: int) -> Stored:
     """Check an upload and write it into media/<folder>/ under a safe, unused name."""
     if folder not in FOLDERS:
@@ -139,6 +148,8 @@ def store_upload(stream, filename: str, folder: str, media_root: Path, limit: in
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        if kind in ("audio", "video"):
+            _check_playable(tmp)
         os.link(tmp, target)  # never replaces a file that appeared meanwhile
     except FileExistsError:
         raise Refused("a file of that name appeared meanwhile; upload again") from None

@@ -91,6 +91,22 @@ def test_a_broken_image_is_refused(editor, pack_root):
     assert _files(pack_root) == before
 
 
+def test_a_sound_is_stored_and_a_fake_one_refused(editor, pack_root, tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("ffmpeg"):
+        pytest.skip("ffmpeg is not installed (scripts/setup installs it)")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=d=0.3", "-c:a",
+                    "libvorbis", str(tmp_path / "tone.ogg")], check=True)
+    page = _upload(editor, (tmp_path / "tone.ogg").read_bytes(), "Tone.OGG", folder="audio")
+    assert "Stored as audio/tone.ogg" in page
+    before = _files(pack_root)
+    page = _upload(editor, b"OggS" + b"\0" * 300, "fake.ogg", folder="audio")
+    assert "Refused" in page and "cannot play it" in page
+    assert _files(pack_root) == before
+
+
 def test_a_sound_in_the_pictures_folder_is_refused(editor, pack_root):
     page = _upload(editor, b"OggS" + b"\0" * 100, "song.png", folder="images")
     assert "not image" in page
@@ -164,3 +180,14 @@ def test_a_viewer_sees_the_library_but_cannot_upload(as_role):
 def test_safe_names(name, ext, want):
     assert safe_name(name, ext) == want
     assert re.fullmatch(r"[a-z0-9_-]+\.[a-z0-9]+", safe_name(name, ext))
+
+
+def test_an_upload_over_the_size_limit_is_refused(editor, pack_root, app):
+    app.config["MAX_UPLOAD_MB"] = 1
+    before = _files(pack_root)
+    token = csrf_from(editor.get(LIB).get_data(as_text=True))
+    r = editor.post(f"{LIB}upload", data={"csrf_token": token, "folder": "images",
+                                          "file": (io.BytesIO(b"\0" * 2_000_000), "big.png")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 413
+    assert _files(pack_root) == before
