@@ -1,5 +1,6 @@
 """Fixtures for the school-session tests: an admin app on SQLite (and PostgreSQL when
-$STORYKIOSK_TEST_DATABASE_URL is set), and a logged-in pedagogue's test client."""
+$STORYKIOSK_TEST_DATABASE_URL is set), a logged-in client per role, and ``live``: the admin
+under gunicorn with a pedagogue and two registered kiosks (module scope)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from school_helpers import LiveAdmin  # noqa: E402
 
 PASSWORD = "a long pedagogue passphrase"
 
@@ -75,3 +78,24 @@ def login(app):
         return client
 
     return make
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """The admin under gunicorn, a pedagogue, and two registered kiosks (tokens)."""
+    tmp = tmp_path_factory.mktemp("school")
+    server = LiveAdmin(tmp / "instance", tmp / "admin-data")
+    app = server.app()
+    from admin.cli import create_user
+    from admin.db import database
+    from admin.feedback import registry
+
+    create_user(app, "pia", PASSWORD, "pedagogue", "Pia", check=False)
+    with database(app).session() as db:
+        _k1, token1 = registry.register(db, "Hall 1 (class)", None, "test")
+        _k2, token2 = registry.register(db, "Hall 2", None, "test")
+        db.commit()
+    yield {"server": server, "base": server.base, "app": app, "tokens": (token1, token2),
+           "tmp": tmp}
+    server.stop()
+    database(app).dispose()

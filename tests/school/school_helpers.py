@@ -27,6 +27,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 FEWER = "fewer than 5"
+CHROME = {"language", "text_size", "sound", "help", "leave", "back"}
+# The class's answers: q_leave moves from "agree" (4) to "disagree" (2); the others vary.
+BEFORE = {"q_leave": lambda i: 4}
+AFTER = {"q_leave": lambda i: 2}
 
 
 def free_port() -> int:
@@ -185,3 +189,60 @@ def kiosk_sync(data_dir: Path, base: str, token: str, tmp: Path) -> subprocess.C
     return subprocess.run([sys.executable, "-m", "kiosk", "sync", "--server", base,
                            "--token", token, "--data-dir", str(data_dir)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
+
+
+def own_keys(driver) -> list[str]:
+    """The screen's own buttons (not the chrome)."""
+    return [k for k in driver.keys() if k not in CHROME]
+
+
+def class_visit(driver, i: int, pack, shoot=None, hands=None) -> None:
+    """One visit of the class in discussion mode: emil, through to the menu, then Leave now.
+
+    ``driver`` says what is on the screen; ``hands`` taps (the driver itself, or the real
+    window's xdotool with the driver as its shadow); ``shoot(name)`` saves a screenshot.
+    """
+    hands = hands or driver
+    hands.tap((960, 540))  # attract -> menu (the session's language, no picker)
+    assert driver.screen == "menu"
+    assert sorted(k for k in own_keys(driver) if k.startswith("story:")) == [
+        "story:emil", "story:samir"]
+    if shoot:
+        shoot("12-kiosk-menu")
+    hands.press("story:emil")
+    for _ in range(80):
+        screen, keys = driver.screen, own_keys(driver)
+        if screen == "discussion":
+            view = driver.top.view
+            scene = pack.stories["emil"].scenes[view.scene_id]
+            if scene.discussion:
+                assert driver.top.prompt == scene.discussion["en"]
+            if shoot and view.scene_id == "teacher":
+                shoot("13-kiosk-discussion")
+                hands.press("show_others")
+                shoot("14-kiosk-discussion-others")
+            pick = {"teacher": "get-help"}.get(view.scene_id)
+            choices = [k for k in keys if k.startswith("choice:")]
+            hands.press(f"choice:{pick}" if f"choice:{pick}" in choices else choices[-1])
+        elif screen == "choice":
+            raise AssertionError("discussion mode must replace the choice screen")
+        elif screen == "survey":
+            top = driver.top
+            qid = top.questions[top.index].id if top.index < len(top.questions) else None
+            phase = top.params.get("phase")
+            rule = (BEFORE if phase == "before" else AFTER).get(qid)
+            answer = rule(i) if rule else (i + len(qid or "")) % 5 + 1
+            hands.press(f"answer:{answer}" if f"answer:{answer}" in keys else keys[0])
+        elif screen == "menu":
+            break
+        else:
+            for key in ("continue", "next", "done"):
+                if key in keys:
+                    hands.press(key)
+                    break
+            else:
+                raise AssertionError(f"stuck on {screen}: {keys}")
+    assert driver.screen == "menu"
+    hands.press("leave")
+    hands.tap((960, 540))
+    assert driver.screen == "attract"

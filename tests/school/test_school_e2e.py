@@ -11,8 +11,6 @@ and the story above the age group appears nowhere. Screenshots: test-artifacts/s
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from pathlib import Path
 
 import pygame
@@ -22,7 +20,7 @@ from school_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     FEWER,
-    LiveAdmin,
+    class_visit,
     count,
     kiosk_sync,
     last_answers,
@@ -38,32 +36,7 @@ from tests.kiosk.conftest import DEMO_PACK, make_app
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long pedagogue passphrase"
-CHROME = {"language", "text_size", "sound", "help", "leave", "back"}
 CLASS_VISITS = 6
-# The class's answers: q_leave moves from "agree" (4) to "disagree" (2); the others vary.
-BEFORE = {"q_leave": lambda i: 4}
-AFTER = {"q_leave": lambda i: 2}
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """The admin server, a pedagogue, and two registered kiosks (tokens)."""
-    tmp = tmp_path_factory.mktemp("school")
-    server = LiveAdmin(tmp / "instance", tmp / "admin-data")
-    app = server.app()
-    from admin.cli import create_user
-    from admin.db import database
-    from admin.feedback import registry
-
-    create_user(app, "pia", PASSWORD, "pedagogue", "Pia", check=False)
-    with database(app).session() as db:
-        _k1, token1 = registry.register(db, "Hall 1 (class)", None, "test")
-        _k2, token2 = registry.register(db, "Hall 2", None, "test")
-        db.commit()
-    yield {"server": server, "base": server.base, "app": app, "tokens": (token1, token2),
-           "tmp": tmp}
-    server.stop()
-    database(app).dispose()
 
 
 @pytest.fixture(scope="module")
@@ -131,63 +104,6 @@ def type_code(driver, code: str) -> None:
     for ch in code:
         driver.press("code:" + ch, 0.05)
     driver.press("code:ok")
-
-
-def own_keys(driver) -> list[str]:
-    """The screen's own buttons (not the chrome)."""
-    return [k for k in driver.keys() if k not in CHROME]
-
-
-def class_visit(driver, i: int, pack, shoot=None, hands=None) -> None:
-    """One visit of the class in discussion mode: emil, through to the menu, then Leave now.
-
-    ``driver`` says what is on the screen; ``hands`` taps (the driver itself, or the real
-    window's xdotool with the driver as its shadow); ``shoot(name)`` saves a screenshot.
-    """
-    hands = hands or driver
-    hands.tap((960, 540))  # attract -> menu (the session's language, no picker)
-    assert driver.screen == "menu"
-    assert sorted(k for k in own_keys(driver) if k.startswith("story:")) == [
-        "story:emil", "story:samir"]
-    if shoot:
-        shoot("12-kiosk-menu")
-    hands.press("story:emil")
-    for _ in range(80):
-        screen, keys = driver.screen, own_keys(driver)
-        if screen == "discussion":
-            view = driver.top.view
-            scene = pack.stories["emil"].scenes[view.scene_id]
-            if scene.discussion:
-                assert driver.top.prompt == scene.discussion["en"]
-            if shoot and view.scene_id == "teacher":
-                shoot("13-kiosk-discussion")
-                hands.press("show_others")
-                shoot("14-kiosk-discussion-others")
-            pick = {"teacher": "get-help"}.get(view.scene_id)
-            choices = [k for k in keys if k.startswith("choice:")]
-            hands.press(f"choice:{pick}" if f"choice:{pick}" in choices else choices[-1])
-        elif screen == "choice":
-            raise AssertionError("discussion mode must replace the choice screen")
-        elif screen == "survey":
-            top = driver.top
-            qid = top.questions[top.index].id if top.index < len(top.questions) else None
-            phase = top.params.get("phase")
-            rule = (BEFORE if phase == "before" else AFTER).get(qid)
-            answer = rule(i) if rule else (i + len(qid or "")) % 5 + 1
-            hands.press(f"answer:{answer}" if f"answer:{answer}" in keys else keys[0])
-        elif screen == "menu":
-            break
-        else:
-            for key in ("continue", "next", "done"):
-                if key in keys:
-                    hands.press(key)
-                    break
-            else:
-                raise AssertionError(f"stuck on {screen}: {keys}")
-    assert driver.screen == "menu"
-    hands.press("leave")
-    hands.tap((960, 540))
-    assert driver.screen == "attract"
 
 
 def test_a_class_visit_from_preparation_to_results(live, browser, tmp_path, monkeypatch):
@@ -315,106 +231,3 @@ def test_a_class_visit_from_preparation_to_results(live, browser, tmp_path, monk
     context.close()
 
 
-def test_a_code_from_yesterday_in_a_signed_file_is_refused(tmp_path):
-    """Offline: the code file is signed for the kiosk, but its day has passed."""
-    import hashlib
-
-    from admin.school.codes import code_file
-    from kiosk.content import load_cached
-    from kiosk.school import CodeRefused, SessionFinder
-    from kiosk.sync import SyncConfig
-
-    pack = load_cached(DEMO_PACK).pack
-    token = "sk_" + "x" * 40
-    usb = tmp_path / "stick"
-    usb.mkdir()
-    today = dt.date(2026, 11, 28)
-    for code, day in (("CDEFGH", today - dt.timedelta(days=1)), ("CDEFGJ", today)):
-        session = {"code": code, "date": day.isoformat(), "language": "sv", "pack": "demo",
-                   "stories": ["emil"], "discussion": False, "age_group": "13-14"}
-        signed = code_file(session, [hashlib.sha256(token.encode()).hexdigest()])
-        (usb / f"school-session-{code}.json").write_text(__import__("json").dumps(signed))
-    finder = SessionFinder(tmp_path / "data", sync_config=SyncConfig("http://127.0.0.1:9", token),
-                           today=lambda: today, usb_dirs=[usb], timeout=0.5)
-    with pytest.raises(CodeRefused) as refused:
-        finder.find("CDEFGH", pack)
-    assert refused.value.reason == "expired"
-    mode = finder.find("cdef-gj", pack)
-    assert mode.code == "CDEFGJ" and mode.stories == ["emil"] and not mode.expired()
-    # The code expires at midnight, even while it runs.
-    mode.today = lambda: today + dt.timedelta(days=1)
-    assert mode.expired()
-    os.environ.pop("STORYKIOSK_SCHOOL_DIRS", None)
-
-
-@pytest.mark.xvfb
-@pytest.mark.skipif(not all(shutil.which(t) for t in ("Xvfb", "xdotool", "import", "xwininfo")),
-                    reason="needs Xvfb, xdotool, xwininfo and ImageMagick's import")
-def test_the_real_kiosk_window_runs_a_session_tapped_with_xdotool(live, tmp_path, monkeypatch):
-    """`kiosk play` in an X window: the keypad, a class visit in discussion mode, by xdotool."""
-    from admin.db import database
-    from admin.models_school import SchoolSession
-    from tests.kiosk import test_e2e_xvfb
-    from tests.kiosk.test_e2e_xvfb import RealKiosk
-
-    monkeypatch.setattr(test_e2e_xvfb, "ARTIFACTS", ARTIFACTS)  # its screenshots go with ours
-
-    today = dt.date.today()
-    with database(live["app"]).session() as db:
-        for code, day in (("XVFHKM", today), ("XVFHKN", today - dt.timedelta(days=1))):
-            db.add(SchoolSession(code=code, day=day, age_group="13-14", language="en",
-                                 pack="demo", stories="emil,samir", discussion=True, kiosks=1,
-                                 label="", created_by="pia"))
-        db.commit()
-    # Both the real kiosk and its shadow ask the admin, with the class kiosk's token.
-    monkeypatch.setenv("STORYKIOSK_SYNC_SERVER", live["base"].rstrip("/"))
-    monkeypatch.setenv("STORYKIOSK_SYNC_TOKEN", live["tokens"][0])
-    monkeypatch.setenv("STORYKIOSK_SCHOOL_DIRS", str(tmp_path / "no-usb"))
-    monkeypatch.setenv("STORYKIOSK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("STORYKIOSK_CONFIG_DIR", str(tmp_path / "shadow-config"))
-    display = _start_xvfb()
-    k = None
-    try:
-        k = RealKiosk(display[0], DEMO_PACK, tmp_path)
-        pack = k.shadow.app.ctx.pack
-        k.press("school")
-        for ch in "XVFHKN":
-            k.press("code:" + ch, wait=0.2)
-        k.press("code:ok", wait=1.5)
-        assert k.shadow.app.ctx.school is None
-        k.shot("30-xvfb-code-yesterday")
-        for ch in "XVFHKM":
-            k.press("code:" + ch, wait=0.2)
-        k.press("code:ok", wait=1.5)
-        assert k.shadow.app.ctx.school is not None
-        class_visit(k.shadow, 0, pack, hands=k,
-                    shoot=lambda name: k.matches_shadow(name.replace("kiosk", "xvfb"),
-                                                        tolerance=4.0))
-    finally:
-        if k is not None:
-            k.close()
-        display[1].terminate()
-        display[1].wait(10)
-    rows = record_rows(tmp_path / "real-data")
-    started = [r for r in rows if r["kind"] == "session_started"]
-    assert started and all(r["payload"].get("school_code") == "XVFHKM" for r in started)
-    chosen = [r["payload"] for r in rows if r["kind"] == "choice_made"]
-    assert {"story": "emil", "scene": "teacher", "choice": "get-help"} in chosen
-
-
-def _start_xvfb():
-    """A fresh Xvfb display: (":N", process)."""
-    import subprocess
-    import time
-
-    for number in range(141, 190):
-        if not Path(f"/tmp/.X{number}-lock").exists():
-            break
-    display = f":{number}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten",
-                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists():
-        assert time.monotonic() < deadline, "Xvfb did not start"
-        time.sleep(0.05)
-    return display, proc

@@ -125,3 +125,34 @@ def test_a_code_of_another_pack_or_day_is_refused(kiosk, tmp_path):
     broken.write_text("{not json")
     with pytest.raises(CodeRefused):
         add_file(broken, tmp_path / "data")
+
+
+def test_a_code_from_yesterday_in_a_signed_file_is_refused(tmp_path):
+    """Offline: the code file is signed for the kiosk, but its day has passed."""
+    import hashlib
+
+    from admin.school.codes import code_file
+    from kiosk.content import load_cached
+    from kiosk.school import CodeRefused, SessionFinder
+    from kiosk.sync import SyncConfig
+
+    pack = load_cached(DEMO_PACK).pack
+    token = "sk_" + "x" * 40
+    usb = tmp_path / "stick"
+    usb.mkdir()
+    today = dt.date(2026, 11, 28)
+    for code, day in (("CDEFGH", today - dt.timedelta(days=1)), ("CDEFGJ", today)):
+        session = {"code": code, "date": day.isoformat(), "language": "sv", "pack": "demo",
+                   "stories": ["emil"], "discussion": False, "age_group": "13-14"}
+        signed = code_file(session, [hashlib.sha256(token.encode()).hexdigest()])
+        (usb / f"school-session-{code}.json").write_text(__import__("json").dumps(signed))
+    finder = SessionFinder(tmp_path / "data", sync_config=SyncConfig("http://127.0.0.1:9", token),
+                           today=lambda: today, usb_dirs=[usb], timeout=0.5)
+    with pytest.raises(CodeRefused) as refused:
+        finder.find("CDEFGH", pack)
+    assert refused.value.reason == "expired"
+    mode = finder.find("cdef-gj", pack)
+    assert mode.code == "CDEFGJ" and mode.stories == ["emil"] and not mode.expired()
+    # The code expires at midnight, even while it runs.
+    mode.today = lambda: today + dt.timedelta(days=1)
+    assert mode.expired()
