@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 SIZE = "1280x720"
-TIMEOUT = 60
+TIMEOUT = 25  # below gunicorn's worker timeout (30 s): a stuck render fails cleanly
 
 
 class PreviewError(Exception):

@@ -42,8 +42,10 @@ def test_an_unknown_scene_or_language_is_404(editor):
 def _step(client, page, action):
     token = csrf_from(page)
     state = unescape(re.search(r'name="state" value="([^"]*)"', page).group(1))
+    school = re.search(r'name="school" value="([^"]*)"', page).group(1)
     r = client.post("/preview/test/ana/play", data={"csrf_token": token, "state": state,
-                                                    "lang": "en", "action": action})
+                                                    "lang": "en", "action": action,
+                                                    "school": school})
     assert r.status_code == 200
     return r.get_data(as_text=True)
 
@@ -75,3 +77,19 @@ def test_a_tampered_state_starts_again_with_a_clear_message(editor):
                                                     "lang": "en", "action": "next"})
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "started again" in html and _scene(html) == "home"
+
+
+def test_a_school_play_takes_the_school_alternative(editor, pack_root):
+    path = pack_root / "stories" / "ana.yaml"
+    path.write_text(path.read_text().replace(
+        "    content_notes: [threats]\n    choices:",
+        "    content_notes: [threats]\n    school: advert-school\n    choices:") + """\
+  advert-school:
+    text: {sv: "Annonsen, kortare.", en: "The advert, told for schools."}
+    choices:
+      - label: {sv: Vänta, en: Wait}
+        goto: end
+""")
+    page = editor.get("/preview/test/ana/play?lang=en&school=1").get_data(as_text=True)
+    page = _step(editor, page, "choose:c2")
+    assert _scene(page) == "advert-school" and "told for schools" in page
