@@ -6,11 +6,14 @@ class's numbers follow exactly the rules of every other report (ETHICS.md rule 1
 
 - the class: the visitor sessions whose ``session_started`` carries the session's code;
   "all visitors": every other session of the same pack that was not a school session;
-- stories played: sessions that started each story, and finished it;
+- stories played: sessions that started each story, and finished it (finished is hidden too
+  when started minus finished is small);
 - each branching point (story, scene): the sessions that chose there, and per choice, with
   complementary suppression (a single small cell takes the next smallest with it);
 - surveys, per question: the answers before and after (a breakdown per answer value), their
-  means, and the shift (after minus before) only when both means rest on 5 sessions or more.
+  means, and the shift (after minus before). A mean is shown only when it rests on 5 sessions
+  or more and no cell of its breakdown is hidden: with the count and the shown cells, a mean
+  would give the hidden cells away (two hidden answers summing to 3 are a 1 and a 2).
 
 Every count is of visitor sessions; a session counts once per cell (its last answer).
 """
@@ -124,9 +127,11 @@ def _breakdown(counts: dict[str, int], order: list[str]) -> list[tuple[str, int 
     return suppress_breakdown([(k, counts.get(k, 0)) for k in keys])
 
 
-def _mean(values: list) -> float | None:
+def _mean(values: list, cells: list[tuple[str, int | str]]) -> float | None:
+    """The mean, or None when it rests on fewer than 5 or its breakdown hides a cell (the
+    mean, the count and the shown cells would together give the hidden ones away)."""
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    if len(numbers) < MIN_CELL:
+    if len(numbers) < MIN_CELL or any(n == SUPPRESSED for _k, n in cells):
         return None
     return round(statistics.fmean(numbers), 2)
 
@@ -140,8 +145,11 @@ def session_results(db, code: str, pack) -> Results:
         (started if kind == "story_started" else finished)[json.loads(payload)["story"]].add(sid)
     stories = []
     for story in sorted(started):
-        s, f = shown(len(started[story])), shown(len(started[story] & finished[story]))
-        stories.append((story, s, SUPPRESSED if s == SUPPRESSED else f))
+        n_started, n_finished = len(started[story]), len(started[story] & finished[story])
+        s, f = shown(n_started), shown(n_finished)
+        if s == SUPPRESSED or shown(n_started - n_finished) == SUPPRESSED:
+            f = SUPPRESSED  # started minus finished would reveal a small number
+        stories.append((story, s, f))
     result = Results(shown(len(mine)), stories)
     pack_id = pack.id if pack is not None else ""
     mine_c = choice_counts(db, mine)
@@ -156,10 +164,12 @@ def session_results(db, code: str, pack) -> Results:
     for question, options in _questions(pack, given):
         before = given.get((question, "before"), {})
         after = given.get((question, "after"), {})
-        bm, am = _mean(list(before.values())), _mean(list(after.values()))
+        cells_before = _breakdown(_count(before), options)
+        cells_after = _breakdown(_count(after), options)
+        bm = _mean(list(before.values()), cells_before)
+        am = _mean(list(after.values()), cells_after)
         result.questions.append(Question(
-            question, shown(len(before)), shown(len(after)),
-            _breakdown(_count(before), options), _breakdown(_count(after), options), bm, am,
+            question, shown(len(before)), shown(len(after)), cells_before, cells_after, bm, am,
             None if bm is None or am is None else round(am - bm, 2)))
     return result
 

@@ -209,8 +209,11 @@ def test_results_suppress_small_cells_and_show_the_shift(app, login):
     assert cell("q-q_leave", 'data-answer="2"', "after") == FEWER
     assert cell("q-q_leave", 'data-answer="3"', "after") == FEWER
     assert cell("q-q_leave", 'class="mean"', "before") == "4.0"
-    shift = round((5 * 2 + 2 * 3) / 7 - 4, 2)
-    assert f"{shift:+.2f}" in page.split('id="q-q_leave"', 1)[1].split("</table>", 1)[0]
+    # The mean after would give the hidden cells away (7 answers, 2s and 3s, mean 2.29):
+    # hidden, and with it the shift.
+    assert cell("q-q_leave", 'class="mean"', "after") == "–"
+    table = page.split('id="q-q_leave"', 1)[1].split("</table>", 1)[0]
+    assert "2.29" not in table and "-1.71" not in table and "−1.71" not in table
     assert "CCCCCC" not in page
 
 
@@ -220,3 +223,29 @@ def test_change_goes_back_to_step_one_with_the_choices_kept(login):
     html = page.get_data(as_text=True)
     assert 'name="stories"' not in html  # step 1 again
     assert '<option value="15-16" selected>' in html and '<option value="it" selected>' in html
+
+
+def test_finished_is_hidden_when_started_minus_finished_is_small(app):
+    from admin.db import database
+    from admin.feedback import ingest
+    from admin.school.results import session_results
+    from kiosk.content import load_cached
+    from tests.kiosk.conftest import DEMO_PACK
+
+    kiosk = uuid.uuid4().hex
+    events = []
+    for code, finishing in (("CDEFGH", 5), ("CDEFGJ", 0), ("CDEFGK", 7)):
+        for i in range(7):
+            visit = _visit(kiosk, code, "get-help", 4, 4)
+            if i >= finishing:
+                visit = [e for e in visit if e["kind"] != "story_finished"]
+            events += visit
+    with database(app).session() as db:
+        ingest.store(db, [ingest.check_one(e) for e in events], "usb")
+        db.commit()
+        pack = load_cached(DEMO_PACK).pack
+        rows = {code: session_results(db, code, pack).stories for code in
+                ("CDEFGH", "CDEFGJ", "CDEFGK")}
+    assert rows["CDEFGH"] == [("emil", 7, "<5")]  # 7 - 5 = 2 did not finish: hidden
+    assert rows["CDEFGJ"] == [("emil", 7, 0)]  # nobody finished: 7 - 0 is no small number
+    assert rows["CDEFGK"] == [("emil", 7, 7)]
