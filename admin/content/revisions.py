@@ -92,7 +92,7 @@ def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_
     if errors or after.story is None:
         return SaveResult(errors=errors or after.errors, warnings=warnings)
     try:
-        write_if_unchanged(path, base_hash, new_text)
+        write_if_unchanged(path, base_hash, new_text, ctx.ws.cache_dir / "locks")
     except Conflict as exc:
         return SaveResult(conflict=exc)
     rev = record(ctx, wc.pack_id, rel, current, new_text, summary)

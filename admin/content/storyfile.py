@@ -59,13 +59,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
-def write_if_unchanged(path: Path, expected_hash: str, new_text: str) -> str:
+def write_if_unchanged(path: Path, expected_hash: str, new_text: str, lock_dir: Path) -> str:
     """Replace the file's text if its hash is still `expected_hash`; return the old text.
 
-    Raises Conflict when the file changed. A lock file beside it makes the check and the
-    rename one step for every admin worker (gunicorn runs several processes).
+    Raises Conflict when the file changed. A lock file per pack file (in `lock_dir`, outside
+    the pack so it never shows up in a bundle or in git) makes the check and the rename one
+    step for every admin worker (gunicorn runs several processes).
     """
-    lock = path.parent / ".admin-write.lock"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    lock = lock_dir / (hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24] + ".lock")
     with lock.open("a") as lf:
         fcntl.flock(lf, fcntl.LOCK_EX)
         try:
