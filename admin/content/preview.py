@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 SIZE = "1280x720"
+MAX_CACHED = 400  # about 40 MB of PNGs
 TIMEOUT = 25  # below gunicorn's worker timeout (30 s): a stuck render fails cleanly
 
 
@@ -48,7 +49,15 @@ def render(pack_root: Path, out: Path, story: str, scene: str, lang: str) -> Pat
         lines = [x for x in done.stderr.strip().splitlines() if x.strip()]
         raise PreviewError(lines[-1] if lines else f"kiosk screenshot exited {done.returncode}")
     os.replace(tmp, out)
+    _prune(out.parent)
     return out
+
+
+def _prune(folder: Path, keep: int = MAX_CACHED) -> None:
+    """Drop the oldest previews beyond `keep` (old pack versions are never asked for again)."""
+    files = sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime)
+    for old in files[:-keep]:
+        old.unlink(missing_ok=True)
 
 
 def preview(pack_root: Path, cache_dir: Path, content_hash: str, story: str, scene: str,
