@@ -55,8 +55,16 @@ def render(pack_root: Path, out: Path, story: str, scene: str, lang: str) -> Pat
 
 def _prune(folder: Path, keep: int = MAX_CACHED) -> None:
     """Drop the oldest previews beyond `keep` (old pack versions are never asked for again)."""
-    files = sorted(folder.glob("*.png"), key=lambda p: p.stat().st_mtime)
-    for old in files[:-keep]:
+    files = list(folder.glob("*.png"))
+    if len(files) <= keep:
+        return
+    dated = []
+    for f in files:
+        try:
+            dated.append((f.stat().st_mtime, f))
+        except FileNotFoundError:  # another worker pruned it
+            continue
+    for _mtime, old in sorted(dated)[:-keep]:
         old.unlink(missing_ok=True)
 
 
