@@ -108,6 +108,14 @@ def test_the_kiosk_api_answers_with_a_token_and_only_on_the_day(app, login):
     assert session["discussion"] is True and session["date"] == TODAY.isoformat()
     assert kiosk.get("/api/v1/school-sessions/YYYYYY", headers=auth).status_code == 410
     assert kiosk.get("/api/v1/school-sessions/HJKMNP", headers=auth).status_code == 404
+    assert kiosk.get(f"/api/v1/school-sessions/{code}",
+                     headers={"Authorization": token}).status_code == 401  # no "Bearer"
+    with database(app).session() as db:
+        from admin.models_feedback import Kiosk
+
+        registry.revoke(db, db.query(Kiosk).one(), None, "test")
+        db.commit()
+    assert kiosk.get(f"/api/v1/school-sessions/{code}", headers=auth).status_code == 403
 
 
 def test_the_code_file_is_signed_for_each_registered_kiosk(app, login):
