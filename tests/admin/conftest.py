@@ -44,9 +44,15 @@ def database_url(request, tmp_path):
     engine = create_engine(base)
     with engine.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}",
+                                            "application_name": schema})
     yield url.render_as_string(hide_password=False)
     with engine.begin() as conn:
+        # A response a test never read to its end (a streamed CSV) can still hold a
+        # connection in a transaction; end those before the schema goes.
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE application_name = :name AND pid <> pg_backend_pid()"),
+                     {"name": schema})
         conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
 

@@ -67,6 +67,7 @@ def test_every_answer_carries_the_security_headers(app, as_role):
     answers += [admin.get("/no/such/page"), app.test_client().get("/login"),
                 app.test_client().get("/")]
     for r in answers:
+        r.close()  # a streamed answer (CSV) gives its database connection back
         for name, value in HEADERS.items():
             assert r.headers.get(name) == value, (r.request.path, name)
         csp = r.headers["Content-Security-Policy"]
