@@ -58,6 +58,9 @@ class App:
         self._tick = pygame.time.Clock()
         self._last = None
         self.on_frame = None  # called once per frame (the systemd watchdog ping)
+        self._warm: list[tuple[str, dict]] = []
+        self._scratch: pygame.Surface | None = None
+        self._quiet_since = 0.0
 
     # -- start ------------------------------------------------------------------------------
     def open(self) -> None:
@@ -82,6 +85,9 @@ class App:
             catalogs=Catalogs(), data_dir=self.data_dir, clock=self.clock,
             language=packs.pack.default_language,
         )
+        from kiosk.scenes.helplines import QRCache
+
+        self.ctx.qr = QRCache()
         self.ctx.media = self._start_media() if self.use_media else None
         self.ctx.recorder = self._start_record() if self.use_record else None
         self.flow = Flow(self)
@@ -134,7 +140,10 @@ class App:
         now = self.clock()
         dt = 0.0 if self._last is None else max(0.0, min(0.25, now - self._last))
         self._last = now
-        for event in pygame.event.get() if events is None else events:
+        events = pygame.event.get() if events is None else events
+        if events:
+            self._quiet_since = now
+        for event in events:
             try:
                 self.handle(event)
             except Exception as exc:
@@ -151,6 +160,28 @@ class App:
         pygame.display.flip()
         if self.on_frame is not None:
             self.on_frame()
+        if self._warm and not self.manager.fading and now - self._quiet_since > 0.05:
+            self._warm_one()
+
+    def warm(self, name: str, **params) -> None:
+        """Prepare a screen that may come next, in a quiet frame: its text is laid out and
+        rendered, its pictures and QR codes made, so the tap that shows it finds them ready."""
+        if len(self._warm) < 12:
+            self._warm.append((name, params))
+
+    def _warm_one(self) -> None:
+        from kiosk.scenes import SCREENS
+
+        name, params = self._warm.pop(0)
+        try:
+            if self._scratch is None or self._scratch.get_size() != self.surface.get_size():
+                self._scratch = pygame.Surface(self.surface.get_size())
+            screen = SCREENS[name](self)
+            screen.prepare(**params)
+            screen.rebuild()
+            screen.draw(self._scratch)  # never hidden(): that would stop the shared narration
+        except Exception:
+            log.exception("warming %s failed (harmless: it is built when shown)", name)
 
     def handle(self, event: pygame.event.Event) -> None:
         """One SDL event."""

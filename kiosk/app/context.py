@@ -37,6 +37,7 @@ class AppContext:
     text_step: int = 0
     sound_on: bool = True
     visit: Visit | None = None
+    qr: object | None = None  # kiosk.scenes.helplines.QRCache, shared by ending and help
     school: object | None = None  # kiosk.school.SchoolMode while a school session runs
     _translators: dict = field(default_factory=dict)
     _lines: dict = field(default_factory=dict)

@@ -185,15 +185,75 @@ class Flow:
         if visit is None or visit.state is None:
             self.to_menu()
             return
-        view = self.view()
-        if view.can_skip and view.content_notes and view.scene_id not in visit.acknowledged:
-            self.go("content_note", story=view.story_id, scene_view=view)
-        elif view.is_ending:
-            self.go("ending", view=view)
-        elif view.phase == Phase.AWAITING_CHOICE and view.text_line is None:
-            self.go("choice", view=view)
-        else:
-            self.go("passage", view=view)
+        name, params = self.screen_for(self.view(), visit.acknowledged)
+        self.go(name, **params)
+
+    @staticmethod
+    def screen_for(view, acknowledged=frozenset()) -> tuple[str, dict]:
+        """The screen (and its params) that shows a scene view."""
+        if view.can_skip and view.content_notes and view.scene_id not in acknowledged:
+            return "content_note", {"story": view.story_id, "scene_view": view}
+        if view.is_ending:
+            return "ending", {"view": view}
+        if view.phase == Phase.AWAITING_CHOICE and view.text_line is None:
+            return "choice", {"view": view}
+        return "passage", {"view": view}
+
+    # -- warming the screens a tap may lead to ----------------------------------------------
+    def _scratch_engine(self):
+        visit = self.visit
+        if visit is None or visit.engine is None or visit.state is None:
+            return None, None
+        from kiosk.story import StoryEngine, StoryState
+
+        engine = StoryEngine(self.ctx.pack, visit.engine.story.id)  # no emit: records nothing
+        return engine, StoryState.from_dict(visit.state.to_dict())
+
+    def warm_after(self, view, note: bool = False) -> None:
+        """Warm the screens the next tap can lead to from a scene view (never a film)."""
+        try:
+            engine, state = self._scratch_engine()
+            if engine is None:
+                return
+            outcomes = []
+            if note:
+                outcomes.append(("passage", {"view": view}) if not view.is_ending
+                                else ("ending", {"view": view}))
+            elif view.phase == Phase.AWAITING_CHOICE and view.text_line is not None:
+                outcomes.append(("choice", {"view": view}))
+            elif view.phase == Phase.AWAITING_CHOICE:
+                for choice in view.choices[:4]:
+                    scratch = type(state).from_dict(state.to_dict())
+                    engine.choose(scratch, choice.id)
+                    outcomes.append(self.screen_for(engine.view(scratch)))
+            elif view.has_next:
+                engine.advance(state)
+                outcomes.append(self.screen_for(engine.view(state)))
+            for name, params in outcomes:
+                target = params.get("view") or params.get("scene_view")
+                if target is not None and target.scene.video is not None:
+                    continue
+                self.app.warm(name, **params)
+        except Exception as exc:
+            log.warning("warming after %s: %s", getattr(view, "scene_id", "?"), exc)
+
+    def warm_story_start(self, story_id: str) -> None:
+        """Warm the first screen of a story (while its content note is read)."""
+        try:
+            from kiosk.story import StoryEngine
+
+            engine = StoryEngine(self.ctx.pack, story_id)
+            story = self.ctx.pack.stories[story_id]
+            lang = self.ctx.language if self.ctx.language in story.languages \
+                else self.ctx.pack.default_language
+            view = engine.view(engine.start(language=lang))
+            if view.scene.video is None:
+                name, params = self.screen_for(view)
+                self.app.warm(name, **params)
+            if self.ctx.pack.surveys.before:
+                self.app.warm("survey", phase="before", story=story_id)
+        except Exception as exc:
+            log.warning("warming story %s: %s", story_id, exc)
 
     def scene_note_continue(self) -> None:
         """The visitor read the scene's content note and wants to see it."""

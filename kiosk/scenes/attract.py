@@ -34,6 +34,7 @@ class Attract(Screen):
         self.t0 = self.ctx.clock()
         self._images: dict[int, pygame.Surface | None] = {}
         super().shown(**params)
+        self.app.warm("language")
 
     def layout(self, rect: pygame.Rect) -> None:
         """The "School session" button (or "End session" while one runs), bottom right."""

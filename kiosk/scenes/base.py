@@ -36,9 +36,18 @@ class Screen:
 
     # -- lifecycle ------------------------------------------------------------------------
     def shown(self, **params) -> None:
-        """The screen comes on (params from the flow)."""
-        self.params = params
+        """The screen comes on (params from the flow): prepare, lay out, start."""
+        self.prepare(**params)
         self.rebuild()
+        self.started()
+
+    def prepare(self, **params) -> None:
+        """Build the view model from the params (no side effects: also used to warm caches
+        for a screen that may come next)."""
+        self.params = params
+
+    def started(self) -> None:
+        """Side effects of coming on screen (narration, prefetch)."""
 
     def hidden(self) -> None:
         """The screen goes away (stop media here)."""

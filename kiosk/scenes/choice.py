@@ -15,14 +15,18 @@ class ChoiceScreen(Screen):
 
     name = "choice"
 
-    def shown(self, **params) -> None:
+    def prepare(self, **params) -> None:
         """params: view=SceneView awaiting a choice."""
         self.view = params["view"]
         lines = self.ctx.lines()
         self.options = [(c.id, lines.text(c.label_line),
                          lines.language_of(c.label_line) or self.ctx.language)
                         for c in self.view.choices]
-        super().shown(**params)
+        super().prepare(**params)
+
+    def started(self) -> None:
+        """Prepare the screens each choice leads to."""
+        self.app.flow.warm_after(self.view)
 
     def layout(self, rect: pygame.Rect) -> None:
         """The heading, then one wide button per choice (taller when its label wraps)."""

@@ -7,6 +7,7 @@ import pygame
 
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen
+from kiosk.scenes.media_panel import passage_media_box, prefetch_scenes
 from kiosk.ui import theme
 from kiosk.ui.widgets import Button, ScrollBox
 
@@ -30,14 +31,23 @@ class ContentNote(Screen):
 
     name = "content_note"
 
-    def shown(self, **params) -> None:
+    def prepare(self, **params) -> None:
         """params: story=id, and scene_view=SceneView for a scene's note."""
         self.scene_view = params.get("scene_view")
         story = self.ctx.pack.stories[params["story"]]
         self.story_id = story.id
         self.notes = note_texts(self.ctx, self.scene_view.content_notes if self.scene_view
                                 else story.content_notes)
-        super().shown(**params)
+        super().prepare(**params)
+
+    def started(self) -> None:
+        """While the visitor reads the note, what comes next is prepared."""
+        if self.scene_view:
+            self.app.flow.warm_after(self.scene_view, note=True)
+            return
+        story = self.ctx.pack.stories[self.story_id]
+        prefetch_scenes(self.ctx, story.id, [story.start], passage_media_box(self.ctx))
+        self.app.flow.warm_story_start(story.id)
 
     def layout(self, rect: pygame.Rect) -> None:
         """Heading, notes (scrolling if long), then the two ways on."""

@@ -9,7 +9,7 @@ import pygame
 
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen
-from kiosk.scenes.helplines import QRCache, draw_helplines
+from kiosk.scenes.helplines import draw_helplines
 from kiosk.scenes.passage import fictional_note
 from kiosk.ui import theme
 from kiosk.ui.widgets import Button, ScrollBox
@@ -22,9 +22,9 @@ class Ending(Screen):
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        self.qr = QRCache()
+        self.qr = app.ctx.qr
 
-    def shown(self, **params) -> None:
+    def prepare(self, **params) -> None:
         """params: view=SceneView of an ending scene."""
         self.view = params["view"]
         lines = self.ctx.lines()
@@ -44,7 +44,11 @@ class Ending(Screen):
         note = fictional_note(self.ctx, v.story_id)
         if note:
             self.parts.append((note, lang, "small", theme.MUTED, False))
-        super().shown(**params)
+        super().prepare(**params)
+
+    def started(self) -> None:
+        """Prepare the after-story questions."""
+        self.app.warm("survey", phase="after", story=self.view.story_id)
 
     def layout(self, rect: pygame.Rect) -> None:
         """Story text on one side (scrolling), helplines on the other; Continue low."""

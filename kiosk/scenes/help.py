@@ -6,7 +6,7 @@ import pygame
 
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, shade
-from kiosk.scenes.helplines import QRCache, draw_helplines
+from kiosk.scenes.helplines import draw_helplines
 from kiosk.ui import theme
 from kiosk.ui.widgets import Button
 
@@ -20,7 +20,7 @@ class Help(Screen):
 
     def __init__(self, app) -> None:
         super().__init__(app)
-        self.qr = QRCache()
+        self.qr = app.ctx.qr
 
     def layout(self, rect: pygame.Rect) -> None:
         """A large panel with a Close button low in it."""

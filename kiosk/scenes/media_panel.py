@@ -110,29 +110,9 @@ class MediaPanel:
         self._prefetch()
 
     def _prefetch(self) -> None:
-        from kiosk.media import ImageRequest, SoundRequest, SubtitleRequest
-
-        pack, lines = self.ctx.pack, self.ctx.lines()
-        story = pack.stories[self.view.story_id]
-        wanted = []
-        for target in self.scene.targets:
-            scene = story.scenes.get(target)
-            if scene is None:
-                continue
-            if scene.image is not None and self.rect is not None:
-                mode = "cover" if scene.image.fit == "cover" else "fit"
-                wanted.append(ImageRequest(pack.media_path(scene.image.src), self.rect.size,
-                                           mode, scene.image.focus))
-            voice = lines.narration(scene)
-            if voice is not None and self.media.narration.available:
-                wanted.append(SoundRequest(voice))
-            cap = lines.captions(scene)
-            if cap is not None:
-                wanted.append(SubtitleRequest(cap))
-        try:
-            self.media.prefetch.want(wanted)
-        except Exception as exc:
-            log.warning("prefetch: %s", exc)
+        if self.rect is None:
+            return
+        prefetch_scenes(self.ctx, self.view.story_id, self.scene.targets, self.rect.size)
 
     def stop(self) -> None:
         """Stop narration and close the film."""
@@ -237,3 +217,43 @@ class MediaPanel:
         veil.set_alpha(220)
         surface.blit(veil, back.topleft)
         surface.blit(block.render(theme.ATTRACT_INK), (rect.x + m.u(24), back.y + m.u(16)))
+
+
+def passage_media_box(ctx) -> tuple[int, int]:
+    """The size of a passage's picture on this screen (as the passage screen lays it out)."""
+    from kiosk.ui.layouts import passage_layout
+    from kiosk.ui.text import language_layout
+
+    media = passage_layout(ctx.metrics, True, language_layout(ctx.language)[1]).media
+    return media.size
+
+
+def prefetch_scenes(ctx, story_id: str, scene_ids, box: tuple[int, int]) -> None:
+    """Ask the prefetcher for the pictures, narration and captions of scenes (replacing what
+    it was asked for before)."""
+    media = ctx.media
+    if media is None:
+        return
+    from kiosk.media import ImageRequest, SoundRequest, SubtitleRequest
+
+    pack, lines = ctx.pack, ctx.lines()
+    story = pack.stories.get(story_id)
+    wanted = []
+    for target in scene_ids if story else ():
+        scene = story.scenes.get(target)
+        if scene is None:
+            continue
+        if scene.image is not None:
+            mode = "cover" if scene.image.fit == "cover" else "fit"
+            wanted.append(ImageRequest(pack.media_path(scene.image.src), box, mode,
+                                       scene.image.focus))
+        voice = lines.narration(scene)
+        if voice is not None and media.narration.available:
+            wanted.append(SoundRequest(voice))
+        cap = lines.captions(scene)
+        if cap is not None:
+            wanted.append(SubtitleRequest(cap))
+    try:
+        media.prefetch.want(wanted)
+    except Exception as exc:
+        log.warning("prefetch: %s", exc)

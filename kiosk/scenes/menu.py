@@ -56,6 +56,11 @@ class Menu(Screen):
 
     name = "menu"
 
+    def started(self) -> None:
+        """Prepare each story's content note."""
+        for card in self.cards:
+            self.app.warm("content_note", story=card.story)
+
     def layout(self, rect: pygame.Rect) -> None:
         """Cards in columns (landscape) or a list (portrait), scrolling if needed."""
         m = self.ctx.metrics

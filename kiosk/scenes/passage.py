@@ -36,7 +36,7 @@ class Passage(Screen):
 
     name = "passage"
 
-    def shown(self, **params) -> None:
+    def prepare(self, **params) -> None:
         """params: view=SceneView."""
         self.view = params["view"]
         lines = self.ctx.lines()
@@ -45,8 +45,12 @@ class Passage(Screen):
                           else None) or self.ctx.language
         self.note = fictional_note(self.ctx, self.view.story_id) if self.view.is_first else ""
         self.media = MediaPanel(self.ctx, self.view)
-        super().shown(**params)
+        super().prepare(**params)
+
+    def started(self) -> None:
+        """Narration (or film) starts; the next scenes are prefetched and warmed."""
         self.media.start()
+        self.app.flow.warm_after(self.view)
 
     def hidden(self) -> None:
         """Stop narration and video."""

@@ -21,7 +21,7 @@ class Survey(Screen):
 
     name = "survey"
 
-    def shown(self, **params) -> None:
+    def prepare(self, **params) -> None:
         """params: phase="before"|"after", story=id."""
         self.phase = params["phase"]
         self.story = params["story"]
@@ -32,7 +32,7 @@ class Survey(Screen):
         self.questions = questions
         self.index = 0
         self.thanks = not questions
-        super().shown(**params)
+        super().prepare(**params)
 
     def layout(self, rect: pygame.Rect) -> None:
         """The question and its answers, or the thank-you."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _RANGES = (
     (0x0590, 0x05FF, "Hebr"), (0x0600, 0x06FF, "Arab"), (0x0750, 0x077F, "Arab"),
@@ -21,6 +22,7 @@ _RANGES = (
 )
 
 
+@lru_cache(maxsize=4096)
 def char_script(char: str) -> str | None:
     """The ISO 15924 script of a letter, or None for common characters (spaces, digits...)."""
     code = ord(char)
@@ -32,6 +34,7 @@ def char_script(char: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _strength(char: str) -> str:
     """'L', 'R', 'N' (number: left-to-right inside any text) or '' for neutral."""
     kind = unicodedata.bidirectional(char)

@@ -54,6 +54,18 @@ class FontBook:
         self._notdef: dict[str, tuple] = {}
         self._chains: dict[str, list[str]] = {}
         self._families: dict[tuple[str, str], str] = {}
+        self._measurers: dict[tuple, object] = {}
+
+    def measurer(self, size: int, bold: bool, script: str, rtl: bool):
+        """The shared width cache for one size, weight, script and direction (words recur
+        across scenes, so wrapping a new screen mostly hits it)."""
+        key = (size, bold, script, rtl)
+        found = self._measurers.get(key)
+        if found is None:
+            from kiosk.ui.text import Measurer
+
+            found = self._measurers[key] = Measurer(self, size, bold, script, rtl)
+        return found
 
     def chain(self, script: str) -> list[str]:
         """The families tried, in order, for text of a script."""

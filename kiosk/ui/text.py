@@ -193,12 +193,17 @@ class Measurer:
         self.book, self.size, self.bold, self.script, self.rtl = book, size, bold, script, rtl
         self._cache: dict[str, int] = {}
 
+    def __len__(self) -> int:
+        return len(self._cache)
+
     def width(self, text: str) -> int:
         """The width of `text` laid out as one line."""
         known = self._cache.get(text)
         if known is None:
             runs = segment(self.book, text, self.script, self.rtl)
             known = sum(run_width(self.book, r, self.size, self.bold) for r in runs)
+            if len(self._cache) > 20_000:  # a kiosk runs for months: keep it bounded
+                self._cache.clear()
             self._cache[text] = known
         return known
 
@@ -251,7 +256,7 @@ def layout_text(book: FontBook, text: str, lang: str, width: int, size: int,
     line_height = max(round(size * line_spacing),
                       primary.get_ascent() - primary.get_descent())
     block = TextBlock(book, size, bold, max(1, width), rtl, align, script, line_height=line_height)
-    measure = Measurer(book, size, bold, script, rtl)
+    measure = book.measurer(size, bold, script, rtl)
     y = 0
     paragraphs = re.split(r"\n\s*\n", text.strip("\n"))
     for p_index, paragraph in enumerate(paragraphs):
