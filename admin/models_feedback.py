@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from admin.models import Base, utcnow
@@ -81,6 +81,35 @@ class FeedbackSession(Base):
     language: Mapped[str] = mapped_column(String(16), index=True)
     school: Mapped[bool] = mapped_column(Boolean, default=False)
     started_minute: Mapped[str] = mapped_column(String(17), index=True)
+
+
+class StoryVisit(Base):
+    """One session's visit of one story, kept current on ingest (admin.feedback.aggregate).
+
+    Reports count these instead of reading events: started, finished, the time spent on the
+    story's scenes, and the last scene seen (where a visitor who left, left).
+    """
+
+    __tablename__ = "feedback_story_visits"
+
+    session_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    story: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    started: Mapped[bool] = mapped_column(Boolean, default=False)
+    finished: Mapped[bool] = mapped_column(Boolean, default=False)
+    ms: Mapped[int] = mapped_column(Integer, default=0)
+    last_scene: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_offset: Mapped[int] = mapped_column(Integer, default=-1)
+
+
+class SceneView(Base):
+    """That a session saw a scene of a story (the funnel), kept current on ingest."""
+
+    __tablename__ = "feedback_scene_views"
+    __table_args__ = (PrimaryKeyConstraint("session_id", "story", "scene"),)
+
+    session_id: Mapped[str] = mapped_column(String(32))
+    story: Mapped[str] = mapped_column(String(64))
+    scene: Mapped[str] = mapped_column(String(64))
 
 
 class FeedbackImport(Base):

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from admin.feedback import aggregate
 from admin.models import utcnow
 from admin.models_feedback import FeedbackEvent, FeedbackSession
 from kiosk.record.kinds import EventRefused, check_event
@@ -133,19 +134,20 @@ def store(db: Session, rows: list[dict], source: str,
         unique.setdefault(row["id"], row)
     values = [{**row, "source": source, "received_at": received_at}
               for row in unique.values()]
-    # Ids held already are looked up first (a read outside any write transaction); the insert
-    # then skips conflicts anyway, so an upload of the same ids by another worker in between
-    # still stores each once (both answers then list them as stored: both are held).
+    # Ids held already are looked up first (cheap, and most re-sent batches end there); the
+    # insert then skips conflicts and returns the ids it really inserted, so that two
+    # workers storing the same ids at once count each exactly once (in the report tables too).
     ids = list(unique)
     held_before: set[str] = set()
     for i in range(0, len(ids), 500):
         held_before.update(db.scalars(select(FeedbackEvent.id).where(
             FeedbackEvent.id.in_(ids[i:i + 500]))))
     new_values = [v for v in values if v["id"] not in held_before]
+    new_ids: set[str] = set()
     if new_values:
         table = FeedbackEvent.__table__
-        db.execute(_insert(db, table).on_conflict_do_nothing(index_elements=["id"]), new_values)
-    new_ids = {v["id"] for v in new_values}
+        stmt = _insert(db, table).on_conflict_do_nothing(index_elements=["id"])
+        new_ids.update(db.execute(stmt.returning(table.c.id), new_values).scalars())
     held: set[str] = set()
     for row in rows:
         if row["id"] in new_ids and row["id"] not in held:
@@ -158,6 +160,7 @@ def store(db: Session, rows: list[dict], source: str,
     if sessions:
         db.execute(_insert(db, FeedbackSession.__table__).on_conflict_do_nothing(
             index_elements=["session_id"]), sessions)
+    aggregate.apply(db, [r for r in unique.values() if r["id"] in held])
     return outcome
 
 

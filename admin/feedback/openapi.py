@@ -10,6 +10,29 @@ from __future__ import annotations
 from kiosk.record.kinds import KINDS
 
 HEX32 = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+# Routes of other areas under /api/v1, described here so that one document covers the API.
+# An area may instead call describe() at import time with its own operations.
+OTHER_PATHS: dict[str, dict] = {
+    "/school-sessions/{code}": {"get": {
+        "operationId": "schoolSession",
+        "summary": "A school session by its code, for a kiosk (admin.views.sessions).",
+        "security": [{"kioskToken": []}],
+        "parameters": [{"name": "code", "in": "path", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {
+            "200": {"description": "The session: stories, language, discussion mode, date."},
+            "401": {"description": "No token or an unknown one (unknown_token)."},
+            "403": {"description": "The kiosk's token was revoked (token_revoked)."},
+            "404": {"description": "No session has this code (unknown_code)."},
+            "410": {"description": "The code is for another day (not_today)."},
+        },
+    }},
+}
+
+
+def describe(path: str, operations: dict) -> None:
+    """Add an area's /api/v1 path (OpenAPI form, e.g. /things/{id}) to the document."""
+    OTHER_PATHS[path] = operations
 
 
 def _error(description: str) -> dict:
@@ -114,5 +137,6 @@ def document(max_batch: int) -> dict:
                 "operationId": "openapi", "summary": "This document.",
                 "responses": {"200": {"description": "The OpenAPI document."}},
             }},
+            **OTHER_PATHS,
         },
     }

@@ -20,15 +20,12 @@ suppressed too. Totals add only the cells that are shown.
 
 from __future__ import annotations
 
-import json
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from admin.models_feedback import FeedbackEvent, FeedbackSession
+from admin.models_feedback import FeedbackEvent, FeedbackSession, SceneView, StoryVisit
 
 MIN_CELL = 5
 SUPPRESSED = "<5"
@@ -112,16 +109,6 @@ def _session_filter(filters: Filters):
     return q
 
 
-def _events(db: Session, filters: Filters, kinds: tuple[str, ...]):
-    q = (select(FeedbackEvent.session_id, FeedbackEvent.kind, FeedbackEvent.story,
-                FeedbackEvent.offset_ms, FeedbackEvent.payload)
-         .where(FeedbackEvent.kind.in_(kinds))
-         .where(FeedbackEvent.session_id.in_(_session_filter(filters))))
-    if filters.story:
-        q = q.where(FeedbackEvent.story == filters.story)
-    return db.execute(q)
-
-
 def raw_events(filters: Filters):
     """A SELECT of the selection's raw events for export (free text, unmoderated, left out)."""
     q = (select(FeedbackEvent.id, FeedbackEvent.kiosk_id, FeedbackEvent.session_id,
@@ -135,40 +122,48 @@ def raw_events(filters: Filters):
     return q
 
 
+def _visits(filters: Filters):
+    """A SELECT of the started story visits of the filtered sessions."""
+    q = (select(StoryVisit.session_id, StoryVisit.story, StoryVisit.finished, StoryVisit.ms,
+                StoryVisit.last_scene)
+         .where(StoryVisit.started.is_(True))
+         .where(StoryVisit.session_id.in_(_session_filter(filters))))
+    if filters.story:
+        q = q.where(StoryVisit.story == filters.story)
+    return q
+
+
 def raw_counts(db: Session, filters: Filters) -> dict:
-    """Unsuppressed counts per story (for the report and its tests; never published)."""
-    started: dict[str, set[str]] = defaultdict(set)
-    finished: dict[str, set[str]] = defaultdict(set)
-    durations: dict[tuple[str, str], int] = defaultdict(int)
-    last_scene: dict[tuple[str, str], tuple[int, str]] = {}
-    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for sid, kind, story, offset, payload in _events(
-            db, filters, ("story_started", "story_finished", "scene_shown")):
-        if kind == "story_started":
-            started[story].add(sid)
-        elif kind == "story_finished":
-            finished[story].add(sid)
-        else:
-            p = json.loads(payload)
-            durations[(story, sid)] += p["duration_ms"]
-            seen[story][p["scene"]].add(sid)
-            if (story, sid) not in last_scene or offset >= last_scene[(story, sid)][0]:
-                last_scene[(story, sid)] = (offset, p["scene"])
+    """Unsuppressed counts per story (for the report and its tests; never published).
+
+    Read from the report tables kept current on ingest (``admin.feedback.aggregate``).
+    """
+    v = _visits(filters).subquery()
+    out: dict[str, dict] = {}
+    for story, started, finished in db.execute(
+            select(v.c.story, func.count(), func.sum(case((v.c.finished, 1), else_=0)))
+            .group_by(v.c.story).order_by(v.c.story)):
+        out[story] = {"started": started, "finished": int(finished or 0),
+                      "left": started - int(finished or 0), "median": None,
+                      "left_at": {}, "funnel": {}}
+    ranked = select(v.c.story, v.c.ms,
+                    func.row_number().over(partition_by=v.c.story, order_by=v.c.ms).label("rn"),
+                    func.count().over(partition_by=v.c.story).label("n")).subquery()
+    for story, median_ms in db.execute(
+            select(ranked.c.story, func.avg(ranked.c.ms))
+            .where(ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]))
+            .group_by(ranked.c.story)):
+        out[story]["median"] = float(median_ms) / 1000
+    for story, scene, n in db.execute(
+            select(v.c.story, func.coalesce(v.c.last_scene, BEFORE_FIRST), func.count())
+            .where(v.c.finished.is_(False)).group_by(v.c.story, v.c.last_scene)):
+        out[story]["left_at"][scene] = n
+    for story, scene, n in db.execute(
+            select(SceneView.story, SceneView.scene, func.count())
+            .join(v, (v.c.session_id == SceneView.session_id) & (v.c.story == SceneView.story))
+            .group_by(SceneView.story, SceneView.scene)):
+        out[story]["funnel"][scene] = n
     sessions = db.scalar(select(func.count()).select_from(_session_filter(filters).subquery()))
-    out = {}
-    for story in sorted(started):
-        starters = started[story]
-        leavers = starters - finished[story]
-        left_at: dict[str, int] = defaultdict(int)
-        for sid in leavers:
-            left_at[last_scene.get((story, sid), (0, BEFORE_FIRST))[1]] += 1
-        out[story] = {
-            "started": len(starters), "finished": len(starters & finished[story]),
-            "left": len(leavers),
-            "times": sorted(durations[(story, sid)] / 1000 for sid in starters),
-            "left_at": dict(left_at),
-            "funnel": {scene: len(sids & starters) for scene, sids in seen[story].items()},
-        }
     return {"stories": out, "sessions": sessions}
 
 
@@ -185,7 +180,7 @@ def story_report(db: Session, filters: Filters) -> StoryReport:
         if (finished == SUPPRESSED) != (left == SUPPRESSED):
             finished = left = SUPPRESSED
         row = StoryRow(story, c["started"], finished, left,
-                       round(statistics.median(c["times"]), 1))
+                       round(c["median"], 1))
         if left != SUPPRESSED:
             ordered = sorted(c["left_at"].items(), key=lambda kv: (-kv[1], kv[0]))
             row.left_at = suppress_breakdown(ordered)

@@ -98,9 +98,9 @@ def published(row):
 
 
 def _csv(client, path, **query):
-    r = client.get(path, query_string=query)
-    assert r.status_code == 200 and r.mimetype == "text/csv"
-    return list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+    with client.get(path, query_string=query) as r:  # closing ends a streamed answer's request
+        assert r.status_code == 200 and r.mimetype == "text/csv"
+        return list(csv.reader(io.StringIO(r.get_data(as_text=True))))
 
 
 @pytest.mark.parametrize("query, language, school", [

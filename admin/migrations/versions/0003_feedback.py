@@ -1,4 +1,5 @@
-"""Visitor feedback: registered kiosks, their events, visitor sessions, USB imports.
+"""Visitor feedback: registered kiosks, their events, visitor sessions, story visits and
+scene views (kept current on ingest, for the reports), USB imports.
 
 Revision ID: 0003
 Revises: 0002
@@ -63,6 +64,24 @@ def upgrade() -> None:
     for col in ("kiosk_id", "pack", "language", "started_minute"):
         op.create_index(f"ix_feedback_sessions_{col}", "feedback_sessions", [col])
     op.create_table(
+        "feedback_story_visits",
+        sa.Column("session_id", sa.String(32), primary_key=True),
+        sa.Column("story", sa.String(64), primary_key=True),
+        sa.Column("started", sa.Boolean, nullable=False),
+        sa.Column("finished", sa.Boolean, nullable=False),
+        sa.Column("ms", sa.Integer, nullable=False),
+        sa.Column("last_scene", sa.String(64), nullable=True),
+        sa.Column("last_offset", sa.Integer, nullable=False),
+    )
+    op.create_index("ix_feedback_story_visits_story", "feedback_story_visits", ["story"])
+    op.create_table(
+        "feedback_scene_views",
+        sa.Column("session_id", sa.String(32), nullable=False),
+        sa.Column("story", sa.String(64), nullable=False),
+        sa.Column("scene", sa.String(64), nullable=False),
+        sa.PrimaryKeyConstraint("session_id", "story", "scene"),
+    )
+    op.create_table(
         "feedback_imports",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("at", sa.DateTime, nullable=False),
@@ -80,6 +99,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("feedback_imports")
+    op.drop_table("feedback_scene_views")
+    op.drop_table("feedback_story_visits")
     op.drop_table("feedback_sessions")
     op.drop_table("feedback_events")
     op.drop_table("kiosks")
