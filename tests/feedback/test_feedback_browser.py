@@ -1,0 +1,78 @@
+"""The reports in Debian's Chromium, the admin served by gunicorn: filter, chart, CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from feedback_helpers import ROOT, AdminServer, free_port, play_sessions
+
+from kiosk.record import Recorder, Store
+from kiosk.record.export import export
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SHOTS = ROOT / "test-artifacts" / "feedback"
+
+
+def _flask(instance: Path, *args: str) -> str:
+    env = {"STORYKIOSK_ADMIN_INSTANCE_PATH": str(instance)}
+    r = subprocess.run([sys.executable, "-m", "flask", "--app", "admin", *args], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120, input="a long test pass 42\n"
+                       "a long test pass 42\n", env={**os.environ, **env})
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_a_viewer_filters_the_report_and_downloads_its_csv(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (scripts/setup installs it)")
+    from playwright.sync_api import sync_playwright
+
+    data, instance = tmp_path / "kiosk", tmp_path / "instance"
+    with Recorder.open(data, batch_interval=0.01) as rec:
+        play_sessions(rec, 120, seed=31)
+    store = Store.open(data)
+    export(store, data, tmp_path / "e.jsonl", "jsonl")
+    store.close()
+    _flask(instance, "init-db")
+    _flask(instance, "kiosks", "import", str(tmp_path / "e.jsonl"))
+    _flask(instance, "create-user", "vera", "--role", "viewer")
+    server = AdminServer(instance, free_port(), workers=1)
+    server.start()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            page = browser.new_page(accept_downloads=True)
+            page.goto(base + "/login")
+            page.fill("#username", "vera")
+            page.fill("#password", "a long test pass 42")
+            page.click("button[type=submit]")
+            page.click("text=Visitor feedback")
+            assert page.locator("svg.chart").count() >= 2
+            everyone = int(page.locator("#stories tr.total td").first.inner_text())
+            page.select_option("#f-language", "sv")
+            page.click("form.filters button[type=submit]")
+            assert "language=sv" in page.url
+            shown = page.locator("#stories tr.total td").first.inner_text()
+            assert int(shown) < everyone
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "reports.png"), full_page=True)
+            with page.expect_download() as info:
+                page.click("text=Download the story table (CSV)")
+            rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text())))
+            browser.close()
+    finally:
+        server.stop()
+    total = next(r for r in rows if r[0] == "(total of shown cells)")
+    assert int(total[1]) == int(shown)
+    assert any(r[0] == "# filters" and re.search(r"language=sv", r[1]) for r in rows)
