@@ -127,7 +127,7 @@ class Flow:
         if screen in ("language",):
             self.attract()
         elif screen in ("menu",):
-            if len(self.ctx.pack.languages) > 1:
+            if len(self.ctx.pack.languages) > 1 and self.ctx.school is None:
                 self.end_visit("done")
                 self.go("language")
             else:

@@ -66,6 +66,9 @@ def test_staff_start_and_end_a_session_from_the_staff_menu(kiosk):
     assert kiosk.app.ctx.school is not None and kiosk.screen == "attract"
     kiosk.tap((960, 400))
     assert kiosk.screen == "menu"  # the session's language: no language picker
+    kiosk.press("back")
+    assert kiosk.screen == "attract"  # and none on the way back either
+    kiosk.tap((960, 400))
     assert sorted(k for k in kiosk.keys() if k.startswith("story:")) == [
         "story:emil", "story:nadia"]
     kiosk.press("story:emil")
@@ -93,7 +96,7 @@ def test_staff_start_and_end_a_session_from_the_staff_menu(kiosk):
     kiosk.app.ctx.recorder.flush()
     rows = record_rows(kiosk.app.ctx.data_dir)
     codes = [r["payload"].get("school_code") for r in rows if r["kind"] == "session_started"]
-    assert codes == ["CDEFGH", None]
+    assert codes == ["CDEFGH", "CDEFGH", None]  # two visits in the session, one after
 
 
 def test_the_session_ends_at_midnight_at_the_next_tap(kiosk):
