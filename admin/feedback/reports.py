@@ -126,8 +126,10 @@ def _visits(filters: Filters):
     """A SELECT of the started story visits of the filtered sessions."""
     q = (select(StoryVisit.session_id, StoryVisit.story, StoryVisit.finished, StoryVisit.ms,
                 StoryVisit.last_scene)
-         .where(StoryVisit.started.is_(True))
-         .where(StoryVisit.session_id.in_(_session_filter(filters))))
+         .where(StoryVisit.started.is_(True)))
+    if filters.described() and filters.described() != [("story", filters.story)]:
+        # A session-level filter is set (otherwise every session passes: skip the lookup).
+        q = q.where(StoryVisit.session_id.in_(_session_filter(filters)))
     if filters.story:
         q = q.where(StoryVisit.story == filters.story)
     return q
