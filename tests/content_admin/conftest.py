@@ -1,8 +1,10 @@
 """Fixtures for the admin's content tests: the admin fixtures of tests/admin, on a pack copy.
 
 ``pack_root``: a fresh copy of tests/fixtures/packs/valid (the admin's working copy);
-``packs_dir``: an empty PackStore folder; ``app``/``client``/``as_role``... as in
-tests/admin/conftest.py, configured to serve those two.
+``packs_dir``: an empty PackStore folder; ``app``/``client``... as in tests/admin/conftest.py,
+configured to serve those two. ``as_role`` here makes the account with a password hash
+computed once and starts its session directly (argon2 costs ~1 s per login by design; the
+login form itself is tested in tests/admin and by this folder's browser tests).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ client = _admin.client
 make_user = _admin.make_user
 csrf_token = _admin.csrf_token
 login = _admin.login
-as_role = _admin.as_role
+_HASH: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -69,3 +71,31 @@ def curator(as_role):
     from admin.models import Role
 
     return as_role(Role.CURATOR)
+
+
+@pytest.fixture
+def as_role(app):
+    """as_role(role, languages='') -> a test client with a session of a new account."""
+    from admin.db import database
+    from admin.models import Role, User
+    from admin.passwords import hash_password
+
+    if "hash" not in _HASH:
+        _HASH["hash"] = hash_password(_admin.PASSWORD)
+    counter = iter(range(1, 10_000))
+
+    def make(role, languages=""):
+        role = Role(role)
+        with database(app).session() as db:
+            user = User(username=f"{role.value}{next(counter)}", password_hash=_HASH["hash"],
+                        role=role.value, display_name="",
+                        languages=languages if role == Role.TRANSLATOR else "")
+            db.add(user)
+            db.commit()
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["uid"] = user.id
+        client.user = user
+        return client
+
+    return make
