@@ -83,6 +83,7 @@ def soak(sessions: int, size=(1280, 720), seed: int = 1, pack: Path | None = Non
     app = App(pack or ROOT / "content", size, clock=clock, data_dir=data_dir,
               config=KioskConfig(), use_media=True, use_record=True)
     app.open()
+    app.wait_media()
     frames = blanks = taps = 0
     ends = {"leave": 0, "idle": 0, "finished": 0, "cap": 0}
     screens: dict[str, int] = {}
@@ -151,6 +152,11 @@ def soak(sessions: int, size=(1280, 720), seed: int = 1, pack: Path | None = Non
 
 
 def main() -> int:
+    if os.environ.get("MALLOC_ARENA_MAX") is None:
+        # As the systemd unit runs the kiosk: glibc keeps fewer per-thread arenas, so memory
+        # freed by the caches is reused instead of growing new arenas.
+        os.environ["MALLOC_ARENA_MAX"] = "2"
+        os.execv(sys.executable, [sys.executable, *sys.argv])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--size", default="1920x1080")

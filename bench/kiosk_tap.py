@@ -79,6 +79,7 @@ def run_kiosk(taps: int, size, seed: int) -> tuple[list[float], list[float], lis
     data = Path(tempfile.mkdtemp(prefix="kiosk-tap-"))
     app = App(ROOT / "content", size, data_dir=data, config=KioskConfig())
     app.open()
+    app.wait_media()
     tap_ms, fade_ms, press_ms = [], [], []
     try:
         for _ in range(30):  # warm up: the attract loop's first slides

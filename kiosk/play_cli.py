@@ -149,3 +149,12 @@ def cmd_staff_pin(args) -> int:
         return 1
     print(f"staff PIN stored (hashed) in {config.save()}")
     return 0
+
+
+if __name__ == "__main__":
+    # `python -m kiosk.play_cli play ...`: the same commands without importing every other
+    # command module first (the systemd unit starts the kiosk this way: it starts faster).
+    parser = argparse.ArgumentParser(prog="kiosk")
+    register(parser.add_subparsers(dest="command", required=True))
+    parsed = parser.parse_args()
+    sys.exit(int(parsed.func(parsed) or 0))

@@ -40,6 +40,7 @@ def open_app(pack_dir: Path, size=(1920, 1080), clock=None, data_dir=None, use_m
     app = App(pack_dir, size, clock=clock or StepClock(), data_dir=data_dir,
               config=KioskConfig(), use_media=use_media, use_record=use_record)
     app.open()
+    app.wait_media()
     return app
 
 

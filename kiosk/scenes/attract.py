@@ -54,8 +54,9 @@ class Attract(Screen):
                                              box=self.ctx.size, mode="cover")
                 except Exception as exc:
                     log.warning("attract image %s: %s", slides[index], exc)
-            self._images[index] = image
-        return self._images[index]
+            if media is not None:  # until media has started, try again next frame
+                self._images[index] = image
+        return self._images.get(index)
 
     def draw(self, surface: pygame.Surface) -> None:
         """Slides (a short cross-fade between them) and the invitation."""

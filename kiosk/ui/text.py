@@ -74,6 +74,7 @@ class TextBlock:
     height: int = 0
     line_height: int = 0
     _surfaces: dict = field(default_factory=dict, repr=False)
+    owner: object | None = field(default=None, repr=False)  # the TextCache counting bytes
 
     @property
     def used_width(self) -> int:
@@ -101,8 +102,16 @@ class TextBlock:
                 glyphs = font.render(placed.run.text, True, color)
                 dy = self._baseline_offset(font)
                 surface.blit(glyphs, (x0 + placed.x, line.y + dy))
+        if self.owner is not None:
+            self.owner.rendered(self, surface.get_bytesize() * self.width * self.height)
         self._surfaces = {color: surface}
         return surface
+
+    @property
+    def surface_bytes(self) -> int:
+        """Bytes held by the rendered surface (0 before the first render)."""
+        return sum(s.get_bytesize() * s.get_width() * s.get_height()
+                   for s in self._surfaces.values())
 
     def _baseline_offset(self, font: pygame.font.Font) -> int:
         # One baseline per line, set by the paragraph script's own font; every run (Latin in
@@ -277,11 +286,15 @@ def layout_text(book: FontBook, text: str, lang: str, width: int, size: int,
 
 
 class TextCache:
-    """Laid-out and rendered text blocks, least recently used out first."""
+    """Laid-out and rendered text blocks, least recently used out first, within a count and a
+    byte budget (a long passage rendered at 1080p holds several megabytes)."""
 
-    def __init__(self, book: FontBook, capacity: int = 400):
+    def __init__(self, book: FontBook, capacity: int = 400,
+                 budget_bytes: int = 48 * 1024 * 1024):
         self.book = book
         self.capacity = capacity
+        self.budget_bytes = budget_bytes
+        self.bytes_used = 0
         self._blocks: OrderedDict[tuple, TextBlock] = OrderedDict()
 
     def block(self, text: str, lang: str, width: int, size: int, bold: bool = False,
@@ -291,13 +304,30 @@ class TextCache:
         block = self._blocks.get(key)
         if block is None:
             block = layout_text(self.book, text, lang, width, size, bold, align)
+            block.owner = self
             self._blocks[key] = block
-            while len(self._blocks) > self.capacity:
-                self._blocks.popitem(last=False)
+            self._trim()
         else:
             self._blocks.move_to_end(key)
         return block
 
+    def rendered(self, block: TextBlock, new_bytes: int) -> None:
+        """A block (re)rendered its surface: count the bytes, evict if over budget."""
+        self.bytes_used += new_bytes - block.surface_bytes
+        self._trim()
+
+    def _trim(self) -> None:
+        while self._blocks and (len(self._blocks) > self.capacity
+                                or self.bytes_used > self.budget_bytes):
+            _, old = self._blocks.popitem(last=False)
+            self.bytes_used -= old.surface_bytes
+            old.owner = None
+            if len(self._blocks) <= 1:
+                break
+
     def clear(self) -> None:
         """Forget every block (language or text size changed a lot)."""
+        for block in self._blocks.values():
+            block.owner = None
         self._blocks.clear()
+        self.bytes_used = 0

@@ -88,6 +88,7 @@ def make_app(pack: Path, tmp_path: Path, size=(1920, 1080), record=True, media=T
     app = App(pack, size, clock=clock, data_dir=data, config=config or KioskConfig(),
               use_media=media, use_record=record)
     app.open()
+    app.wait_media()
     return Driver(app, clock)
 
 
