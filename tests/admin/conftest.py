@@ -16,16 +16,14 @@ variable for the tests that walk every route (add yours there).
 from __future__ import annotations
 
 import os
-import secrets
 
 import pytest
 from admin_helpers import PASSWORD, csrf_from
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from admin import create_app
 from admin.cli import create_user
 from admin.db import database
+from tests.pgschema import throwaway_schema
 
 PG_SKIP = ("STORYKIOSK_TEST_DATABASE_URL is not set: no PostgreSQL server to test against "
            "(scripts/test starts one through scripts/postgres-env)")
@@ -40,21 +38,8 @@ def database_url(request, tmp_path):
     base = os.environ.get("STORYKIOSK_TEST_DATABASE_URL")
     if not base:
         pytest.skip(PG_SKIP)
-    schema = "t_" + secrets.token_hex(6)
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}",
-                                            "application_name": schema})
-    yield url.render_as_string(hide_password=False)
-    with engine.begin() as conn:
-        # A response a test never read to its end (a streamed CSV) can still hold a
-        # connection in a transaction; end those before the schema goes.
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE application_name = :name AND pid <> pg_backend_pid()"),
-                     {"name": schema})
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    with throwaway_schema(base) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.pgschema import throwaway_schema
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -30,15 +29,8 @@ def database_url(request, tmp_path):
     base = os.environ.get("STORYKIOSK_TEST_DATABASE_URL")
     if not base:
         pytest.skip("STORYKIOSK_TEST_DATABASE_URL is not set (scripts/test starts PostgreSQL)")
-    schema = "t_" + secrets.token_hex(6)
-    engine = create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    with throwaway_schema(base) as url:
+        yield url
 
 
 @pytest.fixture

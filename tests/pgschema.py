@@ -1,0 +1,35 @@
+"""A throw-away PostgreSQL schema per test, shared by the admin, feedback and school tests."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Iterator
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+
+@contextlib.contextmanager
+def throwaway_schema(base_url: str) -> Iterator[str]:
+    """Yield a database URL whose search path is a new schema; drop it afterwards.
+
+    Connections get the schema's name as their application name, so that a connection a
+    test left behind (a streamed answer never read to its end) can be ended before the
+    schema is dropped instead of blocking the drop for ever.
+    """
+    schema = "t_" + secrets.token_hex(6)
+    engine = create_engine(base_url)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}",
+                                                "application_name": schema})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE application_name = :name AND pid <> pg_backend_pid()"),
+                         {"name": schema})
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
