@@ -43,7 +43,10 @@ def loaded(app, tmp_path):
     with Recorder.open(data, batch_interval=0.01) as rec:
         t = play_sessions(rec, 160, seed=21)
         t = _targeted(rec, "samir", 2, 6, t + 10)      # finished small, left not
-        _targeted(rec, "lone", 3, 0, t + 10)            # started by fewer than 5
+        t = _targeted(rec, "lone", 3, 0, t + 10)        # started by fewer than 5
+        s = rec.begin_session("demo", "1.0.0", "sv", free_text_questions={"q-why"}, at=t + 10)
+        s.record("free_text", at=t + 11, question="q-why", text="Unmoderated words")
+        s.end("done", at=t + 12)
     store = Store.open(data)
     out = tmp_path / "export.jsonl"
     export(store, data, out, "jsonl")
@@ -177,7 +180,9 @@ def test_raw_events_are_for_administrators_and_match_the_record(app, as_role, lo
     assert rows[0] == ["id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload"]
     sv_sessions = {e["session_id"] for e in loaded if e["kind"] == "session_started"
                    and json.loads(e["payload"])["language"] == "sv"}
-    want = {e["id"]: e for e in loaded if e["session_id"] in sv_sessions}
+    want = {e["id"]: e for e in loaded if e["session_id"] in sv_sessions
+            and e["kind"] != "free_text"}
+    assert any(e["kind"] == "free_text" and e["session_id"] in sv_sessions for e in loaded)
     assert {r[0] for r in rows[1:]} == set(want) and len(rows) - 1 == len(want)
     for r in rows[1:]:
         e = want[r[0]]
