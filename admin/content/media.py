@@ -24,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from admin.content.storyfile import fsync_dir
 from kiosk.content import model as M
-from kiosk.content.mediacheck import HEAD, _sniff
+from kiosk.content.mediacheck import HEAD, sniff_format
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: far above any kiosk screen, far below a bomb
 FOLDERS = {"images": "image", "audio": "audio", "video": "video", "captions": "subtitles"}
@@ -117,7 +117,7 @@ def store_upload(stream, filename: str, folder: str, media_root: Path, limit: in
         raise Refused(f"the file is larger than {limit / 1e6:.0f} MB")
     if not data:
         raise Refused("the file is empty")
-    fmt = _sniff(data[:HEAD])
+    fmt = sniff_format(data[:HEAD])
     if fmt is None or fmt not in FORMATS:
         raise Refused("the file is not a picture, sound, film or subtitle file the kiosk "
                       "knows (its first bytes say so, whatever its name)")

@@ -23,7 +23,7 @@ KINDS = {
 }
 
 
-def _sniff(head: bytes) -> str | None:
+def sniff_format(head: bytes) -> str | None:
     """The container format from a file's first bytes."""
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
@@ -143,7 +143,7 @@ def check(root: Path, relative: str, want: str | None = None) -> list[tuple[str,
         return [("media-unreadable", f"media/{relative} cannot be read: {exc.strerror}", "")]
     if size == 0:
         return [("media-type", f"media/{relative} is empty", "")]
-    fmt = _sniff(head)
+    fmt = sniff_format(head)
     if fmt not in EXPECTED[ext]:
         what = f"a {fmt.upper()} file" if fmt else "not a file of that kind"
         problems.append(("media-type", f"media/{relative} is {what}, whatever its name says",
