@@ -33,3 +33,23 @@ def throwaway_schema(base_url: str) -> Iterator[str]:
                          {"name": schema})
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         engine.dispose()
+
+
+PG_SKIP = ("STORYKIOSK_TEST_DATABASE_URL is not set: no PostgreSQL server to test against "
+           "(scripts/test starts one through scripts/postgres-env)")
+
+
+def database_urls(backend: str, sqlite_path) -> Iterator[str]:
+    """The body of a `database_url` fixture: SQLite at a path, or a throw-away PostgreSQL schema."""
+    import os
+
+    import pytest
+
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_path}"
+        return
+    base = os.environ.get("STORYKIOSK_TEST_DATABASE_URL")
+    if not base:
+        pytest.skip(PG_SKIP)
+    with throwaway_schema(base) as url:
+        yield url

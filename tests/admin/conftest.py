@@ -15,15 +15,13 @@ variable for the tests that walk every route (add yours there).
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from admin_helpers import PASSWORD, csrf_from
 
 from admin import create_app
 from admin.cli import create_user
 from admin.db import database
-from tests.pgschema import throwaway_schema
+from tests.pgschema import database_urls
 
 PG_SKIP = ("STORYKIOSK_TEST_DATABASE_URL is not set: no PostgreSQL server to test against "
            "(scripts/test starts one through scripts/postgres-env)")
@@ -32,14 +30,7 @@ PG_SKIP = ("STORYKIOSK_TEST_DATABASE_URL is not set: no PostgreSQL server to tes
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path):
     """A database URL for one test: SQLite, then PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/admin.sqlite3"
-        return
-    base = os.environ.get("STORYKIOSK_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip(PG_SKIP)
-    with throwaway_schema(base) as url:
-        yield url
+    yield from database_urls(request.param, tmp_path / "admin.sqlite3")
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from admin import create_app
 from admin.cli import create_user
 from admin.db import database
 from admin.feedback import registry
-from tests.pgschema import throwaway_schema
+from tests.pgschema import database_urls
 
 PASSWORD = "a long test passphrase 42"
 
@@ -18,14 +16,7 @@ PASSWORD = "a long test passphrase 42"
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path):
     """SQLite in tmp_path, then a fresh schema in $STORYKIOSK_TEST_DATABASE_URL (if set)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/instance/admin.sqlite3"
-        return
-    base = os.environ.get("STORYKIOSK_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("STORYKIOSK_TEST_DATABASE_URL is not set (scripts/test starts PostgreSQL)")
-    with throwaway_schema(base) as url:
-        yield url
+    yield from database_urls(request.param, tmp_path / "instance" / "admin.sqlite3")
 
 
 @pytest.fixture

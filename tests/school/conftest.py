@@ -4,14 +4,13 @@ under gunicorn with a pedagogue and two registered kiosks (module scope)."""
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.pgschema import throwaway_schema
+from tests.pgschema import database_urls
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -23,14 +22,7 @@ PASSWORD = "a long pedagogue passphrase"
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path):
     """SQLite in tmp_path, then a fresh schema in $STORYKIOSK_TEST_DATABASE_URL (if set)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/admin.sqlite3"
-        return
-    base = os.environ.get("STORYKIOSK_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("STORYKIOSK_TEST_DATABASE_URL is not set (scripts/test starts PostgreSQL)")
-    with throwaway_schema(base) as url:
-        yield url
+    yield from database_urls(request.param, tmp_path / "admin.sqlite3")
 
 
 @pytest.fixture
