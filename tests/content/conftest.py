@@ -43,4 +43,6 @@ def pack(tmp_path: Path) -> PackCopy:
     """A fresh copy of tests/fixtures/packs/valid."""
     root = tmp_path / "pack"
     shutil.copytree(VALID, root)
+    # git keeps no empty folders: a fresh clone has no media/ in the fixture
+    (root / "media").mkdir(exist_ok=True)
     return PackCopy(root)
