@@ -10,7 +10,7 @@ import sys
 # `func(args) -> int` as its handler. Modules are imported lazily so that `kiosk check` never
 # pays for pygame.
 COMMAND_MODULES = [
-    "kiosk.content.cli",
+    "kiosk.check_cli",
     "kiosk.content.pack_cli",
     "kiosk.record.cli",
     "kiosk.i18n.tools",

@@ -5,21 +5,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
 
 import msgspec
 
-from kiosk.content.findings import ERROR, WARNING, Finding
+from kiosk.content.findings import ERROR, WARNING, Finding, sort_key
 from kiosk.content.loader import load_pack
-from kiosk.content.model import LoadedPack
+from kiosk.content.model import LoadedPack, Pack
 
 _COLOURS = {ERROR: "\033[31m", WARNING: "\033[33m", "file": "\033[1m", "ok": "\033[32m"}
 _RESET = "\033[0m"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add `kiosk check`."""
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add `kiosk check` (returned, so that `kiosk.check_cli` can add the layout check)."""
     p = sub.add_parser(
         "check", help="check content packs and summarise them",
         description="Check content packs: every problem with its file, line and column. "
@@ -31,10 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                    help="colour the text output (default: when writing to a terminal)")
     p.set_defaults(func=run)
+    return p
 
 
-def run(args: argparse.Namespace) -> int:
-    """Check each pack; print findings; return the exit code."""
+def run(args: argparse.Namespace, extra: Callable[[Pack], list[Finding]] | None = None) -> int:
+    """Check each pack (and `extra` checks on those that load); print findings; exit code."""
     results = []
     for name in args.packs:
         try:
@@ -42,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         except Exception as exc:  # a safety net: the loader reports findings, never raises
             loaded = LoadedPack(None, [Finding(ERROR, "internal", f"{name} could not be read: "
                                                f"{type(exc).__name__}: {exc}")])
+        if extra is not None and loaded.pack is not None:
+            loaded.findings = sorted([*loaded.findings, *extra(loaded.pack)], key=sort_key)
         results.append((name, loaded))
     if args.format == "json":
         out = [{"pack": name, "ok": loaded.ok, "content_hash": loaded.content_hash,
