@@ -99,6 +99,7 @@ class App:
                                                   name="kiosk-media-start", daemon=True)
             self._media_thread.start()
         self.ctx.recorder = self._start_record() if self.use_record else None
+        self.ctx.syncer = self._start_sync() if self.ctx.recorder is not None else None
         self.flow = Flow(self)
         self.manager = ScreenManager(lambda name: SCREENS[name](self), self.clock,
                                      self.recover)
@@ -141,6 +142,22 @@ class App:
             return Recorder.open(self.data_dir)
         except Exception as exc:
             log.error("the visitor record cannot start (%s): visits are not recorded", exc)
+            return None
+
+    def _start_sync(self):
+        """Send the record to the admin in the background, when a server is configured."""
+        try:
+            from kiosk.paths import data_dir
+            from kiosk.sync import Syncer
+
+            syncer = Syncer.from_config(self.data_dir or data_dir())
+            if syncer is not None:
+                syncer.start()
+                log.info("sync: sending the record to %s in the background",
+                         syncer.client.config.server)
+            return syncer
+        except Exception as exc:
+            log.error("sync cannot start (%s): the record waits on this kiosk", exc)
             return None
 
     # -- the loop ---------------------------------------------------------------------------
@@ -273,11 +290,13 @@ class App:
             if self.ctx.visit is not None:
                 self.ctx.visit.end("shutdown")
                 self.ctx.visit = None
+            if self.ctx.syncer is not None:
+                self.ctx.syncer.stop()
             for part in (self.ctx.media, self.ctx.recorder):
                 if part is not None:
                     try:
                         part.close()
                     except Exception:
                         log.exception("closing %s", type(part).__name__)
-            self.ctx.media = self.ctx.recorder = None
+            self.ctx.media = self.ctx.recorder = self.ctx.syncer = None
         pygame.display.quit()

@@ -32,6 +32,7 @@ class AppContext:
     data_dir: Path | None = None
     media: object | None = None  # kiosk.media.Media, or None when media cannot start
     recorder: object | None = None  # kiosk.record.Recorder, or None
+    syncer: object | None = None  # kiosk.sync.Syncer when a server is configured, or None
     clock: Callable[[], float] = time.monotonic
     language: str = "en"
     text_step: int = 0
