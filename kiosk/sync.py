@@ -115,6 +115,7 @@ def save_config(config: SyncConfig, config_dir: Path | None = None) -> Path:
 
         config_dir = default_config()
     path = Path(config_dir) / CONFIG_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{CONFIG_NAME}.{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -287,6 +288,7 @@ class Syncer:
         self.interval = interval
         self.batch_size = batch_size
         self.backoff = backoff or Backoff(base=2.0, maximum=300.0)
+        self.settle = 1.0
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
@@ -321,8 +323,11 @@ class Syncer:
             self._thread.join(timeout)
 
     def _wait(self, seconds: float) -> None:
-        self._wake.wait(seconds)
+        woken = self._wake.wait(seconds)
         self._wake.clear()
+        if woken and not self._stop.is_set():
+            # woken at the end of a visit: let the recorder's last batch reach the disk
+            self._stop.wait(self.settle)
 
     def _run(self) -> None:
         store = None
