@@ -163,6 +163,8 @@ FEWER_THAN = NP_("Fewer than {count} visitor", "Fewer than {count} visitors")
 STAFF_MENU = N_("Staff menu")
 ENTER_PIN = N_("Enter PIN")
 WRONG_PIN = N_("Wrong PIN")
+# TRANSLATORS: {command} is a command typed on the kiosk's computer; keep it as it is.
+NO_PIN = N_("No staff PIN is set on this kiosk: set one with {command}.")
 CONTENT_PACK = N_("Content pack")
 VERSION = N_("Version")
 EVENTS_WAITING = NP_("{count} event waiting to be sent", "{count} events waiting to be sent")

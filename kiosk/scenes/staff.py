@@ -21,7 +21,6 @@ from kiosk.ui.input import DOWN
 from kiosk.ui.widgets import Button
 
 log = logging.getLogger(__name__)
-NO_PIN = "No staff PIN is set on this kiosk: set one with `kiosk staff-pin`."
 
 
 class Staff(Screen):
@@ -84,7 +83,7 @@ class Staff(Screen):
             self.pin = ""
         elif key == "OK":
             if not self.ctx.config.staff_pin_hash:
-                self.message = NO_PIN
+                self.message = self.t(S.NO_PIN, command="kiosk staff-pin")
             elif self.ctx.config.check_pin(self.pin):
                 self.unlocked = True
                 self.message = ""
