@@ -109,7 +109,13 @@ def bench_saves(client, pack: Path, n: int) -> None:
 def bench_previews(client, tmp: Path, pack: Path, n: int) -> None:
     scenes = ["start", "gifts", "grooming", "friends", "debt", "teacher", "talk", "after"]
     cache = tmp / "instance" / "content-cache" / "previews"
-    uncached, cached = [], []
+    uncached, cached, cold = [], [], []
+    # Cold: the first preview of a fresh admin process, with the renderer not started.
+    client.application.extensions["storykiosk_workspace"].renderer.close()
+    shutil.rmtree(cache, ignore_errors=True)
+    t = time.perf_counter()
+    assert client.get("/preview/demo/emil/start/sv.png").status_code == 200
+    cold.append(time.perf_counter() - t)
     for i in range(n):
         shutil.rmtree(cache, ignore_errors=True)
         url = f"/preview/demo/emil/{scenes[i % len(scenes)]}/sv.png"
@@ -130,7 +136,8 @@ def bench_previews(client, tmp: Path, pack: Path, n: int) -> None:
                         "emil", "--scene", scenes[i], "--lang", "sv", "--size", "1280x720",
                         "-o", str(tmp / "base.png")], check=True, capture_output=True, env=env)
         base.append(time.perf_counter() - t)
-    row("preview, uncached", uncached, 500, base, "kiosk screenshot (CLI)")
+    row("preview, uncached (renderer running)", uncached, 500, base, "kiosk screenshot (CLI)")
+    row("preview, first in a fresh process", cold, 500, None)
     row("preview, cached", cached, 20, None)
 
 

@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "kiosk.i18n.tools",
     "kiosk.sync_cli",
     "kiosk.play_cli",
+    "kiosk.shot_server",
     "kiosk.school_cli",
 ]
 

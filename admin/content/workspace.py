@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import Flask, abort, current_app
 
+from admin.content.preview import Renderer
 from kiosk.content import LoadedPack, load_pack
 from kiosk.content.loader import content_hash
 from kiosk.content.packstore import PackStore
@@ -42,6 +43,7 @@ class Workspace:
         self.checks: dict = {}  # (root, file, text hash) -> StoryCheck, see revisions.py
         self._lock = threading.Lock()
         self.lock = threading.Lock()  # guards `checks`
+        self.renderer = Renderer()  # the kiosk's renderer for previews, started on first use
 
     def working_copies(self) -> list[WorkingCopy]:
         """The editable packs, in the order the setting lists them."""

@@ -47,6 +47,7 @@ def scene_page(pack_id: str, story_id: str, scene_id: str):
     if scene_id not in st.scenes:
         abort(404)
     lang = _lang(loaded.pack, st)
+    ws.renderer.warm()
     return render_template("preview/scene.html", wc=wc, story=st, scene_id=scene_id, lang=lang,
                            languages=st.languages, language_name=language_name,
                            title=story_title(st, [lang, loaded.pack.default_language]))
@@ -60,8 +61,8 @@ def scene_png(pack_id: str, story_id: str, scene_id: str, language: str):
     if scene_id not in st.scenes or language not in loaded.pack.languages:
         abort(404)
     try:
-        path = PV.preview(wc.root, ws.cache_dir, loaded.content_hash, story_id, scene_id,
-                          language)
+        path = PV.preview(ws.renderer, wc.root, ws.cache_dir, loaded.content_hash, story_id,
+                          scene_id, language)
     except PV.PreviewError as exc:
         return Response(f"The kiosk could not draw this scene: {exc}\n", 503,
                         mimetype="text/plain")

@@ -107,6 +107,7 @@ def scene(pack_id: str, story_id: str, scene_id: str):
     path = wc.root / st.file
     text, current_hash = read(path)
     scene_findings = [f for f in loaded.findings if f.file == st.file]
+    ws.renderer.warm()  # the page links to the scene's preview
     if request.method == "GET":
         form = sceneform.from_scene(st.scenes[scene_id])
         return _editor(wc, loaded.pack, st, scene_id, form, current_hash, scene_findings)

@@ -93,3 +93,39 @@ def test_a_school_play_takes_the_school_alternative(editor, pack_root):
     page = editor.get("/preview/test/ana/play?lang=en&school=1").get_data(as_text=True)
     page = _step(editor, page, "choose:c2")
     assert _scene(page) == "advert-school" and "told for schools" in page
+
+
+def test_the_renderer_keeps_one_kiosk_process_and_recovers_from_its_death(pack_root, tmp_path):
+    import pytest
+
+    from admin.content.preview import PreviewError, Renderer
+
+    renderer = Renderer()
+    try:
+        a = renderer.render(pack_root, tmp_path / "a.png", "ana", "home", "en")
+        pid = renderer._proc.pid
+        b = renderer.render(pack_root, tmp_path / "b.png", "ana", "advert", "sv")
+        assert renderer._proc.pid == pid  # the same process drew both
+        with Image.open(a) as ia, Image.open(b) as ib:
+            assert ia.size == ib.size == (1280, 720) and ia.tobytes() != ib.tobytes()
+        with pytest.raises(PreviewError, match="no story 'nope'"):
+            renderer.render(pack_root, tmp_path / "c.png", "nope", "home", "en")
+        assert not (tmp_path / "c.png").exists()
+        assert not list(tmp_path.glob(".c.*"))  # no temporary file left behind
+        renderer._proc.kill()  # the renderer dies between two previews: the next starts anew
+        renderer._proc.wait()
+        assert renderer.render(pack_root, tmp_path / "d.png", "ana", "home", "en").is_file()
+        assert renderer._proc.pid != pid
+    finally:
+        renderer.close()
+
+
+def test_a_render_that_takes_too_long_fails_cleanly(pack_root, tmp_path):
+    import pytest
+
+    from admin.content.preview import PreviewError, Renderer
+
+    renderer = Renderer(timeout=0.01)  # less than Python takes to start
+    with pytest.raises(PreviewError, match="more than 0.01 s"):
+        renderer.render(pack_root, tmp_path / "a.png", "ana", "home", "en")
+    assert renderer._proc is None and not (tmp_path / "a.png").exists()
