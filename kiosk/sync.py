@@ -288,7 +288,6 @@ class Syncer:
         self.interval = interval
         self.batch_size = batch_size
         self.backoff = backoff or Backoff(base=2.0, maximum=300.0)
-        self.settle = 1.0
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
@@ -323,11 +322,8 @@ class Syncer:
             self._thread.join(timeout)
 
     def _wait(self, seconds: float) -> None:
-        woken = self._wake.wait(seconds)
+        self._wake.wait(seconds)
         self._wake.clear()
-        if woken and not self._stop.is_set():
-            # woken at the end of a visit: let the recorder's last batch reach the disk
-            self._stop.wait(self.settle)
 
     def _run(self) -> None:
         store = None

@@ -32,6 +32,9 @@ from kiosk.ui.text import TextCache
 
 log = logging.getLogger(__name__)
 SAFE_SCREENS = ("attract", "leave", "menu")
+# The record is sent on a fixed beat, never when a visit ends: when an upload arrives must
+# not tell the admin when a visitor left (event times are kept to the minute only).
+SYNC_INTERVAL = 300.0
 
 
 class App:
@@ -40,7 +43,8 @@ class App:
     def __init__(self, pack_dir: Path | str, size: tuple[int, int] = (1920, 1080), *,
                  fullscreen: bool = False, display: int = 0, data_dir: Path | None = None,
                  config: KioskConfig | None = None, clock: Callable[[], float] | None = None,
-                 use_media: bool = True, use_record: bool = True, fps: int = 60) -> None:
+                 use_media: bool = True, use_record: bool = True, fps: int = 60,
+                 sync_interval: float = SYNC_INTERVAL) -> None:
         self.pack_dir = Path(pack_dir)
         self.requested_size = size
         self.fullscreen = fullscreen
@@ -50,6 +54,7 @@ class App:
         self.clock = clock or time.monotonic
         self.use_media = use_media
         self.use_record = use_record
+        self.sync_interval = sync_interval
         self.fps = fps
         self.running = False
         self.surface: pygame.Surface | None = None
@@ -150,7 +155,7 @@ class App:
             from kiosk.paths import data_dir
             from kiosk.sync import Syncer
 
-            syncer = Syncer.from_config(self.data_dir or data_dir())
+            syncer = Syncer.from_config(self.data_dir or data_dir(), interval=self.sync_interval)
             if syncer is not None:
                 syncer.start()
                 log.info("sync: sending the record to %s in the background",

@@ -70,8 +70,6 @@ class Flow:
         """End the visit (its record session too) and reset the visitor's settings."""
         if self.visit is not None:
             self.visit.end(reason)
-            if self.ctx.syncer is not None:
-                self.ctx.syncer.sync_now()  # the kiosk is quiet now: a good time to send
         self.ctx.visit = None
         self.ctx.language = self.ctx.pack.default_language
         if self.ctx.text_step:

@@ -78,7 +78,7 @@ class Driver:
 
 
 def make_app(pack: Path, tmp_path: Path, size=(1920, 1080), record=True, media=True,
-             config=None):
+             config=None, **options):
     from kiosk.app import App, KioskConfig
     from kiosk.app.shots import StepClock
 
@@ -86,7 +86,7 @@ def make_app(pack: Path, tmp_path: Path, size=(1920, 1080), record=True, media=T
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
     app = App(pack, size, clock=clock, data_dir=data, config=config or KioskConfig(),
-              use_media=media, use_record=record)
+              use_media=media, use_record=record, **options)
     app.open()
     app.wait_media()
     return Driver(app, clock)

@@ -38,7 +38,7 @@ def test_the_kiosk_sends_each_visit_to_the_admin_in_the_background(cache_env):
     server = AdminServer(instance, port, workers=1)
     server.start()
     save_config(SyncConfig(f"http://127.0.0.1:{port}", token), cache_env / "config")
-    k = make_app(FIXTURE_PACK, cache_env)
+    k = make_app(FIXTURE_PACK, cache_env, sync_interval=0.5)
     try:
         assert k.app.ctx.syncer is not None
         data_dir = cache_env / "data"
