@@ -44,24 +44,35 @@ STORIES = ["mara", "emil", "nadia", "samir"]
 
 
 def make_events(n: int, kiosk_id: str, seed: int = 1) -> list[dict]:
-    """n events shaped like a kiosk's: sessions of a start, scenes, choices, survey, end."""
+    """n events shaped like a kiosk's: sessions of a start, survey before, scenes, choices,
+    survey after and rating, end; a fifth of them school sessions."""
     rng = random.Random(seed)
     out: list[dict] = []
     while len(out) < n:
         sid, story, off = uuid.uuid4().hex, rng.choice(STORIES), 0
         minute = f"2026-11-{rng.randint(1, 28):02d}T{rng.randint(9, 18):02d}:{rng.randint(0, 59):02d}Z"
-        kinds = [("session_started", {"pack": "demo", "pack_version": "1.0.0",
-                                      "language": rng.choice(["sv", "en", "it", "lv", "el"])}),
-                 ("story_started", {"story": story})]
-        for i in range(rng.randint(2, 8)):
+        start = {"pack": "demo", "pack_version": "1.0.0",
+                 "language": rng.choice(["sv", "en", "it", "lv", "el"])}
+        if rng.random() < 0.2:
+            start["school_code"] = "K7QX2M"
+        kinds = [("session_started", start)]
+        questions = ["q_leave", "q_force"] if rng.random() < 0.5 else []
+        kinds += [("survey_answer", {"question": q, "answer": rng.randint(1, 5),
+                                     "phase": "before", "story": story}) for q in questions]
+        kinds.append(("story_started", {"story": story}))
+        seen = rng.randint(2, 8)
+        for i in range(seen):
             kinds.append(("scene_shown", {"story": story, "scene": f"s{i}",
                                           "duration_ms": rng.randint(1000, 60000)}))
-            if i == 1:
-                kinds.append(("choice_made", {"story": story, "scene": "s1",
-                                              "choice": rng.randint(0, 2)}))
-        kinds += [("survey_answer", {"question": "q-aware", "answer": rng.randint(1, 5),
-                                     "phase": "after", "story": story}),
-                  ("session_ended", {"reason": "done"})]
+            if i in (1, 4):
+                kinds.append(("choice_made", {"story": story, "scene": f"s{i}",
+                                              "choice": rng.choice(["ask", "wait", "call"])}))
+        if seen >= 5:
+            kinds.append(("story_finished", {"story": story, "ending": "end"}))
+            kinds += [("survey_answer", {"question": q, "answer": rng.randint(1, 5),
+                                         "phase": "after", "story": story}) for q in questions]
+            kinds.append(("rating", {"story": story, "value": rng.randint(1, 5)}))
+        kinds.append(("session_ended", {"reason": "done"}))
         for kind, payload in kinds:
             off += rng.randint(500, 30000)
             out.append({"id": uuid.uuid4().hex, "kiosk_id": kiosk_id, "session_id": sid,

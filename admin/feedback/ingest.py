@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -129,6 +129,12 @@ def store(db: Session, rows: list[dict], source: str,
     if not rows:
         return outcome
     received_at = received_at or utcnow()
+    if db.get_bind().dialect.name == "postgresql":
+        # One kiosk's batches are stored one at a time, so that a session's rows and its
+        # session_started never miss each other in two concurrent transactions (SQLite has a
+        # single writer anyway).
+        for kiosk_id in sorted({r["kiosk_id"] for r in rows}):
+            db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": kiosk_id})
     unique: dict[str, dict] = {}
     for row in rows:
         unique.setdefault(row["id"], row)
@@ -169,4 +175,5 @@ def _session_row(row: dict) -> dict:
     return {"session_id": row["session_id"], "kiosk_id": row["kiosk_id"],
             "pack": payload["pack"], "pack_version": payload["pack_version"],
             "language": payload["language"], "school": "school_code" in payload,
-            "started_minute": row["at_minute"]}
+            "started_minute": row["at_minute"], "day": row["at_minute"][:10],
+            "hour": int(row["at_minute"][11:13])}

@@ -1,6 +1,8 @@
-"""The Visitor feedback reports: per story started, finished, left (and where), median time,
-a funnel over scenes; filters; charts as SVG; CSV of the aggregated tables. Small cells are
-suppressed in every view and export (``admin.feedback.reports``).
+"""The Visitor feedback reports: stories (started, finished, left and where, median time,
+funnel), choices at each branching point, surveys before and after with the paired shift,
+breakdowns (language, country, kiosk, day, hour, school or general), the printable impact
+report, and CSV of every aggregated table. Filters on every page; small cells suppressed in
+every view and export (``admin.feedback.suppress``).
 """
 
 from __future__ import annotations
@@ -9,12 +11,22 @@ import csv
 import io
 import re
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from admin.access import allow
 from admin.db import database, get_db
-from admin.feedback import reports
+from admin.feedback import breakdowns, choices, impact, reports, surveys, tables
+from admin.feedback.labels import labels
 from admin.feedback.svg import bar_chart
 from admin.models import Role
 
@@ -22,6 +34,9 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 READERS = (Role.ADMINISTRATOR, Role.CURATOR, Role.EDITOR, Role.PEDAGOGUE, Role.VIEWER)
 ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{0,64}$")
 DATE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})?$")
+TABS = [("reports.index", _l("Stories")), ("reports.choices_page", _l("Choices")),
+        ("reports.surveys_page", _l("Surveys")), ("reports.breakdowns_page", _l("Breakdowns")),
+        ("reports.impact_page", _l("Printable impact report"))]
 
 
 def _filters() -> reports.Filters:
@@ -41,22 +56,112 @@ def _filters() -> reports.Filters:
     return reports.Filters(**values, audience=audience)
 
 
-@bp.route("/")
-@allow(*READERS)
-def index():
-    """The per-story report with its charts, for the chosen filters."""
-    filters = _filters()
+def _page(template: str, filters: reports.Filters, **context) -> str:
     db = get_db()
-    report = reports.story_report(db, filters)
+    return render_template(template, filters=filters, options=reports.options(db),
+                           audiences=reports.AUDIENCES, min_cell=reports.MIN_CELL,
+                           tabs=TABS, labels=context.pop("labels", None) or labels(
+                               current_app, db), **context)
+
+
+def story_charts(report: reports.StoryReport):
+    """The stories chart and one funnel chart per story."""
     chart = bar_chart(_("Visitor sessions per story"),
                       [(r.story, [r.started, r.finished, r.left]) for r in report.rows],
                       [_("started"), _("finished"), _("left")], _("fewer than 5"))
     funnels = [(r, bar_chart(_("Sessions that saw each scene of %(story)s", story=r.story),
                              [(scene, [n]) for scene, n in r.funnel], [_("saw the scene")],
                              _("fewer than 5"))) for r in report.rows if r.funnel]
-    return render_template("feedback/reports.html", report=report, filters=filters,
-                           chart=chart, funnels=funnels, options=reports.options(db),
-                           audiences=reports.AUDIENCES, min_cell=reports.MIN_CELL)
+    return chart, funnels
+
+
+def choice_charts(points: list[choices.BranchPoint]):
+    """One chart per branching point: its choices, overall."""
+    return [(p, bar_chart(_("Choices at %(story)s / %(scene)s", story=p.story, scene=p.scene),
+                          [(ch, [n]) for ch, n, _share in p.overall.cells],
+                          [_("sessions")], _("fewer than 5"))) for p in points]
+
+
+def survey_charts(rows: list[surveys.QuestionRow]):
+    """One chart per question and story: the answers before and after, side by side."""
+    out = []
+    for q in rows:
+        before, after = dict(q.before), dict(q.after)
+        answers = list(dict.fromkeys([a for a, _n in q.before] + [a for a, _n in q.after]))
+        out.append((q, bar_chart(_("Answers to %(q)s around %(story)s", q=q.question,
+                                   story=q.story),
+                                 [(a, [before.get(a, 0), after.get(a, 0)]) for a in answers],
+                                 [_("before"), _("after")], _("fewer than 5"))
+                    if answers else None))
+    return out
+
+
+def breakdown_charts(items: list[breakdowns.Breakdown]):
+    """One chart per dimension: sessions per group."""
+    return [(b, bar_chart(_("Visitor sessions by %(dim)s", dim=b.dimension),
+                          [(row[0], [row[1]]) for row in b.rows], [_("sessions")],
+                          _("fewer than 5"))) for b in items]
+
+
+@bp.route("/")
+@allow(*READERS)
+def index():
+    """The per-story report with its charts, for the chosen filters."""
+    filters = _filters()
+    report = reports.story_report(get_db(), filters)
+    chart, funnels = story_charts(report)
+    return _page("feedback/reports.html", filters, report=report, chart=chart,
+                 funnels=funnels)
+
+
+@bp.route("/choices")
+@allow(*READERS)
+def choices_page():
+    """How visitors chose at each branching point: overall, by language, country, kiosk."""
+    filters = _filters()
+    db = get_db()
+    names = labels(current_app, db)
+    points = choices.choice_report(db, filters, names)
+    return _page("feedback/choices.html", filters, labels=names, points=choice_charts(points),
+                 dimensions=choices.DIMENSIONS)
+
+
+@bp.route("/surveys")
+@allow(*READERS)
+def surveys_page():
+    """Answers before and after each story, and the paired shift with its interval."""
+    filters = _filters()
+    rows = surveys.survey_report(get_db(), filters)
+    return _page("feedback/surveys.html", filters, questions=survey_charts(rows),
+                 min_pairs=surveys.MIN_PAIRS)
+
+
+@bp.route("/breakdowns")
+@allow(*READERS)
+def breakdowns_page():
+    """Sessions and stories by language, country, kiosk, day, hour, school or general."""
+    filters = _filters()
+    db = get_db()
+    names = labels(current_app, db)
+    items = breakdowns.breakdown_report(db, filters, names)
+    return _page("feedback/breakdowns.html", filters, labels=names,
+                 items=breakdown_charts(items))
+
+
+@bp.route("/impact")
+@allow(*READERS)
+def impact_page():
+    """The printable impact report: one page, every report, the period and filters stated."""
+    filters = _filters()
+    db = get_db()
+    names = labels(current_app, db)
+    data = impact.impact_report(db, filters, names)
+    chart, funnels = story_charts(data.stories)
+    return _page("feedback/impact.html", filters, labels=names, data=data, chart=chart,
+                 funnels=funnels, points=choice_charts(data.choices),
+                 questions=survey_charts(data.surveys),
+                 items=breakdown_charts(data.breakdowns), dimensions=choices.DIMENSIONS,
+                 min_pairs=surveys.MIN_PAIRS)
 
 
 def _csv(rows: list[list], name: str) -> Response:
@@ -66,37 +171,24 @@ def _csv(rows: list[list], name: str) -> Response:
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
-def _filter_lines(filters: reports.Filters) -> list[list]:
-    stated = "; ".join(f"{k}={v}" for k, v in filters.described()) or "none"
-    return [["# filters", stated],
-            ["# cells resting on fewer than 5 visitor sessions", reports.SUPPRESSED]]
+CSV_TABLES = {
+    "stories": lambda db, f: tables.stories_rows(reports.story_report(db, f)),
+    "scenes": lambda db, f: tables.scenes_rows(reports.story_report(db, f)),
+    "choices": lambda db, f: tables.choices_rows(
+        choices.choice_report(db, f, labels(current_app, db))),
+    "surveys": lambda db, f: tables.surveys_rows(surveys.survey_report(db, f)),
+    "breakdowns": lambda db, f: tables.breakdowns_rows(
+        breakdowns.breakdown_report(db, f, labels(current_app, db))),
+}
 
 
-@bp.route("/stories.csv")
+@bp.route("/<any(stories, scenes, choices, surveys, breakdowns):table>.csv")
 @allow(*READERS)
-def stories_csv():
-    """The per-story table as CSV (suppressed cells as <5; totals of shown cells)."""
+def table_csv(table: str):
+    """An aggregated table as CSV (suppressed cells as <5), the filters stated below it."""
     filters = _filters()
-    report = reports.story_report(get_db(), filters)
-    rows: list[list] = [["story", "started", "finished", "left", "median_seconds"]]
-    rows += [[r.story, r.started, r.finished, r.left,
-              "" if r.median_seconds is None else r.median_seconds] for r in report.rows]
-    rows.append(["(total of shown cells)", report.totals["started"], report.totals["finished"],
-                 report.totals["left"], ""])
-    return _csv(rows + _filter_lines(filters), "stories.csv")
-
-
-@bp.route("/scenes.csv")
-@allow(*READERS)
-def scenes_csv():
-    """Per story and scene: sessions that saw it, and that left there (suppressed as <5)."""
-    filters = _filters()
-    report = reports.story_report(get_db(), filters)
-    rows: list[list] = [["story", "scene", "measure", "sessions"]]
-    for r in report.rows:
-        rows += [[r.story, scene, "saw", n] for scene, n in r.funnel]
-        rows += [[r.story, scene, "left_here", n] for scene, n in r.left_at]
-    return _csv(rows + _filter_lines(filters), "scenes.csv")
+    rows = CSV_TABLES[table](get_db(), filters)
+    return _csv(rows + tables.filter_lines(filters), f"{table}.csv")
 
 
 @bp.route("/events.csv")

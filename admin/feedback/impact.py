@@ -1,0 +1,47 @@
+"""The printable impact report: every report for one selection, on one page.
+
+Stories, choices, surveys and breakdowns for the same filters, each suppressed by its own
+rules (``reports``, ``choices``, ``surveys``, ``breakdowns``); the page states the period
+and the filters (``admin/templates/feedback/impact.html``, print styles in the page's CSS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from admin.feedback import breakdowns, choices, reports, surveys
+from admin.feedback.filters import Filters, restrict
+from admin.feedback.labels import Labels
+from admin.models_feedback import FeedbackSession
+
+
+@dataclass
+class Impact:
+    """All four reports and the period the selection covers."""
+
+    filters: Filters
+    stories: reports.StoryReport
+    choices: list[choices.BranchPoint]
+    surveys: list[surveys.QuestionRow]
+    breakdowns: list[breakdowns.Breakdown]
+    first_day: str | None
+    last_day: str | None
+
+
+def period(db: Session, filters: Filters) -> tuple[str | None, str | None]:
+    """The first and last UTC day with a session in the selection."""
+    s = FeedbackSession
+    return tuple(db.execute(restrict(select(func.min(s.day), func.max(s.day)), s, filters,
+                                     story=False)).one())
+
+
+def impact_report(db: Session, filters: Filters, labels: Labels) -> Impact:
+    """Every report for the selection."""
+    first, last = period(db, filters)
+    return Impact(filters, reports.story_report(db, filters),
+                  choices.choice_report(db, filters, labels),
+                  surveys.survey_report(db, filters),
+                  breakdowns.breakdown_report(db, filters, labels), first, last)
