@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from admin.feedback.filters import Filters, restrict
@@ -41,9 +41,9 @@ def _label(dim: str, value, labels: Labels) -> str:
     if dim == "kiosk":
         return labels.kiosk(value)
     if dim == "hour":
-        return f"{value:02d}:00–{value:02d}:59"
-    if dim == "audience":
-        return "school" if value else "general"
+        return f"{int(value):02d}:00–{int(value):02d}:59"
+    if dim == "audience":  # a boolean as text: "1"/"0" (SQLite), "true"/"false" (PostgreSQL)
+        return "school" if value in ("1", "true") else "general"
     return value
 
 
@@ -53,38 +53,38 @@ COLUMN = {"language": 0, "country": 1, "kiosk": 2, "day": 3, "hour": 4, "audienc
 
 def raw_breakdowns(db: Session, filters: Filters, labels: Labels) -> dict:
     """Unsuppressed: dimension -> group -> {sessions, started, finished}."""
-    # Rows come grouped by all six columns at once (one scan per table); each dimension's
-    # totals are summed here by raw value first, labelled at the end (a 1M-event database
-    # gives ~11,000 such rows).
     acc = {m: [defaultdict(int) for _ in COLUMN] for m in MEASURES}
 
-    def add(rows, measures: tuple[str, ...]) -> None:
-        accs = [acc[m] for m in measures]
-        for row in rows:
-            for k, a in enumerate(accs):
-                n = row[6 + k]
-                for i in range(6):
-                    a[i][row[i]] += n
+    def add(model, measures: tuple[str, ...], *extra) -> None:
+        # One scan grouped by all six columns (in the covering index's order: no sort), then
+        # each dimension's totals from those groups in the database (~11,000 groups at 1M
+        # events; summing them in Python cost ~60 ms).
+        dims = (model.language, model.pack, model.kiosk_id, model.day, model.hour,
+                model.school)
+        counts = [func.count().label("n0")]
+        if len(measures) == 2:
+            counts.append(func.sum(case((model.finished, 1), else_=0)).label("n1"))
+        q = restrict(select(*dims, *counts), model, filters, story=model is StoryVisit)
+        g = q.where(*extra).group_by(*dims).cte("g")
+        # As text: a UNION needs one type per column on PostgreSQL.
+        parts = [select(literal(i), cast(getattr(g.c, dim.key), String),
+                        *(func.sum(getattr(g.c, f"n{k}")) for k in range(len(measures))))
+                 .group_by(getattr(g.c, dim.key)) for i, dim in enumerate(dims)]
+        for i, value, *sums in db.execute(union_all(*parts)):
+            for m, n in zip(measures, sums, strict=True):
+                acc[m][i][value] += int(n or 0)
 
-    v = StoryVisit
-    dims = (v.language, v.pack, v.kiosk_id, v.day, v.hour, v.school)
-    q = restrict(select(*dims, func.count(), func.sum(case((v.finished, 1), else_=0))),
-                 v, filters).where(v.started.is_(True)).group_by(*dims)
-    visits = db.execute(q).all()
-    add(visits, ("started", "finished"))
-    if filters.story:
-        add(visits, ("sessions",))  # a session visits a story once: sessions = started
+    add(StoryVisit, ("started", "finished"), StoryVisit.started.is_(True))
+    if filters.story:  # a session visits a story once: sessions = started
+        acc["sessions"] = acc["started"]
     else:
-        s = FeedbackSession
-        sdims = (s.language, s.pack, s.kiosk_id, s.day, s.hour, s.school)
-        add(db.execute(restrict(select(*sdims, func.count()), s, filters, story=False)
-                       .group_by(*sdims)), ("sessions",))
+        add(FeedbackSession, ("sessions",))
     out: dict = {}
     for dim, i in COLUMN.items():
         groups: dict = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
         for m in MEASURES:
             for value, n in acc[m][i].items():
-                groups[_label(dim, value, labels)][m] += int(n or 0)
+                groups[_label(dim, value, labels)][m] += n
         out[dim] = groups
     return out
 

@@ -67,22 +67,27 @@ def label(answer: str) -> str:
 
 def raw_surveys(db: Session, filters: Filters) -> dict:
     """Unsuppressed: (story, question) -> before/after answer counts and the pair sums."""
+    # One scan, grouped in the covering index's own order (story, question, before, after,
+    # before_value, after_value): every count and pair sum follows from these groups.
     a = SurveyAnswer
     out: dict = defaultdict(lambda: {"before": defaultdict(int), "after": defaultdict(int),
-                                     "pairs": (0, 0.0, 0.0, 0.0, 0.0)})
-    for phase in ("before", "after"):
-        col = getattr(a, phase)
-        q = restrict(select(a.story, a.question, col, func.count()), a, filters)
-        for story, question, answer, n in db.execute(
-                q.where(col.is_not(None)).group_by(a.story, a.question, col)):
-            out[(story, question)][phase][answer] += n
-    d = a.after_value - a.before_value
-    q = restrict(select(a.story, a.question, func.count(), func.sum(a.before_value),
-                        func.sum(a.after_value), func.sum(d), func.sum(d * d)), a, filters)
-    for story, question, n, sb, sa, sd, sd2 in db.execute(
-            q.where(a.before_value.is_not(None)).where(a.after_value.is_not(None))
-            .group_by(a.story, a.question)):
-        out[(story, question)]["pairs"] = (n, float(sb), float(sa), float(sd), float(sd2))
+                                     "pairs": [0, 0.0, 0.0, 0.0, 0.0]})
+    keys = (a.story, a.question, a.before, a.after, a.before_value, a.after_value)
+    q = restrict(select(*keys, func.count()), a, filters).group_by(*keys)
+    for story, question, before, after, bv, av, n in db.execute(q):
+        c = out[(story, question)]
+        if before is not None:
+            c["before"][before] += n
+        if after is not None:
+            c["after"][after] += n
+        if bv is not None and av is not None:
+            p = c["pairs"]
+            d = av - bv
+            p[0] += n
+            p[1] += n * bv
+            p[2] += n * av
+            p[3] += n * d
+            p[4] += n * d * d
     return out
 
 
