@@ -8,7 +8,14 @@
   registration (token shown once, SHA-256 kept: ``registry``), revocation, and the import
   of a USB export file (``usb``). Also ``flask --app admin kiosks register|revoke|import``.
 - ``ingest``: the checks (the kiosk's own whitelist, ``kiosk.record.kinds``) and the one
-  insert path both routes share. Tables in ``admin/models_feedback.py``.
+  insert path both routes share; ``aggregate`` keeps the report tables current in the same
+  transaction. Tables in ``admin/models_feedback.py``.
+- Reports (``reports_view``: pages under ``/reports``, CSV of each table via ``tables``):
+  ``reports`` (stories), ``choices`` (branching points by language, country, kiosk),
+  ``surveys`` (before/after, paired shift; ``stats`` for Student's t), ``breakdowns``
+  (language, country, kiosk, day, hour, school), ``impact`` (all four, printable); shared
+  ``filters`` (one ``restrict`` for every table), ``suppress`` (small numbers), ``labels``
+  (pack -> country, kiosk -> name), ``svg`` (bar charts).
 
 The kiosk's side is ``kiosk/sync.py`` (``kiosk sync`` and the background ``Syncer``).
 """
