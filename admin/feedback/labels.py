@@ -4,6 +4,9 @@ A pack is per country: sessions record the pack's id, and the admin knows the pa
 serves (working copies, and installed versions in the PackStore), so reports group packs by
 the pack's own ``country`` key. A pack the admin does not hold is "unknown (pack id)". Kiosks
 are named as an administrator registered them (their record id otherwise, shortened).
+Questions, their answers and the choices at branching points get the wording of the packs
+the admin edits (working copies), in the page's language when the pack has it, else the
+pack's default language; ids stay in the CSV.
 """
 
 from __future__ import annotations
@@ -20,8 +23,38 @@ from admin.models_feedback import Kiosk
 UNKNOWN = "unknown"
 
 
-def pack_countries(app: Flask) -> dict[str, str]:
-    """pack id -> country code, for every pack this admin serves."""
+# The kiosk's five-point agreement scale (kiosk/scenes/survey.py records 1 to 5).
+AGREEMENT = ("strongly disagree", "disagree", "neither agree nor disagree", "agree",
+             "strongly agree")
+
+
+def _pick(text: dict[str, str], language: str, default: str) -> str:
+    return text.get(language) or text.get(default) or next(iter(text.values()), "")
+
+
+def wording(pack, language: str) -> tuple[dict, dict]:
+    """(question id -> (text, {answer as stored: label}), (story, scene, choice) -> label)."""
+    questions: dict[str, tuple[str, dict[str, str]]] = {}
+    default = pack.default_language
+    surveys = pack.surveys
+    for q in [*surveys.before, *surveys.after, *([surveys.rating] if surveys.rating else [])]:
+        if q.kind == "agreement":
+            answers = {str(i + 1): f"{i + 1} · {label}" for i, label in enumerate(AGREEMENT)}
+        elif q.kind == "single":
+            answers = {o.id: _pick(o.label, language, default) for o in q.options}
+        else:
+            answers = {}
+        key = "rating" if q is surveys.rating else q.id  # ratings are stored as "rating"
+        questions[key] = (_pick(q.text, language, default), answers)
+    choices = {(story.id, scene_id, str(c.id)): _pick(c.label, language, default)
+               for story in pack.stories.values() for scene_id, scene in story.scenes.items()
+               for c in scene.choices}
+    return questions, choices
+
+
+def pack_countries(app: Flask, language: str = "en", into: dict | None = None
+                   ) -> dict[str, str]:
+    """pack id -> country code, for every pack this admin serves (wording into `into`)."""
     from admin.content.workspace import workspace
 
     with app.app_context():
@@ -31,6 +64,11 @@ def pack_countries(app: Flask) -> dict[str, str]:
             pack = ws.load(wc.root).pack
             if pack is not None and pack.country:
                 out[wc.pack_id] = pack.country
+            if pack is not None and into is not None:
+                questions, choices = wording(pack, language)
+                for name, table in (("questions", questions), ("choices", choices)):
+                    for k, v in table.items():
+                        into.setdefault(name, {}).setdefault(k, v)
         store = ws.store
         if store.root.exists():
             for pack_id in store.pack_ids():
@@ -52,6 +90,20 @@ class Labels:
 
     countries: dict[str, str] = field(default_factory=dict)
     kiosks: dict[str, str] = field(default_factory=dict)
+    questions: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    choices: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def question(self, question: str) -> str:
+        """A question's text in the packs, or "" when no pack holds it."""
+        return self.questions.get(question, ("", {}))[0]
+
+    def answer(self, question: str, answer: str) -> str:
+        """An answer as published: its wording when the pack gives one, else the value."""
+        return self.questions.get(question, ("", {}))[1].get(answer, answer)
+
+    def choice(self, story: str, scene: str, choice: str) -> str:
+        """A choice's label in the pack, else its id."""
+        return self.choices.get((story, scene, choice), choice)
 
     def country(self, pack: str | None) -> str:
         """The country of a pack, or "unknown (pack)" when the admin does not hold it."""
@@ -66,8 +118,10 @@ class Labels:
         return self.kiosks.get(record_id) or record_id[:8]
 
 
-def labels(app: Flask, db: Session) -> Labels:
-    """The labels of this admin's packs and kiosks."""
+def labels(app: Flask, db: Session, language: str = "en") -> Labels:
+    """The labels of this admin's packs and kiosks, wording in `language` where it exists."""
     kiosks = {rid: name for rid, name in db.execute(select(Kiosk.record_id, Kiosk.name))
               if rid}
-    return Labels(pack_countries(app), kiosks)
+    words: dict = {}
+    countries = pack_countries(app, language, words)
+    return Labels(countries, kiosks, words.get("questions", {}), words.get("choices", {}))

@@ -20,13 +20,14 @@ from flask import (
     request,
     stream_with_context,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from admin.access import allow
 from admin.db import database, get_db
 from admin.feedback import breakdowns, choices, impact, reports, surveys, tables
-from admin.feedback.labels import labels
+from admin.feedback.labels import Labels, labels
 from admin.feedback.svg import bar_chart
 from admin.models import Role
 
@@ -56,12 +57,17 @@ def _filters() -> reports.Filters:
     return reports.Filters(**values, audience=audience)
 
 
+def _labels(db) -> Labels:
+    """Names and wording for the page's language."""
+    return labels(current_app, db, str(get_locale() or "en"))
+
+
 def _page(template: str, filters: reports.Filters, **context) -> str:
     db = get_db()
     return render_template(template, filters=filters, options=reports.options(db),
                            audiences=reports.AUDIENCES, min_cell=reports.MIN_CELL,
-                           tabs=TABS, labels=context.pop("labels", None) or labels(
-                               current_app, db), **context)
+                           tabs=TABS, labels=context.pop("labels", None) or _labels(db),
+                           **context)
 
 
 def story_charts(report: reports.StoryReport):
@@ -75,10 +81,11 @@ def story_charts(report: reports.StoryReport):
     return chart, funnels
 
 
-def choice_charts(points: list[choices.BranchPoint]):
+def choice_charts(points: list[choices.BranchPoint], names: Labels):
     """One chart per branching point: its choices, overall."""
     return [(p, bar_chart(_("Choices at %(story)s / %(scene)s", story=p.story, scene=p.scene),
-                          [(ch, [n]) for ch, n, _share in p.overall.cells],
+                          [(names.choice(p.story, p.scene, ch), [n])
+                           for ch, n, _share in p.overall.cells],
                           [_("sessions")], _("fewer than 5"))) for p in points]
 
 
@@ -120,9 +127,9 @@ def choices_page():
     """How visitors chose at each branching point: overall, by language, country, kiosk."""
     filters = _filters()
     db = get_db()
-    names = labels(current_app, db)
+    names = _labels(db)
     points = choices.choice_report(db, filters, names)
-    return _page("feedback/choices.html", filters, labels=names, points=choice_charts(points),
+    return _page("feedback/choices.html", filters, labels=names, points=choice_charts(points, names),
                  dimensions=choices.DIMENSIONS)
 
 
@@ -131,8 +138,11 @@ def choices_page():
 def surveys_page():
     """Answers before and after each story, and the paired shift with its interval."""
     filters = _filters()
-    rows = surveys.survey_report(get_db(), filters)
-    return _page("feedback/surveys.html", filters, questions=survey_charts(rows),
+    db = get_db()
+    names = _labels(db)
+    rows = surveys.survey_report(db, filters)
+    return _page("feedback/surveys.html", filters, labels=names,
+                 questions=survey_charts(rows),
                  min_pairs=surveys.MIN_PAIRS)
 
 
@@ -142,7 +152,7 @@ def breakdowns_page():
     """Sessions and stories by language, country, kiosk, day, hour, school or general."""
     filters = _filters()
     db = get_db()
-    names = labels(current_app, db)
+    names = _labels(db)
     items = breakdowns.breakdown_report(db, filters, names)
     return _page("feedback/breakdowns.html", filters, labels=names,
                  items=breakdown_charts(items))
@@ -154,11 +164,11 @@ def impact_page():
     """The printable impact report: one page, every report, the period and filters stated."""
     filters = _filters()
     db = get_db()
-    names = labels(current_app, db)
+    names = _labels(db)
     data = impact.impact_report(db, filters, names)
     chart, funnels = story_charts(data.stories)
     return _page("feedback/impact.html", filters, labels=names, data=data, chart=chart,
-                 funnels=funnels, points=choice_charts(data.choices),
+                 funnels=funnels, points=choice_charts(data.choices, names),
                  questions=survey_charts(data.surveys),
                  items=breakdown_charts(data.breakdowns), dimensions=choices.DIMENSIONS,
                  min_pairs=surveys.MIN_PAIRS)

@@ -47,7 +47,12 @@ def _small_groups(rec, t):
             s.record("survey_answer", at=t + 4, question="q_many", answer=3, phase="after",
                      story="nadia")
         s.record("rating", at=t + 5, story="nadia", value=4)
-        s.end("done", at=t + 6)
+        # a question and a choice of the demo pack itself (its wording on the pages)
+        s.record("survey_answer", at=t + 6, question="q_leave", answer=2, phase="before",
+                 story="nadia")
+        s.record_runtime({"event": "choice_made", "story": "nadia", "scene": "offer",
+                          "choice": "look-offer", "at": t + 7})
+        s.end("done", at=t + 8)
         t += 50
     for _ in range(4):  # a pack the admin does not hold: a country of fewer than 5
         s = rec.begin_session("demo-lv", "1.0.0", "lv", at=t)
@@ -300,5 +305,11 @@ def test_every_page_and_the_impact_report_honour_the_filters(app, as_role, loade
     for part in ("part-stories", "part-choices", "part-surveys", "part-breakdowns"):
         assert f'id="{part}"' in html
     assert "@media print" in app.test_client().get("/static/feedback.css").get_data(as_text=True)
+    # Questions, answers and choices in the pack's wording (ids stay in the CSV).
+    surveys_html = viewer.get("/reports/surveys").get_data(as_text=True)
+    assert "People who are trafficked could leave if they really wanted to." in surveys_html
+    assert "2 · disagree" in surveys_html
+    choices_html = viewer.get("/reports/choices").get_data(as_text=True)
+    assert "The job offer and the contract" in choices_html
     assert viewer.get("/reports/other.csv").status_code == 404
     assert viewer.get("/reports/impact", query_string={"audience": "vip"}).status_code == 400
