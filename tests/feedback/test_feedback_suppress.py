@@ -1,0 +1,56 @@
+"""Properties of the suppression rule and the paired shift, over generated inputs."""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from admin.feedback.stats import paired_shift, t_quantile
+from admin.feedback.suppress import SUPPRESSED, share, suppress_breakdown
+
+counts = st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=12)
+
+
+@given(counts)
+def test_no_published_breakdown_reveals_a_small_cell(values):
+    cells = [(f"c{i}", n) for i, n in enumerate(values)]
+    out = suppress_breakdown(cells)
+    assert [k for k, _ in out] == [k for k, _ in cells]
+    hidden = [n for (_k, n), (_k2, v) in zip(cells, out, strict=True) if v == SUPPRESSED]
+    for (_k, n), (_k2, v) in zip(cells, out, strict=True):
+        if 0 < n < 5:
+            assert v == SUPPRESSED  # every small cell is hidden
+        elif v != SUPPRESSED:
+            assert v == n  # a shown cell is the true count
+    if len(hidden) == 1:
+        # the total minus the shown cells would give it: only when it is the only cell
+        assert sum(1 for n in values if n > 0) == 1
+    assert all(n > 0 for n in hidden)  # zeros are never hidden
+
+
+@given(st.integers(min_value=0, max_value=500), st.integers(min_value=1, max_value=500))
+def test_shares_are_of_the_total_and_hidden_with_their_cell(n, total):
+    assert share(n, total) == round(100 * n / total, 1)
+    assert share(SUPPRESSED, total) == SUPPRESSED
+    assert share(n, SUPPRESSED) is None
+
+
+pairs = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5)), min_size=2, max_size=80)
+
+
+@given(pairs)
+def test_the_paired_shift_is_the_mean_difference_with_a_t_interval(answers):
+    before = [b for b, _ in answers]
+    after = [a for _, a in answers]
+    d = [a - b for b, a in answers]
+    shift = paired_shift(len(d), sum(before), sum(after), sum(d), sum(x * x for x in d))
+    assert shift.pairs == len(d)
+    assert math.isclose(shift.mean_diff, statistics.mean(d), abs_tol=1e-9)
+    assert math.isclose(shift.mean_after - shift.mean_before, shift.mean_diff, abs_tol=1e-9)
+    half = t_quantile(0.975, len(d) - 1) * statistics.stdev(d) / math.sqrt(len(d))
+    assert math.isclose(shift.high - shift.mean_diff, half, abs_tol=1e-6)
+    assert math.isclose(shift.mean_diff - shift.low, half, abs_tol=1e-6)
+    assert paired_shift(1, 1, 2, 1, 1) is None
