@@ -103,9 +103,14 @@ def survey_charts(rows: list[surveys.QuestionRow]):
     return out
 
 
+DIMENSION_TITLES = {"language": _l("Languages"), "country": _l("Countries"),
+                    "kiosk": _l("Kiosks"), "day": _l("Days (UTC)"), "hour": _l("Hours (UTC)"),
+                    "audience": _l("School sessions and general visitors")}
+
+
 def breakdown_charts(items: list[breakdowns.Breakdown]):
     """One chart per dimension: sessions per group."""
-    return [(b, bar_chart(_("Visitor sessions by %(dim)s", dim=b.dimension),
+    return [(b, bar_chart(str(DIMENSION_TITLES[b.dimension]),
                           [(row[0], [row[1]]) for row in b.rows], [_("sessions")],
                           _("fewer than 5"))) for b in items]
 

@@ -312,4 +312,9 @@ def test_every_page_and_the_impact_report_honour_the_filters(app, as_role, loade
     choices_html = viewer.get("/reports/choices").get_data(as_text=True)
     assert "The job offer and the contract" in choices_html
     assert viewer.get("/reports/other.csv").status_code == 404
+    # In Swedish: the page's strings, and the pack's own Swedish wording of its question.
+    assert viewer.post("/account/language", data={"ui_language": "sv"}).status_code == 302
+    html = viewer.get("/reports/impact").get_data(as_text=True)
+    assert "Effektrapport: besökarnas svar" in html and "färre än 5" in html
+    assert "skulle kunna gå därifrån om de verkligen ville" in html
     assert viewer.get("/reports/impact", query_string={"audience": "vip"}).status_code == 400
