@@ -11,10 +11,12 @@ pack's default language; ids stay in the CSV.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import yaml
-from flask import Flask
+from flask import Flask, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,9 +25,10 @@ from admin.models_feedback import Kiosk
 UNKNOWN = "unknown"
 
 
-# The kiosk's five-point agreement scale (kiosk/scenes/survey.py records 1 to 5).
-AGREEMENT = ("strongly disagree", "disagree", "neither agree nor disagree", "agree",
-             "strongly agree")
+# The kiosk's five-point agreement scale (kiosk/scenes/survey.py records 1 to 5), worded as
+# the kiosk words it (its catalogues translate the same five strings).
+AGREEMENT = (_l("Strongly disagree"), _l("Disagree"), _l("Neither agree nor disagree"),
+             _l("Agree"), _l("Strongly agree"))
 
 
 def _pick(text: dict[str, str], language: str, default: str) -> str:
@@ -57,7 +60,9 @@ def pack_countries(app: Flask, language: str = "en", into: dict | None = None
     """pack id -> country code, for every pack this admin serves (wording into `into`)."""
     from admin.content.workspace import workspace
 
-    with app.app_context():
+    # Inside a request its own context is kept: a new app context would lose the user's
+    # language (Flask-Babel keeps the chosen locale on `g`).
+    with nullcontext() if has_app_context() else app.app_context():
         ws = workspace()
         out: dict[str, str] = {}
         for wc in ws.working_copies():

@@ -308,7 +308,7 @@ def test_every_page_and_the_impact_report_honour_the_filters(app, as_role, loade
     # Questions, answers and choices in the pack's wording (ids stay in the CSV).
     surveys_html = viewer.get("/reports/surveys").get_data(as_text=True)
     assert "People who are trafficked could leave if they really wanted to." in surveys_html
-    assert "2 · disagree" in surveys_html
+    assert "2 · Disagree" in surveys_html
     choices_html = viewer.get("/reports/choices").get_data(as_text=True)
     assert "The job offer and the contract" in choices_html
     assert viewer.get("/reports/other.csv").status_code == 404
@@ -317,4 +317,5 @@ def test_every_page_and_the_impact_report_honour_the_filters(app, as_role, loade
     html = viewer.get("/reports/impact").get_data(as_text=True)
     assert "Effektrapport: besökarnas svar" in html and "färre än 5" in html
     assert "skulle kunna gå därifrån om de verkligen ville" in html
+    assert "2 · Instämmer inte" in html
     assert viewer.get("/reports/impact", query_string={"audience": "vip"}).status_code == 400
