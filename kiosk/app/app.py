@@ -10,6 +10,7 @@ and may pass a `clock` they move forward themselves (the soak test's accelerated
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -65,7 +66,7 @@ class App:
         self._tick = pygame.time.Clock()
         self._last = None
         self.on_frame = None  # called once per frame (the systemd watchdog ping)
-        self._warm: list[tuple[str, dict]] = []
+        self._warm: list[tuple[float, Callable[[], object]]] = []  # (screen change, job)
         self._scratch: pygame.Surface | None = None
         self._quiet_since = 0.0
         self._first_frame_note = os.environ.get("STORYKIOSK_FIRST_FRAME") == "1"
@@ -112,6 +113,11 @@ class App:
         self.staff_gesture = StaffGesture(self)
         self.manager.go("attract", fade=False)
         self.running = True
+        # What start-up made (the pack, fonts, catalogues) lives as long as the kiosk: the
+        # garbage collector's full passes need not walk it again (a pass over everything
+        # took about 10 ms here, long enough to make a tap miss its frame).
+        gc.collect()
+        gc.freeze()
 
     def _media_in_background(self) -> None:
         self.ctx.media = self._start_media()
@@ -207,25 +213,43 @@ class App:
         if self._warm and not self.manager.fading and now - self._quiet_since > 0.05:
             self._warm_one()
 
-    def warm(self, name: str, **params) -> None:
+    def warm(self, name: str, language: str | None = None, **params) -> None:
         """Prepare a screen that may come next, in a quiet frame: its text is laid out and
-        rendered, its pictures and QR codes made, so the tap that shows it finds them ready."""
-        if len(self._warm) < 12:
-            self._warm.append((name, params))
+        rendered, its pictures and QR codes made, so the tap that shows it finds them ready.
+        `language`: build it as in that language (the menu, before a language is picked)."""
+        self.later(lambda: self._warm_screen(name, language, params))
+
+    def later(self, job: Callable[[], object]) -> None:
+        """Run `job` in a quiet frame while the current screen shows (dropped when it goes:
+        what a screen warms is what its own taps lead to)."""
+        if len(self._warm) < 24:
+            self._warm.append((self.manager.changes, job))
 
     def _warm_one(self) -> None:
+        while self._warm:
+            change, job = self._warm.pop(0)
+            if change == self.manager.changes:
+                try:
+                    job()
+                except Exception:
+                    log.exception("warming failed (harmless: it is built when shown)")
+                return
+
+    def _warm_screen(self, name: str, language: str | None, params: dict) -> None:
         from kiosk.scenes import SCREENS
 
-        name, params = self._warm.pop(0)
+        if self._scratch is None or self._scratch.get_size() != self.surface.get_size():
+            self._scratch = pygame.Surface(self.surface.get_size())
+        visitor_language = self.ctx.language
+        if language is not None:
+            self.ctx.language = language
         try:
-            if self._scratch is None or self._scratch.get_size() != self.surface.get_size():
-                self._scratch = pygame.Surface(self.surface.get_size())
             screen = SCREENS[name](self)
             screen.prepare(**params)
             screen.rebuild()
             screen.draw(self._scratch)  # never hidden(): that would stop the shared narration
-        except Exception:
-            log.exception("warming %s failed (harmless: it is built when shown)", name)
+        finally:
+            self.ctx.language = visitor_language
 
     def handle(self, event: pygame.event.Event) -> None:
         """One SDL event."""

@@ -209,8 +209,13 @@ class Flow:
         engine = StoryEngine(self.ctx.pack, visit.engine.story.id)  # no emit: records nothing
         return engine, StoryState.from_dict(visit.state.to_dict())
 
-    def warm_after(self, view, note: bool = False) -> None:
-        """Warm the screens the next tap can lead to from a scene view (never a film)."""
+    def warm_after(self, view, note: bool = False, at_choice: bool = False) -> None:
+        """Warm, in quiet frames, the screens the next tap can lead to from a scene view:
+        from a passage awaiting a choice, the choice screen and where each choice leads;
+        from the choice screen, where each choice leads (never a passage with a film)."""
+        self.app.later(lambda: self._warm_after(view, note, at_choice))
+
+    def _warm_after(self, view, note: bool, at_choice: bool) -> None:
         try:
             engine, state = self._scratch_engine()
             if engine is None:
@@ -219,9 +224,9 @@ class Flow:
             if note:
                 outcomes.append(("passage", {"view": view}) if not view.is_ending
                                 else ("ending", {"view": view}))
-            elif view.phase == Phase.AWAITING_CHOICE and view.text_line is not None:
-                outcomes.append(("choice", {"view": view}))
             elif view.phase == Phase.AWAITING_CHOICE:
+                if view.text_line is not None and not at_choice:
+                    outcomes.append(("choice", {"view": view}))
                 for choice in view.choices[:4]:
                     scratch = type(state).from_dict(state.to_dict())
                     engine.choose(scratch, choice.id)
@@ -230,15 +235,19 @@ class Flow:
                 engine.advance(state)
                 outcomes.append(self.screen_for(engine.view(state)))
             for name, params in outcomes:
-                target = params.get("view") or params.get("scene_view")
-                if target is not None and target.scene.video is not None:
-                    continue
+                target = params.get("view")
+                if name == "passage" and target is not None and target.scene.video is not None:
+                    continue  # a film opens its player when laid out: not in advance
                 self.app.warm(name, **params)
         except Exception as exc:
             log.warning("warming after %s: %s", getattr(view, "scene_id", "?"), exc)
 
-    def warm_story_start(self, story_id: str) -> None:
-        """Warm the first screen of a story (while its content note is read)."""
+    def warm_story_start(self, story_id: str, survey: bool = True) -> None:
+        """Warm the first screen of a story (while its content note or the questions before
+        it are read), and the questions before it."""
+        self.app.later(lambda: self._warm_story_start(story_id, survey))
+
+    def _warm_story_start(self, story_id: str, survey: bool) -> None:
         try:
             from kiosk.story import StoryEngine
 
@@ -247,11 +256,11 @@ class Flow:
             lang = self.ctx.language if self.ctx.language in story.languages \
                 else self.ctx.pack.default_language
             view = engine.view(engine.start(language=lang))
+            if survey and self.ctx.pack.surveys.before:
+                self.app.warm("survey", phase="before", story=story_id)
             if view.scene.video is None:
                 name, params = self.screen_for(view)
                 self.app.warm(name, **params)
-            if self.ctx.pack.surveys.before:
-                self.app.warm("survey", phase="before", story=story_id)
         except Exception as exc:
             log.warning("warming story %s: %s", story_id, exc)
 

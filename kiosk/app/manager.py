@@ -38,6 +38,7 @@ class ScreenManager:
         # the next screen is chosen, so the fade starts from a copy of it, taken once.
         self.last_frame: pygame.Surface | None = None
         self.changed_at = 0.0  # clock time of the last screen change (for measurements)
+        self.changes = 0  # screen changes so far (what was warmed for which screen)
         self.frames_since_change = 0
 
     def screen(self, name: str):
@@ -76,6 +77,7 @@ class ScreenManager:
             self._fade_from = None
         self.current = self.screen(name)
         self.changed_at = self.clock()
+        self.changes += 1
         self.frames_since_change = 0
         self._safe(lambda: self.current.shown(**params), name)
 

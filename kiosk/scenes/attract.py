@@ -11,6 +11,7 @@ import pygame
 
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, put_text
+from kiosk.scenes.language import warm_menus
 from kiosk.scenes.school_code import school_button
 from kiosk.ui import theme
 from kiosk.ui.input import UP
@@ -19,6 +20,23 @@ log = logging.getLogger(__name__)
 SLIDE_S = 8.0
 LANGUAGE_S = 3.0
 FADE_S = 0.3
+
+
+def prefetch_slide(ctx, index: int) -> bool:
+    """Ask the media prefetcher (a worker thread) for an attract slide, so that showing it
+    never decodes a picture on a frame (between visits: nothing else is being prefetched)."""
+    slides = ctx.pack.kiosk.attract
+    media = ctx.media
+    if not slides or media is None:
+        return False
+    from kiosk.media import ImageRequest
+
+    try:
+        media.prefetch.want([ImageRequest(ctx.pack.media_path(slides[index % len(slides)]),
+                                          ctx.size, "cover")])
+    except Exception as exc:
+        log.warning("attract slide prefetch: %s", exc)
+    return True
 
 
 class Attract(Screen):
@@ -33,8 +51,17 @@ class Attract(Screen):
         self.app.check_pack()
         self.t0 = self.ctx.clock()
         self._images: dict[int, pygame.Surface | None] = {}
+        self._asked = -1
         super().shown(**params)
         self.app.warm("language")
+        self.app.warm("help")  # makes the helplines' QR codes, for every ending and Help
+        warm_menus(self.app)
+
+    def update(self, dt: float) -> None:
+        """The next slide's picture is prepared in the background while this one shows."""
+        index = int((self.ctx.clock() - self.t0) // SLIDE_S)
+        if index != self._asked and prefetch_slide(self.ctx, index + 1):
+            self._asked = index
 
     def layout(self, rect: pygame.Rect) -> None:
         """The "School session" button (or "End session" while one runs), bottom right."""

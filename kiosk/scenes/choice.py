@@ -26,7 +26,7 @@ class ChoiceScreen(Screen):
 
     def started(self) -> None:
         """Prepare the screens each choice leads to."""
-        self.app.flow.warm_after(self.view)
+        self.app.flow.warm_after(self.view, at_choice=True)
 
     def layout(self, rect: pygame.Rect) -> None:
         """The heading, then one wide button per choice (taller when its label wraps)."""

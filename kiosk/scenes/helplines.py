@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import OrderedDict
 
 import pygame
 
@@ -25,10 +26,12 @@ def tel_uri(number: str) -> str:
 
 
 class QRCache:
-    """QR codes (segno) as pygame surfaces, one per content and size."""
+    """QR codes (segno) as pygame surfaces, one per content and size, the `capacity` most
+    recently used kept (a pack has a handful of helplines; a code at 1080p is about 90 kB)."""
 
-    def __init__(self) -> None:
-        self._codes: dict[tuple[str, int], pygame.Surface] = {}
+    def __init__(self, capacity: int = 32) -> None:
+        self.capacity = capacity
+        self._codes: OrderedDict[tuple[str, int], pygame.Surface] = OrderedDict()
 
     def get(self, content: str, side: int) -> pygame.Surface:
         """A QR code for `content`, dark on white, about `side` pixels square."""
@@ -49,6 +52,10 @@ class QRCache:
             if pygame.display.get_surface() is not None:
                 surface = surface.convert()
             self._codes[key] = surface
+            while len(self._codes) > self.capacity:
+                self._codes.popitem(last=False)
+        else:
+            self._codes.move_to_end(key)
         return surface
 
 

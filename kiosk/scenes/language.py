@@ -20,6 +20,10 @@ class Language(Screen):
 
     name = "language"
 
+    def started(self) -> None:
+        """Prepare the story menu in each language (the visitor's pick is not known yet)."""
+        if not self.overlay:
+            warm_menus(self.app)
 
     def layout(self, rect: pygame.Rect) -> None:
         """A grid of language buttons."""
@@ -77,6 +81,16 @@ class Language(Screen):
     def back(self) -> None:
         """Back from the picker: to the attract loop."""
         self.app.flow.back_from("language")
+
+
+def warm_menus(app) -> None:
+    """Warm the story menu in every pack language, the current one first."""
+    languages = list(app.ctx.pack.languages)
+    if app.ctx.language in languages:
+        languages.remove(app.ctx.language)
+        languages.insert(0, app.ctx.language)
+    for code in languages:
+        app.warm("menu", language=code)
 
 
 class LanguageOverlay(Language):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 
 from kiosk.i18n import strings as S
+from kiosk.scenes.attract import prefetch_slide
 from kiosk.scenes.base import Screen, put_text
 from kiosk.ui import theme
 from kiosk.ui.input import UP
@@ -23,6 +24,7 @@ class Leave(Screen):
         """The visit is already wiped; return to the attract loop after a while."""
         self.until = self.ctx.clock() + SHOW_S
         super().shown(**params)
+        prefetch_slide(self.ctx, 0)  # the attract loop comes next
 
     def update(self, dt: float) -> None:
         """Back to the attract loop when the time is up."""

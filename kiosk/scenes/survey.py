@@ -34,6 +34,13 @@ class Survey(Screen):
         self.thanks = not questions
         super().prepare(**params)
 
+    def started(self) -> None:
+        """Prepare where the questions lead: the story's first scene, or the stories."""
+        if self.phase == "before":
+            self.app.flow.warm_story_start(self.story, survey=False)
+        else:
+            self.app.warm("menu")
+
     def layout(self, rect: pygame.Rect) -> None:
         """The question and its answers, or the thank-you."""
         m = self.ctx.metrics

@@ -93,6 +93,8 @@ class TextBlock:
         """The block drawn on a transparent surface of (width, height), cached per colour."""
         cached = self._surfaces.get(color)
         if cached is not None:
+            if self.owner is not None:
+                self.owner.used(self)
             return cached
         surface = pygame.Surface((max(1, self.width), max(1, self.height)), pygame.SRCALPHA)
         for line in self.lines:
@@ -102,10 +104,17 @@ class TextBlock:
                 glyphs = font.render(placed.run.text, True, color)
                 dy = self._baseline_offset(font)
                 surface.blit(glyphs, (x0 + placed.x, line.y + dy))
-        if self.owner is not None:
-            self.owner.rendered(self, surface.get_bytesize() * self.width * self.height)
+        old = self.surface_bytes
         self._surfaces = {color: surface}
+        if self.owner is not None:
+            self.owner.rendered(self, self.surface_bytes - old)
         return surface
+
+    def forget_surface(self) -> int:
+        """Drop the rendered surface (the layout stays); returns the bytes freed."""
+        freed = self.surface_bytes
+        self._surfaces = {}
+        return freed
 
     @property
     def surface_bytes(self) -> int:
@@ -286,16 +295,28 @@ def layout_text(book: FontBook, text: str, lang: str, width: int, size: int,
 
 
 class TextCache:
-    """Laid-out and rendered text blocks, least recently used out first, within a count and a
-    byte budget (a long passage rendered at 1080p holds several megabytes)."""
+    """Laid-out text blocks and their rendered surfaces, in two bounds.
 
-    def __init__(self, book: FontBook, capacity: int = 400,
+    Laying text out (measuring and wrapping every word) is the slow part of showing a new
+    screen; the layouts are small (lines of runs, a few kilobytes a block), so up to
+    `capacity` of them are kept, least recently used out first. The rendered surfaces are
+    large (a long passage at 1080p is a few megabytes) and quick to redo from a kept layout,
+    so they are dropped first, least recently drawn out first, to keep their total within
+    `budget_bytes`.
+    """
+
+    def __init__(self, book: FontBook, capacity: int = 600,
                  budget_bytes: int = 48 * 1024 * 1024):
         self.book = book
         self.capacity = capacity
         self.budget_bytes = budget_bytes
         self.bytes_used = 0
+        self.layouts_made = 0  # for measurements: how often a block had to be laid out
         self._blocks: OrderedDict[tuple, TextBlock] = OrderedDict()
+        self._drawn: OrderedDict[int, TextBlock] = OrderedDict()  # blocks holding a surface
+
+    def __len__(self) -> int:
+        return len(self._blocks)
 
     def block(self, text: str, lang: str, width: int, size: int, bold: bool = False,
               align: str | None = None) -> TextBlock:
@@ -304,30 +325,45 @@ class TextCache:
         block = self._blocks.get(key)
         if block is None:
             block = layout_text(self.book, text, lang, width, size, bold, align)
+            self.layouts_made += 1
             block.owner = self
             self._blocks[key] = block
-            self._trim()
+            self._trim_layouts()
         else:
             self._blocks.move_to_end(key)
         return block
 
-    def rendered(self, block: TextBlock, new_bytes: int) -> None:
-        """A block (re)rendered its surface: count the bytes, evict if over budget."""
-        self.bytes_used += new_bytes - block.surface_bytes
-        self._trim()
+    def used(self, block: TextBlock) -> None:
+        """A block's surface was drawn again: it is the most recently used."""
+        if id(block) in self._drawn:
+            self._drawn.move_to_end(id(block))
 
-    def _trim(self) -> None:
-        while self._blocks and (len(self._blocks) > self.capacity
-                                or self.bytes_used > self.budget_bytes):
-            _, old = self._blocks.popitem(last=False)
-            self.bytes_used -= old.surface_bytes
-            old.owner = None
-            if len(self._blocks) <= 1:
+    def rendered(self, block: TextBlock, new_bytes: int) -> None:
+        """A block (re)rendered its surface: count the bytes, drop old surfaces if over."""
+        self.bytes_used += new_bytes
+        self._drawn[id(block)] = block
+        self._drawn.move_to_end(id(block))
+        self._trim_surfaces(keep=block)
+
+    def _trim_surfaces(self, keep: TextBlock | None = None) -> None:
+        while self.bytes_used > self.budget_bytes and self._drawn:
+            _, old = next(iter(self._drawn.items()))
+            if old is keep:  # the one being drawn now stays, whatever its size
                 break
+            self._drawn.popitem(last=False)
+            self.bytes_used -= old.forget_surface()
+
+    def _trim_layouts(self) -> None:
+        while len(self._blocks) > self.capacity:
+            _, old = self._blocks.popitem(last=False)
+            if self._drawn.pop(id(old), None) is not None:
+                self.bytes_used -= old.forget_surface()
+            old.owner = None
 
     def clear(self) -> None:
         """Forget every block (language or text size changed a lot)."""
         for block in self._blocks.values():
             block.owner = None
         self._blocks.clear()
+        self._drawn.clear()
         self.bytes_used = 0
