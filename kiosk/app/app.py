@@ -113,11 +113,7 @@ class App:
         self.staff_gesture = StaffGesture(self)
         self.manager.go("attract", fade=False)
         self.running = True
-        # What start-up made (the pack, fonts, catalogues) lives as long as the kiosk: the
-        # garbage collector's full passes need not walk it again (a pass over everything
-        # took about 10 ms here, long enough to make a tap miss its frame).
-        gc.collect()
-        gc.freeze()
+        self.collect_garbage()
 
     def _media_in_background(self) -> None:
         self.ctx.media = self._start_media()
@@ -224,6 +220,18 @@ class App:
         what a screen warms is what its own taps lead to)."""
         if len(self._warm) < 24:
             self._warm.append((self.manager.changes, job))
+
+    @staticmethod
+    def collect_garbage() -> None:
+        """A full garbage collection, then what survives it is set aside from the collector's
+        later passes (`gc.freeze`): those objects (pack, fonts, laid-out text) live long, and
+        a full pass over all of them took about 10 ms here, enough to make a tap miss its
+        frame. Called at start and between visits (the attract loop), where a long frame
+        does not matter; each call first puts the set-aside objects back (`gc.unfreeze`), so
+        cycles among them that became garbage are still freed."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def _warm_one(self) -> None:
         while self._warm:

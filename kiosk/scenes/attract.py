@@ -55,7 +55,9 @@ class Attract(Screen):
         super().shown(**params)
         self.app.warm("language")
         self.app.warm("help")  # makes the helplines' QR codes, for every ending and Help
+        self.app.warm("leave")  # Leave now shows it in this (the pack's default) language
         warm_menus(self.app)
+        self.app.later(self.app.collect_garbage)
 
     def update(self, dt: float) -> None:
         """The next slide's picture is prepared in the background while this one shows."""

@@ -67,6 +67,25 @@ class MediaPanel:
             except Exception as exc:
                 log.warning("image %s: %s", image.src, exc)
                 self.image = None
+        self._first_caption()
+
+    def _first_caption(self) -> None:
+        """Lay out the caption that shows as narration starts (with the rest of the scene,
+        when the scene is warmed, rather than on the frame that shows it)."""
+        if self.captions is None or self.player is not None or not self.captions.cues \
+                or not (self.ctx.pack.kiosk.narration_autoplay and self.ctx.sound_on):
+            return
+        try:
+            text = self.captions.text_at(self.captions.cues[0].start_ms)
+            if text:
+                self._caption_block(text, self.rect)
+        except Exception as exc:
+            log.warning("caption: %s", exc)
+
+    def _caption_block(self, text: str, rect: pygame.Rect):
+        m = self.ctx.metrics
+        return self.ctx.texts.block(text, self.ctx.language, rect.width - 2 * m.u(24),
+                                    m.text("body"), False, "center")
 
     def _open_video(self, rect: pygame.Rect) -> None:
         video = self.scene.video
@@ -208,8 +227,7 @@ class MediaPanel:
         if not text:
             return
         m = self.ctx.metrics
-        block = self.ctx.texts.block(text, self.ctx.language, rect.width - 2 * m.u(24),
-                                     m.text("body"), False, "center")
+        block = self._caption_block(text, rect)
         back = pygame.Rect(rect.x, rect.bottom - block.height - m.u(32), rect.width,
                            block.height + m.u(32))
         veil = pygame.Surface(back.size)
