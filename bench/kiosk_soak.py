@@ -66,9 +66,16 @@ def blank(pygame, surface) -> bool:
     return mask.count() == surface.get_width() * surface.get_height()
 
 
-def soak(sessions: int, size=(1280, 720), seed: int = 1, pack: Path | None = None,
-         data_dir: Path | None = None, sample_every: int = 500, progress=None) -> dict:
-    """Run the soak; returns counts, RSS samples and failures."""
+def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = None,
+         data_dir: Path | None = None, sample_every: int = 1000, progress=None,
+         max_taps: int = 16) -> dict:
+    """Run the soak; returns counts, RSS samples and failures.
+
+    Only the frames a visit needs are drawn, with no sleeping: one frame per tap (its finger
+    and mouse, down and up, in that frame's events), then one frame per warming job the
+    kiosk has queued (it runs one per quiet frame, as many as fit in the wait at 60 fps),
+    then the clock jumps to the end of the wait for one frame (fades end, idle timers fire).
+    Each new screen's first settled frame is checked for blankness."""
     import pygame
 
     from kiosk.app import App, KioskConfig
@@ -84,29 +91,50 @@ def soak(sessions: int, size=(1280, 720), seed: int = 1, pack: Path | None = Non
               config=KioskConfig(), use_media=True, use_record=True)
     app.open()
     app.wait_media()
-    frames = blanks = taps = 0
+    frames = blanks = taps = checked = 0
     ends = {"leave": 0, "idle": 0, "finished": 0, "cap": 0}
     screens: dict[str, int] = {}
     rss: dict[int, float] = {}
     started = time.perf_counter()
+    last_checked = [None]
 
-    def frame(seconds: float) -> None:
-        nonlocal frames, blanks
+    def frame(seconds: float, events=None) -> None:
+        nonlocal frames
         clock.advance(seconds)
-        app.frame()
+        app.frame(events if events is not None else [])
         frames += 1
-        if frames % 7 == 0 and blank(pygame, app.surface):
-            blanks += 1
+
+    def settle(wait: float) -> None:
+        """Let `wait` seconds pass as the kiosk would, drawing only frames that do work."""
+        nonlocal blanks, checked
+        spent = 0.0
+        if wait > 0.3:  # past the 250 ms cross-fade: quiet frames may warm the next screens
+            frame(0.3)
+            spent = 0.3
+            jobs = 0
+            while getattr(app, "_warm", None) and spent + 1 / 60 <= wait and jobs < 12:
+                frame(1 / 60)
+                spent += 1 / 60
+                jobs += 1
+        frame(max(0.0, wait - spent))
+        change = (id(app.manager.current), app.manager.changed_at, len(app.manager.overlays))
+        if change != last_checked[0] and not app.manager.fading:
+            last_checked[0] = change
+            checked += 1
+            if blank(pygame, app.surface):
+                blanks += 1
+
+    def tap(pos) -> None:
+        frame(0.0, touch(pygame, app, pos, "down") + touch(pygame, app, pos, "up"))
 
     try:
         for session in range(1, sessions + 1):
             if app.manager.name != "attract":
                 app.flow.attract()
-                frame(1.0)
-            app.frame(touch(pygame, app, (size[0] // 2, size[1] // 3), "down"))
-            app.frame(touch(pygame, app, (size[0] // 2, size[1] // 3), "up"))
-            frame(0.5)
-            for _ in range(rng.randint(3, 40)):
+                settle(1.0)
+            tap((size[0] // 2, size[1] // 3))
+            settle(0.5)
+            for _ in range(rng.randint(2, max_taps)):
                 top = app.manager.top
                 screens[top.name] = screens.get(top.name, 0) + 1
                 buttons = [b for b in top.buttons.items if b.enabled]
@@ -119,12 +147,11 @@ def soak(sessions: int, size=(1280, 720), seed: int = 1, pack: Path | None = Non
                     pos = rng.choice(buttons).rect.center
                 else:
                     pos = (rng.randrange(size[0]), rng.randrange(size[1]))
-                app.frame(touch(pygame, app, pos, "down"))
-                app.frame(touch(pygame, app, pos, "up"))
+                tap(pos)
                 taps += 1
                 wait = rng.choice((0.05, 0.3, 0.3, 1.0, 2.0, 5.0)) if rng.random() < 0.97 \
                     else rng.choice((100.0, 130.0))
-                frame(wait)
+                settle(wait)
                 if not app.running:
                     app.running = True  # the soak's random taps may reach Quit
                 name = app.manager.name
@@ -138,7 +165,7 @@ def soak(sessions: int, size=(1280, 720), seed: int = 1, pack: Path | None = Non
                     ends["finished"] += 1
             else:
                 ends["cap"] += 1
-            if session % sample_every == 0 or session == 1:
+            if session % sample_every == 0 or session in (1, 100):
                 rss[session] = rss_mb()
                 if progress:
                     progress(session, rss[session], time.perf_counter() - started)
@@ -146,21 +173,17 @@ def soak(sessions: int, size=(1280, 720), seed: int = 1, pack: Path | None = Non
         app.close()
         logging.getLogger().removeHandler(failures)
     return {"sessions": sessions, "taps": taps, "frames": frames, "blank_frames": blanks,
-            "ends": ends, "failures": failures.records[:20],
+            "frames_checked": checked, "ends": ends, "failures": failures.records[:20],
             "failure_count": len(failures.records), "rss_mb": rss,
             "seconds": round(time.perf_counter() - started, 1), "screens": screens}
 
 
 def main() -> int:
-    if os.environ.get("MALLOC_ARENA_MAX") is None:
-        # As the systemd unit runs the kiosk: glibc keeps fewer per-thread arenas, so memory
-        # freed by the caches is reused instead of growing new arenas.
-        os.environ["MALLOC_ARENA_MAX"] = "2"
-        os.execv(sys.executable, [sys.executable, *sys.argv])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--size", default="1920x1080")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-taps", type=int, default=16, help="taps per visit: 2 to this")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
@@ -175,16 +198,17 @@ def main() -> int:
     def progress(session, rss, seconds):
         print(f"  session {session:>6}: RSS {rss:7.1f} MB  ({seconds:6.0f} s)", flush=True)
 
-    result = soak(args.sessions, size, args.seed, progress=progress)
+    result = soak(args.sessions, size, args.seed, progress=progress, max_taps=args.max_taps)
     rss = result["rss_mb"]
     first = rss.get(1000) or rss[min(rss)]
     last = rss[max(rss)]
     growth = (last - first) / first * 100
     print(f"sessions {result['sessions']}, taps {result['taps']}, frames {result['frames']} "
-          f"in {result['seconds']} s")
+          f"in {result['seconds']} s ({result['seconds'] / 60:.1f} min)")
     print(f"ends: {result['ends']}")
     print(f"screen failures logged: {result['failure_count']}  blank frames: "
-          f"{result['blank_frames']}")
+          f"{result['blank_frames']} of {result['frames_checked']} new screens checked")
+    print(f"screens tapped: {result['screens']}")
     print(f"RSS: peak {max(rss.values()):.1f} MB (target <= 300), session 1,000 {first:.1f} MB, "
           f"session {max(rss):,} {last:.1f} MB, growth {growth:+.2f}% (target <= 5%)")
     print(f"baseline: bare Python {baseline:.1f} MB, bare pygame window {bare:.1f} MB; "

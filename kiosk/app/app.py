@@ -75,8 +75,11 @@ class App:
     def open(self) -> None:
         """Load the pack, open the window, start media and record, show the attract loop."""
         from kiosk.i18n import Catalogs
+        from kiosk.media.memory import tune_malloc
+        from kiosk.media.settings import MemoryBudgets
         from kiosk.scenes import SCREENS
 
+        tune_malloc()  # before the big surfaces and the threads: see kiosk/media/memory.py
         packs = PackSource(self.pack_dir)
         packs.load()  # raises PackRefused: nothing good to play
         pygame.display.init()
@@ -88,10 +91,11 @@ class App:
         if self.fullscreen:
             pygame.mouse.set_visible(False)
         fonts = FontBook()
+        self.budgets = MemoryBudgets().for_screen(self.surface.get_size())
         self.ctx = AppContext(
             size=self.surface.get_size(), packs=packs, config=self.config,
             health=StoryHealth(self.data_dir), fonts=fonts,
-            texts=TextCache(fonts, budget_bytes=24 * 1024 * 1024),
+            texts=TextCache(fonts, budget_bytes=self.budgets.text),
             catalogs=Catalogs(), data_dir=self.data_dir, clock=self.clock,
             language=packs.pack.default_language,
         )
@@ -133,11 +137,9 @@ class App:
                     pygame.mixer.init()
             except pygame.error as exc:
                 log.warning("no sound device (%s): narration is off", exc)
-            # Budgets that keep the whole kiosk under 300 MB resident at 1080p: a passage's
-            # picture is about 4 MB there, so this holds the current scene, the next ones
-            # and the attract loop's slides.
-            return Media.create(AudioSettings(volume=self.config.volume),
-                                image_budget=40 * 1024 * 1024, sound_budget=24 * 1024 * 1024)
+            # Budgets that keep the whole kiosk under 300 MB resident at 1080p (declared in
+            # kiosk/media/settings.py, MemoryBudgets).
+            return Media.create(AudioSettings(volume=self.config.volume), budgets=self.budgets)
         except Exception as exc:
             log.error("media cannot start (%s): images and sound are off", exc)
             return None

@@ -32,6 +32,7 @@ class ScreenManager:
         self.current = None
         self.overlays: list = []
         self._fade_from: pygame.Surface | None = None
+        self._fade_buffer: pygame.Surface | None = None
         self._fade_start = 0.0
         self._failing = 0
         # The surface last drawn on (the display): it still holds the previous frame when
@@ -71,7 +72,14 @@ class ScreenManager:
         if self.current is not None:
             self._safe(self.current.hidden, self.current.name)
         if fade and self.last_frame is not None and self.fade_ms > 0:
-            self._fade_from = self.last_frame.copy()
+            # One kept buffer, not a copy per change: a fresh 8 MB surface is a fresh mapping
+            # (kiosk/media/memory.py), whose first touch costs a few ms on the tap's frame.
+            buffer = self._fade_buffer
+            if buffer is None or buffer.get_size() != self.last_frame.get_size():
+                buffer = self._fade_buffer = self.last_frame.copy()
+            else:
+                buffer.blit(self.last_frame, (0, 0))
+            self._fade_from = buffer
             self._fade_start = self.clock()
         else:
             self._fade_from = None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kiosk.media.images import ImageCache
 from kiosk.media.narration import Narration, SoundCache
 from kiosk.media.prefetch import Prefetcher
-from kiosk.media.settings import AudioSettings
+from kiosk.media.settings import AudioSettings, MemoryBudgets
 from kiosk.media.subtitles import SubtitleCache
 from kiosk.media.video import VideoEngine
 
@@ -29,14 +29,14 @@ class Media:
     def create(
         cls,
         settings: AudioSettings | None = None,
-        image_budget: int = 256 * 1024 * 1024,
-        sound_budget: int = 128 * 1024 * 1024,
+        budgets: MemoryBudgets | None = None,
         vlc_args: Sequence[str] = (),
     ) -> Media:
         """Build the media layer; call after `pygame.display.set_mode` and `mixer.init`."""
         settings = settings or AudioSettings()
-        images = ImageCache(image_budget)
-        sounds = SoundCache(sound_budget)
+        budgets = budgets or MemoryBudgets()
+        images = ImageCache(budgets.images)
+        sounds = SoundCache(budgets.sounds)
         subtitles = SubtitleCache()
         video = VideoEngine(settings, vlc_args)
         narration = Narration(settings, sounds)

@@ -15,6 +15,7 @@ import pygame
 
 from kiosk.media.cache import ByteBudgetLru
 from kiosk.media.errors import MediaError
+from kiosk.media.settings import MemoryBudgets
 
 FIT = "fit"
 COVER = "cover"
@@ -175,7 +176,7 @@ def surface_bytes(surface: pygame.Surface) -> int:
 class ImageCache:
     """Display-ready images keyed by file, mtime, size and target box, under a byte budget."""
 
-    def __init__(self, budget_bytes: int = 256 * 1024 * 1024) -> None:
+    def __init__(self, budget_bytes: int = MemoryBudgets.images) -> None:
         self._lru = ByteBudgetLru(budget_bytes)
         self.loads = 0  # synchronous loads on the caller's thread: a prefetch miss
 

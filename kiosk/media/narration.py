@@ -17,7 +17,7 @@ import pygame
 
 from kiosk.media.cache import ByteBudgetLru, FileKey, file_key
 from kiosk.media.errors import MediaError
-from kiosk.media.settings import AudioSettings
+from kiosk.media.settings import AudioSettings, MemoryBudgets
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def sound_bytes(sound: pygame.mixer.Sound) -> int:
 class SoundCache:
     """Decoded narration sounds under a byte budget, least recently used out first."""
 
-    def __init__(self, budget_bytes: int = 128 * 1024 * 1024) -> None:
+    def __init__(self, budget_bytes: int = MemoryBudgets.sounds) -> None:
         self._lru = ByteBudgetLru(budget_bytes)
         self.loads = 0
 

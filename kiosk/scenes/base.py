@@ -174,8 +174,8 @@ def text_height(ctx, text: str, lang: str, width: int, role: str = "body",
 
 
 def shade(surface: pygame.Surface, alpha: int = 150) -> None:
-    """Dim what is behind an overlay."""
-    veil = pygame.Surface(surface.get_size())
-    veil.fill(theme.SHADE)
-    veil.set_alpha(alpha)
-    surface.blit(veil, (0, 0))
+    """Dim what is behind an overlay (blended in place: no full-screen surface per frame)."""
+    keep = 255 - alpha
+    surface.fill((keep, keep, keep), special_flags=pygame.BLEND_MULT)
+    surface.fill(tuple(c * alpha // 255 for c in theme.SHADE[:3]),
+                 special_flags=pygame.BLEND_ADD)
