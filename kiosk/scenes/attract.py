@@ -59,6 +59,10 @@ class Attract(Screen):
         warm_menus(self.app)
         self.app.later(self.app.collect_garbage)
 
+    def hidden(self) -> None:
+        """The slides stay only in the image cache (within its byte budget) during a visit."""
+        self._images = {}
+
     def update(self, dt: float) -> None:
         """The next slide's picture is prepared in the background while this one shows."""
         index = int((self.ctx.clock() - self.t0) // SLIDE_S)
