@@ -19,6 +19,7 @@ def load_soak():
 def check(result):
     assert result["failure_count"] == 0, result["failures"]
     assert result["blank_frames"] == 0
+    assert result["frames_checked"] >= result["sessions"]  # every new screen is checked
     assert result["ends"]["leave"] and result["ends"]["idle"]
     for screen in ("menu", "passage", "choice", "content_note"):
         assert result["screens"].get(screen), screen
