@@ -15,6 +15,7 @@ from kiosk.scenes.language import warm_menus
 from kiosk.scenes.school_code import school_button
 from kiosk.ui import theme
 from kiosk.ui.input import UP
+from kiosk.ui.widgets import veil
 
 log = logging.getLogger(__name__)
 SLIDE_S = 8.0
@@ -117,10 +118,7 @@ class Attract(Screen):
         w, h = self.ctx.size
         panel_h = m.u(260)
         panel = pygame.Rect(0, h - panel_h - m.u(80), w, panel_h)
-        veil = pygame.Surface(panel.size)
-        veil.fill(theme.ATTRACT_PANEL)
-        veil.set_alpha(215)
-        surface.blit(veil, panel.topleft)
+        veil(surface, panel, theme.ATTRACT_PANEL, 215)
         inner = panel.inflate(-2 * m.margin, -m.u(40))
         title = self.ctx.lines(lang).pick(pack.title, "pack title")
         y = inner.y

@@ -73,10 +73,11 @@ class ContentNote(Screen):
                                     pygame.Rect(x, buttons_y, bw, bh), action, style,
                                     m.text("button")))
         self.text_rect = pygame.Rect(self.col.x, rect.y, width, buttons_y - rect.y - m.gap)
-        self.body = self._render_body(width - m.u(20))
-        self.box = ScrollBox(self.text_rect.inflate(-m.u(20), 0), self.body.get_height())
+        self.parts, height = self._body(width - m.u(20))
+        self.box = ScrollBox(self.text_rect.inflate(-m.u(20), 0), height)
 
-    def _render_body(self, width: int) -> pygame.Surface:
+    def _body(self, width: int) -> tuple[list[tuple[object, tuple, int]], int]:
+        """The laid-out blocks of the notes with their colours and heights; total height."""
         ctx, m = self.ctx, self.ctx.metrics
         heading = S.SCENE_NOTE_HEADING if self.scene_view else S.CONTENT_NOTE_HEADING
         title = "" if self.scene_view else ctx.lines().story_title(self.story_id)
@@ -89,19 +90,16 @@ class ContentNote(Screen):
             if description:
                 parts.append((description, "body", theme.MUTED, False))
         parts.append((self.t(S.YOU_CAN_LEAVE), "body", theme.PRIMARY, False))
-        blocks = [(ctx.texts.block(t, self.lang, width, m.text(role), bold), color)
-                  for t, role, color, bold in parts]
-        height = sum(b.height for b, _ in blocks) + m.u(18) * len(blocks)
-        body = pygame.Surface((width, max(1, height)), pygame.SRCALPHA)
-        y = 0
-        for block, color in blocks:
-            body.blit(block.render(color), (0, y))
+        placed, y = [], 0
+        for t, role, color, bold in parts:
+            block = ctx.texts.block(t, self.lang, width, m.text(role), bold)
+            placed.append((block, color, y))
             y += block.height + m.u(18)
-        return body
+        return placed, y
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """The notes."""
-        self.box.draw(surface, self.body)
+        self.box.draw_parts(surface, [(b.render(c), y) for b, c, y in self.parts])
 
     def pointer(self, event) -> bool:
         """Scroll the notes or press a button."""

@@ -66,15 +66,12 @@ class Ending(Screen):
             if self.rtl:
                 text_rect.x, self.help_rect.x = self.help_rect.x, rect.x
         width = text_rect.width - m.u(20)
-        blocks = [(self.ctx.texts.block(t, lg, width, m.text(role), bold), color)
-                  for t, lg, role, color, bold in self.parts]
         gap = m.u(18)
-        height = sum(b.height + gap for b, _ in blocks)
-        self.body = pygame.Surface((width, max(1, height)), pygame.SRCALPHA)
-        y = 0
-        for block, color in blocks:
-            self.body.blit(block.render(color), (0, y))
-            y += block.height + gap
+        self.placed, height = [], 0
+        for t, lg, role, color, bold in self.parts:
+            block = self.ctx.texts.block(t, lg, width, m.text(role), bold)
+            self.placed.append((block, color, height))
+            height += block.height + gap
         self.box = ScrollBox(pygame.Rect(text_rect.x, text_rect.y, width, text_rect.height),
                              height)
         bw = m.u(420)
@@ -85,7 +82,7 @@ class Ending(Screen):
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Text and helplines."""
-        self.box.draw(surface, self.body)
+        self.box.draw_parts(surface, [(b.render(c), y) for b, c, y in self.placed])
         pygame.draw.rect(surface, theme.CARD, self.help_rect.inflate(2 * self.ctx.metrics.gap,
                                                                      2 * self.ctx.metrics.gap),
                          border_radius=12)

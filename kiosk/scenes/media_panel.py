@@ -13,6 +13,7 @@ import pygame
 
 from kiosk.i18n import strings as S
 from kiosk.ui import theme
+from kiosk.ui.widgets import veil
 
 log = logging.getLogger(__name__)
 
@@ -230,10 +231,7 @@ class MediaPanel:
         block = self._caption_block(text, rect)
         back = pygame.Rect(rect.x, rect.bottom - block.height - m.u(32), rect.width,
                            block.height + m.u(32))
-        veil = pygame.Surface(back.size)
-        veil.fill(theme.ATTRACT_PANEL)
-        veil.set_alpha(220)
-        surface.blit(veil, back.topleft)
+        veil(surface, back, theme.ATTRACT_PANEL, 220)
         surface.blit(block.render(theme.ATTRACT_INK), (rect.x + m.u(24), back.y + m.u(16)))
 
 

@@ -131,6 +131,14 @@ class Buttons:
             button.draw(surface, texts)
 
 
+def veil(surface: pygame.Surface, rect: pygame.Rect, color, alpha: int) -> None:
+    """Blend `color` over `rect` at `alpha` in place (no veil surface made every frame)."""
+    keep = 255 - alpha
+    surface.fill((keep, keep, keep), rect, special_flags=pygame.BLEND_MULT)
+    surface.fill(tuple(c * alpha // 255 for c in color[:3]), rect,
+                 special_flags=pygame.BLEND_ADD)
+
+
 class ScrollBox:
     """A region showing part of a tall surface; dragged by a finger, with a scroll bar."""
 
@@ -170,9 +178,25 @@ class ScrollBox:
         return False
 
     def draw(self, surface: pygame.Surface, content: pygame.Surface) -> None:
-        """Draw the visible part of `content` and, when it scrolls, a slim bar and a fade."""
+        """Draw the visible part of `content` and, when it scrolls, a slim bar."""
         area = pygame.Rect(0, self.offset, self.rect.width, self.rect.height)
         surface.blit(content, self.rect.topleft, area)
+        self._bar(surface)
+
+    def draw_parts(self, surface: pygame.Surface,
+                   parts: list[tuple[pygame.Surface, int]]) -> None:
+        """Draw content made of pieces stacked at heights `y` (rendered text blocks), each
+        clipped to the box: no surface the size of the whole content is made."""
+        clip = surface.get_clip()
+        surface.set_clip(self.rect.clip(clip) if clip else self.rect)
+        for piece, y in parts:
+            top = self.rect.y + y - self.offset
+            if top < self.rect.bottom and top + piece.get_height() > self.rect.y:
+                surface.blit(piece, (self.rect.x, top))
+        surface.set_clip(clip)
+        self._bar(surface)
+
+    def _bar(self, surface: pygame.Surface) -> None:
         if not self.scrollable:
             return
         track = pygame.Rect(self.rect.right + 6, self.rect.y, 6, self.rect.height)
