@@ -6,8 +6,10 @@ class's numbers follow exactly the rules of every other report (ETHICS.md rule 1
 
 - the class: the visitor sessions whose ``session_started`` carries the session's code;
   "all visitors": every other session of the same pack that was not a school session;
-- stories played: sessions that started each story, and finished it (finished is hidden too
-  when started minus finished is small);
+- stories played: sessions that started each story, and finished it. "Started" is a breakdown
+  of the published class total, so it gets complementary suppression (a single small story
+  takes the next smallest with it: the total minus the shown rows would reveal it);
+  "finished" is hidden when started is hidden, or when started minus finished is small;
 - each branching point (story, scene): the sessions that chose there, and per choice, with
   complementary suppression (a single small cell takes the next smallest with it);
 - surveys, per question: the answers before and after (a breakdown per answer value), their
@@ -144,11 +146,12 @@ def session_results(db, code: str, pack) -> Results:
     for sid, kind, _o, payload in _events(db, mine, ("story_started", "story_finished")):
         (started if kind == "story_started" else finished)[json.loads(payload)["story"]].add(sid)
     stories = []
-    for story in sorted(started):
+    # "started" is a breakdown of the published class total: complementary suppression
+    for story, s in suppress_breakdown([(st, len(started[st])) for st in sorted(started)]):
         n_started, n_finished = len(started[story]), len(started[story] & finished[story])
-        s, f = shown(n_started), shown(n_finished)
+        f = shown(n_finished)
         if s == SUPPRESSED or shown(n_started - n_finished) == SUPPRESSED:
-            f = SUPPRESSED  # started minus finished would reveal a small number
+            f = SUPPRESSED  # beside a hidden start, or as started minus finished, it reveals
         stories.append((story, s, f))
     result = Results(shown(len(mine)), stories)
     pack_id = pack.id if pack is not None else ""
