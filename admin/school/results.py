@@ -12,6 +12,12 @@ class's numbers follow exactly the rules of every other report (ETHICS.md rule 1
   "finished" is hidden when started is hidden, or when started minus finished is small;
 - each branching point (story, scene): the sessions that chose there, and per choice, with
   complementary suppression (a single small cell takes the next smallest with it);
+- unanimity (the class's columns only): when every session of the class that answered a
+  question, or chose at a point, is in one cell, every cell reads ``HIDDEN`` (zeros too) and
+  so does the mean: the zeros beside it would tell everyone in the class how each group
+  answered. After complementary suppression at least two non-zero cells are hidden whenever
+  one is, so shown cells and zeros never single out a hidden cell otherwise. Stories played
+  are not opinions (the session chose what to offer) and keep their zeros;
 - surveys, per question: the answers before and after (a breakdown per answer value), their
   means, and the shift (after minus before). A mean is shown only when it rests on 5 sessions
   or more and no cell of its breakdown is hidden: with the count and the shown cells, a mean
@@ -31,6 +37,9 @@ from sqlalchemy import select
 
 from admin.feedback.reports import MIN_CELL, SUPPRESSED, shown, suppress_breakdown
 from admin.models_feedback import FeedbackEvent, FeedbackSession
+
+# A class's breakdown in which every session sits in one cell: all its cells (zeros too).
+HIDDEN = "hidden"
 
 
 @dataclass
@@ -129,11 +138,19 @@ def _breakdown(counts: dict[str, int], order: list[str]) -> list[tuple[str, int 
     return suppress_breakdown([(k, counts.get(k, 0)) for k in keys])
 
 
+def class_breakdown(counts: dict[str, int], order: list[str]) -> list[tuple[str, int | str]]:
+    """A class's breakdown: complementary suppression, and every cell HIDDEN when unanimous."""
+    cells = _breakdown(counts, order)
+    if sum(1 for n in counts.values() if n > 0) == 1:
+        return [(k, HIDDEN) for k, _n in cells]
+    return cells
+
+
 def _mean(values: list, cells: list[tuple[str, int | str]]) -> float | None:
     """The mean, or None when it rests on fewer than 5 or its breakdown hides a cell (the
     mean, the count and the shown cells would together give the hidden ones away)."""
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    if len(numbers) < MIN_CELL or any(n == SUPPRESSED for _k, n in cells):
+    if len(numbers) < MIN_CELL or any(n in (SUPPRESSED, HIDDEN) for _k, n in cells):
         return None
     return round(statistics.fmean(numbers), 2)
 
@@ -161,14 +178,14 @@ def session_results(db, code: str, pack) -> Results:
         order = _choice_order(pack, story, scene) or sorted(cells)
         others = all_c.get((story, scene), {})
         result.points.append(Point(story, scene, shown(sum(cells.values())),
-                                   _breakdown(cells, order), shown(sum(others.values())),
+                                   class_breakdown(cells, order), shown(sum(others.values())),
                                    _breakdown(others, order)))
     given = answers(db, mine)
     for question, options in _questions(pack, given):
         before = given.get((question, "before"), {})
         after = given.get((question, "after"), {})
-        cells_before = _breakdown(_count(before), options)
-        cells_after = _breakdown(_count(after), options)
+        cells_before = class_breakdown(_count(before), options)
+        cells_after = class_breakdown(_count(after), options)
         bm = _mean(list(before.values()), cells_before)
         am = _mean(list(after.values()), cells_after)
         result.questions.append(Question(

@@ -27,6 +27,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 FEWER = "fewer than 5"
+HIDDEN = "hidden"
 CHROME = {"language", "text_size", "sound", "help", "leave", "back"}
 # The class's answers: q_leave moves from "agree" (4) to "disagree" (2); the others vary.
 BEFORE = {"q_leave": lambda i: 4}
@@ -127,9 +128,13 @@ def last_answers(rows: list[dict], sessions: set[str]) -> dict:
     return out
 
 
-def published(cells: dict[str, int], keys: list[str]) -> dict[str, str]:
+def published(cells: dict[str, int], keys: list[str], unanimity: bool = False
+              ) -> dict[str, str]:
     """ETHICS.md rule 11 as the page must apply it: 1-4 hidden; a lone hidden cell takes the
-    smallest other non-empty cell with it."""
+    smallest other non-empty cell with it; with ``unanimity`` (the class's columns), a
+    breakdown with a single non-empty cell is hidden whole."""
+    if unanimity and sum(1 for k in keys if cells.get(k, 0) > 0) == 1:
+        return {k: HIDDEN for k in keys}
     small = [k for k in keys if 0 < cells.get(k, 0) < 5]
     hidden = set(small)
     if len(small) == 1:

@@ -212,11 +212,14 @@ def test_results_suppress_small_cells_and_show_the_shift(app, login):
     assert cell("point-emil-teacher", 'data-choice="talk-alone"', "all") == "9"
     assert cell("point-emil-teacher", 'data-choice="get-help"', "all") == "6"
     assert cell("point-emil-teacher", 'class="total"', "all") == "15"
-    # Survey: before all 4 (7); after 2 x5 and 3 x2 (the 2 hides the 5 with it).
-    assert cell("q-q_leave", 'data-answer="4"', "before") == "7"
+    # Survey: before all 4 (7): unanimous, so hidden, zeros and mean too; after 2 x5 and
+    # 3 x2 (the 2 hides the 5 with it).
+    assert cell("q-q_leave", 'data-answer="4"', "before") == "hidden"
+    assert cell("q-q_leave", 'data-answer="1"', "before") == "hidden"
+    assert cell("q-q_leave", 'class="n"', "before") == "7"
     assert cell("q-q_leave", 'data-answer="2"', "after") == FEWER
     assert cell("q-q_leave", 'data-answer="3"', "after") == FEWER
-    assert cell("q-q_leave", 'class="mean"', "before") == "4.0"
+    assert cell("q-q_leave", 'class="mean"', "before") == "–"
     # The mean after would give the hidden cells away (7 answers, 2s and 3s, mean 2.29):
     # hidden, and with it the shift.
     assert cell("q-q_leave", 'class="mean"', "after") == "–"

@@ -20,6 +20,7 @@ from school_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     FEWER,
+    HIDDEN,
     class_visit,
     count,
     kiosk_sync,
@@ -202,7 +203,7 @@ def test_a_class_visit_from_preparation_to_results(live, browser, tmp_path, monk
     for (story, scene), cells in mine_choices.items():
         order = [c.id for c in pack.stories[story].scenes[scene].choices]
         table = page.locator(f"#point-{story}-{scene}")
-        expected_mine = published(cells, order)
+        expected_mine = published(cells, order, unanimity=True)
         expected_all = published(all_choices.get((story, scene), {}), order)
         for cid in order:
             row = table.locator(f'tr[data-choice="{cid}"]')
@@ -220,13 +221,14 @@ def test_a_class_visit_from_preparation_to_results(live, browser, tmp_path, monk
             cells: dict[str, int] = {}
             for value in given.values():
                 cells[str(value)] = cells.get(str(value), 0) + 1
-            expected = published(cells, [str(n) for n in range(1, 6)])
+            expected = published(cells, [str(n) for n in range(1, 6)], unanimity=True)
             seen_suppressed |= FEWER in expected.values()
             for value, text in expected.items():
                 cell = table.locator(f'tr[data-answer="{value}"] td.{phase}')
                 assert cell.inner_text() == text, (q.id, phase, value)
-    shift = page.locator("#q-q_leave tr.shift td").inner_text()
-    assert shift == "-2.00"
+    # Every visit agreed 4 before and 2 after: unanimous, so no cell, mean or shift shows.
+    assert page.locator("#q-q_leave tr.shift td").inner_text() == "–"
+    assert page.locator('#q-q_leave tr[data-answer="4"] td.before').inner_text() == HIDDEN
     assert seen_suppressed, "the class's varied answers must hide some small cells"
     context.close()
 

@@ -1,11 +1,12 @@
 """The class results' suppression rules beyond a cell's own size (issue 11 review):
-complementary suppression of the stories played. Events are stored as a kiosk sends them."""
+complementary suppression of the stories played, unanimity, publication, discussion paths
+and the planned number of kiosks. Events are stored as a kiosk sends them."""
 
 from __future__ import annotations
 
 import uuid
 
-from admin.school.results import session_results
+from admin.school.results import HIDDEN, session_results
 
 SUPPRESSED = "<5"
 CODE = "CDEFGH"
@@ -79,3 +80,34 @@ def test_two_large_stories_are_shown(app):
         events += visit(kiosk, CODE, story="samir")
     store(app, events)
     assert results(app).stories == [("emil", 6, 6), ("samir", 5, 5)]
+
+
+def test_a_unanimous_class_hides_every_cell_and_the_mean(app):
+    kiosk = uuid.uuid4().hex
+    events = []
+    for i in range(12):  # all chose get-help, all answered 4 before; after: 6 x 2, 6 x 3
+        events += visit(kiosk, CODE, before=4, after=2 if i < 6 else 3)
+    for _ in range(10):  # ordinary visitors, also unanimous: their column keeps its zeros
+        events += visit(kiosk, None, choice="talk-alone")
+    store(app, events)
+    r = results(app)
+    (point,) = r.points
+    assert point.class_total == 12
+    assert {n for _c, n in point.class_cells} == {HIDDEN}  # zeros would tell every answer
+    assert dict(point.all_cells) == {"talk-alone": 10, "get-help": 0}
+    (q,) = r.questions
+    assert q.before_n == 12 and {n for _v, n in q.before} == {HIDDEN}
+    assert q.before_mean is None and q.shift is None  # a mean of 4.0 would say it all
+    assert dict(q.after)["2"] == 6 and dict(q.after)["3"] == 6 and dict(q.after)["1"] == 0
+    assert q.after_mean == 2.5
+
+
+def test_a_small_unanimous_class_hides_its_zeros_too(app):
+    kiosk = uuid.uuid4().hex
+    events = []
+    for _ in range(3):
+        events += visit(kiosk, CODE)
+    store(app, events)
+    (point,) = results(app).points
+    assert point.class_total == SUPPRESSED
+    assert {n for _c, n in point.class_cells} == {HIDDEN}  # not "talk-alone: 0"
