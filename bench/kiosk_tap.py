@@ -13,8 +13,10 @@ events taken from SDL's queue, the button's action, the next screen built and st
 draw with the first cross-fade step, flip). In the running kiosk (`App.run`, 60 frames a
 second) a release waits up to one frame interval (16.7 ms) more for the loop to take it.
 Frames drawn while a cross-fade runs are timed too, and so is touch-down to the pressed frame.
-Also printed: the tap time per kind of screen change (where the tail comes from), and how many
-taps had to lay text out or load a picture on the tap's own frame (what warming missed).
+That frame is the cross-fade's first step, so it already shows the next screen (the bench
+counts taps whose frame looked the same as the frame before). Also printed: the tap time per
+kind of screen change (where the tail comes from), and how many taps had to lay text out or
+load a picture on the tap's own frame (what warming missed).
 
 Baseline, same run: a bare pygame loop that blits a prepared, converted 1920x1080 surface
 and flips.
@@ -89,7 +91,7 @@ def run_kiosk(taps: int, size, seed: int) -> tuple[list[float], list[float], lis
     app = App(ROOT / "content", size, data_dir=data, config=KioskConfig())
     app.open()
     app.wait_media()
-    tap_ms, fade_ms, press_ms, kinds, missed = [], [], [], {}, [0, 0]
+    tap_ms, fade_ms, press_ms, kinds, missed = [], [], [], {}, [0, 0, 0]
     try:
         for _ in range(30):  # warm up: the attract loop's first slides
             app.frame()
@@ -104,6 +106,7 @@ def run_kiosk(taps: int, size, seed: int) -> tuple[list[float], list[float], lis
             before = (app.manager.current, app.manager.changes)
             source = app.manager.top.name
             layouts, loads = app.ctx.texts.layouts_made, _image_loads(app)
+            shown_before = pygame.image.tobytes(app.surface, "RGB")
             t0 = time.perf_counter()
             for event in touch(pygame, size, pos, "up"):
                 pygame.event.post(event)
@@ -114,6 +117,7 @@ def run_kiosk(taps: int, size, seed: int) -> tuple[list[float], list[float], lis
                 kinds.setdefault(f"{source} -> {app.manager.name}", []).append(elapsed)
                 missed[0] += app.ctx.texts.layouts_made > layouts
                 missed[1] += _image_loads(app) > loads
+                missed[2] += pygame.image.tobytes(app.surface, "RGB") == shown_before
             end = time.monotonic() + 0.35
             while time.monotonic() < end:
                 fading = app.manager.fading
@@ -177,7 +181,8 @@ def main() -> int:
     print(line("frame during cross-fade", fade_ms, base))
     print(line("touch down -> pressed frame", press_ms, base))
     print(f"taps that laid text out on their own frame: {missed[0]} of {len(tap_ms)}; "
-          f"that loaded a picture: {missed[1]}")
+          f"that loaded a picture: {missed[1]}; whose frame looked the same as before the "
+          f"tap: {missed[2]}")
     print("tap -> first frame, by screen change (slowest first):")
     for kind, values in sorted(kinds.items(), key=lambda kv: -max(kv[1])):
         print(f"  {kind:<28} n={len(values):>4}  p50 {statistics.median(values):6.2f} ms  "

@@ -17,6 +17,7 @@ from kiosk.ui import theme
 from kiosk.ui.input import Pointer
 
 log = logging.getLogger(__name__)
+FIRST_STEP_S = 1 / 60
 
 
 class ScreenManager:
@@ -80,7 +81,9 @@ class ScreenManager:
             else:
                 buffer.blit(self.last_frame, (0, 0))
             self._fade_from = buffer
-            self._fade_start = self.clock()
+            # The next screen shows from the frame of the tap on: that frame is the fade's
+            # first step (one 60 Hz frame in), not a copy of the screen that was tapped.
+            self._fade_start = self.clock() - FIRST_STEP_S
         else:
             self._fade_from = None
         self.current = self.screen(name)
