@@ -31,6 +31,9 @@ class SchoolSession(Base):
     label: Mapped[str] = mapped_column(String(100), default="")  # the pedagogue's own note
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # when the pedagogue closed it (naive UTC): results are published from then on (migration
+    # 0006; admin.school.publish)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, default=None)
 
     @property
     def story_list(self) -> list[str]:
@@ -41,4 +44,5 @@ class SchoolSession(Base):
         """What the audit log and the kiosk learn of a session."""
         return {"code": self.code, "date": self.day.isoformat(), "age_group": self.age_group,
                 "language": self.language, "pack": self.pack, "stories": self.story_list,
-                "discussion": self.discussion, "kiosks": self.kiosks}
+                "discussion": self.discussion, "kiosks": self.kiosks,
+                **({"closed": True} if self.closed_at is not None else {})}

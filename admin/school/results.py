@@ -32,6 +32,7 @@ import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -78,13 +79,18 @@ class Results:
     questions: list[Question] = field(default_factory=list)
 
 
-def class_sessions(db, code: str) -> set[str]:
-    """The ids of the visitor sessions recorded under a session code."""
-    rows = db.execute(select(FeedbackEvent.session_id, FeedbackEvent.payload)
-                      .where(FeedbackEvent.kind == "session_started")
-                      # a coarse filter in SQL (codes are letters and digits only), the
-                      # exact check on the parsed payload
-                      .where(FeedbackEvent.payload.like(f"%{code}%")))
+def _received(q, received_by: datetime | None):
+    return q if received_by is None else q.where(FeedbackEvent.received_at <= received_by)
+
+
+def class_sessions(db, code: str, received_by: datetime | None = None) -> set[str]:
+    """The ids of the visitor sessions recorded under a session code (whose start reached
+    the admin by ``received_by``, when given)."""
+    rows = db.execute(_received(select(FeedbackEvent.session_id, FeedbackEvent.payload)
+                                .where(FeedbackEvent.kind == "session_started")
+                                # a coarse filter in SQL (codes are letters and digits only),
+                                # the exact check on the parsed payload
+                                .where(FeedbackEvent.payload.like(f"%{code}%")), received_by))
     return {sid for sid, payload in rows if json.loads(payload).get("school_code") == code}
 
 
@@ -95,20 +101,22 @@ def general_sessions(db, pack: str) -> set[str]:
                           .where(FeedbackSession.school.is_(False))))
 
 
-def _events(db, sessions: set[str], kinds: tuple[str, ...]):
+def _events(db, sessions: set[str], kinds: tuple[str, ...],
+            received_by: datetime | None = None):
     ids = sorted(sessions)
     for i in range(0, len(ids), 500):  # keep IN lists short for every database
-        yield from db.execute(
+        yield from db.execute(_received(
             select(FeedbackEvent.session_id, FeedbackEvent.kind, FeedbackEvent.offset_ms,
                    FeedbackEvent.payload)
             .where(FeedbackEvent.session_id.in_(ids[i:i + 500]))
-            .where(FeedbackEvent.kind.in_(kinds)))
+            .where(FeedbackEvent.kind.in_(kinds)), received_by))
 
 
-def choice_counts(db, sessions: set[str]) -> dict[tuple[str, str], dict[str, int]]:
+def choice_counts(db, sessions: set[str], received_by: datetime | None = None
+                  ) -> dict[tuple[str, str], dict[str, int]]:
     """Unsuppressed: (story, scene) -> choice -> sessions whose last choice there it was."""
     last: dict[tuple[str, str, str], tuple[int, str]] = {}
-    for sid, _kind, offset, payload in _events(db, sessions, ("choice_made",)):
+    for sid, _kind, offset, payload in _events(db, sessions, ("choice_made",), received_by):
         p = json.loads(payload)
         key = (sid, p["story"], p["scene"])
         if key not in last or offset >= last[key][0]:
@@ -119,10 +127,11 @@ def choice_counts(db, sessions: set[str]) -> dict[tuple[str, str], dict[str, int
     return out
 
 
-def answers(db, sessions: set[str]) -> dict[tuple[str, str], dict[str, object]]:
+def answers(db, sessions: set[str], received_by: datetime | None = None
+            ) -> dict[tuple[str, str], dict[str, object]]:
     """Unsuppressed: (question, phase) -> session -> its last answer."""
     last: dict[tuple[str, str, str], tuple[int, object]] = {}
-    for sid, _kind, offset, payload in _events(db, sessions, ("survey_answer",)):
+    for sid, _kind, offset, payload in _events(db, sessions, ("survey_answer",), received_by):
         p = json.loads(payload)
         key = (p["question"], p["phase"], sid)
         if key not in last or offset >= last[key][0]:
@@ -155,12 +164,17 @@ def _mean(values: list, cells: list[tuple[str, int | str]]) -> float | None:
     return round(statistics.fmean(numbers), 2)
 
 
-def session_results(db, code: str, pack) -> Results:
-    """The results of the session with this code, for a loaded pack (None: ids only)."""
-    mine = class_sessions(db, code)
+def session_results(db, code: str, pack, received_by: datetime | None = None) -> Results:
+    """The results of the session with this code, for a loaded pack (None: ids only).
+
+    ``received_by``: count only the class's events that reached the admin by then (the
+    publication moment, ``admin.school.publish``), so published numbers never change.
+    """
+    mine = class_sessions(db, code, received_by)
     started: dict[str, set[str]] = defaultdict(set)
     finished: dict[str, set[str]] = defaultdict(set)
-    for sid, kind, _o, payload in _events(db, mine, ("story_started", "story_finished")):
+    for sid, kind, _o, payload in _events(db, mine, ("story_started", "story_finished"),
+                                          received_by):
         (started if kind == "story_started" else finished)[json.loads(payload)["story"]].add(sid)
     stories = []
     # "started" is a breakdown of the published class total: complementary suppression
@@ -172,7 +186,7 @@ def session_results(db, code: str, pack) -> Results:
         stories.append((story, s, f))
     result = Results(shown(len(mine)), stories)
     pack_id = pack.id if pack is not None else ""
-    mine_c = choice_counts(db, mine)
+    mine_c = choice_counts(db, mine, received_by)
     all_c = choice_counts(db, general_sessions(db, pack_id))
     for (story, scene), cells in sorted(mine_c.items()):
         order = _choice_order(pack, story, scene) or sorted(cells)
@@ -180,7 +194,7 @@ def session_results(db, code: str, pack) -> Results:
         result.points.append(Point(story, scene, shown(sum(cells.values())),
                                    class_breakdown(cells, order), shown(sum(others.values())),
                                    _breakdown(others, order)))
-    given = answers(db, mine)
+    given = answers(db, mine, received_by)
     for question, options in _questions(pack, given):
         before = given.get((question, "before"), {})
         after = given.get((question, "after"), {})

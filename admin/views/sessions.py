@@ -35,10 +35,10 @@ from admin.db import get_db
 from admin.feedback import registry
 from admin.feedback.reports import MIN_CELL
 from admin.i18n import LANGUAGES
-from admin.models import Role
+from admin.models import Role, utcnow
 from admin.models_feedback import Kiosk
 from admin.models_school import SchoolSession
-from admin.school import ages, codes, guide, results
+from admin.school import ages, codes, guide, publish, results
 from admin.school.forms import SessionForm
 from kiosk.story import LineProvider
 
@@ -189,9 +189,29 @@ def session_results(code: str):
     session = _session(code)
     pack = _pack(session.pack)
     lines = LineProvider(pack, session.language)
-    found = results.session_results(get_db(), session.code, pack)
+    at = publish.moment(session)
+    found = None
+    if publish.published(session, utcnow()):  # never before: see admin.school.publish
+        found = results.session_results(get_db(), session.code, pack, received_by=at)
     return render_template("sessions/results.html", s=session, r=found, lines=lines,
-                           pack=pack, min_cell=MIN_CELL, labels=_labels(pack, lines), zip=zip)
+                           pack=pack, min_cell=MIN_CELL, labels=_labels(pack, lines), zip=zip,
+                           published_at=publish.local_time(at).strftime("%Y-%m-%d %H:%M"))
+
+
+@bp.route("/school-sessions/<code>/close", methods=["POST"])
+@allow(*PEDAGOGUE)
+def close(code: str):
+    """Close the session: the code stops working, the results are published after GRACE."""
+    session = _session(code)
+    db = get_db()
+    if session.closed_at is None:
+        before = session.snapshot()
+        session.closed_at = utcnow()
+        audit.record(db, g.user, "school_session.close", f"school_session:{session.code}",
+                     before, session.snapshot())
+        db.commit()
+        flash(_("Session %(code)s closed: its code no longer works.", code=session.code))
+    return redirect(url_for("school_sessions.show", code=session.code))
 
 
 def _labels(pack, lines) -> dict:
@@ -224,6 +244,9 @@ def api_session(code: str):
         if codes.is_code(code) else None
     if session is None:
         return jsonify({"error": {"code": "unknown_code", "message": "no such session"}}), 404
+    if session.closed_at is not None:
+        return jsonify({"error": {"code": "closed",
+                                  "message": "the pedagogue closed this session"}}), 410
     if session.day != date.today():
         return jsonify({"error": {"code": "not_today", "date": session.day.isoformat(),
                                   "message": "this session's code is valid on its own day"}}), 410

@@ -12,6 +12,7 @@ import pytest
 from conftest import csrf_from
 from school_helpers import FEWER
 
+from admin.models import utcnow
 from admin.school import codes
 from kiosk import school as kiosk_school
 
@@ -177,6 +178,23 @@ def _visit(kiosk, code, choice, before, after):
     ]
 
 
+def publish_now(app, client, code):
+    """Close the session and move the close back past the publication delay."""
+    from sqlalchemy import select
+
+    from admin.db import database
+    from admin.models_school import SchoolSession
+    from admin.school.publish import GRACE
+
+    token = csrf_from(client.get(f"/school-sessions/{code}").get_data(as_text=True))
+    assert client.post(f"/school-sessions/{code}/close",
+                       data={"csrf_token": token}).status_code == 302
+    with database(app).session() as db:
+        row = db.scalar(select(SchoolSession).where(SchoolSession.code == code))
+        row.closed_at = utcnow() - GRACE - dt.timedelta(minutes=1)
+        db.commit()
+
+
 def test_results_suppress_small_cells_and_show_the_shift(app, login):
     from admin.db import database
     from admin.feedback import ingest
@@ -195,8 +213,10 @@ def test_results_suppress_small_cells_and_show_the_shift(app, login):
     for _ in range(5):
         events += _visit(kiosk, "CCCCCC", "talk-alone", 1, 1)
     with database(app).session() as db:
-        ingest.store(db, [ingest.check_one(e) for e in events], "usb")
+        ingest.store(db, [ingest.check_one(e) for e in events], "usb",
+                     utcnow() - dt.timedelta(minutes=30))
         db.commit()
+    publish_now(app, client, code)
     page = client.get(f"/school-sessions/{code}/results").get_data(as_text=True)
 
     def cell(table_id, row_attr, column):

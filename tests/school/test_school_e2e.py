@@ -11,6 +11,7 @@ and the story above the age group appears nowhere. Screenshots: test-artifacts/s
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pygame
@@ -190,6 +191,24 @@ def test_a_class_visit_from_preparation_to_results(live, browser, tmp_path, monk
     shown = {r["payload"]["scene"] for r in rows if r["kind"] == "scene_shown"}
     assert "debt-school" in shown and "debt" not in shown
 
+    # Live results would let one compare the page before and after one visit: nothing shows
+    # until the pedagogue closes the session, and then only after the kiosks' grace period.
+    page.goto(base + f"school-sessions/{code}/results")
+    assert page.locator("#pending").is_visible() and page.locator("#sessions").count() == 0
+    page.goto(base + f"school-sessions/{code}")
+    page.locator("#close-session").click()
+    page.locator("#closed").wait_for(timeout=10_000)
+    shot(page, "19-closed")
+    from sqlalchemy import select
+
+    from admin.models import utcnow
+    from admin.school.publish import GRACE
+
+    with database(live["app"]).session() as db:  # as if the grace period were nearly over
+        row = db.scalar(select(SchoolSession).where(SchoolSession.code == code))
+        row.closed_at = utcnow() - GRACE + dt.timedelta(seconds=2)
+        db.commit()
+    time.sleep(2.5)
     page.goto(base + f"school-sessions/{code}/results")
     shot(page, "20-results")
     assert page.locator("#sessions").inner_text() == str(CLASS_VISITS)

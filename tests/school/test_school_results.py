@@ -4,8 +4,14 @@ and the planned number of kiosks. Events are stored as a kiosk sends them."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import uuid
 
+from conftest import csrf_from
+from test_school_admin import create
+
+from admin.school.publish import GRACE, end_of_day
 from admin.school.results import HIDDEN, session_results
 
 SUPPRESSED = "<5"
@@ -37,14 +43,34 @@ def visit(kiosk, code, *, story="emil", choice="get-help", before=4, after=4, fi
     return events
 
 
-def store(app, events):
-    """Store events as the sync API does."""
+def store(app, events, received_at=None):
+    """Store events as the sync API does (received now, or at ``received_at``)."""
     from admin.db import database
     from admin.feedback import ingest
 
     with database(app).session() as db:
-        ingest.store(db, [ingest.check_one(e) for e in events], "usb")
+        ingest.store(db, [ingest.check_one(e) for e in events], "usb", received_at)
         db.commit()
+
+
+def set_session(app, code, **values):
+    """Change a stored session (to move its close or its day into the past)."""
+    from sqlalchemy import select
+
+    from admin.db import database
+    from admin.models_school import SchoolSession
+
+    with database(app).session() as db:
+        row = db.scalar(select(SchoolSession).where(SchoolSession.code == code))
+        for key, value in values.items():
+            setattr(row, key, value)
+        db.commit()
+
+
+def shown_sessions(page: str) -> str | None:
+    """The published number of visits, or None when the page shows no number."""
+    m = re.search(r'id="sessions">\s*(.*?)\s*</strong>', page, re.S)
+    return re.sub(r"<[^>]+>", "", m.group(1)).strip() if m else None
 
 
 def results(app, code=CODE):
@@ -111,3 +137,66 @@ def test_a_small_unanimous_class_hides_its_zeros_too(app):
     (point,) = results(app).points
     assert point.class_total == SUPPRESSED
     assert {n for _c, n in point.class_cells} == {HIDDEN}  # not "talk-alone: 0"
+
+
+def _close(client, code):
+    token = csrf_from(client.get(f"/school-sessions/{code}").get_data(as_text=True))
+    return client.post(f"/school-sessions/{code}/close", data={"csrf_token": token})
+
+
+def test_results_appear_only_after_the_close_and_never_change(app, login):
+    from admin.models import utcnow
+
+    client = login("pedagogue")
+    code = create(client).headers["Location"].rsplit("/", 1)[-1]
+    kiosk = uuid.uuid4().hex
+    now = utcnow()
+    events = []
+    for i in range(7):
+        events += visit(kiosk, code, choice="get-help" if i < 5 else "talk-alone")
+    store(app, events, now - dt.timedelta(minutes=30))
+    page = client.get(f"/school-sessions/{code}/results").get_data(as_text=True)
+    assert 'id="pending"' in page and shown_sessions(page) is None  # live: no number at all
+    assert _close(client, code).status_code == 302
+    assert 'id="closed"' in client.get(f"/school-sessions/{code}").get_data(as_text=True)
+    page = client.get(f"/school-sessions/{code}/results").get_data(as_text=True)
+    assert 'id="pending"' in page and shown_sessions(page) is None  # kiosks may still send
+    # The code stops working at once.
+    from admin.db import database
+    from admin.feedback import registry
+
+    with database(app).session() as db:
+        _kiosk, token = registry.register(db, "Hall 1", None, "test")
+        db.commit()
+    r = app.test_client().get(f"/api/v1/school-sessions/{code}",
+                              headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 410 and r.get_json()["error"]["code"] == "closed"
+    set_session(app, code, closed_at=now - GRACE - dt.timedelta(minutes=2))
+    page = client.get(f"/school-sessions/{code}/results").get_data(as_text=True)
+    assert shown_sessions(page) == "7" and 'id="published"' in page
+    late = []
+    for _ in range(5):  # a kiosk that syncs after the publication: never added
+        late += visit(kiosk, code, choice="talk-alone")
+    store(app, late)
+    again = client.get(f"/school-sessions/{code}/results").get_data(as_text=True)
+    assert shown_sessions(again) == "7"
+    cells = re.findall(r'<td class="class">(.*?)</td>', again, re.S)
+    assert cells == re.findall(r'<td class="class">(.*?)</td>', page, re.S)
+
+
+def test_a_past_day_is_published_at_its_midnight_without_a_close(app, login):
+    client = login("pedagogue")
+    code = create(client).headers["Location"].rsplit("/", 1)[-1]
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    set_session(app, code, day=yesterday)
+    kiosk = uuid.uuid4().hex
+    events = []
+    for _ in range(6):
+        events += visit(kiosk, code)
+    store(app, events, end_of_day(yesterday) - dt.timedelta(hours=2))
+    late = []
+    for _ in range(6):
+        late += visit(kiosk, code)
+    store(app, late, end_of_day(yesterday) + dt.timedelta(hours=9))  # a USB import next day
+    page = client.get(f"/school-sessions/{code}/results").get_data(as_text=True)
+    assert shown_sessions(page) == "6"
