@@ -38,7 +38,7 @@ from admin.i18n import LANGUAGES
 from admin.models import Role, utcnow
 from admin.models_feedback import Kiosk
 from admin.models_school import SchoolSession
-from admin.school import ages, codes, guide, publish, results
+from admin.school import ages, codes, guide, paths, publish, results
 from admin.school.forms import SessionForm
 from kiosk.story import LineProvider
 
@@ -190,10 +190,14 @@ def session_results(code: str):
     pack = _pack(session.pack)
     lines = LineProvider(pack, session.language)
     at = publish.moment(session)
-    found = None
+    found, plays = None, []
     if publish.published(session, utcnow()):  # never before: see admin.school.publish
-        found = results.session_results(get_db(), session.code, pack, received_by=at)
+        db = get_db()
+        found = results.session_results(db, session.code, pack, received_by=at)
+        if session.discussion:  # the group's collective choices, in full (admin.school.paths)
+            plays = paths.class_paths(db, results.class_sessions(db, session.code, at), at)
     return render_template("sessions/results.html", s=session, r=found, lines=lines,
+                           plays=plays,
                            pack=pack, min_cell=MIN_CELL, labels=_labels(pack, lines), zip=zip,
                            published_at=publish.local_time(at).strftime("%Y-%m-%d %H:%M"))
 

@@ -216,6 +216,14 @@ def test_a_class_visit_from_preparation_to_results(live, browser, tmp_path, monk
     started = {r["session"] for r in rows if r["kind"] == "story_started"}
     assert story_row.nth(0).inner_text() == count(len(started & mine))
 
+    # Discussion mode: each play's choices in full, as the group decided them.
+    plays = [r for r in rows if r["kind"] == "story_started" and r["session"] in mine]
+    assert page.locator("#paths ol.path").count() == len(plays)
+    tapped = sorted(r["payload"]["choice"] for r in rows
+                    if r["kind"] == "choice_made" and r["session"] in mine)
+    listed = page.locator("#paths li[data-choice]")
+    assert sorted(listed.nth(i).get_attribute("data-choice")
+                  for i in range(listed.count())) == tapped
     mine_choices = last_choices(rows, mine)
     all_choices = last_choices(other, sessions_of(other, None))
     assert mine_choices[("emil", "teacher")]["get-help"] == CLASS_VISITS

@@ -200,3 +200,38 @@ def test_a_past_day_is_published_at_its_midnight_without_a_close(app, login):
     store(app, late, end_of_day(yesterday) + dt.timedelta(hours=9))  # a USB import next day
     page = client.get(f"/school-sessions/{code}/results").get_data(as_text=True)
     assert shown_sessions(page) == "6"
+
+
+def _published_page(app, client, code):
+    set_session(app, code, closed_at=utcnow_() - GRACE - dt.timedelta(minutes=1))
+    return client.get(f"/school-sessions/{code}/results").get_data(as_text=True)
+
+
+def utcnow_():
+    from admin.models import utcnow
+
+    return utcnow()
+
+
+def test_discussion_mode_shows_the_groups_choices_as_the_class_path(app, login):
+    client = login("pedagogue")
+    code = create(client, discussion=True).headers["Location"].rsplit("/", 1)[-1]
+    plain = create(client, discussion=False).headers["Location"].rsplit("/", 1)[-1]
+    kiosk = uuid.uuid4().hex
+    events = visit(kiosk, code, choice="get-help") + visit(kiosk, code, choice="talk-alone",
+                                                          finish=False)
+    events += visit(kiosk, plain, choice="get-help") + visit(kiosk, plain, choice="get-help")
+    store(app, events, utcnow_() - dt.timedelta(minutes=30))
+    page = _published_page(app, client, code)
+    paths = page.split('id="paths"', 1)[1].split("</section>", 1)[0]
+    plays = re.findall(r'<ol class="path" data-story="emil">(.*?)</ol>', paths, re.S)
+    assert len(plays) == 2  # 2 visits: every suppressed table says "fewer than 5"
+    chosen = sorted(re.search(r'data-choice="([^"]+)"', p).group(1) for p in plays)
+    assert chosen == ["get-help", "talk-alone"]
+    assert "end" in paths and "not finished" in paths
+    assert re.search(r'id="sessions">\s*<span class="suppressed">', page)
+    # Survey answers keep their suppression; a session without discussion mode has no path.
+    survey = page.split('id="q-q_leave"', 1)[1].split("</table>", 1)[0]
+    answers = re.findall(r'<tr data-answer.*?<td class="before">(.*?)</td>', survey, re.S)
+    assert answers and all("suppressed" in a for a in answers)
+    assert 'id="paths"' not in _published_page(app, client, plain)
