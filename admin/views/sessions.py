@@ -38,7 +38,7 @@ from admin.i18n import LANGUAGES
 from admin.models import Role, utcnow
 from admin.models_feedback import Kiosk
 from admin.models_school import SchoolSession
-from admin.school import ages, codes, guide, paths, publish, results
+from admin.school import ages, codes, guide, kiosks, paths, publish, results
 from admin.school.forms import SessionForm
 from kiosk.story import LineProvider
 
@@ -133,6 +133,7 @@ def show(code: str):
     lines = LineProvider(pack, session.language)
     titles = {s: lines.story_title(s) for s in session.story_list if s in pack.stories}
     return render_template("sessions/show.html", s=session, titles=titles,
+                           used=kiosks.kiosks_used(get_db(), session.code),
                            qr=codes.qr_svg(session.code), today=date.today(),
                            group_label=ages.AGE_GROUPS.get(session.age_group, ("", ""))[1],
                            names=LANGUAGES)
@@ -190,14 +191,17 @@ def session_results(code: str):
     pack = _pack(session.pack)
     lines = LineProvider(pack, session.language)
     at = publish.moment(session)
-    found, plays = None, []
+    found, plays, used = None, [], 0
     if publish.published(session, utcnow()):  # never before: see admin.school.publish
         db = get_db()
         found = results.session_results(db, session.code, pack, received_by=at)
-        if session.discussion:  # the group's collective choices, in full (admin.school.paths)
+        used = kiosks.kiosks_used(db, session.code, at)
+        # the group's collective choices, in full, unless the code went beyond the class's
+        # planned kiosks (admin.school.paths, admin.school.kiosks)
+        if session.discussion and used <= session.kiosks:
             plays = paths.class_paths(db, results.class_sessions(db, session.code, at), at)
     return render_template("sessions/results.html", s=session, r=found, lines=lines,
-                           plays=plays,
+                           plays=plays, used=used,
                            pack=pack, min_cell=MIN_CELL, labels=_labels(pack, lines), zip=zip,
                            published_at=publish.local_time(at).strftime("%Y-%m-%d %H:%M"))
 

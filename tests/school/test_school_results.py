@@ -235,3 +235,19 @@ def test_discussion_mode_shows_the_groups_choices_as_the_class_path(app, login):
     answers = re.findall(r'<tr data-answer.*?<td class="before">(.*?)</td>', survey, re.S)
     assert answers and all("suppressed" in a for a in answers)
     assert 'id="paths"' not in _published_page(app, client, plain)
+
+
+def test_more_kiosks_than_planned_warn_and_hide_the_path(app, login):
+    client = login("pedagogue")
+    code = create(client, discussion=True).headers["Location"].rsplit("/", 1)[-1]  # 2 kiosks
+    two = [uuid.uuid4().hex for _ in range(2)]
+    events = visit(two[0], code) + visit(two[1], code)
+    store(app, events, utcnow_() - dt.timedelta(minutes=30))
+    page = client.get(f"/school-sessions/{code}").get_data(as_text=True)
+    assert re.search(r'id="kiosks-used">2<', page) and 'id="kiosk-warning"' not in page
+    store(app, visit(uuid.uuid4().hex, code), utcnow_() - dt.timedelta(minutes=20))
+    page = client.get(f"/school-sessions/{code}").get_data(as_text=True)
+    assert re.search(r'id="kiosks-used">3<', page) and 'id="kiosk-warning"' in page
+    results_page = _published_page(app, client, code)
+    assert 'id="kiosk-warning"' in results_page and 'id="no-paths"' in results_page
+    assert 'id="paths"' not in results_page
