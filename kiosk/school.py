@@ -21,8 +21,12 @@ another pack, or whose stories this pack lacks, is not valid.
 While a ``SchoolMode`` is on the context (``ctx.school``): the menu offers only the session's
 stories, the visit's language is the session's, the story runtime plays school alternatives
 (``StoryEngine(school=True)``), and each visitor session's ``session_started`` carries the
-code, which tags every event of that session (they share its random session id). Discussion
-mode pauses at each branching point on the ``discussion`` screen.
+code. That tags every event of the session: each event carries the session's random id, and
+a record session never spans a change of mode (entering or ending a code ends the visit in
+progress first, ``kiosk/scenes/school_code.py``), so all of a session's events were recorded
+under the code its start carries. The code is kept on that one event rather than copied to
+every row (README, School sessions). Discussion mode pauses at each branching point on the
+``discussion`` screen.
 """
 
 from __future__ import annotations

@@ -159,3 +159,50 @@ def test_a_code_from_yesterday_in_a_signed_file_is_refused(tmp_path):
     # The code expires at midnight, even while it runs.
     mode.today = lambda: today + dt.timedelta(days=1)
     assert mode.expired()
+
+
+def into_story(driver, story: str) -> None:
+    """From the menu into a story's first scene (past its note and survey)."""
+    driver.press("story:" + story)
+    for _ in range(10):
+        if driver.screen == "content_note":
+            driver.press("continue")
+        elif driver.screen == "survey":
+            driver.press("skip")
+        else:
+            break
+    assert driver.screen in ("passage", "choice", "discussion"), driver.screen
+
+
+def test_a_record_session_never_spans_a_change_of_mode(kiosk):
+    """Why the code on ``session_started`` tags every event of the session (README, School
+    sessions): entering or ending a code mid-visit ends that visit first, so each record
+    session lies wholly inside or wholly outside a school session."""
+    kiosk.tap((960, 400))
+    kiosk.press("lang:en")  # an ordinary visit in progress...
+    into_story(kiosk, "samir")
+    open_staff_menu(kiosk)
+    kiosk.press("school")
+    enter(kiosk, "CDEFGH")  # ...when staff start the session
+    kiosk.tap((960, 400))
+    into_story(kiosk, "emil")  # a school visit in progress...
+    open_staff_menu(kiosk)
+    kiosk.press("school")
+    enter(kiosk, "CDEFGH")  # ...when staff end it
+    kiosk.tap((960, 400))
+    kiosk.press("lang:en")
+    into_story(kiosk, "samir")
+    kiosk.app.flow.attract()
+    kiosk.app.ctx.recorder.flush()
+    rows = record_rows(kiosk.app.ctx.data_dir)
+    starts = [r for r in rows if r["kind"] == "session_started"]
+    assert [r["payload"].get("school_code") for r in starts] == [None, "CDEFGH", None]
+    # Each session's events are one unbroken run from its start to its end: nothing of one
+    # session is recorded after the next has started, so none crosses a change of mode.
+    order = [r["session"] for r in rows]
+    runs = [s for i, s in enumerate(order) if i == 0 or order[i - 1] != s]
+    assert runs == [r["session"] for r in starts]
+    for r in starts:
+        kinds = [x["kind"] for x in rows if x["session"] == r["session"]]
+        assert kinds[0] == "session_started" and kinds[-1] == "session_ended"
+        assert "story_started" in kinds
