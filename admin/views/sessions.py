@@ -152,6 +152,8 @@ def _kiosk_document(session: SchoolSession) -> dict:
 def code_file(code: str):
     """The signed code file, for a kiosk without a network (copy it to a USB stick)."""
     session = _session(code)
+    if session.closed_at is not None:
+        abort(410)  # a closed session's code no longer works, offline either
     hashes = list(get_db().scalars(select(Kiosk.token_hash).where(Kiosk.revoked_at.is_(None))))
     body = json.dumps(codes.code_file(_kiosk_document(session), hashes), ensure_ascii=False,
                       indent=1, sort_keys=True)

@@ -171,6 +171,7 @@ def test_results_appear_only_after_the_close_and_never_change(app, login):
     r = app.test_client().get(f"/api/v1/school-sessions/{code}",
                               headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 410 and r.get_json()["error"]["code"] == "closed"
+    assert client.get(f"/school-sessions/{code}/code-file.json").status_code == 410
     set_session(app, code, closed_at=now - GRACE - dt.timedelta(minutes=2))
     page = client.get(f"/school-sessions/{code}/results").get_data(as_text=True)
     assert shown_sessions(page) == "7" and 'id="published"' in page
