@@ -69,6 +69,7 @@ class App:
         self._warm: list[tuple[float, Callable[[], object]]] = []  # (screen change, job)
         self._scratch: pygame.Surface | None = None
         self._quiet_since = 0.0
+        self._next_frame: list[tuple[int, Callable[[], object]]] = []  # (screen change, job)
         self._first_frame_note = os.environ.get("STORYKIOSK_FIRST_FRAME") == "1"
 
     # -- start ------------------------------------------------------------------------------
@@ -187,6 +188,14 @@ class App:
         events = pygame.event.get() if events is None else events
         if events:
             self._quiet_since = now
+        jobs, self._next_frame = self._next_frame, []
+        for change, job in jobs:
+            if change != self.manager.changes:
+                continue  # its screen has gone already
+            try:
+                job()
+            except Exception:
+                log.exception("a deferred job failed")
         for event in events:
             try:
                 self.handle(event)
@@ -216,6 +225,12 @@ class App:
         rendered, its pictures and QR codes made, so the tap that shows it finds them ready.
         `language`: build it as in that language (the menu, before a language is picked)."""
         self.later(lambda: self._warm_screen(name, language, params))
+
+    def next_frame(self, job: Callable[[], object]) -> None:
+        """Run `job` at the start of the next frame: work a new screen starts (waking the
+        media worker) that need not hold up the frame that first shows it. Dropped when the
+        screen changes first."""
+        self._next_frame.append((self.manager.changes, job))
 
     def later(self, job: Callable[[], object]) -> None:
         """Run `job` in a quiet frame while the current screen shows (dropped when it goes:

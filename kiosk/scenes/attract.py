@@ -67,6 +67,8 @@ class Attract(Screen):
     def update(self, dt: float) -> None:
         """The next slide's picture is prepared in the background while this one shows."""
         index = int((self.ctx.clock() - self.t0) // SLIDE_S)
+        if self.app.manager.frames_since_change == 0:
+            return  # not on the frame that first shows the loop
         if index != self._asked and prefetch_slide(self.ctx, index + 1):
             self._asked = index
 

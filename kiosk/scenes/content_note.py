@@ -46,7 +46,8 @@ class ContentNote(Screen):
             self.app.flow.warm_after(self.scene_view, note=True)
             return
         story = self.ctx.pack.stories[self.story_id]
-        prefetch_scenes(self.ctx, story.id, [story.start], passage_media_box(self.ctx))
+        self.app.next_frame(lambda: prefetch_scenes(self.ctx, story.id, [story.start],
+                                                    passage_media_box(self.ctx)))
         self.app.flow.warm_story_start(story.id)
 
     def layout(self, rect: pygame.Rect) -> None:

@@ -113,8 +113,9 @@ class MediaPanel:
             except Exception as exc:
                 log.warning("poster %s: %s", video.poster, exc)
 
-    def start(self) -> None:
-        """Narration or film starts; the next scenes' media are prefetched."""
+    def start(self, prefetch: bool = True) -> None:
+        """Narration or film starts; the next scenes' media are prefetched (or, with
+        prefetch=False, by a later call of `prefetch`)."""
         if self.media is None:
             return
         try:
@@ -127,10 +128,12 @@ class MediaPanel:
                 self.media.narration.load(self.narration_path)
         except Exception as exc:
             log.warning("narration of %s: %s", self.scene.id, exc)
-        self._prefetch()
+        if prefetch:
+            self.prefetch()
 
-    def _prefetch(self) -> None:
-        if self.rect is None:
+    def prefetch(self) -> None:
+        """Ask the media worker for the pictures, narration and captions of the next scenes."""
+        if self.rect is None or self.media is None:
             return
         prefetch_scenes(self.ctx, self.view.story_id, self.scene.targets, self.rect.size)
 

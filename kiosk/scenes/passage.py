@@ -49,7 +49,8 @@ class Passage(Screen):
 
     def started(self) -> None:
         """Narration (or film) starts; the next scenes are prefetched and warmed."""
-        self.media.start()
+        self.media.start(prefetch=False)
+        self.app.next_frame(self.media.prefetch)  # the worker wakes after this frame is out
         self.app.flow.warm_after(self.view)
 
     def hidden(self) -> None:
