@@ -23,7 +23,7 @@ Declare with one decorator, placed under ``@bp.route``::
 
 The check runs in one ``before_request`` hook: no login -> redirect to the login page,
 wrong role -> 403. Finer rules (a translator's languages) stay in the view.
-``tests/admin/test_access_matrix.py`` walks every route with every role and with no login.
+``tests/admin/test_admin_access.py`` walks every route with every role and with no login.
 """
 
 from __future__ import annotations
