@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from admin import audit
+from admin import audit, ratelimit
 from admin.access import ANY_STAFF, allow
 from admin.db import get_db
 from admin.forms import ChangePasswordForm, LanguageForm
 from admin.models import utcnow
 from admin.passwords import PasswordRejected, check_policy, hash_password, verify_password
-from admin.sessions import end_all_for_user
+from admin.sessions import end_all_for_user, rotate
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -50,8 +61,21 @@ def language():
 def password():
     """Change the user's own password (the current one is asked again)."""
     form = ChangePasswordForm()
+    status = 400
     if form.validate_on_submit():
-        if not verify_password(g.user.password_hash, form.current.data):
+        # The same limits as login: a stolen session must not guess the password behind it.
+        db = get_db()
+        account = ratelimit.normalise_account(g.user.username)
+        address = request.remote_addr or "unknown"
+        if ratelimit.is_locked(current_app, db, account, address):
+            minutes = current_app.config["LOGIN_WINDOW_MINUTES"]
+            form.current.errors.append(ngettext(
+                "Too many failed attempts. Wait %(num)d minute and try again.",
+                "Too many failed attempts. Wait %(num)d minutes and try again.", minutes))
+            status = 429
+        elif not verify_password(g.user.password_hash, form.current.data):
+            ratelimit.record_failure(current_app, db, account, address)
+            db.commit()
             form.current.errors.append(_("That is not your current password."))
         else:
             try:
@@ -60,12 +84,13 @@ def password():
             except PasswordRejected as e:
                 form.password.errors.append(str(e))
             else:
-                db = get_db()
                 g.user.password_hash = hash_password(form.password.data)
                 g.user.password_changed_at = utcnow()
                 end_all_for_user(db, g.user.id, keep=session)  # other browsers log out
+                ratelimit.clear_account(db, account)
                 audit.record(db, g.user, "account.password", f"user:{g.user.id}")
                 db.commit()
+                rotate(session)  # a new id: one copied before the change is worthless
                 flash(_("Your password has been changed."))
                 return redirect(url_for("account.index"))
-    return _render(password_form=form, status=400)
+    return _render(password_form=form, status=status)
