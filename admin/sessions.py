@@ -4,6 +4,10 @@ The table stores the token's SHA-256, so a copy of the database opens no session
 ends after ``SESSION_IDLE_MINUTES`` without a request and ``SESSION_ABSOLUTE_HOURS`` after it
 began; ``rotate(session)`` (at login) gives it a new token and start, ``end(session)``
 (at logout) deletes its row.
+
+Anonymous visitors (the login page's CSRF token, a flashed message) get no row: their few
+values travel in the cookie itself, signed with the secret key (``ANON_PREFIX``), so
+requesting the login page over and over cannot fill the table. The row is made at login.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 from werkzeug.datastructures import CallbackDict
 
@@ -22,6 +27,9 @@ from admin.db import database
 from admin.models import ServerSession, utcnow
 
 COOKIE_NAME = "storykiosk_admin"
+# A cookie starting with this holds an anonymous session's signed data, not a token.
+ANON_PREFIX = "a."
+ANON_MAX_BYTES = 2048
 # last_seen_at is written at most this often, so a page view is usually read-only.
 TOUCH_EVERY = timedelta(seconds=30)
 
@@ -70,6 +78,8 @@ class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> ServerSideSession:
         """Load the cookie's session, or start an empty one when it is unknown or expired."""
         token = request.cookies.get(COOKIE_NAME)
+        if token and token.startswith(ANON_PREFIX):
+            return self._open_anonymous(app, token)
         if not token or len(token) > 128:
             return ServerSideSession()
         now = utcnow()
@@ -86,6 +96,23 @@ class DatabaseSessionInterface(SessionInterface):
                 conn.commit()
                 return ServerSideSession()
         return ServerSideSession(json.loads(row.data), token, row.created_at, row.last_seen_at)
+
+    @staticmethod
+    def _signer(app: Flask) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(app.secret_key, salt="storykiosk-anonymous-session")
+
+    def _open_anonymous(self, app: Flask, cookie: str) -> ServerSideSession:
+        """An anonymous session from its signed cookie (bad or stale: a fresh one)."""
+        if len(cookie) > ANON_MAX_BYTES:
+            return ServerSideSession()
+        try:
+            data = self._signer(app).loads(cookie[len(ANON_PREFIX):],
+                                           max_age=app.config["SESSION_IDLE_MINUTES"] * 60)
+        except BadSignature:
+            return ServerSideSession()
+        if not isinstance(data, dict) or "uid" in data:
+            return ServerSideSession()
+        return ServerSideSession(data)
 
     @staticmethod
     def _expired(app: Flask, row, now: datetime) -> bool:
@@ -114,6 +141,12 @@ class DatabaseSessionInterface(SessionInterface):
             if session.new:
                 if not session:  # nothing worth keeping: no row, no cookie
                     db.commit()
+                    return
+                if "uid" not in session:  # anonymous: signed in the cookie, no row
+                    db.commit()
+                    signed = ANON_PREFIX + self._signer(app).dumps(dict(session))
+                    response.set_cookie(COOKIE_NAME, signed, **cookie)
+                    response.vary.add("Cookie")
                     return
                 session.token = secrets.token_urlsafe(32)
                 db.add(ServerSession(id=_digest(session.token), user_id=session.get("uid"),
