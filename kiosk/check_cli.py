@@ -1,8 +1,9 @@
-"""`kiosk check`: the content validator, plus the text-fit check that needs the kiosk's layout.
+"""`kiosk check`: the content validator, plus the fit checks that need the kiosk's layout.
 
-The validator in `kiosk.content` knows nothing of screens. Whether a scene's text fits its box
+The validator in `kiosk.content` knows nothing of screens. Whether text fits the kiosk's boxes
 at the largest text size can only be answered by the kiosk's own text layout (`kiosk.ui.fit`,
-pygame headless), so the command adds that check here, where both are allowed.
+pygame headless), so the command adds those checks here, where both are allowed: choices that
+run off the screen always, passages that will need scrolling with `--layout`.
 """
 
 from __future__ import annotations
@@ -28,17 +29,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def layout_findings(pack: Pack) -> list[Finding]:
-    """Text-fit warnings, or none (with one log line) where pygame cannot run."""
+def fit_findings(pack: Pack, passages: bool = False) -> list[Finding]:
+    """Fit warnings (choices; passages too when asked), or none with one log line where
+    pygame cannot run."""
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # keeps --format json clean
     try:
-        from kiosk.ui.fit import text_fit_findings
+        from kiosk.ui.fit import choice_fit_findings, text_fit_findings
     except ImportError as exc:
         log.warning("text-fit check skipped: %s", exc)
         return []
-    return text_fit_findings(pack)
+    findings = choice_fit_findings(pack)
+    return findings + text_fit_findings(pack) if passages else findings
 
 
 def run(args: argparse.Namespace) -> int:
-    """`kiosk check`, with the layout check under `--layout`."""
-    return content_cli.run(args, layout_findings if args.layout else None)
+    """`kiosk check`: choices always checked for fit, passages too under `--layout`."""
+    return content_cli.run(args, lambda pack: fit_findings(pack, args.layout))

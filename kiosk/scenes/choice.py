@@ -7,6 +7,7 @@ import pygame
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, put_text
 from kiosk.ui import theme
+from kiosk.ui.layouts import choice_layout, choice_width
 from kiosk.ui.widgets import Button
 
 
@@ -31,26 +32,15 @@ class ChoiceScreen(Screen):
     def layout(self, rect: pygame.Rect) -> None:
         """The heading, then one wide button per choice (taller when its label wraps)."""
         m = self.ctx.metrics
-        width = min(rect.width, m.u(1200))
-        x = rect.centerx - width // 2
-        self.head = pygame.Rect(x, rect.y, width, m.text("title") * 2)
-        pad = m.u(24)
         size = m.text("button")
-        heights = []
-        for _, label, lang in self.options:
-            block = self.ctx.texts.block(label, lang, width - 2 * pad, size, True, "center")
-            heights.append(max(m.min_target + m.u(24), block.height + 2 * pad))
-        total = sum(heights) + m.gap * 2 * (len(heights) - 1)
-        avail = rect.bottom - self.head.bottom - m.gap
-        # Low on the screen in portrait (reachable from a wheelchair); centred in landscape.
-        y = (rect.bottom - total) if m.portrait else self.head.bottom + max(
-            m.gap, (avail - total) // 2)
-        y = max(y, self.head.bottom + m.gap)
+        inner = choice_width(m, rect) - 2 * m.u(24)
+        heights = [self.ctx.texts.block(label, lang, inner, size, True, "center").height
+                   for _, label, lang in self.options]
+        self.head, rects = choice_layout(m, rect, heights)
         flow = self.app.flow
-        for (cid, label, lang), h in zip(self.options, heights, strict=True):
-            self.buttons.add(Button(f"choice:{cid}", label, lang, pygame.Rect(x, y, width, h),
+        for (cid, label, lang), r in zip(self.options, rects, strict=True):
+            self.buttons.add(Button(f"choice:{cid}", label, lang, r,
                                     lambda cid=cid: flow.choose(cid), "primary", size))
-            y += h + 2 * m.gap
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """The heading."""

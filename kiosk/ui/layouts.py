@@ -60,3 +60,33 @@ def passage_layout(m: Metrics, has_media: bool, rtl: bool = False,
     text = pygame.Rect(column.x, progress.bottom + m.gap, column.width - m.u(20),
                        controls.y - progress.bottom - 2 * m.gap)
     return PassageLayout(chrome, media, progress, text, controls)
+
+
+def choice_width(m: Metrics, rect: pygame.Rect) -> int:
+    """How wide the choice buttons are in the content rectangle `rect`."""
+    return min(rect.width, m.u(1200))
+
+
+def choice_layout(m: Metrics, rect: pygame.Rect,
+                  label_heights: list[int]) -> tuple[pygame.Rect, list[pygame.Rect]]:
+    """The heading and one wide button per choice (taller when its label wraps).
+
+    `label_heights` are the laid-out labels' heights at `choice_width` less the padding.
+    Buttons sit low on a portrait screen (reachable from a wheelchair) and centred on a
+    landscape one; they never start above the heading, so labels too tall for the screen
+    push the last buttons past `rect.bottom` (the validator's fit check warns about that).
+    """
+    width = choice_width(m, rect)
+    x = rect.centerx - width // 2
+    head = pygame.Rect(x, rect.y, width, m.text("title") * 2)
+    pad = m.u(24)
+    heights = [max(m.min_target + m.u(24), h + 2 * pad) for h in label_heights]
+    total = sum(heights) + m.gap * 2 * (len(heights) - 1)
+    avail = rect.bottom - head.bottom - m.gap
+    y = (rect.bottom - total) if m.portrait else head.bottom + max(m.gap, (avail - total) // 2)
+    y = max(y, head.bottom + m.gap)
+    buttons = []
+    for h in heights:
+        buttons.append(pygame.Rect(x, y, width, h))
+        y += h + 2 * m.gap
+    return head, buttons
