@@ -71,11 +71,13 @@ def check_cached(ws: Workspace, wc: WorkingCopy, rel: str, text: str,
 
 def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_text: str,
                summary: str, marks_for: set[str] | None = None,
-               loaded: LoadedPack | None = None) -> SaveResult:
+               loaded: LoadedPack | None = None,
+               renamed: dict[str, str] | None = None) -> SaveResult:
     """Validate and write a story file; see the module docstring.
 
     `loaded` is the working copy as loaded (its header is what a story is checked against);
-    it is loaded when not given.
+    it is loaded when not given. `renamed` maps scene ids this save renames (old -> new):
+    their translation marks follow (see `scene_renames`).
     """
     path = wc.root / rel
     loaded = loaded or ctx.ws.load(wc.root)
@@ -97,7 +99,9 @@ def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_
         return SaveResult(conflict=exc)
     rev = record(ctx, wc.pack_id, rel, current, new_text, summary)
     if before.story is not None:
-        _mark_translations(ctx, wc, pack.default_language, before, after, marks_for)
+        renames = scene_renames(before.story, after.story, renamed or {})
+        _move_marks(ctx, wc.pack_id, after.story.id, renames)
+        _mark_translations(ctx, wc, pack.default_language, before, after, marks_for, renames)
     ctx.db.commit()
     return SaveResult(revision=rev, warnings=warnings)
 
@@ -117,15 +121,75 @@ def record(ctx: SaveContext, pack_id: str, rel: str, before: str, after: str,
     return rev
 
 
+def _scene_lines(story, scene_id: str) -> dict[str, dict]:
+    """A scene's lines by the part of their id after the scene (``text``, ``choices/c1/label``)."""
+    prefix = f"{story.id}/scenes/{scene_id}/"
+    return {line.id[len(prefix):]: line.text for line in story_lines(story)
+            if line.scene == scene_id}
+
+
+def scene_renames(before, after, explicit: dict[str, str]) -> dict[str, str]:
+    """The scenes a save renamed (old id -> new id): their marks must follow the new id.
+
+    A rename the caller names (`explicit`, the rename form) counts when the old id is gone
+    and the new one is new; any other scene that vanished counts as renamed when exactly one
+    new scene has the same lines with the same text (restoring a revision before a rename).
+    """
+    if before is None or after is None or before.id != after.id:
+        return {}
+    gone = [s for s in before.scenes if s not in after.scenes]
+    new = [s for s in after.scenes if s not in before.scenes]
+    out = {old: explicit[old] for old in gone if explicit.get(old) in new}
+    for old in gone:
+        if old in out:
+            continue
+        lines = _scene_lines(before, old)
+        same = [n for n in new if n not in out.values() and lines
+                and _scene_lines(after, n) == lines]
+        if len(same) == 1:
+            out[old] = same[0]
+    return out
+
+
+def _renamed_line(line_id: str, story_id: str, renames: dict[str, str]) -> str:
+    parts = line_id.split("/")
+    if len(parts) > 3 and parts[0] == story_id and parts[1] == "scenes" and (
+            parts[2] in renames):
+        return "/".join([story_id, "scenes", renames[parts[2]], *parts[3:]])
+    return line_id
+
+
+def _move_marks(ctx: SaveContext, pack_id: str, story_id: str, renames: dict[str, str]) -> None:
+    """Give the marks of renamed scenes their new line ids (stale ones there are dropped)."""
+    if not renames:
+        return
+    marks = ctx.db.query(TranslationMark).filter_by(pack_id=pack_id).all()
+    targets = set(renames.values())
+    for m in marks:  # left by a scene of that name deleted earlier: not this text's marks
+        parts = m.line_id.split("/")
+        if len(parts) > 3 and parts[:2] == [story_id, "scenes"] and parts[2] in targets:
+            ctx.db.delete(m)
+    ctx.db.flush()
+    for m in marks:
+        moved = _renamed_line(m.line_id, story_id, renames)
+        if moved != m.line_id:
+            m.line_id = moved
+    ctx.db.flush()
+
+
 def _mark_translations(ctx: SaveContext, wc: WorkingCopy, source: str, before: C.StoryCheck,
-                       after: C.StoryCheck, marks_for: set[str] | None) -> None:
+                       after: C.StoryCheck, marks_for: set[str] | None,
+                       renames: dict[str, str]) -> None:
     """Record which source text each changed translation was made from.
 
     A source line that changed makes every other language's unmarked text out of date
     (marked with the old source's hash); a translation written in this save is marked
     with the new source's hash. `marks_for` limits the fresh marks to those languages.
+    A renamed scene's old lines are compared under their new ids.
     """
-    old = {line.id: line.text for line in story_lines(before.story)}
+    sid = before.story.id
+    old = {_renamed_line(line.id, sid, renames): line.text
+           for line in story_lines(before.story)}
     who = ctx.user.username if ctx.user else "system"
     existing = {(m.line_id, m.language): m for m in ctx.db.query(TranslationMark).filter_by(
         pack_id=wc.pack_id)}

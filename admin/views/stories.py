@@ -233,7 +233,7 @@ def story_map(pack_id: str, story_id: str):
                            title=story_title(st, _prefer(loaded.pack)))
 
 
-def _structural(pack_id: str, story_id: str, summary: str, change):
+def _structural(pack_id: str, story_id: str, summary: str, change, renamed=None):
     """Apply a whole-file change (add, rename, delete a scene) through the validator."""
     ws, wc, loaded, st = _story(pack_id, story_id)
     base_hash = request.form.get("base_hash", "")
@@ -247,7 +247,7 @@ def _structural(pack_id: str, story_id: str, summary: str, change):
         flash(_("Not changed: %(why)s", why=str(exc)))
         return redirect(back), 303
     result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
-                        summary, loaded=loaded)
+                        summary, loaded=loaded, renamed=renamed)
     if result.conflict is not None:
         flash(_("Not changed: the story changed since you opened the page; look again."))
     elif result.errors:
@@ -278,7 +278,7 @@ def rename_scene(pack_id: str, story_id: str, scene_id: str):
 
     new_id = request.form.get("new_id", "").strip()
     return _structural(pack_id, story_id, f"rename scene {scene_id} to {new_id}",
-                       lambda text: rename(text, scene_id, new_id))
+                       lambda text: rename(text, scene_id, new_id), renamed={scene_id: new_id})
 
 
 @bp.route("/<pack_id>/<story_id>/scenes/<scene_id>/delete", methods=["POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from helpers import base_hash
 
 from kiosk.content import load_pack
@@ -75,3 +77,49 @@ def test_a_stale_page_changes_nothing(editor, pack_root):
         follow_redirects=True)
     assert "changed since you opened" in r.get_data(as_text=True)
     assert path.read_text() == before
+
+
+def _state(client, scene):
+    page = client.get("/translations/test/ana?target=en").get_data(as_text=True)
+    m = re.search(rf'id="ana-scenes-{scene}-text" class="state-(\w+)"', page)
+    return m.group(1) if m else None
+
+
+def test_a_rename_keeps_the_out_of_date_marks_and_a_restore_brings_them_back(
+        editor, as_role, app, pack_root):
+    from admin_helpers import csrf_from
+    from helpers import form_values
+
+    from admin.db import database
+    from admin.models import Role
+    from admin.models_content import Revision, TranslationMark
+
+    t = as_role(Role.TRANSLATOR, languages="en")
+    data = form_values(editor.get(f"{STORY}/scenes/friend").get_data(as_text=True))
+    data["text.sv"] = "Vännen är mycket orolig."  # the English is now out of date
+    assert editor.post(f"{STORY}/scenes/friend", data=data).status_code == 302
+    assert _state(t, "friend") == "outdated"
+    _post(editor, f"{STORY}/scenes/friend/rename", new_id="cousin")
+    assert _state(t, "cousin") == "outdated"
+    with database(app).session() as db:
+        ids = {m.line_id for m in db.query(TranslationMark)}
+        assert "ana/scenes/cousin/text" in ids and "ana/scenes/friend/text" not in ids
+        rev = db.query(Revision).order_by(Revision.id.desc()).first()
+    assert rev.summary == "rename scene friend to cousin"
+    # Restoring the file as it was before the rename: the marks go back to "friend".
+    page = editor.get(f"/stories/test/revisions/{rev.id}").get_data(as_text=True)
+    r = editor.post(f"/stories/test/revisions/{rev.id}/restore", data={
+        "csrf_token": csrf_from(page), "base_hash": base_hash(page), "which": "before"})
+    assert r.status_code == 302 and "friend:" in (pack_root / "stories" / "ana.yaml").read_text()
+    assert _state(t, "friend") == "outdated"
+    # A mark left by an earlier scene of the new name does not take over the renamed one.
+    with database(app).session() as db:
+        db.add(TranslationMark(pack_id="test", line_id="ana/scenes/pal/text", language="en",
+                               source_hash="0" * 32))
+        db.commit()
+    data = form_values(t.get("/translations/test/ana?target=en").get_data(as_text=True))
+    data["line:ana/scenes/friend/text"] = "The friend is very worried."
+    assert t.post("/translations/test/ana/en", data=data).status_code == 303
+    assert _state(t, "friend") == "current"
+    _post(editor, f"{STORY}/scenes/friend/rename", new_id="pal")
+    assert _state(t, "pal") == "current"
