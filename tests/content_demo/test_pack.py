@@ -59,14 +59,38 @@ def test_every_path_ends_with_what_helped_and_what_a_visitor_can_do(pack):
                 assert 6 <= len(path) <= 11, (story.id, path)
 
 
-def test_no_path_blames_the_person_and_choices_are_a_bystanders(pack):
+def test_choices_are_a_bystanders_never_the_exploited_persons(pack):
     # Visitors choose as bystanders or learners: labels speak of others in the third person
-    # or ask a question, never "I" or "you" as the exploited person (ETHICS.md rule 9).
+    # or ask a question, never "I" or "you" as the exploited person, and the person is never
+    # the one acting in a choice, so no branch makes them "choose" (ETHICS.md rule 9).
     first_person = re.compile(r"\b(I|I'm|me|my)\b")
     for story in pack.stories.values():
+        person = story.id.capitalize()  # each demo story is named after its person
         for scene in story.scenes.values():
             for choice in scene.choices:
-                assert not first_person.search(choice.label["en"]), choice.label["en"]
+                label = choice.label["en"]
+                assert not first_person.search(label), label
+                assert not re.match(rf"{person}\b(?!'s)", label), (story.id, label)
+
+
+BLAME = re.compile(
+    r"\b(fault|to blame|should(n't| not)? have|if only|naive|gullible|stupid|foolish|"
+    r"(she|he|they) chose|could have left|let (it|this) happen|brought (it|this) on|"
+    r"asked for it|careless)\b", re.IGNORECASE)
+
+
+def test_no_ending_blames_the_person(pack):
+    # Every ending, with what helped and what a visitor can do, is free of blaming words;
+    # the wording of the other languages follows the English, checked by their translators.
+    endings = 0
+    for story in pack.stories.values():
+        for scene in story.scenes.values():
+            if scene.ending is None:
+                continue
+            endings += 1
+            for text in (scene.text["en"], scene.ending.helped["en"], scene.ending.action["en"]):
+                assert not BLAME.search(text), (story.id, scene.id, BLAME.search(text).group())
+    assert endings >= len(pack.stories)
 
 
 def test_consent_is_composite_fiction_on_record_for_the_touring_countries(pack):
