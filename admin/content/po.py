@@ -56,6 +56,7 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # story -> id -> text
+    interrupted: str = ""  # "conflict" or "failure": checked fine, but nothing was written
 
     @property
     def ok(self) -> bool:

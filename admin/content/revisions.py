@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from admin import audit
 from admin.content import check as C
 from admin.content.lines import source_hash, story_lines
-from admin.content.storyfile import Conflict, digest, read, write_if_unchanged
+from admin.content.storyfile import (
+    Conflict,
+    digest,
+    read,
+    write_all_if_unchanged,
+    write_if_unchanged,
+)
 from admin.content.workspace import WorkingCopy, Workspace
 from admin.models import User
 from admin.models_content import Revision, TranslationMark
@@ -104,6 +110,62 @@ def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_
         _mark_translations(ctx, wc, pack.default_language, before, after, marks_for, renames)
     ctx.db.commit()
     return SaveResult(revision=rev, warnings=warnings)
+
+
+@dataclass
+class ManyResult:
+    """What a save of several files did: its revisions, or why nothing was written."""
+
+    revisions: list[Revision] = field(default_factory=list)
+    errors: dict[str, list[Finding]] = field(default_factory=dict)  # file -> new errors
+    conflict: Conflict | None = None  # its .path: the file that changed
+    failure: OSError | None = None  # writing failed: every file kept its old text
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was written (or needed no change)."""
+        return self.conflict is None and self.failure is None and not self.errors
+
+
+def save_many(ctx: SaveContext, wc: WorkingCopy, changes: list[tuple[str, str, str]],
+              summary: str, marks_for: set[str] | None = None,
+              loaded: LoadedPack | None = None) -> ManyResult:
+    """Validate and write several story files, all or none; (file, base hash, new text) each.
+
+    Every file is checked by the validator, then written by `write_all_if_unchanged` (every
+    hash checked again under the files' locks before any is written; temporary files first,
+    renamed only when all are written). One revision per file changed, committed together.
+    """
+    loaded = loaded or ctx.ws.load(wc.root)
+    result, todo = ManyResult(), []
+    for rel, base_hash, new_text in changes:
+        current, current_hash = read(wc.root / rel)
+        if current_hash != base_hash:
+            return ManyResult(conflict=Conflict(current, current_hash, wc.root / rel))
+        if new_text == current:
+            continue
+        before = check_cached(ctx.ws, wc, rel, current, loaded)
+        after = check_cached(ctx.ws, wc, rel, new_text, loaded)
+        errors = C.new_errors(before, after)
+        if errors or after.story is None:
+            result.errors[rel] = errors or after.errors
+        todo.append((rel, current, new_text, before, after))
+    if result.errors or not todo:
+        return result
+    try:
+        write_all_if_unchanged([(wc.root / rel, digest(cur), new) for rel, cur, new, _b, _a
+                                in todo], ctx.ws.cache_dir / "locks")
+    except Conflict as exc:
+        return ManyResult(conflict=exc)
+    except OSError as exc:
+        return ManyResult(failure=exc)
+    for rel, current, new_text, before, after in todo:
+        result.revisions.append(record(ctx, wc.pack_id, rel, current, new_text, summary))
+        if before.story is not None:
+            _mark_translations(ctx, wc, loaded.pack.default_language, before, after,
+                               marks_for, {})
+    ctx.db.commit()
+    return result
 
 
 def record(ctx: SaveContext, pack_id: str, rel: str, before: str, after: str,

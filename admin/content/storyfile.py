@@ -6,6 +6,7 @@ longer matches the file is refused (someone else saved in between), never merged
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -16,10 +17,11 @@ from pathlib import Path
 class Conflict(Exception):
     """The file changed since the form was built: the current text and hash."""
 
-    def __init__(self, current_text: str, current_hash: str):
+    def __init__(self, current_text: str, current_hash: str, path: Path | None = None):
         super().__init__("the file changed since you opened it")
         self.current_text = current_text
         self.current_hash = current_hash
+        self.path = path
 
 
 def digest(text: str) -> str:
@@ -42,8 +44,8 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write: temporary file in the same folder, flush, fsync, rename, fsync the folder."""
+def _write_temp(path: Path, data: bytes) -> Path:
+    """A synced temporary file beside `path` holding `data` (with path's mode), not renamed."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
         with tmp.open("xb") as f:
@@ -52,11 +54,25 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(f.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write: temporary file in the same folder, flush, fsync, rename, fsync the folder."""
+    tmp = _write_temp(path, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def _lock_file(lock_dir: Path, path: Path) -> Path:
+    return lock_dir / (hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24] + ".lock")
 
 
 def write_if_unchanged(path: Path, expected_hash: str, new_text: str, lock_dir: Path) -> str:
@@ -66,15 +82,45 @@ def write_if_unchanged(path: Path, expected_hash: str, new_text: str, lock_dir: 
     the pack so it never shows up in a bundle or in git) makes the check and the rename one
     step for every admin worker (gunicorn runs several processes).
     """
+    return write_all_if_unchanged([(path, expected_hash, new_text)], lock_dir)[0]
+
+
+def write_all_if_unchanged(items: list[tuple[Path, str, str]], lock_dir: Path) -> list[str]:
+    """Replace several files, all or none: (path, expected hash, new text) each; old texts.
+
+    Every file's lock is taken (in one order, so two writers never wait on each other) and
+    every hash checked again before anything is written: one changed file raises Conflict
+    (its ``path`` set) and nothing is written. Then every new text goes to a synced temporary
+    file beside its target; only when all exist are they renamed into place. A failure while
+    writing the temporary files leaves every old file as it was (the temporary files are
+    removed); a failure among the renames puts the files already renamed back.
+    """
     lock_dir.mkdir(parents=True, exist_ok=True)
-    lock = lock_dir / (hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24] + ".lock")
-    with lock.open("a") as lf:
-        fcntl.flock(lf, fcntl.LOCK_EX)
-        try:
+    with contextlib.ExitStack() as stack:
+        for lock in sorted({_lock_file(lock_dir, p) for p, _h, _t in items}):
+            lf = stack.enter_context(lock.open("a"))
+            fcntl.flock(lf, fcntl.LOCK_EX)  # released when the file closes
+        olds = []
+        for path, expected_hash, _text in items:
             current, current_hash = read(path)
             if current_hash != expected_hash:
-                raise Conflict(current, current_hash)
-            atomic_write_bytes(path, new_text.encode("utf-8"))
-        finally:
-            fcntl.flock(lf, fcntl.LOCK_UN)
-    return current
+                raise Conflict(current, current_hash, path)
+            olds.append(current)
+        temps: list[Path] = []
+        done: list[int] = []
+        try:
+            for path, _h, text in items:
+                temps.append(_write_temp(path, text.encode("utf-8")))
+            for i, ((path, _h, _t), tmp) in enumerate(zip(items, temps, strict=True)):
+                os.replace(tmp, path)
+                done.append(i)
+        except BaseException:
+            for i, tmp in enumerate(temps):
+                if i not in done:
+                    tmp.unlink(missing_ok=True)
+            for i in done:
+                atomic_write_bytes(items[i][0], olds[i].encode("utf-8"))
+            raise
+        for folder in sorted({p.parent for p, _h, _t in items}):
+            fsync_dir(folder)
+    return olds

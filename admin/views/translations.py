@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from admin.access import allow, may_edit_language
 from admin.content import po, translate
 from admin.content.overview import language_name, story_title
-from admin.content.revisions import SaveContext, check_cached, save_story
+from admin.content.revisions import SaveContext, save_many, save_story
 from admin.content.storyfile import read
 from admin.content.workspace import workspace
 from admin.content.yamledit import EditError
@@ -174,31 +174,38 @@ def import_po(pack_id: str, language: str):
     if upload is None or not upload.filename:
         abort(400)
     report = po.read_import(pack, language, upload.read())
-    plans = []
-    if report.ok:
-        for story_id, values in report.values.items():
-            st = pack.stories[story_id]
-            text, file_hash = read(wc.root / st.file)
-            try:
-                plans.append((st, file_hash, translate.apply_language(text, st, language,
-                                                                      values)))
-            except EditError as exc:
-                report.refused.append((story_id, str(exc)))
-    if report.ok:
-        from admin.content.check import new_errors
-        for st, _file_hash, new_text in plans:  # check every file before writing any
-            current, _h = read(wc.root / st.file)
-            errors = new_errors(check_cached(ws, wc, st.file, current),
-                                check_cached(ws, wc, st.file, new_text))
-            report.refused += [(st.id, f.format()) for f in errors]
-    status = 422
-    if report.ok:
-        ctx = SaveContext(ws, get_db(), g.user)
-        for st, file_hash, new_text in plans:
-            result = save_story(ctx, wc, st.file, file_hash, new_text,
-                                f"PO import {language}", marks_for={language})
-            if not result.ok:
-                report.refused.append((st.id, "the file changed while importing"))
-        status = 200 if report.ok else 409
+    changes = []
+    for story_id, values in report.values.items() if report.ok else ():
+        st = pack.stories[story_id]
+        text, file_hash = read(wc.root / st.file)
+        try:
+            changes.append((st.file, file_hash, translate.apply_language(text, st, language,
+                                                                         values)))
+        except EditError as exc:
+            report.refused.append((story_id, str(exc)))
+    status = 200 if report.ok else 422
+    if report.ok and changes:
+        status = _write_import(ws, wc, pack, language, changes, report)
     return render_template("translations/import.html", wc=wc, pack=pack, language=language,
                            report=report, language_name=language_name), status
+
+
+def _write_import(ws, wc, pack, language: str, changes: list, report: po.ImportReport) -> int:
+    """Write every story of an import or none (`save_many`); the status, the report filled."""
+    result = save_many(SaveContext(ws, get_db(), g.user), wc, changes,
+                       f"PO import {language}", marks_for={language})
+    story_of = {st.file: st.id for st in pack.stories.values()}
+    for rel, errors in result.errors.items():
+        report.refused += [(story_of[rel], f.format()) for f in errors]
+    if result.conflict is not None:
+        rel = result.conflict.path.relative_to(wc.root).as_posix()
+        report.interrupted = "conflict"
+        report.refused.append((story_of.get(rel, rel), "the story changed while the file was "
+                               "being imported"))
+        return 409
+    if result.failure is not None:
+        report.interrupted = "failure"
+        why = result.failure.strerror or str(result.failure)
+        report.refused.append(("file", f"writing failed: {why}"))
+        return 500
+    return 200 if report.ok else 422

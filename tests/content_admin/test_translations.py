@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from admin_helpers import csrf_from
 from babel.messages.pofile import read_po, write_po
@@ -168,3 +169,92 @@ def test_line_ids_are_the_runtimes_own_on_the_demo_pack():
             assert lookup(pack, line.id) == line.text, line.id
             checked += 1
     assert checked > 50
+
+
+def _two_stories(client, pack_root):
+    """A second story (bo), and a PO file that changes a line in each of the two."""
+    ana = pack_root / "stories" / "ana.yaml"
+    bo = pack_root / "stories" / "bo.yaml"
+    bo.write_text(ana.read_text().replace("id: ana", "id: bo"))
+    cat = _po(client)
+    cat.get("Ana får ett erbjudande.", context="ana/scenes/home/text").string = "Ana: an offer."
+    cat.get("Ana får ett erbjudande.", context="bo/scenes/home/text").string = "Bo: an offer."
+    return ana, bo, cat
+
+
+def _waiting_on(lock_files) -> bool:
+    """True when some process waits in /proc/locks for a flock on one of these files."""
+    inodes = {f":{f.stat().st_ino}" for f in lock_files}
+    for row in open("/proc/locks").read().splitlines():
+        fields = row.split()
+        if "->" in fields and any(x.endswith(i) for x in fields for i in inodes):
+            return True
+    return False
+
+
+def test_a_story_changed_between_the_check_and_the_write_stops_the_whole_import(
+        editor, app, pack_root):
+    """The import re-checks every file under its lock before writing any: a real change made
+    while it waits for the locks refuses it, and the other story is not written either."""
+    import fcntl
+    import threading
+    import time
+
+    from admin.content.storyfile import _lock_file
+
+    ana, bo, cat = _two_stories(editor, pack_root)
+    before_ana = ana.read_text()
+    lock_dir = Path(app.instance_path) / "content-cache" / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    files = [_lock_file(lock_dir, p) for p in (ana, bo)]
+    held = [f.open("a") for f in files]
+    for h in held:
+        fcntl.flock(h, fcntl.LOCK_EX)
+    answer = {}
+    worker = threading.Thread(target=lambda: answer.update(r=_upload(editor, cat)))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 60  # a guard against a hang, not a measurement
+        while not _waiting_on(files):
+            assert worker.is_alive() and time.monotonic() < deadline, "the import never waited"
+            time.sleep(0.01)
+        bo.write_text(bo.read_text().replace("Vännen är orolig.", "Vännen är rädd."))
+    finally:
+        for h in held:
+            h.close()
+        worker.join(60)
+    r = answer["r"]
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409, html
+    assert "a story changed while the file was being imported" in html
+    assert "<code>bo</code>" in html
+    assert ana.read_text() == before_ana
+    assert "Bo: an offer." not in bo.read_text() and "Vännen är rädd." in bo.read_text()
+    assert not list(ana.parent.glob(".*.tmp"))
+
+
+def test_a_write_that_fails_leaves_every_story_as_it_was(editor, pack_root):
+    """The operating system refuses a file (larger than the process may write): the temporary
+    files are removed and no story file is replaced, not even the one written first."""
+    import resource
+    import signal
+
+    ana, bo, cat = _two_stories(editor, pack_root)
+    bo.write_text(bo.read_text() + ("# " + "x" * 98 + "\n") * 20_000)  # 2 MB
+    before = ana.read_text(), bo.read_text()
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, hard))
+    try:
+        r = _upload(editor, cat)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, old_handler)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 500, html
+    assert "every one of them was left as it was" in html and "writing failed" in html
+    assert (ana.read_text(), bo.read_text()) == before
+    assert not list(ana.parent.glob(".*.tmp"))
+    r = _upload(editor, cat)  # the same file, nothing in the way: both stories written
+    assert r.status_code == 200, r.get_data(as_text=True)
+    assert "Ana: an offer." in ana.read_text() and "Bo: an offer." in bo.read_text()
