@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 
 CHROME = {"back", "language", "text_size", "sound", "help", "leave"}
+ONWARD = {"continue", "next", "skip"}  # a long visit taps these more often, to reach endings
 
 
 def rss_mb() -> float:
@@ -68,14 +69,15 @@ def blank(pygame, surface) -> bool:
 
 def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = None,
          data_dir: Path | None = None, sample_every: int = 1000, progress=None,
-         max_taps: int = 16) -> dict:
+         max_taps: int = 16, long_every: int = 10, long_taps: int = 60) -> dict:
     """Run the soak; returns counts, RSS samples and failures.
 
     Only the frames a visit needs are drawn, with no sleeping: one frame per tap (its finger
     and mouse, down and up, in that frame's events), then one frame per warming job the
     kiosk has queued (it runs one per quiet frame, as many as fit in the wait at 60 fps),
     then the clock jumps to the end of the wait for one frame (fades end, idle timers fire).
-    Each new screen's first settled frame is checked for blankness."""
+    Each new screen's first settled frame is checked for blankness. Every `long_every`-th
+    visit may go on for up to `long_taps` taps, long enough to reach a story's ending."""
     import pygame
 
     from kiosk.app import App, KioskConfig
@@ -92,6 +94,8 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
     app.open()
     app.wait_media()
     frames = blanks = taps = checked = 0
+    # How visits ended: Leave now, idle reset, or out of taps ("cap"); "finished" counts the
+    # visits that reached a story's ending on the way (they then go on to the survey).
     ends = {"leave": 0, "idle": 0, "finished": 0, "cap": 0}
     screens: dict[str, int] = {}
     rss: dict[int, float] = {}
@@ -134,14 +138,19 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
                 settle(1.0)
             tap((size[0] // 2, size[1] // 3))
             settle(0.5)
-            for _ in range(rng.randint(2, max_taps)):
+            finished = False
+            limit = long_taps if long_every and session % long_every == 0 else max_taps
+            for _ in range(rng.randint(2, limit)):
                 top = app.manager.top
                 screens[top.name] = screens.get(top.name, 0) + 1
                 buttons = [b for b in top.buttons.items if b.enabled]
                 if top.name == "staff":
                     buttons = [b for b in buttons if b.key != "quit"] or buttons
                 story_buttons = [b for b in buttons if b.key not in CHROME]
-                if story_buttons and rng.random() < 0.8:
+                onward = [b for b in story_buttons if b.key in ONWARD]
+                if limit == long_taps and onward and rng.random() < 0.5:
+                    pos = rng.choice(onward).rect.center  # a visitor reading on
+                elif story_buttons and rng.random() < 0.8:
                     pos = rng.choice(story_buttons).rect.center
                 elif buttons and rng.random() < 0.9:
                     pos = rng.choice(buttons).rect.center
@@ -161,7 +170,8 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
                 if name == "attract":
                     ends["idle"] += 1
                     break
-                if name == "survey" and getattr(app.manager.current, "phase", "") == "after":
+                if name == "ending" and not finished:
+                    finished = True
                     ends["finished"] += 1
             else:
                 ends["cap"] += 1
@@ -184,6 +194,9 @@ def main() -> int:
     parser.add_argument("--size", default="1920x1080")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-taps", type=int, default=16, help="taps per visit: 2 to this")
+    parser.add_argument("--long-every", type=int, default=10,
+                        help="every Nth visit may be long enough to finish a story (0: never)")
+    parser.add_argument("--long-taps", type=int, default=60, help="taps of a long visit: 2 to this")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
@@ -198,7 +211,8 @@ def main() -> int:
     def progress(session, rss, seconds):
         print(f"  session {session:>6}: RSS {rss:7.1f} MB  ({seconds:6.0f} s)", flush=True)
 
-    result = soak(args.sessions, size, args.seed, progress=progress, max_taps=args.max_taps)
+    result = soak(args.sessions, size, args.seed, progress=progress, max_taps=args.max_taps,
+                  long_every=args.long_every, long_taps=args.long_taps)
     rss = result["rss_mb"]
     first = rss.get(1000) or rss[min(rss)]
     last = rss[max(rss)]
