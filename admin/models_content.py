@@ -77,3 +77,30 @@ class MediaItem(Base):
         return {"pack": self.pack_id, "path": self.path, "kind": self.kind, "alt": self.alt,
                 "tags": self.tag_list, "override_reason": self.override_reason,
                 "override_by": self.override_by}
+
+
+class MediaDeletion(Base):
+    """A deleted media file: kept in the trash folder with its record, until restored.
+
+    The file lives at ``<instance>/media-trash/<pack_id>/<trash_name>`` (admin.content.trash);
+    the row keeps what the library knew of it, so a restore puts back the file and its alt
+    text, tags and override.
+    """
+
+    __tablename__ = "media_deletions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String(64), index=True)
+    path: Mapped[str] = mapped_column(String(300))  # relative to the pack's media/
+    kind: Mapped[str] = mapped_column(String(16), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    trash_name: Mapped[str] = mapped_column(String(100))
+    alt: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[str] = mapped_column(String(500), default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    override_by: Mapped[str] = mapped_column(String(64), default="")
+    deleted_by: Mapped[str] = mapped_column(String(64), default="")
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    restored_by: Mapped[str] = mapped_column(String(64), default="")
+    restored_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -20,9 +20,11 @@ from admin import audit
 from admin.access import allow
 from admin.content import library as LIB
 from admin.content import media as MD
+from admin.content import trash as TR
 from admin.content.workspace import workspace
 from admin.db import get_db
 from admin.models import Role, utcnow
+from admin.models_content import MediaDeletion
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 READERS = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR, Role.VIEWER)
@@ -76,6 +78,7 @@ def library(pack_id: str):
     blockers = LIB.publish_blockers(get_db(), pack_id, root)
     return render_template("media/library.html", wc=wc, rows=rows, folder=folder,
                            folders=list(MD.FOLDERS), blockers=blockers,
+                           deleted=TR.deleted(get_db(), pack_id),
                            limit=current_app.config["MAX_UPLOAD_MB"])
 
 
@@ -172,7 +175,7 @@ def override(pack_id: str):
 @bp.route("/<pack_id>/delete", methods=["POST"])
 @allow(*EDITORS)
 def delete(pack_id: str):
-    """Delete a file no scene uses (refused, with the list, while one does)."""
+    """Delete a file no scene uses (into the trash; refused, with the list, while one is)."""
     path, loaded = _existing(pack_id)
     used = MD.usage(loaded.pack).get(path, []) if loaded.pack else []
     if used:
@@ -180,13 +183,42 @@ def delete(pack_id: str):
                 where="; ".join(used)))
         return _back(pack_id)
     ws, wc, _l, root = _pack(pack_id)
-    (root / path).unlink()
     db = get_db()
     rec = LIB.items(db, pack_id).get(path)
     before = rec.snapshot() if rec else {"path": path}
-    if rec is not None:
-        db.delete(rec)
-    audit.record(db, g.user, "media.delete", f"{pack_id}:{path}", before, None)
+    row = TR.move_to_trash(db, _trash(), pack_id, root, path, rec, g.user.username)
+    audit.record(db, g.user, "media.delete", f"{pack_id}:{path}", before,
+                 {"trash": row.id, "sha256": row.sha256})
     db.commit()
-    flash(_("Deleted %(path)s.", path=path))
+    flash(_("Deleted %(path)s. It is kept under “Deleted files” below and can be restored.",
+            path=path))
+    return _back(pack_id)
+
+
+def _trash():
+    return TR.trash_root(current_app.instance_path)
+
+
+@bp.route("/<pack_id>/restore", methods=["POST"])
+@allow(*EDITORS)
+def restore(pack_id: str):
+    """Put a deleted file back, with its alt text, tags and override."""
+    _ws, _wc, _loaded, root = _pack(pack_id)
+    db = get_db()
+    try:
+        row = db.get(MediaDeletion, int(request.form.get("deletion", "")))
+    except ValueError:
+        abort(400)
+    if row is None or row.pack_id != pack_id:
+        abort(404)
+    try:
+        rec = TR.restore(db, _trash(), row, root, g.user.username)
+    except MD.Refused as exc:
+        db.rollback()
+        flash(_("Not restored: %(why)s", why=str(exc)))
+        return _back(pack_id)
+    audit.record(db, g.user, "media.restore", f"{pack_id}:{row.path}", {"trash": row.id},
+                 rec.snapshot())
+    db.commit()
+    flash(_("Restored %(path)s.", path=row.path))
     return _back(pack_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from admin_helpers import csrf_from
@@ -191,3 +192,51 @@ def test_an_upload_over_the_size_limit_is_refused(editor, pack_root, app):
                     content_type="multipart/form-data")
     assert r.status_code == 413
     assert _files(pack_root) == before
+
+
+def test_a_deleted_file_is_kept_and_restored_with_its_description(editor, as_role, pack_root,
+                                                                  app):
+    from admin.models_content import MediaDeletion
+
+    page = _upload(editor, _png((40, 30)), "Dock.png", alt="The dock at dawn",
+                   tags="harbour, chains")
+    stored = pack_root / "media" / "images" / "dock.png"
+    data = stored.read_bytes()
+    token = csrf_from(page)
+    r = editor.post(f"{LIB}delete", data={"csrf_token": token, "path": "images/dock.png"},
+                    follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "Deleted images/dock.png" in html and not stored.exists()
+    assert 'data-deleted="images/dock.png"' in html and 'name="deletion"' in html
+    assert "images/dock.png" not in _files(pack_root)
+    with database(app).session() as db:
+        row = db.query(MediaDeletion).one()
+        kept = Path(app.instance_path) / "media-trash" / "test" / row.trash_name
+        assert kept.read_bytes() == data and row.deleted_by == editor.user.username
+        assert db.query(MediaItem).filter_by(path="images/dock.png").count() == 0
+        assert db.query(AuditEntry).filter_by(action="media.delete").count() == 1
+    # A viewer sees the deleted file but has no Restore button, and a POST is refused.
+    viewer = as_role(Role.VIEWER)
+    vpage = viewer.get(LIB).get_data(as_text=True)
+    assert 'data-deleted="images/dock.png"' in vpage and 'name="deletion"' not in vpage
+    assert viewer.post(f"{LIB}restore", data={"csrf_token": csrf_from(page),
+                                              "deletion": row.id}).status_code == 403
+    # A file of that name in the pack now: the restore is refused and replaces nothing.
+    stored.write_bytes(b"other")
+    r = editor.post(f"{LIB}restore", data={"csrf_token": token, "deletion": row.id},
+                    follow_redirects=True)
+    assert "Not restored" in r.get_data(as_text=True) and stored.read_bytes() == b"other"
+    stored.unlink()
+    r = editor.post(f"{LIB}restore", data={"csrf_token": token, "deletion": row.id},
+                    follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "Restored images/dock.png" in html and 'data-deleted="images/dock.png"' not in html
+    assert stored.read_bytes() == data and not kept.exists()
+    with database(app).session() as db:
+        rec = db.query(MediaItem).filter_by(path="images/dock.png").one()
+        assert rec.alt == "The dock at dawn" and rec.tag_list == ["harbour", "chains"]
+        assert db.get(MediaDeletion, row.id).restored_by == editor.user.username
+        assert db.query(AuditEntry).filter_by(action="media.restore").count() == 1
+    r = editor.post(f"{LIB}restore", data={"csrf_token": token, "deletion": row.id},
+                    follow_redirects=True)
+    assert "restored already" in r.get_data(as_text=True)
