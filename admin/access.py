@@ -22,7 +22,8 @@ Declare with one decorator, placed under ``@bp.route``::
     def events(): ...                           # token (admin.feedback.api)
 
 The check runs in one ``before_request`` hook: no login -> redirect to the login page,
-wrong role -> 403. Finer rules (a translator's languages) stay in the view.
+wrong role -> 403. Finer rules (a translator's languages: ``may_edit_language``,
+``may_read_language``) stay in the view.
 ``tests/admin/test_admin_access.py`` walks every route with every role and with no login.
 """
 
@@ -88,6 +89,22 @@ def may_edit_language(user, language: str) -> bool:
     if Role(user.role) == Role.TRANSLATOR:
         return language in user.language_list
     return True
+
+
+def may_read_language(user, language: str, source: str) -> bool:
+    """The finer rule for reading text: a translator reads their assigned languages and the
+    pack's source language (what they translate from), no other; others read any.
+
+    Use it where a view shows story text in a language the request names (a preview, the
+    side-by-side view's source); pages that show text in every language at once (a revision's
+    diff of the whole file) are not for translators at all.
+    """
+    return user is not None and (language == source or may_edit_language(user, language))
+
+
+def readable_languages(user, languages, source: str) -> list[str]:
+    """The languages of `languages` the user may read (see may_read_language)."""
+    return [lang for lang in languages if may_read_language(user, lang, source)]
 
 
 def init_app(app: Flask) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from admin.access import allow
+from admin.access import allow, may_read_language, readable_languages
 from admin.content import preview as PV
 from admin.content.overview import language_name, story_title
 from admin.content.workspace import workspace
@@ -36,7 +36,18 @@ def _lang(pack, story) -> str:
     lang = request.values.get("lang") or pack.default_language
     if lang not in pack.languages:
         abort(404)
+    _readable(pack, lang)
     return lang
+
+
+def _readable(pack, lang: str) -> None:
+    """A translator previews only their languages and the source (access.may_read_language)."""
+    if not may_read_language(g.user, lang, pack.default_language):
+        abort(403)
+
+
+def _languages(pack, story) -> list[str]:
+    return readable_languages(g.user, story.languages, pack.default_language)
 
 
 @bp.route("/<pack_id>/<story_id>/<scene_id>", endpoint="scene")
@@ -49,7 +60,7 @@ def scene_page(pack_id: str, story_id: str, scene_id: str):
     lang = _lang(loaded.pack, st)
     ws.renderer.warm()
     return render_template("preview/scene.html", wc=wc, story=st, scene_id=scene_id, lang=lang,
-                           languages=st.languages, language_name=language_name,
+                           languages=_languages(loaded.pack, st), language_name=language_name,
                            title=story_title(st, [lang, loaded.pack.default_language]))
 
 
@@ -60,6 +71,7 @@ def scene_png(pack_id: str, story_id: str, scene_id: str, language: str):
     ws, wc, loaded, st = _story(pack_id, story_id)
     if scene_id not in st.scenes or language not in loaded.pack.languages:
         abort(404)
+    _readable(loaded.pack, language)
     try:
         path = PV.preview(ws.renderer, wc.root, ws.cache_dir, loaded.content_hash, story_id,
                           scene_id, language)
@@ -106,7 +118,8 @@ def play(pack_id: str, story_id: str):
         "preview/play.html", wc=wc, story=st, view=view, lines=lines, error=error,
         state=json.dumps(state.to_dict(), ensure_ascii=False), lang=lang, school=school,
         image=url_for("media.file", pack_id=pack_id, filename=image) if image else None,
-        ended=view.phase == Phase.ENDED, languages=st.languages, language_name=language_name,
+        ended=view.phase == Phase.ENDED, languages=_languages(pack, st),
+        language_name=language_name,
         title=story_title(st, [lang, pack.default_language]), helplines=pack.helplines,
         fiction=(st.consent is not None and st.consent.kind == "composite-fiction"),
         _=_)

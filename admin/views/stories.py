@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from admin.access import allow
+from admin.access import allow, readable_languages
 from admin.content import sceneform
 from admin.content.check import scene_field
 from admin.content.overview import language_name, story_rows, story_title
@@ -22,11 +22,19 @@ from admin.models_content import Revision
 bp = Blueprint("stories", __name__, url_prefix="/stories")
 READERS = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR, Role.VIEWER)
 EDITORS = (Role.CURATOR, Role.EDITOR)
+# A revision's diff shows the whole file, every language: not for translators (they read
+# only their languages and the source, access.may_read_language).
+DIFF_READERS = (Role.CURATOR, Role.EDITOR, Role.VIEWER)
 NAV_LABEL = _l("Stories")
 
 
 def _prefer(pack) -> list[str]:
-    return [str(get_locale()), pack.default_language] if pack else [str(get_locale())]
+    """The languages a title is shown in: the interface's, if this user may read it, then the
+    pack's source (a translator reads only their languages and the source)."""
+    if pack is None:
+        return [str(get_locale())]
+    return readable_languages(g.user, [str(get_locale()), pack.default_language],
+                              pack.default_language)
 
 
 def _story(pack_id: str, story_id: str):
@@ -174,7 +182,7 @@ def history(pack_id: str, story_id: str):
 
 
 @bp.route("/<pack_id>/revisions/<int:revision_id>")
-@allow(*READERS)
+@allow(*DIFF_READERS)
 def revision(pack_id: str, revision_id: int):
     """One revision as a diff."""
     rev = get_db().get(Revision, revision_id)

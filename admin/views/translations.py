@@ -1,6 +1,7 @@
 """Translations: source beside target, missing and out-of-date marked, PO export and import.
 
-Translators see and change only their assigned languages (``access.may_edit_language``).
+Translators see and change only their assigned languages (``access.may_edit_language``),
+beside the pack's source language they translate from (``access.may_read_language``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from admin.access import allow, may_edit_language
+from admin.access import allow, may_edit_language, may_read_language, readable_languages
 from admin.content import po, translate
 from admin.content.overview import language_name, story_title
 from admin.content.revisions import SaveContext, save_many, save_story
@@ -53,6 +54,12 @@ def _pack(pack_id: str):
     return ws, wc, loaded.pack
 
 
+def _title_langs(pack) -> list[str]:
+    """Where a story's title is taken from: the interface language if the user may read it."""
+    return readable_languages(g.user, [str(get_locale()), pack.default_language],
+                              pack.default_language)
+
+
 def _allowed(language: str) -> None:
     if not may_edit_language(g.user, language):
         abort(403)
@@ -78,7 +85,7 @@ def index():
                                       _marks(wc.pack_id, lang))
                 counts[lang] = {s: sum(r.state == s for r in rows) for s in (
                     translate.MISSING, translate.OUTDATED, translate.CURRENT)}
-            stories.append((st, story_title(st, [str(get_locale()), loaded.pack.default_language]),
+            stories.append((st, story_title(st, _title_langs(loaded.pack)),
                             counts))
         packs.append({"wc": wc, "pack": loaded.pack, "langs": langs, "stories": stories})
     return render_template("translations/index.html", packs=packs, language_name=language_name)
@@ -101,11 +108,13 @@ def side_by_side(pack_id: str, story_id: str):
     source = request.args.get("source") or pack.default_language
     if source not in pack.languages:
         abort(404)
+    if not may_read_language(g.user, source, pack.default_language):
+        abort(403)
     _, file_hash = read(wc.root / st.file)
     rows = translate.rows(st, source, target, _marks(pack_id, target))
     return render_template("translations/side.html", wc=wc, pack=pack, story=st, rows=rows,
                            source=source, target=target, mine=mine, base_hash=file_hash,
-                           title=story_title(st, [str(get_locale()), pack.default_language]),
+                           title=story_title(st, _title_langs(pack)),
                            language_name=language_name, S=translate)
 
 

@@ -258,3 +258,42 @@ def test_a_write_that_fails_leaves_every_story_as_it_was(editor, pack_root):
     r = _upload(editor, cat)  # the same file, nothing in the way: both stories written
     assert r.status_code == 200, r.get_data(as_text=True)
     assert "Ana: an offer." in ana.read_text() and "Bo: an offer." in bo.read_text()
+
+
+def test_a_translator_reads_only_their_languages_and_the_source(as_role, editor, pack_root):
+    """Issue 9: translators *see* and edit only their assigned languages (and the source they
+    translate from): no preview, play, side-by-side source, title or diff in another one."""
+    pack = pack_root / "pack.yaml"
+    pack.write_text(pack.read_text().replace("languages: [sv, en]", "languages: [sv, en, it]"))
+    story = pack_root / "stories" / "ana.yaml"
+    story.write_text(story.read_text().replace("en: Ana gets an offer.}",
+                                               "en: Ana gets an offer., it: Ana riceve "
+                                               "un'offerta.}"))
+    data = form_values(editor.get("/stories/test/ana/scenes/friend").get_data(as_text=True))
+    data["text.en"] = "The friend is very worried."  # a revision whose diff shows English
+    assert editor.post("/stories/test/ana/scenes/friend", data=data).status_code == 302
+    t = as_role(Role.TRANSLATOR, languages="it")
+    side = t.get("/translations/test/ana?target=it")
+    assert side.status_code == 200 and "Ana riceve" in side.get_data(as_text=True)
+    assert "Ana gets an offer." not in side.get_data(as_text=True)
+    for url in ["/translations/test/ana?target=it&source=en",
+                "/translations/test/ana?target=en", "/translations/test/po/en.po",
+                "/preview/test/ana/home?lang=en", "/preview/test/ana/home/en.png",
+                "/preview/test/ana/play?lang=en", "/stories/test/revisions/1"]:
+        assert t.get(url).status_code == 403, url
+    token = csrf_from(t.get("/translations/").get_data(as_text=True))
+    assert t.post("/translations/test/po/en", data={
+        "csrf_token": token, "po": (io.BytesIO(b""), "en.po")},
+        content_type="multipart/form-data").status_code == 403
+    preview = t.get("/preview/test/ana/home?lang=it").get_data(as_text=True)
+    assert "lang=it" in preview and "lang=sv" in preview and "lang=en" not in preview
+    assert t.get("/preview/test/ana/play?lang=sv").status_code == 200
+    for page in ("/stories/", "/stories/test/ana", "/translations/",
+                 "/stories/test/ana/history"):
+        html = t.get(page).get_data(as_text=True)
+        assert "Ana&#39;s summer" not in html and "Anas sommar" in html, page
+    assert "/stories/test/revisions/1" not in t.get("/stories/test/ana/history").get_data(
+        as_text=True)
+    # The same pages for an editor: every language, and the diff.
+    assert editor.get("/stories/test/revisions/1").status_code == 200
+    assert "lang=en" in editor.get("/preview/test/ana/home?lang=it").get_data(as_text=True)
