@@ -4,8 +4,14 @@ The PO files in ``admin/translations/<lang>/LC_MESSAGES/messages.po`` are the so
 app compiles each into ``<instance>/translations`` at start when the .mo is missing or older,
 so a fresh clone needs no build step. Update them after changing strings with::
 
-    .venv/bin/pybabel extract -F admin/babel.cfg -k _l --no-location --sort-output \
-        -o admin/translations/messages.pot admin
+    .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError \
+        --no-location --sort-output -o admin/translations/messages.pot \
+        admin kiosk/content/bundle.py kiosk/content/packstore.py
+
+(``-k Refused -k BundleError``: the sentences of ``admin.content.media.Refused`` and
+``kiosk.content.bundle.BundleError`` are messages too; ``reason(exc)`` shows them translated.)
+Then add the new msgids' translations to each ``messages.po`` (or ``pybabel update -i
+admin/translations/messages.pot -d admin/translations`` and fill in the new entries).
     .venv/bin/pybabel update -i admin/translations/messages.pot -d admin/translations
 """
 
@@ -17,7 +23,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 
 SOURCE = Path(__file__).with_name("translations")
 # Code -> the language's own name, shown in the pickers.
@@ -41,6 +47,19 @@ def compile_catalogues(target: Path) -> list[Path]:
         os.replace(tmp, mo)  # atomic: workers starting together never read half a file
         made.append(mo)
     return made
+
+
+def reason(exc: BaseException) -> str:
+    """An exception's sentence in the user's language.
+
+    A refusal that carries its English sentence as ``msgid`` with ``params`` (``Refused`` of
+    admin.content.media, ``BundleError`` of kiosk.content.bundle) is translated and filled in;
+    anything else is shown as it is.
+    """
+    msgid = getattr(exc, "msgid", None)
+    if not isinstance(msgid, str):
+        return str(exc)
+    return gettext(msgid, **getattr(exc, "params", {}))
 
 
 def select_locale() -> str:

@@ -39,7 +39,16 @@ BLOCKED_TAGS = set(M.BLOCKED_TAGS)
 
 
 class Refused(Exception):
-    """An upload that is refused, with the reason in words."""
+    """An upload (or a restore) that is refused, with the reason in words.
+
+    Like ``kiosk.content.bundle.BundleError``: ``msgid`` is the English sentence with
+    ``%(name)s`` placeholders, ``params`` their values; the admin shows it translated
+    (``admin.i18n.reason``), ``str(exc)`` is the English sentence.
+    """
+
+    def __init__(self, msgid: str, **params: object):
+        super().__init__(msgid % params if params else msgid)
+        self.msgid, self.params = msgid, params
 
 
 @dataclass
@@ -69,14 +78,16 @@ def _clean_image(data: bytes, fmt: str) -> bytes:
             im = Image.open(io.BytesIO(data))
             w, h = im.size
             if w * h > MAX_PIXELS:
-                raise Refused(f"the picture is {w}×{h} pixels ({w * h / 1e6:.0f} megapixels); "
-                              f"the limit is {MAX_PIXELS / 1e6:.0f}")
+                raise Refused("the picture is %(w)s×%(h)s pixels (%(mp)s megapixels); the "
+                              "limit is %(max)s", w=w, h=h, mp=f"{w * h / 1e6:.0f}",
+                              max=f"{MAX_PIXELS / 1e6:.0f}")
             im.load()
             im = ImageOps.exif_transpose(im)  # keep the orientation the camera recorded
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Refused("the picture expands to too many pixels (a decompression bomb?)") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise Refused(f"the file cannot be decoded as a picture: {exc}") from None
+        raise Refused("the file cannot be decoded as a picture: %(error)s",
+                      error=str(exc)) from None
     if im.mode not in ("RGB", "RGBA", "L", "LA"):
         im = im.convert("RGBA" if "A" in im.getbands() or "transparency" in im.info else "RGB")
     clean = Image.frombytes(im.mode, im.size, im.tobytes())  # pixels only, no info, no EXIF
@@ -105,16 +116,18 @@ def _check_playable(path: Path) -> None:
 
     ok, why = playable(path)
     if not ok:
-        raise Refused("the kiosk cannot play it: " + why.replace(f"{path}: ", "").split("\n")[0])
+        raise Refused("the kiosk cannot play it: %(why)s",
+                      why=why.replace(f"{path}: ", "").split("\n")[0])
 
 
 def store_upload(stream, filename: str, folder: str, media_root: Path, limit: int) -> Stored:
     """Check an upload and write it into media/<folder>/ under a safe, unused name."""
     if folder not in FOLDERS:
-        raise Refused(f'"{folder}" is not a media folder ({", ".join(FOLDERS)})')
+        raise Refused('"%(folder)s" is not a media folder (%(folders)s)', folder=folder,
+                      folders=", ".join(FOLDERS))
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise Refused(f"the file is larger than {limit / 1e6:.0f} MB")
+        raise Refused("the file is larger than %(mb)s MB", mb=f"{limit / 1e6:.0f}")
     if not data:
         raise Refused("the file is empty")
     fmt = sniff_format(data[:HEAD])
@@ -127,8 +140,9 @@ def store_upload(stream, filename: str, folder: str, media_root: Path, limit: in
     if fmt == "mp4" and folder == "audio":
         kind, ext = "audio", ".m4a"
     if FOLDERS[folder] != kind:
-        raise Refused(f"the file is {kind}, not {FOLDERS[folder]}: upload it to the "
-                      f"{next(f for f, k in FOLDERS.items() if k == kind)} folder")
+        raise Refused("the file is %(kind)s, not %(expected)s: upload it to the %(folder)s "
+                      "folder", kind=kind, expected=FOLDERS[folder],
+                      folder=next(f for f, k in FOLDERS.items() if k == kind))
     if kind == "image":
         data = _clean_image(data, fmt)
         ext = {"jpeg": ".jpg", "webp": ".webp"}.get(fmt, ".png")

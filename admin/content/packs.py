@@ -43,7 +43,8 @@ def import_bundle(store: PackStore, stream, limit: int) -> InstalledVersion:
             while chunk := stream.read(1024 * 1024):
                 written += len(chunk)
                 if written > limit:
-                    raise BundleError(f"the bundle is larger than {limit / 1e6:.0f} MB")
+                    raise BundleError("the bundle is larger than %(mb)s MB",
+                                      mb=f"{limit / 1e6:.0f}")
                 out.write(chunk)
         if written == 0:
             raise BundleError("the file is empty")

@@ -90,19 +90,21 @@ def restore(db: Session, trash: Path, row: MediaDeletion, media_root: Path,
             who: str) -> MediaItem:
     """Put a deleted file and its record back (Refused when that cannot be done safely)."""
     if row.restored_at is not None:
-        raise Refused(f"{row.path} was restored already")
+        raise Refused("%(path)s was restored already", path=row.path)
     kept = trash / row.pack_id / row.trash_name
     if not kept.is_file():
-        raise Refused(f"the deleted file {row.path} is no longer in the trash")
+        raise Refused("the deleted file %(path)s is no longer in the trash", path=row.path)
     if _sha256(kept) != row.sha256:
-        raise Refused(f"the copy of {row.path} in the trash is damaged (its checksum differs)")
+        raise Refused("the copy of %(path)s in the trash is damaged (its checksum differs)",
+                      path=row.path)
     target = media_root / row.path
     if target.exists():
-        raise Refused(f"a file named {row.path} is in the pack now; delete or rename it first")
+        raise Refused("a file named %(path)s is in the pack now; delete or rename it first",
+                      path=row.path)
     try:
         _place(kept, target)
     except FileExistsError:
-        raise Refused(f"a file named {row.path} appeared meanwhile") from None
+        raise Refused("a file named %(path)s appeared meanwhile", path=row.path) from None
     rec = db.query(MediaItem).filter_by(pack_id=row.pack_id, path=row.path).one_or_none()
     if rec is None:
         rec = MediaItem(pack_id=row.pack_id, path=row.path)

@@ -23,6 +23,7 @@ from admin.content import media as MD
 from admin.content import trash as TR
 from admin.content.workspace import workspace
 from admin.db import get_db
+from admin.i18n import reason
 from admin.models import Role, utcnow
 from admin.models_content import MediaDeletion
 
@@ -109,7 +110,7 @@ def upload(pack_id: str):
     try:
         stored = MD.store_upload(f.stream, f.filename, folder, root, limit)
     except MD.Refused as exc:
-        flash(_("Refused, nothing was stored: %(why)s", why=str(exc)))
+        flash(_("Refused, nothing was stored: %(why)s", why=reason(exc)))
         return _back(pack_id)
     db = get_db()
     rec = LIB.item(db, pack_id, stored.path, stored.kind)
@@ -215,7 +216,7 @@ def restore(pack_id: str):
         rec = TR.restore(db, _trash(), row, root, g.user.username)
     except MD.Refused as exc:
         db.rollback()
-        flash(_("Not restored: %(why)s", why=str(exc)))
+        flash(_("Not restored: %(why)s", why=reason(exc)))
         return _back(pack_id)
     audit.record(db, g.user, "media.restore", f"{pack_id}:{row.path}", {"trash": row.id},
                  rec.snapshot())

@@ -25,6 +25,7 @@ from admin.content.library import publish_blockers
 from admin.content.packs import export_bundle, import_bundle
 from admin.content.workspace import workspace
 from admin.db import get_db
+from admin.i18n import reason
 from admin.models import Role
 from kiosk.content.bundle import BundleError
 
@@ -69,7 +70,7 @@ def export(pack_id: str):
     try:
         path, manifest = export_bundle(wc.root, ws.cache_dir / "exports")
     except BundleError as exc:
-        flash(_("Not exported: %(why)s", why=str(exc)))
+        flash(_("Not exported: %(why)s", why=reason(exc)))
         return redirect(url_for("packs.index"))
 
     @after_this_request
@@ -95,7 +96,7 @@ def import_():
     try:
         version = import_bundle(ws.store, upload.stream, limit * 1024 * 1024)
     except BundleError as exc:
-        flash(_("Refused, nothing was installed: %(why)s", why=str(exc)))
+        flash(_("Refused, nothing was installed: %(why)s", why=reason(exc)))
         audit.record(get_db(), g.user, "pack.import-refused", upload.filename[:100], None,
                      {"reason": str(exc)[:500]})
         get_db().commit()
@@ -120,7 +121,7 @@ def activate(pack_id: str):
     try:
         ws.store.activate(pack_id, version_dir)
     except BundleError as exc:
-        flash(str(exc))
+        flash(reason(exc))
         return redirect(url_for("packs.index")), 303
     audit.record(get_db(), g.user, "pack.activate", pack_id,
                  {"active": before.name if before else None}, {"active": version_dir})
@@ -145,7 +146,7 @@ def rollback(pack_id: str):
     try:
         folder = ws.store.rollback(pack_id)
     except BundleError as exc:
-        flash(str(exc))
+        flash(reason(exc))
         return redirect(url_for("packs.index")), 303
     audit.record(get_db(), g.user, "pack.rollback", pack_id, {"active": current.name},
                  {"active": folder.name})
@@ -170,12 +171,12 @@ def install(pack_id: str):
     try:
         path, _manifest = export_bundle(wc.root, ws.cache_dir / "exports")
     except BundleError as exc:
-        flash(_("Not exported: %(why)s", why=str(exc)))
+        flash(_("Not exported: %(why)s", why=reason(exc)))
         return redirect(url_for("packs.index")), 303
     try:
         version = ws.store.install(path, activate=False)
     except BundleError as exc:
-        flash(_("Refused, nothing was installed: %(why)s", why=str(exc)))
+        flash(_("Refused, nothing was installed: %(why)s", why=reason(exc)))
         return redirect(url_for("packs.index")), 303
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)

@@ -35,7 +35,16 @@ _CHUNK = 1024 * 1024
 
 
 class BundleError(Exception):
-    """A bundle that is refused, with a sentence saying why."""
+    """A bundle that is refused, with a sentence saying why.
+
+    ``msgid`` is the sentence with ``%(name)s`` placeholders and ``params`` their values, so
+    an interface in another language (the admin) can show it translated:
+    ``gettext(exc.msgid, **exc.params)``. ``str(exc)`` is the English sentence.
+    """
+
+    def __init__(self, msgid: str, **params: object):
+        super().__init__(msgid % params if params else msgid)
+        self.msgid, self.params = msgid, params
 
 
 class FileEntry(msgspec.Struct):
@@ -66,7 +75,8 @@ def _pack_header(root: Path) -> tuple[str, str]:
     loaded = load_pack(root)
     if loaded.pack is None or not loaded.ok:
         errors = [f.format() for f in loaded.findings if f.severity == "error"][:5]
-        raise BundleError("the pack has errors; fix them before bundling:\n  " + "\n  ".join(errors))
+        raise BundleError("the pack has errors; fix them before bundling:\n  %(errors)s",
+                          errors="\n  ".join(errors))
     return loaded.pack.id, loaded.pack.version
 
 
@@ -79,7 +89,8 @@ def _files_of(root: Path) -> list[Path]:
             for name in sorted(filenames):
                 path = Path(dirpath) / name
                 if path.is_symlink():
-                    raise BundleError(f"{path.relative_to(root)} is a link; copy the file instead")
+                    raise BundleError("%(file)s is a link; copy the file instead",
+                                      file=path.relative_to(root).as_posix())
                 files.append(path)
     return files
 
@@ -112,15 +123,16 @@ def build_bundle(root: Path | str, out: Path | str) -> Manifest:
     return manifest
 
 
-def _check_name(name: str) -> str | None:
+def _check_name(name: str) -> BundleError | None:
     path = PurePosixPath(name)
     if name.startswith("/") or "\\" in name or (path.parts and ":" in path.parts[0]):
-        return f'"{name}" is an absolute path'
+        return BundleError('"%(name)s" is an absolute path', name=name)
     if ".." in path.parts:
-        return f'"{name}" climbs out of the pack with ..'
+        return BundleError('"%(name)s" climbs out of the pack with ..', name=name)
     top = path.parts[0] if path.parts else ""
     if name != "pack.yaml" and top not in ("stories", "media"):
-        return f'"{name}" is not part of a pack (pack.yaml, stories/, media/)'
+        return BundleError('"%(name)s" is not part of a pack (pack.yaml, stories/, media/)',
+                           name=name)
     return None
 
 
@@ -129,25 +141,27 @@ def inspect_bundle(path: Path | str) -> Manifest:
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise BundleError(f"not a readable zip file: {exc}") from None
+        raise BundleError("not a readable zip file: %(error)s", error=str(exc)) from None
     with z:
         infos = z.infolist()
         if len(infos) > MAX_FILES + 1:
-            raise BundleError(f"the bundle holds {len(infos):,} entries, more than {MAX_FILES:,}")
+            raise BundleError("the bundle holds %(n)s entries, more than %(max)s",
+                              n=f"{len(infos):,}", max=f"{MAX_FILES:,}")
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise BundleError("the bundle names a file twice")
         if MANIFEST not in names:
-            raise BundleError(f"the bundle has no {MANIFEST}")
+            raise BundleError("the bundle has no %(manifest)s", manifest=MANIFEST)
         info = z.getinfo(MANIFEST)
         if info.file_size > MAX_MANIFEST_BYTES:
             raise BundleError("the manifest is too large")
         try:
             manifest = msgspec.json.decode(z.read(MANIFEST), type=Manifest)
         except (msgspec.DecodeError, msgspec.ValidationError, zipfile.BadZipFile) as exc:
-            raise BundleError(f"the manifest cannot be read: {exc}") from None
+            raise BundleError("the manifest cannot be read: %(error)s", error=str(exc)) from None
         if manifest.format != FORMAT:
-            raise BundleError(f"bundle format {manifest.format} is not supported (expected {FORMAT})")
+            raise BundleError("bundle format %(format)s is not supported (expected %(expected)s)",
+                              format=manifest.format, expected=FORMAT)
         total = 0
         listed = set(manifest.files)
         for i in infos:
@@ -157,28 +171,34 @@ def inspect_bundle(path: Path | str) -> Manifest:
                 continue
             problem = _check_name(i.filename)
             if problem:
-                raise BundleError(problem)
+                raise problem
             mode = (i.external_attr >> 16) & 0o170000
             if mode and not stat.S_ISREG(mode):
-                raise BundleError(f'"{i.filename}" is a link or special file, not a plain file')
+                raise BundleError('"%(name)s" is a link or special file, not a plain file',
+                                  name=i.filename)
             entry = manifest.files.get(i.filename)
             if entry is None:
-                raise BundleError(f'"{i.filename}" is in the bundle but not in its manifest')
+                raise BundleError('"%(name)s" is in the bundle but not in its manifest',
+                                  name=i.filename)
             if i.file_size != entry.size:
-                raise BundleError(f'"{i.filename}" is {i.file_size:,} bytes; the manifest says {entry.size:,}')
+                raise BundleError('"%(name)s" is %(size)s bytes; the manifest says %(declared)s',
+                                  name=i.filename, size=f"{i.file_size:,}",
+                                  declared=f"{entry.size:,}")
             total += i.file_size
             listed.discard(i.filename)
         for name in manifest.files:
             problem = _check_name(name)
             if problem:
-                raise BundleError(problem)
+                raise problem
         if listed:
-            raise BundleError(f'the manifest lists "{sorted(listed)[0]}", which the bundle lacks')
+            raise BundleError('the manifest lists "%(name)s", which the bundle lacks',
+                              name=sorted(listed)[0])
         if "pack.yaml" not in manifest.files:
             raise BundleError("the bundle has no pack.yaml")
         if total > MAX_TOTAL_BYTES:
-            raise BundleError(f"the bundle unpacks to {total / 1e9:.1f} GB, more than "
-                              f"{MAX_TOTAL_BYTES / 1e9:.1f} GB")
+            raise BundleError("the bundle unpacks to %(size)s GB, more than %(max)s GB",
+                              size=format(total / 1e9, ".1f"),
+                              max=format(MAX_TOTAL_BYTES / 1e9, ".1f"))
         return manifest
 
 
@@ -202,19 +222,21 @@ def unpack_bundle(path: Path | str, dest: Path | str) -> Manifest:
                     while chunk := src.read(_CHUNK):
                         written += len(chunk)
                         if written > entry.size:
-                            raise BundleError(f'"{name}" unpacks to more than its declared size')
+                            raise BundleError('"%(name)s" unpacks to more than its declared size',
+                                              name=name)
                         h.update(chunk)
                         out.write(chunk)
                     out.flush()
                     os.fsync(out.fileno())
                 if h.hexdigest() != entry.sha256:
-                    raise BundleError(f'"{name}" does not match its checksum: the bundle is damaged')
+                    raise BundleError('"%(name)s" does not match its checksum: the bundle is damaged',
+                                      name=name)
     except BundleError:
         shutil.rmtree(dest, ignore_errors=True)
         raise
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         shutil.rmtree(dest, ignore_errors=True)
-        raise BundleError(f"the bundle cannot be unpacked: {exc}") from None
+        raise BundleError("the bundle cannot be unpacked: %(error)s", error=str(exc)) from None
     except BaseException:
         shutil.rmtree(dest, ignore_errors=True)
         raise

@@ -80,7 +80,8 @@ class PackStore:
             loaded = load_pack(staging)
             if not loaded.ok or loaded.pack is None:
                 errors = [f.format() for f in loaded.findings if f.severity == "error"][:10]
-                raise BundleError("the pack in the bundle has errors:\n  " + "\n  ".join(errors))
+                raise BundleError("the pack in the bundle has errors:\n  %(errors)s",
+                                  errors="\n  ".join(errors))
             if loaded.pack.id != manifest.pack_id or loaded.pack.version != manifest.version:
                 raise BundleError("the manifest's pack id or version differs from pack.yaml")
             versions = self.root / manifest.pack_id / "versions"
@@ -104,7 +105,8 @@ class PackStore:
         base = self.root / pack_id
         target = base / "versions" / version_dir
         if not (target / "pack.yaml").is_file():
-            raise BundleError(f'pack "{pack_id}" has no installed version "{version_dir}"')
+            raise BundleError('pack "%(pack)s" has no installed version "%(version)s"',
+                              pack=pack_id, version=version_dir)
         link = base / "active"
         tmp = base / f".active-{secrets.token_hex(4)}"
         os.symlink(Path("versions") / version_dir, tmp)
@@ -149,4 +151,4 @@ class PackStore:
             folder = self.root / pack_id / "versions" / act.version_dir
             if (current is None or folder.resolve() != current) and (folder / "pack.yaml").is_file():
                 return self.activate(pack_id, act.version_dir)
-        raise BundleError(f'pack "{pack_id}" has no earlier version to roll back to')
+        raise BundleError('pack "%(pack)s" has no earlier version to roll back to', pack=pack_id)
