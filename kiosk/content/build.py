@@ -6,8 +6,10 @@ from typing import Any
 
 import yaml
 
+from kiosk.content import conditions
 from kiosk.content import model as M
 from kiosk.content import schema as S
+from kiosk.content.findings import ERROR, Finding
 from kiosk.content.schema import INVALID, Ctx, clean, fields, loc
 
 _text = S.text()
@@ -89,9 +91,26 @@ def _choice_post(data, values, ctx, path):
     return data
 
 
+def _condition(node, ctx, path):
+    """A choice's condition, parsed now; the column points into the expression."""
+    source = S.string(node, ctx, path)
+    if source is INVALID:
+        return INVALID
+    try:
+        return (conditions.parse(source), source)
+    except conditions.ConditionError as exc:
+        line, col = loc(node)
+        quoted = node.style in ('"', "'")
+        ctx.findings.append(Finding(
+            ERROR, "bad-condition", f'the condition "{S._short(source, 60)}" cannot be read: {exc}',
+            ctx.file, line, col + exc.column - (0 if quoted else 1), path,
+            'write it like: saw_messages and visits(home) >= 1'))
+        return INVALID
+
+
 _choice = _struct(M.Choice, {
     "id": (S.ident, False), "label": (_text, True), "goto": (S.ident, True),
-    "if": (S.condition, False), "set": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "saw_it"),
+    "if": (_condition, False), "set": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "saw_it"),
                                                   S.plain_value), False),
     "add": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "trust"), S.number), False),
     "discussion": (_text, False),

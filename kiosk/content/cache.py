@@ -19,7 +19,9 @@ import msgspec
 from kiosk.content import loader
 from kiosk.content import model as M
 
-FORMAT = 1
+# Raised whenever the stored model or the rules change, so an entry an older kiosk wrote is
+# rebuilt, not served with its old findings (2: tags on mappings and lists are refused).
+FORMAT = 2
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(M.LoadedPack)
 

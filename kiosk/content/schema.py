@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from kiosk.content import conditions
 from kiosk.content import yamlsafe as Y
 from kiosk.content.findings import ERROR, WARNING, Finding, suggest
 
@@ -92,14 +91,22 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def bad_tag(node: yaml.Node, ctx: Ctx, path: str) -> bool:
+    """True, after a finding, when any node (value, mapping, list or key) has a tag a pack
+    may not use (`!!python/tuple [1, 2]`, `!custom {a: 1}`): a tag is never quietly dropped."""
+    if node.tag in Y.STANDARD_TAGS:
+        return False
+    ctx.add(node, path, "bad-tag", f"{path or 'the file'}: {Y.tag_refusal(node)}",
+            f"remove `{Y.tag_name(node.tag)}` and write the plain value")
+    return True
+
+
 def _scalar(node: yaml.Node, ctx: Ctx, path: str, what: str) -> bool:
     ctx.tick()
+    if bad_tag(node, ctx, path):
+        return False
     if not isinstance(node, yaml.ScalarNode):
         ctx.add(node, path, "wrong-type", f"{path} should be {what}, not {describe(node)}")
-        return False
-    if node.tag not in Y.STANDARD_TAGS:
-        ctx.add(node, path, "bad-tag", f"the tag {node.tag} is not allowed in a pack",
-                "remove the tag; only plain values are read")
         return False
     return True
 
@@ -228,6 +235,8 @@ def media_path(node, ctx, path):
 
 def _mapping(node, ctx, path) -> list[tuple[yaml.Node, yaml.Node]] | None:
     ctx.tick()
+    if node.tag != Y.MAP and bad_tag(node, ctx, path):
+        return None
     if not isinstance(node, yaml.MappingNode):
         ctx.add(node, path, "wrong-type", f"{path or 'the file'} should be a mapping of keys "
                 f"to values, not {describe(node)}")
@@ -237,6 +246,8 @@ def _mapping(node, ctx, path) -> list[tuple[yaml.Node, yaml.Node]] | None:
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
             ctx.add(key, path, "bad-key", f"a key in {path or 'the file'} is not plain text")
+            continue
+        if key.tag not in Y.KEY_TAGS and bad_tag(key, ctx, f"{path}.{key.value}".lstrip(".")):
             continue
         if key.value in seen:
             first = loc(seen[key.value])[0]
@@ -286,14 +297,15 @@ def text(allow_plain: bool = False) -> Converter:
 
 def _text_fast(node, ctx) -> dict[str, str] | None:
     """The common case of text, a mapping of known languages to non-empty strings; else None."""
-    if type(node) is not yaml.MappingNode:
+    if type(node) is not yaml.MappingNode or node.tag != Y.MAP:
         return None
     out = {}
     good = ctx.good_langs
+    STR = Y.STR
     for key, value in node.value:
         k = key.value
-        if (k not in good or k in out or type(value) is not yaml.ScalarNode
-                or value.tag != Y.STR or not value.value):
+        if (k not in good or k in out or key.tag != STR or type(value) is not yaml.ScalarNode
+                or value.tag != STR or not value.value):
             return None
         out[k] = value.value
     ctx.values += len(out)
@@ -308,6 +320,8 @@ def list_of(item: Converter, unique: bool = False) -> Converter:
         ctx.tick()
         if isinstance(node, yaml.ScalarNode) and node.tag == Y.NULL:
             return []
+        if node.tag != Y.SEQ and bad_tag(node, ctx, path):
+            return INVALID
         if not isinstance(node, yaml.SequenceNode):
             ctx.add(node, path, "wrong-type", f"{path} should be a list, not {describe(node)}")
             return INVALID
@@ -383,19 +397,3 @@ def clean(values: dict[str, Any]) -> dict[str, Any]:
     """The converted values without the bookkeeping entries."""
     return {k: v for k, v in values.items() if not k.startswith("__")}
 
-
-def condition(node, ctx, path):
-    """A choice's condition, parsed now; the column points into the expression."""
-    source = string(node, ctx, path)
-    if source is INVALID:
-        return INVALID
-    try:
-        return (conditions.parse(source), source)
-    except conditions.ConditionError as exc:
-        line, col = loc(node)
-        quoted = node.style in ('"', "'")
-        ctx.findings.append(Finding(
-            ERROR, "bad-condition", f'the condition "{_short(source, 60)}" cannot be read: {exc}',
-            ctx.file, line, col + exc.column - (0 if quoted else 1), path,
-            'write it like: saw_messages and visits(home) >= 1'))
-        return INVALID

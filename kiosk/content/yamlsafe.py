@@ -54,6 +54,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_VALUES = 100_000  # values per file after aliases are expanded
 BOM = b"\xef\xbb\xbf"
 
+YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
 FLOAT = "tag:yaml.org,2002:float"
@@ -62,7 +63,22 @@ NULL = "tag:yaml.org,2002:null"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAP = "tag:yaml.org,2002:map"
 SEQ = "tag:yaml.org,2002:seq"
+MERGE = "tag:yaml.org,2002:merge"  # the key `<<`: not supported, reported as an unknown key
 STANDARD_TAGS = {STR, INT, FLOAT, BOOL, NULL, TIMESTAMP, MAP, SEQ}
+KEY_TAGS = STANDARD_TAGS | {MERGE}
+
+
+def tag_name(tag: str) -> str:
+    """A tag as an author writes it: `!!python/tuple`, not `tag:yaml.org,2002:python/tuple`."""
+    return "!!" + tag[len(YAML_TAG_PREFIX):] if tag.startswith(YAML_TAG_PREFIX) else tag
+
+
+def tag_refusal(node: yaml.Node) -> str:
+    """Why a node's non-standard tag is refused, in an author's words."""
+    what = ("a mapping" if isinstance(node, MappingNode)
+            else "a list" if isinstance(node, SequenceNode) else "a value")
+    return (f"the tag {tag_name(node.tag)} on {what} is not allowed in a pack, which holds "
+            "only text, numbers, dates, true/false, lists and mappings")
 
 
 class YamlProblem(Exception):
