@@ -90,6 +90,11 @@ def play(pack_id: str, story_id: str):
     lang = _lang(pack, st)
     school = request.values.get("school") == "1"
     engine = StoryEngine(pack, story_id, school=school)
+    if lang not in engine.languages:  # the runtime plays only the story's own languages
+        if request.values.get("lang"):
+            abort(404)
+        lang = engine.language_for(lang)
+        _readable(pack, lang)
     error = None
     state = None
     if request.method == "POST" and request.form.get("action") != "restart":

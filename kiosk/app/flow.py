@@ -252,10 +252,7 @@ class Flow:
             from kiosk.story import StoryEngine
 
             engine = StoryEngine(self.ctx.pack, story_id)
-            story = self.ctx.pack.stories[story_id]
-            lang = self.ctx.language if self.ctx.language in story.languages \
-                else self.ctx.pack.default_language
-            view = engine.view(engine.start(language=lang))
+            view = engine.view(engine.start(language=engine.language_for(self.ctx.language)))
             if survey and self.ctx.pack.surveys.before:
                 self.app.warm("survey", phase="before", story=story_id)
             if view.scene.video is None:

@@ -46,13 +46,12 @@ class Visit:
         return self.engine.story.id if self.engine else None
 
     def start_story(self, story_id: str) -> StoryState:
-        """Start a story in the visit's language (or the pack's default when the story lacks
-        it)."""
+        """Start a story in the visit's language (else the pack's default, else the story's
+        first language: `Story.language_for`)."""
         kwargs = {"clock": self.clock} if self.clock else {}
         self.engine = StoryEngine(self.pack, story_id, emit=self._emit,
                                   school=self.school is not None, **kwargs)
-        story = self.pack.stories[story_id]
-        lang = self.language if self.language in story.languages else self.pack.default_language
+        lang = self.engine.language_for(self.language)  # one the story offers
         self.acknowledged = set()
         self.state = self.engine.start(language=lang)
         return self.state
@@ -71,7 +70,7 @@ class Visit:
     def set_language(self, language: str) -> None:
         """Switch the visit's language; the story follows when it has that language."""
         self.language = language
-        if self.engine and self.state and language in self.engine.story.languages:
+        if self.engine and self.state and language in self.engine.languages:
             self.engine.set_language(self.state, language)
 
     def record(self, kind: str, **fields) -> None:

@@ -1,15 +1,17 @@
 """The story runtime: a pure engine over one story of a loaded pack (no pygame, no yaml,
-no files). The contract with the kiosk is in notes/RUNTIME-API.md and README.md.
+no files). The contract with the kiosk is README.md's section "The story runtime" and the
+docstrings here (kiosk/story/engine.py lists the rules the content format left open).
 
-    engine = StoryEngine(pack, "mara", school=False, clock=time.monotonic, emit=record)
-    state = engine.start(language="sv")
+    engine = Story(pack, "mara", school=False, clock=time.monotonic, emit=record)
+    state = engine.start(language="sv")  # a language the story offers (engine.languages)
+    # a host that must not refuse a visitor: engine.start(engine.language_for(wanted))
     view = engine.view(state)            # SceneView: scene id, phase, choices, line ids
     engine.choose(state, view.choices[0].id)
     lines = LineProvider(pack, state.language)
     lines.text(view.text_line)
 """
 
-from kiosk.story.engine import StoryEngine
+from kiosk.story.engine import Story, StoryEngine
 from kiosk.story.errors import StoryError
 from kiosk.story.ids import choice_line, scene_line, story_line
 from kiosk.story.lines import LineProvider, placeholder
@@ -17,6 +19,6 @@ from kiosk.story.state import Phase, StoryState
 from kiosk.story.view import ChoiceView, SceneView
 
 __all__ = [
-    "ChoiceView", "LineProvider", "Phase", "SceneView", "StoryEngine", "StoryError",
+    "ChoiceView", "LineProvider", "Phase", "SceneView", "Story", "StoryEngine", "StoryError",
     "StoryState", "choice_line", "placeholder", "scene_line", "story_line",
 ]

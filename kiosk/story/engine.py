@@ -31,7 +31,8 @@ import time
 from collections.abc import Callable
 
 from kiosk.content.conditions import evaluate
-from kiosk.content.model import Choice, Pack, Scene, Story
+from kiosk.content.model import Choice, Pack, Scene
+from kiosk.content.model import Story as StoryModel
 from kiosk.story import ids
 from kiosk.story.errors import StoryError
 from kiosk.story.state import Phase, StoryState
@@ -42,8 +43,11 @@ log = logging.getLogger(__name__)
 Emit = Callable[[dict], None]
 
 
-class StoryEngine:
-    """Plays one story of a pack; see the module docstring for the rules."""
+class Story:
+    """Plays one story of a pack; see the module docstring for the rules.
+
+    Issue 3 calls it `Story`; `StoryEngine` is the same class under its older name.
+    """
 
     def __init__(self, pack: Pack, story_id: str, school: bool = False,
                  clock: Callable[[], float] = time.monotonic, emit: Emit | None = None):
@@ -53,7 +57,7 @@ class StoryEngine:
             raise StoryError(f'pack "{pack.id}" has no story "{story_id}" (its stories: {known})',
                              story=story_id)
         self.pack = pack
-        self.story: Story = story
+        self.story: StoryModel = story
         self.school = school
         self.clock = clock
         self.emit = emit
@@ -137,9 +141,29 @@ class StoryEngine:
 
     # -- moving ------------------------------------------------------------------------
 
+    @property
+    def languages(self) -> list[str]:
+        """The languages this story is offered in (its own list, as far as the pack has them)."""
+        return [lang for lang in self.story.languages if lang in self.pack.languages]
+
+    def language_for(self, wanted: str | None) -> str:
+        """The language to play the story in for a visitor who wants `wanted`: that one when
+        the story offers it, else the pack's default when the story offers that, else the
+        story's first language. For hosts that must not refuse a visitor (the kiosk)."""
+        offered = self.languages
+        if wanted in offered:
+            return wanted
+        if self.pack.default_language in offered or not offered:
+            return self.pack.default_language
+        return offered[0]
+
     def start(self, language: str | None = None) -> StoryState:
-        """A new visit at the story's first scene (emits story_started, scene_entered)."""
-        language = language or self.pack.default_language
+        """A new visit at the story's first scene (emits story_started, scene_entered).
+
+        `language` must be one the story offers (`languages`); None takes `language_for(None)`.
+        """
+        if language is None:
+            language = self.language_for(None)
         self._check_language(language, None)
         state = StoryState(story=self.story.id, scene_id=self.story.start, language=language,
                            school=self.school, variables=dict(self.story.variables))
@@ -232,7 +256,9 @@ class StoryEngine:
         return state
 
     def set_language(self, state: StoryState, language: str) -> StoryState:
-        """Switch language in place: same scene, same variables (emits language_changed)."""
+        """Switch language in place: same scene, same variables (emits language_changed).
+
+        StoryError (nothing changes) for a language the story does not offer."""
         self.check(state)
         self._check_language(language, state)
         if language != state.language:
@@ -281,9 +307,12 @@ class StoryEngine:
         return current + amount
 
     def _check_language(self, language: str, state: StoryState | None) -> None:
-        if language not in self.pack.languages:
-            raise StoryError(f'pack "{self.pack.id}" does not offer language "{language}" '
-                             f"(it offers {', '.join(self.pack.languages)})",
+        offered = self.languages
+        if language not in offered:
+            where = "" if language in self.pack.languages else \
+                f' (nor does pack "{self.pack.id}")'
+            raise StoryError(f'story "{self.story.id}" does not offer language "{language}"'
+                             f"{where}; it offers {', '.join(offered) or 'none'}",
                              story=self.story.id, scene=state.scene_id if state else None)
 
     def _event(self, kind: str, state: StoryState, **extra) -> None:
@@ -304,13 +333,16 @@ class StoryEngine:
             log.warning("%s", message)
 
 
+StoryEngine = Story  # the older name; callers may use either
+
+
 def _phase_words(phase: Phase) -> str:
     return {Phase.SHOWING: "it goes on with next, not a choice",
             Phase.AWAITING_CHOICE: "it awaits a choice",
             Phase.ENDED: "the story has ended"}[phase]
 
 
-def _remaining(story: Story) -> dict[str, int]:
+def _remaining(story: StoryModel) -> dict[str, int]:
     """Per scene, the fewest scenes from it to an ending, itself included (for estimates)."""
     back: dict[str, list[str]] = {s: [] for s in story.scenes}
     for sid, scene in story.scenes.items():
