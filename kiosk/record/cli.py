@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from kiosk.record import stats as stats_mod
-from kiosk.record.export import FORMATS, ExportError, export, usb_file_name
+from kiosk.record.export import FORMATS, ExportError, export, since_minute, usb_file_name
 from kiosk.record.store import RecordError, Store, load_kiosk_id
 
 
@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp = sub.add_parser("export", help="write the events to a CSV or JSON Lines file "
                                         "with a manifest and checksum")
     exp.add_argument("--format", choices=FORMATS, default="csv", help="file format (csv)")
-    exp.add_argument("--since", metavar="DATE",
+    exp.add_argument("--since", metavar="DATE", type=_since_date,
                      help="only events from this UTC date (YYYY-MM-DD[THH:MM]) on")
     exp.add_argument("--since-last", action="store_true",
                      help="only events recorded after the last export ended")
@@ -37,6 +37,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     st.add_argument("--json", action="store_true", help="print the counts as JSON")
     _data_dir_arg(st)
     st.set_defaults(func=run_stats)
+
+
+def _since_date(text: str) -> str:
+    """Check a --since value while parsing: a bad date is a usage error (exit 2)."""
+    try:
+        since_minute(text)
+    except ExportError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--since ")) from None
+    return text
 
 
 def _data_dir_arg(parser: argparse.ArgumentParser) -> None:

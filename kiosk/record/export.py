@@ -23,7 +23,7 @@ FORMAT_VERSION = 1
 FORMATS = ("csv", "jsonl")
 FIELDS = ("id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload")
 CHUNK = 5_000
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
+_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2})?Z?)?")
 
 
 class ExportError(Exception):
@@ -32,7 +32,7 @@ class ExportError(Exception):
 
 def since_minute(text: str) -> str:
     """A `--since` date (YYYY-MM-DD, optionally with THH:MM, UTC) as a minute string."""
-    m = _DATE_RE.match(text.strip())
+    m = _DATE_RE.fullmatch(text.strip())
     if not m:
         raise ExportError(f"--since wants a date like 2026-11-28 or 2026-11-28T09:30, not {text!r}")
     y, mo, d, hh, mm = m.groups()

@@ -160,3 +160,29 @@ def test_stats_count_per_story_language_and_day_hiding_small_cells(recorded):
 def test_commands_explain_a_missing_record(tmp_path):
     res = kiosk("record", "stats", "--data-dir", str(tmp_path))
     assert res.returncode == 1 and "no record" in res.stderr
+
+
+@pytest.mark.parametrize("since, why", [
+    ("notadate", "wants a date like 2026-11-28"),
+    ("2026-02-30", "'2026-02-30' is not a real date"),
+    ("2026-11-28junk", "wants a date like 2026-11-28"),
+])
+def test_a_bad_since_date_is_a_usage_error_with_one_clear_line(recorded, tmp_path, since, why):
+    before = table_digest(recorded)
+    out = tmp_path / "bad.csv"
+    res = kiosk("record", "export", "--since", since, "-o", str(out), "--data-dir", str(recorded))
+    assert res.returncode == 2, res.stderr  # a usage error, as argparse's own are
+    errors = [line for line in res.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1
+    assert errors[0].startswith("kiosk record export: error: argument --since: ")
+    assert why in errors[0] and "Traceback" not in res.stderr
+    assert not out.exists() and table_digest(recorded) == before
+
+
+def test_since_accepts_the_forms_it_names(recorded, tmp_path):
+    for i, since in enumerate(["2021-01-01", "2021-01-01T09:30", "2021-01-01 09:30",
+                               "2021-01-01T09:30Z"]):
+        res = kiosk("record", "export", "--since", since, "-o", str(tmp_path / f"ok{i}.csv"),
+                    "--data-dir", str(recorded))
+        assert res.returncode == 0, res.stderr
+        assert verify(tmp_path / f"ok{i}.csv")["count"] == 60
