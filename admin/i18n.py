@@ -4,12 +4,13 @@ The PO files in ``admin/translations/<lang>/LC_MESSAGES/messages.po`` are the so
 app compiles each into ``<instance>/translations`` at start when the .mo is missing or older,
 so a fresh clone needs no build step. Update them after changing strings with::
 
-    .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError \
+    .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError -k EditError \
         --no-location --sort-output -o admin/translations/messages.pot \
         admin kiosk/content/bundle.py kiosk/content/packstore.py
 
-(``-k Refused -k BundleError``: the sentences of ``admin.content.media.Refused`` and
-``kiosk.content.bundle.BundleError`` are messages too; ``reason(exc)`` shows them translated.)
+(``-k Refused -k BundleError -k EditError``: the sentences of ``admin.content.media.Refused``,
+``kiosk.content.bundle.BundleError`` and ``admin.content.yamledit.EditError`` are messages
+too; ``reason(exc)`` shows them translated.)
 Then add the new msgids' translations to each ``messages.po`` (or ``pybabel update -i
 admin/translations/messages.pot -d admin/translations`` and fill in the new entries).
     .venv/bin/pybabel update -i admin/translations/messages.pot -d admin/translations
@@ -53,7 +54,8 @@ def reason(exc: BaseException) -> str:
     """An exception's sentence in the user's language.
 
     A refusal that carries its English sentence as ``msgid`` with ``params`` (``Refused`` of
-    admin.content.media, ``BundleError`` of kiosk.content.bundle) is translated and filled in;
+    admin.content.media, ``EditError`` of admin.content.yamledit, ``BundleError`` of
+    kiosk.content.bundle) is translated and filled in;
     anything else is shown as it is.
     """
     msgid = getattr(exc, "msgid", None)

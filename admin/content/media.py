@@ -79,8 +79,8 @@ def _clean_image(data: bytes, fmt: str) -> bytes:
             w, h = im.size
             if w * h > MAX_PIXELS:
                 raise Refused("the picture is %(w)s×%(h)s pixels (%(mp)s megapixels); the "
-                              "limit is %(max)s", w=w, h=h, mp=f"{w * h / 1e6:.0f}",
-                              max=f"{MAX_PIXELS / 1e6:.0f}")
+                              "limit is %(max)s", w=w, h=h, mp=format(w * h / 1e6, ".0f"),
+                              max=format(MAX_PIXELS / 1e6, ".0f"))
             im.load()
             im = ImageOps.exif_transpose(im)  # keep the orientation the camera recorded
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -127,7 +127,7 @@ def store_upload(stream, filename: str, folder: str, media_root: Path, limit: in
                       folders=", ".join(FOLDERS))
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise Refused("the file is larger than %(mb)s MB", mb=f"{limit / 1e6:.0f}")
+        raise Refused("the file is larger than %(mb)s MB", mb=format(limit / 1e6, ".0f"))
     if not data:
         raise Refused("the file is empty")
     fmt = sniff_format(data[:HEAD])

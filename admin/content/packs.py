@@ -44,7 +44,7 @@ def import_bundle(store: PackStore, stream, limit: int) -> InstalledVersion:
                 written += len(chunk)
                 if written > limit:
                     raise BundleError("the bundle is larger than %(mb)s MB",
-                                      mb=f"{limit / 1e6:.0f}")
+                                      mb=format(limit / 1e6, ".0f"))
                 out.write(chunk)
         if written == 0:
             raise BundleError("the file is empty")

@@ -45,10 +45,10 @@ def references(doc: CommentedMap, scene_id: str) -> list[str]:
 
 def _check_id(new_id: str, scenes: CommentedMap) -> None:
     if not ID_RE.match(new_id or ""):
-        raise EditError(f'"{new_id}" is not a scene id: lower-case letters, digits, - and _, '
-                        "starting with a letter")
+        raise EditError('"%(id)s" is not a scene id: lower-case letters, digits, - and _, '
+                        "starting with a letter", id=new_id)
     if new_id in scenes:
-        raise EditError(f'the story already has a scene "{new_id}"')
+        raise EditError('the story already has a scene "%(id)s"', id=new_id)
 
 
 def add_scene(text: str, new_id: str, language: str, body: str, next_id: str) -> str:
@@ -59,7 +59,7 @@ def add_scene(text: str, new_id: str, language: str, body: str, next_id: str) ->
         if not language:
             raise EditError("choose the language of the text")
         if next_id and next_id not in scenes:
-            raise EditError(f'there is no scene "{next_id}" to go on to')
+            raise EditError('there is no scene "%(id)s" to go on to', id=next_id)
         scene = CommentedMap()
         value = body.replace("\r\n", "\n").strip()
         scene["text"] = CommentedMap({language: LiteralScalarString(value + "\n")
@@ -77,7 +77,7 @@ def rename_scene(text: str, old: str, new: str) -> str:
     def change(doc):
         scenes = doc["scenes"]
         if old not in scenes:
-            raise EditError(f'the story has no scene "{old}"')
+            raise EditError('the story has no scene "%(scene)s"', scene=old)
         _check_id(new, scenes)
         position = list(scenes).index(old)
         value = scenes.pop(old)
@@ -105,9 +105,10 @@ def delete_scene(text: str, scene_id: str) -> str:
     def change(doc):
         scenes = doc["scenes"]
         if scene_id not in scenes:
-            raise EditError(f'the story has no scene "{scene_id}"')
+            raise EditError('the story has no scene "%(scene)s"', scene=scene_id)
         refs = references(doc, scene_id)
         if refs:
-            raise EditError(f'scene "{scene_id}" is still used by: ' + "; ".join(refs))
+            raise EditError('scene "%(scene)s" is still used by: %(places)s', scene=scene_id,
+                            places="; ".join(refs))
         del scenes[scene_id]
     return edit_document(text, change)

@@ -49,7 +49,8 @@ def _container(doc: CommentedMap, keys: tuple) -> CommentedMap:
     value = node.get(last) if isinstance(node, CommentedMap) else None
     if not isinstance(value, CommentedMap):
         if isinstance(value, str) and value:
-            raise EditError(f"{'.'.join(map(str, keys))} is one text for every language")
+            raise EditError("%(field)s is one text for every language",
+                            field=".".join(map(str, keys)))
         value = CommentedMap()
         node[last] = value
     return value

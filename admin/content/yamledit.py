@@ -22,7 +22,15 @@ from kiosk.content import yamlsafe as Y
 
 
 class EditError(Exception):
-    """The file cannot be edited this way (the sentence says why)."""
+    """The file cannot be edited this way (the sentence says why).
+
+    Like ``admin.content.media.Refused``: ``msgid`` with ``%(name)s`` placeholders and
+    ``params``, shown translated by ``admin.i18n.reason``; ``str(exc)`` is the English sentence.
+    """
+
+    def __init__(self, msgid: str, **params: object):
+        super().__init__(msgid % params if params else msgid)
+        self.msgid, self.params = msgid, params
 
 
 def _yaml() -> YAML:
@@ -58,7 +66,7 @@ def _scene_nodes(text: str) -> tuple[list, list[tuple[yaml.Node, yaml.Node]]]:
     try:
         root = Y.compose(text)
     except Y.YamlProblem as exc:
-        raise EditError(exc.message) from None
+        raise EditError("the file cannot be read: %(problem)s", problem=exc.message) from None
     if not isinstance(root, yaml.MappingNode):
         raise EditError("the file is not a mapping")
     for k, v in root.value:
@@ -88,7 +96,7 @@ def scene_span(text: str, scene_id: str) -> tuple[int, int, int] | None:
                 and len(lines[end - 1]) - len(lines[end - 1].lstrip()) <= k.start_mark.column)):
             end -= 1
         return start, end, v.start_mark.column
-    raise EditError(f'the story has no scene "{scene_id}"')
+    raise EditError('the story has no scene "%(scene)s"', scene=scene_id)
 
 
 def edit_scene(text: str, scene_id: str, change: Callable[[CommentedMap], None]) -> str:
@@ -103,7 +111,7 @@ def edit_scene(text: str, scene_id: str, change: Callable[[CommentedMap], None])
     fragment = "\n".join(line[indent:] if line.strip() else "" for line in lines[start:end])
     node = load(fragment + "\n")
     if not isinstance(node, CommentedMap):
-        raise EditError(f'scene "{scene_id}" is not a mapping')
+        raise EditError('scene "%(scene)s" is not a mapping', scene=scene_id)
     change(node)
     new = dump(node).rstrip("\n").split("\n")
     pad = " " * indent

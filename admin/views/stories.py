@@ -15,7 +15,7 @@ from admin.content.storyfile import read
 from admin.content.workspace import workspace
 from admin.content.yamledit import EditError, edit_scene
 from admin.db import get_db
-from admin.i18n import get_locale
+from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import Revision
 
@@ -134,7 +134,7 @@ def scene(pack_id: str, story_id: str, scene_id: str):
                       f"{exc.field}")
         return _editor(wc, loaded.pack, st, scene_id, form, base_hash, [bad], status=400)
     except EditError as exc:
-        flash(_("This scene cannot be edited here: %(why)s", why=str(exc)))
+        flash(_("This scene cannot be edited here: %(why)s", why=reason(exc)))
         return _editor(wc, loaded.pack, st, scene_id, form, base_hash, status=400)
     ctx = SaveContext(ws, get_db(), g.user)
     result = save_story(ctx, wc, st.file, base_hash, new_text, f"scene {scene_id}",
@@ -252,7 +252,7 @@ def _structural(pack_id: str, story_id: str, summary: str, change, renamed=None)
     try:
         new_text = change(text)
     except EditError as exc:
-        flash(_("Not changed: %(why)s", why=str(exc)))
+        flash(_("Not changed: %(why)s", why=reason(exc)))
         return redirect(back), 303
     result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
                         summary, loaded=loaded, renamed=renamed)

@@ -27,7 +27,7 @@ from admin.content.storyfile import read
 from admin.content.workspace import workspace
 from admin.content.yamledit import EditError
 from admin.db import get_db
-from admin.i18n import get_locale
+from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import TranslationMark
 
@@ -137,7 +137,7 @@ def save(pack_id: str, story_id: str, language: str):
     try:
         new_text = translate.apply_language(text, st, language, values)
     except EditError as exc:
-        flash(_("Not saved: %(why)s", why=str(exc)))
+        flash(_("Not saved: %(why)s", why=reason(exc)))
         return redirect(url_for(".side_by_side", pack_id=pack_id, story_id=story_id,
                                 target=language)), 303
     result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
@@ -191,7 +191,7 @@ def import_po(pack_id: str, language: str):
             changes.append((st.file, file_hash, translate.apply_language(text, st, language,
                                                                          values)))
         except EditError as exc:
-            report.refused.append((story_id, str(exc)))
+            report.refused.append((story_id, reason(exc)))
     status = 200 if report.ok else 422
     if report.ok and changes:
         status = _write_import(ws, wc, pack, language, changes, report)

@@ -146,7 +146,7 @@ def inspect_bundle(path: Path | str) -> Manifest:
         infos = z.infolist()
         if len(infos) > MAX_FILES + 1:
             raise BundleError("the bundle holds %(n)s entries, more than %(max)s",
-                              n=f"{len(infos):,}", max=f"{MAX_FILES:,}")
+                              n=format(len(infos), ","), max=format(MAX_FILES, ","))
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise BundleError("the bundle names a file twice")
@@ -182,8 +182,8 @@ def inspect_bundle(path: Path | str) -> Manifest:
                                   name=i.filename)
             if i.file_size != entry.size:
                 raise BundleError('"%(name)s" is %(size)s bytes; the manifest says %(declared)s',
-                                  name=i.filename, size=f"{i.file_size:,}",
-                                  declared=f"{entry.size:,}")
+                                  name=i.filename, size=format(i.file_size, ","),
+                                  declared=format(entry.size, ","))
             total += i.file_size
             listed.discard(i.filename)
         for name in manifest.files:

@@ -1,6 +1,8 @@
-"""Refusals shown to staff (media uploads and restores, bundles) speak the user's language.
+"""Refusals shown to staff (media uploads and restores, scene edits, bundles) speak the user's
+language.
 
-``Refused`` (admin.content.media) and ``BundleError`` (kiosk.content.bundle) carry their English
+``Refused`` (admin.content.media), ``EditError`` (admin.content.yamledit) and ``BundleError``
+(kiosk.content.bundle) carry their English
 sentence as a msgid with its parameters; the admin translates it where it is shown
 (``admin.i18n.reason``). The kiosk's command line keeps the English sentence.
 """
@@ -21,7 +23,7 @@ from admin.models import Role
 from kiosk.content.bundle import BundleError
 
 ROOT = Path(__file__).resolve().parents[2]
-RAISERS = {"Refused": [ROOT / "admin"], "BundleError": [
+RAISERS = {"Refused": [ROOT / "admin"], "EditError": [ROOT / "admin"], "BundleError": [
     ROOT / "admin", ROOT / "kiosk" / "content" / "bundle.py",
     ROOT / "kiosk" / "content" / "packstore.py"]}
 
@@ -106,3 +108,16 @@ def test_a_refused_restore_is_explained_in_swedish(as_role, pack_root):
     page = _page(editor, "/media/test/")
     assert ("Inte återställd: det finns nu en fil med namnet images/home.png i paketet"
             in page), page
+
+
+def test_a_refused_scene_rename_is_explained_in_latvian(as_role, pack_root):
+    from helpers import base_hash
+
+    editor = _speaking(as_role(Role.EDITOR), "lv")
+    page = editor.get("/stories/test/ana").get_data(as_text=True)
+    before = (pack_root / "stories" / "ana.yaml").read_text()
+    editor.post("/stories/test/ana/scenes/friend/rename", data={
+        "csrf_token": csrf_from(page), "base_hash": base_hash(page), "new_id": "end"})
+    page = _page(editor, "/stories/test/ana")
+    assert "Nav mainīts: stāstā jau ir aina “end”" in page, page
+    assert (pack_root / "stories" / "ana.yaml").read_text() == before
