@@ -5,12 +5,14 @@ app compiles each into ``<instance>/translations`` at start when the .mo is miss
 so a fresh clone needs no build step. Update them after changing strings with::
 
     .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError -k EditError \
+        -k Reason \
         --no-location --sort-output -o admin/translations/messages.pot \
         admin kiosk/content/bundle.py kiosk/content/packstore.py
 
-(``-k Refused -k BundleError -k EditError``: the sentences of ``admin.content.media.Refused``,
-``kiosk.content.bundle.BundleError`` and ``admin.content.yamledit.EditError`` are messages
-too; ``reason(exc)`` shows them translated.)
+(``-k Refused -k BundleError -k EditError -k Reason``: the sentences of
+``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,
+``admin.content.yamledit.EditError`` and a PO import's ``admin.content.po.Reason`` are
+messages too; ``reason(exc)`` (also in templates) shows them translated.)
 Then add the new msgids' translations to each ``messages.po`` (or ``pybabel update -i
 admin/translations/messages.pot -d admin/translations`` and fill in the new entries).
     .venv/bin/pybabel update -i admin/translations/messages.pot -d admin/translations
@@ -85,4 +87,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _languages():
-        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale}
+        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale, "reason": reason}

@@ -18,6 +18,21 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from admin.content.lines import source_hash, story_lines
 from kiosk.content import model as M
 
+
+class Reason:
+    """Why a line or a file was refused or skipped: an English sentence with ``%(name)s``
+    placeholders and their values, shown translated (``admin.i18n.reason``)."""
+
+    def __init__(self, msgid: str, **params: object):
+        self.msgid, self.params = msgid, params
+
+    def __str__(self) -> str:
+        return self.msgid % self.params if self.params else self.msgid
+
+    def __repr__(self) -> str:
+        return f"Reason({str(self)!r})"
+
+
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{[A-Za-z0-9_]*\}")
 
 
@@ -53,8 +68,8 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, Reason | str]] = field(default_factory=list)
+    refused: list[tuple[str, Reason | str]] = field(default_factory=list)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # story -> id -> text
     interrupted: str = ""  # "conflict" or "failure": checked fine, but nothing was written
 
@@ -70,13 +85,15 @@ def read_import(pack: M.Pack, language: str, data: bytes) -> ImportReport:
     try:
         cat = read_po(io.BytesIO(data), abort_invalid=True)
     except (PoFileError, ValueError, UnicodeDecodeError) as exc:
-        report.refused.append(("file", f"not a readable PO file: {exc}"))
+        report.refused.append(("file", Reason("not a readable PO file: %(error)s",
+                                              error=str(exc))))
         return report
     if not any(msg.id for msg in cat):
-        report.refused.append(("file", "not a readable PO file: it holds no messages"))
+        report.refused.append(("file", Reason("not a readable PO file: it holds no messages")))
         return report
     if cat.locale is not None and str(cat.locale).replace("_", "-") != language:
-        report.refused.append(("file", f"the file is in {cat.locale}, not {language}"))
+        report.refused.append(("file", Reason("the file is in %(found)s, not %(language)s",
+                                              found=str(cat.locale), language=language)))
         return report
     source = pack.default_language
     lines = {}
@@ -88,27 +105,28 @@ def read_import(pack: M.Pack, language: str, data: bytes) -> ImportReport:
             continue
         ctx = msg.context or ""
         if ctx not in lines:
-            report.refused.append((ctx or str(msg.id)[:40], "unknown id: no such line in "
-                                   "the pack"))
+            report.refused.append((ctx or str(msg.id)[:40],
+                                   Reason("unknown id: no such line in the pack")))
             continue
         if isinstance(msg.id, tuple) or isinstance(msg.string, tuple):
-            report.refused.append((ctx, "plural forms are not used in stories"))
+            report.refused.append((ctx, Reason("plural forms are not used in stories")))
             continue
         story_id, line = lines[ctx]
         src = line.text.get(source, "").strip()
         if msg.id.strip() != src:
-            report.refused.append((ctx, "the source text changed since the file was "
-                                   "exported: export again"))
+            report.refused.append((ctx, Reason("the source text changed since the file was "
+                                               "exported: export again")))
             continue
         new = (msg.string or "").strip()
         if not new:
             continue
         if msg.fuzzy:
-            report.skipped.append((ctx, "marked fuzzy (needs review)"))
+            report.skipped.append((ctx, Reason("marked fuzzy (needs review)")))
             continue
         if placeholders(new) != placeholders(src):
-            report.refused.append((ctx, "placeholders differ from the source: "
-                                   f"{placeholders(src)} vs {placeholders(new)}"))
+            report.refused.append((ctx, Reason(
+                "placeholders differ from the source: %(source)s vs %(translation)s",
+                source=str(placeholders(src)), translation=str(placeholders(new)))))
             continue
         old = line.text.get(language, "").strip()
         if new == old:

@@ -209,12 +209,12 @@ def _write_import(ws, wc, pack, language: str, changes: list, report: po.ImportR
     if result.conflict is not None:
         rel = result.conflict.path.relative_to(wc.root).as_posix()
         report.interrupted = "conflict"
-        report.refused.append((story_of.get(rel, rel), "the story changed while the file was "
-                               "being imported"))
+        report.refused.append((story_of.get(rel, rel), po.Reason(
+            "the story changed while the file was being imported")))
         return 409
     if result.failure is not None:
         report.interrupted = "failure"
         why = result.failure.strerror or str(result.failure)
-        report.refused.append(("file", f"writing failed: {why}"))
+        report.refused.append(("file", po.Reason("writing failed: %(why)s", why=why)))
         return 500
     return 200 if report.ok else 422

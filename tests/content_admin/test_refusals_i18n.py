@@ -23,7 +23,8 @@ from admin.models import Role
 from kiosk.content.bundle import BundleError
 
 ROOT = Path(__file__).resolve().parents[2]
-RAISERS = {"Refused": [ROOT / "admin"], "EditError": [ROOT / "admin"], "BundleError": [
+RAISERS = {"Refused": [ROOT / "admin"], "EditError": [ROOT / "admin"],
+           "Reason": [ROOT / "admin"], "BundleError": [
     ROOT / "admin", ROOT / "kiosk" / "content" / "bundle.py",
     ROOT / "kiosk" / "content" / "packstore.py"]}
 
@@ -41,7 +42,7 @@ def _page(client, url):
 
 
 def test_every_refusal_is_a_literal_sentence_in_the_template():
-    """A Refused(...) or BundleError(...) whose first argument is not one literal string (an
+    """A Refused(...), EditError(...), Reason(...) or BundleError(...) whose first argument is not one literal string (an
     f-string, a concatenation) cannot be translated; every one is in messages.pot."""
     with (SOURCE / "messages.pot").open("rb") as f:
         template = {m.id for m in read_po(f) if m.id}
@@ -51,8 +52,9 @@ def test_every_refusal_is_a_literal_sentence_in_the_template():
                                                  else [place])]
         for path in files:
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                        and node.func.id == name and node.args):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
+                        and getattr(node.func, "id", getattr(node.func, "attr", "")) == name
+                        and node.args):
                     continue
                 arg = node.args[0]
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
@@ -121,3 +123,20 @@ def test_a_refused_scene_rename_is_explained_in_latvian(as_role, pack_root):
     page = _page(editor, "/stories/test/ana")
     assert "Nav mainīts: stāstā jau ir aina “end”" in page, page
     assert (pack_root / "stories" / "ana.yaml").read_text() == before
+
+
+def test_a_refused_po_file_is_explained_in_italian(as_role):
+    editor = _speaking(as_role(Role.EDITOR), "it")
+    token = csrf_from(editor.get("/translations/").get_data(as_text=True))
+    cat = read_po(io.BytesIO(editor.get("/translations/test/po/en.po").data))
+    cat.add("Hej", "Hello", context="ana/scenes/nowhere/text")
+    buf = io.BytesIO()
+    from babel.messages.pofile import write_po
+
+    write_po(buf, cat, width=0)
+    r = editor.post("/translations/test/po/en", data={
+        "csrf_token": token, "po": (io.BytesIO(buf.getvalue()), "en.po")},
+        content_type="multipart/form-data")
+    html = r.get_data(as_text=True).replace("&#39;", "'")
+    assert r.status_code == 422
+    assert "id sconosciuto: nel pacchetto non c'è una riga così" in html, html
