@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from kiosk.content import model as M
@@ -70,10 +72,11 @@ def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str
         r, c = pos[sid]
         return PAD + c * (W + GAP_X), PAD + r * (H + GAP_Y)
 
+    count = ngettext("%(num)d scene", "%(num)d scenes", len(story.scenes))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="story-map" width="{width}" '
            f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
            f'aria-labelledby="map-title"><title id="map-title">'
-           f'{escape(story.id)}: {len(story.scenes)} scenes</title>',
+           f'{escape(story.id)}: {escape(count)}</title>',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
            'fill="#53606e"/></marker></defs>']
@@ -110,13 +113,15 @@ def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str
             fill = "#e8f4ec"
         if sid in dead:
             classes.append("dead-end")
-            fill, stroke, note = "#fdecec", "#a4161a", "dead end"
+            fill, stroke, note = "#fdecec", "#a4161a", _("dead end")
         if sid in unreachable:
             classes.append("unreachable")
-            fill, stroke, note = "#fff4d6", "#7a5200", "unreachable"
+            fill, stroke, note = "#fff4d6", "#7a5200", _("unreachable")
         label = sid if len(sid) <= 20 else sid[:19] + "…"
-        sub = note or ("ending" if sc.ending is not None else "start" if sid == story.start
-                       else f"{len(sc.choices)} choices" if sc.choices else "")
+        sub = note or (_("ending") if sc.ending is not None else _("start")
+                       if sid == story.start else ngettext(
+                           "%(num)d choice", "%(num)d choices", len(sc.choices))
+                       if sc.choices else "")
         width_px = 3 if sid == story.start else 1.5
         dash = ' stroke-dasharray="6 3"' if sid in unreachable else ""
         out.append(
@@ -129,8 +134,8 @@ def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str
             f'<text x="{x + 10}" y="{y + 36}" font-size="11" fill="{stroke}">{escape(sub)}'
             f'</text></a>')
     ly = height - 16
-    out.append(f'<text x="{PAD}" y="{ly}" font-size="11" fill="#53606e">'
-               'Rows: steps from the start. Dashed arrow: school alternative. '
-               'Yellow: no path reaches it. Red: no way to an ending.</text>')
+    legend = _("Rows: steps from the start. Dashed arrow: school alternative. Yellow: no path reaches it. Red: no way to an ending.")  # noqa: E501 - one msgid
+    out.append(f'<text x="{PAD}" y="{ly}" font-size="11" fill="#53606e">{escape(legend)}'
+               '</text>')
     out.append("</svg>")
     return Markup("".join(out))

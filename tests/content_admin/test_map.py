@@ -43,3 +43,16 @@ def test_scene_ids_are_escaped_in_the_map(editor):
     svg = str(story_svg(story, [], lambda s: f"/e/{s}"))
     assert "<b>" not in svg
     assert "<text" in svg and ">&lt;b&gt;<" in svg
+
+
+def test_the_map_speaks_the_users_language(editor, pack_root):
+    from admin_helpers import csrf_from
+
+    token = csrf_from(editor.get("/account/").get_data(as_text=True))
+    editor.post("/account/language", data={"csrf_token": token, "ui_language": "sv"})
+    path = pack_root / "stories" / "ana.yaml"
+    path.write_text(path.read_text().replace("scenes:\n", "scenes:\n  lost:\n    text: {sv: "
+                                             "Borta., en: Gone.}\n    ending: {}\n"))
+    svg = editor.get("/stories/test/ana/map").get_data(as_text=True)
+    assert "ana: 5 scener</title>" in svg and ">onåbar</text>" in svg and ">2 val</text>" in svg
+    assert "Rader: steg från starten." in svg and "Rows:" not in svg
