@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.record.journal import Journal
 from kiosk.record.kinds import check_event
 from kiosk.record.session import VisitorSession
 from kiosk.record.writer import STOP_MESSAGES, Marker, Settings, Writer
@@ -29,22 +32,30 @@ class RecordStatus:
 
 
 class Recorder:
-    """Queues anonymous events from the main thread; a writer thread puts them on disk."""
+    """Journals and queues anonymous events from the main thread; a writer thread commits
+    them to the SQLite file (see kiosk.record.journal for what survives a kill)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._queue: deque = deque()
         self._append = self._queue.append
-        self._writer = Writer(settings, self._queue)
+        # Opened here, on the caller's thread, so that the first event is journaled too.
+        self._journal = Journal(settings.data_dir, self._append, enabled=settings.journal)
+        self._journal_append = self._journal.append
+        self._dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+        self._writer = Writer(settings, self._queue, self._journal)
         self._closed = False
 
     @classmethod
     def open(cls, data_dir: Path | str | None = None, kiosk_id: str | None = None, *,
              retention_days: int = 400, batch_interval: float = 0.1, max_backlog: int = 20_000,
              retry_interval: float = 5.0, max_size_mb: float | None = None,
-             check_on_open: bool = True) -> Recorder:
+             check_on_open: bool = True, journal: bool = True) -> Recorder:
         """Start recording into `data_dir` (default: the kiosk's data folder); never raises
-        for disk trouble: the file is opened on the writer thread and `status()` tells."""
+        for disk trouble: the file is opened on the writer thread and `status()` tells.
+
+        `journal`: write each event to the append journal before `record()` returns, so that
+        it survives `kill -9` (default). False only queues it (benchmarks, as a baseline)."""
         if data_dir is None:
             from kiosk.paths import data_dir as default_dir
 
@@ -52,7 +63,7 @@ class Recorder:
         settings = Settings(Path(data_dir), kiosk_id=kiosk_id, retention_days=retention_days,
                             batch_interval=batch_interval, max_backlog=max_backlog,
                             retry_interval=retry_interval, max_size_mb=max_size_mb,
-                            check_on_open=check_on_open)
+                            check_on_open=check_on_open, journal=journal)
         recorder = cls(settings)
         recorder._writer.start()
         return recorder
@@ -83,8 +94,14 @@ class Recorder:
     def _enqueue(self, session_id: str, offset_ms: int, kind: str, fields: dict) -> bool:
         if self._closed:
             return False
-        # deque.append is atomic and lock-free under the GIL: the frame never waits here.
-        self._append((session_id, offset_ms, time.time(), kind, fields))
+        if self._journal.enabled:
+            # One os.write into the page cache (no fsync: the frame never waits on the disk),
+            # then the queue; once this returns the event survives the process being killed.
+            self._journal_append((uuid.uuid4().hex, session_id, offset_ms, time.time(), kind,
+                                  self._dumps(fields)))
+        else:
+            # deque.append is atomic and lock-free under the GIL; the writer makes the id.
+            self._append((session_id, offset_ms, time.time(), kind, fields))
         return True
 
     def flush(self, timeout: float | None = 5.0, fsync: bool = False) -> bool:

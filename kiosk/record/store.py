@@ -32,7 +32,7 @@ MIGRATIONS: list[str] = [
         id         TEXT NOT NULL,        -- random uuid4 hex, for de-duplication on sync
         kiosk_id   TEXT NOT NULL,
         session_id TEXT NOT NULL,        -- random per visitor session, never reused
-        at_minute  TEXT NOT NULL,        -- UTC wall clock, truncated to the minute
+        at_minute  TEXT NOT NULL,        -- UTC wall clock, rounded to the nearest minute
         offset_ms  INTEGER NOT NULL,     -- monotonic offset within the visitor session
         kind       TEXT NOT NULL,
         payload    TEXT NOT NULL,        -- JSON object of whitelisted fields
@@ -193,13 +193,17 @@ class Store:
         pages = 2**31 - 2 if max_size_mb is None else max(8, int(max_size_mb * 2**20 / page))
         self.conn.execute(f"PRAGMA max_page_count={pages}")
 
-    def append_rows(self, rows: list[tuple]) -> None:
-        """Insert rows (id, kiosk_id, session_id, at_minute, offset_ms, kind, payload) at once."""
+    def append_rows(self, rows: list[tuple], ignore_duplicates: bool = False) -> int:
+        """Insert rows (id, kiosk_id, session_id, at_minute, offset_ms, kind, payload) in one
+        transaction; returns how many were inserted. `ignore_duplicates` skips rows whose id
+        is already there (a journal replayed after some of its events were committed)."""
         conn = self.conn
+        before = conn.total_changes
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.executemany(
-                "INSERT INTO events (id, kiosk_id, session_id, at_minute, offset_ms, kind, payload)"
+                f"INSERT {'OR IGNORE ' if ignore_duplicates else ''}INTO events"
+                " (id, kiosk_id, session_id, at_minute, offset_ms, kind, payload)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
@@ -208,6 +212,7 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        return conn.total_changes - before
 
     def probe(self) -> None:
         """Write one small row, to learn whether the disk takes writes again."""

@@ -17,7 +17,9 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.record import journal as jr
 from kiosk.record import retention
+from kiosk.record.journal import Journal, SegmentEnd, minute_text
 from kiosk.record.store import (
     RecordError,
     Store,
@@ -53,6 +55,7 @@ class Settings:
     count_interval: float = 30.0
     max_size_mb: float | None = None
     check_on_open: bool = True
+    journal: bool = True  # journal each event before record() returns (kiosk.record.journal)
 
 
 BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
@@ -80,10 +83,13 @@ def _stop_state(exc: BaseException) -> str:
 class Writer(threading.Thread):
     """The thread that owns the record's connection and writes what the main thread queues."""
 
-    def __init__(self, settings: Settings, queue: deque) -> None:
+    def __init__(self, settings: Settings, queue: deque, journal: Journal) -> None:
         super().__init__(name="kiosk-record-writer", daemon=True)
         self.settings = settings
         self.queue = queue
+        self.journal = journal
+        self.retiring: list[SegmentEnd] = []  # journal files waiting for their events' commit
+        self._journal_warned = False
         self.wake = threading.Event()
         self.closing = False
         self.store: Store | None = None
@@ -122,6 +128,7 @@ class Writer(threading.Thread):
                 self._halt("error", exc)
             if closing and not self.queue:
                 break
+        self._retire_at_exit()
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -140,13 +147,19 @@ class Writer(threading.Thread):
                 break
         batch: list[tuple] = []
         for item in items:
-            if type(item) is Marker:
+            kind = type(item)
+            if kind is Marker:
                 self._commit(batch)
                 batch = []
                 self._answer(item)
+            elif kind is SegmentEnd:
+                self._commit(batch)
+                batch = []
+                self.retiring.append(item)
             else:
                 batch.append(item)
         self._commit(batch)
+        self._tend_journal()
         if self.state not in ("ok", "starting") and not self.backlog:
             self._probe()
         if self.store is not None and self.state == "ok":
@@ -192,12 +205,14 @@ class Writer(threading.Thread):
                                     check=s.check_on_open and not self._opened_once,
                                     max_size_mb=s.max_size_mb)
             self._opened_once = True
+            # Before anything of this run is committed: an earlier run's events come first.
+            jr.replay(self.store, s.data_dir, self.kiosk_id, self._own_journals())
         except RecordError as exc:  # written by a newer version: leave the file as it is
-            self.store = None
+            self._drop_store()
             self._halt("newer_version", exc)
             return False
         except (OSError, sqlite3.Error) as exc:
-            self.store = None
+            self._drop_store()
             self._halt(_disk_state(exc), exc)
             return False
         self._next_retention = 0.0
@@ -205,6 +220,11 @@ class Writer(threading.Thread):
         if self.state == "starting":
             self.state = "ok"
         return True
+
+    def _drop_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
     def _commit(self, items: list[tuple], retry_damaged: bool = True) -> None:
         if items:
@@ -252,13 +272,63 @@ class Writer(threading.Thread):
         return rows
 
     def _row(self, item: tuple) -> tuple:
-        session_id, offset, epoch, kind, fields = item
-        key = int(epoch // 60)
+        if len(item) == 6:  # journaled: id and payload were made by record()
+            eid, session_id, offset, epoch, kind, payload = item
+        else:  # queued only (journal=False)
+            session_id, offset, epoch, kind, fields = item
+            eid = uuid.uuid4().hex
+            payload = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+        key = int((epoch + 30) // 60)  # rounded to the nearest minute
         if key != self._minute_key:
             self._minute_key = key
-            self._minute_text = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(key * 60))
-        return (uuid.uuid4().hex, self.kiosk_id, session_id, self._minute_text, offset, kind,
-                json.dumps(fields, separators=(",", ":"), ensure_ascii=False))
+            self._minute_text = minute_text(key * 60)
+        return (eid, self.kiosk_id, session_id, self._minute_text, offset, kind, payload)
+
+    # -- the journal ------------------------------------------------------------------------
+
+    def _own_journals(self) -> set:
+        own = {end.path for end in self.retiring}
+        if self.journal.path is not None:
+            own.add(self.journal.path)
+        return own
+
+    def _tend_journal(self) -> None:
+        """Delete journal files whose events are all committed; rotate a big one; open a new
+        one when journaling stopped and recording is back to normal."""
+        if self.retiring and not self.backlog and self.state == "ok":
+            for end in self.retiring:
+                jr.retire(end, delete=True)
+            self.retiring = []
+        j = self.journal
+        if not j.enabled or self.state != "ok" or self.closing:
+            return
+        if j.fd is None:
+            if not self._journal_warned:
+                self._journal_warned = True
+                log.warning("record: the journal stopped (%s); events are kept in memory until "
+                            "committed, and a kill loses those not yet committed", j.error)
+            j.install(j.open_new())
+            if j.fd is not None:
+                self._journal_warned = False
+                log.warning("record: the journal is written again")
+        elif j.size >= jr.ROTATE_BYTES:
+            j.install(j.open_new())
+
+    def _retire_at_exit(self) -> None:
+        end = self.journal.take()
+        if end is not None:
+            self.retiring.append(end)
+            self._cycle_quietly()  # anything queued between the last cycle and the take
+        done = not self.backlog and not self.queue and self.state in ("ok", "closed")
+        for end in self.retiring:
+            jr.retire(end, delete=done)  # kept when not all was written: replayed next start
+        self.retiring = []
+
+    def _cycle_quietly(self) -> None:
+        try:
+            self._cycle()
+        except Exception as exc:
+            self._halt("error", exc)
 
     def _trim(self) -> None:
         over = len(self.backlog) - self.settings.max_backlog

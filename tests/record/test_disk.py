@@ -66,6 +66,12 @@ def test_disk_full_stops_recording_and_resumes_when_space_returns(tmpfs, open_re
     assert {f"s{i}" for i in range(n)} <= got and {f"x{i}" for i in range(5)} <= got
     assert any("recording resumed" in r.getMessage() for r in caplog.records)
     assert rec.status().dropped == 0
+    # The journal could not be written either: one line when it stopped, one when it came back,
+    # and the files of the full time are gone once their events were committed.
+    assert wait_for(lambda: any("journal is written again" in r.getMessage()
+                                for r in caplog.records), timeout=5)
+    assert sum("the journal stopped" in r.getMessage() for r in caplog.records) == 1
+    assert wait_for(lambda: len(list(data.glob("record.journal.*"))) == 1, timeout=5)
 
 
 def test_read_only_data_folder_stops_and_resumes(tmpfs, open_recorder, caplog):
