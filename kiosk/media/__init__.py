@@ -32,8 +32,11 @@ Subtitles (`subtitles.py`)
     check_subtitles(path) -> list[SubtitleProblem(path, line, message, severity)]: validator.
 Video (`video.py`: VideoEngine; `player.py`: VideoPlayer)
     media.video.available, media.video.reason
-    player = media.video.open(path, box)      # raises VideoUnavailable: show the poster and
-                                              # subtitles.transcript() instead, go on
+    player = media.video.open(path, box, languages=(visitor, pack_default))
+        # raises VideoUnavailable: show the poster and subtitles.transcript() instead, go on.
+        # The audio track is the first of `languages` the file has (ISO 639-2 tags such as
+        # swe/eng matched through `tracks.language_tags`), else VLC's default track;
+        # player.set_languages(...) switches it mid-video, .audio_track is the one selected.
     player.play() .pause() .toggle_pause() .replay() .seek(ms) .seek_fraction(f) .close()
     player.draw(screen, (x, y)) / .draw_in(screen, rect) (centred) -> bool: False before the
         first frame (draw the poster or the prefetched first frame instead); drawing also

@@ -3,6 +3,11 @@
 VLC's decoder threads call `_on_format` (pick the frame size: the video fitted into the box),
 `_on_lock`/`_on_unlock` (write straight into the surface's pixels, under a lock that `draw`
 shares, so a half-written frame never reaches the screen) and `_on_display` (a frame is done).
+
+The audio track follows the visitor's language: when VLC has selected its default audio track
+(the ESSelected event, on VLC's thread, where no libvlc call may be made), the engine's track
+thread selects the one in the visitor's language at once and, this early, goes back to the
+start so the default track's first second, already decoded, is dropped (`kiosk.media.tracks`).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import ctypes
 import os
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +24,7 @@ import pygame
 
 from kiosk.media.errors import MediaError
 from kiosk.media.images import fit_size
+from kiosk.media.tracks import audio_tracks, pick_track
 
 if TYPE_CHECKING:
     from kiosk.media.video import VideoEngine
@@ -35,13 +42,17 @@ _UNLOCK_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p,
 _DISPLAY_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 # Little-endian 0x00RRGGBB: the byte order B,G,R,X that VLC's RV32 writes.
 _RV32_MASKS = (0xFF0000, 0x00FF00, 0x0000FF, 0)
+# An audio track selected this early into the video restarts it where it is (see _select_audio).
+_RESTART_MS = 500
+_AUDIO_ES = 0  # libvlc_track_audio
 
 
 
 class VideoPlayer:
     """One video: play, pause, seek, replay; the current frame is drawn by the kiosk."""
 
-    def __init__(self, engine: VideoEngine, path: Path, box: tuple[int, int], audio: bool):
+    def __init__(self, engine: VideoEngine, path: Path, box: tuple[int, int], audio: bool,
+                 languages: Sequence[str] = ()):
         vlc = engine._vlc
         self._vlc = vlc
         self.engine = engine
@@ -56,12 +67,20 @@ class VideoPlayer:
         self._applied: float | None = None
         self._reset_clock(0)
         self._native: tuple[int, int] | None = None
+        self.languages = tuple(languages)  # audio track wanted, in order of preference
+        self.audio_track: int | None = None  # the track selected by language, if any
+        self._track_lock = threading.Lock()  # _select_audio (track thread) against close
         self._player = engine._instance.media_player_new()
         media = engine._instance.media_new_path(os.fspath(path))
         if not audio:
             media.add_option(":no-audio")
         self._player.set_media(media)
-        media.release()
+        self._media = media  # the player holds it too; kept to list its tracks
+        self._events = None
+        if audio:
+            # Kept: python-vlc's EventManager owns the ctypes handler VLC calls.
+            self._events = self._player.event_manager()
+            self._events.event_attach(vlc.EventType.MediaPlayerESSelected, self._on_selected)
         self._audio_cb = None
         # Referenced from self for as long as the player lives: VLC calls them from its threads.
         self._cbs = (_FORMAT_CB(self._on_format), _CLEANUP_CB(self._on_cleanup),
@@ -121,6 +140,12 @@ class VideoPlayer:
     def _on_display(self, opaque, picture):
         self.frames += 1
         self._first.set()
+
+    def _on_selected(self, event):
+        # VLC's event thread: calling libvlc from here deadlocks; the engine's thread selects.
+        kind, es_id = ctypes.cast(ctypes.pointer(event.u), ctypes.POINTER(ctypes.c_int * 2))[0]
+        if kind == _AUDIO_ES and es_id >= 0 and self.languages:
+            self.engine._select_track_soon(self)
 
     # --- the kiosk's thread ------------------------------------------------------------
     def wait_frame(self, timeout_s: float) -> bool:
@@ -236,6 +261,32 @@ class VideoPlayer:
         if self._player is not None and self._applied != self.engine.settings.effective():
             self.apply_settings()
 
+    def set_languages(self, languages: Sequence[str]) -> None:
+        """Prefer another language's audio track, now if the video is open (VLC switches
+        from the sound it has already decoded on, about a second ahead)."""
+        self.languages = tuple(languages)
+        self.select_audio(restart=False)
+
+    def select_audio(self, restart: bool = True) -> None:
+        """Select the audio track of the first language in `languages` the video has (the
+        engine's track thread calls it when VLC has opened the streams)."""
+        with self._track_lock:
+            if self._player is None:
+                return
+            tracks = audio_tracks(self._vlc, self._media)
+            wanted = pick_track(tracks, self.languages)
+            if wanted is None:
+                return  # no track in these languages (or none open yet): VLC's default plays
+            if self._player.audio_get_track() != wanted:
+                self._player.audio_set_track(wanted)
+                at = self._player.get_time()
+                if restart and at < _RESTART_MS:
+                    # Just opened: VLC has decoded about a second of its default track, and
+                    # starts the new one that far ahead. Going back to where it is (the
+                    # start) flushes both: the visitor hears their language from its start.
+                    self._player.set_time(max(0, at))
+            self.audio_track = wanted
+
     @property
     def state(self) -> str:
         """VLC's state name, e.g. 'Playing', 'Paused', 'Ended'."""
@@ -299,9 +350,15 @@ class VideoPlayer:
         """Stop and release the player and its threads; idempotent."""
         if self._player is None:
             return
-        self._player.stop()  # joins VLC's decoder threads: no callback runs after this
-        self._player.release()
-        self._player = None
+        with self._track_lock:
+            self._player.stop()  # joins VLC's decoder threads: no callback runs after this
+            if self._events is not None:
+                self._events.event_detach(self._vlc.EventType.MediaPlayerESSelected)
+                self._events = None
+            self._player.release()
+            self._player = None
+            self._media.release()
+            self._media = None
         self._want_play = False
         # The callbacks are bound methods of self: drop them (and the frame buffer) now
         # rather than leave a reference cycle holding megabytes for the garbage collector.

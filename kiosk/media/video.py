@@ -11,6 +11,8 @@ off the screen.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -59,6 +61,9 @@ class VideoEngine:
         self.audio_sink = audio_sink
         self._vlc, self._instance, self.reason = _start_vlc([*DEFAULT_VLC_ARGS, *vlc_args])
         self.players_opened = 0
+        self._track_queue: queue.SimpleQueue[VideoPlayer | None] = queue.SimpleQueue()
+        self._track_thread: threading.Thread | None = None
+        self._track_start = threading.Lock()
         if self._instance is None:
             # One line, once: the scenes fall back to the poster and the subtitles as text.
             log.warning("video unavailable: %s; video scenes show their poster and subtitles",
@@ -69,14 +74,16 @@ class VideoEngine:
         """True when videos can play here."""
         return self._instance is not None
 
-    def open(self, path: Path, box: tuple[int, int], audio: bool = True) -> VideoPlayer:
-        """A player for path whose frames fit inside box; raises VideoUnavailable."""
+    def open(self, path: Path, box: tuple[int, int], audio: bool = True,
+             languages: Sequence[str] = ()) -> VideoPlayer:
+        """A player for path whose frames fit inside box, playing the audio track of the
+        first of `languages` the file has (else VLC's default); raises VideoUnavailable."""
         if self._instance is None:
             raise VideoUnavailable(self.reason)
         if not Path(path).is_file():
             raise MediaError(path, "the video file does not exist")
         self.players_opened += 1
-        return VideoPlayer(self, Path(path), box, audio)
+        return VideoPlayer(self, Path(path), box, audio, languages)
 
     def first_frame(
         self, path: Path, box: tuple[int, int], timeout_s: float = 5.0
@@ -91,8 +98,31 @@ class VideoEngine:
         finally:
             player.close()
 
+    def _select_track_soon(self, player: VideoPlayer) -> None:
+        """Have the track thread select player's audio track (from VLC's event thread, where
+        libvlc may not be called; waiting for the kiosk's next frame lets the default track
+        play for a second)."""
+        with self._track_start:
+            if self._track_thread is None:
+                self._track_thread = threading.Thread(
+                    target=self._select_tracks, name="video-tracks", daemon=True)
+                self._track_thread.start()
+        self._track_queue.put(player)
+
+    def _select_tracks(self) -> None:
+        while (player := self._track_queue.get()) is not None:
+            try:
+                player.select_audio()
+            except Exception as exc:  # the video plays on in VLC's default language
+                log.warning("audio track of %s: %s", player.path, exc)
+
     def close(self) -> None:
         """Release libvlc; open players must be closed first."""
+        with self._track_start:
+            if self._track_thread is not None:
+                self._track_queue.put(None)
+                self._track_thread.join()
+                self._track_thread = None
         if self._instance is not None:
             self._instance.release()
             self._instance = None

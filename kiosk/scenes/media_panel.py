@@ -100,7 +100,10 @@ class MediaPanel:
         except Exception as exc:
             log.warning("subtitles of %s: %s", self.scene.id, exc)
         try:
-            self.player = self.media.video.open(pack.media_path(video.src), rect.size)
+            # The sound in the visitor's language, else the pack's default language's.
+            self.player = self.media.video.open(
+                pack.media_path(video.src), rect.size,
+                languages=(self.ctx.language, pack.default_language))
         except Exception as exc:
             log.warning("video %s unavailable: %s", video.src, exc)
             self.player = None
