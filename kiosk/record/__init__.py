@@ -17,12 +17,14 @@ The kiosk (its main loop) uses it like this::
 API (exact names):
 
 - `Recorder.open(data_dir=None, kiosk_id=None, *, retention_days=400, batch_interval=0.1,
-  max_backlog=20_000, retry_interval=5.0, max_size_mb=None, check_on_open=True) -> Recorder`.
-  Returns at once; the file is opened on the writer thread. Never raises for disk trouble.
+  max_backlog=20_000, retry_interval=5.0, max_size_mb=None, check_on_open=True,
+  journal=True) -> Recorder`. Returns at once; the SQLite file is opened on the writer
+  thread (the append journal on the caller's). Never raises for disk trouble.
 - `recorder.begin_session(pack_id, pack_version, language, school_code=None, *,
   free_text_questions=frozenset(), at=None) -> VisitorSession` records `session_started`.
 - `session.record(kind, at=None, **fields) -> bool` and `recorder.append(session, kind,
-  at=None, **fields) -> bool`: validate and queue (a `deque.append`, no lock, no disk).
+  at=None, **fields) -> bool`: validate, write one line to the append journal (`os.write`
+  into the page cache: no fsync, never waits on the disk) and queue for the writer.
   `at` is a `time.monotonic()` reading (default now). False when the session has ended or
   the recorder is closed. A kind or field outside the whitelist raises `EventRefused`
   (a `ValueError`); see `kiosk.record.kinds.KINDS`.
@@ -42,11 +44,17 @@ API (exact names):
 - For `kiosk sync` (issue 10): `Store.open(data_dir)` then `store.pending_batch(limit)`
   (oldest unacknowledged events as dicts) and `store.mark_synced(ids) -> int`.
 
-What "returned" means (durability): `record()` returning means the event is queued in memory.
-The writer commits the queue every `batch_interval` (0.1 s), one transaction per batch. Once
-`flush()` has returned True, every event queued before it survives a `kill -9` of the process
-(tested with real processes); `flush(fsync=True)` also survives a power cut (WAL checkpointed
-and synced). Without a flush, an event is at most `batch_interval` away from disk.
+What "returned" means (durability): once `record()` returned, the event survives a `kill -9`
+of the process at any moment: its line is in the append journal (`record.journal.*`, see
+`kiosk.record.journal`), which the next start replays into SQLite (events already committed
+are skipped by id). The writer commits the queue every `batch_interval` (0.1 s), one
+transaction per batch, and deletes journal files whose events are all committed. Once
+`flush()` has returned True, every event queued before it is committed to the SQLite file;
+`flush(fsync=True)` also survives a power cut (WAL checkpointed and synced). The journal is
+not synced: a power cut (not a kill) can lose what was recorded since the last commit, at
+most `batch_interval` (WAL with synchronous=NORMAL may lose its last commits too; the file is
+never damaged). While the disk refuses writes, or the journal passed 16 MiB with nothing
+committed, events are only held in memory (one log line) until the journal is written again.
 
 When the disk is full or read-only, the kiosk keeps playing: the writer logs one line, holds
 up to `max_backlog` events in memory (newer ones are counted in `dropped`), `status()` says

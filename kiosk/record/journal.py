@@ -45,6 +45,17 @@ MAX_BYTES = 16 << 20
 _HEX = frozenset("0123456789abcdef")
 
 
+# A uuid4 as 32 hex digits from os.urandom, without building a UUID object (about half the
+# cost of uuid.uuid4().hex, on the main thread): version 4 and the RFC 4122 variant bits set.
+_ID_MASK = ((1 << 128) - 1) ^ (0xF000 << 64) ^ (0xC000 << 48)
+_ID_BITS = (0x4000 << 64) | (0x8000 << 48)
+
+
+def new_id(_urandom=os.urandom, _from_bytes=int.from_bytes) -> str:
+    """A random event id: a uuid4 in hex (what uuid.uuid4().hex gives), made cheaply."""
+    return "%032x" % (_from_bytes(_urandom(16), "big") & _ID_MASK | _ID_BITS)
+
+
 def minute_text(epoch: float) -> str:
     """UTC wall-clock time rounded to the nearest minute (half a minute rounds up)."""
     return time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(int((epoch + 30) // 60) * 60))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.record.journal import Journal
+from kiosk.record.journal import Journal, new_id
 from kiosk.record.kinds import check_event
 from kiosk.record.session import VisitorSession
 from kiosk.record.writer import STOP_MESSAGES, Marker, Settings, Writer
@@ -97,7 +96,7 @@ class Recorder:
         if self._journal.enabled:
             # One os.write into the page cache (no fsync: the frame never waits on the disk),
             # then the queue; once this returns the event survives the process being killed.
-            self._journal_append((uuid.uuid4().hex, session_id, offset_ms, time.time(), kind,
+            self._journal_append((new_id(), session_id, offset_ms, time.time(), kind,
                                   self._dumps(fields)))
         else:
             # deque.append is atomic and lock-free under the GIL; the writer makes the id.

@@ -2,7 +2,8 @@
 
 It owns the database connection. When the disk is full or read-only it stops, logs one line,
 holds up to `max_backlog` events in memory (newer ones are dropped and counted), and retries
-every `retry_interval` seconds; a damaged file is moved aside and a new one started.
+every `retry_interval` seconds; a damaged file is moved aside and a new one started. It also
+tends the append journal: replays dead ones on opening, rotates, deletes what is committed.
 """
 
 from __future__ import annotations
@@ -318,17 +319,14 @@ class Writer(threading.Thread):
         end = self.journal.take()
         if end is not None:
             self.retiring.append(end)
-            self._cycle_quietly()  # anything queued between the last cycle and the take
+            try:
+                self._cycle()  # anything queued between the last cycle and the take
+            except Exception as exc:
+                self._halt("error", exc)
         done = not self.backlog and not self.queue and self.state in ("ok", "closed")
         for end in self.retiring:
             jr.retire(end, delete=done)  # kept when not all was written: replayed next start
         self.retiring = []
-
-    def _cycle_quietly(self) -> None:
-        try:
-            self._cycle()
-        except Exception as exc:
-            self._halt("error", exc)
 
     def _trim(self) -> None:
         over = len(self.backlog) - self.settings.max_backlog

@@ -129,3 +129,13 @@ def test_without_the_journal_nothing_is_written_beside_the_record(open_recorder,
     assert not list((tmp_path / "data").glob(PREFIX + "*"))
     assert [r["kind"] for r in rows(tmp_path / "data")] == ["session_started", "session_ended"]
     assert os.path.exists(tmp_path / "data" / "record.sqlite3")
+
+
+def test_event_ids_are_uuid4_hex_and_distinct():
+    from kiosk.record.journal import new_id
+
+    ids = [new_id() for _ in range(20_000)]
+    assert len(set(ids)) == len(ids)
+    for eid in ids[:2000]:
+        u = uuid.UUID(eid)
+        assert u.hex == eid and u.version == 4 and u.variant == uuid.RFC_4122
