@@ -83,6 +83,10 @@ class App:
         tune_malloc()  # before the big surfaces and the threads: see kiosk/media/memory.py
         packs = PackSource(self.pack_dir)
         packs.load()  # raises PackRefused: nothing good to play
+        # SDL's default on X11 is a window surface backed by an OpenGL texture: without a GPU
+        # driver (Mesa's llvmpipe) each flip costs 10 ms of CPU at 1080p (bench/media_video.py).
+        # The plain X11 shared-memory framebuffer costs a tenth of a millisecond.
+        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
         pygame.display.init()
         pygame.font.init()
         flags = pygame.FULLSCREEN if self.fullscreen else 0
