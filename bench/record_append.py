@@ -2,7 +2,9 @@
 
 Measures, in one run:
 1. the main-thread cost of `session.record()` inside a 60 fps frame loop (the kiosk's case),
-   and in a tight loop while the writer thread competes for the interpreter;
+   and in a tight loop while the writer thread competes for the interpreter; each with the
+   append journal (the default: an event survives kill -9 once record() returned) and
+   queue-only (`journal=False`, the path before the journal), with the ratio of medians;
 2. sustained throughput: events appended and committed per second (until `flush()` returns);
 3. the baseline: bare `sqlite3` inserts of the same rows into the same schema (WAL,
    synchronous=NORMAL, executemany, one transaction per batch), and the ratio.
@@ -43,9 +45,11 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
-def frame_loop(tmp: Path, seconds: float, batch_interval: float = 0.1) -> list[float]:
+def frame_loop(tmp: Path, seconds: float, batch_interval: float = 0.1,
+               journal: bool = True) -> list[float]:
     """60 fps, a burst of 1-40 events per frame; the cost of each record() in microseconds."""
-    rec = Recorder.open(tmp / f"frames-{batch_interval}", batch_interval=batch_interval)
+    rec = Recorder.open(tmp / f"frames-{batch_interval}-{journal}", batch_interval=batch_interval,
+                        journal=journal)
     rec.flush(10)
     session = rec.begin_session("demo", "1.0", "sv")
     costs: list[float] = []
@@ -66,9 +70,9 @@ def frame_loop(tmp: Path, seconds: float, batch_interval: float = 0.1) -> list[f
     return costs
 
 
-def tight(tmp: Path, events: int) -> tuple[list[float], float, float]:
+def tight(tmp: Path, events: int, journal: bool = True) -> tuple[list[float], float, float]:
     """Append `events` as fast as possible; per-call costs (us), append rate, committed rate."""
-    rec = Recorder.open(tmp / "tight")
+    rec = Recorder.open(tmp / f"tight-{journal}", journal=journal)
     rec.flush(10)
     session = rec.begin_session("demo", "1.0", "sv")
     costs = [0.0] * events
@@ -147,18 +151,29 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-record-"))
     try:
         idle = frame_loop(tmp, args.seconds, batch_interval=3600)
-        print(f"baseline: the same frame loop with the writer idle (nothing written): p50 "
+        print(f"baseline: the journaled frame loop with the writer idle (nothing committed): p50 "
               f"{statistics.median(idle):.1f} us, p99 {pct(idle, 99):.1f} us, p99.9 "
               f"{pct(idle, 99.9):.1f} us, max {max(idle):.1f} us")
+        queued = frame_loop(tmp, args.seconds, journal=False)
         frames = frame_loop(tmp, args.seconds)
-        print(f"frame loop (60 fps, 1-40 events/frame, {len(frames)} appends): main-thread cost "
-              f"per append p50 {statistics.median(frames):.1f} us, p99 {pct(frames, 99):.1f} us, "
-              f"p99.9 {pct(frames, 99.9):.1f} us, max {max(frames):.1f} us")
+        for name, c in (("queue only (journal=False)", queued), ("journaled (default)", frames)):
+            print(f"frame loop, {name} (60 fps, 1-40 events/frame, {len(c)} appends): "
+                  f"main-thread cost per append p50 {statistics.median(c):.1f} us, p99 "
+                  f"{pct(c, 99):.1f} us, p99.9 {pct(c, 99.9):.1f} us, max {max(c):.1f} us")
+        print(f"frame loop ratio journaled/queue-only: p50 "
+              f"{statistics.median(frames) / statistics.median(queued):.2f}, p99 "
+              f"{pct(frames, 99) / pct(queued, 99):.2f}")
+        qcosts, qappended, qcommitted = tight(tmp, args.events, journal=False)
         costs, appended, committed = tight(tmp, args.events)
-        print(f"tight loop ({args.events} appends, writer competing): cost p50 "
-              f"{statistics.median(costs):.1f} us, p99 {pct(costs, 99):.1f} us, p99.9 "
-              f"{pct(costs, 99.9):.1f} us; appended {appended:,.0f}/s, committed "
-              f"(until flush returned) {committed:,.0f} events/s")
+        for name, c, a, m in (("queue only", qcosts, qappended, qcommitted),
+                              ("journaled", costs, appended, committed)):
+            print(f"tight loop, {name} ({args.events} appends, writer competing): cost p50 "
+                  f"{statistics.median(c):.1f} us, p99 {pct(c, 99):.1f} us, p99.9 "
+                  f"{pct(c, 99.9):.1f} us; appended {a:,.0f}/s, committed "
+                  f"(until flush returned) {m:,.0f} events/s")
+        print(f"tight loop ratio journaled/queue-only: cost p50 "
+              f"{statistics.median(costs) / statistics.median(qcosts):.2f}, committed "
+              f"throughput {committed / qcommitted:.2f}")
         rate, held, p99s = sustained(tmp, args.seconds, 25_000)
         print(f"sustained: aiming at 25,000 events/s for {args.seconds:.0f} s: committed "
               f"{rate:,.0f} events/s (all offered), most events held in memory {held:,}, cost p99 {p99s:.1f} us")
