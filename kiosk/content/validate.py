@@ -232,7 +232,7 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
     for lang, rel in scene.captions.items():
         _media(rep, root, rel, f"{path}.captions.{lang}", "subtitles")
     if scene.video:
-        _media(rep, root, scene.video.src, f"{path}.video.src", "video")
+        _media(rep, root, scene.video.src, f"{path}.video.src", "video", story.languages)
         if scene.video.poster:
             _media(rep, root, scene.video.poster, f"{path}.video.poster", "image")
         for lang, rel in scene.video.subtitles.items():
@@ -257,7 +257,8 @@ def _has_statistic(text: str) -> bool:
     return False
 
 
-def _media(rep: Report, root: Path, rel: str, path: str, want: str) -> None:
+def _media(rep: Report, root: Path, rel: str, path: str, want: str,
+           languages: list[str] | None = None) -> None:
     problems = mediacheck.check(root, rel, want)
     for code, message, hint in problems:
         rep.add(path, code, message, hint)
@@ -273,12 +274,20 @@ def _media(rep: Report, root: Path, rel: str, path: str, want: str) -> None:
             rep.add(path, "subtitles", f"media/{rel}, line {p.line}: {p.message}", "",
                     ERROR if p.severity == ERROR else WARNING)
         return
-    from kiosk.media.probe import playable
+    from kiosk.media.probe import missing_audio_languages, playable
 
     ok, reason = playable(file, use_ffprobe=False)
     if not ok:
         rep.warn(path, "media-codec", reason.replace(str(file), f"media/{rel}"),
                  "encode video as H.264 or VP9, audio as Vorbis or Opus")
+    elif want == "video" and languages:
+        missing, tags = missing_audio_languages(file, languages, use_ffprobe=False)
+        if missing:
+            rep.warn(path, "video-audio-language",
+                     f"media/{rel} has no audio track in {', '.join(missing)} (its tracks: "
+                     f"{', '.join(tags)}): those visitors hear the default language's",
+                     "add a track tagged with the language's ISO 639-2 code "
+                     "(ffmpeg: -metadata:s:a:1 language=eng)")
 
 
 def _check_graph(story: M.Story, rep: Report) -> None:

@@ -32,6 +32,9 @@ class MediaInfo:
     height: int | None = None
     source: str = "sniff"
     notes: tuple[str, ...] = field(default=())
+    # The language tag of each audio track ('swe', 'eng'; None when untagged or 'und'), or
+    # None when they could not be read (the sniff reads them from MP4 files only).
+    audio_languages: tuple[str | None, ...] | None = None
 
 
 def _container_from_ffprobe(fmt: str, path: Path) -> str:
@@ -60,7 +63,7 @@ def _ffprobe(path: Path, ffprobe: str) -> MediaInfo | None:
         return MediaInfo(path, None, source="ffprobe",
                          notes=(out.stderr.decode(errors="replace").strip()[-200:],))
     data = json.loads(out.stdout or b"{}")
-    video, audio, width, height = [], [], None, None
+    video, audio, width, height, languages = [], [], None, None, []
     for stream in data.get("streams", []):
         codec = stream.get("codec_name", "unknown")
         if codec.startswith("pcm_"):
@@ -70,12 +73,81 @@ def _ffprobe(path: Path, ffprobe: str) -> MediaInfo | None:
             width, height = stream.get("width"), stream.get("height")
         elif stream.get("codec_type") == "audio":
             audio.append(codec)
+            languages.append(_tag((stream.get("tags") or {}).get("language")))
     fmt = data.get("format", {})
     duration = fmt.get("duration")
     return MediaInfo(
         path, _container_from_ffprobe(fmt.get("format_name", ""), path), tuple(video),
         tuple(audio), round(float(duration) * 1000) if duration else None, width, height,
-        "ffprobe")
+        "ffprobe", audio_languages=tuple(languages))
+
+
+def _tag(language: str | None) -> str | None:
+    language = (language or "").strip().lower()
+    return None if language in ("", "und", "unknown") else language
+
+
+def _boxes(data: bytes, start: int = 0, end: int | None = None):
+    """(type, payload start, payload end) of the MP4 boxes in data[start:end]."""
+    end = len(data) if end is None else end
+    while start + 8 <= end:
+        size = int.from_bytes(data[start:start + 4], "big")
+        kind, body = data[start + 4:start + 8], start + 8
+        if size == 1 and start + 16 <= end:
+            size, body = int.from_bytes(data[start + 8:start + 16], "big"), start + 16
+        elif size == 0:
+            size = end - start
+        if size < body - start or start + size > end:
+            return
+        yield kind, body, start + size
+        start += size
+
+
+def mp4_audio_languages(path: Path, limit: int = 32 * 1024 * 1024) -> tuple[str | None, ...] | None:
+    """The language of each audio track of an MP4 file, from its track headers (mdhd);
+    None if the file has no readable `moov` box (at most `limit` bytes)."""
+    with open(path, "rb") as fh:
+        size, at = os.fstat(fh.fileno()).st_size, 0
+        while at + 8 <= size:  # walk the top-level boxes to moov, wherever it is
+            fh.seek(at)
+            head = fh.read(16)
+            box, kind = int.from_bytes(head[:4], "big"), head[4:8]
+            header = 8
+            if box == 1:
+                box, header = int.from_bytes(head[8:16], "big"), 16
+            elif box == 0:
+                box = size - at
+            if box < header:
+                return None
+            if kind == b"moov":
+                if box > limit:
+                    return None
+                fh.seek(at + header)
+                moov = fh.read(box - header)
+                break
+            at += box
+        else:
+            return None
+    languages = []
+    for kind, start, end in _boxes(moov):
+        if kind != b"trak":
+            continue
+        parts = {k: (s, e) for k, s, e in _boxes(moov, start, end)}
+        if b"mdia" not in parts:
+            continue
+        mdia = {k: (s, e) for k, s, e in _boxes(moov, *parts[b"mdia"])}
+        if b"hdlr" not in mdia or b"mdhd" not in mdia:
+            continue
+        h = mdia[b"hdlr"][0]
+        if moov[h + 8:h + 12] != b"soun":
+            continue
+        m = mdia[b"mdhd"][0]
+        at = m + (32 if moov[m] == 1 else 20)  # after version, flags, times and duration
+        code = int.from_bytes(moov[at:at + 2], "big")
+        # Three letters of five bits each (0x60 added); below 0x400, an old Mac language code.
+        tag = "".join(chr(((code >> shift) & 0x1F) + 0x60) for shift in (10, 5, 0))
+        languages.append(_tag(tag) if code >= 0x400 and tag.isalpha() else None)
+    return tuple(languages)
 
 
 def sniff(path: Path) -> MediaInfo:
@@ -121,7 +193,9 @@ def sniff(path: Path) -> MediaInfo:
                                     (b"A_AAC", "aac", audio), (b"A_FLAC", "flac", audio)):
             if marker in head:
                 kind.append(codec)
-    return MediaInfo(Path(path), container, tuple(video), tuple(audio), source="sniff")
+    languages = mp4_audio_languages(Path(path)) if container == "mp4" else None
+    return MediaInfo(Path(path), container, tuple(video), tuple(audio), source="sniff",
+                     audio_languages=languages)
 
 
 def probe(path: Path, use_ffprobe: bool = True) -> MediaInfo:
@@ -157,3 +231,18 @@ def playable(path: Path, use_ffprobe: bool = True) -> tuple[bool, str]:
             return False, (f"{path}: the audio codec is {codec}; the kiosk plays "
                            f"{', '.join(sorted(PLAYABLE_AUDIO | {'pcm'}))}")
     return True, ""
+
+
+def missing_audio_languages(path: Path, languages: list[str],
+                            use_ffprobe: bool = True) -> tuple[list[str], list[str]]:
+    """(the languages with no audio track, the tracks' language tags) of a video; nothing is
+    missing when its tracks carry no language tag at all (a soundtrack without speech, or
+    tags the sniff cannot read: Matroska, Ogg) or it has no sound."""
+    from kiosk.media.tracks import language_tags
+
+    info = probe(Path(path), use_ffprobe)
+    tags = [t for t in info.audio_languages or () if t]
+    if not tags:
+        return [], []
+    missing = [lang for lang in languages if not language_tags(lang) & set(tags)]
+    return missing, tags

@@ -225,3 +225,41 @@ def test_numbers_that_are_not_statistics(pack, sentence):
     pack.edit(STORY, "Vännen är orolig.", f'"Vännen läser att {sentence}."')
     loaded, found = codes(pack)
     assert loaded.ok and "statistic-without-source" not in found
+
+
+def _video(path, tracks: list[str | None], faststart: bool = False) -> None:
+    """A 0.5 s H.264 MP4 with one AAC tone per entry of tracks, tagged with that language."""
+    args = ["-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=0.5"]
+    for i, _ in enumerate(tracks):
+        args += ["-f", "lavfi", "-i", f"sine=frequency={300 + 100 * i}:duration=0.5"]
+    args += ["-map", "0:v", *(a for i in range(len(tracks)) for a in ("-map", f"{i + 1}:a"))]
+    for i, tag in enumerate(tracks):
+        args += [f"-metadata:s:a:{i}", f"language={tag or 'und'}"]
+    args += ["-movflags", "+faststart"] if faststart else []
+    _ffmpeg(*args, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path))
+
+
+@pytest.mark.parametrize("tracks, faststart, missing", [
+    (["swe"], False, "en"),  # the story is in sv and en
+    (["eng", "ita"], True, "sv"),
+    (["swe", "eng"], False, None),
+    (["swe", "eng"], True, None),
+    ([None], False, None),  # untagged: a soundtrack, or a file nobody tagged
+    ([], False, None),  # a silent film
+])
+def test_a_video_without_sound_in_a_story_language_is_warned_about(pack, tracks, faststart,
+                                                                    missing):
+    _video(pack.root / "media" / "v.mp4", tracks, faststart)
+    pack.write("media/v.vtt", "WEBVTT\n\n00:00.000 --> 00:00.500\nHej\n")
+    pack.edit(STORY, "    text: {sv: Vännen", "    video:\n      src: v.mp4\n"
+              "      subtitles: {sv: v.vtt, en: v.vtt}\n    text: {sv: Vännen")
+    loaded, found = codes(pack)
+    assert "media-codec" not in found
+    if missing is None:
+        assert "video-audio-language" not in found, found["video-audio-language"].message
+        return
+    finding = found["video-audio-language"]
+    assert finding.severity == "warning" and finding.path == "scenes.friend.video.src"
+    assert finding.file == STORY and finding.line == 20  # the line of `src: v.mp4`
+    assert f"media/v.mp4 has no audio track in {missing} " in finding.message
+    assert ", ".join(tracks) in finding.message

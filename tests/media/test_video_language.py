@@ -121,3 +121,11 @@ def test_the_demo_pack_videos_carry_every_language():
             assert {"swe", "eng", "ita", "lav", "ell", "ara"} <= set(tracks.values())
     finally:
         engine.close()
+
+
+def test_the_probe_reads_the_tracks_languages(two_tracks):
+    from kiosk.media.probe import missing_audio_languages, probe
+
+    assert probe(two_tracks, use_ffprobe=False).audio_languages == ("swe", "eng")
+    assert probe(two_tracks).audio_languages == ("swe", "eng")  # ffprobe agrees
+    assert missing_audio_languages(two_tracks, ["sv", "en", "ar"]) == (["ar"], ["swe", "eng"])
