@@ -129,3 +129,13 @@ def test_a_render_that_takes_too_long_fails_cleanly(pack_root, tmp_path):
     with pytest.raises(PreviewError, match="more than 0.01 s"):
         renderer.render(pack_root, tmp_path / "a.png", "ana", "home", "en")
     assert renderer._proc is None and not (tmp_path / "a.png").exists()
+
+
+def test_play_offers_only_the_storys_own_languages(editor, pack_root):
+    # The pack offers sv (its default) and en; this story only en.
+    path = pack_root / "stories" / "ana.yaml"
+    path.write_text(path.read_text().replace("age_min: 12\n", "age_min: 12\nlanguages: [en]\n"))
+    assert editor.get("/preview/test/ana/play?lang=sv").status_code == 404
+    page = editor.get("/preview/test/ana/play").get_data(as_text=True)  # no wish: one it has
+    assert _scene(page) == "home" and "Ana gets an offer." in page
+    assert editor.get("/preview/test/ana/play?lang=en").status_code == 200
