@@ -32,10 +32,10 @@ CHROME = {"back", "language", "text_size", "sound", "help", "leave"}
 ONWARD = {"continue", "next", "skip"}  # a long visit taps these more often, to reach endings
 
 
-def rss_mb() -> float:
-    """Resident memory of this process in MB (from /proc)."""
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory of this process in MB (from /proc); "VmHWM": its peak so far."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -176,6 +176,10 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
             else:
                 ends["cap"] += 1
             if session % sample_every == 0 or session in (1, 100):
+                # Sampled at the same point of every cycle: back at the attract loop, after
+                # its garbage collection (a quiet-frame job), as between two real visitors.
+                app.flow.attract()
+                settle(1.0)
                 rss[session] = rss_mb()
                 if progress:
                     progress(session, rss[session], time.perf_counter() - started)
@@ -185,7 +189,8 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
     return {"sessions": sessions, "taps": taps, "frames": frames, "blank_frames": blanks,
             "frames_checked": checked, "ends": ends, "failures": failures.records[:20],
             "failure_count": len(failures.records), "rss_mb": rss,
-            "seconds": round(time.perf_counter() - started, 1), "screens": screens}
+            "seconds": round(time.perf_counter() - started, 1), "screens": screens,
+            "peak_mb": rss_mb("VmHWM")}
 
 
 def main() -> int:
@@ -223,14 +228,15 @@ def main() -> int:
     print(f"screen failures logged: {result['failure_count']}  blank frames: "
           f"{result['blank_frames']} of {result['frames_checked']} new screens checked")
     print(f"screens tapped: {result['screens']}")
-    print(f"RSS: peak {max(rss.values()):.1f} MB (target <= 300), session 1,000 {first:.1f} MB, "
+    print(f"RSS: peak {result['peak_mb']:.1f} MB (the process's high-water mark; target <= 300), "
+          f"between visits: max {max(rss.values()):.1f} MB, session 1,000 {first:.1f} MB, "
           f"session {max(rss):,} {last:.1f} MB, growth {growth:+.2f}% (target <= 5%)")
     print(f"baseline: bare Python {baseline:.1f} MB, bare pygame window {bare:.1f} MB; "
-          f"kiosk peak / bare pygame = {max(rss.values()) / bare:.2f}x")
+          f"kiosk peak / bare pygame = {result['peak_mb'] / bare:.2f}x")
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
     ok = (result["failure_count"] == 0 and result["blank_frames"] == 0
-          and max(rss.values()) <= 300 and growth <= 5)
+          and result["peak_mb"] <= 300 and growth <= 5)
     return 0 if ok else 1
 
 

@@ -249,10 +249,14 @@ class App:
         a full pass over all of them took about 10 ms here, enough to make a tap miss its
         frame. Called at start and between visits (the attract loop), where a long frame
         does not matter; each call first puts the set-aside objects back (`gc.unfreeze`), so
-        cycles among them that became garbage are still freed."""
+        cycles among them that became garbage are still freed. Then the heap's free pages go
+        back to the system (`trim_heap`), so resident memory follows what is in use."""
+        from kiosk.media.memory import trim_heap
+
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+        trim_heap()
 
     def _warm_one(self) -> None:
         while self._warm:

@@ -42,3 +42,21 @@ def tune_malloc(mmap_threshold: int = MMAP_THRESHOLD, arena_max: int = ARENA_MAX
     if not ok:
         log.warning("malloc tuning refused by the C library")
     return ok
+
+
+def trim_heap() -> bool:
+    """Hand the heap's free pages back to the system (glibc's `malloc_trim(0)`).
+
+    Blocks under `MMAP_THRESHOLD` still come from the heap; after a visit, the holes its
+    short-lived objects left stay resident until trimmed. Called between visits (with the
+    garbage collection, where a long frame does not matter); a few milliseconds.
+    False where the C library is not glibc."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        malloc_trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return False
+    malloc_trim.argtypes = (ctypes.c_size_t,)
+    malloc_trim.restype = ctypes.c_int
+    malloc_trim(0)
+    return True
