@@ -33,6 +33,12 @@ def _setup(screens, diagonal_in: float):
     return TextCache(FontBook(), capacity=50), metrics
 
 
+def _warning(code: str, story, scene, field: str, message: str, hint: str) -> Finding:
+    """A fit warning at the scene's place in its story file."""
+    return Finding(WARNING, code, message, file=story.file, line=scene.loc[0],
+                   col=scene.loc[1], path=f"scenes.{scene.id}.{field}", hint=hint)
+
+
 def text_fit_warnings(pack: Pack, screens=SCREENS, diagonal_in: float = 24.0) -> list[str]:
     """One line per scene whose text overflows its box at the largest text size."""
     return [f.format() for f in text_fit_findings(pack, screens, diagonal_in)]
@@ -58,12 +64,11 @@ def text_fit_findings(pack: Pack, screens=SCREENS, diagonal_in: float = 24.0) ->
                         over.append(f"{lang} on {m.width}x{m.height} needs {height} px "
                                     f"of {box.height}")
             if over:
-                warnings.append(Finding(
-                    WARNING, "text-overflow",
+                warnings.append(_warning(
+                    "text-overflow", story, scene, "text",
                     f'the text of scene "{scene.id}" does not fit its box at the largest '
                     f"text size ({'; '.join(over)}): visitors who choose it will scroll",
-                    file=story.file, line=scene.loc[0], col=scene.loc[1],
-                    path=f"scenes.{scene.id}.text", hint="shorten the text or split the scene"))
+                    "shorten the text or split the scene"))
     return warnings
 
 
@@ -94,11 +99,9 @@ def choice_fit_findings(pack: Pack, screens=SCREENS,
                         over.append(f"{lang} on {m.width}x{m.height} needs "
                                     f"{bottom - rect.y} px of {rect.height}")
             if over:
-                warnings.append(Finding(
-                    WARNING, "choices-overflow",
+                warnings.append(_warning(
+                    "choices-overflow", story, scene, "choices",
                     f'the choices of scene "{scene.id}" do not fit on the screen at the '
                     f"largest text size ({'; '.join(over)}): the last would be out of reach",
-                    file=story.file, line=scene.loc[0], col=scene.loc[1],
-                    path=f"scenes.{scene.id}.choices",
-                    hint="shorten the choice labels or offer fewer choices"))
+                    "shorten the choice labels or offer fewer choices"))
     return warnings
