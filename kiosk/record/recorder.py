@@ -11,7 +11,8 @@ from pathlib import Path
 from kiosk.record.journal import Journal, new_id
 from kiosk.record.kinds import check_event
 from kiosk.record.session import VisitorSession
-from kiosk.record.writer import STOP_MESSAGES, Marker, Settings, Writer
+from kiosk.record.store import STOP_MESSAGES
+from kiosk.record.writer import Marker, Settings, Writer
 
 
 @dataclass(frozen=True)

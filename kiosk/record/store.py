@@ -82,6 +82,35 @@ def is_disk_error(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.Error) and error_code(exc) in DISK_CODES
 
 
+STOP_MESSAGES = {  # why writing stopped, as the recorder reports it
+    "disk_full": "the disk is full",
+    "read_only": "the data folder is read-only",
+    "disk_error": "the disk cannot be written",
+    "cannot_open": "the record file cannot be opened",
+    "newer_version": "the record file comes from a newer version of the kiosk software",
+    "error": "the record cannot be written",
+}
+
+
+_SQLITE_STATES = {13: "disk_full", 8: "read_only", 10: "disk_error", 14: "cannot_open",
+                  3: "read_only"}  # SQLite's primary result codes
+
+
+def stop_state(exc: BaseException) -> str:
+    """Why writing stopped, as a key of `STOP_MESSAGES`."""
+    if isinstance(exc, sqlite3.Error):
+        return _SQLITE_STATES.get(error_code(exc), "error") if is_disk_error(exc) else "error"
+    if isinstance(exc, OSError):
+        import errno
+
+        if exc.errno == errno.ENOSPC:
+            return "disk_full"
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "read_only"
+        return "disk_error"
+    return "error"
+
+
 def is_damage_error(exc: BaseException) -> bool:
     """True when the error means the database file is damaged."""
     if not isinstance(exc, sqlite3.DatabaseError):

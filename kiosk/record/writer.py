@@ -22,26 +22,17 @@ from kiosk.record import journal as jr
 from kiosk.record import retention
 from kiosk.record.journal import Journal, SegmentEnd, minute_text
 from kiosk.record.store import (
+    STOP_MESSAGES,
     RecordError,
     Store,
     error_code,
     is_damage_error,
-    is_disk_error,
     load_kiosk_id,
     move_aside,
+    stop_state,
 )
 
 log = logging.getLogger("kiosk.record")
-
-STOP_MESSAGES = {
-    "disk_full": "the disk is full",
-    "read_only": "the data folder is read-only",
-    "disk_error": "the disk cannot be written",
-    "cannot_open": "the record file cannot be opened",
-    "newer_version": "the record file comes from a newer version of the kiosk software",
-    "error": "the record cannot be written",
-}
-
 
 @dataclass
 class Settings:
@@ -73,12 +64,6 @@ class Marker:
         self.done = threading.Event()
         self.ok = False
         self.fsync = fsync
-
-
-def _stop_state(exc: BaseException) -> str:
-    code = error_code(exc)
-    return {13: "disk_full", 8: "read_only", 10: "disk_error", 14: "cannot_open",
-            3: "read_only"}.get(code, "error")
 
 
 class Writer(threading.Thread):
@@ -175,7 +160,7 @@ class Writer(threading.Thread):
         try:
             self.store.probe()
         except sqlite3.Error as exc:
-            self._halt(_disk_state(exc), exc)
+            self._halt(stop_state(exc), exc)
             return
         self._resume()
 
@@ -214,7 +199,7 @@ class Writer(threading.Thread):
             return False
         except (OSError, sqlite3.Error) as exc:
             self._drop_store()
-            self._halt(_disk_state(exc), exc)
+            self._halt(stop_state(exc), exc)
             return False
         self._next_retention = 0.0
         self._next_count = 0.0
@@ -251,7 +236,7 @@ class Writer(threading.Thread):
                 # passing delay, not a stop. The batch waits for the next cycle.
                 self._trim()
                 return
-            self._halt(_disk_state(exc), exc)
+            self._halt(stop_state(exc), exc)
             self._trim()
             return
         self.written += len(rows)
@@ -386,18 +371,4 @@ class Writer(threading.Thread):
             if is_damage_error(exc):
                 self._replace_damaged()
             else:
-                self._halt(_disk_state(exc), exc)
-
-
-def _disk_state(exc: BaseException) -> str:
-    if isinstance(exc, sqlite3.Error):
-        return _stop_state(exc) if is_disk_error(exc) else "error"
-    if isinstance(exc, OSError):
-        import errno
-
-        if exc.errno == errno.ENOSPC:
-            return "disk_full"
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return "read_only"
-        return "disk_error"
-    return "error"
+                self._halt(stop_state(exc), exc)
