@@ -34,11 +34,12 @@ def test_short_soak_of_random_visits(cache_env):
 @pytest.mark.slow
 def test_ten_thousand_visits_memory_flat(cache_env):
     """Issue 4 at its default screen: resident memory at most 300 MB, growth from visit 1,000
-    to 10,000 at most 5% (about 40 minutes here)."""
+    to 10,000 at most 5%, as medians of the samples around each (about 50 minutes here)."""
     soak = load_soak()
     result = soak.soak(10_000, size=(1920, 1080), seed=1, data_dir=cache_env / "soak")
     check(result)
     rss = result["rss_mb"]
     assert set(rss) >= {1, 100, 1_000, 5_000, 10_000}
     assert result["peak_mb"] <= 300, (result["peak_mb"], rss)
-    assert (rss[10_000] - rss[1_000]) / rss[1_000] <= 0.05, rss
+    window = soak.growth(rss, 10_000)[1]  # medians around visit 1,000 and of the last 1,000
+    assert window <= 5, (window, rss)
