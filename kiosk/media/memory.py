@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 
 log = logging.getLogger(__name__)
@@ -26,14 +27,21 @@ MMAP_THRESHOLD = 256 * 1024
 ARENA_MAX = 2
 
 
+@functools.cache
+def _libc_function(name: str):
+    """A function of the C library (looked up once), or None where it has none of that name."""
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def tune_malloc(mmap_threshold: int = MMAP_THRESHOLD, arena_max: int = ARENA_MAX) -> bool:
     """Apply the settings above through glibc's `mallopt` (call early, before threads start);
     False (and one log line) where the C library is not glibc."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError) as exc:
-        log.info("malloc tuning skipped (no glibc mallopt: %s)", exc)
+    mallopt = _libc_function("mallopt")
+    if mallopt is None:
+        log.info("malloc tuning skipped (the C library has no mallopt: not glibc)")
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
@@ -51,10 +59,8 @@ def trim_heap() -> bool:
     short-lived objects left stay resident until trimmed. Called between visits (with the
     garbage collection, where a long frame does not matter); a few milliseconds.
     False where the C library is not glibc."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        malloc_trim = libc.malloc_trim
-    except (OSError, AttributeError):
+    malloc_trim = _libc_function("malloc_trim")
+    if malloc_trim is None:
         return False
     malloc_trim.argtypes = (ctypes.c_size_t,)
     malloc_trim.restype = ctypes.c_int
