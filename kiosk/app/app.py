@@ -67,7 +67,6 @@ class App:
         self._last = None
         self.on_frame = None  # called once per frame (the systemd watchdog ping)
         self._warm: list[tuple[float, Callable[[], object]]] = []  # (screen change, job)
-        self._scratch: pygame.Surface | None = None
         self._quiet_since = 0.0
         self._next_frame: list[tuple[int, Callable[[], object]]] = []  # (screen change, job)
         self._first_frame_note = os.environ.get("STORYKIOSK_FIRST_FRAME") == "1"
@@ -271,16 +270,18 @@ class App:
     def _warm_screen(self, name: str, language: str | None, params: dict) -> None:
         from kiosk.scenes import SCREENS
 
-        if self._scratch is None or self._scratch.get_size() != self.surface.get_size():
-            self._scratch = pygame.Surface(self.surface.get_size())
+        scratch = self.manager.spare_surface(self.surface)  # warming never runs during a fade
         visitor_language = self.ctx.language
         if language is not None:
             self.ctx.language = language
         try:
             screen = SCREENS[name](self)
-            screen.prepare(**params)
-            screen.rebuild()
-            screen.draw(self._scratch)  # never hidden(): that would stop the shared narration
+            try:
+                screen.prepare(**params)
+                screen.rebuild()
+                screen.draw(scratch)  # never hidden(): that would stop the shared narration
+            finally:
+                screen.discard()
         finally:
             self.ctx.language = visitor_language
 

@@ -75,11 +75,8 @@ class ScreenManager:
         if fade and self.last_frame is not None and self.fade_ms > 0:
             # One kept buffer, not a copy per change: a fresh 8 MB surface is a fresh mapping
             # (kiosk/media/memory.py), whose first touch costs a few ms on the tap's frame.
-            buffer = self._fade_buffer
-            if buffer is None or buffer.get_size() != self.last_frame.get_size():
-                buffer = self._fade_buffer = self.last_frame.copy()
-            else:
-                buffer.blit(self.last_frame, (0, 0))
+            buffer = self.spare_surface(self.last_frame)
+            buffer.blit(self.last_frame, (0, 0))
             self._fade_from = buffer
             # The next screen shows from the frame of the tap on: that frame is the fade's
             # first step (one 60 Hz frame in), not a copy of the screen that was tapped.
@@ -91,6 +88,15 @@ class ScreenManager:
         self.changes += 1
         self.frames_since_change = 0
         self._safe(lambda: self.current.shown(**params), name)
+
+    def spare_surface(self, like: pygame.Surface) -> pygame.Surface:
+        """The fade's kept buffer (the size and format of `like`), lent out between fades:
+        the app warms the next screens by drawing them there, only when no fade is running.
+        One full-screen surface instead of two (8 MB at 1080p)."""
+        buffer = self._fade_buffer
+        if buffer is None or buffer.get_size() != like.get_size():
+            buffer = self._fade_buffer = like.copy()
+        return buffer
 
     def open_overlay(self, name: str, **params) -> None:
         """Show an overlay over the current screen (Help, Are you still there?, PIN)."""

@@ -193,7 +193,7 @@ class Prefetcher:
     def _prepare(self, request: Request) -> tuple[object, object]:
         key = self._key(request)
         if isinstance(request, ImageRequest):
-            return key, into_format(prepare_image(key), self._format)
+            return key, prepare_image(key, self._format)
         if isinstance(request, SoundRequest):
             return key, load_sound(request.path)
         if isinstance(request, SubtitleRequest):

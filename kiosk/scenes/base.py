@@ -52,6 +52,14 @@ class Screen:
     def hidden(self) -> None:
         """The screen goes away (stop media here)."""
 
+    def discard(self) -> None:
+        """Let go of everything this instance holds, now. For a screen built only to warm
+        the caches (`App.warm`), drawn once and thrown away: its buttons' callbacks are bound
+        methods, reference cycles that kept every warmed screen, with its pictures and text,
+        alive until the garbage collector's next full pass (the soak's peak memory)."""
+        self.buttons.clear()
+        self.__dict__.clear()
+
     def update(self, dt: float) -> None:
         """Advance time by `dt` seconds."""
 
