@@ -138,7 +138,9 @@ class Flow:
             self.go("passage", view=self.view())
         elif screen in ("passage", "scene_note", "ending") and visit and visit.state:
             view = self.view()
-            if view.can_go_back:
+            if screen == "ending" and self.ending_has_media(view):
+                self.go("passage", view=view)
+            elif view.can_go_back:
                 visit.engine.back(visit.state)
                 self.show_scene()
             else:
@@ -194,10 +196,20 @@ class Flow:
         if view.can_skip and view.content_notes and view.scene_id not in acknowledged:
             return "content_note", {"story": view.story_id, "scene_view": view}
         if view.is_ending:
+            if Flow.ending_has_media(view):
+                return "passage", {"view": view}  # Next on it shows the ending
             return "ending", {"view": view}
         if view.phase == Phase.AWAITING_CHOICE and view.text_line is None:
             return "choice", {"view": view}
         return "passage", {"view": view}
+
+    @staticmethod
+    def ending_has_media(view) -> bool:
+        """An ending scene with a picture, a film or narration is first shown as a passage
+        (its media and text), then Next shows the ending (what helped, what you can do, the
+        helplines) without the text again."""
+        scene = view.scene
+        return scene.video is not None or scene.image is not None or bool(scene.narration)
 
     # -- warming the screens a tap may lead to ----------------------------------------------
     def _scratch_engine(self):
@@ -222,8 +234,9 @@ class Flow:
                 return
             outcomes = []
             if note:
-                outcomes.append(("passage", {"view": view}) if not view.is_ending
-                                else ("ending", {"view": view}))
+                outcomes.append(self.screen_for(view, frozenset({view.scene_id})))
+            elif view.is_ending:
+                outcomes.append(("ending", {"view": view, "text_read": True}))
             elif view.phase == Phase.AWAITING_CHOICE:
                 if view.text_line is not None and not at_choice:
                     outcomes.append(("choice", {"view": view}))
@@ -279,7 +292,9 @@ class Flow:
         """Next on a passage: the next scene, or the choices."""
         visit = self.visit
         view = self.view()
-        if view.phase == Phase.AWAITING_CHOICE:
+        if view.is_ending:
+            self.go("ending", view=view, text_read=self.ending_has_media(view))
+        elif view.phase == Phase.AWAITING_CHOICE:
             self.go("choice", view=view)
         elif view.has_next:
             visit.engine.advance(visit.state)

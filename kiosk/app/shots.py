@@ -135,6 +135,8 @@ def _show(app, screen: str, story, scene, lang, text_step) -> None:
         ctx.visit.acknowledged.add(view.scene_id)
     if screen == "choice":
         flow.go("choice", view=view)
+    elif screen == "ending" and view.is_ending:  # past its passage, if it has one
+        flow.go("ending", view=view, text_read=flow.ending_has_media(view))
     elif screen in ("passage", "content_note", "ending"):
         flow.show_scene()
     else:

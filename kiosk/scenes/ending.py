@@ -25,14 +25,15 @@ class Ending(Screen):
         self.qr = app.ctx.qr
 
     def prepare(self, **params) -> None:
-        """params: view=SceneView of an ending scene."""
+        """params: view=SceneView of an ending scene; text_read=True when its passage
+        showed the scene's text already (an ending with media, `Flow.ending_has_media`)."""
         self.view = params["view"]
         lines = self.ctx.lines()
         v = self.view
         self.parts: list[tuple[str, str, str, tuple, bool]] = []
         lang = self.ctx.language
         self.parts.append((self.t(S.THE_END), lang, "title", theme.INK, True))
-        if v.text_line:
+        if v.text_line and not params.get("text_read"):
             self.parts.append((lines.text(v.text_line),
                                lines.language_of(v.text_line) or lang, "body", theme.INK, False))
         for heading, line in ((S.WHAT_HELPED, v.ending_helped_line),

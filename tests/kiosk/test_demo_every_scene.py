@@ -108,6 +108,8 @@ class Walk:
             names.append(Flow.screen_for(view, seen | {view.scene_id})[0])
         if names[-1] == "passage" and view.phase is Phase.AWAITING_CHOICE:
             names.append("choice")
+        if names[-1] == "passage" and view.is_ending:
+            names.append("ending")  # an ending with media: its passage, then the ending
         return names
 
     def show(self, lang: str, story_id: str, state: StoryState, seen: frozenset, view) -> None:

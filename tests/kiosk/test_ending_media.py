@@ -1,0 +1,47 @@
+"""An ending scene with a picture, a film or narration: first its passage (the film plays),
+then Next shows the ending (what helped, what you can do, helplines) without the text again.
+The demo's three films sit on such endings; before, the ending screen skipped them."""
+
+from __future__ import annotations
+
+from kiosk.app.flow import Flow
+from kiosk.app.shots import place_story
+
+
+def test_the_ending_film_plays_then_the_ending_follows(demo):
+    app = demo.app
+    place_story(app, "emil", "after", "en")
+    view = app.flow.view()
+    assert view.is_ending and view.scene.video is not None
+    assert Flow.ending_has_media(view)
+    app.flow.show_scene()
+    demo.frame(1.0)
+    assert demo.screen == "passage"
+    player = demo.top.media.player
+    assert player is not None, "the film opens on the ending's passage"
+    assert player.wait_frame(10.0), "libvlc decodes the film"
+    text = demo.top.text
+    assert "football club" in text
+    assert demo.keys()[0] == "next"
+
+    demo.press("next")
+    assert demo.screen == "ending"
+    ending = demo.top
+    shown = [part[0] for part in ending.parts]
+    assert text not in shown, "the story text is not repeated on the ending"
+    assert any("tell an adult" in part for part in shown)  # what you can do
+    assert app.manager.screens["passage"].media.player is None, "the film closes with it"
+
+    demo.press("back")
+    assert demo.screen == "passage" and app.flow.view().scene_id == "after"
+
+
+def test_an_ending_without_media_goes_straight_to_the_ending(kiosk):
+    app = kiosk.app
+    place_story(app, "ana", "end", "en")
+    assert not Flow.ending_has_media(app.flow.view())
+    app.flow.show_scene()
+    kiosk.frame(1.0)
+    assert kiosk.screen == "ending"
+    shown = [part[0] for part in kiosk.top.parts]
+    assert "Ana gets help." in shown and "A friend who asked." in shown
