@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 CHROME = {"back", "language", "text_size", "sound", "help", "leave"}
 SAMPLE = 100  # RSS sampled every this many visits (at the attract loop)
 ONWARD = {"continue", "next", "skip"}  # a long visit taps these more often, to reach endings
+FILM_S = 0.5  # real seconds a film plays when a visit reaches one (endings' passages)
 
 
 def rss_mb(field: str = "VmRSS") -> float:
@@ -103,6 +104,8 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
     rss: dict[int, float] = {}
     started = time.perf_counter()
     last_checked = [None]
+    films = [0]  # players opened when a film last played
+    counts = {"films": 0, "film_frames": 0}
 
     def frame(seconds: float, events=None) -> None:
         nonlocal frames
@@ -123,6 +126,16 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
                 spent += 1 / 60
                 jobs += 1
         frame(max(0.0, wait - spent))
+        player = getattr(getattr(app.manager.top, "media", None), "player", None)
+        opened = app.ctx.media.video.players_opened if app.ctx.media else 0
+        if player is not None and opened != films[0]:
+            # libvlc decodes in real time on its own threads, whatever the stepped clock
+            # says: let the film really play a moment, so its decoder's buffers are counted.
+            films[0] = opened
+            player.wait_frame(5.0)
+            time.sleep(FILM_S)
+            counts["films"] += 1
+            counts["film_frames"] += player.frames
         change = (id(app.manager.current), app.manager.changed_at, len(app.manager.overlays))
         if change != last_checked[0] and not app.manager.fading:
             last_checked[0] = change
@@ -193,7 +206,7 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
     return {"sessions": sessions, "taps": taps, "frames": frames, "blank_frames": blanks,
             "frames_checked": checked, "ends": ends, "failures": failures.records[:20],
             "failure_count": len(failures.records), "rss_mb": rss,
-            "seconds": round(time.perf_counter() - started, 1), "screens": screens,
+            "seconds": round(time.perf_counter() - started, 1), "screens": screens, **counts,
             "peak_mb": rss_mb("VmHWM")}
 
 
@@ -245,7 +258,8 @@ def main() -> int:
     point, window, early, late = growth(rss, result["sessions"])
     print(f"sessions {result['sessions']}, taps {result['taps']}, frames {result['frames']} "
           f"in {result['seconds']} s ({result['seconds'] / 60:.1f} min)")
-    print(f"ends: {result['ends']}")
+    print(f"ends: {result['ends']}; films played: {result['films']} "
+          f"({result['film_frames']} frames decoded, {FILM_S} s each)")
     print(f"screen failures logged: {result['failure_count']}  blank frames: "
           f"{result['blank_frames']} of {result['frames_checked']} new screens checked")
     print(f"screens tapped: {result['screens']}")

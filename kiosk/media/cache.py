@@ -37,6 +37,7 @@ class ByteBudgetLru:
         if budget_bytes <= 0:
             raise ValueError(f"cache budget must be positive, got {budget_bytes}")
         self.budget_bytes = budget_bytes
+        self.lent = 0  # bytes of the budget lent out for now (`lend`)
         self.bytes_used = 0
         self.evictions = 0
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
@@ -62,8 +63,22 @@ class ByteBudgetLru:
             self.bytes_used -= old[1]
         self._items[key] = (value, nbytes)
         self.bytes_used += nbytes
+        self._evict()
+
+    @property
+    def limit(self) -> int:
+        """The bytes it may hold now: the budget less what is lent out."""
+        return max(0, self.budget_bytes - self.lent)
+
+    def lend(self, nbytes: int) -> None:
+        """Hold `nbytes` less than the budget until `lend(0)`; the least recently used items
+        go at once (the room is for memory that is not in the cache: a film's decoder)."""
+        self.lent = max(0, int(nbytes))
+        self._evict()
+
+    def _evict(self) -> None:
         # The newest item always stays: the screen asked for it and is about to draw it.
-        while self.bytes_used > self.budget_bytes and len(self._items) > 1:
+        while self.bytes_used > self.limit and len(self._items) > 1:
             _, (_, size) = self._items.popitem(last=False)
             self.bytes_used -= size
             self.evictions += 1

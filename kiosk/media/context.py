@@ -13,6 +13,9 @@ from kiosk.media.subtitles import SubtitleCache
 from kiosk.media.video import VideoEngine
 
 
+FILM_SHARE = 0.5  # of the picture and sound budgets, lent to a playing film's decoder
+
+
 @dataclass
 class Media:
     """Caches, narration, the video engine and the prefetcher, sharing one AudioSettings."""
@@ -24,6 +27,7 @@ class Media:
     video: VideoEngine
     narration: Narration
     prefetch: Prefetcher
+    _films: int = 0  # films playing (`film_started`)
 
     @classmethod
     def create(
@@ -42,6 +46,24 @@ class Media:
         narration = Narration(settings, sounds)
         prefetch = Prefetcher(images, sounds, subtitles, video)
         return cls(settings, images, sounds, subtitles, video, narration, prefetch)
+
+    def film_started(self) -> None:
+        """A film plays: the picture and sound caches keep half their budgets until it
+        stops. Its decoder holds 30-35 MB at 720p (libvlc's pictures, ours), and on top of
+        full caches that was the kiosk's peak; what follows a film (an ending's passage) is
+        the ending and the survey, which need neither pictures nor narration."""
+        self._films += 1
+        self._lend()
+
+    def film_stopped(self) -> None:
+        """The film of `film_started` stopped: the caches have their whole budgets again."""
+        self._films = max(0, self._films - 1)
+        self._lend()
+
+    def _lend(self) -> None:
+        share = FILM_SHARE if self._films else 0.0
+        self.images.lend(int(self.images.budget_bytes * share))
+        self.sounds.lend(int(self.sounds.budget_bytes * share))
 
     def apply_settings(self) -> None:
         """Apply a changed volume or mute to the narration (video players take it per call)."""

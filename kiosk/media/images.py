@@ -241,6 +241,10 @@ class ImageCache:
             self.put(key, surface)
         return surface
 
+    def lend(self, nbytes: int) -> None:
+        """Keep `nbytes` less than the budget until `lend(0)` (see `Media.film_started`)."""
+        self._lru.lend(nbytes)
+
     def clear(self) -> None:
         """Drop every cached image (e.g. when a new pack is activated)."""
         self._lru.clear()

@@ -57,6 +57,11 @@ class SoundCache:
         """Bytes held by decoded sounds."""
         return self._lru.bytes_used
 
+    @property
+    def budget_bytes(self) -> int:
+        """The byte budget."""
+        return self._lru.budget_bytes
+
     def peek(self, key: SoundKey) -> pygame.mixer.Sound | None:
         """The decoded sound for key, or None; never touches the disk."""
         return self._lru.get(key)
@@ -74,6 +79,10 @@ class SoundCache:
             sound = load_sound(path)
             self.put(key, sound)
         return sound
+
+    def lend(self, nbytes: int) -> None:
+        """Keep `nbytes` less than the budget until `lend(0)` (see `Media.film_started`)."""
+        self._lru.lend(nbytes)
 
     def clear(self) -> None:
         """Drop every cached sound."""

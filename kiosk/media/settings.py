@@ -26,18 +26,19 @@ FULL_HD = 1920 * 1080
 class MemoryBudgets:
     """The byte budgets of every cache holding pictures, sounds or rendered text: the one
     place they are declared. Sized for 1920x1080, where the kiosk with the demo pack stays
-    under 300 MB resident (README, The kiosk): about 120 MB is the process itself (Python,
-    pygame, SDL, libvlc, fonts, the pack), 30 MB the window, the fade and the warming
-    surface, and these budgets the rest, with room to spare."""
+    under 300 MB resident at its peak (README, The kiosk): about 120 MB is the process itself
+    (Python, pygame, SDL, libvlc, fonts, the pack), 16 MB the window and the fade's buffer,
+    up to 35 MB a playing film's decoder, and these budgets the rest. The first budgets
+    (40/24/24 MB) left no room for a film on top of full caches (peak 324 MB)."""
 
-    images: int = field(default=40 * MB, metadata={"help": (
+    images: int = field(default=32 * MB, metadata={"help": (
         "decoded pictures, attract slides and videos' first frames in the display's format "
-        "(a full-screen picture is 8 MB at 1080p: the three attract slides and the next "
-        "scenes' pictures fit)")})
-    sounds: int = field(default=24 * MB, metadata={"help": (
+        "(a full-screen picture is 8 MB at 1080p, a passage's 2.7 MB: the three attract "
+        "slides fit, and during a visit a dozen scenes' pictures)")})
+    sounds: int = field(default=20 * MB, metadata={"help": (
         "decoded narration (44.1 kHz stereo 16-bit: 30 s is 5.3 MB): the scenes a tap can "
         "lead to; the one playing is held by the narration besides")})
-    text: int = field(default=24 * MB, metadata={"help": (
+    text: int = field(default=16 * MB, metadata={"help": (
         "rendered text surfaces (a long passage at 1080p is 2-5 MB); layouts are kept "
         "apart and are small")})
 

@@ -91,9 +91,7 @@ class MediaPanel:
     def _open_video(self, rect: pygame.Rect) -> None:
         video = self.scene.video
         pack = self.ctx.pack
-        if self.player is not None:
-            self.player.close()
-            self.player = None
+        self._close_film()
         try:
             sub = self.ctx.lines().subtitles(self.scene)
             self.subtitles = self.media.subtitles.get(sub) if sub else None
@@ -104,6 +102,7 @@ class MediaPanel:
             self.player = self.media.video.open(
                 pack.media_path(video.src), rect.size,
                 languages=(self.ctx.language, pack.default_language))
+            self.media.film_started()
         except Exception as exc:
             log.warning("video %s unavailable: %s", video.src, exc)
             self.player = None
@@ -148,11 +147,15 @@ class MediaPanel:
             self.media.narration.stop()
         except Exception as exc:
             log.warning("narration stop: %s", exc)
+        self._close_film()
+
+    def _close_film(self) -> None:
         if self.player is not None:
             try:
                 self.player.close()
             finally:
                 self.player = None
+                self.media.film_stopped()
 
     def playing(self) -> bool:
         """Narration or video playing (the idle timer waits)."""

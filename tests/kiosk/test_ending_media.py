@@ -20,6 +20,8 @@ def test_the_ending_film_plays_then_the_ending_follows(demo):
     player = demo.top.media.player
     assert player is not None, "the film opens on the ending's passage"
     assert player.wait_frame(10.0), "libvlc decodes the film"
+    media = app.ctx.media
+    assert media.images._lru.lent == media.images.budget_bytes // 2, "room for the decoder"
     text = demo.top.text
     assert "football club" in text
     assert demo.keys()[0] == "next"
@@ -31,6 +33,7 @@ def test_the_ending_film_plays_then_the_ending_follows(demo):
     assert text not in shown, "the story text is not repeated on the ending"
     assert any("tell an adult" in part for part in shown)  # what you can do
     assert app.manager.screens["passage"].media.player is None, "the film closes with it"
+    assert media.images._lru.lent == 0 and media.sounds._lru.lent == 0
 
     demo.press("back")
     assert demo.screen == "passage" and app.flow.view().scene_id == "after"

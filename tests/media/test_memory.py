@@ -74,3 +74,28 @@ def test_media_create_uses_the_budgets(screen):
         assert media.sounds._lru.budget_bytes == 2 * MB
     finally:
         media.close()
+
+
+def test_a_playing_film_borrows_half_the_picture_and_sound_budgets(screen):
+    import pygame
+
+    from kiosk.media import Media
+
+    media = Media.create(budgets=MemoryBudgets(images=4 * MB, sounds=2 * MB, text=MB))
+    try:
+        for i in range(4):  # four 1 MB pictures: the cache is full
+            media.images.put(("picture", i), pygame.Surface((512, 512), 0, 32))
+        assert media.images.bytes_used == 4 * MB
+        media.film_started()
+        assert media.images.bytes_used == 2 * MB, "the least recently used went at once"
+        assert media.images.peek(("picture", 3)) is not None
+        assert media.images.peek(("picture", 0)) is None
+        media.images.put(("picture", 4), pygame.Surface((512, 512), 0, 32))
+        assert media.images.bytes_used == 2 * MB, "and it stays within the half"
+        assert media.sounds._lru.limit == MB
+        media.film_stopped()
+        assert media.images._lru.limit == 4 * MB and media.sounds._lru.limit == 2 * MB
+        media.film_stopped()  # one stop too many changes nothing
+        assert media.images._lru.limit == 4 * MB
+    finally:
+        media.close()
