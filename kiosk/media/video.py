@@ -67,7 +67,8 @@ class VideoEngine:
         self.audio_sink = audio_sink
         self._vlc, self._instance, self.reason = _start_vlc([*DEFAULT_VLC_ARGS, *vlc_args])
         self.players_opened = 0
-        self._track_queue: queue.SimpleQueue[VideoPlayer | None] = queue.SimpleQueue()
+        # Jobs for the engine's own thread (`_later`): track selection, closing players.
+        self._track_queue: queue.SimpleQueue = queue.SimpleQueue()
         self._track_thread: threading.Thread | None = None
         self._track_start = threading.Lock()
         if self._instance is None:
@@ -105,22 +106,32 @@ class VideoEngine:
             player.close()
 
     def _select_track_soon(self, player: VideoPlayer) -> None:
-        """Have the track thread select player's audio track (from VLC's event thread, where
-        libvlc may not be called; waiting for the kiosk's next frame lets the default track
-        play for a second)."""
+        """Have the engine's thread select player's audio track (from VLC's event thread,
+        where libvlc may not be called; waiting for the kiosk's next frame lets the default
+        track play for a second)."""
+        self._later(player.select_audio, player)
+
+    def close_later(self, player: VideoPlayer) -> None:
+        """Close player on the engine's thread: stopping joins VLC's decoder threads, about
+        20 ms that would otherwise land on the frame of the tap that leaves the film. The
+        kiosk draws it no more from now on; `close` waits for it."""
+        self._later(player.close, player)
+
+    def _later(self, job: Callable[[], object], player: VideoPlayer) -> None:
         with self._track_start:
             if self._track_thread is None:
                 self._track_thread = threading.Thread(
-                    target=self._select_tracks, name="video-tracks", daemon=True)
+                    target=self._run_later, name="video-engine", daemon=True)
                 self._track_thread.start()
-        self._track_queue.put(player)
+        self._track_queue.put((job, player))
 
-    def _select_tracks(self) -> None:
-        while (player := self._track_queue.get()) is not None:
+    def _run_later(self) -> None:
+        while (item := self._track_queue.get()) is not None:
+            job, player = item
             try:
-                player.select_audio()
+                job()
             except Exception as exc:  # the video plays on in VLC's default language
-                log.warning("audio track of %s: %s", player.path, exc)
+                log.warning("%s of %s: %s", job.__name__, player.path, exc)
 
     def close(self) -> None:
         """Release libvlc; open players must be closed first."""

@@ -152,7 +152,7 @@ class MediaPanel:
     def _close_film(self) -> None:
         if self.player is not None:
             try:
-                self.player.close()
+                self.media.video.close_later(self.player)  # off the tap's frame
             finally:
                 self.player = None
                 self.media.film_stopped()
@@ -268,7 +268,9 @@ def prefetch_scenes(ctx, story_id: str, scene_ids, box: tuple[int, int]) -> None
         scene = story.scenes.get(target)
         if scene is None:
             continue
-        if scene.image is not None:
+        if scene.video is not None and scene.video.poster:  # shown until the first frame
+            wanted.append(ImageRequest(pack.media_path(scene.video.poster), box, "fit"))
+        elif scene.image is not None:
             mode = "cover" if scene.image.fit == "cover" else "fit"
             wanted.append(ImageRequest(pack.media_path(scene.image.src), box, mode,
                                        scene.image.focus))
