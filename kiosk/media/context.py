@@ -12,7 +12,6 @@ from kiosk.media.settings import AudioSettings, MemoryBudgets
 from kiosk.media.subtitles import SubtitleCache
 from kiosk.media.video import VideoEngine
 
-
 FILM_SHARE = 0.5  # of the picture and sound budgets, lent to a playing film's decoder
 
 
