@@ -36,7 +36,7 @@ def _flask(instance: Path, *args: str) -> str:
 def test_a_viewer_filters_the_report_and_downloads_its_csv(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (scripts/setup installs it)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     data, instance = tmp_path / "kiosk", tmp_path / "instance"
     with Recorder.open(data, batch_interval=0.01) as rec:
@@ -59,11 +59,15 @@ def test_a_viewer_filters_the_report_and_downloads_its_csv(tmp_path):
             page.fill("#password", "a long test pass 42")
             page.click("button[type=submit]")
             page.click("text=Visitor feedback")
-            assert page.locator("svg.chart").count() >= 2
+            # The click returns before the report page has loaded (a loaded machine showed
+            # none of its charts yet): wait for it, then for a second chart.
+            page.wait_for_url("**/reports/**")
+            expect(page.locator("svg.chart").nth(1)).to_be_attached()
             everyone = int(page.locator("#stories tr.total td").first.inner_text())
             page.select_option("#f-language", "sv")
             page.click("form.filters button[type=submit]")
-            assert "language=sv" in page.url
+            page.wait_for_url("**language=sv**")
+            page.wait_for_load_state()
             shown = page.locator("#stories tr.total td").first.inner_text()
             assert int(shown) < everyone
             SHOTS.mkdir(parents=True, exist_ok=True)
@@ -82,7 +86,7 @@ def test_a_viewer_filters_the_report_and_downloads_its_csv(tmp_path):
 def test_a_curator_prints_the_impact_report_to_pdf_and_downloads_a_table(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (scripts/setup installs it)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
     from pypdf import PdfReader
 
     data, instance = tmp_path / "kiosk", tmp_path / "instance"
@@ -107,16 +111,20 @@ def test_a_curator_prints_the_impact_report_to_pdf_and_downloads_a_table(tmp_pat
             page.fill("#password", "a long test pass 42")
             page.click("button[type=submit]")
             page.click("text=Visitor feedback")
+            page.wait_for_url("**/reports/**")
             page.click("nav.tabs >> text=Choices")
+            page.wait_for_load_state()
             page.select_option("#f-aud", "general")
             page.select_option("#f-language", "sv")
             page.click("form.filters button[type=submit]")
-            assert "audience=general" in page.url and "language=sv" in page.url
-            assert page.locator("section.point").count() >= 1
+            page.wait_for_url("**audience=general**")
+            assert "language=sv" in page.url
+            expect(page.locator("section.point").first).to_be_attached()
             with page.expect_download() as info:
                 page.click("text=Download the choice table (CSV)")
             rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text())))
             page.click("nav.tabs >> text=Printable impact report")
+            page.wait_for_url("**/impact**")
             assert "audience=general" in page.url and "language=sv" in page.url
             page.emulate_media(media="print")
             assert not page.locator("form.filters").is_visible()  # print styles hide it
