@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kiosk.record import stats as stats_mod
 from kiosk.record.export import FORMATS, ExportError, export, since_minute, usb_file_name
+from kiosk.record.journal import replay
 from kiosk.record.store import RecordError, Store, load_kiosk_id
 
 
@@ -66,7 +67,15 @@ def _open(data_dir: Path) -> Store:
     if not (data_dir / "record.sqlite3").exists():
         raise RecordError(f"there is no record in {data_dir} yet (no visitor was recorded)")
     # No quick_check here: the kiosk checks at start; a command must answer fast.
-    return Store.open(data_dir, repair=False, check=False)
+    store = Store.open(data_dir, repair=False, check=False)
+    try:
+        # Events of a killed kiosk that only its journal holds go in first, as the kiosk's
+        # next start would put them (a running kiosk's journal is locked: left to it).
+        replay(store, data_dir, load_kiosk_id(data_dir), set())
+    except (OSError, sqlite3.Error) as exc:
+        print(f"kiosk record: the journal of a stopped kiosk could not be read in ({exc}); "
+              "its last events come in at the kiosk's next start", file=sys.stderr)
+    return store
 
 
 def run_export(args: argparse.Namespace) -> int:
