@@ -104,7 +104,7 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
     rss: dict[int, float] = {}
     started = time.perf_counter()
     last_checked = [None]
-    films = [0]  # players opened when a film last played
+    last_film = 0  # players opened when a film last played
     counts = {"films": 0, "film_frames": 0}
 
     def frame(seconds: float, events=None) -> None:
@@ -115,7 +115,7 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
 
     def settle(wait: float) -> None:
         """Let `wait` seconds pass as the kiosk would, drawing only frames that do work."""
-        nonlocal blanks, checked
+        nonlocal blanks, checked, last_film
         spent = 0.0
         if wait > 0.3:  # past the 250 ms cross-fade: quiet frames may warm the next screens
             frame(0.3)
@@ -128,10 +128,10 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
         frame(max(0.0, wait - spent))
         player = getattr(getattr(app.manager.top, "media", None), "player", None)
         opened = app.ctx.media.video.players_opened if app.ctx.media else 0
-        if player is not None and opened != films[0]:
+        if player is not None and opened != last_film:
             # libvlc decodes in real time on its own threads, whatever the stepped clock
             # says: let the film really play a moment, so its decoder's buffers are counted.
-            films[0] = opened
+            last_film = opened
             player.wait_frame(5.0)
             time.sleep(FILM_S)
             counts["films"] += 1

@@ -236,7 +236,8 @@ class Flow:
             if note:
                 outcomes.append(self.screen_for(view, frozenset({view.scene_id})))
             elif view.is_ending:
-                outcomes.append(("ending", {"view": view, "text_read": True}))
+                outcomes.append(("ending", {"view": view,
+                                            "text_read": self.ending_has_media(view)}))
             elif view.phase == Phase.AWAITING_CHOICE:
                 if view.text_line is not None and not at_choice:
                     outcomes.append(("choice", {"view": view}))

@@ -68,9 +68,9 @@ class VideoEngine:
         self._vlc, self._instance, self.reason = _start_vlc([*DEFAULT_VLC_ARGS, *vlc_args])
         self.players_opened = 0
         # Jobs for the engine's own thread (`_later`): track selection, closing players.
-        self._track_queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._track_thread: threading.Thread | None = None
-        self._track_start = threading.Lock()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._job_thread: threading.Thread | None = None
+        self._job_start = threading.Lock()
         if self._instance is None:
             # One line, once: the scenes fall back to the poster and the subtitles as text.
             log.warning("video unavailable: %s; video scenes show their poster and subtitles",
@@ -118,28 +118,28 @@ class VideoEngine:
         self._later(player.close, player)
 
     def _later(self, job: Callable[[], object], player: VideoPlayer) -> None:
-        with self._track_start:
-            if self._track_thread is None:
-                self._track_thread = threading.Thread(
+        with self._job_start:
+            if self._job_thread is None:
+                self._job_thread = threading.Thread(
                     target=self._run_later, name="video-engine", daemon=True)
-                self._track_thread.start()
-        self._track_queue.put((job, player))
+                self._job_thread.start()
+        self._jobs.put((job, player))
 
     def _run_later(self) -> None:
-        while (item := self._track_queue.get()) is not None:
+        while (item := self._jobs.get()) is not None:
             job, player = item
             try:
                 job()
-            except Exception as exc:  # the video plays on in VLC's default language
+            except Exception as exc:  # a track not selected: VLC's default language plays
                 log.warning("%s of %s: %s", job.__name__, player.path, exc)
 
     def close(self) -> None:
         """Release libvlc; open players must be closed first."""
-        with self._track_start:
-            if self._track_thread is not None:
-                self._track_queue.put(None)
-                self._track_thread.join()
-                self._track_thread = None
+        with self._job_start:
+            if self._job_thread is not None:
+                self._jobs.put(None)
+                self._job_thread.join()
+                self._job_thread = None
         if self._instance is not None:
             self._instance.release()
             self._instance = None
