@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections import OrderedDict
 from pathlib import Path
 
 import pygame
@@ -55,6 +56,8 @@ class FontBook:
         self._chains: dict[str, list[str]] = {}
         self._families: dict[tuple[str, str], str] = {}
         self._measurers: dict[tuple, object] = {}
+        # Widths measured, for every measurer (bounded there: kiosk.ui.text.Measurer).
+        self.widths: OrderedDict[tuple, int] = OrderedDict()
 
     def measurer(self, size: int, bold: bool, script: str, rtl: bool):
         """The shared width cache for one size, weight, script and direction (words recur

@@ -66,6 +66,28 @@ def test_thai_without_spaces_breaks_between_clusters(book):
         assert not unicodedata.combining(first) and unicodedata.category(first) != "Mn"
 
 
+def test_the_width_cache_is_bounded_across_sizes_and_scripts(monkeypatch):
+    """One bound for all measurers: many text sizes and scripts do not each keep their own
+    (a soak made over 70 measurers, and their per-measurer bounds let memory grow)."""
+    from kiosk.ui import text
+    from kiosk.ui.fonts import FontBook
+
+    book = FontBook()
+    monkeypatch.setattr(text, "WIDTH_CACHE_ENTRIES", 300)
+    words = " ".join(f"word{n}" for n in range(60))
+    first = text.layout_text(book, words, "en", 500, 20)
+    for size in range(21, 41):
+        for lang in ("en", "ar", "el"):
+            text.layout_text(book, words, lang, 500, size)
+            assert len(book.widths) <= 300
+    again = text.layout_text(book, words, "en", 500, 20)  # measured anew, the same lines
+    assert [line.width for line in again.lines] == [line.width for line in first.lines]
+    measure = book.measurer(40, False, "Latn", False)
+    measure.width("word59")  # used last: kept, while the first sizes' widths went
+    assert ((40, False, "Latn", False), "word59") in book.widths
+    assert not any(key[0][0] == 21 for key in book.widths)
+
+
 def test_a_missing_glyph_falls_back_to_another_font(book):
     from kiosk.ui.text import layout_text
 
