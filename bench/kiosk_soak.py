@@ -102,6 +102,7 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
     ends = {"leave": 0, "idle": 0, "finished": 0, "cap": 0}
     screens: dict[str, int] = {}
     rss: dict[int, float] = {}
+    blocks: dict[int, int] = {}  # Python's allocated blocks: objects kept grow this steadily
     started = time.perf_counter()
     last_checked = [None]
     last_film = 0  # players opened when a film last played
@@ -196,6 +197,7 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
                 app.flow.attract()
                 settle(1.0)
                 rss[session] = rss_mb()
+                blocks[session] = sys.getallocatedblocks()
                 if progress and (session % 1000 == 0 or session in (1, 100)):
                     recent = [v for k, v in rss.items() if k > session - 1000 and k > 100]
                     progress(session, rss[session], time.perf_counter() - started,
@@ -206,6 +208,7 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
     return {"sessions": sessions, "taps": taps, "frames": frames, "blank_frames": blanks,
             "frames_checked": checked, "ends": ends, "failures": failures.records[:20],
             "failure_count": len(failures.records), "rss_mb": rss,
+            "python_blocks": blocks,
             "seconds": round(time.perf_counter() - started, 1), "screens": screens, **counts,
             "peak_mb": rss_mb("VmHWM")}
 
@@ -268,6 +271,11 @@ def main() -> int:
           f"session {max(rss):,} {last:.1f} MB: {point:+.2f}%")
     print(f"RSS growth, medians of the samples (every {SAMPLE} visits) of visits 501-1,500 and "
           f"of the last 1,000: {early:.1f} -> {late:.1f} MB, {window:+.2f}% (target <= 5%)")
+    blocks = result["python_blocks"]
+    at = 1000 if 1000 in blocks else min(blocks)
+    print(f"Python's allocated blocks (objects kept): session {at:,} {blocks[at]:,}, "
+          f"session {max(blocks):,} {blocks[max(blocks)]:,} "
+          f"({(blocks[max(blocks)] - blocks[at]) / blocks[at] * 100:+.2f}%)")
     print(f"baseline: bare Python {baseline:.1f} MB, bare pygame window {bare:.1f} MB; "
           f"kiosk peak / bare pygame = {result['peak_mb'] / bare:.2f}x")
     if args.json:
