@@ -60,8 +60,9 @@ class FontBook:
         self.widths: OrderedDict[tuple, int] = OrderedDict()
 
     def measurer(self, size: int, bold: bool, script: str, rtl: bool):
-        """The shared width cache for one size, weight, script and direction (words recur
-        across scenes, so wrapping a new screen mostly hits it)."""
+        """The measurer for one size, weight, script and direction; its widths go in the
+        book's one bounded cache, `widths` (words recur across scenes, so wrapping a new
+        screen mostly hits it)."""
         key = (size, bold, script, rtl)
         found = self._measurers.get(key)
         if found is None:
