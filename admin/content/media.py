@@ -25,6 +25,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from admin.content.storyfile import fsync_dir
 from kiosk.content import model as M
 from kiosk.content.mediacheck import HEAD, sniff_format
+from kiosk.content.safepath import is_inside
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: far above any kiosk screen, far below a bomb
 FOLDERS = {"images": "image", "audio": "audio", "video": "video", "captions": "subtitles"}
@@ -218,7 +219,7 @@ def resolve(media_root: Path, relative: str) -> Path | None:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
         return None
-    if not real.is_relative_to(media_root.resolve()) or not real.is_file():
+    if not is_inside(real, media_root) or not real.is_file():
         return None
     return real
 

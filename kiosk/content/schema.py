@@ -23,6 +23,12 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+# A pack's version: numbers with dots, then an optional -label and +build of letters, digits,
+# - and dots (semver's shape, 1 to 4 numbers). It becomes part of a folder name on every kiosk,
+# so nothing else may get in: no /, no .., no spaces (docs/content-format.md).
+VERSION_RE = re.compile(r"^\d{1,9}(\.\d{1,9}){0,3}(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?"
+                        r"(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$")
+MAX_VERSION_CHARS = 64
 
 Converter = Callable[[yaml.Node, "Ctx", str], Any]
 
@@ -140,6 +146,24 @@ def pattern(regex: re.Pattern, what: str, example: str) -> Converter:
 ident = pattern(ID_RE, "a valid id (lower-case letters, digits, - and _)", "night-shift")
 language = pattern(LANG_RE, "a language code", "sv, en, el")
 country = pattern(COUNTRY_RE, "a two-letter country code in capitals", "SE")
+
+
+def is_version(value: str) -> bool:
+    """True when a text is a pack version of the defined form (1.0.1, 2026.12-se.1)."""
+    return len(value) <= MAX_VERSION_CHARS and VERSION_RE.fullmatch(value) is not None
+
+
+def version(node, ctx, path):
+    """A pack's version, e.g. 1.0.1 or 2026.12-se.1 (it becomes part of a folder name)."""
+    value = string(node, ctx, path)
+    if value is INVALID:
+        return INVALID
+    if not is_version(value):
+        ctx.add(node, path, "bad-version",
+                f'{path}: "{_short(value)}" is not a version: numbers with dots, optionally '
+                "followed by -letters, digits and dots", "write it like 1.0.1 or 2026.12-se.1")
+        return INVALID
+    return value
 
 
 def one_of(*allowed: str) -> Converter:
