@@ -122,7 +122,9 @@ def string(node, ctx, path):
     if not _scalar(node, ctx, path, "text"):
         return INVALID
     if node.tag in (Y.NULL, Y.BOOL) or node.value == "":
-        ctx.add(node, path, "wrong-type", f"{path} should be text, not {describe(node)}")
+        hint = (f'write "{node.value}" in quotes: YAML reads a plain yes, no, on or off as '
+                "true or false" if Y.yaml11_bool_word(node) else "")
+        ctx.add(node, path, "wrong-type", f"{path} should be text, not {describe(node)}", hint)
         return INVALID
     return node.value
 
@@ -187,7 +189,7 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Converter
     """A whole number within bounds."""
 
     def convert(node, ctx, path):
-        if not _scalar(node, ctx, path, "a whole number"):
+        if not _scalar(node, ctx, path, "a whole number") or _yaml11_number(node, ctx, path):
             return INVALID
         if node.tag != Y.INT:
             ctx.add(node, path, "wrong-type", f"{path} should be a whole number, not {describe(node)}")
@@ -203,7 +205,7 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Converter
 
 def number(node, ctx, path):
     """A number, whole or not."""
-    if not _scalar(node, ctx, path, "a number"):
+    if not _scalar(node, ctx, path, "a number") or _yaml11_number(node, ctx, path):
         return INVALID
     if node.tag == Y.INT:
         return ctx.constructor.construct_yaml_int(node)
@@ -211,6 +213,15 @@ def number(node, ctx, path):
         return ctx.constructor.construct_yaml_float(node)
     ctx.add(node, path, "wrong-type", f"{path} should be a number, not {describe(node)}")
     return INVALID
+
+
+def _yaml11_number(node, ctx, path) -> bool:
+    """True, after a finding, for a number YAML 1.1 reads otherwise than written (015, 1:30)."""
+    surprise = Y.yaml11_number(node)
+    if surprise is None:
+        return False
+    ctx.add(node, path, "yaml11-number", f"{path}: {surprise[0]}", surprise[1])
+    return True
 
 
 def boolean(node, ctx, path):
@@ -240,7 +251,8 @@ def date(node, ctx, path):
 
 def plain_value(node, ctx, path):
     """A variable's value: true/false, a number or a string."""
-    if not _scalar(node, ctx, path, "true/false, a number or text"):
+    if not _scalar(node, ctx, path, "true/false, a number or text") or _yaml11_number(
+            node, ctx, path):
         return INVALID
     if node.tag == Y.BOOL:
         return ctx.constructor.construct_yaml_bool(node)
