@@ -110,6 +110,9 @@ def check(root: Path, relative: str, want: str | None = None) -> list[tuple[str,
     `want` is the kind expected where it is used ("image", "audio", "video", "subtitles").
     """
     rel = PurePosixPath(relative)
+    if "\0" in relative or not rel.parts:  # ".", "./" or a NUL: no file the system can name
+        return [("media-missing", f'"{relative.replace(chr(0), "?")}" names no file under media/',
+                 "write the file's path under media/, e.g. mara/home.jpg")]
     if relative.startswith(("/", "\\")) or rel.is_absolute() or ":" in rel.parts[0]:
         return [("media-outside", f'"{relative}" is an absolute path',
                  "media paths are relative to the pack's media/ folder")]

@@ -115,3 +115,13 @@ def test_inside_keeps_paths_in_their_folder(tmp_path):
             child(tmp_path / "in", bad)
     assert is_inside(tmp_path / "in" / "sub", tmp_path / "in")
     assert not is_inside(tmp_path / "in" / "out" / "x", tmp_path / "in")
+
+
+@pytest.mark.parametrize("written", [".", "./", "a\\0b.png", "images/\\0"])
+def test_a_media_path_that_names_no_file_is_a_finding_at_its_line(pack, written):
+    pack.edit("stories/ana.yaml", "    text: {sv: Vännen",
+              f'    image: "{written}"\n    text: {{sv: Vännen')
+    loaded = load_pack(pack.root)
+    found = [(f.code, f.line) for f in loaded.findings if f.severity == "error"]
+    assert found == [("media-missing", 19)], [f.format() for f in loaded.findings]
+    assert "\0" not in loaded.findings[0].message
