@@ -136,7 +136,7 @@ def pattern(regex: re.Pattern, what: str, example: str) -> Converter:
         value = string(node, ctx, path)
         if value is INVALID:
             return INVALID
-        if not regex.match(value):
+        if not regex.fullmatch(value):  # $ alone would let a final line break through
             ctx.add(node, path, "bad-value", f'{path}: "{_short(value)}" is not {what}',
                     f"for example {example}")
             return INVALID

@@ -125,3 +125,11 @@ def test_a_media_path_that_names_no_file_is_a_finding_at_its_line(pack, written)
     found = [(f.code, f.line) for f in loaded.findings if f.severity == "error"]
     assert found == [("media-missing", 19)], [f.format() for f in loaded.findings]
     assert "\0" not in loaded.findings[0].message
+
+
+def test_an_id_with_a_trailing_line_break_is_refused(pack):
+    # "test\n" would pass a regex ending in $ and become a folder name with a line break
+    pack.edit("pack.yaml", "id: test", 'id: "test\\n"')
+    loaded = load_pack(pack.root)
+    assert [(f.code, f.path, f.line) for f in loaded.findings if f.severity == "error"] == [
+        ("bad-value", "id", 1)], [f.format() for f in loaded.findings]
