@@ -25,6 +25,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from admin.content.storyfile import fsync_dir
 from kiosk.content import model as M
 from kiosk.content.mediacheck import HEAD, sniff_format
+from kiosk.content.safepath import OutsideFolder, inside
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: far above any kiosk screen, far below a bomb
 FOLDERS = {"images": "image", "audio": "audio", "video": "video", "captions": "subtitles"}
@@ -211,16 +212,11 @@ def media_files(media_root: Path) -> list[str]:
 
 def resolve(media_root: Path, relative: str) -> Path | None:
     """The file a relative media path names, or None when it is missing or leads outside."""
-    if not relative or relative.startswith("/") or "\\" in relative:
-        return None
-    path = (media_root / relative)
     try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
+        real = inside(media_root, relative).resolve(strict=True)
+    except (OutsideFolder, OSError, RuntimeError):
         return None
-    if not real.is_relative_to(media_root.resolve()) or not real.is_file():
-        return None
-    return real
+    return real if real.is_file() else None
 
 
 def parse_tags(raw: str) -> list[str]:

@@ -48,6 +48,11 @@ def _raise_limit(megabytes: int) -> None:
 @allow(Role.CURATOR, Role.EDITOR, Role.VIEWER)
 def index():
     """Working copies to export, and the versions installed for the kiosks on this machine."""
+    return _index_page()
+
+
+def _index_page():
+    """The packs page with whatever was flashed on this request."""
     ws = workspace()
     copies = [(wc, ws.load(wc.root)) for wc in ws.working_copies()]
     installed = {pid: ws.store.versions(pid) for pid in ws.store.pack_ids()}
@@ -100,7 +105,8 @@ def import_():
         audit.record(get_db(), g.user, "pack.import-refused", upload.filename[:100], None,
                      {"reason": str(exc)[:500]})
         get_db().commit()
-        return redirect(url_for("packs.index")), 303
+        # answered on this request (no redirect): the refusal is a 4xx with its sentence
+        return _index_page(), 422
     audit.record(get_db(), g.user, "pack.import", f"{version.pack_id}:{version.version}", None,
                  {"folder": version.folder})
     get_db().commit()

@@ -25,6 +25,8 @@ from pathlib import Path, PurePosixPath
 import msgspec
 
 from kiosk.content.loader import pack_files
+from kiosk.content.safepath import OutsideFolder, inside
+from kiosk.content.schema import ID_RE, is_version
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -162,6 +164,14 @@ def inspect_bundle(path: Path | str) -> Manifest:
         if manifest.format != FORMAT:
             raise BundleError("bundle format %(format)s is not supported (expected %(expected)s)",
                               format=manifest.format, expected=FORMAT)
+        # the id and version become folder names on the kiosk: refused here, before any folder
+        if not ID_RE.fullmatch(manifest.pack_id):
+            raise BundleError('"%(pack)s" is not a pack id (lower-case letters, digits, - and _)',
+                              pack=manifest.pack_id)
+        if not is_version(manifest.version):
+            raise BundleError('"%(version)s" is not a version: numbers with dots, optionally '
+                              "followed by -letters, digits and dots, like 1.0.1 or 2026.12-se.1",
+                              version=manifest.version)
         total = 0
         listed = set(manifest.files)
         for i in infos:
@@ -214,7 +224,11 @@ def unpack_bundle(path: Path | str, dest: Path | str) -> Manifest:
     try:
         with zipfile.ZipFile(path) as z:
             for name, entry in manifest.files.items():
-                target = dest / name
+                try:  # inspect_bundle refused such names already; this is the last guard
+                    target = inside(dest, name)
+                except OutsideFolder:
+                    raise BundleError('"%(name)s" climbs out of the pack with ..',
+                                      name=name) from None
                 target.parent.mkdir(parents=True, exist_ok=True)
                 h = hashlib.sha256()
                 written = 0

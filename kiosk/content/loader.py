@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from pathlib import Path
 
 import msgspec
@@ -20,6 +21,7 @@ from kiosk.content.findings import ERROR, Finding, sort_key
 from kiosk.content.schema import Ctx, TooManyValues, clean
 
 MAX_STORIES = 500
+log = logging.getLogger(__name__)
 
 
 def pack_files(root: Path) -> list[Path]:
@@ -72,7 +74,22 @@ def _read(path: Path, rel: str, ctx: Ctx, builder):
             rel))
     except RecursionError:
         ctx.findings.append(Finding(ERROR, "too-deep", "the file is nested too deeply", rel))
+    except Exception as exc:
+        ctx.findings.append(unexpected(rel, exc))
     return None
+
+
+def unexpected(rel: str, exc: Exception) -> Finding:
+    """A failure nothing foresaw while reading or checking one file, as a finding at that file.
+
+    One file's surprise must not lose the findings of every other file (nor raise out of
+    load_pack); the traceback goes to the log for the developers.
+    """
+    log.error("checking %s failed", rel, exc_info=exc)
+    return Finding(ERROR, "internal",
+                   f"this file could not be checked: {type(exc).__name__}: {str(exc)[:200]}",
+                   rel, hint="a value in it is of a kind the checks do not expect; "
+                   "please report this with the file")
 
 
 def load_pack(root: Path | str, today: dt.date | None = None) -> M.LoadedPack:
@@ -94,7 +111,10 @@ def load_pack(root: Path | str, today: dt.date | None = None) -> M.LoadedPack:
     data = clean(values)
     pack = M.Pack(**data, root=str(root))
     rep = validate.Report("pack.yaml", ctx.where)
-    validate.check_pack(pack, rep, root, today)
+    try:
+        validate.check_pack(pack, rep, root, today)
+    except Exception as exc:
+        rep.findings.append(unexpected("pack.yaml", exc))
     findings += rep.findings
     stories: dict[str, M.Story] = {}
     coverage: dict[str, dict[str, float]] = {}
@@ -117,7 +137,11 @@ def load_pack(root: Path | str, today: dt.date | None = None) -> M.LoadedPack:
             continue
         srep = validate.Report(rel, sctx.where)
         cov: dict[str, float] = {}
-        validate.check_story(pack, story, srep, root, today, cov)
+        try:
+            validate.check_story(pack, story, srep, root, today, cov)
+        except Exception as exc:  # the story is left out: it was not checked
+            findings += [*srep.findings, unexpected(rel, exc)]
+            continue
         findings += srep.findings
         coverage[story.id] = cov
         stories[story.id] = story

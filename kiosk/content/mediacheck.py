@@ -9,6 +9,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path, PurePosixPath
 
+from kiosk.content.safepath import is_inside
+
 MAX_PIXELS = 100_000_000
 HEAD = 64 * 1024
 
@@ -108,6 +110,9 @@ def check(root: Path, relative: str, want: str | None = None) -> list[tuple[str,
     `want` is the kind expected where it is used ("image", "audio", "video", "subtitles").
     """
     rel = PurePosixPath(relative)
+    if "\0" in relative or not rel.parts:  # ".", "./" or a NUL: no file the system can name
+        return [("media-missing", f'"{relative.replace(chr(0), "?")}" names no file under media/',
+                 "write the file's path under media/, e.g. mara/home.jpg")]
     if relative.startswith(("/", "\\")) or rel.is_absolute() or ":" in rel.parts[0]:
         return [("media-outside", f'"{relative}" is an absolute path',
                  "media paths are relative to the pack's media/ folder")]
@@ -122,7 +127,7 @@ def check(root: Path, relative: str, want: str | None = None) -> list[tuple[str,
         return [("media-missing", f'the file media/{relative} does not exist', "")]
     except (OSError, RuntimeError) as exc:  # symlink loops and the like
         return [("media-unreadable", f"media/{relative} cannot be opened: {exc}", "")]
-    if not real.is_relative_to(media):
+    if not is_inside(real, media):
         return [("media-outside", f"media/{relative} is a link leading outside the pack",
                  "copy the file into the pack instead of linking to it")]
     if not real.is_file():

@@ -23,6 +23,7 @@ import msgspec
 
 from kiosk.content.bundle import BundleError, unpack_bundle
 from kiosk.content.loader import load_pack
+from kiosk.content.safepath import OutsideFolder, child
 
 
 class Activation(msgspec.Struct):
@@ -55,15 +56,31 @@ class PackStore:
     def __init__(self, root: Path | str):
         self.root = Path(root)
 
+    def _pack_dir(self, pack_id: str) -> Path:
+        """The folder of one pack; BundleError for an id that would lead out of the store."""
+        try:
+            return child(self.root, pack_id)
+        except OutsideFolder:
+            raise BundleError('"%(pack)s" is not a pack id (lower-case letters, digits, - and _)',
+                              pack=pack_id) from None
+
+    def _version_dir(self, pack_id: str, version_dir: str) -> Path:
+        """One version's folder; BundleError for a name that would lead out of versions/."""
+        try:
+            return child(self._pack_dir(pack_id) / "versions", version_dir)
+        except OutsideFolder:
+            raise BundleError('pack "%(pack)s" has no installed version "%(version)s"',
+                              pack=pack_id, version=version_dir) from None
+
     def _history(self, pack_id: str) -> list[Activation]:
         try:
-            return msgspec.json.decode((self.root / pack_id / "history.json").read_bytes(),
+            return msgspec.json.decode((self._pack_dir(pack_id) / "history.json").read_bytes(),
                                        type=list[Activation])
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             return []
 
     def _write_history(self, pack_id: str, history: list[Activation]) -> None:
-        path = self.root / pack_id / "history.json"
+        path = self._pack_dir(pack_id) / "history.json"
         tmp = path.with_name(f".history-{secrets.token_hex(4)}")
         tmp.write_bytes(msgspec.json.encode(history[-50:]))
         os.replace(tmp, path)
@@ -84,10 +101,10 @@ class PackStore:
                                   errors="\n  ".join(errors))
             if loaded.pack.id != manifest.pack_id or loaded.pack.version != manifest.version:
                 raise BundleError("the manifest's pack id or version differs from pack.yaml")
-            versions = self.root / manifest.pack_id / "versions"
-            versions.mkdir(parents=True, exist_ok=True)
             name = f"{manifest.version}-{loaded.content_hash[:10]}"
-            final = versions / name
+            final = self._version_dir(manifest.pack_id, name)  # checked before any mkdir
+            versions = final.parent
+            versions.mkdir(parents=True, exist_ok=True)
             if final.exists():
                 shutil.rmtree(staging)
             else:
@@ -102,8 +119,8 @@ class PackStore:
 
     def activate(self, pack_id: str, version_dir: str) -> Path:
         """Make an installed version the active one, atomically."""
-        base = self.root / pack_id
-        target = base / "versions" / version_dir
+        base = self._pack_dir(pack_id)
+        target = self._version_dir(pack_id, version_dir)
         if not (target / "pack.yaml").is_file():
             raise BundleError('pack "%(pack)s" has no installed version "%(version)s"',
                               pack=pack_id, version=version_dir)
@@ -122,7 +139,10 @@ class PackStore:
         ids = [pack_id] if pack_id else self.pack_ids()
         if len(ids) != 1:
             return None
-        link = self.root / ids[0] / "active"
+        try:
+            link = self._pack_dir(ids[0]) / "active"
+        except BundleError:  # no such pack can be installed here
+            return None
         return link.resolve() if link.is_symlink() and link.exists() else None
 
     def pack_ids(self) -> list[str]:
@@ -134,7 +154,10 @@ class PackStore:
 
     def versions(self, pack_id: str) -> list[InstalledVersion]:
         """Every installed version of a pack, the active one marked."""
-        versions = self.root / pack_id / "versions"
+        try:
+            versions = self._pack_dir(pack_id) / "versions"
+        except BundleError:
+            return []
         active = self.active(pack_id)
         out = []
         if versions.is_dir():
@@ -148,7 +171,10 @@ class PackStore:
         """Activate the version that was active before the current one."""
         current = self.active(pack_id)
         for act in reversed(self._history(pack_id)):
-            folder = self.root / pack_id / "versions" / act.version_dir
+            try:
+                folder = self._version_dir(pack_id, act.version_dir)
+            except BundleError:  # a history entry that names no folder of ours
+                continue
             if (current is None or folder.resolve() != current) and (folder / "pack.yaml").is_file():
                 return self.activate(pack_id, act.version_dir)
         raise BundleError('pack "%(pack)s" has no earlier version to roll back to', pack=pack_id)

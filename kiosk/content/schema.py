@@ -23,6 +23,12 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 VAR_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+# A pack's version: numbers with dots, then an optional -label and +build of letters, digits,
+# - and dots (semver's shape, 1 to 4 numbers). It becomes part of a folder name on every kiosk,
+# so nothing else may get in: no /, no .., no spaces (docs/content-format.md).
+VERSION_RE = re.compile(r"^\d{1,9}(\.\d{1,9}){0,3}(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?"
+                        r"(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$")
+MAX_VERSION_CHARS = 64
 
 Converter = Callable[[yaml.Node, "Ctx", str], Any]
 
@@ -116,7 +122,9 @@ def string(node, ctx, path):
     if not _scalar(node, ctx, path, "text"):
         return INVALID
     if node.tag in (Y.NULL, Y.BOOL) or node.value == "":
-        ctx.add(node, path, "wrong-type", f"{path} should be text, not {describe(node)}")
+        hint = (f'write "{node.value}" in quotes: YAML reads a plain yes, no, on or off as '
+                "true or false" if Y.yaml11_bool_word(node) else "")
+        ctx.add(node, path, "wrong-type", f"{path} should be text, not {describe(node)}", hint)
         return INVALID
     return node.value
 
@@ -128,7 +136,7 @@ def pattern(regex: re.Pattern, what: str, example: str) -> Converter:
         value = string(node, ctx, path)
         if value is INVALID:
             return INVALID
-        if not regex.match(value):
+        if not regex.fullmatch(value):  # $ alone would let a final line break through
             ctx.add(node, path, "bad-value", f'{path}: "{_short(value)}" is not {what}',
                     f"for example {example}")
             return INVALID
@@ -140,6 +148,24 @@ def pattern(regex: re.Pattern, what: str, example: str) -> Converter:
 ident = pattern(ID_RE, "a valid id (lower-case letters, digits, - and _)", "night-shift")
 language = pattern(LANG_RE, "a language code", "sv, en, el")
 country = pattern(COUNTRY_RE, "a two-letter country code in capitals", "SE")
+
+
+def is_version(value: str) -> bool:
+    """True when a text is a pack version of the defined form (1.0.1, 2026.12-se.1)."""
+    return len(value) <= MAX_VERSION_CHARS and VERSION_RE.fullmatch(value) is not None
+
+
+def version(node, ctx, path):
+    """A pack's version, e.g. 1.0.1 or 2026.12-se.1 (it becomes part of a folder name)."""
+    value = string(node, ctx, path)
+    if value is INVALID:
+        return INVALID
+    if not is_version(value):
+        ctx.add(node, path, "bad-version",
+                f'{path}: "{_short(value)}" is not a version: numbers with dots, optionally '
+                "followed by -letters, digits and dots", "write it like 1.0.1 or 2026.12-se.1")
+        return INVALID
+    return value
 
 
 def one_of(*allowed: str) -> Converter:
@@ -163,7 +189,7 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Converter
     """A whole number within bounds."""
 
     def convert(node, ctx, path):
-        if not _scalar(node, ctx, path, "a whole number"):
+        if not _scalar(node, ctx, path, "a whole number") or _yaml11_number(node, ctx, path):
             return INVALID
         if node.tag != Y.INT:
             ctx.add(node, path, "wrong-type", f"{path} should be a whole number, not {describe(node)}")
@@ -179,7 +205,7 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Converter
 
 def number(node, ctx, path):
     """A number, whole or not."""
-    if not _scalar(node, ctx, path, "a number"):
+    if not _scalar(node, ctx, path, "a number") or _yaml11_number(node, ctx, path):
         return INVALID
     if node.tag == Y.INT:
         return ctx.constructor.construct_yaml_int(node)
@@ -187,6 +213,15 @@ def number(node, ctx, path):
         return ctx.constructor.construct_yaml_float(node)
     ctx.add(node, path, "wrong-type", f"{path} should be a number, not {describe(node)}")
     return INVALID
+
+
+def _yaml11_number(node, ctx, path) -> bool:
+    """True, after a finding, for a number YAML 1.1 reads otherwise than written (015, 1:30)."""
+    surprise = Y.yaml11_number(node)
+    if surprise is None:
+        return False
+    ctx.add(node, path, "yaml11-number", f"{path}: {surprise[0]}", surprise[1])
+    return True
 
 
 def boolean(node, ctx, path):
@@ -216,7 +251,8 @@ def date(node, ctx, path):
 
 def plain_value(node, ctx, path):
     """A variable's value: true/false, a number or a string."""
-    if not _scalar(node, ctx, path, "true/false, a number or text"):
+    if not _scalar(node, ctx, path, "true/false, a number or text") or _yaml11_number(
+            node, ctx, path):
         return INVALID
     if node.tag == Y.BOOL:
         return ctx.constructor.construct_yaml_bool(node)

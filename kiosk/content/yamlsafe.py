@@ -8,6 +8,7 @@ refused here: non-standard tags (`!!python/object`), more than one document, too
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -79,6 +80,43 @@ def tag_refusal(node: yaml.Node) -> str:
             else "a list" if isinstance(node, SequenceNode) else "a value")
     return (f"the tag {tag_name(node.tag)} on {what} is not allowed in a pack, which holds "
             "only text, numbers, dates, true/false, lists and mappings")
+
+
+# YAML 1.1 (what libyaml resolves) reads a plain 015 as octal 13 and 1:30 as base-60 90,
+# without a word; authors mean 15 and (perhaps) ninety minutes. 08 and 09 become text.
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_BOOL_WORDS = {"yes", "no", "on", "off"}
+
+
+def yaml11_number(node: yaml.Node) -> tuple[str, str] | None:
+    """What YAML 1.1 silently made of a plain number written with a leading zero or as h:mm,
+    as (what was read, how to write it); None for any other node."""
+    if not isinstance(node, ScalarNode) or node.style:  # quoted or a block: text was meant
+        return None
+    value = node.value
+    if _LEADING_ZERO.fullmatch(value):
+        meant = int(value.replace("_", ""), 10)
+        if node.tag == INT:
+            read = SafeConstructor().construct_yaml_int(node)
+            return (f"{value} is read by YAML as the octal number {read}",
+                    f'write {meant} (or "{value}" in quotes if you meant text)')
+        return (f"{value} has a leading zero, so YAML reads it as text, not a number",
+                f"write {meant}")
+    if _SEXAGESIMAL.fullmatch(value) and node.tag in (INT, FLOAT):
+        constructor = SafeConstructor()
+        read = (constructor.construct_yaml_int(node) if node.tag == INT
+                else constructor.construct_yaml_float(node))
+        return (f"{value} is read by YAML as the base-60 number {read} (each : multiplies by 60)",
+                f'write the number you mean in plain digits, e.g. {read} (or "{value}" in quotes '
+                "if you meant text)")
+    return None
+
+
+def yaml11_bool_word(node: yaml.Node) -> bool:
+    """True for a plain yes, no, on or off, which YAML 1.1 reads as true or false."""
+    return (isinstance(node, ScalarNode) and node.tag == BOOL and not node.style
+            and node.value.lower() in _BOOL_WORDS)
 
 
 class YamlProblem(Exception):

@@ -159,7 +159,8 @@ def test_media_in_use_is_not_deleted_and_the_page_says_where(editor, pack_root):
     assert not (pack_root / "media" / "images" / "home.png").exists()
 
 
-@pytest.mark.parametrize("bad", ["../pack.yaml", "/etc/passwd", "images/../../pack.yaml"])
+@pytest.mark.parametrize("bad", ["../pack.yaml", "/etc/passwd", "images/../../pack.yaml",
+                                 "images/home.png%00.txt", "images%5Chome.png"])
 def test_paths_outside_media_are_never_served_or_deleted(editor, pack_root, bad):
     assert editor.get(f"{LIB}file/{bad}", follow_redirects=True).status_code == 404
     token = csrf_from(editor.get(LIB).get_data(as_text=True))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from admin_helpers import csrf_from
 
 from kiosk.content.bundle import build_bundle
@@ -102,8 +104,8 @@ def _manifest_for(entries: dict[str, bytes], lie: dict | None = None) -> bytes:
 
 def _refused(curator, packs_dir, data, words):
     r = _import(curator, data)
-    assert r.status_code == 303
-    page = curator.get("/packs/").get_data(as_text=True)
+    assert r.status_code == 422  # answered at once: the refusal page with its sentence
+    page = r.get_data(as_text=True)
     assert "Refused, nothing was installed" in page, page
     assert words in page.replace("&#34;", '"').replace("&#39;", "'")
     assert [p for p in _leftovers(packs_dir) if not p.startswith("test/")] == []
@@ -194,3 +196,23 @@ def test_a_working_copy_is_installed_here_as_a_new_version(curator, pack_root, p
                      follow_redirects=True)
     assert "Not exported" in r.get_data(as_text=True)
     assert len(store.versions("test")) == 1
+
+
+@pytest.mark.parametrize("version", ["../../../escaped", "1.0/x"])
+def test_a_bundle_whose_version_is_a_path_is_refused_with_a_sentence(curator, pack_root,
+                                                                      packs_dir, tmp_path,
+                                                                      version):
+    files = {"pack.yaml": (pack_root / "pack.yaml").read_bytes().replace(
+        b'version: "1.0"', f'version: "{version}"'.encode())}
+    for story in sorted((pack_root / "stories").iterdir()):
+        files[f"stories/{story.name}"] = story.read_bytes()
+    manifest = json.loads(_manifest_for(files))
+    manifest["version"] = version
+    packs_dir.mkdir(exist_ok=True)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    r = _import(curator, _zip(files, json.dumps(manifest).encode()))
+    assert r.status_code == 422
+    page = r.get_data(as_text=True).replace("&#34;", '"').replace("&#39;", "'")
+    assert "Refused, nothing was installed" in page and "is not a version" in page, page
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert _leftovers(packs_dir) == []

@@ -1,0 +1,63 @@
+"""What goes wrong in one file is told at that file: the rest of the pack is still checked,
+and a broken field is named, never reported as something missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kiosk.content import load_pack
+
+TODAY = dt.date(2026, 11, 28)
+STORY = "stories/ana.yaml"
+CONSENT = "consent: {kind: composite-fiction, record: CF-TEST-1, countries: [SE], review_by: 2028-06-30}"
+
+
+@pytest.mark.parametrize("old,new,path,words", [
+    ("review_by: 2028-06-30", "review_by: 2028-13-45", "consent.review_by", "is not a date"),
+    ("review_by: 2028-06-30", "review_by: next year", "consent.review_by", "is not a date"),
+    ("kind: composite-fiction", "kind: fiction", "consent.kind", "is not one of"),
+    ("record: CF-TEST-1, ", "", "consent.record", 'needs "record"'),
+])
+def test_a_bad_consent_field_is_named_not_called_missing_consent(pack, old, new, path, words):
+    pack.edit(STORY, CONSENT, CONSENT.replace(old, new))
+    loaded = load_pack(pack.root, today=TODAY)
+    errors = [f for f in loaded.findings if f.severity == "error"]
+    assert [f.code for f in errors if f.code == "consent-missing"] == [], [f.format() for f in errors]
+    named = [f for f in errors if f.path == path and words in f.message]
+    assert len(named) == 1 and named[0].file == STORY and named[0].line == 7, [
+        f.format() for f in errors]
+
+
+def test_no_consent_at_all_is_still_called_missing(pack):
+    pack.edit(STORY, CONSENT + "\n", "")
+    loaded = load_pack(pack.root, today=TODAY)
+    assert [f.code for f in loaded.findings] == ["consent-missing"]
+
+
+def test_an_unexpected_failure_in_one_story_is_a_finding_at_that_file(pack):
+    # a whole number longer than Python converts (4,300 digits): nothing in the checks foresees it
+    pack.write("stories/huge.yaml", (pack.root / STORY).read_text(encoding="utf-8")
+               .replace("id: ana", "id: huge").replace("age_min: 12", "age_min: " + "9" * 5000))
+    pack.edit(STORY, "goto: friend", "goto: frend")  # the good story's own finding
+    loaded = load_pack(pack.root, today=TODAY)
+    assert loaded.pack is not None and list(loaded.pack.stories) == ["ana"]
+    by_file = {f.file: f for f in loaded.findings if f.severity == "error"}
+    assert by_file[STORY].code == "bad-scene" and 'did you mean "friend"' in by_file[STORY].hint
+    bad = by_file["stories/huge.yaml"]
+    assert bad.code == "internal" and "could not be checked" in bad.message, bad.format()
+    assert "pack could not be read" not in bad.message
+
+
+def test_an_unexpected_failure_while_validating_is_a_finding_at_that_file(pack):
+    # subtitles whose hours run to 5,000 digits: the subtitle check does not foresee it
+    pack.write("media/x.vtt", b"WEBVTT\n\n" + b"9" * 5000 + b":00:00.000 --> 00:00.300\nHej\n")
+    pack.write("stories/bad.yaml", (pack.root / STORY).read_text(encoding="utf-8")
+               .replace("id: ana", "id: bad")
+               .replace("    text: {sv: Vännen", "    captions: {sv: x.vtt, en: x.vtt}\n"
+                        "    text: {sv: Vännen"))
+    loaded = load_pack(pack.root, today=TODAY)
+    assert list(loaded.pack.stories) == ["ana"]
+    assert [(f.file, f.code) for f in loaded.findings] == [("stories/bad.yaml", "internal")], [
+        f.format() for f in loaded.findings]
