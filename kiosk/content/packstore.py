@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -39,6 +40,15 @@ class InstalledVersion(msgspec.Struct):
     version: str
     folder: str
     active: bool
+    installed: str = ""  # the day its folder was made (ISO date, UTC)
+
+
+def _installed_on(folder: Path) -> str:
+    """The day a version folder was made (its modification time), as an ISO date."""
+    try:
+        return dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC).date().isoformat()
+    except OSError:
+        return ""
 
 
 def _fsync_dir(path: Path) -> None:
@@ -68,15 +78,20 @@ class PackStore:
         tmp.write_bytes(msgspec.json.encode(history[-50:]))
         os.replace(tmp, path)
 
-    def install(self, bundle: Path | str, activate: bool = True) -> InstalledVersion:
+    def install(self, bundle: Path | str, activate: bool = True,
+                progress: Callable[[str], None] | None = None) -> InstalledVersion:
         """Unpack a bundle into a new version folder, validate it, and make it active.
 
         A bundle that is refused (checks, checksums, validator errors) leaves nothing behind.
+        `progress` hears each step as it starts: "unpack", "check", "activate".
         """
+        step = progress or (lambda _name: None)
         self.root.mkdir(parents=True, exist_ok=True)
         staging = self.root / f".incoming-{secrets.token_hex(6)}"
         try:
+            step("unpack")
             manifest = unpack_bundle(bundle, staging)
+            step("check")
             loaded = load_pack(staging)
             if not loaded.ok or loaded.pack is None:
                 errors = [f.format() for f in loaded.findings if f.severity == "error"][:10]
@@ -97,8 +112,10 @@ class PackStore:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
         if activate:
+            step("activate")
             self.activate(manifest.pack_id, name)
-        return InstalledVersion(manifest.pack_id, manifest.version, str(final), activate)
+        return InstalledVersion(manifest.pack_id, manifest.version, str(final), activate,
+                                _installed_on(final))
 
     def activate(self, pack_id: str, version_dir: str) -> Path:
         """Make an installed version the active one, atomically."""
@@ -141,7 +158,8 @@ class PackStore:
             for folder in sorted(versions.iterdir()):
                 version = folder.name.rsplit("-", 1)[0]
                 out.append(InstalledVersion(pack_id, version, str(folder),
-                                            active is not None and folder.resolve() == active))
+                                            active is not None and folder.resolve() == active,
+                                            _installed_on(folder)))
         return out
 
     def rollback(self, pack_id: str) -> Path:
