@@ -55,7 +55,7 @@ class OutOfOrder(Screen):
         w, h = self.ctx.size
         m = self.ctx.metrics
         width = w - 2 * m.margin
-        y = m.margin + m.u(40)
+        y = h // 5
         y += put_text(surface, self.ctx, EMERGENCY_NUMBER, "en", m.margin, y, width, "title",
                       theme.INK, True, "center") + m.u(40)
         for lang, sentence in self.lines():

@@ -141,11 +141,24 @@ class Staff(Screen):
         elif len(self.pin) < 12:
             self.pin += key
 
+    def _column(self) -> tuple[int, int, int]:
+        """Where the action buttons go (x, y, width): a column on the right of a landscape
+        screen, the lower half of a portrait one (the text takes the width above it)."""
+        m = self.ctx.metrics
+        if m.portrait:
+            return self.panel.x + m.margin, self.panel.centery, self.panel.width - 2 * m.margin
+        col_w = m.u(560)
+        return self.panel.right - m.margin - col_w, self.panel.y + m.margin, col_w
+
+    def _text_width(self) -> int:
+        """The width of the text beside (landscape) or above (portrait) the buttons."""
+        m = self.ctx.metrics
+        inner = self.panel.width - 2 * m.margin
+        return inner if m.portrait else inner - m.u(640)
+
     def _menu(self) -> None:
         m = self.ctx.metrics
-        col_w = m.u(560)
-        x = self.panel.right - m.margin - col_w
-        y = self.panel.y + m.margin
+        x, y, col_w = self._column()
         step = m.min_target + m.gap
         self._add("volume_down", "−", lambda: self._volume(-0.1), x, y, col_w // 2 - m.gap // 2)
         self._add("volume_up", "+", lambda: self._volume(0.1), x + col_w // 2 + m.gap // 2, y,
@@ -185,18 +198,18 @@ class Staff(Screen):
         """Installed versions (tap one to play it), bundles on USB sticks (tap to install),
         roll back, back to the menu."""
         m = self.ctx.metrics
-        col_w = m.u(560)
         step = m.min_target + m.gap
-        right = self.panel.right - m.margin - col_w
-        y = self.panel.y + m.margin
+        right, y, col_w = self._column()
         self._add("rollback", S.ROLL_BACK, self._rollback, right, y, col_w)
         self.buttons.find("rollback").enabled = self.ctx.packs.pack is not None
         self._add("menu", S.BACK, lambda: self._page("menu"), right, y + step, col_w,
                   style="primary")
         x = self.panel.x + m.margin
-        width = right - x - m.margin
-        y = self.panel.y + m.margin + m.u(150)
-        bottom = self.panel.bottom - m.margin - m.u(140)  # room for the status line
+        width = self._text_width()
+        y = self.panel.y + m.margin + m.u(200)
+        # room for the status line, above the actions on a portrait screen
+        self.status_y = (self.panel.centery if m.portrait else self.panel.bottom) - m.u(170)
+        bottom = self.status_y - m.gap
         tr = self.ctx.tr()
         for version in self.desk.versions():
             if y + m.min_target > bottom:
@@ -338,12 +351,12 @@ class Staff(Screen):
                      inner.width, "heading", theme.INK)
         elif self.page == "packs":
             put_text(surface, ctx, self.t(S.CONTENT_PACKS), self.lang, inner.x, y + m.gap,
-                     inner.width - m.u(640), "heading", theme.INK)
-            put_text(surface, ctx, self._desk_message(), self.lang, inner.x,
-                     self.panel.bottom - m.margin - m.u(130), inner.width, "body", theme.INK)
+                     self._text_width(), "heading", theme.INK)
+            put_text(surface, ctx, self._desk_message(), self.lang, inner.x, self.status_y,
+                     inner.width, "body", theme.INK)
         else:
             put_text(surface, ctx, "\n".join(self._facts()), self.lang, inner.x, y + m.gap,
-                     inner.width - m.u(640), "body", theme.INK)
+                     self._text_width(), "body", theme.INK)
         self.buttons.draw(surface, ctx.texts)
 
     def _facts(self) -> list[str]:

@@ -137,6 +137,11 @@ def test_a_pack_installed_under_a_running_kiosk_plays_from_the_next_attract_loop
         k.press("leave")
         k.frame(13)
         assert k.app.ctx.pack.version == "1.0.0"
+        # A kiosk standing at the attract loop takes a new pack up within 30 s, no visit needed.
+        install(data / "packs", bundle_of(cache_env, "1.0.2"))
+        for _ in range(31):
+            k.frame(1.0)
+        assert k.screen == "attract" and k.app.ctx.pack.version == "1.0.2"
     finally:
         k.app.close()
 
