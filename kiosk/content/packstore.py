@@ -31,6 +31,7 @@ class Activation(msgspec.Struct):
 
     version_dir: str
     at: str
+    rollback: bool = False  # a step back (rollbacks walk back through the switches)
 
 
 class InstalledVersion(msgspec.Struct):
@@ -117,7 +118,7 @@ class PackStore:
         return InstalledVersion(manifest.pack_id, manifest.version, str(final), activate,
                                 _installed_on(final))
 
-    def activate(self, pack_id: str, version_dir: str) -> Path:
+    def activate(self, pack_id: str, version_dir: str, rollback: bool = False) -> Path:
         """Make an installed version the active one, atomically."""
         base = self.root / pack_id
         target = base / "versions" / version_dir
@@ -130,7 +131,9 @@ class PackStore:
         os.replace(tmp, link)
         _fsync_dir(base)
         history = self._history(pack_id)
-        history.append(Activation(version_dir, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        history.append(Activation(version_dir,
+                                  dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                                  rollback))
         self._write_history(pack_id, history)
         return target
 
@@ -163,10 +166,23 @@ class PackStore:
         return out
 
     def rollback(self, pack_id: str) -> Path:
-        """Activate the version that was active before the current one."""
+        """Activate the version that was active before the current one. Rollbacks walk back:
+        after 1.0 -> 1.1 -> 1.2, a rollback gives 1.1 and a second one 1.0 (not 1.2 again);
+        versions whose folder is gone are passed over."""
         current = self.active(pack_id)
-        for act in reversed(self._history(pack_id)):
-            folder = self.root / pack_id / "versions" / act.version_dir
+        for version_dir in reversed(self._switches(pack_id)[:-1]):
+            folder = self.root / pack_id / "versions" / version_dir
             if (current is None or folder.resolve() != current) and (folder / "pack.yaml").is_file():
-                return self.activate(pack_id, act.version_dir)
+                return self.activate(pack_id, version_dir, rollback=True)
         raise BundleError('pack "%(pack)s" has no earlier version to roll back to', pack=pack_id)
+
+    def _switches(self, pack_id: str) -> list[str]:
+        """The switches still standing, oldest first: each rollback takes back the switch
+        it undid, so the list is a stack of the versions to go back to."""
+        stack: list[str] = []
+        for act in self._history(pack_id):
+            if act.rollback and len(stack) >= 2 and stack[-2] == act.version_dir:
+                stack.pop()
+            elif not stack or stack[-1] != act.version_dir:
+                stack.append(act.version_dir)
+        return stack
