@@ -66,19 +66,16 @@ def cmd_play(args) -> int:
     from kiosk import paths
     from kiosk.app import App, KioskConfig
     from kiosk.app.logs import setup_logging
-    from kiosk.app.packs import PackRefused, default_pack_dir
-
     data = paths.data_dir()
-    log_path = setup_logging(data)
-    pack = Path(args.pack) if args.pack else default_pack_dir()
+    setup_logging(data)
+    # Without a folder the kiosk follows the pack store (packs installed while it runs are
+    # taken up at the next attract loop); a broken pack shows the out-of-order screen.
+    pack = Path(args.pack) if args.pack else None
     size = args.size or ((0, 0) if args.fullscreen else (1920, 1080))
     app = App(pack, size, fullscreen=args.fullscreen, display=args.display, data_dir=data,
               config=KioskConfig.load())
     try:
         app.open()
-    except PackRefused as exc:
-        print(f"kiosk play: {exc} (details in {log_path})", file=sys.stderr)
-        return 1
     except Exception as exc:  # pygame.error: no usable display
         logging.getLogger(__name__).exception("the kiosk could not start")
         print(f"kiosk play: cannot open the display ({exc}). {NO_DISPLAY.split('; ')[1]}",

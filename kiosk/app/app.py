@@ -26,7 +26,7 @@ from kiosk.app.flow import Flow
 from kiosk.app.health import StoryHealth
 from kiosk.app.idle import IdleWatch, StaffGesture
 from kiosk.app.manager import ScreenManager
-from kiosk.app.packs import PackSource
+from kiosk.app.packs import PackRefused, PackSource
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.input import DOWN, PointerInput
 from kiosk.ui.text import TextCache
@@ -41,12 +41,12 @@ SYNC_INTERVAL = 300.0
 class App:
     """The kiosk (see the module docstring)."""
 
-    def __init__(self, pack_dir: Path | str, size: tuple[int, int] = (1920, 1080), *,
+    def __init__(self, pack_dir: Path | str | None, size: tuple[int, int] = (1920, 1080), *,
                  fullscreen: bool = False, display: int = 0, data_dir: Path | None = None,
                  config: KioskConfig | None = None, clock: Callable[[], float] | None = None,
                  use_media: bool = True, use_record: bool = True, fps: int = 60,
                  sync_interval: float = SYNC_INTERVAL) -> None:
-        self.pack_dir = Path(pack_dir)
+        self.pack_dir = Path(pack_dir) if pack_dir is not None else None  # None: the store
         self.requested_size = size
         self.fullscreen = fullscreen
         self.display_index = display
@@ -80,8 +80,15 @@ class App:
         from kiosk.scenes import SCREENS
 
         tune_malloc()  # before the big surfaces and the threads: see kiosk/media/memory.py
-        packs = PackSource(self.pack_dir)
-        packs.load()  # raises PackRefused: nothing good to play
+        packs = PackSource(self.pack_dir, self.data_dir)
+        try:
+            packs.load()
+        except PackRefused as exc:
+            # Nothing good to play and nothing played before: the kiosk stays up, calm, with
+            # the emergency number and the staff menu (a technician installs a pack from a
+            # USB stick there) instead of leaving a desktop behind (see out_of_order.py).
+            log.error("no playable pack: the kiosk shows its out-of-order screen (%s)", exc)
+        self.out_of_order = packs.pack is None
         # SDL's default on X11 is a window surface backed by an OpenGL texture: without a GPU
         # driver (Mesa's llvmpipe) each flip costs 10 ms of CPU at 1080p (bench/media_video.py).
         # The plain X11 shared-memory framebuffer costs a tenth of a millisecond.
@@ -101,7 +108,7 @@ class App:
             health=StoryHealth(self.data_dir), fonts=fonts,
             texts=TextCache(fonts, budget_bytes=self.budgets.text),
             catalogs=Catalogs(), data_dir=self.data_dir, clock=self.clock,
-            language=packs.pack.default_language,
+            language=packs.pack.default_language if packs.pack else "en",
         )
         from kiosk.scenes.helplines import QRCache
 
@@ -119,7 +126,7 @@ class App:
                                      self.recover)
         self.idle = IdleWatch(self)
         self.staff_gesture = StaffGesture(self)
-        self.manager.go("attract", fade=False)
+        self.manager.go("out_of_order" if self.out_of_order else "attract", fade=False)
         self.running = True
         self.collect_garbage()
 
@@ -338,10 +345,12 @@ class App:
         self.manager.go(target, fade=False)
 
     def check_pack(self) -> bool:
-        """Pick up a new or changed pack (called by the attract loop, between visits)."""
+        """Pick up a new or changed pack (called by the attract loop, between visits, and by
+        the out-of-order screen)."""
         if self.ctx.packs.check():
             self.ctx.pack_changed()
             self.ctx.language = self.ctx.pack.default_language
+            self.out_of_order = False
             return True
         return False
 

@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -30,6 +30,13 @@ class KioskConfig:
     volume: float = 0.8
     diagonal_in: float = 24.0  # the panel's diagonal: targets are sized in millimetres
     idle_countdown: int = 20  # seconds of "Are you still there?" before the reset
+    # Staff screens lock themselves, so that five taps in the corner by a curious visitor
+    # never leave the PIN pad, the staff menu or the previous visit standing on the screen.
+    pin_timeout: int = 20  # seconds without input before the PIN pad closes (visit wiped)
+    staff_timeout: int = 60  # seconds without input before the open staff menu locks
+    # Where removable drives are mounted: the staff menu offers the pack bundles (*.zip) at
+    # the top of a stick mounted one or two folders below these (/media/<user>/<label>).
+    usb_roots: list[str] = field(default_factory=lambda: ["/media", "/run/media"])
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -48,8 +55,8 @@ class KioskConfig:
         except (OSError, ValueError) as exc:
             log.error("kiosk config %s cannot be read (%s); using defaults", path, exc)
             return cls()
-        known = {k: data[k] for k in ("staff_pin_hash", "volume", "diagonal_in",
-                                         "idle_countdown") if k in data}
+        names = [f.name for f in fields(cls) if f.name != "extra"]
+        known = {k: data[k] for k in names if k in data}
         extra = {k: v for k, v in data.items() if k not in known}
         try:
             return cls(**known, extra=extra)

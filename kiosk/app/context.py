@@ -61,7 +61,9 @@ class AppContext:
         key = (lang, self.packs.content_hash)
         translator = self._translators.get(key)
         if translator is None:
-            translator = self.catalogs.translator(lang, self.pack.string_overrides())
+            # No pack yet (the out-of-order screen): the kiosk's own catalogues only.
+            overrides = self.packs.pack.string_overrides() if self.packs.pack else {}
+            translator = self.catalogs.translator(lang, overrides)
             self._translators[key] = translator
         return translator
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 COUNTDOWN_S = 20
 STAFF_TAPS = 5
 STAFF_WINDOW_S = 3.0
-QUIET_SCREENS = ("attract", "leave")
+QUIET_SCREENS = ("attract", "leave", "out_of_order")
 
 
 class IdleWatch:

@@ -1,10 +1,13 @@
 """Which pack the kiosk plays, and picking up a new or changed one between visits.
 
 The pack folder is given on the command line, or it is the active pack of the pack store
-(`<data>/packs`), or the repository's demo pack. `PackSource.check()` runs when the attract
-loop starts (never mid-visit): it compares the cheap fingerprint of the pack's files with the
-last one, reloads through the compiled cache, and keeps the last good pack when the new one
-has errors (logged with the first findings).
+(`<data>/packs`), or the repository's demo pack. Without a folder on the command line the
+kiosk *follows the store*: each check asks the store again which version is active, so a
+pack installed, switched or rolled back while the kiosk runs (`kiosk pack install`, the
+admin's Install, the staff menu) is taken up at the next attract loop. `PackSource.check()`
+runs when the attract loop starts (never mid-visit): it compares the cheap fingerprint of the
+pack's files with the last one, reloads through the compiled cache, and keeps the last good
+pack when the new one has errors (logged with the first findings).
 """
 
 from __future__ import annotations
@@ -22,13 +25,23 @@ class PackRefused(Exception):
     """The pack has errors and there is no good pack to keep playing."""
 
 
-def default_pack_dir() -> Path:
-    """The active pack of the pack store, else the demo pack in the repository."""
+def store_root(data: Path | None = None) -> Path:
+    """The pack store's folder: `<data>/packs`."""
+    return (data or paths.data_dir()) / "packs"
+
+
+def default_pack_dir(data: Path | None = None, prefer: str | None = None) -> Path:
+    """The active pack of the pack store (`prefer`'s, when that pack is installed), else the
+    demo pack in the repository."""
     try:
         from kiosk.content.packstore import PackStore
 
-        store = PackStore(paths.data_dir() / "packs")
-        for pack_id in store.pack_ids():
+        store = PackStore(store_root(data))
+        ids = store.pack_ids()
+        if prefer in ids:
+            ids.remove(prefer)
+            ids.insert(0, prefer)
+        for pack_id in ids:
             active = store.active(pack_id)
             if active is not None:
                 return active
@@ -38,14 +51,30 @@ def default_pack_dir() -> Path:
 
 
 class PackSource:
-    """The pack being played and where it came from."""
+    """The pack being played and where it came from.
 
-    def __init__(self, folder: Path | str) -> None:
-        self.folder = Path(folder)
+    `folder=None` follows the pack store under `data` (see the module docstring)."""
+
+    def __init__(self, folder: Path | str | None, data: Path | None = None) -> None:
+        self.follows_store = folder is None
+        self.data = data
+        self.folder = Path(folder) if folder is not None else default_pack_dir(data)
         self.pack: Pack | None = None
         self.content_hash = ""
         self._fingerprint = ""
         self.last_refusal: str | None = None
+
+    def follow_store(self) -> None:
+        """Play the store's active version from now on (staff switched or installed one)."""
+        self.follows_store = True
+
+    def _follow(self) -> None:
+        if not self.follows_store:
+            return
+        folder = default_pack_dir(self.data, self.pack.id if self.pack else None)
+        if folder != self.folder:
+            log.info("pack store: the active pack is now %s", folder)
+            self.folder, self._fingerprint = folder, ""
 
     def _fingerprint_now(self) -> str:
         from kiosk.content.cache import fingerprint
@@ -61,6 +90,7 @@ class PackSource:
 
     def check(self) -> bool:
         """Reload if the pack's files changed; True when a (new) good pack is in place."""
+        self._follow()
         try:
             fingerprint = self._fingerprint_now()
         except OSError as exc:

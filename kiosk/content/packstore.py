@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -31,6 +32,7 @@ class Activation(msgspec.Struct):
 
     version_dir: str
     at: str
+    rollback: bool = False  # a step back (rollbacks walk back through the switches)
 
 
 class InstalledVersion(msgspec.Struct):
@@ -40,6 +42,15 @@ class InstalledVersion(msgspec.Struct):
     version: str
     folder: str
     active: bool
+    installed: str = ""  # the day its folder was made (ISO date, UTC)
+
+
+def _installed_on(folder: Path) -> str:
+    """The day a version folder was made (its modification time), as an ISO date."""
+    try:
+        return dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC).date().isoformat()
+    except OSError:
+        return ""
 
 
 def _fsync_dir(path: Path) -> None:
@@ -85,15 +96,20 @@ class PackStore:
         tmp.write_bytes(msgspec.json.encode(history[-50:]))
         os.replace(tmp, path)
 
-    def install(self, bundle: Path | str, activate: bool = True) -> InstalledVersion:
+    def install(self, bundle: Path | str, activate: bool = True,
+                progress: Callable[[str], None] | None = None) -> InstalledVersion:
         """Unpack a bundle into a new version folder, validate it, and make it active.
 
         A bundle that is refused (checks, checksums, validator errors) leaves nothing behind.
+        `progress` hears each step as it starts: "unpack", "check", "activate".
         """
+        step = progress or (lambda _name: None)
         self.root.mkdir(parents=True, exist_ok=True)
         staging = self.root / f".incoming-{secrets.token_hex(6)}"
         try:
+            step("unpack")
             manifest = unpack_bundle(bundle, staging)
+            step("check")
             loaded = load_pack(staging)
             if not loaded.ok or loaded.pack is None:
                 errors = [f.format() for f in loaded.findings if f.severity == "error"][:10]
@@ -114,10 +130,12 @@ class PackStore:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
         if activate:
+            step("activate")
             self.activate(manifest.pack_id, name)
-        return InstalledVersion(manifest.pack_id, manifest.version, str(final), activate)
+        return InstalledVersion(manifest.pack_id, manifest.version, str(final), activate,
+                                _installed_on(final))
 
-    def activate(self, pack_id: str, version_dir: str) -> Path:
+    def activate(self, pack_id: str, version_dir: str, rollback: bool = False) -> Path:
         """Make an installed version the active one, atomically."""
         base = self._pack_dir(pack_id)
         target = self._version_dir(pack_id, version_dir)
@@ -130,7 +148,9 @@ class PackStore:
         os.replace(tmp, link)
         _fsync_dir(base)
         history = self._history(pack_id)
-        history.append(Activation(version_dir, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        history.append(Activation(version_dir,
+                                  dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                                  rollback))
         self._write_history(pack_id, history)
         return target
 
@@ -164,17 +184,31 @@ class PackStore:
             for folder in sorted(versions.iterdir()):
                 version = folder.name.rsplit("-", 1)[0]
                 out.append(InstalledVersion(pack_id, version, str(folder),
-                                            active is not None and folder.resolve() == active))
+                                            active is not None and folder.resolve() == active,
+                                            _installed_on(folder)))
         return out
 
     def rollback(self, pack_id: str) -> Path:
-        """Activate the version that was active before the current one."""
+        """Activate the version that was active before the current one. Rollbacks walk back:
+        after 1.0 -> 1.1 -> 1.2, a rollback gives 1.1 and a second one 1.0 (not 1.2 again);
+        versions whose folder is gone are passed over."""
         current = self.active(pack_id)
-        for act in reversed(self._history(pack_id)):
+        for version_dir in reversed(self._switches(pack_id)[:-1]):
             try:
-                folder = self._version_dir(pack_id, act.version_dir)
+                folder = self._version_dir(pack_id, version_dir)
             except BundleError:  # a history entry that names no folder of ours
                 continue
             if (current is None or folder.resolve() != current) and (folder / "pack.yaml").is_file():
-                return self.activate(pack_id, act.version_dir)
+                return self.activate(pack_id, version_dir, rollback=True)
         raise BundleError('pack "%(pack)s" has no earlier version to roll back to', pack=pack_id)
+
+    def _switches(self, pack_id: str) -> list[str]:
+        """The switches still standing, oldest first: each rollback takes back the switch
+        it undid, so the list is a stack of the versions to go back to."""
+        stack: list[str] = []
+        for act in self._history(pack_id):
+            if act.rollback and len(stack) >= 2 and stack[-2] == act.version_dir:
+                stack.pop()
+            elif not stack or stack[-1] != act.version_dir:
+                stack.append(act.version_dir)
+        return stack

@@ -180,3 +180,30 @@ STORIES_OFF_MENU = NP_(
     "{count} stories taken off the menu after errors",
 )
 RESTORE_STORIES = N_("Put stories back on the menu")
+# TRANSLATORS: Asked after Quit in the staff menu: the kiosk program stops.
+QUIT_CONFIRM = N_("Quit the kiosk? It stays off until it is started again.")
+YES_QUIT = N_("Yes, quit")
+# TRANSLATORS: Staff menu: the page that lists installed content packs and USB bundles.
+CONTENT_PACKS = N_("Content packs")
+# TRANSLATORS: Staff menu: go back to the pack version that played before.
+ROLL_BACK = N_("Roll back")
+# TRANSLATORS: {date} is a date such as 2026-12-06.
+INSTALLED_ON = N_("installed {date}")
+# TRANSLATORS: Marks the pack version the kiosk is playing.
+PLAYING_NOW = N_("playing now")
+# TRANSLATORS: {file} is the name of a pack file on a USB stick; keep it as it is.
+INSTALL_FROM_USB = N_("Install from USB: {file}")
+NO_USB_BUNDLES = N_("No pack files on a USB stick.")
+INSTALL_UNPACK = N_("Installing {file}: copying and checking the files…")
+INSTALL_CHECK = N_("Installing {file}: checking the pack…")
+INSTALL_ACTIVATE = N_("Installing {file}: switching to it…")
+# TRANSLATORS: {pack} and {version} name a content pack, e.g. "demo 1.0.1".
+INSTALLED_PLAYS_NEXT = N_("{pack} {version} is installed; it plays from the next visit.")
+PLAYS_NEXT = N_("{pack} {version} plays from the next visit.")
+# TRANSLATORS: {reason} is a technical sentence in English for the technician.
+REFUSED_BECAUSE = N_("Refused: {reason}")
+
+# --- Out of order: no pack to play (shown in every language at once) -----------------------
+OUT_OF_ORDER = N_("This kiosk is out of order.")
+# TRANSLATORS: {number} is the emergency number, 112.
+IN_AN_EMERGENCY_CALL = N_("In an emergency, call {number}.")

@@ -10,6 +10,7 @@ from kiosk.scenes.idle import Idle
 from kiosk.scenes.language import Language, LanguageOverlay
 from kiosk.scenes.leave import Leave
 from kiosk.scenes.menu import Menu
+from kiosk.scenes.out_of_order import OutOfOrder
 from kiosk.scenes.passage import Passage
 from kiosk.scenes.school_code import SchoolCode
 from kiosk.scenes.staff import Staff
@@ -17,6 +18,6 @@ from kiosk.scenes.survey import Survey
 
 SCREENS = {cls.name: cls for cls in (Attract, Language, LanguageOverlay, Menu, ContentNote,
                                      Survey, Passage, ChoiceScreen, Ending, Leave, Help, Idle,
-                                     Staff, Discussion, SchoolCode)}
+                                     Staff, Discussion, SchoolCode, OutOfOrder)}
 
 __all__ = ["SCREENS"]

@@ -1,6 +1,8 @@
 """The attract loop: the pack's pictures, and "Touch to begin" in each pack language in turn.
 
-Its showing is the moment between visits: a new or changed pack is picked up here.
+Its showing is the moment between visits: a new or changed pack is picked up here, when it
+starts and every `PACK_CHECK_S` while it runs (a kiosk left at the loop overnight takes up a
+pack installed in the night without waiting for a visitor).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ log = logging.getLogger(__name__)
 SLIDE_S = 8.0
 LANGUAGE_S = 3.0
 FADE_S = 0.3
+PACK_CHECK_S = 30.0
 
 
 def prefetch_slide(ctx, index: int) -> bool:
@@ -51,6 +54,7 @@ class Attract(Screen):
         """Between visits: pick up a new pack, start the slides."""
         self.app.check_pack()
         self.t0 = self.ctx.clock()
+        self.next_pack_check = self.t0 + PACK_CHECK_S
         self._images: dict[int, pygame.Surface | None] = {}
         self._asked = -1
         super().shown(**params)
@@ -66,9 +70,15 @@ class Attract(Screen):
 
     def update(self, dt: float) -> None:
         """The next slide's picture is prepared in the background while this one shows."""
-        index = int((self.ctx.clock() - self.t0) // SLIDE_S)
+        now = self.ctx.clock()
+        index = int((now - self.t0) // SLIDE_S)
         if self.app.manager.frames_since_change == 0:
             return  # not on the frame that first shows the loop
+        if now >= self.next_pack_check and not self.app.manager.overlays:
+            self.next_pack_check = now + PACK_CHECK_S
+            if self.app.check_pack():
+                self.app.manager.go("attract", fade=False)  # the new pack's loop
+                return
         if index != self._asked and prefetch_slide(self.ctx, index + 1):
             self._asked = index
 

@@ -50,6 +50,26 @@ def test_build_install_and_rollback(pack, tmp_path, bundle):
     assert (store.active() / "stories" / "ana.yaml").is_file()
 
 
+def test_rollback_walks_back_one_version_at_a_time(pack, tmp_path):
+    store = PackStore(tmp_path / "packs")
+    folders = {}
+    for version in ("1.0", "1.1", "1.2", "1.3"):
+        pack.edit("pack.yaml", 'version: "1.0"', f'version: "{version}"')
+        build_bundle(pack.root, tmp_path / f"{version}.zip")
+        folders[version] = Path(store.install(tmp_path / f"{version}.zip").folder).resolve()
+        pack.edit("pack.yaml", f'version: "{version}"', 'version: "1.0"')
+    assert store.active("test") == folders["1.3"]
+    for expected in ("1.2", "1.1", "1.0"):
+        store.rollback("test")
+        assert store.active("test") == folders[expected], expected
+    with pytest.raises(BundleError, match="no earlier version"):
+        store.rollback("test")
+    # A switch after rollbacks starts a new line: rolling back from it returns to 1.0.
+    store.activate("test", folders["1.2"].name)
+    store.rollback("test")
+    assert store.active("test") == folders["1.0"]
+
+
 def test_a_pack_with_errors_is_not_bundled(pack, tmp_path):
     pack.edit("stories/ana.yaml", "goto: friend", "goto: frend")
     with pytest.raises(BundleError, match="frend"):
