@@ -14,6 +14,7 @@ from pathlib import Path
 from kiosk.content import conditions, mediacheck
 from kiosk.content import model as M
 from kiosk.content.findings import ERROR, WARNING, Finding, suggest
+from kiosk.content.languages import check_pack_languages
 
 HELPLINE_MAX_AGE_DAYS = 90
 REVIEW_MAX_YEARS = 3
@@ -53,6 +54,7 @@ class Report:
 
 def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
     """Pack-level rules: languages, helplines, notes, surveys, attract media."""
+    check_pack_languages(pack, rep)
     if pack.default_language not in pack.languages:
         rep.add("default_language", "bad-language",
                 f'the default language "{pack.default_language}" is not in languages',
