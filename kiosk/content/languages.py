@@ -21,10 +21,10 @@ def playable_language(code: str) -> tuple[str, str] | None:
         info = pack_language(code)
     except UnknownLanguage as exc:
         return str(exc), exc.hint
-    problem = missing_font(info.script)
-    if problem:
-        return (f'{info.english_name} ("{code}") cannot be shown: {problem}',
-                "install the font on every kiosk, or leave the language out")
+    missing = missing_font(info.script)
+    if missing:
+        problem, hint = missing
+        return f'{info.english_name} ("{code}") cannot be shown: {problem}', hint
     return None
 
 

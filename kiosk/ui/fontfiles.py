@@ -51,12 +51,13 @@ def font_package(script: str) -> str:
     return CJK_PACKAGE if SCRIPT_FONTS.get(script) == CJK_FAMILY else CORE_PACKAGE
 
 
-def missing_font(script: str) -> str | None:
-    """None when an installed font draws `script`; else what is missing, in a sentence."""
+def missing_font(script: str) -> tuple[str, str] | None:
+    """None when an installed font draws `script`; else (what is missing, what to do)."""
     family = SCRIPT_FONTS.get(script)
     if family is None:
-        return f"the kiosk has no font for the {script} script"
+        return (f"the kiosk has no font for its script ({script})", "leave the language out")
     if font_file(family) is None:
-        return (f"no installed font covers the {script} script: install Debian's "
-                f"{font_package(script)} on the kiosk (it brings {family})")
+        return (f"no installed font covers its script ({script})",
+                f"install Debian's {font_package(script)} on every kiosk (it brings {family}), "
+                "or leave the language out")
     return None

@@ -36,11 +36,13 @@ def test_a_country_code_gets_the_language_it_probably_meant(pack):
 
 
 @pytest.mark.parametrize("code, name", [("zh", "Chinese"), ("ja", "Japanese"),
-                                        ("ko", "Korean"), ("zh-TW", "Chinese")])
+                                        ("ko", "Korean"),
+                                        ("zh-TW", "Chinese (Traditional, Taiwan)")])
 def test_a_script_no_installed_font_draws_names_the_debian_package(pack, code, name):
     loaded, errors = language_errors(pack, code)
     assert not loaded.ok and len(errors) == 1
-    assert errors[0].message.startswith(f'{name}') and "fonts-noto-cjk" in errors[0].message
+    assert errors[0].message.startswith(f"{name} (\"{code}\") cannot be shown: no installed font")
+    assert "install Debian's fonts-noto-cjk on every kiosk" in errors[0].hint
 
 
 @pytest.mark.parametrize("code", ["pa", "ta", "km", "ka", "ti", "ar", "fa-AF", "sr-Latn", "el"])
