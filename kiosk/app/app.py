@@ -335,6 +335,16 @@ class App:
                 visit.drop_story()
             except Exception:
                 log.exception("dropping the failed story")
+        if visit is None and screen in ("language", "language_overlay"):
+            # The attract loop's tap leads to the picker: were it sent back to the attract
+            # loop, every tap would fail the same way and no visitor could start. Start in
+            # the default language instead (the validator refuses packs with languages the
+            # kiosk cannot name or draw, so this is the last line of defence).
+            log.error("language picker failed (%s): starting in %s", exc,
+                      self.ctx.pack.default_language)
+            self.manager.close_overlay("language_overlay")
+            self.flow.choose_language(self.ctx.pack.default_language)
+            return
         target = "menu" if visit is not None and screen != "menu" else "attract"
         if target == "attract" and visit is not None:
             try:

@@ -16,6 +16,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from kiosk.content import yamlsafe as Y
+from kiosk.content.characters import odd_characters, shown
 from kiosk.content.findings import ERROR, WARNING, Finding, suggest
 
 INVALID: Any = object()
@@ -93,7 +94,7 @@ def describe(node: yaml.Node) -> str:
 
 
 def _short(text: str, limit: int = 40) -> str:
-    text = str(text).replace("\n", " ")
+    text = shown(str(text).replace("\n", " "))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -137,7 +138,9 @@ def pattern(regex: re.Pattern, what: str, example: str) -> Converter:
         if value is INVALID:
             return INVALID
         if not regex.fullmatch(value):  # $ alone would let a final line break through
-            ctx.add(node, path, "bad-value", f'{path}: "{_short(value)}" is not {what}',
+            why = odd_characters(value)  # an id that looks right: say which character is not
+            ctx.add(node, path, "bad-value",
+                    f'{path}: "{_short(value)}" is not {what}' + (f": {why}" if why else ""),
                     f"for example {example}")
             return INVALID
         return value

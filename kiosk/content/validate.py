@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.content import conditions, mediacheck
 from kiosk.content import model as M
 from kiosk.content.findings import ERROR, WARNING, Finding, suggest
+from kiosk.content.languages import check_pack_languages
 
 HELPLINE_MAX_AGE_DAYS = 90
 REVIEW_MAX_YEARS = 3
@@ -24,8 +26,10 @@ _NUMBER_RE = re.compile(r"\d[\d.,\u00a0 ]*%?")
 _STAT_WORDS = re.compile(
     r"\d[\d.,\u00a0 ]*\s*(million|miljon|milion|miljoni|εκατομμ|billion|miljard|miliard|"
     r"δισεκατομμ|thousand|tusen|mila\b|tūkst|χιλιάδ|percent|per cent|procent|per cento|"
-    r"procenti|τοις εκατό|مليون|مليار|ألف|بالمئة|في المئة)",
+    r"procenti|τοις εκατό|مليون|مليار|ألف|بالمئة|في المئة|میلیون|میلیارد|هزار|درصد)",
     re.IGNORECASE)
+# ARABIC PERCENT SIGN, THOUSANDS SEPARATOR and DECIMAL SEPARATOR
+_ARABIC_SIGNS = str.maketrans({"\u066a": "%", "\u066c": ",", "\u066b": "."})
 _GROUPED_RE = re.compile(r"^\d{1,3}(?:[ ,.\u00a0]\d{3})+")
 _YEAR_RE = re.compile(r"^(1[89]|20)\d\d$")
 
@@ -53,6 +57,7 @@ class Report:
 
 def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
     """Pack-level rules: languages, helplines, notes, surveys, attract media."""
+    check_pack_languages(pack, rep)
     if pack.default_language not in pack.languages:
         rep.add("default_language", "bad-language",
                 f'the default language "{pack.default_language}" is not in languages',
@@ -245,8 +250,15 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                      "add subtitles: {language: file.vtt} in every language of the story")
 
 
+def _western_digits(text: str) -> str:
+    """Digits of any script as 0-9, and Arabic's percent sign and separators as % , ."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c
+                   for c in text).translate(_ARABIC_SIGNS)
+
+
 def _has_statistic(text: str) -> bool:
     """A percentage, a number with thousands separators, or 3+ digits that are not a year."""
+    text = _western_digits(text)  # ٤٥٪ and ۴۵٪ are 45%, ٢٠٢٣ is a year
     if _STAT_WORDS.search(text):
         return True
     for m in _NUMBER_RE.finditer(text):

@@ -9,6 +9,7 @@ refused here: non-standard tags (`!!python/object`), more than one document, too
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -137,11 +138,13 @@ def _line_col_of_offset(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 text from a file's bytes (a byte-order mark is tolerated), or a YamlProblem."""
+    """UTF-8 text in NFC from a file's bytes (a byte-order mark is tolerated), or a YamlProblem."""
     if data.startswith(BOM):
         data = data[len(BOM):]
     try:
-        return data.decode("utf-8")
+        # NFC: a value typed with combining accents (NFD, as some editors and macOS file
+        # names write it) must equal the same value typed precomposed, in ids and conditions.
+        return unicodedata.normalize("NFC", data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         line, col = _line_col_of_offset(data, exc.start)
         raise YamlProblem(

@@ -5,8 +5,15 @@ Everything comes from Babel's CLDR data: the name of a language in itself and in
 locale's explicit script subtag, else CLDR's likely subtags: el -> el_Grek_GR). The only rule
 of our own is capitalisation of the name for a language picker, which CLDR records as a
 context transform that Babel does not ship: the first letter is capitalised with the
-case helpers (so "svenska" shows as "Svenska", "azərbaycan" as "Azərbaycan"), and Greek is
-left exactly as CLDR writes it ("Ελληνικά"), by the rule that code never changes Greek case.
+case helpers in the scripts that write names with a capital (Latin, Cyrillic, Armenian: so
+"svenska" shows as "Svenska", "azərbaycan" as "Azərbaycan"); every other name is exactly as
+CLDR writes it: Greek ("Ελληνικά", by the rule that code never changes Greek case), and
+Georgian ("ქართული": Python would turn its first letter into Mtavruli, which Georgian never
+uses to start a word), Arabic, Thai, Ethiopic and the other scripts without case.
+
+`pack_language(code)` is the stricter gate for a pack's languages: the code must name a
+language CLDR has data for, as written (`und`, old codes such as `iw`, and country codes
+such as `gr` are refused, with the code the author probably meant).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 from babel.core import get_global, parse_locale
 
 from kiosk.i18n.case import capitalize_first
@@ -37,8 +44,16 @@ class LanguageInfo:
         return self.direction == "rtl"
 
 
+# Scripts whose language names CLDR's picker transform capitalises ("titlecase-firstword").
+_CAPITALISED_SCRIPTS = {"Latn", "Cyrl", "Armn"}
+
+
 class UnknownLanguage(ValueError):
-    """A language code that CLDR does not know."""
+    """A language code that CLDR does not know; `hint` names the code probably meant."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def parse_language(code: str) -> Locale:
@@ -68,13 +83,67 @@ def language_info(code: str) -> LanguageInfo:
     """Name in itself, English name, direction ('ltr'/'rtl') and ISO 15924 script of `code`."""
     locale = parse_language(code)
     own = locale.get_display_name(locale) or code
+    script = locale.script or _likely_script(locale)
+    if script in _CAPITALISED_SCRIPTS:
+        own = capitalize_first(own, str(locale))
     return LanguageInfo(
         code=code,
-        name_in_itself=capitalize_first(own, str(locale)),
+        name_in_itself=own,
         english_name=locale.get_display_name("en") or code,
         direction="rtl" if locale.character_order == "right-to-left" else "ltr",
-        script=locale.script or _likely_script(locale),
+        script=script,
     )
+
+
+def _written(locale_id: str) -> str:
+    """A CLDR id as a pack writes it: 'fa_AF' -> 'fa-AF'."""
+    return locale_id.replace("_", "-")
+
+
+def _meant(locale_id: str) -> str:
+    """'el (Greek)': a code and its English name, for a "did you mean"."""
+    return f"{_written(locale_id)} ({Locale.parse(locale_id).get_display_name('en')})"
+
+
+def pack_language(code: str) -> LanguageInfo:
+    """The language a pack may offer for `code`, or UnknownLanguage with a hint.
+
+    Locale.parse alone is too lenient for a pack: it maps "und" to English and old codes
+    (iw, tl, mo) to others, so the kiosk would key text by one code and show another.
+    """
+    raw = str(code).strip()
+    subtags = raw.replace("-", "_").split("_")
+    first = subtags[0].lower()
+    aliases = get_global("language_aliases")
+    likely = get_global("likely_subtags")
+    if first == "und" or first == "root":
+        raise UnknownLanguage(f'"{raw}" names no language ("undetermined"): the kiosk cannot '
+                              "name it, pick its script or its plural rules",
+                              "write the language's own code, e.g. sv, en, el")
+    if "qaa" <= first <= "qtz" and len(first) == 3:
+        raise UnknownLanguage(f'"{raw}" is a code for private use: CLDR knows no such language',
+                              "write the language's own code, e.g. sv, en, el")
+    alias = aliases.get(first) or aliases.get(raw.replace("-", "_"))
+    if alias:
+        raise UnknownLanguage(f'"{raw}" is an old code that CLDR replaces by {_written(alias)}',
+                              f"did you mean {_meant(alias)}?")
+    try:
+        locale = Locale.parse(raw.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        locale = None
+    if locale is not None and locale.language == first:
+        return language_info(raw)
+    country = likely.get(f"und_{first.upper()}") if len(first) == 2 else None
+    if country:
+        name = Locale.parse("en").territories.get(first.upper(), first.upper())
+        language = parse_locale(country)[0]
+        raise UnknownLanguage(f'"{raw}" is not a language code: {first.upper()} is the country '
+                              f"code of {name}", f"did you mean {_meant(language)}?")
+    if locale is None and first != raw.lower() and localedata.exists(first):
+        raise UnknownLanguage(f'"{raw}": CLDR has no data for this region or script of '
+                              f"{_meant(first)}", f"did you mean {_written(first)}?")
+    raise UnknownLanguage(f'"{raw}" is not a language CLDR knows',
+                          "use an ISO 639 code CLDR has data for, e.g. sv, en, el, ar, fa, ti")
 
 
 def language_name(code: str, in_language: str) -> str:

@@ -19,6 +19,14 @@ _RANGES = (
     (0x2D80, 0x2DDF, "Ethi"), (0xAB00, 0xAB2F, "Ethi"), (0x0370, 0x03FF, "Grek"),
     (0x1F00, 0x1FFF, "Grek"), (0x0400, 0x052F, "Cyrl"), (0x0530, 0x058F, "Armn"),
     (0x10A0, 0x10FF, "Geor"), (0x0900, 0x097F, "Deva"), (0x0980, 0x09FF, "Beng"),
+    (0x0700, 0x074F, "Syrc"), (0x0780, 0x07BF, "Thaa"), (0x0A00, 0x0A7F, "Guru"),
+    (0x0A80, 0x0AFF, "Gujr"), (0x0B00, 0x0B7F, "Orya"), (0x0B80, 0x0BFF, "Taml"),
+    (0x0C00, 0x0C7F, "Telu"), (0x0C80, 0x0CFF, "Knda"), (0x0D00, 0x0D7F, "Mlym"),
+    (0x0D80, 0x0DFF, "Sinh"), (0x0E80, 0x0EFF, "Laoo"), (0x0F00, 0x0FFF, "Tibt"),
+    (0x1000, 0x109F, "Mymr"), (0x13A0, 0x13FF, "Cher"), (0x1780, 0x17FF, "Khmr"),
+    (0x2D30, 0x2D7F, "Tfng"), (0x1C90, 0x1CBF, "Geor"), (0x2D00, 0x2D2F, "Geor"),
+    (0x1100, 0x11FF, "Hang"), (0x3040, 0x309F, "Hira"), (0x30A0, 0x30FF, "Kana"),
+    (0x3400, 0x4DBF, "Hani"), (0x4E00, 0x9FFF, "Hani"), (0xAC00, 0xD7AF, "Hang"),
 )
 
 
@@ -29,9 +37,9 @@ def char_script(char: str) -> str | None:
     for low, high, script in _RANGES:
         if low <= code <= high:
             return script
-    if char.isalpha():
+    if char.isalpha() and unicodedata.name(char, "").startswith("LATIN"):
         return "Latn"
-    return None
+    return None  # common, or a script not listed: it takes the paragraph's script
 
 
 @lru_cache(maxsize=4096)

@@ -2,46 +2,29 @@
 
 SDL_ttf (2.24, with HarfBuzz) shapes one run in one font; it has no fallback of its own. So a
 line is cut into runs, each drawn with the first font of the chain that has every character:
-the script's own Noto font first, then Noto Sans, then the symbol fonts. A font "has" a
-character when its glyph metrics differ from the font's .notdef box (pygame reports the box
+the script's own Noto font first (its file: `kiosk.ui.fontfiles`), then Noto Sans, then the
+symbol fonts. A font "has" a character when its glyph metrics differ from the font's .notdef box (pygame reports the box
 for a missing glyph rather than None).
 """
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections import OrderedDict
-from pathlib import Path
 
 import pygame
 
-NOTO_DIR = Path(os.environ.get("STORYKIOSK_FONT_DIR", "/usr/share/fonts/truetype/noto"))
+from kiosk.ui.fontfiles import NOTO_DIR, SCRIPT_FONTS, font_file
 
-# ISO 15924 script -> Noto family (Regular/Bold files exist for these in fonts-noto-core).
-SCRIPT_FONTS = {
-    "Latn": "NotoSans", "Grek": "NotoSans", "Cyrl": "NotoSans",
-    "Arab": "NotoSansArabic", "Hebr": "NotoSansHebrew", "Thai": "NotoSansThai",
-    "Ethi": "NotoSansEthiopic", "Armn": "NotoSansArmenian", "Geor": "NotoSansGeorgian",
-    "Deva": "NotoSansDevanagari", "Beng": "NotoSansBengali", "Khmr": "NotoSansKhmer",
-    "Laoo": "NotoSansLao", "Mymr": "NotoSansMyanmar", "Sinh": "NotoSansSinhala",
-    "Taml": "NotoSansTamil",
-}
+__all__ = ["NOTO_DIR", "SHAPED_SCRIPTS", "FontBook", "font_file"]
+
 FALLBACK_FAMILIES = ("NotoSans", "NotoSansArabic", "NotoSansSymbols", "NotoSansSymbols2",
                      "NotoSansMath")
 # Scripts whose runs SDL_ttf must be told about for HarfBuzz to shape them right.
 SHAPED_SCRIPTS = {"Arab", "Hebr", "Thai", "Ethi", "Deva", "Beng", "Khmr", "Laoo", "Mymr",
-                  "Sinh", "Taml", "Armn", "Geor"}
+                  "Sinh", "Taml", "Armn", "Geor", "Guru", "Gujr", "Knda", "Mlym", "Orya",
+                  "Telu", "Thaa", "Syrc", "Tibt"}
 _NOTDEF_PROBE = "\U0010fffd"
-
-
-def font_file(family: str, bold: bool = False) -> Path | None:
-    """The file of a Noto family's regular or bold face, or None when it is not installed."""
-    for weight in (("Bold", "Regular") if bold else ("Regular",)):
-        path = NOTO_DIR / f"{family}-{weight}.ttf"
-        if path.exists():
-            return path
-    return None
 
 
 class FontBook:

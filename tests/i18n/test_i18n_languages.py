@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.i18n import LanguageInfo, UnknownLanguage, language_info, language_name
+from kiosk.i18n.languages import pack_language
 
 EXPECTED = {
     "sv": ("Svenska", "Swedish", "ltr", "Latn"),
@@ -58,3 +59,42 @@ def test_language_name_inside_a_sentence():
     assert language_name("en", "sv") == "engelska"
     assert language_name("en", "it") == "inglese"
     assert language_name("sv", "ar") == "السويدية"
+
+
+@pytest.mark.parametrize("code, meant", [
+    ("gr", "el (Greek)"), ("dk", "da (Danish)"), ("ua", "uk (Ukrainian)"),
+    ("jp", "ja (Japanese)"), ("cz", "cs (Czech)"),
+])
+def test_a_country_code_written_as_a_language_names_the_language_meant(code, meant):
+    with pytest.raises(UnknownLanguage, match="is not a language code") as err:
+        pack_language(code)
+    assert err.value.hint == f"did you mean {meant}?"
+
+
+@pytest.mark.parametrize("code, meant", [
+    ("prs", "fa-AF (Persian (Afghanistan))"), ("iw", "he (Hebrew)"), ("tl", "fil (Filipino)"),
+])
+def test_an_old_code_names_the_code_cldr_uses(code, meant):
+    with pytest.raises(UnknownLanguage, match="old code") as err:
+        pack_language(code)
+    assert err.value.hint == f"did you mean {meant}?"
+
+
+@pytest.mark.parametrize("code", ["xx", "zz", "und", "qaa", "abc", "root", "en-XX", ""])
+def test_codes_that_name_no_language_are_refused(code):
+    with pytest.raises(UnknownLanguage):
+        pack_language(code)
+
+
+@pytest.mark.parametrize("code", ["sv", "el", "ar", "fa-AF", "pt-BR", "sr-Latn", "pa", "se"])
+def test_real_languages_pass_as_written(code):
+    assert pack_language(code).code == code
+
+
+@pytest.mark.parametrize("code, name", [
+    ("ka", "ქართული"),  # Georgian: Mtavruli capitals never start a word
+    ("pa", "ਪੰਜਾਬੀ"), ("ti", "ትግርኛ"), ("th", "ไทย"), ("ar", "العربية"), ("he", "עברית"),
+    ("ta", "தமிழ்"), ("chr", "ᏣᎳᎩ"), ("el", "Ελληνικά"),
+])
+def test_endonyms_in_scripts_without_title_case_are_exactly_cldrs(code, name):
+    assert language_info(code).name_in_itself == name
