@@ -60,8 +60,9 @@ When the disk is full or read-only, the kiosk keeps playing: the writer logs one
 up to `max_backlog` events in memory (newer ones are counted in `dropped`), `status()` says
 so, and recording resumes by itself within `retry_interval` of the disk coming back. A damaged
 file is moved aside as `record.sqlite3.corrupt-<UTC stamp>` (never deleted) and a new one
-started. Events older than `retention_days` are deleted once exported or synced (at start and
-daily), never before.
+started holding every event that could still be read from it (`kiosk.record.salvage`; their
+sync state kept); the log and `status().line` say how many. Events older than
+`retention_days` are deleted once exported or synced (at start and daily), never before.
 """
 
 from kiosk.record.kinds import KINDS, EventRefused

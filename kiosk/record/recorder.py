@@ -29,6 +29,7 @@ class RecordStatus:
     waiting_sync: int | None  # events the server has not acknowledged (None: not known yet)
     waiting_export: int | None  # events after the last export (None: not known yet)
     kiosk_id: str | None
+    recovered: int | None = None  # events recovered from a damaged file since the start
 
 
 class Recorder:
@@ -122,6 +123,7 @@ class Recorder:
         """The record's state for the staff menu (cheap: reads what the writer keeps)."""
         w = self._writer
         state = w.state
+        dropped = w.dropped
         if state == "ok":
             line = "Recording: ok."
         elif state == "starting":
@@ -132,11 +134,18 @@ class Recorder:
             when = time.strftime("%H:%M UTC", time.gmtime(w.since or time.time()))
             line = (f"Recording stopped at {when}: {STOP_MESSAGES.get(state, state)}. "
                     f"It resumes by itself when this is fixed"
-                    f"{f'; {w.dropped} events not recorded' if w.dropped else ''}.")
+                    f"{f'; {dropped} events not recorded' if dropped else ''}.")
+        salvage = w.salvage
+        if salvage is not None:
+            when = time.strftime("%H:%M UTC", time.gmtime(salvage.at))
+            line += (f" The record was damaged; set aside at {when} as {salvage.aside.name}, "
+                     f"{salvage.recovered} events recovered from it"
+                     f"{f', {salvage.unreadable} unreadable' if salvage.unreadable else ''}.")
         return RecordStatus(
             recording=state == "ok", state=state, line=line, since=w.since, written=w.written,
-            dropped=w.dropped, held=len(self._queue) + len(w.backlog),
+            dropped=dropped, held=len(self._queue) + len(w.backlog),
             waiting_sync=w.waiting_sync, waiting_export=w.waiting_export, kiosk_id=w.kiosk_id,
+            recovered=None if salvage is None else salvage.recovered,
         )
 
     @property

@@ -2,8 +2,9 @@
 
 It owns the database connection. When the disk is full or read-only it stops, logs one line,
 holds up to `max_backlog` events in memory (newer ones are dropped and counted), and retries
-every `retry_interval` seconds; a damaged file is moved aside and a new one started. It also
-tends the append journal: replays dead ones on opening, rotates, deletes what is committed.
+every `retry_interval` seconds; a damaged file is moved aside and a new one started with every
+readable event of the old one (kiosk.record.salvage). It also tends the append journal:
+replays dead ones on opening, rotates, deletes what is committed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from kiosk.record import journal as jr
 from kiosk.record import retention
 from kiosk.record.journal import Journal, SegmentEnd, minute_text
+from kiosk.record.salvage import Salvage
 from kiosk.record.store import (
     STOP_MESSAGES,
     RecordError,
@@ -28,7 +30,6 @@ from kiosk.record.store import (
     error_code,
     is_damage_error,
     load_kiosk_id,
-    move_aside,
     stop_state,
 )
 
@@ -79,6 +80,7 @@ class Writer(threading.Thread):
         self.wake = threading.Event()
         self.closing = False
         self.store: Store | None = None
+        self.salvage: Salvage | None = None  # what was recovered from a damaged file, if any
         self.kiosk_id: str | None = settings.kiosk_id
         self.state = "starting"  # ok, starting, closed, or a STOP_MESSAGES key
         self.detail = ""
@@ -179,18 +181,23 @@ class Writer(threading.Thread):
 
     # -- opening and writing ----------------------------------------------------------------
 
-    def _open(self) -> bool:
+    def _open(self, damaged: bool = False) -> bool:
         s = self.settings
         try:
             s.data_dir.mkdir(parents=True, exist_ok=True)
             if self.kiosk_id is None:
                 self.kiosk_id = load_kiosk_id(s.data_dir)
-            # The integrity check runs on the first open only: reopening after a disk
-            # trouble must stay cheap, as it is retried every few seconds.
-            self.store = Store.open(s.data_dir, repair=True,
-                                    check=s.check_on_open and not self._opened_once,
-                                    max_size_mb=s.max_size_mb)
+            if damaged:  # found damaged while writing: set aside, readable events recovered
+                self.store = Store.replace_damaged(s.data_dir, max_size_mb=s.max_size_mb)
+            else:
+                # The integrity check runs on the first open only: reopening after a disk
+                # trouble must stay cheap, as it is retried every few seconds.
+                self.store = Store.open(s.data_dir, repair=True,
+                                        check=s.check_on_open and not self._opened_once,
+                                        max_size_mb=s.max_size_mb)
             self._opened_once = True
+            if self.store.salvage is not None:
+                self.salvage = self.store.salvage
             # Before anything of this run is committed: an earlier run's events come first.
             jr.replay(self.store, s.data_dir, self.kiosk_id, self._own_journals())
         except RecordError as exc:  # written by a newer version: leave the file as it is
@@ -323,12 +330,7 @@ class Writer(threading.Thread):
     def _replace_damaged(self) -> None:
         store, self.store = self.store, None
         store.close()
-        try:
-            move_aside(store.path)
-        except OSError as exc:
-            self._halt("disk_error", exc)
-            return
-        self._open()
+        self._open(damaged=True)
 
     # -- state ------------------------------------------------------------------------------
 
