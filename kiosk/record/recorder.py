@@ -14,6 +14,8 @@ from kiosk.record.session import VisitorSession
 from kiosk.record.store import STOP_MESSAGES
 from kiosk.record.writer import Marker, Settings, Writer
 
+_WRITING = ("ok", "starting")  # writer states in which a queued event will be written
+
 
 @dataclass(frozen=True)
 class RecordStatus:
@@ -95,6 +97,13 @@ class Recorder:
     def _enqueue(self, session_id: str, offset_ms: int, kind: str, fields: dict) -> bool:
         if self._closed:
             return False
+        w = self._writer
+        if not w.is_alive() or (w.state not in _WRITING and len(w.backlog) + len(self._queue)
+                                >= self.settings.max_backlog):
+            # No writer left, or stopped with the memory hold full (the writer keeps the
+            # oldest and drops the newest): this event would be dropped, so it is not taken.
+            w.refused += 1  # only this thread writes it
+            return False
         if self._journal.enabled:
             # One os.write into the page cache (no fsync: the frame never waits on the disk),
             # then the queue; once this returns the event survives the process being killed.
@@ -123,7 +132,7 @@ class Recorder:
         """The record's state for the staff menu (cheap: reads what the writer keeps)."""
         w = self._writer
         state = w.state
-        dropped = w.dropped
+        dropped = w.lost
         if state == "ok":
             line = "Recording: ok."
         elif state == "starting":

@@ -1,7 +1,7 @@
 """The writer thread: drains the recorder's queue and writes batches, one transaction each.
 
 It owns the database connection. When the disk is full or read-only it stops, logs one line,
-holds up to `max_backlog` events in memory (newer ones are dropped and counted), and retries
+holds up to `max_backlog` events in memory (`record()` refuses newer ones), and retries
 every `retry_interval` seconds; a damaged file is moved aside and a new one started with every
 readable event of the old one (kiosk.record.salvage). It also tends the append journal:
 replays dead ones on opening, rotates, deletes what is committed.
@@ -86,7 +86,8 @@ class Writer(threading.Thread):
         self.detail = ""
         self.since: float | None = None
         self.written = 0
-        self.dropped = 0
+        self.dropped = 0  # events taken by record() and dropped here (see _trim)
+        self.refused = 0  # events record() said False to (written by the main thread only)
         self.backlog: list[tuple] = []
         self.waiting_sync: int | None = None
         self.waiting_export: int | None = None
@@ -168,8 +169,8 @@ class Writer(threading.Thread):
 
     def _answer(self, marker: Marker) -> None:
         ok = self.store is not None and self.state == "ok" and not self.backlog
-        ok = ok and self.dropped == self._dropped_at_marker
-        self._dropped_at_marker = self.dropped
+        ok = ok and self.lost == self._dropped_at_marker
+        self._dropped_at_marker = self.lost
         if ok and marker.fsync:
             try:
                 self.store.checkpoint()
@@ -320,7 +321,14 @@ class Writer(threading.Thread):
             jr.retire(end, delete=done)  # kept when not all was written: replayed next start
         self.retiring = []
 
+    @property
+    def lost(self) -> int:
+        """Events that could not be recorded since the start (refused or dropped)."""
+        return self.dropped + self.refused
+
     def _trim(self) -> None:
+        # record() refuses events while stopped with the hold full, so this drops only what
+        # was taken before the stop was known (a burst bigger than the hold, or a long lock).
         over = len(self.backlog) - self.settings.max_backlog
         if over > 0:
             # Keep the oldest: a visit's beginning is worth more than a fragment of its end.
@@ -350,7 +358,7 @@ class Writer(threading.Thread):
     def _resume(self) -> None:
         if self.state not in ("starting", "ok"):
             log.warning("record: recording resumed after %.0f s; %d events could not be recorded",
-                        time.time() - (self.since or time.time()), self.dropped)
+                        time.time() - (self.since or time.time()), self.lost)
         self.state = "ok"
         self.detail = ""
         self.since = None
