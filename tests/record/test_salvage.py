@@ -153,3 +153,29 @@ def test_stats_and_export_answer_a_damaged_record_in_one_line(open_recorder, tmp
         assert res.stdout == ""
     assert list(out.iterdir()) == []  # no .partial, no half an export
     assert not list(data.glob("record.sqlite3.corrupt-*"))  # the kiosk sets it aside, not these
+
+
+def test_damage_found_by_a_write_recovers_the_rest_too(open_recorder, tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="kiosk.record")
+    data = tmp_path / "data"
+    total = write_record(open_recorder, data, visitors=100)
+    db = data / "record.sqlite3"
+    conn = sqlite3.connect(db)
+    # The last leaf of the events: the next insert goes there, so the write finds the damage.
+    last, cells = conn.execute("SELECT pageno, ncell FROM dbstat WHERE name = 'events' AND"
+                               " pagetype = 'leaf' ORDER BY path DESC LIMIT 1").fetchone()
+    conn.close()
+    raw = bytearray(db.read_bytes())
+    raw[(last - 1) * PAGE: last * PAGE] = JUNK[:PAGE]
+    db.write_bytes(bytes(raw))
+
+    rec = open_recorder(data, check_on_open=False)  # no check at start: the write finds it
+    s = rec.begin_session("demo", "1.0", "en")
+    s.end()
+    assert rec.flush(10)
+    assert len(list(data.glob("record.sqlite3.corrupt-*"))) == 1
+    got = rows(data)
+    assert len(got) == total - cells + 2
+    assert [r["kind"] for r in got[-2:]] == ["session_started", "session_ended"]
+    assert rec.status().recovered == total - cells
+    assert any(f"{total - cells} events recovered" in r.getMessage() for r in caplog.records)
