@@ -187,7 +187,7 @@ class Store:
                 raise
             if not repair:
                 raise RecordDamaged(f"the record {path} is damaged ({exc})") from exc
-            return cls.replace_damaged(data_dir, max_size_mb=max_size_mb, why=str(exc))
+            return cls.replace_damaged(data_dir, max_size_mb=max_size_mb, why=_short(exc))
 
     @classmethod
     def replace_damaged(cls, data_dir: Path | str, *, max_size_mb: float | None = None,
@@ -326,6 +326,13 @@ class Store:
     def integrity(self) -> str:
         """The result of `PRAGMA integrity_check` ("ok" when the file is sound)."""
         return "\n".join(r[0] for r in self.conn.execute("PRAGMA integrity_check"))
+
+
+def _short(exc: BaseException) -> str:
+    """An error's text for one log line (quick_check lists every damaged page)."""
+    lines = str(exc).splitlines()
+    text = " ".join(lines[:2])
+    return text + (f" ... and {len(lines) - 2} more lines" if len(lines) > 2 else "")
 
 
 class _CheckFailed(sqlite3.DatabaseError):
