@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import pygame
@@ -36,6 +37,14 @@ SAFE_SCREENS = ("attract", "leave", "menu")
 # The record is sent on a fixed beat, never when a visit ends: when an upload arrives must
 # not tell the admin when a visitor left (event times are kept to the minute only).
 SYNC_INTERVAL = 300.0
+
+
+def _version() -> str:
+    """The installed software's version (pyproject.toml's), for the start line."""
+    try:
+        return metadata.version("storykiosk")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 class App:
@@ -70,6 +79,7 @@ class App:
         self._quiet_since = 0.0
         self._next_frame: list[tuple[int, Callable[[], object]]] = []  # (screen change, job)
         self._first_frame_note = os.environ.get("STORYKIOSK_FIRST_FRAME") == "1"
+        self._started_at: float | None = None  # monotonic, while open (for the stop line)
 
     # -- start ------------------------------------------------------------------------------
     def open(self) -> None:
@@ -128,6 +138,11 @@ class App:
         self.staff_gesture = StaffGesture(self)
         self.manager.go("out_of_order" if self.out_of_order else "attract", fade=False)
         self.running = True
+        self._started_at = time.monotonic()
+        pack = packs.pack
+        width, height = self.surface.get_size()
+        log.info("kiosk started: Storykiosk %s, pack %s %s, screen %dx%d", _version(), pack.id,
+                 pack.version, width, height)
         self.collect_garbage()
 
     def _media_in_background(self) -> None:
@@ -142,7 +157,11 @@ class App:
     def _start_media(self):
         try:
             from kiosk.media import AudioSettings, Media
+            from kiosk.media.vlclog import quiet_alsa
 
+            # Before SDL and libvlc open a sound device: ALSA writes its errors to stderr
+            # (8 lines a try); the kiosk log gets one line from each of them instead.
+            quiet_alsa()
             try:
                 if not pygame.mixer.get_init():
                     pygame.mixer.init()
@@ -382,3 +401,6 @@ class App:
                         log.exception("closing %s", type(part).__name__)
             self.ctx.media = self.ctx.recorder = self.ctx.syncer = None
         pygame.display.quit()
+        if self._started_at is not None:
+            log.info("kiosk stopped after %.0f s", time.monotonic() - self._started_at)
+            self._started_at = None

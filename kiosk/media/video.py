@@ -21,6 +21,7 @@ import pygame
 from kiosk.media.errors import MediaError, VideoUnavailable
 from kiosk.media.player import VideoPlayer
 from kiosk.media.settings import AudioSettings
+from kiosk.media.vlclog import VlcLog
 
 __all__ = ["DEFAULT_VLC_ARGS", "VideoEngine", "VideoPlayer"]
 
@@ -66,6 +67,8 @@ class VideoEngine:
         self.settings = settings
         self.audio_sink = audio_sink
         self._vlc, self._instance, self.reason = _start_vlc([*DEFAULT_VLC_ARGS, *vlc_args])
+        # libvlc's messages (and ALSA's) go to the kiosk log, never to stderr.
+        self.vlc_log = VlcLog(self._vlc, self._instance) if self._instance is not None else None
         self.players_opened = 0
         # Jobs for the engine's own thread (`_later`): track selection, closing players.
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
@@ -141,6 +144,8 @@ class VideoEngine:
                 self._job_thread.join()
                 self._job_thread = None
         if self._instance is not None:
+            if self.vlc_log is not None:
+                self.vlc_log.close()
             self._instance.release()
             self._instance = None
             self.reason = "the video engine was closed"

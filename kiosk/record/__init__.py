@@ -25,8 +25,10 @@ API (exact names):
 - `session.record(kind, at=None, **fields) -> bool` and `recorder.append(session, kind,
   at=None, **fields) -> bool`: validate, write one line to the append journal (`os.write`
   into the page cache: no fsync, never waits on the disk) and queue for the writer.
-  `at` is a `time.monotonic()` reading (default now). False when the session has ended or
-  the recorder is closed. A kind or field outside the whitelist raises `EventRefused`
+  `at` is a `time.monotonic()` reading (default now). False when the event will not be
+  recorded: the session has ended, the recorder is closed (or its writer thread gone), or
+  recording is stopped with `max_backlog` events already held in memory. True means it is
+  kept. A kind or field outside the whitelist raises `EventRefused`
   (a `ValueError`); see `kiosk.record.kinds.KINDS`.
 - `session.record_runtime(event: dict) -> bool`: the story runtime's events (story_started,
   scene_entered, choice_made, story_ended, story_left; name under "event", "kind" or "type",
@@ -57,11 +59,13 @@ never damaged). While the disk refuses writes, or the journal passed 16 MiB with
 committed, events are only held in memory (one log line) until the journal is written again.
 
 When the disk is full or read-only, the kiosk keeps playing: the writer logs one line, holds
-up to `max_backlog` events in memory (newer ones are counted in `dropped`), `status()` says
-so, and recording resumes by itself within `retry_interval` of the disk coming back. A damaged
-file is moved aside as `record.sqlite3.corrupt-<UTC stamp>` (never deleted) and a new one
-started. Events older than `retention_days` are deleted once exported or synced (at start and
-daily), never before.
+up to `max_backlog` events in memory (`record()` returns False for newer ones and counts them
+in `dropped`), `status()` says so, and recording resumes by itself within `retry_interval` of
+the disk coming back. A damaged file is moved aside as `record.sqlite3.corrupt-<UTC stamp>`
+(never deleted) and a new one started holding every event that could still be read from it
+(`kiosk.record.salvage`; their sync state kept); the log and `status().line` say how many.
+Events older than `retention_days` are deleted once exported or synced (at start and daily),
+never before.
 """
 
 from kiosk.record.kinds import KINDS, EventRefused

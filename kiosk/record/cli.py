@@ -11,7 +11,11 @@ from pathlib import Path
 from kiosk.record import stats as stats_mod
 from kiosk.record.export import FORMATS, ExportError, export, since_minute, usb_file_name
 from kiosk.record.journal import replay
-from kiosk.record.store import RecordError, Store, load_kiosk_id
+from kiosk.record.store import RecordDamaged, RecordError, Store, is_damage_error, load_kiosk_id
+
+# What staff can do about a damaged record, said after the error.
+DAMAGED_HINT = ("the kiosk sets it aside and recovers its readable events when it next starts; "
+                "run this again after that")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -67,15 +71,28 @@ def _open(data_dir: Path) -> Store:
     if not (data_dir / "record.sqlite3").exists():
         raise RecordError(f"there is no record in {data_dir} yet (no visitor was recorded)")
     # No quick_check here: the kiosk checks at start; a command must answer fast.
-    store = Store.open(data_dir, repair=False, check=False)
+    try:
+        store = Store.open(data_dir, repair=False, check=False)
+    except RecordDamaged as exc:
+        raise RecordDamaged(f"{exc}; {DAMAGED_HINT}") from exc
     try:
         # Events of a killed kiosk that only its journal holds go in first, as the kiosk's
         # next start would put them (a running kiosk's journal is locked: left to it).
         replay(store, data_dir, load_kiosk_id(data_dir), set())
+    except sqlite3.DatabaseError as exc:
+        if is_damage_error(exc):
+            store.close()
+            raise _damaged(store.path, exc) from exc
+        print(f"kiosk record: the journal of a stopped kiosk could not be read in ({exc}); "
+              "its last events come in at the kiosk's next start", file=sys.stderr)
     except (OSError, sqlite3.Error) as exc:
         print(f"kiosk record: the journal of a stopped kiosk could not be read in ({exc}); "
               "its last events come in at the kiosk's next start", file=sys.stderr)
     return store
+
+
+def _damaged(path: Path, exc: BaseException) -> RecordDamaged:
+    return RecordDamaged(f"the record {path} is damaged ({exc}); {DAMAGED_HINT}")
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -100,6 +117,11 @@ def run_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(f"kiosk record export: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.DatabaseError as exc:
+        if not is_damage_error(exc):
+            raise
+        print(f"kiosk record export: {_damaged(store.path, exc)}", file=sys.stderr)
+        return 1
     finally:
         store.close()
     rng = manifest["range"]
@@ -118,6 +140,11 @@ def run_stats(args: argparse.Namespace) -> int:
         return 1
     try:
         counts = stats_mod.collect(store)
+    except sqlite3.DatabaseError as exc:
+        if not is_damage_error(exc):
+            raise
+        print(f"kiosk record stats: {_damaged(store.path, exc)}", file=sys.stderr)
+        return 1
     finally:
         store.close()
     if args.json:

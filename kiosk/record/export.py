@@ -111,10 +111,15 @@ def export(store: Store, data_dir: Path, out: Path, fmt: str, *, since: str | No
         os.replace(tmp, out)
         os.replace(mtmp, mpath)
         _fsync_dir(out.parent)
-    except OSError as exc:
+    except BaseException as exc:
+        # All or nothing: whatever stopped the export (the disk, a damaged record, ^C),
+        # no partial file stays behind.
         for leftover in (tmp, out.with_name(f".{out.name}.manifest.json.partial")):
             leftover.unlink(missing_ok=True)
-        raise ExportError(f"could not write the export to {out}: {exc.strerror or exc}") from exc
+        if isinstance(exc, OSError):
+            raise ExportError(
+                f"could not write the export to {out}: {exc.strerror or exc}") from exc
+        raise
     finally:
         cur.close()
     if count:

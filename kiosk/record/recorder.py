@@ -14,6 +14,8 @@ from kiosk.record.session import VisitorSession
 from kiosk.record.store import STOP_MESSAGES
 from kiosk.record.writer import Marker, Settings, Writer
 
+_WRITING = ("ok", "starting")  # writer states in which a queued event will be written
+
 
 @dataclass(frozen=True)
 class RecordStatus:
@@ -29,6 +31,7 @@ class RecordStatus:
     waiting_sync: int | None  # events the server has not acknowledged (None: not known yet)
     waiting_export: int | None  # events after the last export (None: not known yet)
     kiosk_id: str | None
+    recovered: int | None = None  # events recovered from a damaged file since the start
 
 
 class Recorder:
@@ -94,6 +97,13 @@ class Recorder:
     def _enqueue(self, session_id: str, offset_ms: int, kind: str, fields: dict) -> bool:
         if self._closed:
             return False
+        w = self._writer
+        if not w.is_alive() or (w.state not in _WRITING and len(w.backlog) + len(self._queue)
+                                >= self.settings.max_backlog):
+            # No writer left, or stopped with the memory hold full (the writer keeps the
+            # oldest and drops the newest): this event would be dropped, so it is not taken.
+            w.refused += 1  # only this thread writes it
+            return False
         if self._journal.enabled:
             # One os.write into the page cache (no fsync: the frame never waits on the disk),
             # then the queue; once this returns the event survives the process being killed.
@@ -122,6 +132,7 @@ class Recorder:
         """The record's state for the staff menu (cheap: reads what the writer keeps)."""
         w = self._writer
         state = w.state
+        dropped = w.lost
         if state == "ok":
             line = "Recording: ok."
         elif state == "starting":
@@ -132,11 +143,18 @@ class Recorder:
             when = time.strftime("%H:%M UTC", time.gmtime(w.since or time.time()))
             line = (f"Recording stopped at {when}: {STOP_MESSAGES.get(state, state)}. "
                     f"It resumes by itself when this is fixed"
-                    f"{f'; {w.dropped} events not recorded' if w.dropped else ''}.")
+                    f"{f'; {dropped} events not recorded' if dropped else ''}.")
+        salvage = w.salvage
+        if salvage is not None:
+            when = time.strftime("%H:%M UTC", time.gmtime(salvage.at))
+            line += (f" The record was damaged; set aside at {when} as {salvage.aside.name}, "
+                     f"{salvage.recovered} events recovered from it"
+                     f"{f', {salvage.unreadable} unreadable' if salvage.unreadable else ''}.")
         return RecordStatus(
             recording=state == "ok", state=state, line=line, since=w.since, written=w.written,
-            dropped=w.dropped, held=len(self._queue) + len(w.backlog),
+            dropped=dropped, held=len(self._queue) + len(w.backlog),
             waiting_sync=w.waiting_sync, waiting_export=w.waiting_export, kiosk_id=w.kiosk_id,
+            recovered=None if salvage is None else salvage.recovered,
         )
 
     @property

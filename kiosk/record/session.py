@@ -49,7 +49,9 @@ class VisitorSession:
         return self._id is not None
 
     def record(self, kind: str, at: float | None = None, **fields: object) -> bool:
-        """Queue one event (never waits on the disk); False when the session has ended.
+        """Queue one event (never waits on the disk); False when it will not be recorded: the
+        session has ended, the recorder is closed or its writer gone, or recording is stopped
+        (disk full, read-only) with the memory hold (`max_backlog`) full.
 
         `at` is a `time.monotonic()` reading (default: now). Unknown kinds and fields raise
         `EventRefused`. For `free_text`, pass `question` and `text`; the question must be one

@@ -1,4 +1,5 @@
-"""The record's SQLite file: schema and migrations, opening (with damaged files moved aside),
+"""The record's SQLite file: schema and migrations, opening (a damaged file is moved aside and
+its readable events recovered into a new one, see kiosk.record.salvage),
 batched appends, and the sync outbox (`pending_batch` / `mark_synced`) for `kiosk sync`.
 
 One file, `record.sqlite3`, in the kiosk's data folder; WAL mode, `synchronous=NORMAL`: a
@@ -16,6 +17,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.record.salvage import Salvage, recover
 
 log = logging.getLogger("kiosk.record")
 
@@ -156,8 +159,6 @@ def move_aside(db_path: Path) -> Path:
         if side.exists():
             os.replace(side, target.with_name(target.name + suffix))
     os.replace(db_path, target)
-    log.error("record: the database %s was damaged; moved aside to %s and started a new one",
-              db_path, target.name)
     return target
 
 
@@ -167,6 +168,7 @@ class Store:
 
     path: Path
     conn: sqlite3.Connection
+    salvage: Salvage | None = None  # set when this file replaced a damaged one
 
     @classmethod
     def open(cls, data_dir: Path | str, *, repair: bool = False, check: bool = True,
@@ -185,8 +187,30 @@ class Store:
                 raise
             if not repair:
                 raise RecordDamaged(f"the record {path} is damaged ({exc})") from exc
-            move_aside(path)
-            return cls._open(path, check, max_size_mb)
+            return cls.replace_damaged(data_dir, max_size_mb=max_size_mb, why=_short(exc))
+
+    @classmethod
+    def replace_damaged(cls, data_dir: Path | str, *, max_size_mb: float | None = None,
+                        why: str = "") -> Store:
+        """Move the damaged record aside (kept), start a new one and copy every readable
+        event of the old one into it; `store.salvage` says how many (kiosk.record.salvage)."""
+        path = Path(data_dir) / DB_NAME
+        aside = move_aside(path)
+        # No size cap while the recovered events go in: they were on this disk already.
+        store = cls._open(path, False, None)
+        try:
+            store.salvage = recover(aside, store.conn)
+            if max_size_mb is not None:
+                store.set_max_size(max_size_mb)
+        except BaseException:
+            store.close()
+            raise
+        s = store.salvage
+        log.error("record: the database %s was damaged%s; moved aside to %s and started a new "
+                  "one; %d events recovered from it (%d not yet synced), %d unreadable, "
+                  "%d rejected as not events", path, f" ({why})" if why else "", aside.name,
+                  s.recovered, s.unsynced, s.unreadable, s.rejected)
+        return store
 
     @classmethod
     def _open(cls, path: Path, check: bool, max_size_mb: float | None) -> Store:
@@ -302,6 +326,13 @@ class Store:
     def integrity(self) -> str:
         """The result of `PRAGMA integrity_check` ("ok" when the file is sound)."""
         return "\n".join(r[0] for r in self.conn.execute("PRAGMA integrity_check"))
+
+
+def _short(exc: BaseException) -> str:
+    """An error's text for one log line (quick_check lists every damaged page)."""
+    lines = str(exc).splitlines()
+    text = " ".join(lines[:2])
+    return text + (f" ... and {len(lines) - 2} more lines" if len(lines) > 2 else "")
 
 
 class _CheckFailed(sqlite3.DatabaseError):

@@ -1,9 +1,10 @@
 """The writer thread: drains the recorder's queue and writes batches, one transaction each.
 
 It owns the database connection. When the disk is full or read-only it stops, logs one line,
-holds up to `max_backlog` events in memory (newer ones are dropped and counted), and retries
-every `retry_interval` seconds; a damaged file is moved aside and a new one started. It also
-tends the append journal: replays dead ones on opening, rotates, deletes what is committed.
+holds up to `max_backlog` events in memory (`record()` refuses newer ones), and retries
+every `retry_interval` seconds; a damaged file is moved aside and a new one started with every
+readable event of the old one (kiosk.record.salvage). It also tends the append journal:
+replays dead ones on opening, rotates, deletes what is committed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from kiosk.record import journal as jr
 from kiosk.record import retention
 from kiosk.record.journal import Journal, SegmentEnd, minute_text
+from kiosk.record.salvage import Salvage
 from kiosk.record.store import (
     STOP_MESSAGES,
     RecordError,
@@ -28,7 +30,6 @@ from kiosk.record.store import (
     error_code,
     is_damage_error,
     load_kiosk_id,
-    move_aside,
     stop_state,
 )
 
@@ -79,12 +80,14 @@ class Writer(threading.Thread):
         self.wake = threading.Event()
         self.closing = False
         self.store: Store | None = None
+        self.salvage: Salvage | None = None  # what was recovered from a damaged file, if any
         self.kiosk_id: str | None = settings.kiosk_id
         self.state = "starting"  # ok, starting, closed, or a STOP_MESSAGES key
         self.detail = ""
         self.since: float | None = None
         self.written = 0
-        self.dropped = 0
+        self.dropped = 0  # events taken by record() and dropped here (see _trim)
+        self.refused = 0  # events record() said False to (written by the main thread only)
         self.backlog: list[tuple] = []
         self.waiting_sync: int | None = None
         self.waiting_export: int | None = None
@@ -166,8 +169,8 @@ class Writer(threading.Thread):
 
     def _answer(self, marker: Marker) -> None:
         ok = self.store is not None and self.state == "ok" and not self.backlog
-        ok = ok and self.dropped == self._dropped_at_marker
-        self._dropped_at_marker = self.dropped
+        ok = ok and self.lost == self._dropped_at_marker
+        self._dropped_at_marker = self.lost
         if ok and marker.fsync:
             try:
                 self.store.checkpoint()
@@ -179,18 +182,23 @@ class Writer(threading.Thread):
 
     # -- opening and writing ----------------------------------------------------------------
 
-    def _open(self) -> bool:
+    def _open(self, damaged: bool = False) -> bool:
         s = self.settings
         try:
             s.data_dir.mkdir(parents=True, exist_ok=True)
             if self.kiosk_id is None:
                 self.kiosk_id = load_kiosk_id(s.data_dir)
-            # The integrity check runs on the first open only: reopening after a disk
-            # trouble must stay cheap, as it is retried every few seconds.
-            self.store = Store.open(s.data_dir, repair=True,
-                                    check=s.check_on_open and not self._opened_once,
-                                    max_size_mb=s.max_size_mb)
+            if damaged:  # found damaged while writing: set aside, readable events recovered
+                self.store = Store.replace_damaged(s.data_dir, max_size_mb=s.max_size_mb)
+            else:
+                # The integrity check runs on the first open only: reopening after a disk
+                # trouble must stay cheap, as it is retried every few seconds.
+                self.store = Store.open(s.data_dir, repair=True,
+                                        check=s.check_on_open and not self._opened_once,
+                                        max_size_mb=s.max_size_mb)
             self._opened_once = True
+            if self.store.salvage is not None:
+                self.salvage = self.store.salvage
             # Before anything of this run is committed: an earlier run's events come first.
             jr.replay(self.store, s.data_dir, self.kiosk_id, self._own_journals())
         except RecordError as exc:  # written by a newer version: leave the file as it is
@@ -313,7 +321,14 @@ class Writer(threading.Thread):
             jr.retire(end, delete=done)  # kept when not all was written: replayed next start
         self.retiring = []
 
+    @property
+    def lost(self) -> int:
+        """Events that could not be recorded since the start (refused or dropped)."""
+        return self.dropped + self.refused
+
     def _trim(self) -> None:
+        # record() refuses events while stopped with the hold full, so this drops only what
+        # was taken before the stop was known (a burst bigger than the hold, or a long lock).
         over = len(self.backlog) - self.settings.max_backlog
         if over > 0:
             # Keep the oldest: a visit's beginning is worth more than a fragment of its end.
@@ -323,12 +338,7 @@ class Writer(threading.Thread):
     def _replace_damaged(self) -> None:
         store, self.store = self.store, None
         store.close()
-        try:
-            move_aside(store.path)
-        except OSError as exc:
-            self._halt("disk_error", exc)
-            return
-        self._open()
+        self._open(damaged=True)
 
     # -- state ------------------------------------------------------------------------------
 
@@ -348,7 +358,7 @@ class Writer(threading.Thread):
     def _resume(self) -> None:
         if self.state not in ("starting", "ok"):
             log.warning("record: recording resumed after %.0f s; %d events could not be recorded",
-                        time.time() - (self.since or time.time()), self.dropped)
+                        time.time() - (self.since or time.time()), self.lost)
         self.state = "ok"
         self.detail = ""
         self.since = None

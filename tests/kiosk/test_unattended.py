@@ -131,3 +131,47 @@ def test_staff_pin_command_stores_a_hash(cache_env):
                          input="12\n", capture_output=True, text=True, env=env, cwd=ROOT,
                          timeout=60)
     assert bad.returncode == 1 and "4 to 12 digits" in bad.stderr
+
+
+def test_the_staff_menu_says_how_many_events_came_back_from_a_damaged_record(cache_env):
+    import json
+    import time
+
+    from kiosk.app import KioskConfig
+    from kiosk.record import Store
+
+    data = cache_env / "data"
+    store = Store.open(data)
+    store.append_rows([(f"{i:032x}", "a" * 32, f"{i // 20:032x}", "2026-12-01T10:00Z", i,
+                        "choice_made", json.dumps({"story": "mara", "scene": f"s{i}",
+                                                   "choice": i % 3}))
+                       for i in range(6000)])
+    store.checkpoint()
+    leaves = [p for (p,) in store.conn.execute(
+        "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY pageno")]
+    middle = leaves[len(leaves) // 2]
+    lost = store.conn.execute("SELECT ncell FROM dbstat WHERE pageno = ?",
+                              (middle,)).fetchone()[0]
+    store.close()
+    db = data / "record.sqlite3"
+    raw = bytearray(db.read_bytes())
+    raw[(middle - 1) * 4096: middle * 4096] = b"junk" * 1024
+    db.write_bytes(bytes(raw))
+
+    config = KioskConfig()
+    config.set_pin("2468")
+    k = make_app(FIXTURE_PACK, cache_env, config=config)
+    try:
+        deadline = time.monotonic() + 20
+        while k.app.ctx.recorder.status().recovered is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        staff_corner_taps(k, 5)
+        for digit in "2468":
+            k.press(f"pin:{digit}", 0.1)
+        k.press("pin:OK", 0.1)
+        assert k.top.unlocked
+        line = next(f for f in k.top._facts() if f.startswith("Recording"))
+        assert line.startswith("Recording: ok. The record was damaged")
+        assert f"{6000 - lost} events recovered" in line
+    finally:
+        k.app.close()

@@ -109,9 +109,10 @@ def test_size_cap_is_a_disk_full_and_the_kiosk_plays_on(open_recorder, tmp_path)
         rec.flush(2)
     st = rec.status()
     assert st.state == "disk_full" and "the disk is full" in st.line
-    for _ in range(3000):
-        assert s.record("choice_made", story="mara", scene="later", choice=1)
-    assert wait_for(lambda: rec.status().dropped > 0, timeout=5)
+    said = [s.record("choice_made", story="mara", scene="later", choice=1) for _ in range(3000)]
+    # The hold (500) fills up; from then on record() says False for each event it drops.
+    assert said[-1] is False and said.count(False) >= 3000 - 500
+    assert rec.status().dropped >= said.count(False)
     assert "not recorded" in rec.status().line
     conn = sqlite3.connect(tmp_path / "data" / "record.sqlite3")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -156,4 +157,50 @@ def test_a_damaged_page_fails_the_check_and_the_old_file_is_kept(open_recorder, 
     assert rec2.flush(5)
     aside = list(data.glob("record.sqlite3.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_bytes() == bytes(raw)
-    assert len(rows(data)) == 2
+    # The smashed page held none of the events: all 3,001 come back, then the new session.
+    assert len(rows(data)) == 3001 + 2
+
+
+def test_record_says_false_for_exactly_the_events_it_drops(tmpfs, open_recorder):
+    data = tmpfs / "data"
+    hold = 300
+    rec = open_recorder(data, retry_interval=0.2, max_backlog=hold)
+    s = rec.begin_session("demo", "1", "en")
+    assert rec.flush(5)
+    fill(tmpfs / "filler")
+    said: dict[str, bool] = {}
+    n = 0
+    deadline = time.monotonic() + 20
+    while rec.status().state in ("ok", "starting") and time.monotonic() < deadline:
+        for _ in range(20):  # a few at a time: fewer than the hold are on their way at the stop
+            said[f"s{n}"] = s.record("choice_made", story="mara", scene=f"s{n}", choice=1)
+            n += 1
+        time.sleep(0.02)
+    assert not rec.status().recording
+    for i in range(1000):
+        said[f"x{i}"] = s.record("choice_made", story="mara", scene=f"x{i}", choice=1)
+    refused = [scene for scene, ok in said.items() if not ok]
+    assert len(refused) >= 1000 - hold and not said["x999"]
+    assert rec.status().dropped == len(refused)
+    assert "not recorded" in rec.status().line
+    os.unlink(tmpfs / "filler")
+    assert wait_for(lambda: rec.status().recording, timeout=10)
+    rec.flush(5)
+    got = {r["payload"].get("scene") for r in rows(data)} - {None}
+    # True meant kept, False meant dropped: the record holds exactly the events said True to.
+    assert got == {scene for scene, ok in said.items() if ok}
+    # Once recording is back, record() says True again.
+    assert s.record("choice_made", story="mara", scene="after", choice=1)
+    assert rec.flush(5)
+
+
+def test_record_says_false_when_the_writer_is_gone(open_recorder):
+    rec = open_recorder()
+    s = rec.begin_session("demo", "1", "en")
+    assert s.record("story_started", story="mara")
+    rec._writer.closing = True  # the writer thread ends as at close, but the recorder is open
+    rec._writer.wake.set()
+    rec._writer.join(5)
+    assert not rec._writer.is_alive()
+    assert s.record("choice_made", story="mara", scene="offer", choice=1) is False
+    assert rec.status().dropped == 1
