@@ -141,8 +141,8 @@ class App:
         self._started_at = time.monotonic()
         pack = packs.pack
         width, height = self.surface.get_size()
-        log.info("kiosk started: Storykiosk %s, pack %s %s, screen %dx%d", _version(), pack.id,
-                 pack.version, width, height)
+        log.info("kiosk started: Storykiosk %s, pack %s, screen %dx%d", _version(),
+                 f"{pack.id} {pack.version}" if pack else "none (out of order)", width, height)
         self.collect_garbage()
 
     def _media_in_background(self) -> None:
