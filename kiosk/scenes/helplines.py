@@ -235,7 +235,7 @@ def panel_layout(texts: TextCache, m: Metrics, rect: pygame.Rect, rtl: bool,
     heading = _place(texts, m, view.heading, rect.x, rect.y, rect.width)
     top = heading.rect.bottom + m.gap
     body = pygame.Rect(rect.x, top, rect.width, max(1, rect.bottom - top))
-    for columns, split in _arrangements(m, body.width, len(view.cards)):
+    for columns, split in _arrangements(texts, m, body.width, view):
         notes, cards, height = _flow(texts, m, body, rtl, view, columns, split)
         if height <= body.height:
             return PanelLayout(rect, heading, body, height, notes, cards, columns)
@@ -244,7 +244,7 @@ def panel_layout(texts: TextCache, m: Metrics, rect: pygame.Rect, rtl: bool,
     inner = pygame.Rect(body.x + (bar_w + m.gap if rtl else 0), body.y,
                         body.width - bar_w - m.gap, max(1, body.height - cue_h - m.gap))
     best = min((_flow(texts, m, inner, rtl, view, c, split) + (c,)
-                for c, split in _arrangements(m, inner.width, len(view.cards))),
+                for c, split in _arrangements(texts, m, inner.width, view)),
                key=lambda laid: laid[2])
     notes, cards, height, columns = best
     bar = pygame.Rect(body.x if rtl else body.right - bar_w, inner.y, bar_w, inner.height)
@@ -252,23 +252,29 @@ def panel_layout(texts: TextCache, m: Metrics, rect: pygame.Rect, rtl: bool,
     return PanelLayout(rect, heading, inner, height, notes, cards, columns, bar, cue)
 
 
-def _arrangements(m: Metrics, width: int, cards: int) -> list[tuple[int, bool]]:
+def _arrangements(texts: TextCache, m: Metrics, width: int,
+                  view: PanelView) -> list[tuple[int, bool]]:
     """(columns, split) in order of preference: one column first; a card's texts split into
     name and number beside the rest only where both halves get room."""
-    most = max(1, min(cards, width // max(1, min_card_width(m))))
+    most = max(1, min(len(view.cards), width // max(1, min_card_width(m))))
     out = []
     for columns in range(1, most + 1):
         col_w = (width - (columns - 1) * 2 * m.gap) // columns
         out.append((columns, False))
         text_w = col_w - qr_side(m) - m.gap
-        if text_w - _first_width(m, text_w) - 2 * m.gap >= m.u(420):
+        if text_w - _first_width(texts, m, view, text_w) - 2 * m.gap >= m.u(420):
             out.append((columns, True))
     return out
 
 
-def _first_width(m: Metrics, text_w: int) -> int:
-    """The width of a split card's name-and-number column."""
-    return max(m.u(280), text_w * 32 // 100)
+def _first_width(texts: TextCache, m: Metrics, view: PanelView, text_w: int) -> int:
+    """The width of a split card's name-and-number column: a third of the texts' width,
+    and enough for the longest word of any name or number (words never break there)."""
+    widest = max((texts.block(word, piece.lang, 10_000, m.text(piece.role), piece.bold)
+                  .used_width for card in view.cards for piece in card.pieces
+                  if piece.key in ("name", "number") for word in piece.text.split()),
+                 default=0)
+    return max(m.u(280), text_w * 32 // 100, widest + 1)
 
 
 def _place(texts: TextCache, m: Metrics, piece: Piece, x: int, y: int, width: int) -> Placed:
@@ -287,7 +293,7 @@ def _flow(texts: TextCache, m: Metrics, box: pygame.Rect, rtl: bool, view: Panel
     side = qr_side(m)
     beside = col_w - side - m.gap >= m.u(260)  # else the code goes under the texts
     text_w = col_w - side - m.gap if beside else col_w
-    first_w = _first_width(m, text_w) if split else text_w
+    first_w = _first_width(texts, m, view, text_w) if split else text_w
     notes: list[Placed] = []
     y = box.y
     for piece in view.before:

@@ -49,6 +49,8 @@ def check_panel(top, size, where: str) -> pygame.Rect:
         assert _chars(number) == sorted(SWEDISH_LINES[card.id].replace(" ", "")), (where,
                                                                                    card.id)
         assert card.text("languages") is not None, (where, card.id)
+        # a number breaks at its spaces at most, never inside a group of digits
+        assert len(number.block.lines) <= len(SWEDISH_LINES[card.id].split()), (where, card.id)
         for placed in card.texts:
             assert placed.block.used_width <= placed.rect.width, (where, card.id, placed.key)
             assert placed.rect.height == placed.block.height
