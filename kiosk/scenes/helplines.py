@@ -137,7 +137,6 @@ def panel_view(ctx) -> PanelView:
     lines = ctx.lines()
     helplines = helplines_for(ctx.pack)
     shared_date = len({h.verified for h in helplines}) == 1
-    separator = ctx.t(S.LIST_SEPARATOR)
     verified = [Piece("verified", ctx.t(S.LAST_VERIFIED, date=ctx.tr().format_value(
         h.verified)), lang) for h in helplines]
     cards = []
@@ -146,7 +145,7 @@ def panel_view(ctx) -> PanelView:
                         lines.pick_language(h.name) or lang, "body", True, theme.INK),
                   Piece("number", h.number, lang, "heading", True, theme.PRIMARY)]
         if h.languages:
-            names = separator.join(endonym(code) for code in h.languages)
+            names = ctx.tr().join([endonym(code) for code in h.languages])
             pieces.append(Piece("languages", ctx.t(S.HELPLINE_LANGUAGES, languages=names),
                                 lang, "small", False, theme.INK))
         pieces.append(Piece("hours", lines.pick(h.hours, "hours"),
