@@ -267,13 +267,20 @@ def _arrangements(texts: TextCache, m: Metrics, width: int,
 
 
 def _first_width(texts: TextCache, m: Metrics, view: PanelView, text_w: int) -> int:
-    """The width of a split card's name-and-number column: a third of the texts' width,
-    and enough for the longest word of any name or number (words never break there)."""
-    widest = max((texts.block(word, piece.lang, 10_000, m.text(piece.role), piece.bold)
-                  .used_width for card in view.cards for piece in card.pieces
-                  if piece.key in ("name", "number") for word in piece.text.split()),
-                 default=0)
-    return max(m.u(280), text_w * 32 // 100, widest + 1)
+    """The width of a split card's name-and-number column: as wide as the longest name or
+    number on one line, up to a third of the texts' width, and never narrower than its
+    longest word (words never break there)."""
+    def widths(split_words: bool):
+        for card in view.cards:
+            for piece in card.pieces:
+                if piece.key in ("name", "number"):
+                    for part in (piece.text.split() if split_words else [piece.text]):
+                        yield texts.block(part, piece.lang, 10_000, m.text(piece.role),
+                                          piece.bold).used_width
+
+    whole = max(widths(False), default=0)
+    widest_word = max(widths(True), default=0)
+    return max(m.u(280), min(whole, text_w * 32 // 100), widest_word) + 1
 
 
 def _place(texts: TextCache, m: Metrics, piece: Piece, x: int, y: int, width: int) -> Placed:
