@@ -60,6 +60,15 @@ def check_panel(top, size, where: str) -> pygame.Rect:
         assert _inside(card.qr, content), (where, card.id, "qr")
     for placed in lay.notes:
         assert _inside(placed.rect, content), (where, placed.key)
+    # nothing overdraws anything else: texts, codes and cards each have their own room
+    boxes = [(f"{c.id}.{p.key}", p.rect) for c in lay.cards for p in c.texts]
+    boxes += [(f"{c.id}.qr", c.qr) for c in lay.cards] + [(p.key, p.rect) for p in lay.notes]
+    for i, (a, ra) in enumerate(boxes):
+        for b, rb in boxes[i + 1:]:
+            assert not ra.colliderect(rb), (where, a, b)
+    for i, a in enumerate(lay.cards):
+        for b in lay.cards[i + 1:]:
+            assert not a.rect.colliderect(b.rect), (where, a.id, b.id)
     if lay.content_height > view.height:
         assert lay.scrollable and lay.bar is not None and lay.cue is not None, where
         m = top.ctx.metrics
