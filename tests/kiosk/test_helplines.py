@@ -142,11 +142,12 @@ def test_the_panel_says_when_no_line_speaks_the_visitors_language(demo):
 
     ctx = demo.app.ctx
     notes = {}
-    for lang in ("sv", "en", "ar"):
+    for lang in ("sv", "en", "it", "ar"):
         ctx.language = lang
         notes[lang] = [p.text for p in panel_view(ctx).before]
-    # Swedish and English are spoken at the Swedish lines; Arabic at none of them.
+    # Swedish and English are spoken at the Swedish lines; Italian and Arabic at none.
     assert notes["sv"] == [] and notes["en"] == []
+    assert notes["it"] == ["A questi numeri nessuno parla la tua lingua."]
     assert notes["ar"] == ["لا أحد على هذه الأرقام يتحدث لغتك."]
 
 
