@@ -69,6 +69,11 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
             rep.warn(f"{path}.verified", "helpline-stale",
                      f'helpline "{line.id}" ({line.number}) was last verified {age} days ago',
                      "call it, then update verified")
+        for j, code in enumerate(line.languages):
+            if not _known_language(code):
+                rep.add(f"{path}.languages[{j}]", "bad-language",
+                        f'helpline "{line.id}" answers in "{code}", a language code CLDR does '
+                        "not know", "the kiosk names each language in itself, e.g. sv, en, ar")
         _coverage(rep, pack.languages, {f"{path}.name": line.name, f"{path}.hours": line.hours,
                                         f"{path}.audience": line.audience}, None)
     for note_id, note in pack.content_notes.items():
@@ -93,6 +98,17 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
             rep.warn(f"strings.{lang}", "unused-language",
                      f'strings are given for "{lang}", which the pack does not offer')
     _check_strings(pack, rep)
+
+
+def _known_language(code: str) -> bool:
+    """True when CLDR knows the language (the kiosk shows its name in itself)."""
+    from kiosk.i18n.languages import UnknownLanguage, parse_language  # Babel, no pygame
+
+    try:
+        parse_language(code)
+    except UnknownLanguage:
+        return False
+    return True
 
 
 def _check_strings(pack: M.Pack, rep: Report) -> None:

@@ -27,7 +27,7 @@ from babel.numbers import format_decimal
 
 from kiosk.i18n.languages import LanguageInfo, UnknownLanguage, language_info, parse_language
 from kiosk.i18n.placeholders import plural_rule
-from kiosk.i18n.strings import Plural
+from kiosk.i18n.strings import LIST_SEPARATOR, Plural
 from kiosk.i18n.tools import DOMAIN, LOCALE_DIR
 
 log = logging.getLogger(__name__)
@@ -224,6 +224,12 @@ class Translator:
     def plural(self, message: Plural, n: int, /, **values: object) -> str:
         """`ngettext` for a Plural constant from kiosk.i18n.strings."""
         return self.ngettext(message.singular, message.plural, n, **values)
+
+    def join(self, items: Sequence[str]) -> str:
+        """Items as a list in this language: the catalogue's list separator between them
+        ("svenska, English"; Arabic "svenska، English"). CLDR's list patterns end with a
+        conjunction ("och", Arabic "و"), which an enumeration of names does not want."""
+        return self.gettext(LIST_SEPARATOR).join(items)
 
     def has(self, message: str) -> bool:
         """True when the translator's own language (pack or catalogue) has `message`."""

@@ -121,6 +121,15 @@ HELPLINES = N_("Where to get help")
 IN_EMERGENCY = N_("In an emergency, call {number}")
 # TRANSLATORS: When a helpline's details were last checked; {date} is a formatted date.
 LAST_VERIFIED = N_("Last verified {date}")
+# TRANSLATORS: Before the languages a helpline answers in, each named in itself:
+# "Languages: svenska, English".
+HELPLINE_LANGUAGES = N_("Languages: {languages}")
+# TRANSLATORS: Under the helplines heading when none of the lines answers in the language
+# the visitor reads.
+NO_HELPLINE_IN_LANGUAGE = N_("No one at these numbers speaks your language.")
+# TRANSLATORS: Put between the items of a list ("svenska, English"): a comma and a space
+# in most languages, the Arabic comma "، " in Arabic. Keep any space it needs.
+LIST_SEPARATOR = N_(", ")
 # TRANSLATORS: Opening hours of a helpline: always open.
 OPEN_24_7 = N_("24/7")
 FREE_CALL = N_("Free call")

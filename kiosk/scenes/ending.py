@@ -9,7 +9,7 @@ import pygame
 
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen
-from kiosk.scenes.helplines import draw_helplines
+from kiosk.scenes.helplines import HelplinePanel, panel_layout, panel_view
 from kiosk.scenes.passage import fictional_note
 from kiosk.ui import theme
 from kiosk.ui.widgets import Button, ScrollBox
@@ -52,20 +52,26 @@ class Ending(Screen):
         self.app.warm("survey", phase="after", story=self.view.story_id)
 
     def layout(self, rect: pygame.Rect) -> None:
-        """Story text on one side (scrolling), helplines on the other; Continue low."""
+        """Story text with Continue under it on one side, the helpline panel on the other,
+        the full height (landscape); text above the panel, Continue below both (portrait)."""
         m = self.ctx.metrics
         bh = m.min_target + m.u(16)
+        bw = m.u(420)
+        pad = m.gap  # the panel's card reaches this far around its boxes
         if m.portrait:
-            text_rect = pygame.Rect(rect.x, rect.y, rect.width, int(rect.height * 0.45))
-            self.help_rect = pygame.Rect(rect.x, text_rect.bottom + m.gap, rect.width,
-                                         rect.bottom - bh - 2 * m.gap - text_rect.bottom)
+            text_rect = pygame.Rect(rect.x, rect.y, rect.width, int(rect.height * 0.38))
+            panel = pygame.Rect(rect.x + pad, text_rect.bottom + 2 * pad, rect.width - 2 * pad,
+                                rect.bottom - bh - 2 * pad - text_rect.bottom - 3 * pad)
+            button_x = rect.x if self.rtl else rect.right - bw
         else:
-            half = (rect.width - 3 * m.gap) // 2
-            text_rect = pygame.Rect(rect.x, rect.y, half, rect.height - bh - m.gap)
-            self.help_rect = pygame.Rect(rect.x + half + 3 * m.gap, rect.y, half,
-                                         rect.height - bh - m.gap)
+            panel_w = int((rect.width - 3 * m.gap) * 0.62)
+            text_w = rect.width - 3 * m.gap - panel_w
+            text_rect = pygame.Rect(rect.x, rect.y, text_w, rect.height - bh - 2 * m.gap)
+            panel = pygame.Rect(rect.right - panel_w + pad, rect.y + pad, panel_w - 2 * pad,
+                                rect.height - 2 * pad)
             if self.rtl:
-                text_rect.x, self.help_rect.x = self.help_rect.x, rect.x
+                text_rect.x, panel.x = rect.right - text_w, rect.x + pad
+            button_x = text_rect.x if self.rtl else text_rect.right - bw
         width = text_rect.width - m.u(20)
         gap = m.u(18)
         self.placed, height = [], 0
@@ -75,20 +81,21 @@ class Ending(Screen):
             height += block.height + gap
         self.box = ScrollBox(pygame.Rect(text_rect.x, text_rect.y, width, text_rect.height),
                              height)
-        bw = m.u(420)
-        x = rect.x if self.rtl else rect.right - bw
+        self.helplines = HelplinePanel(panel_layout(self.ctx.texts, m, panel, self.rtl,
+                                                    panel_view(self.ctx)), self.qr)
         self.buttons.add(Button("continue", self.t(S.CONTINUE), self.lang,
-                                pygame.Rect(x, rect.bottom - bh, bw, bh),
+                                pygame.Rect(button_x, rect.bottom - bh, bw, bh),
                                 self.app.flow.ending_done, "primary", m.text("button")))
 
     def draw_content(self, surface: pygame.Surface) -> None:
         """Text and helplines."""
         self.box.draw_parts(surface, [(b.render(c), y) for b, c, y in self.placed])
-        pygame.draw.rect(surface, theme.CARD, self.help_rect.inflate(2 * self.ctx.metrics.gap,
-                                                                     2 * self.ctx.metrics.gap),
+        pad = self.ctx.metrics.gap
+        pygame.draw.rect(surface, theme.CARD, self.helplines.layout.rect.inflate(2 * pad, 2 * pad),
                          border_radius=12)
-        draw_helplines(surface, self.ctx, self.help_rect, self.qr, limit=4)
+        self.helplines.draw(surface)
 
     def pointer(self, event) -> bool:
-        """Scroll the text or press a button."""
-        return self.box.pointer(event) or super().pointer(event)
+        """Scroll the text or the helplines, or press a button."""
+        return (self.box.pointer(event) or self.helplines.pointer(event)
+                or super().pointer(event))

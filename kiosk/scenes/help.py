@@ -6,7 +6,7 @@ import pygame
 
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, shade
-from kiosk.scenes.helplines import draw_helplines
+from kiosk.scenes.helplines import HelplinePanel, panel_layout, panel_view
 from kiosk.ui import theme
 from kiosk.ui.widgets import Button
 
@@ -27,8 +27,10 @@ class Help(Screen):
         m = self.ctx.metrics
         self.panel = pygame.Rect(0, 0, *self.ctx.size).inflate(-2 * m.margin, -2 * m.margin)
         bh = m.min_target + m.u(16)
-        self.list_rect = self.panel.inflate(-2 * m.margin, -2 * m.margin)
-        self.list_rect.height -= bh + m.gap
+        list_rect = self.panel.inflate(-2 * m.margin, -2 * m.margin)
+        list_rect.height -= bh + 2 * m.gap
+        self.helplines = HelplinePanel(panel_layout(self.ctx.texts, m, list_rect, self.rtl,
+                                                    panel_view(self.ctx)), self.qr)
         y = self.panel.bottom - m.margin - bh
         self.buttons.add(Button("close", self.t(S.CLOSE), self.lang,
                                 pygame.Rect(self._close_x(m), y, m.u(400), bh),
@@ -51,10 +53,10 @@ class Help(Screen):
         """Dim the screen, draw the panel."""
         shade(surface)
         pygame.draw.rect(surface, theme.BG, self.panel, border_radius=16)
-        draw_helplines(surface, self.ctx, self.list_rect, self.qr)
+        self.helplines.draw(surface)
         self.buttons.draw(surface, self.ctx.texts)
 
     def pointer(self, event) -> bool:
-        """Everything under the overlay waits; only Close acts."""
-        self.buttons.pointer(event)
+        """Everything under the overlay waits; the helplines scroll, Close acts."""
+        self.buttons.pointer(event) or self.helplines.pointer(event)
         return True

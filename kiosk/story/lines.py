@@ -68,6 +68,11 @@ class LineProvider:
         `what` names it in the placeholder and the warning when both are missing."""
         return self._pick(text, what)
 
+    def pick_language(self, text: Text) -> str | None:
+        """The language `pick` takes the text from (to shape and align it), or None when it
+        gives a placeholder."""
+        return self._which(text)
+
     def narration(self, scene: Scene) -> Path | None:
         """The scene's narration audio, language then default language, as an absolute path."""
         return self._media(scene.narration)

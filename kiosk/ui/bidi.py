@@ -74,6 +74,19 @@ def directions(text: str, rtl: bool) -> list[bool]:
     return out
 
 
+def paragraph_rtl(text: str, rtl: bool) -> bool:
+    """The direction a paragraph is laid out in: the language's (`rtl`), unless the text
+    has no letter of that direction and some of the other, as a fallback-language text in
+    an Arabic screen or an Arabic caption in an English one (so "Victims of crime." keeps
+    its full stop at its end)."""
+    strong = {_strength(c) for c in text}
+    if rtl and "R" not in strong and "L" in strong:
+        return False
+    if not rtl and "L" not in strong and "R" in strong:
+        return True
+    return rtl
+
+
 @dataclass(frozen=True)
 class Run:
     """A piece of one line drawn with one font call: its text in logical order."""

@@ -9,7 +9,9 @@ Paragraphs are separated by a blank line; a single newline breaks the line. Line
 spaces; a word longer than the line (or text without spaces, as Thai writes) breaks between
 grapheme clusters, so combining marks stay on their letter. Right-to-left languages are
 shaped right to left (HarfBuzz joins Arabic), numbers and Latin words inside them keep their
-own direction, and their lines are right-aligned.
+own direction, and their lines are right-aligned. A paragraph with no letter of its
+language's direction but some of the other (an English fallback on an Arabic screen) runs in
+its own direction, still aligned to the screen's side.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from kiosk.ui.bidi import Run, char_script, directions, visual_runs
+from kiosk.ui.bidi import Run, char_script, directions, paragraph_rtl, visual_runs
 from kiosk.ui.fonts import SHAPED_SCRIPTS, FontBook
 
 LINE_SPACING = 1.5  # of the font size: calm, readable lines at kiosk distance
@@ -286,15 +288,17 @@ def layout_text(book: FontBook, text: str, lang: str, width: int, size: int,
     line_height = max(round(size * line_spacing),
                       primary.get_ascent() - primary.get_descent())
     block = TextBlock(book, size, bold, max(1, width), rtl, align, script, line_height=line_height)
-    measure = book.measurer(size, bold, script, rtl)
     y = 0
     paragraphs = re.split(r"\n\s*\n", text.strip("\n"))
     for p_index, paragraph in enumerate(paragraphs):
         if p_index:
             y += round(line_height * PARAGRAPH_GAP)
+        # Each paragraph runs in its own direction; it stays aligned to the screen's side.
+        p_rtl = paragraph_rtl(paragraph, rtl)
+        measure = book.measurer(size, bold, script, p_rtl)
         for hard_line in paragraph.split("\n"):
             for line_text in _wrap_paragraph(hard_line.strip(), block.width, measure):
-                runs = visual_runs(segment(book, line_text, script, rtl), rtl)
+                runs = visual_runs(segment(book, line_text, script, p_rtl), p_rtl)
                 placed, x = [], 0
                 for run in runs:
                     w = run_width(book, run, size, bold)

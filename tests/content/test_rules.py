@@ -118,6 +118,8 @@ CASES = [
      lambda p: p.edit(STORY, "id: ana", "id: anna")),
     ("bad-language", "error", STORY, None, "which the pack does not offer",
      lambda p: p.edit(STORY, "duration: 2", "languages: [sv, en, fi]\nduration: 2")),
+    ("bad-language", "error", "pack.yaml", 12, "CLDR does not know",
+     lambda p: p.edit("pack.yaml", "    countries: []", "    languages: [sv, xq]\n    countries: []")),
     ("bad-language", "error", "pack.yaml", None, "not in languages",
      lambda p: p.edit("pack.yaml", "default_language: sv", "default_language: fi")),
 ]
