@@ -46,6 +46,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", str, None,
             "Key that signs CSRF tokens. Default: a random key generated once and kept in "
             "`<instance>/secret_key` (mode 600)."),
+    Setting("SQLITE_WAL_LIMIT_MB", int, 64,
+            "SQLite only: when a commit (a feedback batch, an import) leaves the write-ahead "
+            "log bigger than this, it is checkpointed and truncated; also its "
+            "`journal_size_limit`."),
     Setting("HOST", str, "127.0.0.1",
             "Address the server listens on. Keep 127.0.0.1 and put a TLS proxy in front to "
             "reach it from the network."),
