@@ -78,8 +78,9 @@ def may_use(declared: frozenset | None, role: Role | str | None) -> bool:
     return ANY_STAFF in declared or Role(role) in declared
 
 
-def may_edit_language(user, language: str) -> bool:
-    """The finer rule for text: a translator only in their assigned languages, others in any.
+def may_edit_language(user, language: str, source: str) -> bool:
+    """The finer rule for text: a translator only in their assigned languages and never the
+    pack's source language (the editors' text they translate from), others in any.
 
     Use it in views that change per-language text, after the route's @allow has let the
     user in (for example @allow(Role.CURATOR, Role.EDITOR, Role.TRANSLATOR)).
@@ -87,7 +88,7 @@ def may_edit_language(user, language: str) -> bool:
     if user is None:
         return False
     if Role(user.role) == Role.TRANSLATOR:
-        return language in user.language_list
+        return language != source and language in user.language_list
     return True
 
 
@@ -99,7 +100,8 @@ def may_read_language(user, language: str, source: str) -> bool:
     side-by-side view's source); pages that show text in every language at once (a revision's
     diff of the whole file) are not for translators at all.
     """
-    return user is not None and (language == source or may_edit_language(user, language))
+    return user is not None and (language == source
+                                 or may_edit_language(user, language, source))
 
 
 def readable_languages(user, languages, source: str) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Flask, g, session
 from flask_babel import lazy_gettext as _l
 
-from admin import access, db, i18n, security, settings
+from admin import access, db, i18n, passwords, security, settings
 from admin.models import User
 from admin.sessions import DatabaseSessionInterface, end
 
@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update({k: v for k, v in test_config.items() if k not in settings.BY_NAME})
 
     db.init_app(app, app.config["DATABASE_URL"])
+    passwords.init_app(app)
     app.session_interface = DatabaseSessionInterface()
     app.before_request(_load_user)  # before the access check, which needs g.user
     access.init_app(app)

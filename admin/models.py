@@ -1,8 +1,8 @@
-"""The admin's tables: staff users, server-side sessions, login attempts, the audit log.
+"""The admin's tables: staff users, server-side sessions, login limits, the audit log.
 
 Later areas put their tables in ``admin/models_<area>.py`` on this same ``Base`` (the
 migration environment imports every ``admin/models*.py``) and add a migration under
-``admin/migrations/versions/`` whose ``down_revision`` is the newest one (``"0001"`` now);
+``admin/migrations/versions/`` whose ``down_revision`` is the newest one;
 ``tests/admin/test_admin_migrations.py`` fails while models and migrations disagree.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -77,15 +77,20 @@ class ServerSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-class LoginAttempt(Base):
-    """A failed login, counted per account name and per client address."""
+class LoginThrottle(Base):
+    """One key of the login limits (admin.ratelimit): an (account, address) pair, or either
+    with the other empty (""), its attempts and when the next may come."""
 
-    __tablename__ = "login_attempts"
+    __tablename__ = "login_throttles"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    account: Mapped[str] = mapped_column(String(64), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
+    account: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    # Epoch seconds, not DateTime: the doubling wait is arithmetic in one UPDATE on both
+    # databases. delay: the next wait; free_at: no attempt before then.
+    delay: Mapped[float] = mapped_column(Float)
+    free_at: Mapped[float] = mapped_column(Float, default=0.0)
+    seen_at: Mapped[float] = mapped_column(Float, index=True)
 
 
 class AuditEntry(Base):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 COMMON_PASSWORDS = Path(__file__).with_name("data") / "common-passwords.txt"
@@ -58,3 +62,33 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 def needs_rehash(stored_hash: str) -> bool:
     """True when the hash was made with weaker parameters than today's."""
     return _hasher.check_needs_rehash(stored_hash)
+
+
+class HashSlots:
+    """At most ``size`` password hashes at once in this process: each argon2id hash holds
+    64 MiB while it runs, so a flood of logins must queue, not multiply the memory."""
+
+    def __init__(self, size: int, wait_seconds: float):
+        self._free = threading.BoundedSemaphore(size)
+        self.wait_seconds = wait_seconds
+
+    @contextmanager
+    def slot(self) -> Iterator[bool]:
+        """Hold a slot while the block runs; yields False when none freed up in time."""
+        got = self._free.acquire(timeout=self.wait_seconds)
+        try:
+            yield got
+        finally:
+            if got:
+                self._free.release()
+
+
+def init_app(app: Flask) -> None:
+    """Give the app (one per worker process) its password hash slots."""
+    app.extensions["password_slots"] = HashSlots(app.config["LOGIN_CONCURRENT_HASHES"],
+                                                 app.config["LOGIN_HASH_WAIT_SECONDS"])
+
+
+def hash_slot():
+    """The current app's slot context manager (see HashSlots.slot)."""
+    return current_app.extensions["password_slots"].slot()

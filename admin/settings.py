@@ -46,6 +46,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", str, None,
             "Key that signs CSRF tokens. Default: a random key generated once and kept in "
             "`<instance>/secret_key` (mode 600)."),
+    Setting("SQLITE_WAL_LIMIT_MB", int, 64,
+            "SQLite only: when a commit (a feedback batch, an import) leaves the write-ahead "
+            "log bigger than this, it is checkpointed and truncated; also its "
+            "`journal_size_limit`."),
     Setting("HOST", str, "127.0.0.1",
             "Address the server listens on. Keep 127.0.0.1 and put a TLS proxy in front to "
             "reach it from the network."),
@@ -60,12 +64,28 @@ SETTINGS: tuple[Setting, ...] = (
             "`always` or `never` to force it."),
     Setting("SESSION_IDLE_MINUTES", int, 30, "A session ends after this long without a request."),
     Setting("SESSION_ABSOLUTE_HOURS", int, 12, "A session ends this long after login, whatever."),
-    Setting("LOGIN_WINDOW_MINUTES", int, 15,
-            "Failed logins are counted over this window; a lock-out lasts as long."),
-    Setting("LOGIN_MAX_FAILURES_PER_ACCOUNT", int, 5,
-            "Failed logins for one account name within the window before it is locked."),
+    Setting("LOGIN_FAILURES_BEFORE_DELAY", int, 5,
+            "Failed logins for one account from one client address before each further "
+            "try must wait (a wait that doubles each time; the owner elsewhere is not "
+            "slowed)."),
+    Setting("LOGIN_FIRST_DELAY_SECONDS", int, 60,
+            "The first wait once a login limit is reached; each further try doubles it."),
+    Setting("LOGIN_MAX_DELAY_MINUTES", int, 60, "The longest wait a login limit imposes."),
+    Setting("LOGIN_MAX_FAILURES_PER_ACCOUNT", int, 50,
+            "Failed logins for one account from all addresses together before every try "
+            "at that account must wait (the ceiling for a flood from many addresses)."),
     Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", int, 20,
-            "Failed logins from one client address within the window before it is locked."),
+            "Failed logins from one client address, whatever the account, before its "
+            "tries must wait."),
+    Setting("LOGIN_WINDOW_MINUTES", int, 15,
+            "Failures are forgotten once an account, address or pair has been quiet this "
+            "long after its last wait."),
+    Setting("LOGIN_CONCURRENT_HASHES", int, 2,
+            "Password checks one worker process runs at once (argon2id takes 64 MiB each); "
+            "a flood cannot take more memory than this."),
+    Setting("LOGIN_HASH_WAIT_SECONDS", int, 3,
+            "How long a login waits for a free password check before it is told the "
+            "server is busy (429, try again)."),
     Setting("PASSWORD_MIN_LENGTH", int, 12, "Shortest password accepted (never below 12)."),
     Setting("MAX_REQUEST_BYTES", int, 1_048_576,
             "Largest request body accepted; larger ones get 413."),
@@ -142,6 +162,8 @@ def resolve(instance_path: str, test_config: dict | None = None,
     if values["COOKIE_SECURE"] not in ("auto", "always", "never"):
         raise ValueError("setting COOKIE_SECURE must be auto, always or never")
     values["PASSWORD_MIN_LENGTH"] = max(12, values["PASSWORD_MIN_LENGTH"])
+    if values["LOGIN_CONCURRENT_HASHES"] < 1:
+        raise ValueError("setting LOGIN_CONCURRENT_HASHES must be 1 or more")
     return values
 
 

@@ -7,7 +7,6 @@ every view and export (``admin.feedback.suppress``).
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
@@ -24,6 +23,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from admin import csvexport
 from admin.access import allow
 from admin.db import database, get_db
 from admin.feedback import breakdowns, choices, impact, reports, surveys, tables
@@ -181,7 +181,7 @@ def impact_page():
 
 def _csv(rows: list[list], name: str) -> Response:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    csvexport.writer(buf).writerows(rows)
     return Response(buf.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
@@ -227,7 +227,7 @@ def events_csv():
 
     def rows():
         buf = io.StringIO()
-        out = csv.writer(buf, lineterminator="\r\n")
+        out = csvexport.writer(buf)
         out.writerow(["id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload"])
         with database().session() as db:
             for row in db.execute(query.execution_options(yield_per=5000)):

@@ -14,14 +14,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from admin import audit, ratelimit
 from admin.access import ANY_STAFF, allow
 from admin.db import get_db
 from admin.forms import ChangePasswordForm, LanguageForm
 from admin.models import utcnow
-from admin.passwords import PasswordRejected, check_policy, hash_password, verify_password
+from admin.passwords import (
+    PasswordRejected,
+    check_policy,
+    hash_password,
+    hash_slot,
+    verify_password,
+)
 from admin.sessions import end_all_for_user, rotate
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -67,16 +72,12 @@ def password():
         db = get_db()
         account = ratelimit.normalise_account(g.user.username)
         address = request.remote_addr or "unknown"
-        if ratelimit.is_locked(current_app, db, account, address):
-            minutes = current_app.config["LOGIN_WINDOW_MINUTES"]
-            form.current.errors.append(ngettext(
-                "Too many failed attempts. Wait %(num)d minute and try again.",
-                "Too many failed attempts. Wait %(num)d minutes and try again.", minutes))
+        wait = ratelimit.take(current_app, account, address)
+        if wait:
+            form.current.errors.append(ratelimit.wait_message(wait))
             status = 429
-        elif not verify_password(g.user.password_hash, form.current.data):
-            ratelimit.record_failure(current_app, db, account, address)
-            db.commit()
-            form.current.errors.append(_("That is not your current password."))
+        elif error := _check_current(account, address, form.current.data):
+            form.current.errors.append(error)
         else:
             try:
                 check_policy(form.password.data, current_app.config["PASSWORD_MIN_LENGTH"],
@@ -94,3 +95,15 @@ def password():
                 flash(_("Your password has been changed."))
                 return redirect(url_for("account.index"))
     return _render(password_form=form, status=status)
+
+
+def _check_current(account: str, address: str, password: str) -> str | None:
+    """None when the current password is right, else why not (checked in a hash slot)."""
+    with hash_slot() as got:
+        if not got:
+            ratelimit.give_back(current_app, account, address, logged_in=False)
+            return _("The server is busy. Try again in a moment.")
+        if not verify_password(g.user.password_hash, password):
+            return _("That is not your current password.")
+    ratelimit.give_back(current_app, account, address, logged_in=True)
+    return None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from admin import audit, ratelimit
@@ -14,7 +14,7 @@ from admin.access import ANY_STAFF, PUBLIC, allow
 from admin.db import get_db
 from admin.forms import ConfirmForm, LoginForm
 from admin.models import User
-from admin.passwords import hash_password, needs_rehash, verify_password
+from admin.passwords import hash_password, hash_slot, needs_rehash, verify_password
 from admin.sessions import end, rotate
 
 bp = Blueprint("auth", __name__)
@@ -38,36 +38,48 @@ def login():
     if g.user is not None and request.method == "GET":
         return redirect(url_for("home.index"))
     form = LoginForm()
-    error, status = None, 200
+    error, status, headers = None, 200, {}
     if form.validate_on_submit():
-        db = get_db()
         account = ratelimit.normalise_account(form.username.data)
         address = request.remote_addr or "unknown"
-        if ratelimit.is_locked(current_app, db, account, address):
-            minutes = current_app.config["LOGIN_WINDOW_MINUTES"]
-            error = ngettext("Too many failed attempts. Wait %(num)d minute and try again.",
-                             "Too many failed attempts. Wait %(num)d minutes and try again.",
-                             minutes)
-            status = 429
-        else:
-            user = db.scalar(select(User).where(User.username == account))
-            usable = user if user is not None and user.active else None
-            if verify_password(usable.password_hash if usable else None, form.password.data):
-                return _log_in(db, usable, account)
-            ratelimit.record_failure(current_app, db, account, address)
-            db.commit()
-            error, status = _("Wrong user name or password."), 401
+        outcome = _check(account, address, form.password.data)
+        if isinstance(outcome, User):
+            return _log_in(get_db(), outcome)
+        error, status, retry_after = outcome
+        if retry_after:
+            headers["Retry-After"] = str(retry_after)
     elif request.method == "POST":
         status = 400
     return render_template("login.html", form=form, error=error,
-                           next=request.args.get("next", "")), status
+                           next=request.args.get("next", "")), status, headers
 
 
-def _log_in(db, user: User, account: str):
+def _check(account: str, address: str, password: str) -> User | tuple[str, int, int]:
+    """The user when the password is right; else (error, status, Retry-After seconds).
+
+    The attempt is taken before hashing and the hash waits for a free slot, so neither
+    concurrent posts nor a flood get more password checks or memory than the limits."""
+    wait = ratelimit.take(current_app, account, address)
+    if wait:
+        return ratelimit.wait_message(wait), 429, math.ceil(wait)
+    db = get_db()
+    user = db.scalar(select(User).where(User.username == account))
+    usable = user if user is not None and user.active else None
+    db.commit()  # hand the connection back: no request holds one through a slow hash
+    with hash_slot() as got:
+        if not got:
+            ratelimit.give_back(current_app, account, address, logged_in=False)
+            return _("The server is busy. Try again in a moment."), 429, 5
+        if verify_password(usable.password_hash if usable else None, password):
+            ratelimit.give_back(current_app, account, address, logged_in=True)
+            if needs_rehash(usable.password_hash):
+                usable.password_hash = hash_password(password)
+            return usable
+    return _("Wrong user name or password."), 401, 0
+
+
+def _log_in(db, user: User):
     """Start a fresh session for the user (a new id: no session fixation)."""
-    ratelimit.clear_account(db, account)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(request.form["password"])
     audit.record(db, user, "auth.login", f"user:{user.id}")
     db.commit()
     session.clear()

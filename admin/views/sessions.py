@@ -45,6 +45,9 @@ from kiosk.story import LineProvider
 bp = Blueprint("school_sessions", __name__)
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PEDAGOGUE = (Role.PEDAGOGUE,)
+# A session is its pedagogue's; curators (all content, README "Roles") see and close any.
+# Administrators keep accounts, not content: not theirs. Another pedagogue's session is 404.
+KEEPERS = (Role.PEDAGOGUE, Role.CURATOR)
 GUIDE_READERS = (Role.PEDAGOGUE, Role.CURATOR, Role.EDITOR)
 
 
@@ -66,17 +69,24 @@ def _session(code: str) -> SchoolSession:
     if not codes.is_code(code):
         abort(404)
     found = get_db().scalar(select(SchoolSession).where(SchoolSession.code == code))
-    if found is None:
-        abort(404)
+    if found is None or not _keeps(found):
+        abort(404)  # another pedagogue's session: as if it did not exist
     return found
 
 
+def _keeps(session: SchoolSession) -> bool:
+    """True when the user may see and close the session (its pedagogue, or a curator)."""
+    return Role(g.user.role) == Role.CURATOR or session.created_by == g.user.username
+
+
 @bp.route("/school-sessions/")
-@allow(*PEDAGOGUE)
+@allow(*KEEPERS)
 def index():
-    """Sessions from today on, then past ones (newest first)."""
-    rows = get_db().scalars(select(SchoolSession).order_by(SchoolSession.day.desc(),
-                                                           SchoolSession.id.desc())).all()
+    """The user's sessions (a curator's: all) from today on, then past ones (newest first)."""
+    query = select(SchoolSession).order_by(SchoolSession.day.desc(), SchoolSession.id.desc())
+    if Role(g.user.role) != Role.CURATOR:
+        query = query.where(SchoolSession.created_by == g.user.username)
+    rows = get_db().scalars(query).all()
     today = date.today()
     return render_template("sessions/index.html", today=today,
                            coming=[s for s in rows if s.day >= today][::-1],
@@ -125,7 +135,7 @@ def new():
 
 
 @bp.route("/school-sessions/<code>")
-@allow(*PEDAGOGUE)
+@allow(*KEEPERS)
 def show(code: str):
     """The session: its code in large letters, the QR code, the guides, the results."""
     session = _session(code)
@@ -148,7 +158,7 @@ def _kiosk_document(session: SchoolSession) -> dict:
 
 
 @bp.route("/school-sessions/<code>/code-file.json")
-@allow(*PEDAGOGUE)
+@allow(*KEEPERS)
 def code_file(code: str):
     """The signed code file, for a kiosk without a network (copy it to a USB stick)."""
     session = _session(code)
@@ -186,7 +196,7 @@ def teacher_guide(story_id: str, language: str):
 
 
 @bp.route("/school-sessions/<code>/results")
-@allow(*PEDAGOGUE)
+@allow(*KEEPERS)
 def session_results(code: str):
     """The class's anonymous results beside all visitors (small cells suppressed)."""
     session = _session(code)
@@ -209,7 +219,7 @@ def session_results(code: str):
 
 
 @bp.route("/school-sessions/<code>/close", methods=["POST"])
-@allow(*PEDAGOGUE)
+@allow(*KEEPERS)
 def close(code: str):
     """Close the session: the code stops working, the results are published after GRACE."""
     session = _session(code)

@@ -1,6 +1,7 @@
 """Translations: source beside target, missing and out-of-date marked, PO export and import.
 
-Translators see and change only their assigned languages (``access.may_edit_language``),
+Translators see and change only their assigned languages, never the source one
+(``access.may_edit_language``, checked by ``_allowed`` on every route that takes a language),
 beside the pack's source language they translate from (``access.may_read_language``).
 """
 
@@ -37,7 +38,8 @@ WHO = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR)
 
 def _languages(pack) -> list[str]:
     """The pack's languages this user may translate into."""
-    return [lang for lang in pack.languages if may_edit_language(g.user, lang)]
+    return [lang for lang in pack.languages
+            if may_edit_language(g.user, lang, pack.default_language)]
 
 
 def _marks(pack_id: str, language: str) -> dict[str, str]:
@@ -60,8 +62,9 @@ def _title_langs(pack) -> list[str]:
                               pack.default_language)
 
 
-def _allowed(language: str) -> None:
-    if not may_edit_language(g.user, language):
+def _allowed(pack, language: str) -> None:
+    """Refuse (403) a language the user may not change: every route that takes one calls it."""
+    if not may_edit_language(g.user, language, pack.default_language):
         abort(403)
 
 
@@ -104,7 +107,7 @@ def side_by_side(pack_id: str, story_id: str):
         abort(403)
     if target not in pack.languages:
         abort(404)
-    _allowed(target)
+    _allowed(pack, target)
     source = request.args.get("source") or pack.default_language
     if source not in pack.languages:
         abort(404)
@@ -126,7 +129,7 @@ def save(pack_id: str, story_id: str, language: str):
     st = pack.stories.get(story_id) or abort(404)
     if language not in pack.languages:
         abort(404)
-    _allowed(language)
+    _allowed(pack, language)
     base_hash = request.form.get("base_hash", "")
     if not base_hash:
         abort(400)
@@ -165,7 +168,7 @@ def export_po(pack_id: str, language: str):
     ws, wc, pack = _pack(pack_id)
     if language not in pack.languages:
         abort(404)
-    _allowed(language)
+    _allowed(pack, language)
     data = po.export_po(pack, language, _marks(pack_id, language))
     return Response(data, mimetype="text/x-gettext-translation", headers={
         "Content-Disposition": f'attachment; filename="{pack.id}-{language}.po"'})
@@ -178,7 +181,7 @@ def import_po(pack_id: str, language: str):
     ws, wc, pack = _pack(pack_id)
     if language not in pack.languages:
         abort(404)
-    _allowed(language)
+    _allowed(pack, language)
     upload = request.files.get("po")
     if upload is None or not upload.filename:
         abort(400)

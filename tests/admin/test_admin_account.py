@@ -24,7 +24,7 @@ def test_wrong_current_passwords_lock_the_change_like_a_login(app, make_user, lo
     make_user("editor", username="edith")
     c = app.test_client()
     login(c, "edith")
-    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_DELAY"]):
         r = _change(c, "not my password at all")
         assert r.status_code == 400
         assert "That is not your current password." in r.get_data(as_text=True)
@@ -33,6 +33,9 @@ def test_wrong_current_passwords_lock_the_change_like_a_login(app, make_user, lo
     assert "Too many failed attempts" in r.get_data(as_text=True)
     other = app.test_client()
     assert login(other, "edith").status_code == 429  # the login limit is the same count
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.1.2.3"  # the owner, elsewhere, is not slowed
+    assert login(elsewhere, "edith").status_code == 302
 
 
 def test_a_password_change_rotates_the_session_and_ends_the_others(app, make_user, login):

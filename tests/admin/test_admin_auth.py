@@ -1,5 +1,6 @@
 """Logging in and out: rotation, wrong passwords, lock-outs, timeouts, logout on the server."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from admin_helpers import PASSWORD, csrf_from
 from sqlalchemy import func, select, update
 
 from admin.db import database
-from admin.models import LoginAttempt, Role, ServerSession, utcnow
+from admin.models import LoginThrottle, Role, ServerSession, utcnow
 from admin.sessions import COOKIE_NAME, _digest
 
 
@@ -61,17 +62,22 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, make_user, 
         "Wrong")
 
 
-def test_an_account_locks_after_five_failures_even_for_the_right_password(
+def test_five_failures_make_that_address_wait_even_for_the_right_password(
         app, client, make_user, login):
     make_user(Role.EDITOR, username="edith")
     for _ in range(5):
         assert login(client, "edith", "wrong password here").status_code == 401
     r = login(client, "EDITH", PASSWORD)
     assert r.status_code == 429
-    assert "Too many failed attempts" in r.get_data(as_text=True)
-    # The window passes: the account opens again.
+    assert "Too many failed attempts. Wait 1 minute and try again." in r.get_data(as_text=True)
+    assert r.headers["Retry-After"] == "60"
+    # The owner at another address is not slowed by what came from this one.
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    assert login(elsewhere, "edith", PASSWORD).status_code == 302
+    # The wait passes: this address may try again.
     with database(app).session() as db:
-        db.execute(update(LoginAttempt).values(at=utcnow() - timedelta(minutes=16)))
+        db.execute(update(LoginThrottle).values(free_at=time.time() - 1))
         db.commit()
     assert login(client, "edith", PASSWORD).status_code == 302
 

@@ -17,7 +17,7 @@ def test_init_db_creates_the_schema_and_can_run_again(app):
         r = runner.invoke(args=["init-db"])
         assert r.exit_code == 0, r.output
     tables = set(inspect(database(app).engine).get_table_names())
-    assert {"users", "sessions", "login_attempts", "audit_log", "alembic_version"} <= tables
+    assert {"users", "sessions", "login_throttles", "audit_log", "alembic_version"} <= tables
 
 
 def test_create_user_asks_twice_and_refuses_weak_passwords(app):

@@ -88,7 +88,7 @@ def test_password_errors_are_translated(as_role):
 ])
 def test_the_lock_out_message_agrees_with_its_number(app, login, make_user, lang, minutes,
                                                      expected):
-    app.config.update(LOGIN_WINDOW_MINUTES=minutes, LOGIN_MAX_FAILURES_PER_ACCOUNT=1)
+    app.config.update(LOGIN_FIRST_DELAY_SECONDS=60 * minutes, LOGIN_FAILURES_BEFORE_DELAY=1)
     c = app.test_client()
     c.environ_base["HTTP_ACCEPT_LANGUAGE"] = lang
     login(c, "nobody", "wrong password here")

@@ -81,5 +81,7 @@ def test_changing_ones_password_logs_out_the_other_browsers(app, as_role, login)
 def test_a_translator_edits_only_their_languages(make_user):
     tina = make_user(Role.TRANSLATOR, languages="sv,it")
     edith = make_user(Role.EDITOR)
-    assert may_edit_language(tina, "sv") and not may_edit_language(tina, "lv")
-    assert may_edit_language(edith, "lv") and not may_edit_language(None, "sv")
+    assert may_edit_language(tina, "sv", "en") and not may_edit_language(tina, "lv", "en")
+    assert may_edit_language(edith, "lv", "en") and not may_edit_language(None, "sv", "en")
+    # The pack's source language is the editors' text, even for a translator assigned it.
+    assert not may_edit_language(tina, "sv", "sv") and may_edit_language(edith, "sv", "sv")

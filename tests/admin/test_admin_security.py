@@ -53,7 +53,7 @@ def _state(app):
                 continue
             rows = conn.execute(select(table)).all()
             tables[table.name] = sorted(json.dumps(list(r), default=str) for r in rows)
-    assert {"users", "audit_log", "login_attempts", "media_items", "translation_marks",
+    assert {"users", "audit_log", "login_throttles", "media_items", "translation_marks",
             "content_revisions", "kiosks", "school_sessions", "feedback_events"} <= set(tables)
     return tables
 

@@ -297,3 +297,35 @@ def test_a_translator_reads_only_their_languages_and_the_source(as_role, editor,
     # The same pages for an editor: every language, and the diff.
     assert editor.get("/stories/test/revisions/1").status_code == 200
     assert "lang=en" in editor.get("/preview/test/ana/home?lang=it").get_data(as_text=True)
+
+
+def test_after_a_409_a_translator_still_cannot_save_the_source_language(
+        as_role, editor, pack_root):
+    """Issue 17: the source (sv here) is the editors'; a translator's post for it is refused
+    on every path, even one assigned that language and holding a fresh 409 page."""
+    story = pack_root / "stories" / "ana.yaml"
+    for languages in ("en", "sv,en"):
+        t = as_role(Role.TRANSLATOR, languages=languages)
+        page = t.get(SIDE).get_data(as_text=True)
+        scene = editor.get("/stories/test/ana/scenes/home").get_data(as_text=True)
+        data = form_values(scene)
+        data["text.sv"] = f"Ändrat {languages}."
+        assert editor.post("/stories/test/ana/scenes/home", data=data).status_code == 302
+        data = form_values(page)
+        data["line:ana/scenes/friend/text"] = "Min version."
+        r = t.post("/translations/test/ana/en", data=data)
+        assert r.status_code == 409
+        data = form_values(r.get_data(as_text=True))  # the fresh base hash of the 409 page
+        data["line:ana/scenes/friend/text"] = "Min version."
+        before = story.read_text()
+        assert t.post("/translations/test/ana/sv", data=data).status_code == 403, languages
+        assert story.read_text() == before
+        assert t.get("/translations/test/ana?target=sv").status_code == 403
+        token = csrf_from(t.get("/translations/").get_data(as_text=True))
+        assert t.post("/translations/test/po/sv", data={
+            "csrf_token": token, "po": (io.BytesIO(b""), "sv.po")},
+            content_type="multipart/form-data").status_code == 403
+        # The language they translate into is still theirs.
+        data = form_values(t.get(SIDE).get_data(as_text=True))
+        data["line:ana/scenes/friend/text"] = "My version."
+        assert t.post("/translations/test/ana/en", data=data).status_code == 303

@@ -46,10 +46,14 @@ def test_codes_use_no_look_alikes_and_normalise():
 
 
 def test_only_a_pedagogue_prepares_sessions(app, login):
-    for role in ("viewer", "editor", "curator", "translator"):
+    for role in ("viewer", "editor", "translator", "administrator"):
         assert login(role).get("/school-sessions/").status_code == 403, role
     assert app.test_client().get("/school-sessions/").status_code == 302  # to the login page
     assert login("pedagogue").get("/school-sessions/").status_code == 200
+    curator = login("curator")  # sees and closes sessions, prepares none
+    assert curator.get("/school-sessions/").status_code == 200
+    assert "Prepare a session" not in curator.get("/school-sessions/").get_data(as_text=True)
+    assert curator.get("/school-sessions/new").status_code == 403
 
 
 def test_a_session_gets_a_code_a_qr_code_and_only_stories_for_the_age(app, login):
@@ -280,3 +284,36 @@ def test_finished_is_hidden_when_started_minus_finished_is_small(app):
     assert rows["CDEFGH"] == [("emil", 7, "<5")]  # 7 - 5 = 2 did not finish: hidden
     assert rows["CDEFGJ"] == [("emil", 7, 0)]  # nobody finished: 7 - 0 is no small number
     assert rows["CDEFGK"] == [("emil", 7, 7)]
+
+
+def test_a_session_is_seen_and_closed_only_by_its_pedagogue_or_a_curator(app, login):
+    """Issue 17: another pedagogue gets 404 on every page of the session and on its close;
+    a curator (all content) sees and closes any; an administrator (accounts) none."""
+    from admin.db import database
+    from admin.models_school import SchoolSession
+
+    owner, other = login("pedagogue"), login("pedagogue")
+    curator, administrator = login("curator"), login("administrator")
+    code = create(owner).headers["Location"].rsplit("/", 1)[-1]
+    pages = [f"/school-sessions/{code}", f"/school-sessions/{code}/results",
+             f"/school-sessions/{code}/code-file.json"]
+    for page in pages:
+        assert owner.get(page).status_code != 404, page
+        assert other.get(page).status_code == 404, page
+        assert administrator.get(page).status_code == 403, page
+        assert curator.get(page).status_code != 404, page
+    assert code in owner.get("/school-sessions/").get_data(as_text=True)
+    assert code not in other.get("/school-sessions/").get_data(as_text=True)
+    assert code in curator.get("/school-sessions/").get_data(as_text=True)
+
+    def close(client):
+        token = csrf_from(client.get("/school-sessions/").get_data(as_text=True))
+        return client.post(f"/school-sessions/{code}/close", data={"csrf_token": token})
+
+    def closed() -> bool:
+        with database(app).session() as db:
+            return db.query(SchoolSession).filter_by(code=code).one().closed_at is not None
+
+    assert close(other).status_code == 404 and not closed()
+    assert close(curator).status_code == 302 and closed()
+    assert curator.get("/school-sessions/new").status_code == 403  # preparing is the pedagogue's
