@@ -5,8 +5,8 @@ answer on it is checked against this table by requesting the route as that role.
 The roles: administrator (staff accounts, the audit log, the server settings, kiosks'
 registration; reads reports), curator (all content; activates packs; kiosks and their
 imports), editor (stories and media), translator (text in their languages; reads the stories
-and media they translate), pedagogue (school sessions and their results; reads reports and
-the teacher's guide), viewer (read-only: reports, stories, media, packs).
+and media they translate), pedagogue (their own school sessions and their results; reads reports
+and the teacher's guide; curators also see and close any session), viewer (read-only: reports, stories, media, packs).
 """
 
 import pytest
@@ -25,7 +25,7 @@ READ_CONTENT = {C, E, T, V}  # reading stories, scenes, media, previews
 EDIT_CONTENT = {C, E}  # changing stories and media
 TRANSLATE = {C, E, T}  # translation pages (a translator's languages: checked in the view)
 REPORTS = {A, C, E, P, V}  # anonymous visitor reports
-SCHOOL = {P}  # a pedagogue's own school sessions
+SCHOOL = {P, C}  # a pedagogue's own sessions (another's: 404 in the view); curators see all
 
 EXPECTED = {
     "account.index": STAFF, "account.language": STAFF, "account.password": STAFF,
@@ -49,7 +49,7 @@ EXPECTED = {
     "reports.surveys_csv": REPORTS, "reports.surveys_page": REPORTS,
     "school_sessions.api_session": TOKEN,
     "school_sessions.close": SCHOOL, "school_sessions.code_file": SCHOOL,
-    "school_sessions.index": SCHOOL, "school_sessions.new": SCHOOL,
+    "school_sessions.index": SCHOOL, "school_sessions.new": {P},
     "school_sessions.session_results": SCHOOL, "school_sessions.show": SCHOOL,
     "school_sessions.teacher_guide": {C, E, P},
     "server.index": {A},
