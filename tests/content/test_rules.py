@@ -208,7 +208,22 @@ def test_narration_without_captions_and_broken_subtitles(pack):
               "    captions: {sv: broken.vtt, en: broken.vtt}\n    text: {sv: Annonsen")
     loaded, found = codes(pack)
     assert found["no-captions"].severity == "warning" and "friend" in found["no-captions"].message
-    assert found["subtitles"].severity == "error" and "media/broken.vtt, line 3" in found["subtitles"].message
+    assert found["subtitles"].severity == "error" and "media/broken.vtt:3: " in found["subtitles"].message
+
+
+def test_each_bad_cue_is_reported_with_its_line(pack):
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "libvorbis",
+            str(pack.root / "media" / "ok.ogg"))
+    pack.write("media/mixed.vtt", "WEBVTT\n\n00:01.000 --> 00:03.000\nHej\n"
+               "00:61.000 --> 00:62.000\nFel minut\n\n00:04.000 --> 00:04.000\nNoll\n")
+    pack.edit(STORY, "    text: {sv: Annonsen", "    narration: {sv: ok.ogg, en: ok.ogg}\n"
+              "    captions: {sv: mixed.vtt, en: mixed.vtt}\n    text: {sv: Annonsen")
+    loaded = load_pack(pack.root, today=TODAY)
+    bad = sorted({f.message for f in loaded.findings if f.code == "subtitles"})
+    assert len(bad) == 2
+    assert bad[0].startswith("media/mixed.vtt:5: minutes and seconds go from 00 to 59")
+    assert bad[1] == "media/mixed.vtt:8: the cue ends when it starts"
+    assert all(f.severity == "error" for f in loaded.findings if f.code == "subtitles")
 
 
 @pytest.mark.parametrize("sentence", [
