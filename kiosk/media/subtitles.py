@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,11 @@ log = logging.getLogger(__name__)
 
 ERROR = "error"
 WARNING = "warning"
+
+# Readability: the usual broadcast norms (EBU, Netflix's timed-text guides) for adult viewers.
+MIN_CUE_MS = 800
+MAX_CHARS_PER_SECOND = 17
+READABILITY = "subtitle-readability"
 
 _DIGITS = re.compile(r"[0-9]*")  # ASCII only: str.isdigit() also takes "²" and "٣"
 _MAX_HOUR_DIGITS = 6  # beyond 999,999 hours a time is a typo; int() of 5,000 digits raises
@@ -241,6 +247,30 @@ def _parse_srt(path: Path, lines: list[str]) -> tuple[list[Cue], list[SubtitlePr
     return cues, problems
 
 
+def reading_length(text: str) -> int:
+    """The characters a reader reads in a cue: no line breaks, no combining marks (Greek
+    accents, Arabic vowels are read with their letter)."""
+    return sum(1 for ch in text if ch != "\n" and not unicodedata.combining(ch))
+
+
+def readability(path: Path, cues: list[Cue]) -> list[SubtitleProblem]:
+    """Warnings for cues shown too briefly or too fast to read (MIN_CUE_MS, MAX_CHARS_PER_SECOND)."""
+    problems: list[SubtitleProblem] = []
+    for cue in cues:
+        length = cue.end_ms - cue.start_ms
+        chars = reading_length(cue.text)
+        if length < MIN_CUE_MS:
+            problems.append(SubtitleProblem(
+                path, cue.line, f"the cue shows for {length / 1000:.2f} s: give it at least "
+                f"{MIN_CUE_MS / 1000:.1f} s so visitors can read it", WARNING, READABILITY))
+        elif chars * 1000 > MAX_CHARS_PER_SECOND * length:
+            problems.append(SubtitleProblem(
+                path, cue.line, f"the cue has {chars} characters in {length / 1000:.2f} s "
+                f"({chars * 1000 / length:.1f} per second): at most {MAX_CHARS_PER_SECOND} per "
+                "second can be read; lengthen it or split the text", WARNING, READABILITY))
+    return problems
+
+
 def parse_subtitles(
     text: str, path: Path, fmt: str | None = None
 ) -> tuple[list[Cue], list[SubtitleProblem]]:
@@ -276,7 +306,8 @@ def check_subtitles(path: Path) -> list[SubtitleProblem]:
     text, problems = _read(path)
     if text is None:
         return problems
-    return parse_subtitles(text, path)[1]
+    cues, problems = parse_subtitles(text, path)
+    return sorted(problems + readability(Path(path), cues), key=lambda p: p.line)
 
 
 def load_subtitles(path: Path) -> Subtitles:

@@ -226,6 +226,28 @@ def test_each_bad_cue_is_reported_with_its_line(pack):
     assert all(f.severity == "error" for f in loaded.findings if f.code == "subtitles")
 
 
+@pytest.mark.parametrize("cue, warned", [
+    ("00:00.000 --> 00:00.700\nJa.", "shows for 0.70 s"),
+    ("00:00.000 --> 00:02.000\n" + "x" * 35, "35 characters in 2.00 s (17.5 per second)"),
+    ("00:00.000 --> 00:00.800\nJa.", None),
+    ("00:00.000 --> 00:02.000\n" + "x" * 34, None),
+    ("00:00.000 --> 00:02.000\n" + "\u03b1\u0301" * 34, None),  # accents are not characters
+])
+def test_captions_too_short_or_too_fast_to_read_are_warned_about(pack, cue, warned):
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "libvorbis",
+            str(pack.root / "media" / "ok.ogg"))
+    pack.write("media/c.vtt", f"WEBVTT\n\n{cue}\n")
+    pack.edit(STORY, "    text: {sv: Annonsen", "    narration: {sv: ok.ogg, en: ok.ogg}\n"
+              "    captions: {sv: c.vtt, en: c.vtt}\n    text: {sv: Annonsen")
+    loaded, found = codes(pack)
+    if warned is None:
+        assert "subtitle-readability" not in found
+        return
+    finding = found["subtitle-readability"]
+    assert finding.severity == "warning" and finding.message.startswith("media/c.vtt:3: ")
+    assert warned in finding.message
+
+
 @pytest.mark.parametrize("sentence", [
     "27,6 miljoner människor", "38 procent av offren", "il 38 per cento", "27.6 million people",
     "το 38 τοις εκατό", "27 % av alla", "1 200 personer", "4500 arbetare"])
