@@ -7,13 +7,17 @@ line does not parse is dropped, the others are kept. Cue settings are read past 
 places captions itself) and cue text goes through `cuetext.plain_text`. Where the spec drops a
 bad block silently, this module also says so, with the line, for `kiosk check`.
 SRT has no spec; it gets the same rules where they make sense (a timing line starts a cue,
-blank line or not; 00-59; NUL), with `HH:MM:SS,mmm` times.
+blank line or not; 00-59; NUL), with `HH:MM:SS,mmm` times. One limit the spec does not set:
+hours of more than six digits are refused (no film lasts 114 years; int() of thousands of
+digits raises).
 
-Our own parser, because the libraries checked do not follow the algorithm on these points:
-pysubs2 1.8 (already a dependency) accepts `00:75.000`, keeps NUL and reports no line numbers;
-webvtt-py 0.5 accepts one-digit minutes and 75 seconds, and its tag regex `<.*?>` is quadratic
-on many `<` without `>`. Authors need "file:line: what is wrong", and the validator and the
-kiosk must read a file the same way, so both call this module.
+Our own parser, because the libraries checked (2026-12) do not follow the algorithm on these
+points: pysubs2 1.8.1 (already a dependency) accepts `00:75.000`, keeps NUL and reports no line
+numbers; webvtt-py 0.5.1 joins two cues when the blank line between them is missing, rejects
+the whole file for one bad time, shows "Price  18" for "Price < 5 euro, age > 18", keeps NUL,
+and its tag regex `<.*?>` takes 10 s on 20,000 `<a` (quadratic). Authors need "file:line:
+what is wrong", and the validator and the kiosk must read a file the same way, so both call
+this module.
 """
 
 from __future__ import annotations
