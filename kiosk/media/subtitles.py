@@ -201,6 +201,12 @@ def _parse_vtt(path: Path, lines: list[str]) -> tuple[list[Cue], list[SubtitlePr
             else:
                 buffer.append(line)
             i += 1
+        if i < n and lines[i] and buffer:
+            # Valid for the parser, but the spec's syntax asks for a blank line, and a cue
+            # identifier written here is shown as the last line of the cue before.
+            problems.append(SubtitleProblem(
+                path, i + 1, "a blank line must come before each cue: without it "
+                f"{_quote(buffer[-1])} shows as text of the cue before", WARNING))
         if timing is not None:
             cue = _cue(path, *timing, buffer, False, problems)
             if cue is not None:
@@ -242,9 +248,12 @@ def _parse_srt(path: Path, lines: list[str]) -> tuple[list[Cue], list[SubtitlePr
         while i < n and lines[i].strip() and "-->" not in lines[i]:
             text.append(lines[i])
             i += 1
-        if text and i < n and "-->" in lines[i] and _is_index(text[-1]):
-            text.pop()  # the next cue's number, written without a blank line before it
-            i -= 1
+        if text and i < n and "-->" in lines[i]:
+            if _is_index(text[-1]):
+                text.pop()  # the next cue's number, written without a blank line before it
+                i -= 1
+            problems.append(SubtitleProblem(
+                path, i + 1, "a blank line must come before each cue", WARNING))
         cue = _cue(path, number, timing, text, True, problems)
         if cue is not None:
             cues.append(cue)

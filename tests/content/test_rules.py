@@ -219,11 +219,12 @@ def test_each_bad_cue_is_reported_with_its_line(pack):
     pack.edit(STORY, "    text: {sv: Annonsen", "    narration: {sv: ok.ogg, en: ok.ogg}\n"
               "    captions: {sv: mixed.vtt, en: mixed.vtt}\n    text: {sv: Annonsen")
     loaded = load_pack(pack.root, today=TODAY)
-    bad = sorted({f.message for f in loaded.findings if f.code == "subtitles"})
-    assert len(bad) == 2
-    assert bad[0].startswith("media/mixed.vtt:5: minutes and seconds go from 00 to 59")
-    assert bad[1] == "media/mixed.vtt:8: the cue ends when it starts"
-    assert all(f.severity == "error" for f in loaded.findings if f.code == "subtitles")
+    bad = sorted({(f.severity, f.message) for f in loaded.findings if f.code == "subtitles"})
+    assert [severity for severity, _ in bad] == ["error", "error", "warning"]
+    assert bad[0][1].startswith("media/mixed.vtt:5: minutes and seconds go from 00 to 59")
+    assert bad[1][1] == "media/mixed.vtt:8: the cue ends when it starts"
+    assert bad[2][1] == ("media/mixed.vtt:5: a blank line must come before each cue: "
+                         "without it 'Hej' shows as text of the cue before")
 
 
 @pytest.mark.parametrize("cue, warned", [

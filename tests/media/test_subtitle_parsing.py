@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.media.cuetext import plain_text
-from kiosk.media.subtitles import ERROR, load_subtitles, parse_subtitles
+from kiosk.media.subtitles import ERROR, WARNING, load_subtitles, parse_subtitles
 
 
 def parse(text: str, name: str = "a.vtt"):
@@ -36,14 +36,18 @@ def test_a_timing_line_without_a_blank_line_before_it_starts_the_next_cue():
     cues, problems = parse("WEBVTT\n\n00:01.000 --> 00:02.000\nOne\n"
                            "00:03.000 --> 00:04.000\nTwo\n")
     assert shown(cues) == [(1000, 2000, "One"), (3000, 4000, "Two")]
-    assert [c.line for c in cues] == [3, 5] and problems == []
+    assert [c.line for c in cues] == [3, 5]
+    assert [(p.line, p.severity) for p in problems] == [(5, WARNING)]
+    assert "a blank line must come before each cue" in problems[0].message
 
 
 def test_a_line_before_the_next_timing_line_stays_text_of_the_cue():
-    # Only a block's first line can be an identifier: "spoken" is line 3 of its block.
-    cues, _ = parse("WEBVTT\n\n00:01.000 --> 00:02.000\nOne\nspoken\n"
-                    "00:03.000 --> 00:04.000\nTwo\n")
-    assert shown(cues) == [(1000, 2000, "One\nspoken"), (3000, 4000, "Two")]
+    # Only a block's first line can be an identifier: "2" is line 3 of its block.
+    cues, problems = parse("WEBVTT\n\n00:01.000 --> 00:02.000\nOne\n2\n"
+                           "00:03.000 --> 00:04.000\nTwo\n")
+    assert shown(cues) == [(1000, 2000, "One\n2"), (3000, 4000, "Two")]
+    assert [(p.line, p.severity) for p in problems] == [(6, WARNING)]
+    assert "'2' shows as text of the cue before" in problems[0].message
 
 
 def test_a_broken_arrow_line_ends_the_cue_before_it_and_is_reported_alone():
@@ -57,7 +61,9 @@ def test_srt_a_timing_line_without_a_blank_line_before_it_starts_the_next_cue():
     cues, problems = parse("1\n00:00:01,000 --> 00:00:02,000\nOne\n"
                            "2\n00:00:03,000 --> 00:00:04,000\nTwo\n", "a.srt")
     assert shown(cues) == [(1000, 2000, "One"), (3000, 4000, "Two")]
-    assert [c.line for c in cues] == [2, 5] and problems == []
+    assert [c.line for c in cues] == [2, 5]
+    assert [(p.line, p.severity, p.message) for p in problems] == [
+        (4, WARNING, "a blank line must come before each cue")]
 
 
 # A cue right after the WEBVTT line is kept.
