@@ -301,7 +301,7 @@ def _media(rep: Report, root: Path, rel: str, path: str, want: str,
         from kiosk.media.subtitles import check_subtitles
 
         for p in check_subtitles(file):
-            rep.add(path, "subtitles", f"media/{rel}, line {p.line}: {p.message}", "",
+            rep.add(path, p.code, f"media/{rel}:{p.line}: {p.message}", "",
                     ERROR if p.severity == ERROR else WARNING)
         return
     from kiosk.media.probe import missing_audio_languages, playable

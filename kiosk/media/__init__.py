@@ -26,7 +26,8 @@ Narration (`narration.py`): `media.narration` (mixer channel 0 is reserved for i
     .is_playing (idle timer waits)  .is_paused  .position_ms  .duration_ms  .progress (0..1)
     .apply_settings() after `media.settings.volume` / `.muted` change (or `media.apply_settings()`)
 Subtitles (`subtitles.py`)
-    media.subtitles.get(path) -> Subtitles (raises SubtitleError naming file and line)
+    media.subtitles.get(path) -> Subtitles: the good cues (raises SubtitleError naming file
+        and line when none can be shown)
     Subtitles.text_at(t_ms) -> str ('' between cues), .cue_at(t_ms) -> Cue | None,
     .transcript() -> str (all cues: the no-video fallback), Cue(start_ms, end_ms, text, line)
     check_subtitles(path) -> list[SubtitleProblem(path, line, message, severity)]: validator.

@@ -1,7 +1,7 @@
-"""Narration with espeak-ng, encoded as Ogg Vorbis, and WebVTT captions timed per sentence.
+"""Narration with espeak-ng, encoded as Ogg Vorbis, with the time of each sentence.
 
 Each sentence is spoken separately, so its exact length is known; the sentences are joined with
-a short pause, and the captions take their times from those lengths.
+a short pause, and the captions (`captions.py`) take their times from those lengths.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ VOICES = {"sv": "sv", "en": "en-gb", "it": "it", "lv": "lv", "el": "el", "ar": "
 RATE = 160          # words per minute: a little slower than espeak's default, for a museum
 PAUSE = 0.35        # seconds between sentences
 PARAGRAPH = 0.8     # seconds between paragraphs
-LINE = 42           # characters per caption line, two lines per cue at most
 SAMPLE_RATE = 16000
 BITRATE = "16k"     # Vorbis at 16 kHz mono: about 2 KB per second of speech
 
@@ -78,50 +77,6 @@ def narrate(text: str, lang: str, ogg: Path) -> list[tuple[float, float, str]]:
                         "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
                         str(ogg)], check=True)
     return cues
-
-
-def _chunks(sentence: str) -> list[str]:
-    """Split a long sentence into pieces of at most two caption lines, at word boundaries."""
-    words, pieces, cur = sentence.split(), [], ""
-    for word in words:
-        if cur and len(cur) + 1 + len(word) > 2 * LINE:
-            pieces.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}".strip()
-    pieces.append(cur)
-    return pieces
-
-
-def _lines(piece: str) -> str:
-    if len(piece) <= LINE:
-        return piece
-    words = piece.split()
-    best = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])),
-                                                       len(" ".join(words[i:]))))
-    return " ".join(words[:best]) + "\n" + " ".join(words[best:])
-
-
-def _stamp(t: float) -> str:
-    ms = int(round(t * 1000))
-    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
-
-
-def webvtt(cues: list[tuple[float, float, str]], offset: float = 0.0) -> str:
-    """WebVTT text for sentence cues, long sentences split in proportion to their length."""
-    out = ["WEBVTT", ""]
-    n = 0
-    for start, end, sentence in cues:
-        pieces = _chunks(sentence)
-        total = sum(len(p) for p in pieces)
-        t = start
-        for piece in pieces:
-            dur = (end - start) * len(piece) / total
-            n += 1
-            out += [str(n), f"{_stamp(t + offset)} --> {_stamp(t + dur + offset)}", _lines(piece),
-                    ""]
-            t += dur
-    return "\n".join(out)
 
 
 def duration(path: Path) -> float:

@@ -210,7 +210,45 @@ def test_narration_without_captions_and_broken_subtitles(pack):
               "    captions: {sv: broken.vtt, en: broken.vtt}\n    text: {sv: Annonsen")
     loaded, found = codes(pack)
     assert found["no-captions"].severity == "warning" and "friend" in found["no-captions"].message
-    assert found["subtitles"].severity == "error" and "media/broken.vtt, line 3" in found["subtitles"].message
+    assert found["subtitles"].severity == "error" and "media/broken.vtt:3: " in found["subtitles"].message
+
+
+def test_each_bad_cue_is_reported_with_its_line(pack):
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "libvorbis",
+            str(pack.root / "media" / "ok.ogg"))
+    pack.write("media/mixed.vtt", "WEBVTT\n\n00:01.000 --> 00:03.000\nHej\n"
+               "00:61.000 --> 00:62.000\nFel minut\n\n00:04.000 --> 00:04.000\nNoll\n")
+    pack.edit(STORY, "    text: {sv: Annonsen", "    narration: {sv: ok.ogg, en: ok.ogg}\n"
+              "    captions: {sv: mixed.vtt, en: mixed.vtt}\n    text: {sv: Annonsen")
+    loaded = load_pack(pack.root, today=TODAY)
+    bad = sorted({(f.severity, f.message) for f in loaded.findings if f.code == "subtitles"})
+    assert [severity for severity, _ in bad] == ["error", "error", "warning"]
+    assert bad[0][1].startswith("media/mixed.vtt:5: minutes and seconds go from 00 to 59")
+    assert bad[1][1] == "media/mixed.vtt:8: the cue ends when it starts"
+    assert bad[2][1] == ("media/mixed.vtt:5: a blank line must come before each cue: "
+                         "without it 'Hej' shows as text of the cue before")
+
+
+@pytest.mark.parametrize("cue, warned", [
+    ("00:00.000 --> 00:00.700\nJa.", "shows for 0.70 s"),
+    ("00:00.000 --> 00:02.000\n" + "x" * 35, "35 characters in 2.00 s (17.5 per second)"),
+    ("00:00.000 --> 00:00.800\nJa.", None),
+    ("00:00.000 --> 00:02.000\n" + "x" * 34, None),
+    ("00:00.000 --> 00:02.000\n" + "\u03b1\u0301" * 34, None),  # accents are not characters
+])
+def test_captions_too_short_or_too_fast_to_read_are_warned_about(pack, cue, warned):
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "libvorbis",
+            str(pack.root / "media" / "ok.ogg"))
+    pack.write("media/c.vtt", f"WEBVTT\n\n{cue}\n")
+    pack.edit(STORY, "    text: {sv: Annonsen", "    narration: {sv: ok.ogg, en: ok.ogg}\n"
+              "    captions: {sv: c.vtt, en: c.vtt}\n    text: {sv: Annonsen")
+    loaded, found = codes(pack)
+    if warned is None:
+        assert "subtitle-readability" not in found
+        return
+    finding = found["subtitle-readability"]
+    assert finding.severity == "warning" and finding.message.startswith("media/c.vtt:3: ")
+    assert warned in finding.message
 
 
 @pytest.mark.parametrize("sentence", [

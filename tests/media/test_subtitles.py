@@ -27,7 +27,7 @@ intro
 00:00.500 --> 00:02.000 align:center
 <v Narrator>Mara left home</v> in <i>spring</i>.
 
-00:02.000 --> 00:03.500
+00:02.000 --> 00:04.000
 Tom &amp; Ana met her
 at the station.
 
@@ -58,7 +58,7 @@ def test_webvtt_cues_change_at_their_times(tmp_path):
     assert subs.text_at(500) == "Mara left home in spring."
     assert subs.text_at(1999) == "Mara left home in spring."
     assert subs.text_at(2000) == "Tom & Ana met her\nat the station."
-    assert subs.text_at(3500) == ""
+    assert subs.text_at(3999) != "" and subs.text_at(4000) == ""
     assert subs.text_at(3_600_500) == "An hour later."
     assert subs.cue_at(2500).line == 10 and subs.cue_at(600).line == 7
     assert subs.transcript().startswith("Mara left home in spring.\n\nTom & Ana")
@@ -87,9 +87,18 @@ def test_broken_files_name_the_line(tmp_path):
     assert [(p.line, p.severity) for p in problems] == [(6, ERROR), (10, ERROR)]
     assert "00:00:0x,000" in problems[0].message
     assert str(problems[1]) == f"{path}:10: error: the cue ends before it starts"
+    # The kiosk shows the good cue and leaves the bad ones out.
+    subs = load_subtitles(path)
+    assert [(c.start_ms, c.text) for c in subs.cues] == [(1000, "Fine")]
+
+
+def test_a_file_with_no_good_cue_cannot_be_loaded(tmp_path):
+    path = write(tmp_path, "bad.srt", "1\n00:00:0x,000 --> 00:00:03,000\nBroken\n\n"
+                 "2\n00:00:05,000 --> 00:00:04,000\nBackwards\n")
     with pytest.raises(SubtitleError) as caught:
         load_subtitles(path)
-    assert str(caught.value).startswith(f"{path}: line 6: expected a timing line")
+    assert str(caught.value).startswith(f"{path}: line 2: ")
+    assert "expected a timing line" in str(caught.value)
     assert "(and 1 more)" in str(caught.value)
 
 

@@ -1,0 +1,253 @@
+"""Subtitles read as the W3C WebVTT parser reads them (issue 17), and SRT with the same care.
+
+Expected values come from https://www.w3.org/TR/webvtt1/#file-parsing ("collect a WebVTT
+block", "collect a WebVTT timestamp") and the cue text tokenizer.
+"""
+
+from __future__ import annotations
+
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.media.cuetext import plain_text
+from kiosk.media.subtitles import ERROR, WARNING, load_subtitles, parse_subtitles
+
+
+def parse(text: str, name: str = "a.vtt"):
+    return parse_subtitles(text, Path(name))
+
+
+def shown(cues) -> list[tuple[int, int, str]]:
+    return [(c.start_ms, c.end_ms, c.text) for c in cues]
+
+
+def errors(problems) -> list[int]:
+    return [p.line for p in problems if p.severity == ERROR]
+
+
+# A line containing "-->" always ends the block before it.
+
+def test_a_timing_line_without_a_blank_line_before_it_starts_the_next_cue():
+    cues, problems = parse("WEBVTT\n\n00:01.000 --> 00:02.000\nOne\n"
+                           "00:03.000 --> 00:04.000\nTwo\n")
+    assert shown(cues) == [(1000, 2000, "One"), (3000, 4000, "Two")]
+    assert [c.line for c in cues] == [3, 5]
+    assert [(p.line, p.severity) for p in problems] == [(5, WARNING)]
+    assert "a blank line must come before each cue" in problems[0].message
+
+
+def test_a_line_before_the_next_timing_line_stays_text_of_the_cue():
+    # Only a block's first line can be an identifier: "2" is line 3 of its block.
+    cues, problems = parse("WEBVTT\n\n00:01.000 --> 00:02.000\nOne\n2\n"
+                           "00:03.000 --> 00:04.000\nTwo\n")
+    assert shown(cues) == [(1000, 2000, "One\n2"), (3000, 4000, "Two")]
+    assert [(p.line, p.severity) for p in problems] == [(6, WARNING)]
+    assert "'2' shows as text of the cue before" in problems[0].message
+
+
+def test_a_broken_arrow_line_ends_the_cue_before_it_and_is_reported_alone():
+    cues, problems = parse("WEBVTT\n\n00:01.000 --> 00:02.000\nOne\n00:03.000 --> soon\n"
+                           "Lost\n\n00:05.000 --> 00:06.000\nThree\n")
+    assert shown(cues) == [(1000, 2000, "One"), (5000, 6000, "Three")]
+    assert errors(problems) == [5]
+
+
+def test_srt_a_timing_line_without_a_blank_line_before_it_starts_the_next_cue():
+    cues, problems = parse("1\n00:00:01,000 --> 00:00:02,000\nOne\n"
+                           "2\n00:00:03,000 --> 00:00:04,000\nTwo\n", "a.srt")
+    assert shown(cues) == [(1000, 2000, "One"), (3000, 4000, "Two")]
+    assert [c.line for c in cues] == [2, 5]
+    assert [(p.line, p.severity, p.message) for p in problems] == [
+        (4, WARNING, "a blank line must come before each cue")]
+
+
+# A cue right after the WEBVTT line is kept.
+
+@pytest.mark.parametrize("header", ["WEBVTT", "WEBVTT - Mara", "WEBVTT\nKind: captions"])
+def test_a_cue_right_after_the_header_is_kept(header):
+    cues, problems = parse(f"{header}\n00:01.000 --> 00:02.000\nHi\n")
+    assert shown(cues) == [(1000, 2000, "Hi")] and problems == []
+
+
+@pytest.mark.parametrize("first", ["WEBVTTX", "webvtt", "WEBVTT-", " WEBVTT"])
+def test_a_file_without_the_signature_is_not_webvtt(first):
+    cues, problems = parse(f"{first}\n\n00:01.000 --> 00:02.000\nHi\n")
+    assert cues == [] and errors(problems) == [1]
+
+
+# Minutes and seconds are 00-59; hours are optional in WebVTT.
+
+@pytest.mark.parametrize("stamp, ms", [
+    ("00:59.999", 59_999),
+    ("59:59.000", 3_599_000),
+    ("01:02:03.004", 3_723_004),
+    ("1:00:00.000", 3_600_000),
+    ("100:00:00.000", 360_000_000),
+    ("0" * 5000 + "2:00:00.000", 7_200_000),
+])
+def test_valid_webvtt_times(stamp, ms):
+    cues, problems = parse(f"WEBVTT\n\n{stamp} --> 999:00:00.000\nHi\n")
+    assert [c.start_ms for c in cues] == [ms] and problems == []
+
+
+@pytest.mark.parametrize("stamp", [
+    "00:60.000", "00:75.000", "60:00.000", "01:60:00.000", "01:00:60.000",
+    "0:01.000", "00:1.000", "00:01.00", "00:01.0000", "00:01,000", "00:01",
+    "\u0660\u0660:\u0660\u0661.\u0660\u0660\u0660",  # Arabic-Indic digits are not ASCII digits
+])
+def test_invalid_webvtt_times_drop_only_their_cue(stamp):
+    cues, problems = parse(f"WEBVTT\n\n{stamp} --> 00:02.000\nBad\n\n"
+                           "00:03.000 --> 00:04.000\nGood\n")
+    assert shown(cues) == [(3000, 4000, "Good")]
+    assert errors(problems) == [3]
+    assert repr(stamp)[1:-1] in problems[0].message
+
+
+@pytest.mark.parametrize("stamp, ok", [
+    ("00:00:59,999", True), ("00:00:60,000", False), ("00:60:00,000", False),
+    ("00:0:01,000", False), ("00:00:01.000", True),
+])
+def test_srt_times(stamp, ok):
+    cues, problems = parse(f"1\n{stamp} --> 99:00:00,000\nHi\n", "a.srt")
+    assert (len(cues), errors(problems)) == ((1, []) if ok else (0, [2]))
+
+
+# No number of digits raises.
+
+@pytest.mark.parametrize("line", [
+    "9" * 5000 + ":00:00.000 --> 00:00:01.000",
+    "00:00.000 --> " + "1" * 5000 + ":00:00.000",
+    "00:00." + "0" * 5000 + " --> 00:01.000",
+    "00:" + "5" * 5000 + ".000 --> 00:01.000",
+])
+def test_thousands_of_digits_are_an_error_on_their_line_not_a_crash(line):
+    cues, problems = parse(f"WEBVTT\n\n{line}\nHi\n")
+    assert cues == [] and errors(problems) == [3]
+    assert len(problems[0].message) < 300  # the line is quoted, not copied whole
+
+
+def test_thousands_of_digits_in_srt_numbers_and_references():
+    text = "1" * 5000 + "\n00:00:01,000 --> 00:00:02,000\nA &#" + "9" * 5000 + "; B\n"
+    cues, problems = parse(text, "a.srt")
+    assert shown(cues) == [(1000, 2000, "A \ufffd B")] and problems == []
+
+
+# A "<" that opens no tag is text; tags and character references as the tokenizer reads them.
+
+@pytest.mark.parametrize("raw, text", [
+    ("Price < 5 euro, age > 18", "Price < 5 euro, age > 18"),
+    ("I <3 you", "I <3 you"),
+    ("a <", "a <"),
+    ("<i>yes</i> &amp; <v Mara>no</v>", "yes & no"),
+    ("<c.loud.red>Stop</c> <b>now</b>", "Stop now"),
+    ("One <00:00:01.000>two", "One two"),
+    ("&lt;b&gt;not bold&lt;/b&gt;", "<b>not bold</b>"),
+    ("caf&#233; &#x1F600; &nbsp;", "caf\u00e9 \U0001F600 \u00a0"),
+    ("&#1114112; &#x110000;", "\ufffd \ufffd"),  # beyond Unicode
+    ("&amp;lt; &#38;amp;", "&lt; &amp;"),  # decoded once
+])
+def test_cue_text(raw, text):
+    assert plain_text(raw) == text
+
+
+def test_srt_overrides_and_html_tags():
+    assert plain_text("{\\an8}<font color=\"red\">Hej</font> {x} {\\", srt=True) == "Hej {x} {\\"
+    assert plain_text("{\\an8}Hej") == "{\\an8}Hej"  # WebVTT has no such overrides
+
+
+def test_a_lone_less_than_sign_survives_a_whole_file():
+    cues, _ = parse("WEBVTT\n\n00:01.000 --> 00:04.000\nPrice < 5 euro, age > 18\n")
+    assert cues[0].text == "Price < 5 euro, age > 18"
+
+
+# NUL becomes U+FFFD.
+
+@pytest.mark.parametrize("name, text", [
+    ("a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nA\0B\n"),
+    ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nA\0B\n"),
+])
+def test_nul_becomes_the_replacement_character(name, text):
+    cues, problems = parse(text, name)
+    assert shown(cues) == [(1000, 2000, "A\ufffdB")] and problems == []
+
+
+# A zero-length cue.
+
+@pytest.mark.parametrize("name, text, line", [
+    ("a.vtt", "WEBVTT\n\n00:01.000 --> 00:01.000\nNever seen\n", 3),
+    ("a.srt", "1\n00:00:01,000 --> 00:00:01,000\nNever seen\n", 2),
+])
+def test_a_zero_length_cue_ends_when_it_starts(name, text, line):
+    cues, problems = parse(text, name)
+    assert cues == []
+    assert [(p.line, p.message) for p in problems] == [(line, "the cue ends when it starts")]
+
+
+# The kiosk shows the good cues of a file with bad ones.
+
+def test_the_kiosk_keeps_the_good_cues(tmp_path):
+    path = tmp_path / "mixed.vtt"
+    path.write_text("WEBVTT\n\n00:01.000 --> 00:02.000\nOne\n\n00:61.000 --> 00:62.000\nBad\n"
+                    "\n00:03.000 --> 00:03.000\nEmpty\n\n00:04.000 --> 00:05.000\nFour\n",
+                    encoding="utf-8")
+    subs = load_subtitles(path)
+    assert [c.text for c in subs.cues] == ["One", "Four"]
+    assert subs.text_at(4500) == "Four"
+
+
+# Never raises, never slower than linear.
+
+@contextmanager
+def deadline(seconds: int):
+    """Fail instead of hanging: a quadratic scan of these inputs takes hours, linear ones
+    well under a second; the bound is far from both, so this does not flake on a busy machine."""
+    def expired(*_):
+        raise TimeoutError(f"not done within {seconds} s: slower than linear?")
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+N = 1_000_000
+
+
+@pytest.mark.parametrize("raw, srt", [
+    ("<" * N, False), ("<a" * N, False), ("</" * N, False), ("<1" * N, False),
+    ("{\\" * N, True), ("<b" * N + "{\\}", True), ("&#" * N, False), ("&" * N, False),
+])
+def test_pathological_cue_text_is_read_in_one_pass(raw, srt):
+    with deadline(30):
+        text = plain_text(raw, srt=srt)
+    assert text == raw.replace("{\\}", "")
+
+
+def test_pathological_files_are_read_in_one_pass():
+    many_arrows = "WEBVTT\n" + "00:01.000 --> 00:02.000\n" * 50_000
+    many_lines = "WEBVTT\n\n00:01.000 --> 00:02.000\n" + "x\n" * 50_000
+    with deadline(30):
+        arrows, _ = parse(many_arrows)
+        lines, _ = parse(many_lines)
+    assert len(arrows) == 50_000 and {c.text for c in arrows} == {""}
+    assert len(lines) == 1 and lines[0].text.count("\n") == 50_000 - 1
+
+
+syntax = st.text(alphabet="WEBVTNOSRG0123456789:.,-> <>&#;/\\{}\n\r\t\0aiv", max_size=300)
+
+
+@settings(max_examples=300)
+@given(st.one_of(syntax, st.text(max_size=300)), st.sampled_from(["", "WEBVTT\n"]),
+       st.sampled_from(["a.vtt", "a.srt"]))
+def test_any_text_parses_without_raising(body, prefix, name):
+    cues, problems = parse(prefix + body, name)
+    for cue in cues:
+        assert cue.start_ms < cue.end_ms and "\0" not in cue.text
+    assert all(p.line >= 1 for p in problems)
