@@ -50,13 +50,21 @@ def test_an_unexpected_failure_in_one_story_is_a_finding_at_that_file(pack):
     assert "pack could not be read" not in bad.message
 
 
-def test_an_unexpected_failure_while_validating_is_a_finding_at_that_file(pack):
-    # subtitles whose hours run to 5,000 digits: the subtitle check does not foresee it
-    pack.write("media/x.vtt", b"WEBVTT\n\n" + b"9" * 5000 + b":00:00.000 --> 00:00.300\nHej\n")
+def test_an_unexpected_failure_while_validating_is_a_finding_at_that_file(pack, monkeypatch):
+    # A planted fault in the checks of one story (the real surprises that used to do this, a
+    # 5,000-digit subtitle hour among them, are foreseen now): only that file is lost.
+    from kiosk.content import validate
+
+    real = validate.check_story
+
+    def check_story(pack_, story, *args, **kwargs):
+        if story.id == "bad":
+            raise OverflowError("a check met a value it did not foresee")
+        return real(pack_, story, *args, **kwargs)
+
+    monkeypatch.setattr(validate, "check_story", check_story)
     pack.write("stories/bad.yaml", (pack.root / STORY).read_text(encoding="utf-8")
-               .replace("id: ana", "id: bad")
-               .replace("    text: {sv: Vännen", "    captions: {sv: x.vtt, en: x.vtt}\n"
-                        "    text: {sv: Vännen"))
+               .replace("id: ana", "id: bad"))
     loaded = load_pack(pack.root, today=TODAY)
     assert list(loaded.pack.stories) == ["ana"]
     assert [(f.file, f.code) for f in loaded.findings] == [("stories/bad.yaml", "internal")], [
