@@ -67,6 +67,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOGIN_MAX_FAILURES_PER_ADDRESS", int, 20,
             "Failed logins from one client address within the window before it is locked."),
     Setting("PASSWORD_MIN_LENGTH", int, 12, "Shortest password accepted (never below 12)."),
+    Setting("API_RATE_LIMIT", int, 120,
+            "Requests one kiosk token may make to the sync API per minute (counted in the "
+            "database, so across all workers); more get 429 with Retry-After."),
     Setting("MAX_REQUEST_BYTES", int, 1_048_576,
             "Largest request body accepted; larger ones get 413."),
     Setting("DEFAULT_LANGUAGE", str, "en",
