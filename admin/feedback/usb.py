@@ -3,7 +3,9 @@
 The file and its manifest are the pair ``kiosk record export`` writes
 (``kiosk.record.export``): CSV or JSON Lines, and ``<file>.manifest.json`` with the SHA-256,
 byte count, event count and kiosk id. The whole file is checked before anything is stored,
-and stored in one transaction: a file is imported entirely or not at all.
+and stored in one transaction: a file is imported entirely or not at all. Whatever the files
+hold (garbage, a zip, JSON nested 100,000 deep, numbers of 5,000 digits, wrong types, a lone
+surrogate, a CSV cell of megabytes), the answer is an ``ImportRefused`` sentence, never a crash.
 """
 
 from __future__ import annotations
@@ -46,20 +48,40 @@ class ImportSummary:
     last_at: str | None
 
 
+def _json(text: str):
+    """json.loads, with every way it can fail raised as ValueError."""
+    try:
+        return json.loads(text)
+    except RecursionError:  # nested too deep to be an export's
+        raise ValueError("nested too deep") from None
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def read_manifest(raw: bytes) -> dict:
     """The manifest as a dict, or ImportRefused."""
     try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        manifest = _json(raw.decode("utf-8"))
+    except ValueError:  # not UTF-8, not JSON, nested too deep, a number of 5,000 digits
         raise ImportRefused("the manifest is not a JSON file (choose the .manifest.json file "
                             "written beside the export)") from None
     need = {"format", "sha256", "count", "kiosk_id", "bytes"}
-    if not isinstance(manifest, dict) or need - set(manifest):
-        raise ImportRefused(f"the manifest lacks {sorted(need - set(manifest or {}))}")
+    if not isinstance(manifest, dict):
+        raise ImportRefused("the manifest is not a JSON object (choose the .manifest.json "
+                            "file written beside the export)")
+    if need - set(manifest):
+        raise ImportRefused(f"the manifest lacks {sorted(need - set(manifest))}")
     if manifest["format"] not in FORMATS:
-        raise ImportRefused(f"the manifest names an unknown format {manifest['format']!r}")
-    if not isinstance(manifest["kiosk_id"], str) or not ingest.HEX32.match(manifest["kiosk_id"]):
+        raise ImportRefused(f"the manifest names an unknown format; it must be one of "
+                            f"{', '.join(FORMATS)}")
+    if not isinstance(manifest["kiosk_id"], str) or not ingest.HEX32.fullmatch(
+            manifest["kiosk_id"]):
         raise ImportRefused("the manifest's kiosk_id is not a kiosk id")
+    if not isinstance(manifest["sha256"], str) or not _whole(manifest["count"]) \
+            or not _whole(manifest["bytes"]):
+        raise ImportRefused("the manifest's sha256, count or bytes is of the wrong type")
     return manifest
 
 
@@ -97,30 +119,34 @@ def _jsonl(text: str) -> list:
     for n, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
+                out.append(_json(line))
+            except ValueError:
                 raise ImportRefused(f"line {n} of the file is not JSON") from None
     return out
 
 
 def _csv(text: str) -> list:
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None or tuple(header) != FIELDS:
-        raise ImportRefused(f"the CSV file's first line must be {','.join(FIELDS)}")
-    out = []
-    for n, cells in enumerate(reader, 2):
-        if len(cells) != len(FIELDS):
-            raise ImportRefused(f"line {n} of the file has {len(cells)} columns, not "
-                                f"{len(FIELDS)}")
-        event: dict = dict(zip(FIELDS, cells, strict=True))
-        try:
-            event["offset_ms"] = int(event["offset_ms"])
-            event["payload"] = json.loads(event["payload"])
-        except (ValueError, json.JSONDecodeError):
-            raise ImportRefused(f"line {n} of the file has a malformed offset or payload") \
-                from None
-        out.append(event)
+    try:
+        header = next(reader, None)
+        if header is None or tuple(header) != FIELDS:
+            raise ImportRefused(f"the CSV file's first line must be {','.join(FIELDS)}")
+        out = []
+        for n, cells in enumerate(reader, 2):
+            if len(cells) != len(FIELDS):
+                raise ImportRefused(f"line {n} of the file has {len(cells)} columns, not "
+                                    f"{len(FIELDS)}")
+            event: dict = dict(zip(FIELDS, cells, strict=True))
+            try:
+                event["offset_ms"] = int(event["offset_ms"])
+                event["payload"] = _json(event["payload"])
+            except ValueError:
+                raise ImportRefused(f"line {n} of the file has a malformed offset or payload") \
+                    from None
+            out.append(event)
+    except csv.Error as exc:  # a cell over csv's field size limit, a stray quote, ...
+        raise ImportRefused(f"the file is not CSV as an export writes it "
+                            f"(line {reader.line_num}: {exc})") from None
     return out
 
 
