@@ -69,9 +69,6 @@ CASES = {
     "a line with a 5,000-digit number": (b'{"offset_ms": ' + b"9" * 5000 + b"}\n",
                                          manifest_for(b'{"offset_ms": ' + b"9" * 5000 + b"}\n"),
                                          "line 1"),
-    "free text with a lone surrogate": (SURROGATE, manifest_for(SURROGATE, count_=6),
-                                        "event 2"),
-    "wrong types in an event": (WRONG_TYPES, manifest_for(WRONG_TYPES), "event 1"),
     "a CSV cell over csv's limit": (_csv_huge_cell(), manifest_for(_csv_huge_cell(), "csv"),
                                     "CSV"),
 }
@@ -93,6 +90,19 @@ def test_a_crafted_file_gets_a_clear_refusal(app, as_role, name):
     assert r.status_code == 400, (name, page[:300])
     assert word in page, name
     assert count(app) == 0
+
+
+@pytest.mark.parametrize("data, word", [(SURROGATE, "event 2 of the file"),
+                                         (WRONG_TYPES, "event 1 of the file")])
+def test_a_refused_event_is_named_and_the_others_imported(app, as_role, data, word):
+    """Events are judged one by one, as the sync API judges them."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    n = data.count(b"\n")
+    r = _upload(as_role("curator"), data, manifest_for(data, count_=n))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200, page[:300]
+    assert word in page and '<dd class="refused">1</dd>' in page
+    assert count(app) == n - 1
 
 
 def test_a_good_file_still_imports(app, as_role):
