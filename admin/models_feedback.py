@@ -41,6 +41,11 @@ class Kiosk(Base):
     pack_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
     waiting: Mapped[int | None] = mapped_column(Integer, nullable=True)
     received: Mapped[int] = mapped_column(Integer, default=0)
+    # Events the API refused one by one (the kiosk sets them aside and sends the rest).
+    refused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The token's requests in the minute `rate_minute` (minutes since 1970), for API_RATE_LIMIT.
+    rate_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rate_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def revoked(self) -> bool:

@@ -87,6 +87,9 @@ SETTINGS: tuple[Setting, ...] = (
             "How long a login waits for a free password check before it is told the "
             "server is busy (429, try again)."),
     Setting("PASSWORD_MIN_LENGTH", int, 12, "Shortest password accepted (never below 12)."),
+    Setting("API_RATE_LIMIT", int, 120,
+            "Requests one kiosk token may make to the sync API per minute (counted in the "
+            "database, so across all workers); more get 429 with Retry-After."),
     Setting("MAX_REQUEST_BYTES", int, 1_048_576,
             "Largest request body accepted; larger ones get 413."),
     Setting("DEFAULT_LANGUAGE", str, "en",

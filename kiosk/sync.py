@@ -2,7 +2,10 @@
 
 The kiosk sends what the server has not acknowledged (`Store.pending_batch`), in batches, to
 `POST <server>/api/v1/events` with its token, and marks events sent (`Store.mark_synced`)
-only for the ids the server's answer lists as stored or already held. A cut connection, a
+only for the ids the server's answer lists as stored or already held. Events the server
+refuses one by one (its answer's `refused`, each with a code and a sentence) are set aside
+(`Store.set_aside`): never sent again, kept in the record and counted
+(`Store.count_refused`), so that one refused event never holds back the others. A cut connection, a
 timeout or a server error is retried with exponential back-off (with jitter); since the
 server stores each event id once, a batch that reached the server but whose answer was lost
 is simply sent again: nothing is lost and nothing is duplicated. A refused token, a
@@ -11,6 +14,9 @@ malformed batch or a server that confirms nothing stops the sync with a clear me
 Where the server and token come from, first found wins: the command's `--server` and
 `--token`, `$STORYKIOSK_SYNC_SERVER` and `$STORYKIOSK_SYNC_TOKEN`, then `sync.toml` in the
 kiosk's config folder (`kiosk sync --server URL --token T --save` writes it, mode 600).
+The token travels in every request, so plain `http://` is refused except to this machine
+(127.0.0.0/8, ::1, localhost), unless `--allow-insecure-http` (or `allow_insecure_http = true`
+in sync.toml) says otherwise.
 
 The kiosk app starts the background sender with::
 
@@ -24,6 +30,7 @@ The kiosk app starts the background sender with::
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import json
 import logging
 import os
@@ -68,6 +75,7 @@ class SyncConfig:
 
     server: str
     token: str
+    allow_insecure_http: bool = False
 
     @property
     def api(self) -> str:
@@ -75,17 +83,36 @@ class SyncConfig:
         return self.server.rstrip("/") + "/api/v1"
 
 
-def check_server(url: str) -> str:
-    """The server address, or SyncError when it is not an http(s) address."""
+def is_loopback(host: str) -> bool:
+    """True for this machine: localhost, 127.0.0.0/8, ::1."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server(url: str, allow_insecure_http: bool = False) -> str:
+    """The server address, or SyncError when it is not https (http only to this machine)."""
     parts = urllib.parse.urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host:
         raise SyncError(f"the server must be an address like https://admin.example.org, "
                         f"not {url!r}", "bad_config")
+    if parts.scheme == "http" and not allow_insecure_http and not is_loopback(host):
+        raise SyncError(f"the server {url.strip()!r} is plain http: the kiosk's token and "
+                        f"events would cross the network readable by anyone on the way; use "
+                        f"https, or pass --allow-insecure-http if you must", "insecure_http")
     return url.strip()
 
 
 def load_config(server: str | None = None, token: str | None = None,
-                config_dir: Path | None = None) -> SyncConfig | None:
+                config_dir: Path | None = None,
+                allow_insecure_http: bool = False) -> SyncConfig | None:
     """The sync settings from arguments, environment or sync.toml; None when no server."""
     stored: dict = {}
     if config_dir is None and not (server and token):
@@ -105,7 +132,8 @@ def load_config(server: str | None = None, token: str | None = None,
     if not token:
         raise SyncError("no token: pass --token (the administrator sees it once when "
                         "registering the kiosk) or set it in " + str(path), "bad_config")
-    return SyncConfig(check_server(str(server)), str(token).strip())
+    insecure = allow_insecure_http or stored.get("allow_insecure_http") is True
+    return SyncConfig(check_server(str(server), insecure), str(token).strip(), insecure)
 
 
 def save_config(config: SyncConfig, config_dir: Path | None = None) -> Path:
@@ -121,6 +149,8 @@ def save_config(config: SyncConfig, config_dir: Path | None = None) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         # JSON strings are valid TOML basic strings.
         fh.write(f"server = {json.dumps(config.server)}\ntoken = {json.dumps(config.token)}\n")
+        if config.allow_insecure_http:
+            fh.write("allow_insecure_http = true\n")
     os.replace(tmp, path)
     return path
 
@@ -202,6 +232,7 @@ class SyncResult:
     batches: int = 0
     retries: int = 0
     remaining: int = 0
+    refused: int = 0  # events the server refused in this sync, now set aside
 
 
 def status_report(store: Store, waiting: int) -> dict:
@@ -256,10 +287,18 @@ def sync_once(store: Store, client: Client, *, batch_size: int = DEFAULT_BATCH,
             raise
         confirmed = _confirmed(answer)
         ids = [e["id"] for e in batch if e["id"] in confirmed]
-        if not ids:
+        refusals = _refusals(answer, batch, confirmed)
+        if not ids and not refusals:
             raise SyncError("the server confirmed none of the events sent; nothing was "
                             "marked as sent", "nothing_confirmed")
-        store.mark_synced(ids)
+        if refusals:
+            store.set_aside(refusals)
+            result.refused += len(refusals)
+            # Codes only: the server's sentences never hold the value, but the log needs less.
+            log.warning("sync: the server refused %d event(s) (%s); set aside, not sent again",
+                        len(refusals), ", ".join(sorted({c for _i, c, _m in refusals})))
+        if ids:
+            store.mark_synced(ids)
         result.sent += len(ids)
         result.new += len(answer.get("stored") or [])
         result.batches += 1
@@ -267,6 +306,27 @@ def sync_once(store: Store, client: Client, *, batch_size: int = DEFAULT_BATCH,
         backoff.reset()
     result.remaining = store.count_unsynced()
     return result
+
+
+def _refusals(answer: dict, batch: list[dict], confirmed: set[str]) -> list[tuple[str, str, str]]:
+    """(id, code, message) of each event of `batch` the answer refuses (by index or id)."""
+    refused = answer.get("refused")
+    if not isinstance(refused, list):
+        return []
+    sent = {e["id"] for e in batch}
+    out: dict[str, tuple[str, str, str]] = {}
+    for item in refused:
+        if not isinstance(item, dict):
+            continue
+        index, eid = item.get("index"), item.get("event_id")
+        if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(batch):
+            eid = batch[index]["id"]
+        if not isinstance(eid, str) or eid not in sent or eid in confirmed:
+            continue  # never set aside what the answer did not send or also confirms
+        code, message = item.get("code"), item.get("message")
+        out[eid] = (eid, str(code)[:64] if code else "refused",
+                    str(message)[:500] if message else "")
+    return list(out.values())
 
 
 def _confirmed(answer: dict) -> set[str]:

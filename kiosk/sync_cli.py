@@ -11,7 +11,6 @@ from kiosk.sync import (
     DEFAULT_BATCH,
     Backoff,
     Client,
-    SyncConfig,
     SyncError,
     Transient,
     load_config,
@@ -28,6 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "$STORYKIOSK_SYNC_SERVER or sync.toml in the config folder)")
     p.add_argument("--token", help="the kiosk's token from its registration in the admin "
                                    "(default: $STORYKIOSK_SYNC_TOKEN or sync.toml)")
+    p.add_argument("--allow-insecure-http", action="store_true",
+                   help="send to a plain http:// server on another machine (the token and "
+                        "events cross the network unencrypted; http to this machine is "
+                        "always allowed); with --save, remembered in sync.toml")
     p.add_argument("--save", action="store_true",
                    help="remember --server and --token in sync.toml for later syncs and for "
                         "the kiosk's background sync")
@@ -58,13 +61,14 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         return fail("--batch-size must be at least 1")
     try:
-        config = load_config(args.server, args.token, args.config_dir)
+        config = load_config(args.server, args.token, args.config_dir,
+                             args.allow_insecure_http)
     except SyncError as exc:
         return fail(str(exc))
     if config is None:
         return fail("no server: pass --server URL (and --token), or save them with --save")
     if args.save:
-        path = save_config(SyncConfig(config.server, config.token), args.config_dir)
+        path = save_config(config, args.config_dir)
         print(f"Saved the server and token in {path}")
     if args.data_dir is None:
         from kiosk.paths import data_dir
@@ -85,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
         store.close()
         return fail(f"{exc}. {waiting} events are still waiting; nothing was marked as sent "
                     f"that the server did not confirm")
+    refused = store.count_refused()
     store.close()
     print(f"Sent {result.sent} events in {result.batches} batches ({result.new} new to the "
-          f"server, {result.retries} retries); {result.remaining} waiting.")
+          f"server, {result.retries} retries); {result.remaining} waiting; "
+          f"{result.refused} refused by the server this time ({refused} set aside in all).")
     return 0 if result.remaining == 0 else 1

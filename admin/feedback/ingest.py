@@ -1,10 +1,17 @@
 """Checking and storing kiosk events: shared by the sync API and the USB import.
 
-A batch is checked whole before anything is written (one bad event refuses the batch), then
-stored in one transaction with ``INSERT ... ON CONFLICT DO NOTHING`` on the event id: a second
+Each event of a batch is checked before anything is written; an event that fails is refused
+alone (``Malformed``, with its index, id and a code saying which rule) and the others are
+stored, so that one refused event never holds back the ones after it. They are stored in one
+transaction with ``INSERT ... ON CONFLICT DO NOTHING`` on the event id: a second
 upload of the same events stores nothing and reports them as already held, which is what
 makes a retried upload after a cut connection safe. Payloads are checked against the kiosk's
-own whitelist (``kiosk.record.kinds``), so the admin accepts exactly what a kiosk may record.
+own whitelist (``kiosk.record.kinds``, with its screening of free text), so the admin accepts
+exactly what a kiosk may record: whoever holds a token cannot store more.
+
+Free text: a kiosk records it only for the questions its pack asks with free text. The pack
+format has no question kind that takes typed text (``kiosk.content.model.QUESTION_KINDS``),
+so no pack asks one, and the server, applying the same rule, stores no ``free_text`` event.
 """
 
 from __future__ import annotations
@@ -25,23 +32,29 @@ from kiosk.record.kinds import EventRefused, check_event
 
 MAX_BATCH = 1000
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
-MINUTE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\dZ$")
+MINUTE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\dZ$",
+                    re.ASCII)
+MINUTE_FORMAT = "%Y-%m-%dT%H:%MZ"
 ENVELOPE = ("id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload")
 OPTIONAL = ("seq",)  # the kiosk's local row number: accepted, not kept
 MAX_OFFSET_MS = 7 * 86_400_000
+MAX_WAITING = 10**9  # the most events a kiosk's status may say are waiting
 
 
 class Malformed(ValueError):
-    """An event that is not of the record's form; `index` and `event_id` say which."""
+    """An event that is not of the record's form; `index` and `event_id` say which, `code`
+    which rule (malformed_event, identifying_text, free_text_not_asked)."""
 
-    def __init__(self, message: str, index: int | None = None, event_id: str | None = None):
+    def __init__(self, message: str, index: int | None = None, event_id: str | None = None,
+                 code: str = "malformed_event"):
         super().__init__(message)
         self.index = index
         self.event_id = event_id
+        self.code = code
 
     def as_dict(self) -> dict:
         """The error as the API's JSON error object."""
-        out: dict = {"code": "malformed_event", "message": str(self)}
+        out: dict = {"code": self.code, "message": str(self)}
         if self.index is not None:
             out["index"] = self.index
         if self.event_id is not None:
@@ -62,10 +75,10 @@ def check_one(raw: object, index: int | None = None) -> dict:
     if not isinstance(raw, dict):
         raise Malformed("an event must be a JSON object", index)
     eid = raw.get("id")
-    eid = eid if isinstance(eid, str) and HEX32.match(eid) else None
+    eid = eid if isinstance(eid, str) and HEX32.fullmatch(eid) else None
 
-    def bad(message: str) -> Malformed:
-        return Malformed(message, index, eid)
+    def bad(message: str, code: str = "malformed_event") -> Malformed:
+        return Malformed(message, index, eid, code)
 
     unknown = sorted(set(raw) - set(ENVELOPE) - set(OPTIONAL))
     if unknown:
@@ -74,11 +87,11 @@ def check_one(raw: object, index: int | None = None) -> dict:
     if missing:
         raise bad(f"missing field(s) {missing}")
     for name in ("id", "kiosk_id", "session_id"):
-        if not isinstance(raw[name], str) or not HEX32.match(raw[name]):
+        if not isinstance(raw[name], str) or not HEX32.fullmatch(raw[name]):
             raise bad(f"{name} must be 32 lower-case hexadecimal digits")
     at = raw["at"]
-    if not isinstance(at, str) or not MINUTE.match(at):
-        raise bad("at must be a UTC minute like 2026-11-28T09:30Z")
+    if not isinstance(at, str) or not MINUTE.fullmatch(at) or not _real_minute(at):
+        raise bad("at must be a real UTC minute like 2026-11-28T09:30Z")
     offset = raw["offset_ms"]
     if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= MAX_OFFSET_MS:
         raise bad(f"offset_ms must be a whole number from 0 to {MAX_OFFSET_MS}")
@@ -90,7 +103,10 @@ def check_one(raw: object, index: int | None = None) -> dict:
     try:
         check_event(kind, payload)
     except EventRefused as exc:
-        raise bad(str(exc)) from None
+        raise bad(str(exc), exc.code) from None
+    if kind == "free_text":
+        raise bad("free text is stored only for questions a pack asks with free text, and no "
+                  "pack asks one", "free_text_not_asked")
     story = payload.get("story")
     return {"id": raw["id"], "kiosk_id": raw["kiosk_id"], "session_id": raw["session_id"],
             "at_minute": at, "offset_ms": offset, "kind": kind,
@@ -99,13 +115,30 @@ def check_one(raw: object, index: int | None = None) -> dict:
                                   separators=(",", ":"))}
 
 
-def check_batch(events: object, max_batch: int = MAX_BATCH) -> list[dict]:
-    """Every event of a batch as rows; raise Malformed (or BatchTooLarge) for the first bad."""
+def _real_minute(at: str) -> bool:
+    try:
+        datetime.strptime(at, MINUTE_FORMAT)  # refuses 2026-02-31 and year 0
+    except ValueError:
+        return False
+    return True
+
+
+def check_batch(events: object, max_batch: int = MAX_BATCH) -> tuple[list[dict], list[Malformed]]:
+    """A batch's good events as rows, and the refusal of each bad one (by index).
+
+    Raise Malformed when `events` is no list, BatchTooLarge when it is too long.
+    """
     if not isinstance(events, list):
         raise Malformed("events must be a JSON array")
     if len(events) > max_batch:
         raise BatchTooLarge(len(events), max_batch)
-    return [check_one(e, i) for i, e in enumerate(events)]
+    rows, refused = [], []
+    for i, raw in enumerate(events):
+        try:
+            rows.append(check_one(raw, i))
+        except Malformed as exc:
+            refused.append(exc)
+    return rows, refused
 
 
 class BatchTooLarge(ValueError):

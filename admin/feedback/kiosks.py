@@ -172,5 +172,7 @@ def import_command(export_file):
         except usb.ImportRefused as exc:
             raise click.ClickException(str(exc)) from None
         db.commit()
-    click.echo(f"{s.count} events in the file: {s.new} new, {s.duplicates} already held; "
-               f"{s.new_sessions} new visitor sessions")
+    click.echo(f"{s.count} events in the file: {s.new} new, {s.duplicates} already held, "
+               f"{len(s.refused)} refused; {s.new_sessions} new visitor sessions")
+    for reason in s.refused:
+        click.echo(f"refused: {reason}")

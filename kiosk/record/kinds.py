@@ -1,9 +1,11 @@
 """The event kinds the record accepts, and the fields each may carry (a whitelist).
 
 Anything not listed here is refused with `EventRefused`: no names, no addresses, no free-form
-identifiers, no device details (ETHICS.md rule 10). Identifier fields must look like content
-ids (letters, digits, `_ . : -`, at most 64 characters), so free text cannot slip in through
-them; the only free text is `free_text`, and only for questions the pack asked with free text.
+identifiers, no device details (ETHICS.md rule 10). Identifier fields must be content ids as
+the pack format defines them (`kiosk.content.schema.ID_RE`: a lower-case letter, then
+letters, digits, `_` and `-`; at most 64 characters), so neither free text nor a phone number
+can slip in through them; the only free text is `free_text`, only for questions the pack asked
+with free text, and never with an e-mail address or phone number in it (`screening`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+from kiosk.content.schema import ID_RE
+from kiosk.record.screening import has_lone_surrogate, identifying_detail
+
+ID_MAX = 64
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$")
 VERSION_RE = re.compile(r"^[A-Za-z0-9_.+-]{1,40}$")
 SCHOOL_CODE_RE = re.compile(r"^[A-Za-z0-9-]{1,16}$")
@@ -20,11 +25,25 @@ END_REASONS = frozenset({"done", "leave_now", "idle_reset", "language_changed", 
 
 
 class EventRefused(ValueError):
-    """An event kind or field that the record does not accept."""
+    """An event kind or field that the record does not accept; `code` names the rule."""
+
+    def __init__(self, message: str, code: str = "malformed_event"):
+        super().__init__(message)
+        self.code = code
 
 
-def _ident(value: object) -> bool:
-    return isinstance(value, str) and bool(ID_RE.match(value))
+def is_id(value: object) -> bool:
+    """True for an id of the pack format's form, at most ID_MAX characters."""
+    return isinstance(value, str) and len(value) <= ID_MAX and bool(ID_RE.fullmatch(value))
+
+
+def is_version(value: object) -> bool:
+    """True for a pack version as the record keeps it (like 1.2.0)."""
+    return isinstance(value, str) and bool(VERSION_RE.fullmatch(value))
+
+
+_ident = is_id
+_version = is_version
 
 
 def _choice(value: object) -> bool:
@@ -60,15 +79,11 @@ def _size(value: object) -> bool:
 
 
 def _lang(value: object) -> bool:
-    return isinstance(value, str) and bool(LANG_RE.match(value))
-
-
-def _version(value: object) -> bool:
-    return isinstance(value, str) and bool(VERSION_RE.match(value))
+    return isinstance(value, str) and bool(LANG_RE.fullmatch(value))
 
 
 def _school(value: object) -> bool:
-    return isinstance(value, str) and bool(SCHOOL_CODE_RE.match(value))
+    return isinstance(value, str) and bool(SCHOOL_CODE_RE.fullmatch(value))
 
 
 def _bool(value: object) -> bool:
@@ -80,7 +95,8 @@ def _phase(value: object) -> bool:
 
 
 def _free(value: object) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= FREE_TEXT_MAX
+    return (isinstance(value, str) and 0 < len(value) <= FREE_TEXT_MAX
+            and not has_lone_surrogate(value))
 
 
 def _pending(value: object) -> bool:
@@ -136,3 +152,8 @@ def check_event(kind: str, fields: dict[str, object]) -> None:
     missing = [name for name in required if name not in fields]
     if missing:
         raise EventRefused(f"a {kind} event needs {missing}")
+    if kind == "free_text":
+        detail = identifying_detail(str(fields["text"]))
+        if detail:
+            raise EventRefused(f"free text holding {detail} is not recorded: it could identify "
+                               f"a person", "identifying_text")

@@ -65,6 +65,9 @@ def recover(aside: Path, target: sqlite3.Connection) -> Salvage:
         target.executemany(
             f"INSERT INTO exports ({_EXPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             reader.exports())
+        target.executemany(  # events the server refused stay set aside, never resent
+            "INSERT OR IGNORE INTO refused (id, code, message, refused_at) VALUES (?, ?, ?, ?)",
+            reader.refused())
         target.execute("COMMIT")
     except BaseException:
         if target.in_transaction:
@@ -117,6 +120,17 @@ class _Reader:
             return []
         try:
             return self.conn.execute(f"SELECT {_EXPORT_COLUMNS} FROM exports ORDER BY id")\
+                .fetchall()
+        except sqlite3.DatabaseError:
+            return []
+
+    def refused(self) -> list[tuple]:
+        """The events the server refused, if their table can be read (else none: sync offers
+        them again and the server refuses them again)."""
+        if self.conn is None:
+            return []
+        try:
+            return self.conn.execute("SELECT id, code, message, refused_at FROM refused")\
                 .fetchall()
         except sqlite3.DatabaseError:
             return []

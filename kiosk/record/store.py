@@ -1,6 +1,7 @@
 """The record's SQLite file: schema and migrations, opening (a damaged file is moved aside and
 its readable events recovered into a new one, see kiosk.record.salvage),
-batched appends, and the sync outbox (`pending_batch` / `mark_synced`) for `kiosk sync`.
+batched appends, and the sync outbox (`pending_batch` / `mark_synced` / `set_aside`) for
+`kiosk sync`.
 
 One file, `record.sqlite3`, in the kiosk's data folder; WAL mode, `synchronous=NORMAL`: a
 committed transaction survives the process being killed; a power cut may lose the last
@@ -24,7 +25,7 @@ log = logging.getLogger("kiosk.record")
 
 DB_NAME = "record.sqlite3"
 KIOSK_ID_NAME = "kiosk-id"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry brings the schema from version i to i + 1, in one transaction with the
 # user_version bump, so that a kill mid-migration leaves the previous version intact.
@@ -56,6 +57,15 @@ MIGRATIONS: list[str] = [
         sha256     TEXT NOT NULL
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    """
+    -- Events the server refused (kiosk sync): never sent again, kept in events and counted.
+    CREATE TABLE refused (
+        id         TEXT PRIMARY KEY,     -- the event's id
+        code       TEXT NOT NULL,        -- the server's reason code, e.g. identifying_text
+        message    TEXT NOT NULL,        -- the server's sentence (never holds the value)
+        refused_at TEXT NOT NULL
+    );
     """,
 ]
 
@@ -277,12 +287,33 @@ class Store:
         self.conn.execute("PRAGMA wal_checkpoint(FULL)")
 
     def pending_batch(self, limit: int = 500) -> list[dict]:
-        """The oldest events the server has not acknowledged yet, at most `limit` of them."""
+        """The oldest events neither acknowledged nor refused yet, at most `limit` of them."""
         cur = self.conn.execute(
-            f"SELECT {COLUMNS} FROM events WHERE synced_at IS NULL ORDER BY seq LIMIT ?",
+            f"SELECT {COLUMNS} FROM events WHERE synced_at IS NULL "
+            f"AND id NOT IN (SELECT id FROM refused) ORDER BY seq LIMIT ?",
             (int(limit),),
         )
         return [row_to_event(row) for row in cur]
+
+    def set_aside(self, refusals: list[tuple[str, str, str]]) -> int:
+        """Keep (id, code, message) of events the server refused: they are not sent again."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = conn.executemany(
+                "INSERT OR IGNORE INTO refused (id, code, message, refused_at) VALUES (?,?,?,?)",
+                [(i, c, m, now) for i, c, m in refusals])
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return cur.rowcount
+
+    def count_refused(self) -> int:
+        """How many events the server refused (set aside, never sent again)."""
+        return self.conn.execute("SELECT count(*) FROM refused").fetchone()[0]
 
     def mark_synced(self, ids: list[str] | tuple[str, ...]) -> int:
         """Mark events as acknowledged by the server; returns how many were newly marked."""
@@ -307,9 +338,10 @@ class Store:
         return changed
 
     def count_unsynced(self) -> int:
-        """How many events wait for the server's acknowledgement."""
+        """How many events wait for the server's acknowledgement (refused ones do not)."""
         return self.conn.execute(
-            "SELECT count(*) FROM events WHERE synced_at IS NULL").fetchone()[0]
+            "SELECT count(*) FROM events WHERE synced_at IS NULL "
+            "AND id NOT IN (SELECT id FROM refused)").fetchone()[0]
 
     def last_exported_seq(self) -> int:
         """The last event (by seq) that an export reached; 0 when nothing was exported."""
