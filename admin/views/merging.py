@@ -23,7 +23,7 @@ def _scene_labels() -> dict[str, str]:
     return {
         "text": _("Text"), "way": _("How the story goes on"), "next": _("Next scene"),
         "ending.helped": _("What helped"), "ending.action": _("What a visitor can do"),
-        "content_notes": _("Content notes"), "school": _("School alternative"),
+        "content_notes": _("Content notes"), "school": _("School alternative (scene played instead in a school session)"),
         "image": _("Image (path under media/)"), "image.alt": _("Alt text"),
         "narration": _("Narration"), "captions": _("Captions"),
         "video.src": _("Film (path under media/)"), "video.poster": _("Poster picture"),
