@@ -4,7 +4,9 @@ Every field of the form (``text.sv``, ``choices[1].goto``, ``content_notes``...)
 its own (`admin.content.merge.three_way`). Choices merge field by field while the three
 sides have the same choices (same ids, same order); when one side added, removed or
 reordered choices, the whole list is taken from the side that changed it, and when both
-changed it, the list is one clash named ``choices`` (its texts: `choices_json`).
+changed it, the list is one clash named ``choices`` (its texts: `choices_json`). When one
+side changed the way on (next, choices, ending) and the other changed what the old way held,
+``way`` is a clash.
 """
 
 from __future__ import annotations
@@ -52,6 +54,15 @@ def _shape(choices: list[F.ChoiceForm]) -> tuple[str, ...]:
 def _same(a: dict[str, str], b: dict[str, str]) -> bool:
     """Equal field by field, a missing field the same as an empty one."""
     return all(norm(a.get(k)) == norm(b.get(k)) for k in {*a, *b})
+
+
+def _way_part(form: F.SceneForm, way: str) -> dict[str, str]:
+    """The fields that only count under one way on (``next``, ``choices``, ``ending``)."""
+    if way == "next":
+        return {"next": form.next}
+    if way == "choices":
+        return choice_fields(form.choices)
+    return {**_texts("ending.helped", form.helped), **_texts("ending.action", form.action)}
 
 
 def posted(form: F.SceneForm) -> list[tuple[str, str]]:
@@ -108,6 +119,15 @@ def merge(base: F.SceneForm | None, theirs: F.SceneForm, mine: F.SceneForm,
             clashes.append(Clash(CHOICES, choices_json(theirs.choices),
                                  choices_json(mine.choices)))
             mine_choices = mine.choices
+    if base is not None and all(c.name != "way" for c in clashes):
+        for one, other in ((theirs, mine), (mine, theirs)):
+            # one side changed the way on, the other changed what the old way held (its next
+            # scene, its choices, its ending): taking either silently would drop the other
+            if one.way != base.way and other.way == base.way and not _same(
+                    _way_part(other, base.way), _way_part(base, base.way)):
+                clashes.append(Clash("way", theirs.way, mine.way))
+                merged["way"] = mine.way
+                break
     data = MultiDict([(k, v) for k, v in merged.items() if k != "content_notes"])
     for note in filter(None, (n.strip() for n in merged.get("content_notes", "").split(","))):
         data.add("content_notes", note)

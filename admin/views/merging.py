@@ -60,6 +60,12 @@ def choices_in_words(value: str, languages: list[str]) -> str:
     return "\n".join(lines) or "—"
 
 
+def way_in_words(value: str) -> str:
+    """A scene's way on as the editor names it."""
+    return {"next": _("Next scene"), "choices": _("Choices"),
+            "ending": _("The story ends here")}.get(value, value)
+
+
 def who_changed(pack_id: str, rel: str, base_hash: str, current_hash: str) -> list[str]:
     """Sentences naming who saved the file after the form was opened, and when (UTC)."""
     revs, complete = changes_since(get_db(), pack_id, rel, base_hash, current_hash)

@@ -196,7 +196,8 @@ def _clashes(wc, st, scene_id, form, base_hash, current_hash, clashes, status):
     for c in clashes:
         label, language = merging.scene_field(c.name, st.languages)
         shown = (lambda v: merging.choices_in_words(v, st.languages)) if (
-            c.name == scenemerge.CHOICES) else (lambda v: v)
+            c.name == scenemerge.CHOICES) else merging.way_in_words if c.name == "way" else (
+            lambda v: v)
         lang = c.name.rsplit(".", 1)[-1] if language else ""
         rows.append({"name": c.name, "label": label, "language": language, "lang": lang,
                      "theirs": c.theirs, "mine": c.mine, "theirs_shown": shown(c.theirs),

@@ -240,3 +240,31 @@ def test_the_merge_path_never_writes_a_language_the_user_may_not_edit(as_role, p
     text = _story(pack_root)
     assert "Del traduttore." in text and "Smugglad." not in text
     assert "Vännen är orolig." in text  # the source line stays
+
+
+def test_a_new_way_on_against_a_changed_next_scene_is_asked(as_role, pack_root):
+    """Alice ends the story at "friend"; Bob, on the old form, sends "friend" on to "end"
+    instead of "advert": neither is dropped silently, the way on is chosen."""
+    friend = "/stories/test/ana/scenes/friend"
+    alice, bob = as_role(Role.CURATOR), as_role(Role.EDITOR)
+    page_b = bob.get(friend).get_data(as_text=True)
+    data = form_values(alice.get(friend).get_data(as_text=True))
+    data.update({"way": "ending", "ending.helped.sv": "Vännen.", "ending.helped.en": "The friend."})
+    assert alice.post(friend, data=data).status_code == 302
+    saved = _story(pack_root)
+    data = form_values(page_b)
+    data["next"] = "end"
+    r = bob.post(friend, data=data)
+    html = unescape(r.get_data(as_text=True))
+    assert r.status_code == 409 and _story(pack_root) == saved
+    row = html.split("<tbody>")[1]
+    assert "How the story goes on" in row
+    assert "The story ends here" in row and "Next scene" in row
+    assert 'value="ending"' in row and 'value="next"' in row  # the choice posts the way's value
+    choice = form_values(r.get_data(as_text=True))
+    assert 'name="choose:way"' in row and 'name="choose:next"' in row  # next: both changed
+    choice.update({"choose:way": "mine", "choose:next": "mine"})
+    r = bob.post(friend, data=choice)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    text = _story(pack_root)
+    assert "next: end" in text and "Vännen." not in text

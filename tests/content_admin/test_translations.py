@@ -150,6 +150,8 @@ def test_the_side_by_side_save_merges_a_stale_page(as_role, editor, pack_root):
     assert r.status_code == 303
     text = (pack_root / "stories" / "ana.yaml").read_text()
     assert "My version." in text and "Ändrat." in text
+    shown = t.get(SIDE).get_data(as_text=True)
+    assert f"Saved. Merged with {editor.user.username}&#39;s change of" in shown
 
 
 def test_line_ids_are_the_runtimes_own_on_the_demo_pack():
