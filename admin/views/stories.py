@@ -130,13 +130,13 @@ def scene(pack_id: str, story_id: str, scene_id: str):
     if unchosen:
         flash(_("Choose which text to keep for every field."))
         return _clashes(wc, st, scene_id, form, base_hash, base_hash, unchosen, 400)
-    note = ""
+    notes = []
     for _attempt in range(3):  # a save landing between our read and our write: merge again
         if base_hash != current_hash:
             form, clashes = _merge_scene(ws, wc, loaded, st, scene_id, form, base_hash, text)
             if clashes:
                 return _clashes(wc, st, scene_id, form, base_hash, current_hash, clashes, 409)
-            note = merging.merged_note(pack_id, st.file, base_hash, current_hash)
+            notes.append(merging.merged_note(pack_id, st.file, base_hash, current_hash))
             base_hash = current_hash
         try:
             new_text = edit_scene(text, scene_id, lambda node, f=form: sceneform.apply(node, f))
@@ -166,7 +166,7 @@ def scene(pack_id: str, story_id: str, scene_id: str):
         flash(_("Nothing changed."))
     else:
         flash(_("Saved: scene %(scene)s (revision %(rev)d).", scene=scene_id,
-                rev=result.revision.id) + (" " + note if note else ""))
+                rev=result.revision.id) + "".join(" " + n for n in notes))
     return redirect(url_for("stories.scene", pack_id=pack_id, story_id=story_id,
                             scene_id=scene_id))
 

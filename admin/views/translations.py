@@ -146,7 +146,7 @@ def save(pack_id: str, story_id: str, language: str):
         flash(_("Choose which text to keep for every field."))
         return _clashes(wc, pack, st, language, values, base_hash, base_hash, unchosen, 400)
     text, current_hash = read(wc.root / st.file)
-    note = ""
+    notes = []
     for _attempt in range(3):  # a save landing between our read and our write: merge again
         story = check_cached(ws, wc, st.file, text).story or st
         if base_hash != current_hash:
@@ -154,7 +154,7 @@ def save(pack_id: str, story_id: str, language: str):
             if clashes:
                 return _clashes(wc, pack, st, language, values, base_hash, current_hash,
                                 clashes, 409)
-            note = merging.merged_note(pack_id, st.file, base_hash, current_hash)
+            notes.append(merging.merged_note(pack_id, st.file, base_hash, current_hash))
             base_hash = current_hash
         try:
             new_text = translate.apply_language(text, story, language, values)
@@ -173,7 +173,7 @@ def save(pack_id: str, story_id: str, language: str):
         flash(_("Not saved: %(why)s", why="; ".join(f.format() for f in result.errors[:3])))
         return redirect(back), 303
     flash((_("Saved.") if not result.unchanged else _("Nothing changed."))
-          + (" " + note if note else ""))
+          + "".join(" " + n for n in notes))
     return redirect(back), 303
 
 

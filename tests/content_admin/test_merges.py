@@ -268,3 +268,46 @@ def test_a_new_way_on_against_a_changed_next_scene_is_asked(as_role, pack_root):
     assert r.status_code == 302, r.get_data(as_text=True)
     text = _story(pack_root)
     assert "next: end" in text and "Vännen." not in text
+
+
+def _waiting_on(lock_file) -> bool:
+    """True when some process waits in /proc/locks for a flock on this file."""
+    inode = f":{lock_file.stat().st_ino}"
+    return any("->" in row.split() and any(x.endswith(inode) for x in row.split())
+               for row in open("/proc/locks").read().splitlines())
+
+
+def test_a_save_landing_during_the_merge_is_merged_too(as_role, pack_root, app):
+    """Bob's merged save waits for the file's lock; meanwhile another writer changes another
+    scene. His save merges again on that text: all three changes are in the file."""
+    import fcntl
+    import threading
+    import time
+    from pathlib import Path
+
+    from admin.content.storyfile import _lock_file
+
+    alice, bob = as_role(Role.CURATOR), as_role(Role.EDITOR)
+    page_b = bob.get(SCENE).get_data(as_text=True)
+    _save_scene(alice, alice.get(SCENE).get_data(as_text=True), **{"text.sv": "Alices mening."})
+    path = pack_root / "stories" / "ana.yaml"
+    lock_dir = Path(app.instance_path) / "content-cache" / "locks"
+    lock = _lock_file(lock_dir, path)
+    held = lock.open("a")
+    fcntl.flock(held, fcntl.LOCK_EX)
+    answer = {}
+    worker = threading.Thread(target=lambda: answer.update(
+        r=_save_scene(bob, page_b, **{"text.en": "Bob's sentence."})))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 60  # a guard against a hang, not a measurement
+        while not _waiting_on(lock):
+            assert worker.is_alive() and time.monotonic() < deadline, "the save never waited"
+            time.sleep(0.01)
+        path.write_text(path.read_text().replace("Vännen är orolig.", "Vännen är rädd."))
+    finally:
+        held.close()
+        worker.join(60)
+    assert answer["r"].status_code == 302, answer["r"].get_data(as_text=True)
+    text = _story(pack_root)
+    assert "Alices mening." in text and "Bob's sentence." in text and "Vännen är rädd." in text
