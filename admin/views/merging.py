@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from admin.content.merge import changes_since
 from admin.content.overview import language_name
+from admin.content.scenemerge import CHOICES
 from admin.db import get_db
 
 _LANG_FIELD = re.compile(r"^(.*)\.([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)$")
@@ -46,6 +47,15 @@ def scene_field(name: str, languages: list[str]) -> tuple[str, str]:
     else:
         label = labels.get(name, name)
     return label, language_name(lang) if lang else ""
+
+
+def in_words(name: str, value: str, languages: list[str]) -> str:
+    """A scene clash's text as shown: a choice list or a way on in words, a text as it is."""
+    if name == CHOICES:
+        return choices_in_words(value, languages)
+    if name == "way":
+        return way_in_words(value)
+    return value
 
 
 def choices_in_words(value: str, languages: list[str]) -> str:

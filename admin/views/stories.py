@@ -187,21 +187,17 @@ def _merge_scene(ws, wc, loaded, st, scene_id, mine, base_hash, current_text):
 def _clashes(wc, st, scene_id, form, base_hash, current_hash, clashes, status):
     """The clash page: each field both changed, side by side; the rest of the form hidden."""
     names = {c.name for c in clashes}
-    if scenemerge.CHOICES in names:
-        hidden = [(k, v) for k, v in scenemerge.posted(form)
-                  if not k.startswith("choices[") and k != "choice_count"]
-    else:
-        hidden = [(k, v) for k, v in scenemerge.posted(form) if k not in names]
+    whole_list = scenemerge.CHOICES in names  # the chosen list brings every choice field
+    hidden = [(k, v) for k, v in scenemerge.posted(form) if k not in names and not (
+        whole_list and (k.startswith("choices[") or k == "choice_count"))]
     rows = []
     for c in clashes:
         label, language = merging.scene_field(c.name, st.languages)
-        shown = (lambda v: merging.choices_in_words(v, st.languages)) if (
-            c.name == scenemerge.CHOICES) else merging.way_in_words if c.name == "way" else (
-            lambda v: v)
         lang = c.name.rsplit(".", 1)[-1] if language else ""
         rows.append({"name": c.name, "label": label, "language": language, "lang": lang,
-                     "theirs": c.theirs, "mine": c.mine, "theirs_shown": shown(c.theirs),
-                     "mine_shown": shown(c.mine)})
+                     "theirs": c.theirs, "mine": c.mine,
+                     "theirs_shown": merging.in_words(c.name, c.theirs, st.languages),
+                     "mine_shown": merging.in_words(c.name, c.mine, st.languages)})
     back = url_for("stories.scene", pack_id=wc.pack_id, story_id=st.id, scene_id=scene_id)
     return render_template(
         "merge.html", title=_("Scene %(id)s", id=scene_id), back=back, action=back,

@@ -188,18 +188,21 @@ def test_both_change_the_choices_and_see_them_in_words(as_role, pack_root):
     alice, bob = as_role(Role.CURATOR), as_role(Role.EDITOR)
     page_b = bob.get(SCENE).get_data(as_text=True)
     _save_scene(alice, alice.get(SCENE).get_data(as_text=True),
-                **{"choices[2].label.sv": "Gå hem", "choices[2].goto": "end"})
+                **{"choices[2].label.sv": "Gå hem", "choices[2].goto": "end",
+                   "text.sv": "Alices mening."})
     saved = _story(pack_root)
-    r = _save_scene(bob, page_b, **{"choices[1].remove": "1"})
+    r = _save_scene(bob, page_b, **{"choices[1].remove": "1", "text.sv": "Bobs mening."})
     html = unescape(r.get_data(as_text=True))
     assert r.status_code == 409 and _story(pack_root) == saved
     row = html.split("<tbody>")[1]
     assert "3. Gå hem → end" in row and "2. Läs mer → advert" in row
+    assert "Alices mening." in row  # the text both changed is asked beside the list
     choice = form_values(r.get_data(as_text=True))
-    choice["choose:choices"] = "mine"
+    choice.update({"choose:choices": "mine", "choose:text.sv": "theirs"})
     assert bob.post(SCENE, data=choice).status_code == 302
     text = _story(pack_root)
     assert "Läs mer" not in text and "Gå hem" not in text and "Fråga vännen" in text
+    assert "Alices mening." in text and "Bobs mening." not in text
 
 
 def test_two_translators_clash_on_one_line(as_role, pack_root):
