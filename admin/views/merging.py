@@ -86,11 +86,14 @@ def who_changed(pack_id: str, rel: str, base_hash: str, current_hash: str) -> li
     return out
 
 
-def merged_note(pack_id: str, rel: str, base_hash: str, current_hash: str) -> str:
-    """The note a merged save shows: "Merged with X's change of HH:MM UTC." for each."""
-    revs, complete = changes_since(get_db(), pack_id, rel, base_hash, current_hash)
+def merged_note(pack_id: str, rel: str, opened_on: str, saved_on: str) -> str:
+    """What a save merged: " Merged with X's change of HH:MM UTC." for each save between
+    the version the form was opened on and the one it was saved on; "" when none."""
+    if opened_on == saved_on:
+        return ""
+    revs, complete = changes_since(get_db(), pack_id, rel, opened_on, saved_on)
     notes = [_("Merged with %(who)s's change of %(time)s UTC.", who=r.actor,
                time=r.at.strftime("%H:%M")) for r in revs]
     if not complete:
         notes.append(_("Merged with a change made outside the admin."))
-    return " ".join(notes)
+    return "".join(" " + n for n in notes)

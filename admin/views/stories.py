@@ -125,18 +125,17 @@ def scene(pack_id: str, story_id: str, scene_id: str):
     base_hash = request.form.get("base_hash", "")
     if not base_hash:
         abort(400)
+    opened_on = request.form.get("merged_from") or base_hash  # the clash page passes it on
     values, unchosen = merge.resolve(request.form)
     form = sceneform.from_request(scenemerge.expand_choices(values), st.languages)
     if unchosen:
         flash(_("Choose which text to keep for every field."))
-        return _clashes(wc, st, scene_id, form, base_hash, base_hash, unchosen, 400)
-    notes = []
+        return _clashes(wc, st, scene_id, form, opened_on, base_hash, unchosen, 400)
     for _attempt in range(3):  # a save landing between our read and our write: merge again
         if base_hash != current_hash:
             form, clashes = _merge_scene(ws, wc, loaded, st, scene_id, form, base_hash, text)
             if clashes:
-                return _clashes(wc, st, scene_id, form, base_hash, current_hash, clashes, 409)
-            notes.append(merging.merged_note(pack_id, st.file, base_hash, current_hash))
+                return _clashes(wc, st, scene_id, form, opened_on, current_hash, clashes, 409)
             base_hash = current_hash
         try:
             new_text = edit_scene(text, scene_id, lambda node, f=form: sceneform.apply(node, f))
@@ -166,7 +165,8 @@ def scene(pack_id: str, story_id: str, scene_id: str):
         flash(_("Nothing changed."))
     else:
         flash(_("Saved: scene %(scene)s (revision %(rev)d).", scene=scene_id,
-                rev=result.revision.id) + "".join(" " + n for n in notes))
+                rev=result.revision.id) + merging.merged_note(
+            pack_id, st.file, opened_on, result.revision.before_hash))
     return redirect(url_for("stories.scene", pack_id=pack_id, story_id=story_id,
                             scene_id=scene_id))
 
@@ -184,7 +184,7 @@ def _merge_scene(ws, wc, loaded, st, scene_id, mine, base_hash, current_text):
     return scenemerge.merge(base, theirs, mine, st.languages)
 
 
-def _clashes(wc, st, scene_id, form, base_hash, current_hash, clashes, status):
+def _clashes(wc, st, scene_id, form, opened_on, current_hash, clashes, status):
     """The clash page: each field both changed, side by side; the rest of the form hidden."""
     names = {c.name for c in clashes}
     whole_list = scenemerge.CHOICES in names  # the chosen list brings every choice field
@@ -201,8 +201,8 @@ def _clashes(wc, st, scene_id, form, base_hash, current_hash, clashes, status):
     back = url_for("stories.scene", pack_id=wc.pack_id, story_id=st.id, scene_id=scene_id)
     return render_template(
         "merge.html", title=_("Scene %(id)s", id=scene_id), back=back, action=back,
-        base_hash=current_hash, hidden=hidden, clashes=rows,
-        changed_by=merging.who_changed(wc.pack_id, st.file, base_hash, current_hash)), status
+        base_hash=current_hash, merged_from=opened_on, hidden=hidden, clashes=rows,
+        changed_by=merging.who_changed(wc.pack_id, st.file, opened_on, current_hash)), status
 
 
 @bp.route("/<pack_id>/<story_id>/history")

@@ -137,6 +137,7 @@ def save(pack_id: str, story_id: str, language: str):
     base_hash = request.form.get("base_hash", "")
     if not base_hash:
         abort(400)
+    opened_on = request.form.get("merged_from") or base_hash  # the clash page passes it on
     posted, unchosen = merge.resolve(request.form)
     values = {k[5:]: v for k, v in posted.items() if k.startswith("line:")}
     known = {line.line.id for line in translate.rows(st, pack.default_language, language, {})}
@@ -144,17 +145,15 @@ def save(pack_id: str, story_id: str, language: str):
     back = url_for(".side_by_side", pack_id=pack_id, story_id=story_id, target=language)
     if unchosen:
         flash(_("Choose which text to keep for every field."))
-        return _clashes(wc, pack, st, language, values, base_hash, base_hash, unchosen, 400)
+        return _clashes(wc, pack, st, language, values, opened_on, base_hash, unchosen, 400)
     text, current_hash = read(wc.root / st.file)
-    notes = []
     for _attempt in range(3):  # a save landing between our read and our write: merge again
         story = check_cached(ws, wc, st.file, text).story or st
         if base_hash != current_hash:
             values, clashes = _merge_lines(ws, wc, st, story, language, values, base_hash)
             if clashes:
-                return _clashes(wc, pack, st, language, values, base_hash, current_hash,
+                return _clashes(wc, pack, st, language, values, opened_on, current_hash,
                                 clashes, 409)
-            notes.append(merging.merged_note(pack_id, st.file, base_hash, current_hash))
             base_hash = current_hash
         try:
             new_text = translate.apply_language(text, story, language, values)
@@ -172,8 +171,11 @@ def save(pack_id: str, story_id: str, language: str):
     if result.errors:
         flash(_("Not saved: %(why)s", why="; ".join(f.format() for f in result.errors[:3])))
         return redirect(back), 303
-    flash((_("Saved.") if not result.unchanged else _("Nothing changed."))
-          + "".join(" " + n for n in notes))
+    if result.unchanged:
+        flash(_("Nothing changed."))
+    else:
+        flash(_("Saved.") + merging.merged_note(pack_id, st.file, opened_on,
+                                                result.revision.before_hash))
     return redirect(back), 303
 
 
@@ -194,7 +196,7 @@ def _merge_lines(ws, wc, st, theirs, language: str, mine: dict[str, str], base_h
     return values, clashes
 
 
-def _clashes(wc, pack, st, language, values, base_hash, current_hash, clashes, status):
+def _clashes(wc, pack, st, language, values, opened_on, current_hash, clashes, status):
     """The clash page: each line both changed, side by side; the other lines hidden.
 
     A fresh clash is named by its line id, one posted back unchosen by its input name.
@@ -214,8 +216,8 @@ def _clashes(wc, pack, st, language, values, base_hash, current_hash, clashes, s
     return render_template(
         "merge.html", title=story_title(st, _title_langs(pack)), back=back,
         action=url_for(".save", pack_id=wc.pack_id, story_id=st.id, language=language),
-        base_hash=current_hash, hidden=hidden, clashes=rows,
-        changed_by=merging.who_changed(wc.pack_id, st.file, base_hash, current_hash)), status
+        base_hash=current_hash, merged_from=opened_on, hidden=hidden, clashes=rows,
+        changed_by=merging.who_changed(wc.pack_id, st.file, opened_on, current_hash)), status
 
 
 @bp.route("/<pack_id>/po/<language>.po")

@@ -101,6 +101,9 @@ def test_both_change_the_same_swedish_text_and_the_person_chooses(as_role, pack_
     text = _story(pack_root)
     assert "Bobs mening." in text and "Alices mening." not in text
     assert "Bob's sentence." in text and "Frase italiana." in text
+    shown = unescape(bob.get(SCENE).get_data(as_text=True))
+    assert f"Merged with {alice.user.username}'s change of" in shown
+    assert f"Merged with {translator.user.username}'s change of" in shown
     with database(app).session() as db:
         last = db.query(Revision).order_by(Revision.id.desc()).first()
         assert last.actor == bob.user.username and last.before == saved
