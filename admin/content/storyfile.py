@@ -1,7 +1,8 @@
 """Reading a pack file with its hash, and writing it back atomically.
 
-The hash of the bytes a form was built from travels in the form; a save whose hash no
-longer matches the file is refused (someone else saved in between), never merged silently.
+The hash of the bytes a form was built from travels in the form; a write whose hash no
+longer matches the file is refused (someone else saved in between). The editors' views then
+merge the form field by field (admin.content.merge) and write on the current hash.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from admin.access import allow, readable_languages
-from admin.content import sceneform
+from admin.content import merge, sceneform, scenemerge
 from admin.content.check import scene_field
 from admin.content.overview import language_name, story_rows, story_title
-from admin.content.revisions import SaveContext, diff, save_story
+from admin.content.revisions import SaveContext, check_cached, diff, save_story
 from admin.content.storyfile import read
 from admin.content.workspace import workspace
 from admin.content.yamledit import EditError, edit_scene
@@ -18,6 +18,7 @@ from admin.db import get_db
 from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import Revision
+from admin.views import merging
 
 bp = Blueprint("stories", __name__, url_prefix="/stories")
 READERS = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR, Role.VIEWER)
@@ -74,8 +75,7 @@ def story(pack_id: str, story_id: str):
                            language_name=language_name, base_hash=file_hash)
 
 
-def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), conflict=None,
-            status=200, other_change=None):
+def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), status=200):
     by_field: dict[str, list] = {}
     elsewhere = []
     for f in findings:
@@ -86,8 +86,7 @@ def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), conflict=None,
             by_field.setdefault(key, []).append(f)
     return render_template(
         "stories/scene.html", wc=wc, pack=pack, story=st, scene_id=scene_id, form=form,
-        base_hash=base_hash, by_field=by_field, elsewhere=elsewhere, conflict=conflict,
-        other_change=other_change, languages=st.languages, language_name=language_name,
+        base_hash=base_hash, by_field=by_field, elsewhere=elsewhere, languages=st.languages, language_name=language_name,
         scene_ids=list(st.scenes), notes=pack.content_notes, media_paths=_media_paths(wc),
         title=story_title(st, _prefer(pack))), status
 
@@ -108,7 +107,11 @@ def _media_paths(wc) -> dict[str, list[str]]:
 @bp.route("/<pack_id>/<story_id>/scenes/<scene_id>", methods=["GET", "POST"])
 @allow(*EDITORS)
 def scene(pack_id: str, story_id: str, scene_id: str):
-    """Edit a scene: text per language, the way on, content notes; saved through the validator."""
+    """Edit a scene: text per language, the way on, content notes; saved through the validator.
+
+    A form opened on an older file is merged field by field with the changes made since
+    (admin.content.scenemerge); fields both changed go to the clash page, saving nothing.
+    """
     ws, wc, loaded, st = _story(pack_id, story_id)
     if scene_id not in st.scenes:
         abort(404)
@@ -119,30 +122,41 @@ def scene(pack_id: str, story_id: str, scene_id: str):
     if request.method == "GET":
         form = sceneform.from_scene(st.scenes[scene_id])
         return _editor(wc, loaded.pack, st, scene_id, form, current_hash, scene_findings)
-    form = sceneform.from_request(request.form, st.languages)
     base_hash = request.form.get("base_hash", "")
     if not base_hash:
         abort(400)
-    if base_hash != current_hash:
-        return _conflict(wc, loaded.pack, st, scene_id, form, base_hash, text, current_hash)
-    try:
-        new_text = edit_scene(text, scene_id, lambda node: sceneform.apply(node, form))
-    except sceneform.FormError as exc:
-        from kiosk.content.findings import Finding
+    opened_on = request.form.get("merged_from") or base_hash  # the clash page passes it on
+    values, unchosen = merge.resolve(request.form)
+    form = sceneform.from_request(scenemerge.expand_choices(values), st.languages)
+    if unchosen:
+        flash(_("Choose which text to keep for every field."))
+        return _clashes(wc, st, scene_id, form, opened_on, base_hash, unchosen, 400)
+    for _attempt in range(3):  # a save landing between our read and our write: merge again
+        if base_hash != current_hash:
+            form, clashes = _merge_scene(ws, wc, loaded, st, scene_id, form, base_hash, text)
+            if clashes:
+                return _clashes(wc, st, scene_id, form, opened_on, current_hash, clashes, 409)
+            base_hash = current_hash
+        try:
+            new_text = edit_scene(text, scene_id, lambda node, f=form: sceneform.apply(node, f))
+        except sceneform.FormError as exc:
+            from kiosk.content.findings import Finding
 
-        bad = Finding("error", "bad-form", exc.message, st.file, path=f"scenes.{scene_id}."
-                      f"{exc.field}")
-        return _editor(wc, loaded.pack, st, scene_id, form, base_hash, [bad], status=400)
-    except EditError as exc:
-        flash(_("This scene cannot be edited here: %(why)s", why=reason(exc)))
-        return _editor(wc, loaded.pack, st, scene_id, form, base_hash, status=400)
-    ctx = SaveContext(ws, get_db(), g.user)
-    result = save_story(ctx, wc, st.file, base_hash, new_text, f"scene {scene_id}",
-                        loaded=loaded)
-    if result.conflict is not None:
-        c = result.conflict
-        return _conflict(wc, loaded.pack, st, scene_id, form, base_hash, c.current_text,
-                         c.current_hash)
+            bad = Finding("error", "bad-form", exc.message, st.file,
+                          path=f"scenes.{scene_id}.{exc.field}")
+            return _editor(wc, loaded.pack, st, scene_id, form, base_hash, [bad], status=400)
+        except EditError as exc:
+            flash(_("This scene cannot be edited here: %(why)s", why=reason(exc)))
+            return _editor(wc, loaded.pack, st, scene_id, form, base_hash, status=400)
+        ctx = SaveContext(ws, get_db(), g.user)
+        result = save_story(ctx, wc, st.file, base_hash, new_text, f"scene {scene_id}",
+                            loaded=loaded)
+        if result.conflict is None:
+            break
+        text, current_hash = result.conflict.current_text, result.conflict.current_hash
+    else:
+        flash(_("Not saved: the story keeps changing; try again in a moment."))
+        return _editor(wc, loaded.pack, st, scene_id, form, current_hash, status=409)
     if result.errors:
         flash(_("Not saved: the validator found errors, shown beside their fields. Your text is kept below."))  # noqa: E501 - one msgid
         return _editor(wc, loaded.pack, st, scene_id, form, base_hash,
@@ -151,23 +165,44 @@ def scene(pack_id: str, story_id: str, scene_id: str):
         flash(_("Nothing changed."))
     else:
         flash(_("Saved: scene %(scene)s (revision %(rev)d).", scene=scene_id,
-                rev=result.revision.id))
+                rev=result.revision.id) + merging.merged_note(
+            pack_id, st.file, opened_on, result.revision.before_hash))
     return redirect(url_for("stories.scene", pack_id=pack_id, story_id=story_id,
                             scene_id=scene_id))
 
 
-def _conflict(wc, pack, st, scene_id, form, base_hash, current_text, current_hash):
-    """The second save of two: refused, the other's change shown, the user's values kept."""
-    db = get_db()
-    theirs = db.query(Revision).filter_by(pack_id=wc.pack_id, file=st.file).filter(
-        Revision.before_hash == base_hash).order_by(Revision.id).first()
-    if theirs is not None:
-        other = {"who": theirs.actor, "at": theirs.at,
-                 "diff": diff(theirs.before, current_text, st.file)}
-    else:
-        other = {"who": None, "at": None, "diff": []}
-    return _editor(wc, pack, st, scene_id, form, current_hash, conflict=True, status=409,
-                   other_change=other)
+def _merge_scene(ws, wc, loaded, st, scene_id, mine, base_hash, current_text):
+    """The posted form merged with the scene as it is now: (form, clashes)."""
+    theirs_story = check_cached(ws, wc, st.file, current_text, loaded).story or st
+    theirs = sceneform.from_scene(theirs_story.scenes.get(scene_id) or st.scenes[scene_id])
+    base = None
+    old = merge.base_text(get_db(), wc.pack_id, st.file, base_hash)
+    if old is not None:
+        base_story = check_cached(ws, wc, st.file, old, loaded).story
+        if base_story is not None and scene_id in base_story.scenes:
+            base = sceneform.from_scene(base_story.scenes[scene_id])
+    return scenemerge.merge(base, theirs, mine, st.languages)
+
+
+def _clashes(wc, st, scene_id, form, opened_on, current_hash, clashes, status):
+    """The clash page: each field both changed, side by side; the rest of the form hidden."""
+    names = {c.name for c in clashes}
+    whole_list = scenemerge.CHOICES in names  # the chosen list brings every choice field
+    hidden = [(k, v) for k, v in scenemerge.posted(form) if k not in names and not (
+        whole_list and (k.startswith("choices[") or k == "choice_count"))]
+    rows = []
+    for c in clashes:
+        label, language = merging.scene_field(c.name, st.languages)
+        lang = c.name.rsplit(".", 1)[-1] if language else ""
+        rows.append({"name": c.name, "label": label, "language": language, "lang": lang,
+                     "theirs": c.theirs, "mine": c.mine,
+                     "theirs_shown": merging.in_words(c.name, c.theirs, st.languages),
+                     "mine_shown": merging.in_words(c.name, c.mine, st.languages)})
+    back = url_for("stories.scene", pack_id=wc.pack_id, story_id=st.id, scene_id=scene_id)
+    return render_template(
+        "merge.html", title=_("Scene %(id)s", id=scene_id), back=back, action=back,
+        base_hash=current_hash, merged_from=opened_on, hidden=hidden, clashes=rows,
+        changed_by=merging.who_changed(wc.pack_id, st.file, opened_on, current_hash)), status
 
 
 @bp.route("/<pack_id>/<story_id>/history")

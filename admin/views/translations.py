@@ -21,9 +21,10 @@ from flask import (
 from flask_babel import gettext as _
 
 from admin.access import allow, may_edit_language, may_read_language, readable_languages
-from admin.content import po, translate
+from admin.content import merge, po, translate
+from admin.content.lines import story_lines
 from admin.content.overview import language_name, story_title
-from admin.content.revisions import SaveContext, save_many, save_story
+from admin.content.revisions import SaveContext, check_cached, save_many, save_story
 from admin.content.storyfile import read
 from admin.content.workspace import workspace
 from admin.content.yamledit import EditError
@@ -31,6 +32,7 @@ from admin.db import get_db
 from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import TranslationMark
+from admin.views import merging
 
 bp = Blueprint("translations", __name__, url_prefix="/translations")
 WHO = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR)
@@ -124,7 +126,12 @@ def side_by_side(pack_id: str, story_id: str):
 @bp.route("/<pack_id>/<story_id>/<language>", methods=["POST"])
 @allow(*WHO)
 def save(pack_id: str, story_id: str, language: str):
-    """Save one language's lines of a story through the validator."""
+    """Save one language's lines of a story through the validator.
+
+    A page opened on an older file is merged line by line with the changes made since
+    (admin.content.merge); lines both changed go to the clash page, saving nothing. Only
+    `language` is ever written, on every path, and only by someone who may edit it.
+    """
     ws, wc, pack = _pack(pack_id)
     st = pack.stories.get(story_id) or abort(404)
     if language not in pack.languages:
@@ -133,32 +140,87 @@ def save(pack_id: str, story_id: str, language: str):
     base_hash = request.form.get("base_hash", "")
     if not base_hash:
         abort(400)
-    values = {k[5:]: v for k, v in request.form.items() if k.startswith("line:")}
+    opened_on = request.form.get("merged_from") or base_hash  # the clash page passes it on
+    posted, unchosen = merge.resolve(request.form)
+    values = {k[5:]: v for k, v in posted.items() if k.startswith("line:")}
     known = {line.line.id for line in translate.rows(st, pack.default_language, language, {})}
     values = {k: v for k, v in values.items() if k in known}
-    text, _h = read(wc.root / st.file)
-    try:
-        new_text = translate.apply_language(text, st, language, values)
-    except EditError as exc:
-        flash(_("Not saved: %(why)s", why=reason(exc)))
-        return redirect(url_for(".side_by_side", pack_id=pack_id, story_id=story_id,
-                                target=language)), 303
-    result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
-                        f"translation {language}", marks_for={language})
     back = url_for(".side_by_side", pack_id=pack_id, story_id=story_id, target=language)
-    if result.conflict is not None:
-        flash(_("Not saved: someone else changed this story since you opened it. Your text is below; the page now shows their version."))  # noqa: E501 - one msgid
-        rows = translate.rows(st, pack.default_language, language, _marks(pack_id, language))
-        return render_template("translations/side.html", wc=wc, pack=pack, story=st,
-                               rows=rows, source=pack.default_language, target=language,
-                               mine=_languages(pack), base_hash=result.conflict.current_hash,
-                               yours=values, title=story_title(st, [pack.default_language]),
-                               language_name=language_name, S=translate), 409
+    if unchosen:
+        flash(_("Choose which text to keep for every field."))
+        return _clashes(wc, pack, st, language, values, opened_on, base_hash, unchosen, 400)
+    text, current_hash = read(wc.root / st.file)
+    for _attempt in range(3):  # a save landing between our read and our write: merge again
+        story = check_cached(ws, wc, st.file, text).story or st
+        if base_hash != current_hash:
+            values, clashes = _merge_lines(ws, wc, st, story, language, values, base_hash)
+            if clashes:
+                return _clashes(wc, pack, st, language, values, opened_on, current_hash,
+                                clashes, 409)
+            base_hash = current_hash
+        try:
+            new_text = translate.apply_language(text, story, language, values)
+        except EditError as exc:
+            flash(_("Not saved: %(why)s", why=reason(exc)))
+            return redirect(back), 303
+        result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash,
+                            new_text, f"translation {language}", marks_for={language})
+        if result.conflict is None:
+            break
+        text, current_hash = result.conflict.current_text, result.conflict.current_hash
+    else:
+        flash(_("Not saved: the story keeps changing; try again in a moment."))
+        return redirect(back), 303
     if result.errors:
         flash(_("Not saved: %(why)s", why="; ".join(f.format() for f in result.errors[:3])))
         return redirect(back), 303
-    flash(_("Saved.") if not result.unchanged else _("Nothing changed."))
+    if result.unchanged:
+        flash(_("Nothing changed."))
+    else:
+        flash(_("Saved.") + merging.merged_note(pack_id, st.file, opened_on,
+                                                result.revision.before_hash))
     return redirect(back), 303
+
+
+def _lines(story, language: str) -> dict[str, str]:
+    return {line.id: line.text.get(language, "") for line in story_lines(story)}
+
+
+def _merge_lines(ws, wc, st, theirs, language: str, mine: dict[str, str], base_hash: str):
+    """The posted lines merged with the story as it is now: (values, clashes)."""
+    base = None
+    old = merge.base_text(get_db(), wc.pack_id, st.file, base_hash)
+    if old is not None:
+        base_story = check_cached(ws, wc, st.file, old).story
+        base = _lines(base_story, language) if base_story is not None else None
+    current = _lines(theirs, language)
+    values, clashes = merge.three_way(base, current, {k: v for k, v in mine.items()
+                                                      if k in current})
+    return values, clashes
+
+
+def _clashes(wc, pack, st, language, values, opened_on, current_hash, clashes, status):
+    """The clash page: each line both changed, side by side; the other lines hidden.
+
+    A fresh clash is named by its line id, one posted back unchosen by its input name.
+    """
+    labels = {line.id: _("Scene %(id)s", id=line.scene) + " · " + line.label if line.scene
+              else line.label for line in story_lines(st)}
+    rows = []
+    for c in clashes:
+        line_id = c.name.removeprefix("line:")
+        rows.append({"name": "line:" + line_id, "label": labels.get(line_id, line_id),
+                     "language": language_name(language), "lang": language,
+                     "theirs": c.theirs, "mine": c.mine, "theirs_shown": c.theirs,
+                     "mine_shown": c.mine})
+    names = {r["name"] for r in rows}
+    hidden = [("line:" + k, v) for k, v in values.items() if "line:" + k not in names]
+    back = url_for(".side_by_side", pack_id=wc.pack_id, story_id=st.id, target=language)
+    return render_template(
+        "merge.html", title=story_title(st, _title_langs(pack)), back=back,
+        action=url_for(".save", pack_id=wc.pack_id, story_id=st.id, language=language),
+        base_hash=current_hash, merged_from=opened_on, hidden=hidden, clashes=rows,
+        changed_by=merging.who_changed(wc.pack_id, st.file, opened_on, current_hash)), status
 
 
 @bp.route("/<pack_id>/po/<language>.po")

@@ -119,7 +119,7 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_an_editor_edits_a_scene_and_a_second_save_is_refused(site, browser):
+def test_an_editor_edits_a_scene_and_a_second_save_merges_or_asks(site, browser):
     from playwright.sync_api import expect
 
     eddie = _page(browser, site, "eddie")
@@ -144,13 +144,24 @@ def test_an_editor_edits_a_scene_and_a_second_save_is_refused(site, browser):
     shot(eddie, "04-scene-saved")
     assert "Emil is fifteen years old." in (site["pack"] / "stories" / "emil.yaml").read_text()
 
+    # Flo, on the form opened before, changes the Swedish and the same English sentence
     flo.get_by_label("Svenska sv", exact=True).fill("Flos version av texten.")
+    flo.get_by_label("English en", exact=True).fill("Flo's English.")
     flo.get_by_role("button", name="Save scene").click()
-    expect(flo.get_by_role("alert")).to_contain_text("someone else changed this story")
-    expect(flo.get_by_role("alert")).to_contain_text("Emil is fifteen years old.")
-    expect(flo.get_by_label("Svenska sv", exact=True)).to_have_value("Flos version av texten.")
-    shot(flo, "05-second-save-refused")
+    expect(flo.get_by_role("heading", name="Choose between two changes")).to_be_visible()
+    expect(flo.get_by_role("alert")).to_contain_text("eddie changed this story at")
+    clashes = flo.locator("table.clashes")
+    expect(clashes).to_contain_text("Emil is fifteen years old.")
+    expect(clashes).to_contain_text("Flo's English.")
+    expect(clashes).not_to_contain_text("Flos version")  # only Flo changed it: merged
+    shot(flo, "05-second-save-chooses")
     assert "Flos version" not in (site["pack"] / "stories" / "emil.yaml").read_text()
+    flo.get_by_label("Keep theirs").check()
+    flo.get_by_role("button", name="Save my choices").click()
+    expect(flo.get_by_role("status")).to_contain_text("Merged with eddie's change of")
+    text = (site["pack"] / "stories" / "emil.yaml").read_text()
+    assert "Flos version av texten." in text and "Emil is fifteen years old." in text
+    assert "Flo's English." not in text
 
     eddie.goto(eddie.url.replace("/scenes/start", "/scenes/gifts"))
     eddie.get_by_label("Only when (condition)").first.fill("saw_it and (")
@@ -159,7 +170,7 @@ def test_an_editor_edits_a_scene_and_a_second_save_is_refused(site, browser):
     shot(eddie, "06-error-beside-field")
 
     eddie.goto(site["base"] + "stories/demo/emil/history")
-    eddie.get_by_role("link", name=re.compile(r"#\d+")).first.click()
+    eddie.get_by_role("link", name=re.compile(r"#\d+")).last.click()  # eddie's, the oldest
     expect(eddie.locator("pre.diff .add")).to_contain_text("fifteen years old")
     shot(eddie, "07-revision-diff")
     eddie.get_by_role("button", name="Restore the file as it was before this revision").click()

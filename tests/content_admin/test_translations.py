@@ -7,7 +7,7 @@ from pathlib import Path
 
 from admin_helpers import csrf_from
 from babel.messages.pofile import read_po, write_po
-from helpers import base_hash, form_values
+from helpers import form_values
 
 from admin.models import Role
 
@@ -137,7 +137,7 @@ def test_not_a_po_file_changes_nothing(editor, pack_root):
     assert path.read_text() == before
 
 
-def test_the_side_by_side_save_refuses_a_stale_page(as_role, editor, pack_root):
+def test_the_side_by_side_save_merges_a_stale_page(as_role, editor, pack_root):
     t = as_role(Role.TRANSLATOR, languages="en")
     page = t.get(SIDE).get_data(as_text=True)
     scene = editor.get("/stories/test/ana/scenes/home").get_data(as_text=True)
@@ -147,10 +147,11 @@ def test_the_side_by_side_save_refuses_a_stale_page(as_role, editor, pack_root):
     data = form_values(page)
     data["line:ana/scenes/friend/text"] = "My version."
     r = t.post("/translations/test/ana/en", data=data)
-    assert r.status_code == 409
-    html = r.get_data(as_text=True)
-    assert "My version." in html and base_hash(html) != base_hash(page)
-    assert "My version." not in (pack_root / "stories" / "ana.yaml").read_text()
+    assert r.status_code == 303
+    text = (pack_root / "stories" / "ana.yaml").read_text()
+    assert "My version." in text and "Ändrat." in text
+    shown = t.get(SIDE).get_data(as_text=True)
+    assert f"Saved. Merged with {editor.user.username}&#39;s change of" in shown
 
 
 def test_line_ids_are_the_runtimes_own_on_the_demo_pack():
