@@ -11,6 +11,10 @@ import math
 from dataclasses import dataclass
 
 FADE_MS = 250
+# A new screen takes no tap for its first TAP_SETTLE_MS (Leave now excepted): longer than the
+# fade, and than the ~300 ms between the two taps of a double tap, so a second tap meant for
+# the screen that was left never acts on the one that came.
+TAP_SETTLE_MS = 400
 TEXT_SCALES = (1.0, 1.25, 1.5)  # the "larger text" steps
 
 Color = tuple[int, int, int]

@@ -3,6 +3,8 @@ once. Driven through the real screens with posted touch events."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.kiosk.conftest import make_app
 from tests.kiosk.test_screens import start_ana
 
@@ -54,5 +56,112 @@ def test_back_from_the_scene_after_a_skipped_one_is_the_skipped_scenes_note(cach
         k.press("back")  # Back from the note: the scene before it
         assert k.screen == "choice" or k.screen == "passage"
         assert k.app.flow.view().scene_id == "home"
+    finally:
+        k.app.close()
+
+
+# -- a tap acts once: real time, the app's real loop --------------------------------------
+
+def chain_pack(pack_copy):
+    """The fixture pack with three passages in a row: friend -> street -> advert."""
+    story = pack_copy / "stories" / "ana.yaml"
+    story.write_text(story.read_text().replace(
+        "    next: advert\n",
+        "    next: street\n"
+        "  street:\n"
+        "    text: {sv: Gatan är tom., en: The street is empty.}\n"
+        "    next: advert\n"))
+    return pack_copy
+
+
+class RealTime:
+    """The real app on the real clock, its loop run at 60 frames a second; touches are
+    posted to SDL's queue at their real times (a finger event and SDL's synthetic mouse)."""
+
+    def __init__(self, pack, data_dir):
+        from kiosk.app import App, KioskConfig
+
+        self.app = App(pack, (1920, 1080), data_dir=data_dir, config=KioskConfig(),
+                       use_media=False)
+        self.app.open()
+        from tests.kiosk.conftest import Driver
+
+        self.events = Driver(self.app, None)
+
+    def run(self, seconds: float, schedule=()) -> None:
+        """Run the loop for `seconds`, posting each (offset, pos, kind) when its time comes."""
+        import time
+
+        import pygame
+
+        start = time.monotonic()
+        todo = sorted(schedule)
+        while True:
+            now = time.monotonic() - start
+            while todo and todo[0][0] <= now:
+                _, pos, kind = todo.pop(0)
+                for event in self.events.touch_events(pos, kind):
+                    pygame.event.post(event)
+            self.app.frame()
+            if now >= seconds and not todo:
+                return
+            time.sleep(max(0.0, 1 / 60 - (time.monotonic() - start - now)))
+
+    def tap(self, pos, apart: float = 0.0, taps: int = 1, hold: float = 0.03) -> None:
+        """`taps` taps at pos, their touches `apart` seconds apart; then 0.6 s to settle."""
+        schedule = []
+        for i in range(taps):
+            schedule += [(i * apart, pos, "down"), (i * apart + hold, pos, "up")]
+        self.run(apart * (taps - 1) + hold + 0.6, schedule)
+
+    def press(self, key: str, **kw) -> None:
+        button = self.app.manager.top.buttons.find(key)
+        assert button is not None, (key, self.app.manager.name)
+        self.tap(button.rect.center, **kw)
+
+
+@pytest.mark.parametrize("apart_ms", [50, 100, 200, 300])
+def test_two_quick_taps_on_next_go_one_passage_on(cache_env, pack_copy, apart_ms):
+    k = RealTime(chain_pack(pack_copy), cache_env / "data")
+    try:
+        k.tap((960, 500))
+        k.press("lang:en")
+        k.press("story:ana")
+        k.press("continue")
+        k.press("skip")  # the questions before the story
+        k.press("next")
+        k.press("choice:" + k.app.flow.view().choices[0].id)  # ask the friend
+        assert k.app.manager.name == "passage"
+        assert k.app.flow.view().scene_id == "friend"
+        k.press("next", apart=apart_ms / 1000, taps=2, hold=min(0.04, apart_ms / 2000))
+        assert k.app.manager.name == "passage"
+        assert k.app.flow.view().scene_id == "street", "the second tap skipped a passage"
+        assert k.app.ctx.visit.state.path[-3:] == ["home", "friend", "street"]
+    finally:
+        k.app.close()
+
+
+def test_a_new_screen_takes_no_tap_until_it_shows_except_leave_now(cache_env, pack_copy):
+    k = RealTime(chain_pack(pack_copy), cache_env / "data")
+    try:
+        k.tap((960, 500))
+        k.press("lang:en")
+        k.press("story:ana")
+        k.press("continue")
+        k.press("skip")
+        assert k.app.manager.name == "passage"
+        back = k.app.manager.top.buttons.find("back").rect.center
+        next_ = k.app.manager.top.buttons.find("next").rect.center
+        # Next, then Back 150 ms later: Back lands on the choice screen as it comes in
+        k.run(0.8, [(0, next_, "down"), (0.03, next_, "up"), (0.15, back, "down"),
+                    (0.18, back, "up")])
+        assert k.app.manager.name == "choice"
+        k.press("back")  # once it shows, Back acts
+        assert k.app.manager.name == "passage"
+        leave = k.app.manager.top.buttons.find("leave").rect.center
+        k.run(0.6, [(0, next_, "down"), (0.03, next_, "up"), (0.1, leave, "down"),
+                    (0.13, leave, "up")])
+        assert k.app.manager.name == "leave"  # Leave now acts at once, always
+        assert k.app.ctx.visit is None
     finally:
         k.app.close()
