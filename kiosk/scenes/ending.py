@@ -12,7 +12,8 @@ from kiosk.scenes.base import Screen
 from kiosk.scenes.helplines import draw_helplines
 from kiosk.scenes.passage import fictional_note
 from kiosk.ui import theme
-from kiosk.ui.widgets import Button, ScrollBox
+from kiosk.ui.layouts import control_height
+from kiosk.ui.widgets import Button, ScrollBox, label_width
 
 
 class Ending(Screen):
@@ -54,7 +55,7 @@ class Ending(Screen):
     def layout(self, rect: pygame.Rect) -> None:
         """Story text on one side (scrolling), helplines on the other; Continue low."""
         m = self.ctx.metrics
-        bh = m.min_target + m.u(16)
+        bh = control_height(m)
         if m.portrait:
             text_rect = pygame.Rect(rect.x, rect.y, rect.width, int(rect.height * 0.45))
             self.help_rect = pygame.Rect(rect.x, text_rect.bottom + m.gap, rect.width,
@@ -75,7 +76,8 @@ class Ending(Screen):
             height += block.height + gap
         self.box = ScrollBox(pygame.Rect(text_rect.x, text_rect.y, width, text_rect.height),
                              height)
-        bw = m.u(420)
+        bw = label_width(self.ctx.texts, self.t(S.CONTINUE), self.lang, bh, m.text("button"),
+                         m.u(420))
         x = rect.x if self.rtl else rect.right - bw
         self.buttons.add(Button("continue", self.t(S.CONTINUE), self.lang,
                                 pygame.Rect(x, rect.bottom - bh, bw, bh),

@@ -12,7 +12,8 @@ from kiosk.i18n import language_info
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, put_text, shade
 from kiosk.ui import theme
-from kiosk.ui.widgets import Button
+from kiosk.ui.layouts import control_height
+from kiosk.ui.widgets import Button, label_width
 
 
 class Language(Screen):
@@ -37,7 +38,7 @@ class Language(Screen):
         cols = 2 if m.portrait or len(languages) <= 4 else 3
         rows = (len(languages) + cols - 1) // cols
         top = rect.y + title_h + m.gap
-        bottom = rect.bottom - (m.min_target + m.gap if not self.chrome else 0)
+        bottom = rect.bottom - (control_height(m) + m.gap if not self.chrome else 0)
         bh = min(m.u(130), (bottom - top - (rows - 1) * m.gap) // max(1, rows))
         bh = max(bh, m.min_target)
         bw = min(m.u(560), (rect.width - (cols - 1) * m.gap) // cols)
@@ -55,9 +56,11 @@ class Language(Screen):
                                     lambda code=code: self.app.flow.choose_language(code),
                                     style, m.text("heading")))
         if not self.chrome:
-            self.buttons.add(Button("close", self.t(S.CLOSE), self.lang,
-                                    pygame.Rect(rect.centerx - m.u(160), rect.bottom -
-                                                m.min_target, m.u(320), m.min_target),
+            close, ch = self.t(S.CLOSE), control_height(m)
+            cw = label_width(self.ctx.texts, close, self.lang, ch, m.text("button"), m.u(320))
+            self.buttons.add(Button("close", close, self.lang,
+                                    pygame.Rect(rect.centerx - cw // 2, rect.bottom - ch, cw,
+                                                ch),
                                     lambda: self.app.manager.close_overlay(self.name),
                                     "primary", m.text("button")))
         self.title_rect = pygame.Rect(rect.x, rect.y, rect.width, title_h)

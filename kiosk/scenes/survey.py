@@ -11,7 +11,8 @@ import pygame
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, put_text
 from kiosk.ui import theme
-from kiosk.ui.widgets import Button
+from kiosk.ui.layouts import control_height
+from kiosk.ui.widgets import Button, label_height, label_width
 
 AGREEMENT = (S.STRONGLY_DISAGREE, S.DISAGREE, S.NEITHER, S.AGREE, S.STRONGLY_AGREE)
 
@@ -47,22 +48,42 @@ class Survey(Screen):
         width = min(rect.width, m.u(1300))
         x = rect.centerx - width // 2
         self.col = pygame.Rect(x, rect.y, width, rect.height)
-        bh = m.min_target + m.u(16)
+        bh = control_height(m)
         size = m.text("button")
+        texts = self.ctx.texts
         if self.thanks:
-            self.buttons.add(Button("continue", self.t(S.CONTINUE), self.lang,
-                                    pygame.Rect(rect.centerx - m.u(220), rect.bottom - bh,
-                                                m.u(440), bh), self._finish, "primary", size))
+            label = self.t(S.CONTINUE)
+            bw = label_width(texts, label, self.lang, bh, size, m.u(440))
+            self.buttons.add(Button("continue", label, self.lang,
+                                    pygame.Rect(rect.centerx - bw // 2, rect.bottom - bh,
+                                                bw, bh), self._finish, "primary", size))
             return
         question = self.questions[self.index]
         answers = self._answers(question)
         self.text_h = self._header_height(question, width)
-        cols = len(answers) if len(answers) <= 5 and not m.portrait else 1
+        first = len(answers) if len(answers) <= 5 and not m.portrait else 1
         if question.kind == "rating":
-            cols = len(answers)
-        rows = (len(answers) + cols - 1) // cols
-        aw = (width - (cols - 1) * m.gap) // cols
-        ah = max(m.min_target + m.u(40), m.u(110)) if cols > 1 else bh
+            first = len(answers)
+        # Answers in one row where they fit; else in fewer columns (at larger text the
+        # labels wrap and grow taller), the first arrangement that fits under the question.
+        room = rect.bottom - bh - m.gap * 3 - (rect.y + self.text_h + m.gap)
+        best = None
+        for cols in dict.fromkeys((first, 3, 2, 1)):
+            if cols > first:
+                continue
+            rows = (len(answers) + cols - 1) // cols
+            aw = (width - (cols - 1) * m.gap) // cols
+            ah = max(m.min_target + m.u(40), m.u(110)) if cols > 1 else bh
+            answer_size = m.text("small") if cols > 1 else size
+            ah = max(label_height(texts, label, self.lang, aw, answer_size, ah)
+                     for _value, label in answers)
+            total = rows * ah + (rows - 1) * m.gap
+            if best is None or total < best[0]:
+                best = (total, cols, rows, aw, ah, answer_size)
+            if total <= room:
+                best = (total, cols, rows, aw, ah, answer_size)
+                break
+        _total, cols, rows, aw, ah, answer_size = best
         top = rect.bottom - bh - m.gap * 3 - rows * ah - (rows - 1) * m.gap
         top = max(top, rect.y + self.text_h + m.gap)
         for i, (value, label) in enumerate(answers):
@@ -72,11 +93,13 @@ class Survey(Screen):
             self.buttons.add(Button(f"answer:{value}", label, self.lang,
                                     pygame.Rect(x + c * (aw + m.gap), top + r * (ah + m.gap),
                                                 aw, ah),
-                                    lambda v=value: self.answer(v), "secondary",
-                                    m.text("small") if cols > 1 else size))
-        sx = x if not self.rtl else x + width - m.u(300)
-        self.buttons.add(Button("skip", self.t(S.SKIP), self.lang,
-                                pygame.Rect(sx, rect.bottom - bh, m.u(300), bh), self.skip,
+                                    lambda v=value: self.answer(v),
+                                    "secondary", answer_size))
+        skip = self.t(S.SKIP)
+        sw = label_width(texts, skip, self.lang, bh, size, m.u(300))
+        sx = x if not self.rtl else x + width - sw
+        self.buttons.add(Button("skip", skip, self.lang,
+                                pygame.Rect(sx, rect.bottom - bh, sw, bh), self.skip,
                                 "secondary", size))
 
     def _answers(self, question) -> list[tuple[object, str]]:

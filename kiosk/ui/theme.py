@@ -111,8 +111,13 @@ class Metrics:
         """The font size of a text role at the current text scale."""
         base = {"body": 32, "small": 26, "button": 30, "title": 52, "heading": 40,
                 "chrome": 26, "huge": 72}[role]
-        scale = self.text_scale if role not in ("chrome",) else 1.0
-        return self.u(base * scale)
+        return self.u(base * self.text_scale)
+
+    @property
+    def min_label(self) -> int:
+        """The smallest size a button's label is ever drawn at (shrunk to fit): the smallest
+        text role at the current text size, so no label reads smaller than the page."""
+        return self.text("small")
 
     def with_scale(self, text_scale: float) -> Metrics:
         """The same screen at another text size."""
