@@ -82,9 +82,11 @@ class Flow:
                 log.warning("media stop: %s", exc)
 
     def leave_now(self) -> None:
-        """Leave now: end at once, calm neutral screen, session wiped."""
+        """Leave now: end at once, calm neutral screen, session wiped. The screen thanks the
+        visitor in the language they were reading (only that is kept, for its 12 seconds)."""
+        language = self.ctx.language
         self.end_visit("leave_now")
-        self.go("leave", fade=False)
+        self.go("leave", fade=False, language=language)
 
     def idle_reset(self) -> None:
         """Nobody answered "Are you still there?"."""

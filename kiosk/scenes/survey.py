@@ -1,7 +1,9 @@
 """The pack's anonymous questions before and after a story, and the rating; skippable.
 
-One question at a time; a tap on an answer records it and moves on. After the last one a
-thank-you, then on to the story (before) or back to the stories (after).
+One question at a time; a tap on an answer records it and moves on; Skip passes over one
+question. Back returns to the question before, showing the answer given to it (selected).
+After the last question a thank-you (when anything was answered), then on to the story
+(before) or back to the stories (after).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Survey(Screen):
             questions.append(surveys.rating)
         self.questions = questions
         self.index = 0
+        self.given: dict[int, object] = {}  # question index -> the answer given (for Back)
         self.thanks = not questions
         super().prepare(**params)
 
@@ -90,11 +93,12 @@ class Survey(Screen):
             r, c = divmod(i, cols)
             if self.rtl:
                 c = cols - 1 - c
+            chosen = self.given.get(self.index, object()) == value
             self.buttons.add(Button(f"answer:{value}", label, self.lang,
                                     pygame.Rect(x + c * (aw + m.gap), top + r * (ah + m.gap),
                                                 aw, ah),
                                     lambda v=value: self.answer(v),
-                                    "secondary", answer_size))
+                                    "selected" if chosen else "secondary", answer_size))
         skip = self.t(S.SKIP)
         sw = label_width(texts, skip, self.lang, bh, size, m.u(300))
         sx = x if not self.rtl else x + width - sw
@@ -131,14 +135,22 @@ class Survey(Screen):
             else:
                 visit.record("survey_answer", question=question.id, answer=value,
                              phase=self.phase, story=self.story)
-        self.index += 1
-        if self.index >= len(self.questions):
-            self.thanks = True
-        self.rebuild()
+        self.given[self.index] = value
+        self._next()
 
     def skip(self) -> None:
-        """Skip the rest of the questions."""
-        self._finish()
+        """Skip this question (the next one follows)."""
+        self._next()
+
+    def _next(self) -> None:
+        self.index += 1
+        if self.index < len(self.questions):
+            self.rebuild()
+        elif self.given:
+            self.thanks = True
+            self.rebuild()
+        else:
+            self._finish()  # nothing answered: no thanks for answers, straight on
 
     def _finish(self) -> None:
         self.app.flow.survey_done(self.phase, self.story)

@@ -165,3 +165,80 @@ def test_a_new_screen_takes_no_tap_until_it_shows_except_leave_now(cache_env, pa
         assert k.app.ctx.visit is None
     finally:
         k.app.close()
+
+
+# -- Leave now, media controls, surveys ----------------------------------------------------
+
+LEAVE_THANKS = {"en": "Thank you for visiting.", "sv": "Tack för ditt besök."}
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_leave_now_thanks_the_visitor_in_their_language(kiosk, lang):
+    from tests.kiosk.test_screens import to_menu
+
+    to_menu(kiosk, lang)
+    kiosk.press("leave")
+    assert kiosk.screen == "leave"
+    assert kiosk.app.ctx.visit is None
+    assert kiosk.app.ctx.language == "sv"  # the visitor's settings are reset
+    leave = kiosk.top
+    assert leave.t("Thank you for visiting.") == LEAVE_THANKS[lang]
+    assert leave.lang == lang
+
+
+def test_a_scene_whose_narration_is_missing_offers_no_play_or_replay(cache_env, pack_copy):
+    import shutil
+
+    from tests.kiosk.conftest import DEMO_PACK
+
+    sound = pack_copy / "media" / "home.en.ogg"
+    sound.parent.mkdir(parents=True)
+    shutil.copy(DEMO_PACK / "media" / "audio" / "samir" / "after.en.ogg", sound)
+    story = pack_copy / "stories" / "ana.yaml"
+    story.write_text(story.read_text().replace(
+        "  home:\n", "  home:\n    narration: {en: home.en.ogg, sv: home.en.ogg}\n"))
+    k = make_app(pack_copy, cache_env)
+    try:
+        start_ana(k)
+        assert {"play", "replay"} <= set(k.keys()), "the narration is there: Play and Replay"
+        k.press("back")
+        assert k.screen == "survey" or k.screen == "content_note" or k.screen == "menu"
+        sound.unlink()  # the file goes (a USB stick pulled) after the pack was loaded
+        k.app.flow.start_story("ana")
+        assert k.screen == "passage"
+        assert "play" not in k.keys() and "replay" not in k.keys()
+        assert "next" in k.keys()
+    finally:
+        k.app.close()
+
+
+def test_survey_skip_passes_one_question_and_back_shows_the_answer(demo):
+    from kiosk.ui import theme
+
+    demo.tap((960, 500))
+    demo.press("lang:en")
+    demo.press("story:nadia")
+    demo.press("continue")
+    survey = demo.top
+    assert demo.screen == "survey" and len(survey.questions) == 5  # the demo's five
+    demo.press("answer:4")  # "Agree" to the first
+    assert survey.index == 1
+    demo.press("skip")  # one question skipped, not the survey
+    assert demo.screen == "survey" and survey.index == 2
+    demo.press("back")
+    assert survey.index == 1
+    assert not [b.key for b in survey.buttons.items if b.style == "selected"]
+    demo.press("back")
+    assert survey.index == 0
+    chosen = [b for b in survey.buttons.items if b.style == "selected"]
+    assert [b.key for b in chosen] == ["answer:4"]
+    demo.frame(0.5)
+    fill = demo.app.surface.get_at((chosen[0].rect.x + 6, chosen[0].rect.centery))[:3]
+    assert fill == theme.PRIMARY  # drawn as chosen
+    demo.press("skip")
+    while not survey.thanks:
+        assert demo.screen == "survey"
+        demo.press("skip")
+    assert demo.screen == "survey" and survey.thanks  # one answer was given: thanks
+    demo.press("continue")
+    assert demo.screen == "passage"
