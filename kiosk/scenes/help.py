@@ -38,17 +38,14 @@ class Help(Screen):
                                 pygame.Rect(self._close_x(m, cw), y, cw, bh),
                                 lambda: self.app.manager.close_overlay("help"), "primary",
                                 size))
-        if self.ctx.visit is not None:
-            # Leave now stays one tap away, over the help too (ETHICS.md rule 7).
-            lw = label_width(self.ctx.texts, leave, self.lang, bh, size, m.u(260))
-            lx = self.panel.x + m.margin if self.rtl else self.panel.right - m.margin - lw
-            self.buttons.add(Button("leave", leave, self.lang,
-                                    pygame.Rect(lx, y, lw, bh), self.app.flow.leave_now,
-                                    "leave", size))
+        # Leave now stays one tap away, over the help too (ETHICS.md rule 7), wherever Help
+        # opens: every visitor screen, the first language picker (no visit yet) included.
+        lw = label_width(self.ctx.texts, leave, self.lang, bh, size, m.u(260))
+        lx = self.panel.x + m.margin if self.rtl else self.panel.right - m.margin - lw
+        self.buttons.add(Button("leave", leave, self.lang, pygame.Rect(lx, y, lw, bh),
+                                self.app.flow.leave_now, "leave", size))
 
     def _close_x(self, m, width: int) -> int:
-        if self.ctx.visit is None:
-            return self.panel.centerx - width // 2
         # With Leave now beside it, Close sits at the start side.
         return self.panel.right - m.margin - width if self.rtl else self.panel.x + m.margin
 

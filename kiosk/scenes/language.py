@@ -1,7 +1,9 @@
 """The language picker: each pack language named in itself, as large targets.
 
 Shown after the attract loop, and over any screen from the Language control (then it is an
-overlay with Close, and choosing keeps the visitor's place).
+overlay with Close, and choosing keeps the visitor's place). After the attract loop nobody
+has chosen a language yet, so the heading speaks each pack language in turn, changing every
+`HEADING_CYCLE_S` seconds.
 """
 
 from __future__ import annotations
@@ -15,16 +17,33 @@ from kiosk.ui import theme
 from kiosk.ui.layouts import control_height
 from kiosk.ui.widgets import Button, label_width
 
+HEADING_CYCLE_S = 3.0
+
 
 class Language(Screen):
     """Choose your language."""
 
     name = "language"
 
+    def prepare(self, **params) -> None:
+        """The heading's turn through the languages starts now."""
+        self.since = self.ctx.clock()
+        super().prepare(**params)
+
     def started(self) -> None:
         """Prepare the story menu in each language (the visitor's pick is not known yet)."""
         if not self.overlay:
             warm_menus(self.app)
+
+    def heading_language(self) -> str:
+        """The heading's language now: the interface's over a visit; on the first picker each
+        pack language in turn, from the pack's default."""
+        languages = list(self.ctx.pack.languages)
+        if self.overlay or self.ctx.visit is not None or len(languages) < 2:
+            return self.lang
+        first = languages.index(self.lang) if self.lang in languages else 0
+        turn = int((self.ctx.clock() - self.since) // HEADING_CYCLE_S)
+        return languages[(first + turn) % len(languages)]
 
     def layout(self, rect: pygame.Rect) -> None:
         """A grid of language buttons."""
@@ -78,8 +97,9 @@ class Language(Screen):
     def draw_content(self, surface: pygame.Surface) -> None:
         """The title, in the current language."""
         r = self.title_rect
-        put_text(surface, self.ctx, self.t(S.CHOOSE_LANGUAGE), self.lang, r.x, r.y, r.width,
-                 "title", theme.INK, True, "center")
+        lang = self.heading_language()
+        put_text(surface, self.ctx, self.ctx.tr(lang).gettext(S.CHOOSE_LANGUAGE), lang, r.x,
+                 r.y, r.width, "title", theme.INK, True, "center")
 
     def back(self) -> None:
         """Back from the picker: to the attract loop."""

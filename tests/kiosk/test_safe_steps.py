@@ -242,3 +242,47 @@ def test_survey_skip_passes_one_question_and_back_shows_the_answer(demo):
     assert demo.screen == "survey" and survey.thanks  # one answer was given: thanks
     demo.press("continue")
     assert demo.screen == "passage"
+
+
+# -- the first language picker -------------------------------------------------------------
+
+def test_help_on_the_first_language_picker_has_leave_now(kiosk):
+    kiosk.tap((960, 500))
+    assert kiosk.screen == "language" and kiosk.app.ctx.visit is None
+    kiosk.press("help")
+    assert kiosk.top.name == "help"
+    assert kiosk.button("leave").label == "Avsluta nu"  # the pack's default, Swedish
+    kiosk.press("leave")
+    assert kiosk.screen == "leave" and not kiosk.app.manager.overlays
+
+
+def test_the_first_pickers_heading_speaks_every_pack_language_in_turn(kiosk):
+    from kiosk.ui.text import TextCache
+
+    drawn = []
+    real = TextCache.block
+
+    def block(cache, text, lang, *args, **kw):
+        drawn.append((text, lang))
+        return real(cache, text, lang, *args, **kw)
+
+    kiosk.tap((960, 500))
+    assert kiosk.screen == "language"
+    TextCache.block = block
+    try:
+        headings = []
+        for _ in range(4):  # 12 seconds, a frame every half second
+            for _ in range(6):
+                drawn.clear()
+                kiosk.frame(0.5)
+                headings.append(next((t, lg) for t, lg in drawn
+                                     if t in ("Välj språk", "Choose your language")))
+    finally:
+        TextCache.block = real
+    assert ("Välj språk", "sv") in headings and ("Choose your language", "en") in headings
+    assert headings[0] == ("Välj språk", "sv")  # the pack's default first
+    changes = sum(1 for a, b in zip(headings, headings[1:], strict=False) if a != b)
+    assert 3 <= changes <= 4, headings  # every 3 s: not every frame, not never
+    kiosk.press("lang:en")
+    kiosk.press("language")  # over a visit the picker speaks the visitor's language
+    assert kiosk.top.heading_language() == "en"
