@@ -21,8 +21,8 @@ STYLES = {
     "primary": (theme.PRIMARY, theme.PRIMARY_PRESSED, theme.ON_PRIMARY, None),
     "secondary": (theme.CARD, theme.SECONDARY_PRESSED, theme.PRIMARY, theme.PRIMARY),
     "leave": (theme.LEAVE, theme.LEAVE_PRESSED, theme.ON_PRIMARY, None),
-    "chrome": (theme.CARD, theme.SECONDARY_PRESSED, theme.INK, theme.LINE),
-    "card": (theme.CARD, theme.SECONDARY_PRESSED, theme.INK, theme.LINE),
+    "chrome": (theme.CARD, theme.SECONDARY_PRESSED, theme.INK, theme.EDGE),
+    "card": (theme.CARD, theme.SECONDARY_PRESSED, theme.INK, theme.EDGE),
     "selected": (theme.PRIMARY, theme.PRIMARY_PRESSED, theme.ON_PRIMARY, None),
 }
 
