@@ -125,7 +125,7 @@ class Screen:
         m = self.ctx.metrics
         size = m.text("chrome")
         flow = self.app.flow
-        sound = S.SOUND_ON if self.ctx.sound_on else S.SOUND_OFF
+        sound = S.TURN_SOUND_OFF if self.ctx.sound_on else S.TURN_SOUND_ON  # what it does
         larger = S.SMALLER_TEXT if self.ctx.text_step == 2 else S.LARGER_TEXT
         start = [("back", S.BACK, self.back, "chrome")] if self.has_back else []
         end = [
@@ -153,14 +153,25 @@ class Screen:
         items = start + end
         probe = pygame.Rect(0, 0, m.u(190), row.height)
         pad = label_box(probe)[0]
-        widths = []
+        texts, room = self.ctx.texts, 2 * pad + 4
+        widths, least = [], []
         for key, label, _action, _style in items:
-            text = self.ctx.texts.block(self.t(label), self.lang, 100000, size, True)
-            widths.append(max(design.get(key, m.u(190)), text.used_width + 2 * pad + 4))
+            text = self.t(label)
+            line = texts.block(text, self.lang, 100000, size, True).used_width + room
+            word = max(texts.block(w, self.lang, 100000, size, True).used_width
+                       for w in text.split() or [text]) + room
+            widths.append(max(design.get(key, m.u(190)), line))
+            least.append(word)
         gaps = m.gap * (len(items) - 1) + (m.gap if start else 0)
-        if sum(widths) + gaps > row.width:
-            share = (row.width - gaps) // len(items)
-            widths = [share] * len(items)
+        spare = row.width - gaps - sum(least)
+        if sum(widths) + gaps > row.width and spare >= 0:
+            # Too narrow for every label on one line: each gets its longest word, and the
+            # rest of the row goes where a label would wrap most.
+            want = [max(0, w - lo) for w, lo in zip(widths, least, strict=True)]
+            total = sum(want) or 1
+            widths = [lo + spare * w // total for lo, w in zip(least, want, strict=True)]
+        elif spare < 0:
+            widths = [(row.width - gaps) // len(items)] * len(items)
         xs = []
         x = row.x
         for width in widths[:len(start)]:  # Back at the start

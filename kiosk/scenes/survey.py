@@ -63,6 +63,7 @@ class Survey(Screen):
             return
         question = self.questions[self.index]
         answers = self._answers(question)
+        self.question_role = "title"
         self.text_h = self._header_height(question, width)
         first = len(answers) if len(answers) <= 5 and not m.portrait else 1
         if question.kind == "rating":
@@ -87,6 +88,9 @@ class Survey(Screen):
                 best = (total, cols, rows, aw, ah, answer_size)
                 break
         _total, cols, rows, aw, ah, answer_size = best
+        if _total > room:  # a short screen at large text: the question in the heading size
+            self.question_role = "heading"
+            self.text_h = self._header_height(question, width)
         top = rect.bottom - bh - m.gap * 3 - rows * ah - (rows - 1) * m.gap
         top = max(top, rect.y + self.text_h + m.gap)
         for i, (value, label) in enumerate(answers):
@@ -123,7 +127,7 @@ class Survey(Screen):
         return (text_height(self.ctx, self.t(heading), self.lang, width, "heading", True)
                 + text_height(self.ctx, self.t(S.ANSWERS_ANONYMOUS), self.lang, width, "small")
                 + text_height(self.ctx, lines.pick(question.text, question.id), self.lang,
-                              width, "title", True) + self.ctx.metrics.u(120))
+                              width, self.question_role, True) + self.ctx.metrics.u(120))
 
     def answer(self, value) -> None:
         """Record an answer and go on."""
@@ -185,4 +189,4 @@ class Survey(Screen):
                                            total=len(self.questions)), self.lang, c.x, y,
                       c.width, "small", theme.PRIMARY, True) + m.u(12)
         put_text(surface, ctx, ctx.lines().pick(question.text, question.id), self.lang, c.x, y,
-                 c.width, "title", theme.INK, True)
+                 c.width, self.question_role, theme.INK, True)

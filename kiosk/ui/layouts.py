@@ -23,9 +23,11 @@ class PassageLayout:
 
 
 # One line of label text in the tallest script (Arabic's Naskh, about 2.1 ems) fits in
-# ONE_LINE_EM; two lines of Latin, Greek or Cyrillic (1.4 ems each) in CONTROL_EM.
+# ONE_LINE_EM; two lines of Latin or Cyrillic (1.4 ems each) in CONTROL_EM; two lines of
+# accented bold Greek (1.49 ems each) in TWO_LINES_EM.
 ONE_LINE_EM = 2.2
 CONTROL_EM = 2.8
+TWO_LINES_EM = 3.0
 
 
 # Six chrome buttons in one row need about this many label-font ems of screen width: each
@@ -43,7 +45,7 @@ def chrome_row_height(m: Metrics) -> int:
     """The height of a chrome button: a target's, and room for its label at the label's full
     size (the bar grows; the labels never shrink): one line in any script (Arabic's lines
     are the tallest), or at larger text in one row of six, two lines of a label that wraps."""
-    em = CONTROL_EM if m.text_scale > 1.0 and chrome_rows(m) == 1 else ONE_LINE_EM
+    em = TWO_LINES_EM if m.text_scale > 1.0 and chrome_rows(m) == 1 else ONE_LINE_EM
     return max(m.min_target, math.ceil(em * m.text("chrome")) + 8)
 
 

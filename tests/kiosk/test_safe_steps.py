@@ -286,3 +286,52 @@ def test_the_first_pickers_heading_speaks_every_pack_language_in_turn(kiosk):
     kiosk.press("lang:en")
     kiosk.press("language")  # over a visit the picker speaks the visitor's language
     assert kiosk.top.heading_language() == "en"
+
+
+# -- words on the buttons and headings -----------------------------------------------------
+
+def texts_drawn(k) -> list[str]:
+    """The texts laid out for one frame."""
+    from kiosk.ui.text import TextCache
+
+    drawn, real = [], TextCache.block
+
+    def block(cache, text, *args, **kw):
+        drawn.append(text)
+        return real(cache, text, *args, **kw)
+
+    TextCache.block = block
+    try:
+        k.frame(0.1)
+    finally:
+        TextCache.block = real
+    return drawn
+
+
+@pytest.mark.parametrize("lang,off,on", [("en", "Turn sound off", "Turn sound on"),
+                                         ("sv", "Stäng av ljudet", "Slå på ljudet")])
+def test_the_sound_button_says_what_it_does(kiosk, lang, off, on):
+    from tests.kiosk.test_screens import to_menu
+
+    to_menu(kiosk, lang)
+    assert kiosk.app.ctx.sound_on and kiosk.button("sound").label == off
+    kiosk.press("sound")
+    assert not kiosk.app.ctx.sound_on and kiosk.button("sound").label == on
+    kiosk.press("sound")
+    assert kiosk.app.ctx.sound_on and kiosk.button("sound").label == off
+
+
+@pytest.mark.parametrize("lang,heading", [("en", "Choose how to go on"),
+                                          ("sv", "Välj hur berättelsen fortsätter")])
+def test_the_choice_heading_asks_no_question_the_passage_did_not(kiosk, lang, heading):
+    from tests.kiosk.test_screens import to_menu
+
+    to_menu(kiosk, lang)
+    kiosk.press("story:ana")
+    kiosk.press("continue")
+    kiosk.press("skip")
+    kiosk.press("next")
+    assert kiosk.screen == "choice"
+    drawn = texts_drawn(kiosk)
+    assert heading in drawn
+    assert "What happens next?" not in drawn and "Vad händer sedan?" not in drawn

@@ -177,7 +177,7 @@ def test_larger_text_and_sound_toggle(kiosk):
     assert kiosk.top.block.line_height > before
     kiosk.press("sound")
     assert kiosk.app.ctx.sound_on is False
-    assert kiosk.button("sound").label == "Sound off"
+    assert kiosk.button("sound").label == "Turn sound on"  # what a tap does now
 
 
 def test_back_goes_to_the_previous_scene(kiosk):
