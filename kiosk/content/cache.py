@@ -22,7 +22,7 @@ from kiosk.content import model as M
 # Raised whenever the stored model or the rules change, so an entry an older kiosk wrote is
 # rebuilt, not served with its old findings (2: tags on mappings and lists are refused;
 # 3: a video without an audio track in a story language is warned about).
-FORMAT = 3
+FORMAT = 4  # 4: attract pictures carry a focal point
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(M.LoadedPack)
 

@@ -3,6 +3,7 @@ once. Driven through the real screens with posted touch events."""
 
 from __future__ import annotations
 
+import pygame
 import pytest
 
 from tests.kiosk.conftest import make_app
@@ -335,3 +336,61 @@ def test_the_choice_heading_asks_no_question_the_passage_did_not(kiosk, lang, he
     drawn = texts_drawn(kiosk)
     assert heading in drawn
     assert "What happens next?" not in drawn and "Vad händer sedan?" not in drawn
+
+
+# -- the attract loop's crop -----------------------------------------------------------------
+
+@pytest.mark.parametrize("size,focus", [((1080, 1920), (0.33, 0.7)), ((1080, 1920), (0.02, 0.5)),
+                                        ((1080, 1920), (0.97, 0.1)), ((1920, 1080), (0.5, 0.5)),
+                                        ((1280, 800), (0.9, 0.95))])
+def test_the_crop_window_contains_the_focal_point(size, focus):
+    from kiosk.media.images import cover_crop
+
+    picture = (1920, 1080)
+    crop = cover_crop(picture, size, focus)
+    point = (focus[0] * picture[0], focus[1] * picture[1])
+    assert crop.left <= point[0] <= crop.right and crop.top <= point[1] <= crop.bottom
+    assert abs(crop.width / crop.height - size[0] / size[1]) < 0.01  # the screen's shape
+    assert pygame.Rect(0, 0, *picture).contains(crop)
+
+
+def test_the_portrait_attract_loop_keeps_nadia_whole(cache_env):
+    """The demo's first attract picture shows Nadia left of centre (her figure spans about
+    0.29-0.37 of the width); a portrait screen shows a third of the width."""
+    from kiosk.content import load_pack
+    from tests.kiosk.conftest import DEMO_PACK
+
+    first = load_pack(DEMO_PACK).pack.kiosk.attract[0]
+    assert first.src == "attract/nadia.jpg" and first.focus == (0.33, 0.7)
+    k = make_app(DEMO_PACK, cache_env, size=(1080, 1920))
+    try:
+        k.frame(0.5)
+        k.frame(0.5)
+        slide = k.top._slide(0)
+        assert slide is not None and slide.get_size() == (1080, 1920)
+        source = pygame.image.load(str(DEMO_PACK / "media" / "attract" / "nadia.jpg"))
+        scale = 1920 / 1080
+        shown_w = 1080 / scale  # of the picture's 1920 pixels
+        x0 = 0.33 * 1920 - shown_w / 2  # the crop centred on her
+        for fx in (0.30, 0.33, 0.36):  # her left side, middle and right side, at her waist
+            sx, sy = int(fx * 1920), int(0.7 * 1080)
+            want = source.get_at((sx, sy))[:3]
+            got = slide.get_at((int((sx - x0) * scale), int(sy * scale)))[:3]
+            assert max(abs(a - b) for a, b in zip(want, got, strict=True)) < 40, (fx, want, got)
+    finally:
+        k.app.close()
+
+
+def test_a_focal_point_outside_0_to_1_is_refused_with_its_place(pack_copy):
+    from kiosk.content import load_pack
+
+    (pack_copy / "media").mkdir()
+    pygame.image.save(pygame.Surface((16, 9)), str(pack_copy / "media" / "a.png"))
+    text = (pack_copy / "pack.yaml").read_text()
+    assert "kiosk:" in text
+    text = text.replace("kiosk:\n", "kiosk:\n  attract:\n    - {src: a.png, focus: [1.5, 0.2]}\n", 1)
+    (pack_copy / "pack.yaml").write_text(text)
+    loaded = load_pack(pack_copy)
+    errors = [f for f in loaded.findings if f.code == "bad-value"]
+    assert errors and "between 0 and 1" in errors[0].message
+    assert errors[0].path.startswith("kiosk.attract[0].focus") and errors[0].line
