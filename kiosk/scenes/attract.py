@@ -57,7 +57,8 @@ class Attract(Screen):
         super().shown(**params)
         self.app.warm("language")
         self.app.warm("help")  # makes the helplines' QR codes, for every ending and Help
-        self.app.warm("leave")  # Leave now shows it in this (the pack's default) language
+        for code in self.ctx.pack.languages:  # Leave now thanks in the visitor's language
+            self.app.warm("leave", language=code)
         warm_menus(self.app)
         self.app.later(self.app.collect_garbage)
 
