@@ -4,8 +4,9 @@ The real app at 1920x1080 (SDL's dummy video driver, real clock, demo pack, medi
 on) is walked through visits by touch events posted to SDL's event queue (a finger event and
 the synthetic mouse event SDL adds, as a touchscreen sends them): attract, language, menu,
 content note, survey, passages, choices, ending, survey, menu, Leave now. The next tap always
-comes 350 ms of real time after the screen changed (the 250 ms cross-fade and 100 ms more: a
-fast visitor; a reading one leaves the kiosk much more quiet time to prepare).
+comes 450 ms of real time after the screen changed (past the 400 ms in which a new screen
+takes no tap, `theme.TAP_SETTLE_MS`: a fast visitor; a reading one leaves the kiosk much more
+quiet time to prepare). Figures before that change were taken 350 ms apart.
 
 Measured, for each tap that changes the screen: from posting the finger's release to the
 return of `pygame.display.flip()` in the frame that shows the next screen (`App.frame`: the
@@ -118,7 +119,7 @@ def run_kiosk(taps: int, size, seed: int) -> tuple[list[float], list[float], lis
                 missed[0] += app.ctx.texts.layouts_made > layouts
                 missed[1] += _image_loads(app) > loads
                 missed[2] += pygame.image.tobytes(app.surface, "RGB") == shown_before
-            end = time.monotonic() + 0.35
+            end = time.monotonic() + 0.45
             while time.monotonic() < end:
                 fading = app.manager.fading
                 t0 = time.perf_counter()

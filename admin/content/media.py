@@ -182,8 +182,8 @@ def usage(pack: M.Pack) -> dict[str, list[str]]:
         if path:
             out.setdefault(path, []).append(where)
 
-    for path in pack.kiosk.attract:
-        add(path, "attract loop")
+    for picture in pack.kiosk.attract:
+        add(picture.src, "attract loop")
     for story in pack.stories.values():
         for sid, sc in story.scenes.items():
             where = f"story {story.id}, scene {sid}"

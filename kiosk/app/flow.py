@@ -82,9 +82,11 @@ class Flow:
                 log.warning("media stop: %s", exc)
 
     def leave_now(self) -> None:
-        """Leave now: end at once, calm neutral screen, session wiped."""
+        """Leave now: end at once, calm neutral screen, session wiped. The screen thanks the
+        visitor in the language they were reading (only that is kept, for its 12 seconds)."""
+        language = self.ctx.language
         self.end_visit("leave_now")
-        self.go("leave", fade=False)
+        self.go("leave", fade=False, language=language)
 
     def idle_reset(self) -> None:
         """Nobody answered "Are you still there?"."""
@@ -134,6 +136,13 @@ class Flow:
                 self.attract()
         elif screen in ("content_note", "survey_before"):
             self.to_menu()
+        elif screen in ("choice", "discussion", "passage", "ending") and visit \
+                and visit.state and visit.state.passage_skipped:
+            # The visitor skipped this scene's passage: Back is its content note, never
+            # the passage itself.
+            visit.engine.unskip(visit.state)
+            visit.acknowledged.discard(visit.state.scene_id)
+            self.show_scene()
         elif screen in ("choice", "discussion"):
             self.go("passage", view=self.view())
         elif screen in ("passage", "scene_note", "ending") and visit and visit.state:
@@ -282,10 +291,11 @@ class Flow:
         self.show_scene()
 
     def skip_scene(self) -> None:
-        """Skip this scene (it has a content note)."""
+        """Skip this scene (it has a content note). The scene stays unacknowledged, so Back
+        into it, from the scene after it or from its own choices, shows its note again."""
         visit = self.visit
         view = self.view()
-        visit.acknowledged.add(view.scene_id)
+        visit.acknowledged.discard(view.scene_id)
         visit.engine.skip(visit.state)
         self.show_scene()
 

@@ -4,6 +4,10 @@ A failing screen (any exception in shown, update, draw or pointer) is logged wit
 traceback and handed to `on_failure`, which takes the visitor to a safe screen. Should the
 safe screen fail too, a last-resort frame that cannot fail is drawn: the screen is never
 left blank and the program never ends.
+
+A tap acts once: after a screen change a tap led to, a touch that begins within `settle_ms` (the
+theme's TAP_SETTLE_MS) is dropped with the rest of its press, unless it lands on Leave now.
+So the second of two quick taps on Next never acts on the screen the first one led to.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable
 import pygame
 
 from kiosk.ui import theme
-from kiosk.ui.input import Pointer
+from kiosk.ui.input import DOWN, Pointer
 
 log = logging.getLogger(__name__)
 FIRST_STEP_S = 1 / 60
@@ -24,11 +28,16 @@ class ScreenManager:
     """The current screen, overlays above it, and the cross-fade between screens."""
 
     def __init__(self, factory: Callable[[str], object], clock: Callable[[], float],
-                 on_failure: Callable[[str, BaseException], None], fade_ms: int = theme.FADE_MS):
+                 on_failure: Callable[[str, BaseException], None], fade_ms: int = theme.FADE_MS,
+                 settle_ms: int = theme.TAP_SETTLE_MS):
         self.factory = factory
         self.clock = clock
         self.on_failure = on_failure
         self.fade_ms = fade_ms
+        self.settle_ms = settle_ms
+        self._settle_until = float("-inf")  # clock time before which a new press is dropped
+        self._dropping = False  # the press going on was dropped (its moves and release too)
+        self._in_pointer = False  # a pointer event is being handled
         self.screens: dict[str, object] = {}
         self.current = None
         self.overlays: list = []
@@ -83,6 +92,8 @@ class ScreenManager:
             self._fade_start = self.clock() - FIRST_STEP_S
         else:
             self._fade_from = None
+        if self._in_pointer:  # a tap led here (a timeout's change needs no settling)
+            self._settle_until = self.clock() + self.settle_ms / 1000
         self.current = self.screen(name)
         self.changed_at = self.clock()
         self.changes += 1
@@ -135,10 +146,20 @@ class ScreenManager:
             self._safe(overlay.rebuild, overlay.name)
 
     def pointer(self, event: Pointer) -> None:
-        """Give a pointer event to the topmost screen."""
+        """Give a pointer event to the topmost screen (a press that begins while a new screen
+        settles is dropped whole; see the module docstring)."""
         top = self.top
-        if top is not None:
+        if top is None:
+            return
+        if event.kind == DOWN:
+            self._dropping = self.clock() < self._settle_until and not _on_leave(top, event)
+        if self._dropping:
+            return
+        self._in_pointer = True
+        try:
             self._safe(lambda: top.pointer(event), top.name)
+        finally:
+            self._in_pointer = False
 
     def update(self, dt: float) -> None:
         """Advance the screen and overlays."""
@@ -179,3 +200,10 @@ class ScreenManager:
             self._failing += 1
             if self._failing < 3:
                 self.on_failure(name, exc)
+
+
+def _on_leave(screen, event: Pointer) -> bool:
+    """True when a press lands on the screen's Leave now (it acts at once, always)."""
+    buttons = getattr(screen, "buttons", None)
+    leave = buttons.find("leave") if buttons is not None else None
+    return leave is not None and leave.hit(event.pos)

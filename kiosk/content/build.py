@@ -200,9 +200,22 @@ _surveys = _struct(M.Surveys, {
     "before": (S.list_of(_question), False), "after": (S.list_of(_question), False),
     "rating": (_question, False),
 }, "surveys")
+_attract_struct = _struct(M.AttractPicture, {
+    "src": (S.media_path, True), "focus": (_focus, False),
+}, "an attract picture")
+
+
+def _attract_picture(node, ctx, path):
+    """An attract picture: a path, or {src: path, focus: [x, y]}."""
+    if isinstance(node, yaml.ScalarNode):
+        src = S.media_path(node, ctx, path)
+        return INVALID if src is INVALID else M.AttractPicture(src=src)
+    return _attract_struct(node, ctx, path)
+
+
 _kiosk = _struct(M.KioskSettings, {
     "idle_timeout": (S.integer(15, 3600), False),
-    "attract": (S.list_of(S.media_path), False), "narration_autoplay": (S.boolean, False),
+    "attract": (S.list_of(_attract_picture), False), "narration_autoplay": (S.boolean, False),
 }, "the kiosk settings")
 
 PACK_SPEC: dict[str, tuple[Any, bool]] = {

@@ -23,8 +23,9 @@ from kiosk.content import model as M
 # rebuilt, not served with its old findings (2: tags on mappings and lists are refused;
 # 3: a video without an audio track in a story language is warned about; 4: languages CLDR
 # does not know, or no installed font draws, are refused; text is read as NFC; 5: versions
-# of a defined form, YAML 1.1 numbers, named consent fields, media path checks).
-FORMAT = 5
+# of a defined form, YAML 1.1 numbers, named consent fields, media path checks; 6: attract
+# pictures carry a focal point).
+FORMAT = 6
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(M.LoadedPack)
 

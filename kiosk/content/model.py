@@ -202,11 +202,20 @@ class Surveys(Struct):
     rating: Question | None = None
 
 
+class AttractPicture(Struct):
+    """A picture of the attract loop: a path under media/ and, optionally, its focal point
+    ([x, y], 0..1 of its width and height; default the centre), which the crop to the
+    screen's shape keeps in view."""
+
+    src: str
+    focus: tuple[float, float] | None = None
+
+
 class KioskSettings(Struct):
     """The pack's settings for the kiosk."""
 
     idle_timeout: int = 60
-    attract: list[str] = []
+    attract: list[AttractPicture] = []
     narration_autoplay: bool = True
 
 

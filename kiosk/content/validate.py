@@ -91,8 +91,8 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
         texts = {f"{path}.text": q.text}
         texts.update({f"{path}.options[{j}].label": o.label for j, o in enumerate(q.options)})
         _coverage(rep, pack.languages, texts, None)
-    for i, rel in enumerate(pack.kiosk.attract):
-        _media(rep, root, rel, f"kiosk.attract[{i}]", "image")
+    for i, picture in enumerate(pack.kiosk.attract):
+        _media(rep, root, picture.src, f"kiosk.attract[{i}]", "image")
     for lang in pack.strings:
         if lang not in pack.languages:
             rep.warn(f"strings.{lang}", "unused-language",

@@ -51,6 +51,10 @@ SMALLER_TEXT = N_("Smaller text")
 SOUND_ON = N_("Sound on")
 # TRANSLATORS: Sound toggle, showing its current state: sound is muted.
 SOUND_OFF = N_("Sound off")
+# TRANSLATORS: The sound button while sound plays: what a tap does (mutes narration and film).
+TURN_SOUND_OFF = N_("Turn sound off")
+# TRANSLATORS: The sound button while sound is muted: what a tap does.
+TURN_SOUND_ON = N_("Turn sound on")
 
 # --- Attract loop and language picker ---------------------------------------------------------
 # TRANSLATORS: Shown on the idle screen, cycling through the pack's languages.
@@ -98,8 +102,9 @@ BACK_TO_STORIES = N_("Back to the stories")
 # TRANSLATORS: Progress marker in a story, e.g. "Part 3 of 8".
 PART_OF = N_("Part {current} of {total}")
 SKIP_SCENE = N_("Skip this scene")
-# TRANSLATORS: Heading above the choices at a branching point.
-WHAT_NEXT = N_("What happens next?")
+# TRANSLATORS: Heading above the choices at a branching point. Neutral on purpose: it must
+# not ask a question the story did not ask.
+CHOOSE_HOW_TO_GO_ON = N_("Choose how to go on")
 PLAY = N_("Play")
 PAUSE = N_("Pause")
 REPLAY = N_("Replay")

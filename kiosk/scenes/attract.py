@@ -35,9 +35,10 @@ def prefetch_slide(ctx, index: int) -> bool:
         return False
     from kiosk.media import ImageRequest
 
+    picture = slides[index % len(slides)]
     try:
-        media.prefetch.want([ImageRequest(ctx.pack.media_path(slides[index % len(slides)]),
-                                          ctx.size, "cover")])
+        media.prefetch.want([ImageRequest(ctx.pack.media_path(picture.src), ctx.size, "cover",
+                                          picture.focus)])
     except Exception as exc:
         log.warning("attract slide prefetch: %s", exc)
     return True
@@ -60,7 +61,8 @@ class Attract(Screen):
         super().shown(**params)
         self.app.warm("language")
         self.app.warm("help")  # makes the helplines' QR codes, for every ending and Help
-        self.app.warm("leave")  # Leave now shows it in this (the pack's default) language
+        for code in self.ctx.pack.languages:  # Leave now thanks in the visitor's language
+            self.app.warm("leave", language=code)
         warm_menus(self.app)
         self.app.later(self.app.collect_garbage)
 
@@ -95,11 +97,16 @@ class Attract(Screen):
             image = None
             media = self.ctx.media
             if media is not None:
+                picture = slides[index]
                 try:
-                    image = media.images.get(self.ctx.pack.media_path(slides[index]),
-                                             box=self.ctx.size, mode="cover")
+                    # Cropped to the screen's shape around the picture's focal point (the
+                    # centre unless the pack names one): in portrait a person at the side
+                    # stays whole.
+                    image = media.images.get(self.ctx.pack.media_path(picture.src),
+                                             box=self.ctx.size, mode="cover",
+                                             focus=picture.focus)
                 except Exception as exc:
-                    log.warning("attract image %s: %s", slides[index], exc)
+                    log.warning("attract image %s: %s", picture.src, exc)
             if media is not None:  # until media has started, try again next frame
                 self._images[index] = image
         return self._images.get(index)

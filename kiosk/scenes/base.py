@@ -14,8 +14,9 @@ import pygame
 from kiosk.i18n import strings as S
 from kiosk.ui import theme
 from kiosk.ui.input import Pointer
+from kiosk.ui.layouts import chrome_rects, chrome_row_height, chrome_rows
 from kiosk.ui.text import language_layout
-from kiosk.ui.widgets import Button, Buttons
+from kiosk.ui.widgets import Button, Buttons, label_box
 
 
 class Screen:
@@ -86,15 +87,12 @@ class Screen:
     def rebuild(self) -> None:
         """Lay the screen out again (shown, language, text size or window changed)."""
         self.buttons.clear()
-        w, h = self.ctx.size
         m = self.ctx.metrics
-        bar = m.min_target + 2 * m.gap if self.chrome else 0
-        if m.portrait:
-            self.chrome_rect = pygame.Rect(0, h - bar, w, bar)
-            self.content = pygame.Rect(0, 0, w, h - bar)
+        self.buttons.min_size = m.min_label
+        if self.chrome:
+            self.chrome_rect, self.content = chrome_rects(m)
         else:
-            self.chrome_rect = pygame.Rect(0, 0, w, bar)
-            self.content = pygame.Rect(0, bar, w, h - bar)
+            self.chrome_rect, self.content = pygame.Rect(0, 0, 0, 0), pygame.Rect(0, 0, *self.ctx.size)
         self.layout(self.content.inflate(-2 * m.margin, -2 * m.gap))
         if self.chrome:
             self._chrome()
@@ -121,10 +119,13 @@ class Screen:
         self.app.flow.back_from(self.name)
 
     def _chrome(self) -> None:
+        """The controls of every screen, in the bar's rows: each button as wide as its label
+        on one line (at least its design width) when the row has room, else the row shared
+        evenly and labels wrap; labels keep the text size (the bar grew for them)."""
         m = self.ctx.metrics
         size = m.text("chrome")
         flow = self.app.flow
-        sound = S.SOUND_ON if self.ctx.sound_on else S.SOUND_OFF
+        sound = S.TURN_SOUND_OFF if self.ctx.sound_on else S.TURN_SOUND_ON  # what it does
         larger = S.SMALLER_TEXT if self.ctx.text_step == 2 else S.LARGER_TEXT
         start = [("back", S.BACK, self.back, "chrome")] if self.has_back else []
         end = [
@@ -134,32 +135,59 @@ class Screen:
             ("help", S.HELP, flow.open_help, "chrome"),
             ("leave", S.LEAVE_NOW, flow.leave_now, "leave"),
         ]
-        r = self.chrome_rect
-        gap = m.gap
-        height = m.min_target
-        y = r.y + (r.height - height) // 2
-        widths = {"leave": m.u(230), "back": m.u(170)}
-        default_w = m.u(190)
-        total_end = sum(widths.get(k, default_w) for k, *_ in end)
-        avail = r.width - 2 * m.margin - (widths["back"] + gap if start else 0)
-        shrink = min(1.0, (avail - gap * (len(end) - 1)) / total_end)
-        x_end = r.right - m.margin
-        placed: list[tuple[str, str, object, str, int]] = []
-        for key, label, action, style in reversed(end):
-            width = int(widths.get(key, default_w) * shrink)
-            x_end -= width
-            placed.append((key, label, action, style, x_end))
-            x_end -= gap
-        if start:
-            key, label, action, style = start[0]
-            placed.append((key, label, action, style, r.x + m.margin))
-        for key, label, action, style, x in placed:
-            width = widths.get(key, default_w) if key == "back" else \
-                int(widths.get(key, default_w) * shrink)
+        if chrome_rows(m) == 2:  # Leave now in the lower row (in portrait, nearest the hand)
+            rows = [(start, end[:2]), ([], end[2:])]
+        else:
+            rows = [(start, end)]
+        height = chrome_row_height(m)
+        y = self.chrome_rect.y + m.gap
+        for row_start, row_end in rows:
+            row = pygame.Rect(self.chrome_rect.x + m.margin, y,
+                              self.chrome_rect.width - 2 * m.margin, height)
+            self._chrome_row(row, row_start, row_end, size)
+            y += height + m.gap
+
+    def _chrome_row(self, row: pygame.Rect, start: list, end: list, size: int) -> None:
+        m = self.ctx.metrics
+        design = {"leave": m.u(230), "back": m.u(170)}
+        items = start + end
+        probe = pygame.Rect(0, 0, m.u(190), row.height)
+        pad = label_box(probe)[0]
+        texts, room = self.ctx.texts, 2 * pad + 4
+        widths, least = [], []
+        for key, label, _action, _style in items:
+            text = self.t(label)
+            line = texts.block(text, self.lang, 100000, size, True).used_width + room
+            word = max(texts.block(w, self.lang, 100000, size, True).used_width
+                       for w in text.split() or [text]) + room
+            widths.append(max(design.get(key, m.u(190)), line))
+            least.append(word)
+        gaps = m.gap * (len(items) - 1) + (m.gap if start else 0)
+        spare = row.width - gaps - sum(least)
+        if sum(widths) + gaps > row.width and spare >= 0:
+            # Too narrow for every label on one line: each gets its longest word, and the
+            # rest of the row goes where a label would wrap most.
+            want = [max(0, w - lo) for w, lo in zip(widths, least, strict=True)]
+            total = sum(want) or 1
+            widths = [lo + spare * w // total for lo, w in zip(least, want, strict=True)]
+        elif spare < 0:
+            widths = [(row.width - gaps) // len(items)] * len(items)
+        xs = []
+        x = row.x
+        for width in widths[:len(start)]:  # Back at the start
+            xs.append(x)
+            x += width + m.gap
+        x = row.right - sum(widths[len(start):]) - m.gap * (len(end) - 1)
+        for width in widths[len(start):]:  # the rest at the end
+            xs.append(x)
+            x += width + m.gap
+        items = [(*item, x) for item, x in zip(items, xs, strict=True)]
+        for (key, label, action, style, x), width in zip(items, widths, strict=True):
             if self.rtl:
-                x = r.right - (x - r.x) - width
+                x = row.right - (x - row.x) - width
             self.buttons.add(Button(key, self.t(label), self.lang,
-                                    pygame.Rect(x, y, width, height), action, style, size))
+                                    pygame.Rect(x, row.y, width, row.height), action, style,
+                                    size))
 
 
 def put_text(surface: pygame.Surface, ctx, text: str, lang: str, x: int, y: int, width: int,

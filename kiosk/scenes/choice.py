@@ -12,7 +12,8 @@ from kiosk.ui.widgets import Button
 
 
 class ChoiceScreen(Screen):
-    """What happens next?"""
+    """The choices, under a neutral heading (the story format gives a scene no question of
+    its own, and the screen must not ask one the passage did not ask)."""
 
     name = "choice"
 
@@ -45,5 +46,5 @@ class ChoiceScreen(Screen):
     def draw_content(self, surface: pygame.Surface) -> None:
         """The heading."""
         r = self.head
-        put_text(surface, self.ctx, self.t(S.WHAT_NEXT), self.lang, r.x, r.y, r.width,
+        put_text(surface, self.ctx, self.t(S.CHOOSE_HOW_TO_GO_ON), self.lang, r.x, r.y, r.width,
                  "title", theme.INK, True, "center")

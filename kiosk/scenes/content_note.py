@@ -9,7 +9,8 @@ from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen
 from kiosk.scenes.media_panel import passage_media_box, prefetch_scenes
 from kiosk.ui import theme
-from kiosk.ui.widgets import Button, ScrollBox
+from kiosk.ui.layouts import control_height
+from kiosk.ui.widgets import Button, ScrollBox, label_height
 
 
 def note_texts(ctx, note_ids: list[str]) -> list[tuple[str, str]]:
@@ -56,8 +57,6 @@ class ContentNote(Screen):
         flow = self.app.flow
         width = min(rect.width, m.u(1200))
         self.col = pygame.Rect(rect.centerx - width // 2, rect.y, width, rect.height)
-        bh = m.min_target + m.u(16)
-        buttons_y = rect.bottom - bh
         if self.scene_view:
             first = (S.CONTINUE, flow.scene_note_continue)
             second = (S.SKIP_SCENE, flow.skip_scene)
@@ -65,6 +64,9 @@ class ContentNote(Screen):
             first = (S.CONTINUE, lambda: flow.confirm_story(self.story_id))
             second = (S.CHOOSE_ANOTHER_STORY, flow.to_menu)
         bw = (width - m.gap * 2) // 2
+        bh = max(label_height(self.ctx.texts, self.t(label), self.lang, bw, m.text("button"),
+                              control_height(m)) for label, _action in (first, second))
+        buttons_y = rect.bottom - bh
         specs = [("continue", first, "primary"), ("other", second, "secondary")]
         if self.rtl:
             specs.reverse()

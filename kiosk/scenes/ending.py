@@ -12,7 +12,8 @@ from kiosk.scenes.base import Screen
 from kiosk.scenes.helplines import HelplinePanel, panel_layout, panel_view
 from kiosk.scenes.passage import fictional_note
 from kiosk.ui import theme
-from kiosk.ui.widgets import Button, ScrollBox
+from kiosk.ui.layouts import control_height
+from kiosk.ui.widgets import Button, ScrollBox, label_width
 
 
 class Ending(Screen):
@@ -55,8 +56,9 @@ class Ending(Screen):
         """Story text with Continue under it on one side, the helpline panel on the other,
         the full height (landscape); text above the panel, Continue below both (portrait)."""
         m = self.ctx.metrics
-        bh = m.min_target + m.u(16)
-        bw = m.u(420)
+        bh = control_height(m)
+        bw = label_width(self.ctx.texts, self.t(S.CONTINUE), self.lang, bh, m.text("button"),
+                         m.u(420))
         pad = m.gap  # the panel's card reaches this far around its boxes
         if m.portrait:
             text_rect = pygame.Rect(rect.x, rect.y, rect.width, int(rect.height * 0.38))
@@ -71,6 +73,7 @@ class Ending(Screen):
                                 rect.height - 2 * pad)
             if self.rtl:
                 text_rect.x, panel.x = rect.right - text_w, rect.x + pad
+            bw = min(bw, text_rect.width)
             button_x = text_rect.x if self.rtl else text_rect.right - bw
         width = text_rect.width - m.u(20)
         gap = m.u(18)

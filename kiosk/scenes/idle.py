@@ -9,7 +9,8 @@ import pygame
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, put_text, shade
 from kiosk.ui import theme
-from kiosk.ui.widgets import Button
+from kiosk.ui.layouts import control_height
+from kiosk.ui.widgets import Button, label_width
 
 
 class Idle(Screen):
@@ -30,10 +31,12 @@ class Idle(Screen):
         w, h = self.ctx.size
         pw, ph = min(w - 2 * m.margin, m.u(1000)), m.u(440)
         self.panel = pygame.Rect((w - pw) // 2, (h - ph) // 2, pw, ph)
-        bh = m.min_target + m.u(16)
-        self.buttons.add(Button("continue", self.t(S.CONTINUE), self.lang,
-                                pygame.Rect(self.panel.centerx - m.u(220),
-                                            self.panel.bottom - m.margin - bh, m.u(440), bh),
+        bh = control_height(m)
+        label = self.t(S.CONTINUE)
+        bw = label_width(self.ctx.texts, label, self.lang, bh, m.text("button"), m.u(440))
+        self.buttons.add(Button("continue", label, self.lang,
+                                pygame.Rect(self.panel.centerx - bw // 2,
+                                            self.panel.bottom - m.margin - bh, bw, bh),
                                 self.keep, "primary", m.text("button")))
 
     def keep(self) -> None:

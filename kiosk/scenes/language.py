@@ -1,7 +1,9 @@
 """The language picker: each pack language named in itself, as large targets.
 
 Shown after the attract loop, and over any screen from the Language control (then it is an
-overlay with Close, and choosing keeps the visitor's place).
+overlay with Close, and choosing keeps the visitor's place). After the attract loop nobody
+has chosen a language yet, so the heading speaks each pack language in turn, changing every
+`HEADING_CYCLE_S` seconds.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from kiosk.i18n import language_info
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, put_text, shade
 from kiosk.ui import theme
-from kiosk.ui.widgets import Button
+from kiosk.ui.layouts import control_height
+from kiosk.ui.widgets import Button, label_width
+
+HEADING_CYCLE_S = 3.0
 
 
 class Language(Screen):
@@ -20,10 +25,25 @@ class Language(Screen):
 
     name = "language"
 
+    def prepare(self, **params) -> None:
+        """The heading's turn through the languages starts now."""
+        self.since = self.ctx.clock()
+        super().prepare(**params)
+
     def started(self) -> None:
         """Prepare the story menu in each language (the visitor's pick is not known yet)."""
         if not self.overlay:
             warm_menus(self.app)
+
+    def heading_language(self) -> str:
+        """The heading's language now: the interface's over a visit; on the first picker each
+        pack language in turn, from the pack's default."""
+        languages = list(self.ctx.pack.languages)
+        if self.overlay or self.ctx.visit is not None or len(languages) < 2:
+            return self.lang
+        first = languages.index(self.lang) if self.lang in languages else 0
+        turn = int((self.ctx.clock() - self.since) // HEADING_CYCLE_S)
+        return languages[(first + turn) % len(languages)]
 
     def layout(self, rect: pygame.Rect) -> None:
         """A grid of language buttons."""
@@ -37,7 +57,7 @@ class Language(Screen):
         cols = 2 if m.portrait or len(languages) <= 4 else 3
         rows = (len(languages) + cols - 1) // cols
         top = rect.y + title_h + m.gap
-        bottom = rect.bottom - (m.min_target + m.gap if not self.chrome else 0)
+        bottom = rect.bottom - (control_height(m) + m.gap if not self.chrome else 0)
         bh = min(m.u(130), (bottom - top - (rows - 1) * m.gap) // max(1, rows))
         bh = max(bh, m.min_target)
         bw = min(m.u(560), (rect.width - (cols - 1) * m.gap) // cols)
@@ -55,9 +75,11 @@ class Language(Screen):
                                     lambda code=code: self.app.flow.choose_language(code),
                                     style, m.text("heading")))
         if not self.chrome:
-            self.buttons.add(Button("close", self.t(S.CLOSE), self.lang,
-                                    pygame.Rect(rect.centerx - m.u(160), rect.bottom -
-                                                m.min_target, m.u(320), m.min_target),
+            close, ch = self.t(S.CLOSE), control_height(m)
+            cw = label_width(self.ctx.texts, close, self.lang, ch, m.text("button"), m.u(320))
+            self.buttons.add(Button("close", close, self.lang,
+                                    pygame.Rect(rect.centerx - cw // 2, rect.bottom - ch, cw,
+                                                ch),
                                     lambda: self.app.manager.close_overlay(self.name),
                                     "primary", m.text("button")))
         self.title_rect = pygame.Rect(rect.x, rect.y, rect.width, title_h)
@@ -75,8 +97,9 @@ class Language(Screen):
     def draw_content(self, surface: pygame.Surface) -> None:
         """The title, in the current language."""
         r = self.title_rect
-        put_text(surface, self.ctx, self.t(S.CHOOSE_LANGUAGE), self.lang, r.x, r.y, r.width,
-                 "title", theme.INK, True, "center")
+        lang = self.heading_language()
+        put_text(surface, self.ctx, self.ctx.tr(lang).gettext(S.CHOOSE_LANGUAGE), lang, r.x,
+                 r.y, r.width, "title", theme.INK, True, "center")
 
     def back(self) -> None:
         """Back from the picker: to the attract loop."""

@@ -26,6 +26,15 @@ class Leave(Screen):
         super().shown(**params)
         prefetch_slide(self.ctx, 0)  # the attract loop comes next
 
+    @property
+    def lang(self) -> str:
+        """The language the visitor was reading (the visit itself is already wiped)."""
+        return self.params.get("language") or self.ctx.language
+
+    def t(self, message: str, **values) -> str:
+        """An interface string in the visitor's language."""
+        return self.ctx.tr(self.lang).gettext(message, **values)
+
     def update(self, dt: float) -> None:
         """Back to the attract loop when the time is up."""
         if self.ctx.clock() >= self.until:

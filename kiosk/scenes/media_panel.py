@@ -38,6 +38,11 @@ class MediaPanel:
         if self.media is not None:
             try:
                 self.narration_path = lines.narration(self.scene)
+                if self.narration_path is not None and not self.narration_path.is_file():
+                    # Gone since the pack was checked (a USB stick pulled): no Play or
+                    # Replay for a sound that cannot play.
+                    log.warning("narration %s is missing", self.narration_path)
+                    self.narration_path = None
                 cap = lines.captions(self.scene)
                 self.captions = self.media.subtitles.get(cap) if cap else None
             except Exception as exc:

@@ -18,7 +18,7 @@ from kiosk.scenes.media_panel import MediaPanel
 from kiosk.story import Phase
 from kiosk.ui import theme
 from kiosk.ui.layouts import passage_layout
-from kiosk.ui.widgets import Button, ScrollBox
+from kiosk.ui.widgets import Button, ScrollBox, label_width
 
 log = logging.getLogger(__name__)
 
@@ -78,20 +78,29 @@ class Passage(Screen):
         self.block = block
         c = lay.controls
         flow = self.app.flow
-        label = S.CONTINUE if self.view.phase == Phase.AWAITING_CHOICE else S.NEXT
-        next_w = max(m.u(300), c.width // 3)
+        label = self.t(S.CONTINUE if self.view.phase == Phase.AWAITING_CHOICE else S.NEXT)
+        size, texts = m.text("button"), self.ctx.texts
+        controls = [(key, self.t(text), action) for key, text, action, _slot
+                    in sorted(self.media.controls(), key=lambda control: control[3])]
+        # Each as wide as its label on one line; where the row is too narrow for that, it is
+        # shared evenly and the labels wrap (the controls are two lines tall).
+        widths = [label_width(texts, t, self.lang, c.height, size, m.u(200))
+                  for _key, t, _action in controls]
+        next_w = label_width(texts, label, self.lang, c.height, size,
+                             max(m.u(300), c.width // 3))
+        if sum(widths) + next_w + m.gap * len(widths) > c.width:
+            next_w = (c.width - m.gap * len(widths)) // (len(widths) + 1)
+            widths = [next_w] * len(widths)
         next_x = c.x if self.rtl else c.right - next_w
-        self.buttons.add(Button("next", self.t(label), self.lang,
+        self.buttons.add(Button("next", label, self.lang,
                                 pygame.Rect(next_x, c.y, next_w, c.height), flow.passage_next,
-                                "primary", m.text("button")))
-        for key, text, action, x_index in self.media.controls():
-            width = m.u(200)
-            x = c.x + x_index * (width + m.gap)
-            if self.rtl:
-                x = c.right - (x - c.x) - width
-            self.buttons.add(Button(key, self.t(text), self.lang,
-                                    pygame.Rect(x, c.y, width, c.height), action, "secondary",
-                                    m.text("button")))
+                                "primary", size))
+        x = c.x
+        for (key, text, action), width in zip(controls, widths, strict=True):
+            bx = c.right - (x - c.x) - width if self.rtl else x
+            self.buttons.add(Button(key, text, self.lang, pygame.Rect(bx, c.y, width, c.height),
+                                    action, "secondary", size))
+            x += width + m.gap
 
     def update(self, dt: float) -> None:
         """Keep the play/pause label true to the narration."""

@@ -1,7 +1,9 @@
 """The pack's anonymous questions before and after a story, and the rating; skippable.
 
-One question at a time; a tap on an answer records it and moves on. After the last one a
-thank-you, then on to the story (before) or back to the stories (after).
+One question at a time; a tap on an answer records it and moves on; Skip passes over one
+question. Back returns to the question before, showing the answer given to it (selected).
+After the last question a thank-you (when anything was answered), then on to the story
+(before) or back to the stories (after).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import pygame
 from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, put_text
 from kiosk.ui import theme
-from kiosk.ui.widgets import Button
+from kiosk.ui.layouts import control_height
+from kiosk.ui.widgets import Button, label_height, label_width
 
 AGREEMENT = (S.STRONGLY_DISAGREE, S.DISAGREE, S.NEITHER, S.AGREE, S.STRONGLY_AGREE)
 
@@ -31,6 +34,7 @@ class Survey(Screen):
             questions.append(surveys.rating)
         self.questions = questions
         self.index = 0
+        self.given: dict[int, object] = {}  # question index -> the answer given (for Back)
         self.thanks = not questions
         super().prepare(**params)
 
@@ -47,36 +51,63 @@ class Survey(Screen):
         width = min(rect.width, m.u(1300))
         x = rect.centerx - width // 2
         self.col = pygame.Rect(x, rect.y, width, rect.height)
-        bh = m.min_target + m.u(16)
+        bh = control_height(m)
         size = m.text("button")
+        texts = self.ctx.texts
         if self.thanks:
-            self.buttons.add(Button("continue", self.t(S.CONTINUE), self.lang,
-                                    pygame.Rect(rect.centerx - m.u(220), rect.bottom - bh,
-                                                m.u(440), bh), self._finish, "primary", size))
+            label = self.t(S.CONTINUE)
+            bw = label_width(texts, label, self.lang, bh, size, m.u(440))
+            self.buttons.add(Button("continue", label, self.lang,
+                                    pygame.Rect(rect.centerx - bw // 2, rect.bottom - bh,
+                                                bw, bh), self._finish, "primary", size))
             return
         question = self.questions[self.index]
         answers = self._answers(question)
+        self.question_role = "title"
         self.text_h = self._header_height(question, width)
-        cols = len(answers) if len(answers) <= 5 and not m.portrait else 1
+        first = len(answers) if len(answers) <= 5 and not m.portrait else 1
         if question.kind == "rating":
-            cols = len(answers)
-        rows = (len(answers) + cols - 1) // cols
-        aw = (width - (cols - 1) * m.gap) // cols
-        ah = max(m.min_target + m.u(40), m.u(110)) if cols > 1 else bh
+            first = len(answers)
+        # Answers in one row where they fit; else in fewer columns (at larger text the
+        # labels wrap and grow taller), the first arrangement that fits under the question.
+        room = rect.bottom - bh - m.gap * 3 - (rect.y + self.text_h + m.gap)
+        best = None
+        for cols in dict.fromkeys((first, 3, 2, 1)):
+            if cols > first:
+                continue
+            rows = (len(answers) + cols - 1) // cols
+            aw = (width - (cols - 1) * m.gap) // cols
+            ah = max(m.min_target + m.u(40), m.u(110)) if cols > 1 else bh
+            answer_size = m.text("small") if cols > 1 else size
+            ah = max(label_height(texts, label, self.lang, aw, answer_size, ah)
+                     for _value, label in answers)
+            total = rows * ah + (rows - 1) * m.gap
+            if best is None or total < best[0]:
+                best = (total, cols, rows, aw, ah, answer_size)
+            if total <= room:
+                best = (total, cols, rows, aw, ah, answer_size)
+                break
+        _total, cols, rows, aw, ah, answer_size = best
+        if _total > room:  # a short screen at large text: the question in the heading size
+            self.question_role = "heading"
+            self.text_h = self._header_height(question, width)
         top = rect.bottom - bh - m.gap * 3 - rows * ah - (rows - 1) * m.gap
         top = max(top, rect.y + self.text_h + m.gap)
         for i, (value, label) in enumerate(answers):
             r, c = divmod(i, cols)
             if self.rtl:
                 c = cols - 1 - c
+            chosen = self.given.get(self.index, object()) == value
             self.buttons.add(Button(f"answer:{value}", label, self.lang,
                                     pygame.Rect(x + c * (aw + m.gap), top + r * (ah + m.gap),
                                                 aw, ah),
-                                    lambda v=value: self.answer(v), "secondary",
-                                    m.text("small") if cols > 1 else size))
-        sx = x if not self.rtl else x + width - m.u(300)
-        self.buttons.add(Button("skip", self.t(S.SKIP), self.lang,
-                                pygame.Rect(sx, rect.bottom - bh, m.u(300), bh), self.skip,
+                                    lambda v=value: self.answer(v),
+                                    "selected" if chosen else "secondary", answer_size))
+        skip = self.t(S.SKIP)
+        sw = label_width(texts, skip, self.lang, bh, size, m.u(300))
+        sx = x if not self.rtl else x + width - sw
+        self.buttons.add(Button("skip", skip, self.lang,
+                                pygame.Rect(sx, rect.bottom - bh, sw, bh), self.skip,
                                 "secondary", size))
 
     def _answers(self, question) -> list[tuple[object, str]]:
@@ -96,7 +127,7 @@ class Survey(Screen):
         return (text_height(self.ctx, self.t(heading), self.lang, width, "heading", True)
                 + text_height(self.ctx, self.t(S.ANSWERS_ANONYMOUS), self.lang, width, "small")
                 + text_height(self.ctx, lines.pick(question.text, question.id), self.lang,
-                              width, "title", True) + self.ctx.metrics.u(120))
+                              width, self.question_role, True) + self.ctx.metrics.u(120))
 
     def answer(self, value) -> None:
         """Record an answer and go on."""
@@ -108,14 +139,22 @@ class Survey(Screen):
             else:
                 visit.record("survey_answer", question=question.id, answer=value,
                              phase=self.phase, story=self.story)
-        self.index += 1
-        if self.index >= len(self.questions):
-            self.thanks = True
-        self.rebuild()
+        self.given[self.index] = value
+        self._next()
 
     def skip(self) -> None:
-        """Skip the rest of the questions."""
-        self._finish()
+        """Skip this question (the next one follows)."""
+        self._next()
+
+    def _next(self) -> None:
+        self.index += 1
+        if self.index < len(self.questions):
+            self.rebuild()
+        elif self.given:
+            self.thanks = True
+            self.rebuild()
+        else:
+            self._finish()  # nothing answered: no thanks for answers, straight on
 
     def _finish(self) -> None:
         self.app.flow.survey_done(self.phase, self.story)
@@ -150,4 +189,4 @@ class Survey(Screen):
                                            total=len(self.questions)), self.lang, c.x, y,
                       c.width, "small", theme.PRIMARY, True) + m.u(12)
         put_text(surface, ctx, ctx.lines().pick(question.text, question.id), self.lang, c.x, y,
-                 c.width, "title", theme.INK, True)
+                 c.width, self.question_role, theme.INK, True)

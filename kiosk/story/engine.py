@@ -21,7 +21,8 @@ Decisions the format leaves open, made here:
   one; a scene with choices, or an ending, stays, with its passage hidden
   (`view.passage_skipped`, no `text_line`) so the visitor sees just the choices, or the
   ending's "what helped" and "what you can do" (and the helplines). Skipping an already
-  skipped passage does nothing.
+  skipped passage does nothing. `unskip` undoes a skip that hid the current passage (the
+  visitor went Back to the scene's content note).
 """
 
 from __future__ import annotations
@@ -245,6 +246,12 @@ class Story:
             state.moves.append("skip")
             return self._enter(state, scene.next, "skip")
         state.passage_skipped = True
+        return state
+
+    def unskip(self, state: StoryState) -> StoryState:
+        """Show the current scene's passage again after `skip` hid it (nothing otherwise)."""
+        self.check(state)
+        state.passage_skipped = False
         return state
 
     def leave(self, state: StoryState) -> StoryState:

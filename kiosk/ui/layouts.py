@@ -3,6 +3,7 @@ so both measure the same box."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pygame
@@ -21,9 +22,43 @@ class PassageLayout:
     controls: pygame.Rect
 
 
+# One line of label text in the tallest script (Arabic's Naskh, about 2.1 ems) fits in
+# ONE_LINE_EM; two lines of Latin or Cyrillic (1.4 ems each) in CONTROL_EM; two lines of
+# accented bold Greek (1.49 ems each) in TWO_LINES_EM.
+ONE_LINE_EM = 2.2
+CONTROL_EM = 2.8
+TWO_LINES_EM = 3.0
+
+
+# Six chrome buttons in one row need about this many label-font ems of screen width: each
+# must hold the longest word of its label ("Μικρότερα", "Lielāks") with its padding.
+CHROME_ROW_EMS = 48
+
+
+def chrome_rows(m: Metrics) -> int:
+    """The chrome's rows of buttons: two where six in one row would be too narrow for a word
+    of a label (portrait; a small landscape screen at the largest text), else one."""
+    return 2 if m.portrait or m.width < CHROME_ROW_EMS * m.text("chrome") else 1
+
+
+def chrome_row_height(m: Metrics) -> int:
+    """The height of a chrome button: a target's, and room for its label at the label's full
+    size (the bar grows; the labels never shrink): one line in any script (Arabic's lines
+    are the tallest), or at larger text in one row of six, two lines of a label that wraps."""
+    em = TWO_LINES_EM if m.text_scale > 1.0 and chrome_rows(m) == 1 else ONE_LINE_EM
+    return max(m.min_target, math.ceil(em * m.text("chrome")) + 8)
+
+
+def control_height(m: Metrics) -> int:
+    """The height of a screen's control buttons (Next, Continue, Skip, Close...): a
+    target's, and at larger text as much as the label needs at its full size."""
+    return max(m.min_target + m.u(16), math.ceil(CONTROL_EM * m.text("button")) + 4)
+
+
 def chrome_rects(m: Metrics) -> tuple[pygame.Rect, pygame.Rect]:
     """The chrome bar and the content area of a screen."""
-    bar = m.min_target + 2 * m.gap
+    rows = chrome_rows(m)
+    bar = rows * chrome_row_height(m) + (rows - 1) * m.gap + 2 * m.gap
     if m.portrait:
         return (pygame.Rect(0, m.height - bar, m.width, bar),
                 pygame.Rect(0, 0, m.width, m.height - bar))
@@ -35,7 +70,7 @@ def passage_layout(m: Metrics, has_media: bool, rtl: bool = False,
     """The passage screen's boxes for a screen size, text size and direction."""
     chrome, content = chrome_rects(m)
     inner = content.inflate(-2 * m.margin, -2 * m.gap)
-    controls_h = m.min_target + m.u(16)
+    controls_h = control_height(m)
     media = None
     if has_media and m.portrait:
         media = pygame.Rect(inner.x, inner.y, inner.width, int(inner.height * 0.36))

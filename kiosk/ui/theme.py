@@ -2,7 +2,9 @@
 
 Every text colour is chosen against the background it sits on with a WCAG 2.1 contrast ratio
 of at least 4.5:1 (AA); `contrast_ratio` computes it and the tests check every pair in
-`TEXT_PAIRS`. Nothing flashes: transitions are cross-fades of at most `FADE_MS`.
+`TEXT_PAIRS`. A button's edge (its border, else its fill) stands out from what is around it
+(`SURROUNDS`: the paper and the controls' bar) by at least 3:1 (WCAG 1.4.11, non-text
+contrast); the tests check every button style against each. Nothing flashes: transitions are cross-fades of at most `FADE_MS`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ import math
 from dataclasses import dataclass
 
 FADE_MS = 250
+# A new screen takes no tap for its first TAP_SETTLE_MS (Leave now excepted): longer than the
+# fade, and than the ~300 ms between the two taps of a double tap, so a second tap meant for
+# the screen that was left never acts on the one that came.
+TAP_SETTLE_MS = 400
 TEXT_SCALES = (1.0, 1.25, 1.5)  # the "larger text" steps
 
 Color = tuple[int, int, int]
@@ -25,12 +31,15 @@ ON_PRIMARY: Color = (255, 255, 255)
 SECONDARY_PRESSED: Color = (222, 230, 228)
 LEAVE: Color = (84, 52, 88)            # deep plum: Leave now, recognisable but not alarming
 LEAVE_PRESSED: Color = (58, 34, 61)
-LINE: Color = (196, 190, 180)
+LINE: Color = (196, 190, 180)         # decorative rules and tracks (not a control's edge)
+EDGE: Color = (120, 113, 104)          # the edge of a light button: >= 3:1 on paper and bar
 CHROME: Color = (232, 227, 218)
 SHADE: Color = (20, 24, 30)            # behind overlays, at partial opacity
 ATTRACT_INK: Color = (255, 255, 255)
 ATTRACT_PANEL: Color = (24, 30, 36)
 DISABLED: Color = (112, 116, 120)
+
+SURROUNDS = {"paper": BG, "controls bar": CHROME}  # what buttons sit on
 
 TEXT_PAIRS = {
     "body on paper": (INK, BG), "body on card": (INK, CARD), "muted on paper": (MUTED, BG),
@@ -107,8 +116,13 @@ class Metrics:
         """The font size of a text role at the current text scale."""
         base = {"body": 32, "small": 26, "button": 30, "title": 52, "heading": 40,
                 "chrome": 26, "huge": 72}[role]
-        scale = self.text_scale if role not in ("chrome",) else 1.0
-        return self.u(base * scale)
+        return self.u(base * self.text_scale)
+
+    @property
+    def min_label(self) -> int:
+        """The smallest size a button's label is ever drawn at (shrunk to fit): the smallest
+        text role at the current text size, so no label reads smaller than the page."""
+        return self.text("small")
 
     def with_scale(self, text_scale: float) -> Metrics:
         """The same screen at another text size."""

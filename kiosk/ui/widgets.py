@@ -21,8 +21,8 @@ STYLES = {
     "primary": (theme.PRIMARY, theme.PRIMARY_PRESSED, theme.ON_PRIMARY, None),
     "secondary": (theme.CARD, theme.SECONDARY_PRESSED, theme.PRIMARY, theme.PRIMARY),
     "leave": (theme.LEAVE, theme.LEAVE_PRESSED, theme.ON_PRIMARY, None),
-    "chrome": (theme.CARD, theme.SECONDARY_PRESSED, theme.INK, theme.LINE),
-    "card": (theme.CARD, theme.SECONDARY_PRESSED, theme.INK, theme.LINE),
+    "chrome": (theme.CARD, theme.SECONDARY_PRESSED, theme.INK, theme.EDGE),
+    "card": (theme.CARD, theme.SECONDARY_PRESSED, theme.INK, theme.EDGE),
     "selected": (theme.PRIMARY, theme.PRIMARY_PRESSED, theme.ON_PRIMARY, None),
 }
 
@@ -43,37 +43,79 @@ class Button:
     pressed: bool = False
     draw_label: bool = True
     extra: dict = field(default_factory=dict)
+    drawn_size: int | None = None  # the label's size as last drawn (after fitting)
+    label_fits: bool = True  # False when the label ran out of the button as last drawn
 
     def hit(self, pos: tuple[int, int]) -> bool:
         """True when a point is inside the button."""
         return self.enabled and self.rect.collidepoint(pos)
 
-    def draw(self, surface: pygame.Surface, texts: TextCache, radius: int = 12) -> None:
-        """Draw the button in its current state."""
+    def draw(self, surface: pygame.Surface, texts: TextCache, radius: int = 12,
+             min_size: int | None = None, rect: pygame.Rect | None = None) -> None:
+        """Draw the button in its current state (at `rect` when given: a card drawn where it
+        scrolled to, while its touch area is only the visible part)."""
+        rect = self.rect if rect is None else rect
         fill, pressed_fill, ink, border = STYLES[self.style]
         if not self.enabled:
             fill, ink, border = theme.DISABLED, theme.ON_PRIMARY, None
-        pygame.draw.rect(surface, pressed_fill if self.pressed else fill, self.rect,
+        pygame.draw.rect(surface, pressed_fill if self.pressed else fill, rect,
                          border_radius=radius)
         if border is not None:
-            pygame.draw.rect(surface, border, self.rect, width=2, border_radius=radius)
+            pygame.draw.rect(surface, border, rect, width=2, border_radius=radius)
         if self.draw_label and self.label:
-            draw_label(surface, texts, self.label, self.lang, self.rect, self.size, ink,
-                       self.bold)
+            floor = int(self.size * 0.6) if min_size is None else min(self.size, min_size)
+            self.drawn_size, self.label_fits = draw_label(
+                surface, texts, self.label, self.lang, rect, self.size, ink, self.bold, floor)
+
+
+def label_box(rect: pygame.Rect) -> tuple[int, int]:
+    """The padding and the text width of a label in a button's rectangle."""
+    pad = max(8, min(24, rect.height // 6))  # a tall button keeps room for its label
+    return pad, max(1, rect.width - 2 * pad)
+
+
+def label_width(texts: TextCache, label: str, lang: str, height: int, size: int,
+                least: int, bold: bool = True) -> int:
+    """The width a button `height` tall needs for `label` on one line at `size` (at least
+    `least`)."""
+    pad = label_box(pygame.Rect(0, 0, least, height))[0]
+    block = texts.block(label, lang, 100000, size, bold, "center")
+    return max(least, block.used_width + 2 * pad + 4)
+
+
+def label_height(texts: TextCache, label: str, lang: str, width: int, size: int,
+                 least: int, bold: bool = True) -> int:
+    """The height a button `width` wide needs for `label` wrapped at `size` (at least
+    `least`; the padding grows with the height, so it is settled in a few rounds)."""
+    height = least
+    for _ in range(3):
+        _pad, inner = label_box(pygame.Rect(0, 0, width, height))
+        block = texts.block(label, lang, inner, size, bold, "center")
+        if block.height + 4 <= height:
+            break
+        height = block.height + 4
+    return height
 
 
 def draw_label(surface: pygame.Surface, texts: TextCache, label: str, lang: str,
-               rect: pygame.Rect, size: int, color, bold: bool = True) -> None:
-    """A label centred in a rectangle, shrunk (down to 60%) until it fits."""
-    pad = max(8, rect.height // 6)
-    width = max(1, rect.width - 2 * pad)
+               rect: pygame.Rect, size: int, color, bold: bool = True,
+               min_size: int | None = None) -> tuple[int, bool]:
+    """A label centred in a rectangle, shrunk (down to `min_size`, else 60%) until it fits;
+    returns the size drawn and whether it fits."""
+    floor = int(size * 0.6) if min_size is None else min_size
+    pad, width = label_box(rect)
     block = texts.block(label, lang, width, size, bold, "center")
     step = size
-    while (block.height > rect.height - 4 or block.used_width > width) and step > size * 0.6:
-        step = int(step * 0.9)
+
+    def fits(block) -> bool:
+        return block.height <= rect.height - 4 and block.used_width <= width
+
+    while not fits(block) and step > floor:
+        step = max(floor, int(step * 0.9))
         block = texts.block(label, lang, width, step, bold, "center")
     image = block.render(tuple(color))
     surface.blit(image, (rect.x + pad, rect.centery - block.height // 2))
+    return step, fits(block)
 
 
 class Buttons:
@@ -81,6 +123,7 @@ class Buttons:
 
     def __init__(self) -> None:
         self.items: list[Button] = []
+        self.min_size: int | None = None  # no label drawn smaller (the screen sets it)
         self._down: Button | None = None
         self._down_at: tuple[int, int] = (0, 0)
 
@@ -128,7 +171,7 @@ class Buttons:
     def draw(self, surface: pygame.Surface, texts: TextCache) -> None:
         """Draw every button."""
         for button in self.items:
-            button.draw(surface, texts)
+            button.draw(surface, texts, min_size=self.min_size)
 
 
 def veil(surface: pygame.Surface, rect: pygame.Rect, color, alpha: int) -> None:

@@ -19,7 +19,7 @@ CUE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{
 
 def referenced(pack) -> dict[str, set[str]]:
     """Every media path the pack names, by the kind of file it must be."""
-    kinds: dict[str, set[str]] = {"image": set(pack.kiosk.attract), "audio": set(),
+    kinds: dict[str, set[str]] = {"image": {p.src for p in pack.kiosk.attract}, "audio": set(),
                                   "subtitles": set(), "video": set()}
     for story in pack.stories.values():
         for scene in story.scenes.values():

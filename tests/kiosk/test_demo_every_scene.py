@@ -50,11 +50,13 @@ class Texts:
             self.blocks.append((text, lang, laid))
             return laid
 
-        def draw_label(surface, texts, label, lang, rect, size, color, bold=True):
+        def draw_label(surface, texts, label, lang, rect, size, color, bold=True,
+                       min_size=None):
             before = len(self.blocks)
-            real_label(surface, texts, label, lang, rect, size, color, bold)
+            drawn = real_label(surface, texts, label, lang, rect, size, color, bold, min_size)
             self.labels.append((label, pygame.Rect(rect), self.blocks[-1][2]))
             del self.blocks[before:]  # the sizes it tried are no text of the frame
+            return drawn
 
         monkeypatch.setattr(TextCache, "block", block)
         monkeypatch.setattr(widgets, "draw_label", draw_label)

@@ -101,6 +101,34 @@ def test_every_text_colour_pair_meets_wcag_aa():
         assert theme.contrast_ratio(fg, bg) >= 4.5, name
 
 
+def test_every_button_edge_meets_wcag_non_text_contrast():
+    """WCAG 1.4.11: a control's boundary has 3:1 against the colours next to it. The edge
+    is what the button draws at its rim: its border, else its fill; the WCAG formula is
+    computed here from the sRGB values, not taken from the theme."""
+    from kiosk.ui.widgets import STYLES
+
+    def linear(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    def lum(rgb):
+        r, g, b = (linear(v) for v in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    def ratio(a, b):
+        hi, lo = sorted((lum(a), lum(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    low = []
+    for style, (fill, _pressed, _ink, border) in STYLES.items():
+        edge = border if border is not None else fill
+        for where, around in {"paper": theme.BG, "controls bar": theme.CHROME}.items():
+            if ratio(edge, around) < 3.0:
+                low.append(f"{style} on {where}: {ratio(edge, around):.2f}:1")
+    assert not low, low
+    assert set(theme.SURROUNDS.values()) == {theme.BG, theme.CHROME}
+
+
 def _gap(a: pygame.Rect, b: pygame.Rect) -> float:
     dx = max(b.left - a.right, a.left - b.right, 0)
     dy = max(b.top - a.bottom, a.top - b.bottom, 0)
