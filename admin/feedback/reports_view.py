@@ -70,14 +70,19 @@ def _page(template: str, filters: reports.Filters, **context) -> str:
                            **context)
 
 
+def hidden_texts() -> tuple[str, str]:
+    """How a hidden value reads in a chart: (small, protecting), in the page's language."""
+    return _("fewer than 5"), _("hidden to protect a small group")
+
+
 def story_charts(report: reports.StoryReport):
     """The stories chart and one funnel chart per story."""
     chart = bar_chart(_("Visitor sessions per story"),
                       [(r.story, [r.started, r.finished, r.left]) for r in report.rows],
-                      [_("started"), _("finished"), _("left")], _("fewer than 5"))
+                      [_("started"), _("finished"), _("left")], *hidden_texts())
     funnels = [(r, bar_chart(_("Sessions that saw each scene of %(story)s", story=r.story),
                              [(scene, [n]) for scene, n in r.funnel], [_("saw the scene")],
-                             _("fewer than 5"))) for r in report.rows if r.funnel]
+                             *hidden_texts())) for r in report.rows if r.funnel]
     return chart, funnels
 
 
@@ -86,7 +91,7 @@ def choice_charts(points: list[choices.BranchPoint], names: Labels):
     return [(p, bar_chart(_("Choices at %(story)s / %(scene)s", story=p.story, scene=p.scene),
                           [(names.choice(p.story, p.scene, ch), [n])
                            for ch, n, _share in p.overall.cells],
-                          [_("sessions")], _("fewer than 5"))) for p in points]
+                          [_("sessions")], *hidden_texts())) for p in points]
 
 
 def survey_charts(rows: list[surveys.QuestionRow]):
@@ -98,7 +103,7 @@ def survey_charts(rows: list[surveys.QuestionRow]):
         out.append((q, bar_chart(_("Answers to %(q)s around %(story)s", q=q.question,
                                    story=q.story),
                                  [(a, [before.get(a, 0), after.get(a, 0)]) for a in answers],
-                                 [_("before"), _("after")], _("fewer than 5"))
+                                 [_("before"), _("after")], *hidden_texts())
                     if answers else None))
     return out
 
@@ -112,7 +117,7 @@ def breakdown_charts(items: list[breakdowns.Breakdown]):
     """One chart per dimension: sessions per group."""
     return [(b, bar_chart(str(DIMENSION_TITLES[b.dimension]),
                           [(row[0], [row[1]]) for row in b.rows], [_("sessions")],
-                          _("fewer than 5"))) for b in items]
+                          *hidden_texts())) for b in items]
 
 
 @bp.route("/")

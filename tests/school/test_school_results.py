@@ -93,8 +93,9 @@ def test_a_single_small_story_hides_the_next_smallest_beside_the_class_total(app
     store(app, events)
     r = results(app)
     assert r.sessions == 10  # published: 10 minus a shown 8 would be the 2
+    # the 8 is hidden to protect the 2, and says so: it is not "fewer than 5"
     assert dict((s, (st, f)) for s, st, f in r.stories) == {
-        "emil": (SUPPRESSED, SUPPRESSED), "samir": (SUPPRESSED, SUPPRESSED)}
+        "emil": ("protected", "protected"), "samir": (SUPPRESSED, SUPPRESSED)}
 
 
 def test_two_large_stories_are_shown(app):
