@@ -90,13 +90,15 @@ def raw_breakdowns(db: Session, filters: Filters, labels: Labels) -> dict:
     return out
 
 
-def add_cells(grid: Grid, raw: dict) -> None:
-    """The breakdowns' cells and relations: per measure, each dimension sums to its total."""
+def add_cells(grid: Grid, raw: dict, print_sessions: bool = False) -> None:
+    """The breakdowns' cells and relations: per measure, each dimension sums to its total.
+
+    The totals are not printed (any fully shown dimension gives them away, which the audit
+    sees), except the sessions when the page prints them (``print_sessions``).
+    """
     for m in MEASURES:
-        # every dimension's column adds up to the same total, which a reader can get (the
-        # stories page prints the session count; any fully shown dimension gives it)
         total = grid.cell(("all", m), sum(g[m] for g in raw["language"].values()),
-                          known=True)
+                          published=print_sessions and m == "sessions")
         for dim, groups in raw.items():
             grid.relate(total, [grid.cell((dim, k, m), groups[k][m]) for k in groups])
 

@@ -90,11 +90,18 @@ class Grid:
 
     def _complement(self, failing: Hashable) -> Hashable | None:
         # the failing cell's relations, those with the fewest other hidden cells first (the
-        # one that pins it), then any relation with a hidden cell
+        # one that pins it); then, ring by ring, the relations its value reaches through
+        # cells that are not shown (hidden, or totals no table prints)
         near = sorted((r for r in self.relations if failing == r[0] or failing in r[1]),
                       key=lambda r: sum(not self._shown(k) for k in (r[0], *r[1])))
-        anywhere = [r for r in self.relations if any(k in self.hidden for k in (r[0], *r[1]))]
-        for pool in (near, anywhere):
+        rings, seen, reached = [near], set(map(id, near)), {failing}
+        while rings[-1]:
+            reached |= {k for t, ps in rings[-1] for k in (t, *ps) if not self._shown(k)}
+            ring = [r for r in self.relations if id(r) not in seen
+                    and any(k in reached for k in (r[0], *r[1]))]
+            seen |= set(map(id, ring))
+            rings.append(ring)
+        for pool in rings:
             for _total, parts in pool:
                 cands = [k for k in parts if self._open(k)]
                 if cands:

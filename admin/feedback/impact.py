@@ -17,6 +17,7 @@ from admin.feedback import breakdowns, choices, reports, surveys
 from admin.feedback.disclosure import Grid
 from admin.feedback.filters import Filters, restrict
 from admin.feedback.labels import Labels
+from admin.feedback.suppress import published
 from admin.models_feedback import FeedbackSession
 
 
@@ -47,9 +48,11 @@ def impact_report(db: Session, filters: Filters, labels: Labels) -> Impact:
     story_raw = reports.raw_counts(db, filters)
     breakdown_raw = breakdowns.raw_breakdowns(db, filters, labels)
     reports.add_cells(grid, story_raw)
-    breakdowns.add_cells(grid, breakdown_raw)
+    breakdowns.add_cells(grid, breakdown_raw, print_sessions=True)
     grid.protect()
-    return Impact(filters, reports.render(grid, story_raw),
+    stories = reports.render(grid, story_raw)
+    stories.sessions = published(grid, ("all", "sessions"))  # printed in the page's head
+    return Impact(filters, stories,
                   choices.choice_report(db, filters, labels),
                   surveys.survey_report(db, filters),
                   breakdowns.render(grid, breakdown_raw), first, last)

@@ -132,8 +132,8 @@ def raw_counts(db: Session, filters: Filters) -> dict:
 
 def add_cells(grid: Grid, raw: dict) -> None:
     """The stories' cells and relations (started = finished + left = its "left at" cells)."""
-    # the stories' totals are not printed here (the breakdowns, on the impact page, add
-    # them as known)
+    # the stories' totals are not printed (the breakdowns' columns, on the impact page,
+    # add up to the same cells)
     totals = {m: grid.cell(("all", m), sum(c[m] for c in raw["stories"].values()),
                            published=False) for m in ("started", "finished", "left")}
     grid.relate(totals["started"], [totals["finished"], totals["left"]])
