@@ -316,6 +316,7 @@ def test_every_page_and_the_impact_report_honour_the_filters(app, as_role, loade
     assert viewer.post("/account/language", data={"ui_language": "sv"}).status_code == 302
     html = viewer.get("/reports/impact").get_data(as_text=True)
     assert "Effektrapport: besökarnas svar" in html and "färre än 5" in html
+    assert "dold för att skydda en liten grupp" in html  # samir's 6 beside its 2
     assert "skulle kunna gå därifrån om de verkligen ville" in html
     assert "2 · Instämmer inte" in html
     assert viewer.get("/reports/impact", query_string={"audience": "vip"}).status_code == 400
