@@ -1,14 +1,12 @@
 """The Visitor feedback reports: stories (started, finished, left and where, median time,
 funnel), choices at each branching point, surveys before and after with the paired shift,
 breakdowns (language, country, kiosk, day, hour, school or general), the printable impact
-report, and CSV of every aggregated table. Filters on every page; small cells suppressed in
+report, and CSV of every aggregated table (plain, or for Excel: ``csvfile``). Filters on every page; small cells suppressed in
 every view and export (``admin.feedback.suppress``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from flask import (
@@ -26,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin.access import allow
 from admin.db import database, get_db
-from admin.feedback import breakdowns, choices, impact, reports, surveys, tables
+from admin.feedback import breakdowns, choices, csvfile, impact, reports, surveys, tables
 from admin.feedback.labels import Labels, labels
 from admin.feedback.svg import bar_chart
 from admin.models import Role
@@ -184,10 +182,15 @@ def impact_page():
                  min_pairs=surveys.MIN_PAIRS)
 
 
+def _dialect() -> csvfile.Dialect:
+    """Plain CSV, or for Excel in the page's language with ``?excel=1``."""
+    if request.args.get("excel") == "1":
+        return csvfile.for_excel(str(get_locale() or "en"))
+    return csvfile.PLAIN
+
+
 def _csv(rows: list[list], name: str) -> Response:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return Response(buf.getvalue(), mimetype="text/csv", headers={
+    return Response(csvfile.write_rows(rows, _dialect()), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
@@ -230,18 +233,18 @@ def events_csv():
     query = reports.raw_events(filters)
     get_db().close()  # the rows come from a session of the stream's own, closed at its end
 
+    dialect = _dialect()
+
     def rows():
-        buf = io.StringIO()
-        out = csv.writer(buf, lineterminator="\r\n")
-        out.writerow(["id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload"])
+        chunk = [["id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload"]]
+        first = True
         with database().session() as db:
             for row in db.execute(query.execution_options(yield_per=5000)):
-                out.writerow(row)
-                if buf.tell() > 1 << 16:
-                    yield buf.getvalue()
-                    buf.seek(0)
-                    buf.truncate()
-        yield buf.getvalue()
+                chunk.append(row)
+                if len(chunk) >= 1000:
+                    yield csvfile.write_rows(chunk, dialect, first)
+                    chunk, first = [], False
+        yield csvfile.write_rows(chunk, dialect, first)
 
     return Response(stream_with_context(rows()), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="events.csv"', "Cache-Control": "no-store"})

@@ -7,10 +7,12 @@ kiosk's own events, with the suppression rules of ETHICS.md rule 11 applied here
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import math
+import re
 from collections import defaultdict
 
 import pytest
@@ -320,3 +322,44 @@ def test_every_page_and_the_impact_report_honour_the_filters(app, as_role, loade
     assert "skulle kunna gå därifrån om de verkligen ville" in html
     assert "2 · Instämmer inte" in html
     assert viewer.get("/reports/impact", query_string={"audience": "vip"}).status_code == 400
+
+
+def _number(cell: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+\.\d+", cell))
+
+
+def test_csv_comes_plain_and_for_excel_in_the_staff_members_locale(app, as_role, loaded):
+    viewer = as_role("viewer")
+    plain = viewer.get("/reports/choices.csv").get_data()
+    assert not plain.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(plain.decode("utf-8"))))
+    assert any(_number(c) for r in rows for c in r)  # shares: decimals to convert
+    english = viewer.get("/reports/choices.csv", query_string={"excel": "1"}).get_data()
+    assert english.startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 only after a BOM
+    assert list(csv.reader(io.StringIO(english.decode("utf-8-sig")))) == rows
+    assert viewer.post("/account/language", data={"ui_language": "sv"}).status_code == 302
+    swedish = viewer.get("/reports/choices.csv", query_string={"excel": "1"}).get_data()
+    assert swedish.startswith(codecs.BOM_UTF8)
+    # Swedish decimals take a comma, so Excel's list separator is a semicolon
+    assert list(csv.reader(io.StringIO(swedish.decode("utf-8-sig")), delimiter=";")) == [
+        [c.replace(".", ",") if _number(c) else c for c in r] for r in rows]
+    html = viewer.get("/reports/choices").get_data(as_text=True)
+    assert "excel=1" in html and "för Excel" in html
+
+
+def test_a_shift_that_rounds_to_zero_reads_plus_zero(app):
+    from flask import render_template_string
+
+    from admin.feedback.stats import Shift
+    from admin.feedback.surveys import QuestionRow
+
+    q = QuestionRow("mara", "q", 10, [], 10, [], 10, Shift(10, 3.0, 2.999, -0.001, -0.004,
+                                                             0.002))
+    with app.test_request_context("/reports/surveys"):
+        html = render_template_string(
+            '{% from "feedback/_macros.html" import survey_section %}'
+            '{{ survey_section(q, none, 5, labels) }}', q=q,
+            labels=type("L", (), {"question": staticmethod(lambda q: ""),
+                                  "answer": staticmethod(lambda q, a: a)})())
+    assert "-0.00" not in html and "+0.00 (95% interval -0.00" not in html
+    assert "shift +0.00 (95% interval +0.00 to +0.00)" in html
