@@ -73,33 +73,37 @@ def hidden_texts() -> tuple[str, str]:
     return _("fewer than 5"), _("hidden to protect a small group")
 
 
-def story_charts(report: reports.StoryReport):
+def story_charts(report: reports.StoryReport, names: Labels):
     """The stories chart and one funnel chart per story."""
     chart = bar_chart(_("Visitor sessions per story"),
-                      [(r.story, [r.started, r.finished, r.left]) for r in report.rows],
+                      [(names.story(r.story), [r.started, r.finished, r.left])
+                       for r in report.rows],
                       [_("started"), _("finished"), _("left")], *hidden_texts())
-    funnels = [(r, bar_chart(_("Sessions that saw each scene of %(story)s", story=r.story),
-                             [(scene, [n]) for scene, n in r.funnel], [_("saw the scene")],
+    funnels = [(r, bar_chart(_("Sessions that saw each scene of %(story)s",
+                               story=names.story(r.story)),
+                             [(names.scene(r.story, scene), [n]) for scene, n in r.funnel],
+                             [_("saw the scene")],
                              *hidden_texts())) for r in report.rows if r.funnel]
     return chart, funnels
 
 
 def choice_charts(points: list[choices.BranchPoint], names: Labels):
     """One chart per branching point: its choices, overall."""
-    return [(p, bar_chart(_("Choices at %(story)s / %(scene)s", story=p.story, scene=p.scene),
+    return [(p, bar_chart(_("Choices at %(story)s / %(scene)s", story=names.story(p.story),
+                          scene=names.scene(p.story, p.scene)),
                           [(names.choice(p.story, p.scene, ch), [n])
                            for ch, n, _share in p.overall.cells],
                           [_("sessions")], *hidden_texts())) for p in points]
 
 
-def survey_charts(rows: list[surveys.QuestionRow]):
+def survey_charts(rows: list[surveys.QuestionRow], names: Labels):
     """One chart per question and story: the answers before and after, side by side."""
     out = []
     for q in rows:
         before, after = dict(q.before), dict(q.after)
         answers = list(dict.fromkeys([a for a, _n in q.before] + [a for a, _n in q.after]))
         out.append((q, bar_chart(_("Answers to %(q)s around %(story)s", q=q.question,
-                                   story=q.story),
+                                   story=names.story(q.story)),
                                  [(a, [before.get(a, 0), after.get(a, 0)]) for a in answers],
                                  [_("before"), _("after")], *hidden_texts())
                     if answers else None))
@@ -123,9 +127,11 @@ def breakdown_charts(items: list[breakdowns.Breakdown]):
 def index():
     """The per-story report with its charts, for the chosen filters."""
     filters = _filters()
-    report = reports.story_report(get_db(), filters)
-    chart, funnels = story_charts(report)
-    return _page("feedback/reports.html", filters, report=report, chart=chart,
+    db = get_db()
+    names = _labels(db)
+    report = reports.story_report(db, filters)
+    chart, funnels = story_charts(report, names)
+    return _page("feedback/reports.html", filters, labels=names, report=report, chart=chart,
                  funnels=funnels)
 
 
@@ -150,7 +156,7 @@ def surveys_page():
     names = _labels(db)
     rows = surveys.survey_report(db, filters)
     return _page("feedback/surveys.html", filters, labels=names,
-                 questions=survey_charts(rows),
+                 questions=survey_charts(rows, names),
                  min_pairs=surveys.MIN_PAIRS)
 
 
@@ -174,10 +180,10 @@ def impact_page():
     db = get_db()
     names = _labels(db)
     data = impact.impact_report(db, filters, names)
-    chart, funnels = story_charts(data.stories)
+    chart, funnels = story_charts(data.stories, names)
     return _page("feedback/impact.html", filters, labels=names, data=data, chart=chart,
                  funnels=funnels, points=choice_charts(data.choices, names),
-                 questions=survey_charts(data.surveys),
+                 questions=survey_charts(data.surveys, names),
                  items=breakdown_charts(data.breakdowns), dimensions=choices.DIMENSIONS,
                  min_pairs=surveys.MIN_PAIRS)
 

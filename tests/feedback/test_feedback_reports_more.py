@@ -313,11 +313,16 @@ def test_every_page_and_the_impact_report_honour_the_filters(app, as_role, loade
     assert "2 · Disagree" in surveys_html
     choices_html = viewer.get("/reports/choices").get_data(as_text=True)
     assert "The job offer and the contract" in choices_html
+    # stories by their titles, scenes by the start of their text, not by their ids
+    assert "<h3>The hotel by the sea · " in choices_html and "nadia · offer" not in choices_html
+    stories_html = viewer.get("/reports/").get_data(as_text=True)
+    assert '<th scope="row">The hotel by the sea</th>' in stories_html
     assert viewer.get("/reports/other.csv").status_code == 404
     # In Swedish: the page's strings, and the pack's own Swedish wording of its question.
     assert viewer.post("/account/language", data={"ui_language": "sv"}).status_code == 302
     html = viewer.get("/reports/impact").get_data(as_text=True)
     assert "Effektrapport: besökarnas svar" in html and "färre än 5" in html
+    assert "Hotellet vid havet" in html
     assert "dold för att skydda en liten grupp" in html  # samir's 6 beside its 2
     assert "skulle kunna gå därifrån om de verkligen ville" in html
     assert "2 · Instämmer inte" in html
