@@ -39,7 +39,8 @@ def _pick(text: dict[str, str], language: str, default: str) -> str:
 SCENE_CHARS = 48  # a scene is named by the start of its text, cut at a word
 
 
-def _start(text: str) -> str:
+def scene_name(text: str) -> str:
+    """A scene's name in a report: the start of its text, cut at a word."""
     text = " ".join(text.split())
     if len(text) <= SCENE_CHARS:
         return text
@@ -67,7 +68,7 @@ def wording(pack, language: str) -> dict[str, dict]:
                for c in scene.choices}
     stories = {story.id: _pick(story.title, language, default)
                for story in pack.stories.values()}
-    scenes = {(story.id, scene_id): _start(_pick(scene.text, language, default))
+    scenes = {(story.id, scene_id): scene_name(_pick(scene.text, language, default))
               for story in pack.stories.values() for scene_id, scene in story.scenes.items()}
     return {"questions": questions, "choices": choices, "stories": stories,
             "scenes": scenes}

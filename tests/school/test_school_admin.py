@@ -226,6 +226,8 @@ def test_results_suppress_small_cells_and_show_the_shift(app, login):
         return re.sub(r"<[^>]+>", "", text).strip()
 
     assert re.search(r'id="sessions">\s*7', page)
+    # the branching point is named by its scene's text ("Emil's teacher, Maria, ..."), not id
+    assert re.search(r"<h3>[^<]* · [^<]*Maria[^<]*</h3>", page) and "· teacher</h3>" not in page
     # 1 talk-alone, 6 get-help: the 6 is hidden to protect the 1, and so is the total (7
     # minus a hidden 5 or more would leave the 1 at 1 or 2)
     assert cell("point-emil-teacher", 'data-choice="talk-alone"', "class") == FEWER
