@@ -355,6 +355,7 @@ def test_csv_comes_plain_and_for_excel_in_the_staff_members_locale(app, as_role,
 def test_a_shift_that_rounds_to_zero_reads_plus_zero(app):
     from flask import render_template_string
 
+    from admin.feedback.labels import Labels
     from admin.feedback.stats import Shift
     from admin.feedback.surveys import QuestionRow
 
@@ -363,8 +364,6 @@ def test_a_shift_that_rounds_to_zero_reads_plus_zero(app):
     with app.test_request_context("/reports/surveys"):
         html = render_template_string(
             '{% from "feedback/_macros.html" import survey_section %}'
-            '{{ survey_section(q, none, 5, labels) }}', q=q,
-            labels=type("L", (), {"question": staticmethod(lambda q: ""),
-                                  "answer": staticmethod(lambda q, a: a)})())
+            '{{ survey_section(q, none, 5, labels) }}', q=q, labels=Labels())
     assert "-0.00" not in html and "+0.00 (95% interval -0.00" not in html
     assert "shift +0.00 (95% interval +0.00 to +0.00)" in html
