@@ -253,3 +253,19 @@ def test_more_kiosks_than_planned_warn_and_hide_the_path(app, login):
     results_page = _published_page(app, client, code)
     assert 'id="kiosk-warning"' in results_page and 'id="no-paths"' in results_page
     assert 'id="paths"' not in results_page
+
+
+def test_the_kiosk_hears_how_other_visitors_chose_with_only_small_cells_hidden(app):
+    # The kiosk shows each choice's count and no total beside them, so nothing can be
+    # worked out from a shown 6: only the 2 is hidden (and no 6 is called "fewer than 5").
+    from admin.db import database
+    from admin.school.results import other_visitors
+
+    kiosk = uuid.uuid4().hex
+    events = []
+    for i in range(8):
+        events += visit(kiosk, None, choice="get-help" if i < 6 else "talk-alone")
+    store(app, events)
+    with database(app).session() as db:
+        assert other_visitors(db, "demo", ["emil"]) == {
+            "emil": {"teacher": {"get-help": 6, "talk-alone": SUPPRESSED}}}
