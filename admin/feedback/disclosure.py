@@ -12,8 +12,9 @@ counts as shown and is never hidden.
 The audit (``intervals``) bounds each cell given every shown number and the relations, all
 cells non-negative integers, by iterative interval propagation over the linear constraints
 (bounds tightening, as statistical disclosure control audits do, without an LP solver: every
-step is sound, so the bounds are valid outer bounds; on our one-level tables with margins
-they are the exact ones). A page passes (``failures`` is empty) when:
+step is sound, so the bounds are valid outer bounds. They are exact for a single sum; on a
+table with margins they can be wider than an LP's, which the tests check against brute force
+on small tables). A page passes (``failures`` is empty) when:
 
 - reading the numbers alone, every hidden cell could take at least ``MIN_CELL + 1`` values
   (its interval is at least ``MIN_CELL`` wide: the "protection interval");
