@@ -14,8 +14,10 @@
   ``reports`` (stories), ``choices`` (branching points by language, country, kiosk),
   ``surveys`` (before/after, paired shift; ``stats`` for Student's t), ``breakdowns``
   (language, country, kiosk, day, hour, school), ``impact`` (all four, printable); shared
-  ``filters`` (one ``restrict`` for every table), ``suppress`` (small numbers), ``labels``
-  (pack -> country, kiosk -> name), ``svg`` (bar charts).
+  ``filters`` (one ``restrict`` for every table), ``suppress`` (small numbers, and how a
+  hidden cell reads), ``disclosure`` (the per-page audit that picks the cells hidden to
+  protect them), ``csvfile`` (every CSV, plain or for Excel), ``labels`` (pack -> country,
+  kiosk -> name, story titles, scene and choice wording), ``svg`` (bar charts).
 
 The kiosk's side is ``kiosk/sync.py`` (``kiosk sync`` and the background ``Syncer``).
 """

@@ -3,9 +3,9 @@ UTC day, UTC hour, and school sessions apart from general visitors.
 
 Sessions come from ``feedback_sessions``, stories from ``feedback_story_visits``, each with
 the filters on its own columns. With a story filter, "sessions" is the sessions that started
-that story. Each column of a breakdown is suppressed as a breakdown of its published total
-(``suppress_breakdown``: cells of 1 to 4 hidden, and beside a single hidden cell the next
-smallest too).
+that story. Suppression is decided over the whole page (``admin.feedback.disclosure``): in
+each measure every dimension's groups add up to the same total (not printed, but any fully
+shown dimension gives it away), so a hidden cell is protected against all six at once.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from sqlalchemy import String, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from admin.feedback.disclosure import Grid
 from admin.feedback.filters import Filters, restrict
 from admin.feedback.labels import Labels
-from admin.feedback.suppress import suppress_breakdown
+from admin.feedback.suppress import published
 from admin.models_feedback import FeedbackSession, StoryVisit
 
 DIMENSIONS = ("language", "country", "kiosk", "day", "hour", "audience")
@@ -89,12 +90,29 @@ def raw_breakdowns(db: Session, filters: Filters, labels: Labels) -> dict:
     return out
 
 
+def add_cells(grid: Grid, raw: dict, print_sessions: bool = False) -> None:
+    """The breakdowns' cells and relations: per measure, each dimension sums to its total.
+
+    The totals are not printed (any fully shown dimension gives them away, which the audit
+    sees), except the sessions when the page prints them (``print_sessions``).
+    """
+    for m in MEASURES:
+        total = grid.cell(("all", m), sum(g[m] for g in raw["language"].values()),
+                          published=print_sessions and m == "sessions")
+        for dim, groups in raw.items():
+            grid.relate(total, [grid.cell((dim, k, m), groups[k][m]) for k in groups])
+
+
+def render(grid: Grid, raw: dict) -> list[Breakdown]:
+    """Every dimension's breakdown as published by a protected grid, groups in order."""
+    return [Breakdown(dim, [(k, *(published(grid, (dim, k, m)) for m in MEASURES))
+                            for k in sorted(groups)])
+            for dim, groups in raw.items()]
+
+
 def breakdown_report(db: Session, filters: Filters, labels: Labels) -> list[Breakdown]:
-    """Every dimension's breakdown, suppressed, groups in their natural order."""
-    out = []
-    for dim, groups in raw_breakdowns(db, filters, labels).items():
-        keys = sorted(groups)
-        columns = [dict(suppress_breakdown([(k, groups[k][m]) for k in keys]))
-                   for m in MEASURES]
-        out.append(Breakdown(dim, [(k, *(col[k] for col in columns)) for k in keys]))
-    return out
+    """Every dimension's breakdown, suppressed as one page, groups in their natural order."""
+    raw = raw_breakdowns(db, filters, labels)
+    grid = Grid()
+    add_cells(grid, raw)
+    return render(grid.protect(), raw)

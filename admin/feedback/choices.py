@@ -4,10 +4,11 @@ Counted from ``feedback_choices`` (one row per session and scene with choices: t
 choice it made there), filtered on the row's own session attributes. A share is of the
 sessions that chose at that scene in the group. Country is the pack's, kiosks by name (``labels``).
 
-Suppression (ETHICS.md rule 11): each group's choices are a breakdown of the group's total,
-so ``suppress_breakdown`` hides every cell of 1 to 4 sessions and, beside a single small
-cell, the next smallest; a group with fewer than 5 sessions in all shows only that; the
-share of a hidden cell is hidden.
+Suppression (ETHICS.md rule 11): a point is one table with margins: each group's choices add
+up to the group's total, and in each dimension the groups add up to the "All" row, choice by
+choice. Every cell of 1 to 4 sessions is hidden, and ``admin.feedback.disclosure`` hides the
+cells that would give it away along any of those sums (``PROTECTED``); a group with fewer
+than 5 sessions in all shows only that; the share of a hidden cell is hidden.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from admin.feedback.disclosure import Grid
 from admin.feedback.filters import Filters, restrict
 from admin.feedback.labels import Labels
-from admin.feedback.suppress import SUPPRESSED, share, shown, suppress_breakdown
+from admin.feedback.suppress import SUPPRESSED, published, share
 from admin.models_feedback import ChoiceMade
 
 DIMENSIONS = ("language", "country", "kiosk")
@@ -74,13 +76,32 @@ def raw_choices(db: Session, filters: Filters, labels: Labels) -> dict:
     return out
 
 
-def _group(name: str, counts: dict[str, int], order: list[str]) -> ChoiceGroup:
-    total = sum(counts.values())
-    if shown(total) == SUPPRESSED:
+def _add_group(grid: Grid, dim: str, name: str, counts: dict[str, int],
+               order: list[str]) -> None:
+    cells = [grid.cell((dim, name, ch), counts.get(ch, 0)) for ch in order]
+    grid.relate(grid.cell((dim, name, None), sum(counts.values())), cells)
+
+
+def _group(grid: Grid, dim: str, name: str, counts: dict[str, int],
+           order: list[str]) -> ChoiceGroup:
+    total = published(grid, (dim, name, None))
+    if total == SUPPRESSED:
         return ChoiceGroup(name, SUPPRESSED, [(ch, SUPPRESSED, SUPPRESSED) for ch in order
                                               if counts.get(ch)])
-    cells = suppress_breakdown([(ch, counts[ch]) for ch in order if counts.get(ch)])
+    cells = [(ch, published(grid, (dim, name, ch))) for ch in order if counts.get(ch)]
     return ChoiceGroup(name, total, [(ch, n, share(n, total)) for ch, n in cells])
+
+
+def point_grid(dims: dict, order: list[str]) -> Grid:
+    """One branching point's table: groups sum to their totals, dimensions to "All"."""
+    grid = Grid()
+    _add_group(grid, "all", "", dims["all"][""], order)
+    for dim in DIMENSIONS:
+        for name, counts in dims[dim].items():
+            _add_group(grid, dim, name, counts, order)
+        for ch in (*order, None):
+            grid.relate(("all", "", ch), [(dim, name, ch) for name in dims[dim]])
+    return grid.protect()
 
 
 def choice_report(db: Session, filters: Filters, labels: Labels) -> list[BranchPoint]:
@@ -89,9 +110,10 @@ def choice_report(db: Session, filters: Filters, labels: Labels) -> list[BranchP
     for (story, scene), dims in sorted(raw_choices(db, filters, labels).items()):
         overall = dims["all"][""]
         order = sorted(overall, key=lambda ch: (-overall[ch], ch))
-        point = BranchPoint(story, scene, order, _group("", overall, order))
+        grid = point_grid(dims, order)
+        point = BranchPoint(story, scene, order, _group(grid, "all", "", overall, order))
         for dim in DIMENSIONS:
-            point.by[dim] = [_group(name, counts, order)
+            point.by[dim] = [_group(grid, dim, name, counts, order)
                              for name, counts in sorted(dims[dim].items())]
         points.append(point)
     return points

@@ -1,7 +1,8 @@
 """The printable impact report: every report for one selection, on one page.
 
 Stories, choices, surveys and breakdowns for the same filters, each suppressed by its own
-rules (``reports``, ``choices``, ``surveys``, ``breakdowns``); the page states the period
+rules (``reports``, ``choices``, ``surveys``, ``breakdowns``); the stories and the breakdowns
+share their totals (stories started and finished), so they are protected as one table; the page states the period
 and the filters (``admin/templates/feedback/impact.html``, print styles in the page's CSS).
 """
 
@@ -13,8 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from admin.feedback import breakdowns, choices, reports, surveys
+from admin.feedback.disclosure import Grid
 from admin.feedback.filters import Filters, restrict
 from admin.feedback.labels import Labels
+from admin.feedback.suppress import published
 from admin.models_feedback import FeedbackSession
 
 
@@ -41,7 +44,15 @@ def period(db: Session, filters: Filters) -> tuple[str | None, str | None]:
 def impact_report(db: Session, filters: Filters, labels: Labels) -> Impact:
     """Every report for the selection."""
     first, last = period(db, filters)
-    return Impact(filters, reports.story_report(db, filters),
+    grid = Grid()
+    story_raw = reports.raw_counts(db, filters)
+    breakdown_raw = breakdowns.raw_breakdowns(db, filters, labels)
+    reports.add_cells(grid, story_raw)
+    breakdowns.add_cells(grid, breakdown_raw, print_sessions=True)
+    grid.protect()
+    stories = reports.render(grid, story_raw)
+    stories.sessions = published(grid, ("all", "sessions"))  # printed in the page's head
+    return Impact(filters, stories,
                   choices.choice_report(db, filters, labels),
                   surveys.survey_report(db, filters),
-                  breakdowns.breakdown_report(db, filters, labels), first, last)
+                  breakdowns.render(grid, breakdown_raw), first, last)

@@ -4,9 +4,10 @@ A pack is per country: sessions record the pack's id, and the admin knows the pa
 serves (working copies, and installed versions in the PackStore), so reports group packs by
 the pack's own ``country`` key. A pack the admin does not hold is "unknown (pack id)". Kiosks
 are named as an administrator registered them (their record id otherwise, shortened).
-Questions, their answers and the choices at branching points get the wording of the packs
-the admin edits (working copies), in the page's language when the pack has it, else the
-pack's default language; ids stay in the CSV.
+Stories (their titles), scenes (the start of their text), questions, their answers and the
+choices at branching points get the wording of the packs the admin edits (working copies),
+in the page's language when the pack has it, else the pack's default language; ids stay in
+the CSV.
 """
 
 from __future__ import annotations
@@ -35,8 +36,21 @@ def _pick(text: dict[str, str], language: str, default: str) -> str:
     return text.get(language) or text.get(default) or next(iter(text.values()), "")
 
 
-def wording(pack, language: str) -> tuple[dict, dict]:
-    """(question id -> (text, {answer as stored: label}), (story, scene, choice) -> label)."""
+SCENE_CHARS = 48  # a scene is named by the start of its text, cut at a word
+
+
+def scene_name(text: str) -> str:
+    """A scene's name in a report: the start of its text, cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= SCENE_CHARS:
+        return text
+    return text[:SCENE_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def wording(pack, language: str) -> dict[str, dict]:
+    """The pack's wording in `language`: questions (id -> (text, {answer: label})),
+    choices ((story, scene, choice) -> label), stories (id -> title), scenes ((story,
+    scene) -> the start of its text)."""
     questions: dict[str, tuple[str, dict[str, str]]] = {}
     default = pack.default_language
     surveys = pack.surveys
@@ -52,7 +66,12 @@ def wording(pack, language: str) -> tuple[dict, dict]:
     choices = {(story.id, scene_id, str(c.id)): _pick(c.label, language, default)
                for story in pack.stories.values() for scene_id, scene in story.scenes.items()
                for c in scene.choices}
-    return questions, choices
+    stories = {story.id: _pick(story.title, language, default)
+               for story in pack.stories.values()}
+    scenes = {(story.id, scene_id): scene_name(_pick(scene.text, language, default))
+              for story in pack.stories.values() for scene_id, scene in story.scenes.items()}
+    return {"questions": questions, "choices": choices, "stories": stories,
+            "scenes": scenes}
 
 
 def pack_countries(app: Flask, language: str = "en", into: dict | None = None
@@ -70,8 +89,7 @@ def pack_countries(app: Flask, language: str = "en", into: dict | None = None
             if pack is not None and pack.country:
                 out[wc.pack_id] = pack.country
             if pack is not None and into is not None:
-                questions, choices = wording(pack, language)
-                for name, table in (("questions", questions), ("choices", choices)):
+                for name, table in wording(pack, language).items():
                     for k, v in table.items():
                         into.setdefault(name, {}).setdefault(k, v)
         store = ws.store
@@ -97,6 +115,16 @@ class Labels:
     kiosks: dict[str, str] = field(default_factory=dict)
     questions: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     choices: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    stories: dict[str, str] = field(default_factory=dict)
+    scenes: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def story(self, story: str) -> str:
+        """A story's title in the pack, else its id."""
+        return self.stories.get(story) or story
+
+    def scene(self, story: str, scene: str) -> str:
+        """A scene by the start of its text in the pack, else its id."""
+        return self.scenes.get((story, scene)) or scene
 
     def question(self, question: str) -> str:
         """A question's text in the packs, or "" when no pack holds it."""
@@ -129,4 +157,5 @@ def labels(app: Flask, db: Session, language: str = "en") -> Labels:
               if rid}
     words: dict = {}
     countries = pack_countries(app, language, words)
-    return Labels(countries, kiosks, words.get("questions", {}), words.get("choices", {}))
+    return Labels(countries, kiosks, words.get("questions", {}), words.get("choices", {}),
+                  words.get("stories", {}), words.get("scenes", {}))

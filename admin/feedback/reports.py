@@ -12,10 +12,10 @@ What is counted, per story (every count is of visitor sessions, never of events)
 - funnel: for each scene, the sessions that saw it, most seen first.
 
 Suppression: a cell resting on fewer than ``MIN_CELL`` sessions is ``SUPPRESSED`` (shown as
-"fewer than 5"). A story started by fewer than 5 sessions shows nothing but that. When only
-one of finished and left is small, both are suppressed (the other would reveal it as started
-minus itself); in a "left at" breakdown with exactly one small cell, the next smallest is
-suppressed too. Totals add only the cells that are shown.
+"fewer than 5"). A story started by fewer than 5 sessions shows nothing but that. The other
+cells a small one could be worked out from (started = finished + left, left = the "left at"
+cells, and on the impact page the stories' sums, which its breakdowns give) are chosen
+by ``admin.feedback.disclosure`` and shown as ``PROTECTED``. Totals add only shown cells.
 """
 
 from __future__ import annotations
@@ -25,12 +25,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from admin.feedback.disclosure import Grid
 from admin.feedback.filters import AUDIENCES, Filters, restrict, session_filter
-from admin.feedback.suppress import MIN_CELL, SUPPRESSED, shown, suppress_breakdown
+from admin.feedback.suppress import (
+    MIN_CELL,
+    PROTECTED,
+    SUPPRESSED,
+    published,
+    shown,
+    suppress_breakdown,
+)
 from admin.models_feedback import FeedbackEvent, FeedbackSession, SceneView, StoryVisit
 
 BEFORE_FIRST = "(before the first scene)"
-__all__ = ["AUDIENCES", "MIN_CELL", "SUPPRESSED", "Filters", "shown", "suppress_breakdown",
+__all__ = ["AUDIENCES", "MIN_CELL", "PROTECTED", "SUPPRESSED", "Filters", "shown", "suppress_breakdown",
            "story_report", "raw_counts", "raw_events", "options", "session_count"]
 
 
@@ -122,31 +130,54 @@ def raw_counts(db: Session, filters: Filters) -> dict:
     return {"stories": out, "sessions": session_count(db, filters)}
 
 
-def story_report(db: Session, filters: Filters) -> StoryReport:
-    """The per-story report with every small cell suppressed."""
-    raw = raw_counts(db, filters)
+def add_cells(grid: Grid, raw: dict) -> None:
+    """The stories' cells and relations (started = finished + left = its "left at" cells)."""
+    # the stories' totals are not printed (the breakdowns' columns, on the impact page,
+    # add up to the same cells)
+    totals = {m: grid.cell(("all", m), sum(c[m] for c in raw["stories"].values()),
+                           published=False) for m in ("started", "finished", "left")}
+    grid.relate(totals["started"], [totals["finished"], totals["left"]])
+    for m, total in totals.items():
+        grid.relate(total, [grid.cell(("story", story, m), c[m],
+                                      published=c["started"] >= MIN_CELL or m == "started")
+                            for story, c in raw["stories"].items()])
+    for story, c in raw["stories"].items():
+        key = ("story", story)
+        grid.relate((*key, "started"), [(*key, "finished"), (*key, "left")])
+        if c["started"] >= MIN_CELL:
+            grid.relate((*key, "left"), [grid.cell(("left_at", story, scene), n)
+                                         for scene, n in c["left_at"].items()])
+
+
+def render(grid: Grid, raw: dict) -> StoryReport:
+    """The per-story report as published by a protected grid."""
     rows: list[StoryRow] = []
     totals = {"started": 0, "finished": 0, "left": 0}
     for story, c in raw["stories"].items():
         if c["started"] < MIN_CELL:
             rows.append(StoryRow(story, SUPPRESSED, SUPPRESSED, SUPPRESSED, None))
             continue
-        finished, left = shown(c["finished"]), shown(c["left"])
-        if (finished == SUPPRESSED) != (left == SUPPRESSED):
-            finished = left = SUPPRESSED
-        row = StoryRow(story, c["started"], finished, left,
+        row = StoryRow(story, *(published(grid, ("story", story, m)) for m in totals),
                        round(c["median"], 1))
-        if left != SUPPRESSED:
-            ordered = sorted(c["left_at"].items(), key=lambda kv: (-kv[1], kv[0]))
-            row.left_at = suppress_breakdown(ordered)
+        ordered = sorted(c["left_at"].items(), key=lambda kv: (-kv[1], kv[0]))
+        row.left_at = [(scene, published(grid, ("left_at", story, scene)))
+                       for scene, _n in ordered]
         funnel = sorted(c["funnel"].items(), key=lambda kv: (-kv[1], kv[0]))
         row.funnel = [(scene, shown(n)) for scene, n in funnel]
         for key in totals:
             value = getattr(row, key)
-            if value != SUPPRESSED:
+            if isinstance(value, int):
                 totals[key] += value
         rows.append(row)
     return StoryReport(rows, totals, shown(raw["sessions"]))
+
+
+def story_report(db: Session, filters: Filters) -> StoryReport:
+    """The per-story report with every small cell suppressed and protected."""
+    raw = raw_counts(db, filters)
+    grid = Grid()
+    add_cells(grid, raw)
+    return render(grid.protect(), raw)
 
 
 def options(db: Session) -> dict[str, list[str]]:

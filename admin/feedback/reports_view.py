@@ -1,13 +1,12 @@
 """The Visitor feedback reports: stories (started, finished, left and where, median time,
 funnel), choices at each branching point, surveys before and after with the paired shift,
 breakdowns (language, country, kiosk, day, hour, school or general), the printable impact
-report, and CSV of every aggregated table. Filters on every page; small cells suppressed in
+report, and CSV of every aggregated table (plain, or for Excel: ``csvfile``). Filters on every page; small cells suppressed in
 every view and export (``admin.feedback.suppress``).
 """
 
 from __future__ import annotations
 
-import io
 import re
 
 from flask import (
@@ -23,10 +22,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from admin import csvexport
 from admin.access import allow
 from admin.db import database, get_db
-from admin.feedback import breakdowns, choices, impact, reports, surveys, tables
+from admin.feedback import breakdowns, choices, csvfile, impact, reports, surveys, tables
 from admin.feedback.labels import Labels, labels
 from admin.feedback.svg import bar_chart
 from admin.models import Role
@@ -70,35 +68,44 @@ def _page(template: str, filters: reports.Filters, **context) -> str:
                            **context)
 
 
-def story_charts(report: reports.StoryReport):
+def hidden_texts() -> tuple[str, str]:
+    """How a hidden value reads in a chart: (small, protecting), in the page's language."""
+    return _("fewer than 5"), _("hidden to protect a small group")
+
+
+def story_charts(report: reports.StoryReport, names: Labels):
     """The stories chart and one funnel chart per story."""
     chart = bar_chart(_("Visitor sessions per story"),
-                      [(r.story, [r.started, r.finished, r.left]) for r in report.rows],
-                      [_("started"), _("finished"), _("left")], _("fewer than 5"))
-    funnels = [(r, bar_chart(_("Sessions that saw each scene of %(story)s", story=r.story),
-                             [(scene, [n]) for scene, n in r.funnel], [_("saw the scene")],
-                             _("fewer than 5"))) for r in report.rows if r.funnel]
+                      [(names.story(r.story), [r.started, r.finished, r.left])
+                       for r in report.rows],
+                      [_("started"), _("finished"), _("left")], *hidden_texts())
+    funnels = [(r, bar_chart(_("Sessions that saw each scene of %(story)s",
+                               story=names.story(r.story)),
+                             [(names.scene(r.story, scene), [n]) for scene, n in r.funnel],
+                             [_("saw the scene")],
+                             *hidden_texts())) for r in report.rows if r.funnel]
     return chart, funnels
 
 
 def choice_charts(points: list[choices.BranchPoint], names: Labels):
     """One chart per branching point: its choices, overall."""
-    return [(p, bar_chart(_("Choices at %(story)s / %(scene)s", story=p.story, scene=p.scene),
+    return [(p, bar_chart(_("Choices at %(story)s / %(scene)s", story=names.story(p.story),
+                          scene=names.scene(p.story, p.scene)),
                           [(names.choice(p.story, p.scene, ch), [n])
                            for ch, n, _share in p.overall.cells],
-                          [_("sessions")], _("fewer than 5"))) for p in points]
+                          [_("sessions")], *hidden_texts())) for p in points]
 
 
-def survey_charts(rows: list[surveys.QuestionRow]):
+def survey_charts(rows: list[surveys.QuestionRow], names: Labels):
     """One chart per question and story: the answers before and after, side by side."""
     out = []
     for q in rows:
         before, after = dict(q.before), dict(q.after)
         answers = list(dict.fromkeys([a for a, _n in q.before] + [a for a, _n in q.after]))
         out.append((q, bar_chart(_("Answers to %(q)s around %(story)s", q=q.question,
-                                   story=q.story),
+                                   story=names.story(q.story)),
                                  [(a, [before.get(a, 0), after.get(a, 0)]) for a in answers],
-                                 [_("before"), _("after")], _("fewer than 5"))
+                                 [_("before"), _("after")], *hidden_texts())
                     if answers else None))
     return out
 
@@ -112,7 +119,7 @@ def breakdown_charts(items: list[breakdowns.Breakdown]):
     """One chart per dimension: sessions per group."""
     return [(b, bar_chart(str(DIMENSION_TITLES[b.dimension]),
                           [(row[0], [row[1]]) for row in b.rows], [_("sessions")],
-                          _("fewer than 5"))) for b in items]
+                          *hidden_texts())) for b in items]
 
 
 @bp.route("/")
@@ -120,9 +127,11 @@ def breakdown_charts(items: list[breakdowns.Breakdown]):
 def index():
     """The per-story report with its charts, for the chosen filters."""
     filters = _filters()
-    report = reports.story_report(get_db(), filters)
-    chart, funnels = story_charts(report)
-    return _page("feedback/reports.html", filters, report=report, chart=chart,
+    db = get_db()
+    names = _labels(db)
+    report = reports.story_report(db, filters)
+    chart, funnels = story_charts(report, names)
+    return _page("feedback/reports.html", filters, labels=names, report=report, chart=chart,
                  funnels=funnels)
 
 
@@ -147,7 +156,7 @@ def surveys_page():
     names = _labels(db)
     rows = surveys.survey_report(db, filters)
     return _page("feedback/surveys.html", filters, labels=names,
-                 questions=survey_charts(rows),
+                 questions=survey_charts(rows, names),
                  min_pairs=surveys.MIN_PAIRS)
 
 
@@ -171,18 +180,23 @@ def impact_page():
     db = get_db()
     names = _labels(db)
     data = impact.impact_report(db, filters, names)
-    chart, funnels = story_charts(data.stories)
+    chart, funnels = story_charts(data.stories, names)
     return _page("feedback/impact.html", filters, labels=names, data=data, chart=chart,
                  funnels=funnels, points=choice_charts(data.choices, names),
-                 questions=survey_charts(data.surveys),
+                 questions=survey_charts(data.surveys, names),
                  items=breakdown_charts(data.breakdowns), dimensions=choices.DIMENSIONS,
                  min_pairs=surveys.MIN_PAIRS)
 
 
+def _dialect() -> csvfile.Dialect:
+    """Plain CSV, or for Excel in the page's language with ``?excel=1``."""
+    if request.args.get("excel") == "1":
+        return csvfile.for_excel(str(get_locale() or "en"))
+    return csvfile.PLAIN
+
+
 def _csv(rows: list[list], name: str) -> Response:
-    buf = io.StringIO()
-    csvexport.writer(buf).writerows(rows)
-    return Response(buf.getvalue(), mimetype="text/csv", headers={
+    return Response(csvfile.write_rows(rows, _dialect()), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
@@ -225,18 +239,18 @@ def events_csv():
     query = reports.raw_events(filters)
     get_db().close()  # the rows come from a session of the stream's own, closed at its end
 
+    dialect = _dialect()
+
     def rows():
-        buf = io.StringIO()
-        out = csvexport.writer(buf)
-        out.writerow(["id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload"])
+        chunk = [["id", "kiosk_id", "session_id", "at", "offset_ms", "kind", "payload"]]
+        first = True
         with database().session() as db:
             for row in db.execute(query.execution_options(yield_per=5000)):
-                out.writerow(row)
-                if buf.tell() > 1 << 16:
-                    yield buf.getvalue()
-                    buf.seek(0)
-                    buf.truncate()
-        yield buf.getvalue()
+                chunk.append(row)
+                if len(chunk) >= 1000:
+                    yield csvfile.write_rows(chunk, dialect, first)
+                    chunk, first = [], False
+        yield csvfile.write_rows(chunk, dialect, first)
 
     return Response(stream_with_context(rows()), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="events.csv"', "Cache-Control": "no-store"})

@@ -1,38 +1,63 @@
-"""Small numbers are not published (ETHICS.md rule 11): the shared suppression rules.
+"""Small numbers are not published (ETHICS.md rule 11): how a hidden cell is published.
 
-Any cell resting on 1 to ``MIN_CELL - 1`` visitor sessions is published as ``SUPPRESSED``
-("fewer than 5"). In a breakdown whose total is published elsewhere, a single small cell
-would be the total minus the others, so the next smallest is hidden too (complementary
-suppression). Every report (stories, choices, surveys, breakdowns) and the school results
-use these.
+A cell resting on 1 to ``MIN_CELL - 1`` visitor sessions is published as ``SUPPRESSED``
+("fewer than 5"); a larger cell hidden so that the small ones cannot be worked out from the
+rest of the page is published as ``PROTECTED`` ("hidden to protect a small group"), never as
+"fewer than 5". Which cells those are is decided by ``admin.feedback.disclosure`` over every
+additive relation of the page. Every report (stories, choices, surveys, breakdowns) and the
+school results use these.
 """
 
 from __future__ import annotations
 
-MIN_CELL = 5
+from collections.abc import Hashable
+
+from admin.feedback.disclosure import MIN_CELL, SMALL, Grid
+
 SUPPRESSED = "<5"
+PROTECTED = "protected"
+HIDDEN_VALUES = (SUPPRESSED, PROTECTED)
 
 
 def shown(n: int) -> int | str:
-    """A count as published: itself, or SUPPRESSED for 1 to 4."""
+    """A count as published on its own: itself, or SUPPRESSED for 1 to 4."""
     return SUPPRESSED if 0 < n < MIN_CELL else n
 
 
+def published(grid: Grid, key: Hashable) -> int | str:
+    """A cell of a protected grid as published: its count, SUPPRESSED or PROTECTED."""
+    value = grid.published(key)
+    if isinstance(value, int):
+        return value
+    return SUPPRESSED if value == SMALL else PROTECTED
+
+
+def suppress_with_total(cells: list[tuple[str, int]]
+                        ) -> tuple[int | str, list[tuple[str, int | str]]]:
+    """A breakdown and its published total, audited together: (total, cells)."""
+    grid = Grid()
+    total = grid.cell(("total",), sum(n for _k, n in cells))
+    keys = [grid.cell(("cell", i), n) for i, (_k, n) in enumerate(cells)]
+    grid.relate(total, keys)
+    grid.protect()
+    return published(grid, total), [(k, published(grid, key))
+                                    for (k, _n), key in zip(cells, keys, strict=True)]
+
+
 def suppress_breakdown(cells: list[tuple[str, int]]) -> list[tuple[str, int | str]]:
-    """Cells of a breakdown whose total is published, with complementary suppression."""
-    small = [i for i, (_k, n) in enumerate(cells) if 0 < n < MIN_CELL]
-    hide = set(small)
-    if len(small) == 1:
-        others = sorted((n, i) for i, (_k, n) in enumerate(cells) if i not in hide and n > 0)
-        if others:
-            hide.add(others[0][1])
-    return [(k, SUPPRESSED if i in hide else n) for i, (k, n) in enumerate(cells)]
+    """Cells of a breakdown whose total a reader knows, audited with it."""
+    grid = Grid()
+    total = grid.cell(("total",), sum(n for _k, n in cells), known=True)
+    keys = [grid.cell(("cell", i), n) for i, (_k, n) in enumerate(cells)]
+    grid.relate(total, keys)
+    grid.protect()
+    return [(k, published(grid, key)) for (k, _n), key in zip(cells, keys, strict=True)]
 
 
 def share(n: int | str, total: int | str) -> float | str | None:
-    """n as a percentage of total (one decimal), SUPPRESSED with n, None without a total."""
-    if n == SUPPRESSED:
-        return SUPPRESSED
+    """n as a percentage of total (one decimal), hidden with n, None without a total."""
+    if n in HIDDEN_VALUES:
+        return n
     if not isinstance(total, int) or total <= 0:
         return None
     return round(100 * n / total, 1)

@@ -8,7 +8,8 @@ pairs with a 95% interval from Student's t with pairs - 1 degrees of freedom
 (``admin.feedback.stats``).
 
 Suppression (ETHICS.md rule 11): each phase's answers are a breakdown of the sessions that
-answered (``suppress_breakdown``); a phase answered by fewer than 5 shows only that; the shift
+answered, audited with that total (``suppress_with_total``: the total itself is hidden when
+the cells could otherwise be worked out from it); a phase answered by fewer than 5 shows only that; the shift
 is shown only from ``MIN_PAIRS`` pairs on (fewer: "fewer than 5" pairs and no numbers).
 """
 
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from admin.feedback.filters import Filters, restrict
 from admin.feedback.stats import Shift, paired_shift
-from admin.feedback.suppress import MIN_CELL, SUPPRESSED, shown, suppress_breakdown
+from admin.feedback.suppress import MIN_CELL, SUPPRESSED, shown, suppress_with_total
 from admin.models_feedback import SurveyAnswer
 
 MIN_PAIRS = MIN_CELL
@@ -96,8 +97,8 @@ def _phase(counts: dict[str, int]) -> tuple[int | str, list[tuple[str, int | str
     order = sorted(counts, key=_order)
     if shown(total) == SUPPRESSED:
         return SUPPRESSED, []
-    return total, [(label(k), n) for k, n in
-                   suppress_breakdown([(k, counts[k]) for k in order])]
+    total, cells = suppress_with_total([(k, counts[k]) for k in order])
+    return total, [(label(k), n) for k, n in cells]
 
 
 def survey_report(db: Session, filters: Filters) -> list[QuestionRow]:

@@ -1,15 +1,18 @@
 """A school session's results beside all visitors, with small numbers suppressed.
 
 Read from the feedback tables (``admin.models_feedback``, issue 10) and suppressed with its
-helpers (``admin.feedback.reports``: ``shown``, ``suppress_breakdown``, ``MIN_CELL``), so a
-class's numbers follow exactly the rules of every other report (ETHICS.md rule 11):
+helpers (``admin.feedback.suppress``: ``shown``, ``suppress_breakdown``, ``MIN_CELL``), so a
+class's numbers follow exactly the rules of every other report (ETHICS.md rule 11). A cell
+of 1 to 4 reads "fewer than 5"; a larger cell hidden so that it cannot give a small one away
+reads "hidden to protect a small group" (``PROTECTED``):
 
 - the class: the visitor sessions whose ``session_started`` carries the session's code;
   "all visitors": every other session of the same pack that was not a school session;
 - stories played: sessions that started each story, and finished it. "Started" is a breakdown
   of the published class total, so it gets complementary suppression (a single small story
   takes the next smallest with it: the total minus the shown rows would reveal it);
-  "finished" is hidden when started is hidden, or when started minus finished is small;
+  "finished" is hidden when started is hidden, or when started minus finished is small
+  (as "fewer than 5" only when it is);
 - each branching point (story, scene): the sessions that chose there, and per choice, with
   complementary suppression (a single small cell takes the next smallest with it);
 - unanimity (the class's columns only): when every session of the class that answered a
@@ -36,7 +39,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from admin.feedback.reports import MIN_CELL, SUPPRESSED, shown, suppress_breakdown
+from admin.feedback.suppress import (
+    MIN_CELL,
+    PROTECTED,
+    SUPPRESSED,
+    shown,
+    suppress_breakdown,
+    suppress_with_total,
+)
 from admin.models_feedback import FeedbackEvent, FeedbackSession
 
 # A class's breakdown in which every session sits in one cell: all its cells (zeros too).
@@ -142,24 +152,29 @@ def answers(db, sessions: set[str], received_by: datetime | None = None
     return out
 
 
-def _breakdown(counts: dict[str, int], order: list[str]) -> list[tuple[str, int | str]]:
+def _breakdown(counts: dict[str, int], order: list[str]
+               ) -> tuple[int | str, list[tuple[str, int | str]]]:
+    """A breakdown and its printed total, protected together: (total, cells)."""
     keys = order + sorted(k for k in counts if k not in order)
-    return suppress_breakdown([(k, counts.get(k, 0)) for k in keys])
+    if shown(sum(counts.values())) == SUPPRESSED:  # a small total: nothing else to protect
+        return SUPPRESSED, [(k, shown(counts.get(k, 0))) for k in keys]
+    return suppress_with_total([(k, counts.get(k, 0)) for k in keys])
 
 
-def class_breakdown(counts: dict[str, int], order: list[str]) -> list[tuple[str, int | str]]:
-    """A class's breakdown: complementary suppression, and every cell HIDDEN when unanimous."""
-    cells = _breakdown(counts, order)
+def class_breakdown(counts: dict[str, int], order: list[str]
+                    ) -> tuple[int | str, list[tuple[str, int | str]]]:
+    """A class's breakdown and total: protected, and every cell HIDDEN when unanimous."""
+    total, cells = _breakdown(counts, order)
     if sum(1 for n in counts.values() if n > 0) == 1:
-        return [(k, HIDDEN) for k, _n in cells]
-    return cells
+        return shown(sum(counts.values())), [(k, HIDDEN) for k, _n in cells]
+    return total, cells
 
 
 def _mean(values: list, cells: list[tuple[str, int | str]]) -> float | None:
     """The mean, or None when it rests on fewer than 5 or its breakdown hides a cell (the
     mean, the count and the shown cells would together give the hidden ones away)."""
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    if len(numbers) < MIN_CELL or any(n in (SUPPRESSED, HIDDEN) for _k, n in cells):
+    if len(numbers) < MIN_CELL or any(n in (SUPPRESSED, PROTECTED, HIDDEN) for _k, n in cells):
         return None
     return round(statistics.fmean(numbers), 2)
 
@@ -181,8 +196,9 @@ def session_results(db, code: str, pack, received_by: datetime | None = None) ->
     for story, s in suppress_breakdown([(st, len(started[st])) for st in sorted(started)]):
         n_started, n_finished = len(started[story]), len(started[story] & finished[story])
         f = shown(n_finished)
-        if s == SUPPRESSED or shown(n_started - n_finished) == SUPPRESSED:
-            f = SUPPRESSED  # beside a hidden start, or as started minus finished, it reveals
+        if s in (SUPPRESSED, PROTECTED) or shown(n_started - n_finished) == SUPPRESSED:
+            # beside a hidden start, or as started minus finished, it would reveal
+            f = SUPPRESSED if s == SUPPRESSED or f == SUPPRESSED else PROTECTED
         stories.append((story, s, f))
     result = Results(shown(len(mine)), stories)
     pack_id = pack.id if pack is not None else ""
@@ -191,19 +207,18 @@ def session_results(db, code: str, pack, received_by: datetime | None = None) ->
     for (story, scene), cells in sorted(mine_c.items()):
         order = _choice_order(pack, story, scene) or sorted(cells)
         others = all_c.get((story, scene), {})
-        result.points.append(Point(story, scene, shown(sum(cells.values())),
-                                   class_breakdown(cells, order), shown(sum(others.values())),
-                                   _breakdown(others, order)))
+        result.points.append(Point(story, scene, *class_breakdown(cells, order),
+                                   *_breakdown(others, order)))
     given = answers(db, mine, received_by)
     for question, options in _questions(pack, given):
         before = given.get((question, "before"), {})
         after = given.get((question, "after"), {})
-        cells_before = class_breakdown(_count(before), options)
-        cells_after = class_breakdown(_count(after), options)
+        n_before, cells_before = class_breakdown(_count(before), options)
+        n_after, cells_after = class_breakdown(_count(after), options)
         bm = _mean(list(before.values()), cells_before)
         am = _mean(list(after.values()), cells_after)
         result.questions.append(Question(
-            question, shown(len(before)), shown(len(after)), cells_before, cells_after, bm, am,
+            question, n_before, n_after, cells_before, cells_after, bm, am,
             None if bm is None or am is None else round(am - bm, 2)))
     return result
 
@@ -239,10 +254,13 @@ def _questions(pack, given) -> list[tuple[str, list[str]]]:
 
 
 def other_visitors(db, pack_id: str, stories: list[str]) -> dict[str, dict[str, dict]]:
-    """How all (non-school) visitors chose, for the kiosk: story -> scene -> choice -> n|"<5"."""
+    """How all (non-school) visitors chose, for the kiosk: story -> scene -> choice -> n|"<5".
+
+    The kiosk shows no total beside these, so hiding the small cells is enough.
+    """
     counts = choice_counts(db, general_sessions(db, pack_id))
     out: dict[str, dict[str, dict]] = {}
     for (story, scene), cells in counts.items():
         if story in stories:
-            out.setdefault(story, {})[scene] = dict(_breakdown(cells, []))
+            out.setdefault(story, {})[scene] = {ch: shown(n) for ch, n in cells.items()}
     return out

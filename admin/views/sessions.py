@@ -33,6 +33,7 @@ from admin.access import KIOSK_TOKEN, allow
 from admin.content.workspace import workspace
 from admin.db import get_db
 from admin.feedback import registry
+from admin.feedback.labels import scene_name
 from admin.feedback.reports import MIN_CELL
 from admin.i18n import LANGUAGES
 from admin.models import Role, utcnow
@@ -235,11 +236,13 @@ def close(code: str):
 
 
 def _labels(pack, lines) -> dict:
-    """Readable names: story titles, choice labels and question texts in the language."""
+    """Readable names: story titles, scenes (the start of their text), choice labels and
+    question texts in the language."""
     out: dict = {}
     for story in pack.stories.values():
         out[story.id] = lines.story_title(story.id)
         for scene in story.scenes.values():
+            out[(story.id, scene.id)] = scene_name(lines.pick(scene.text, scene.id))
             for c in scene.choices:
                 out[(story.id, scene.id, c.id)] = lines.pick(c.label, c.id)
     for q in pack.surveys.before + pack.surveys.after:

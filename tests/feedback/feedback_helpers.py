@@ -177,3 +177,45 @@ class AdminServer:
         except (ProcessLookupError, subprocess.TimeoutExpired):
             pass
         self.kill()
+
+
+def breakdown_problems(cells: dict[str, int], published: dict[str, str],
+                       total: str | None = None) -> list[str]:
+    """What is wrong with a published breakdown whose total a reader knows (ETHICS.md 11).
+
+    Worked out here from the rule, independently of the admin's audit: a cell of 1 to 4
+    reads "<5", a hidden larger one "protected", a shown one its count; and from the total
+    minus the shown cells, every hidden cell could be anything in a range of at least 5, and
+    every "<5" still any of three counts or more (knowing "<5" is 1 to 4, "protected" 5 or
+    more).
+    ``total``: the total as published, when the breakdown prints it ("protected": unknown).
+    """
+    out = []
+    for k, n in cells.items():
+        want = "<5" if 0 < n < 5 else None
+        got = published.get(k, "0" if n == 0 else None)
+        if want and got != want:
+            out.append(f"{k}: {n} published as {got}")
+        elif not want and got not in (str(n), "protected"):
+            out.append(f"{k}: {n} published as {got}")
+        elif got == "protected" and n < 5:
+            out.append(f"{k}: {n} labelled protected")
+    if total is not None and total != str(sum(cells.values())):
+        if total == "<5" and 0 < sum(cells.values()) < 5:
+            return out  # a small total: every cell of it is small too, and reads "<5"
+        if total != "protected" or sum(cells.values()) < 5:
+            out.append(f"the total {sum(cells.values())} published as {total}")
+        return out  # a hidden total: nothing to work the hidden cells out from
+    hidden = [k for k in cells if published.get(k) in ("<5", "protected")]
+    rest = sum(cells[k] for k in hidden)  # the total minus the shown cells
+    for k in hidden:
+        if len(hidden) == 1 or rest < 5:
+            out.append(f"{k}: lies in 0..{rest} with only {len(hidden)} hidden")
+        if published[k] != "<5":
+            continue
+        others = [published[o] for o in hidden if o != k]
+        low = 1 if "protected" in others else max(1, rest - 4 * len(others))
+        high = min(4, rest - sum(1 if o == "<5" else 5 for o in others))
+        if high - low < 2:
+            out.append(f"{k}: read as {low}..{high} from the other cells' labels")
+    return out

@@ -143,6 +143,8 @@ def test_a_curator_prints_the_impact_report_to_pdf_and_downloads_a_table(tmp_pat
     # Each part starts a page: stories (with the period and filters), choices, surveys,
     # breakdowns; a long part may run over.
     assert 4 <= len(pages) <= 20, len(pages)
+    assert all(t.strip() for t in pages), [i for i, t in enumerate(pages) if not t.strip()]
+    assert "-0.00" not in text and "−0.00" not in text
     assert "Impact report" in pages[0] and "Period:" in pages[0]
     assert "audience = general" in pages[0] and "language = sv" in pages[0]
     for title in ("2. Choices at each branching point", "3. Surveys before and after",

@@ -9,7 +9,7 @@ import statistics
 from collections import defaultdict
 
 import pytest
-from feedback_helpers import play_sessions, record_rows
+from feedback_helpers import breakdown_problems, play_sessions, record_rows
 
 from kiosk.record import Recorder, Store
 from kiosk.record.export import export
@@ -87,17 +87,17 @@ def expected(events, language=None, school=None):
     return out
 
 
-def published(row):
-    """The story line as the ethics rule says it must be published."""
-    def small(n):
-        return 0 < n < 5
-    if small(row["started"]):
-        return ["<5", "<5", "<5", ""]
-    fin, left = row["finished"], row["left"]
-    if small(fin) or small(left):
-        fin = left = "<5"
-    return [str(row["started"]), str(fin), str(left),
-            str(round(statistics.median(row["times"]), 1))]
+def row_problems(row, got, left_at):
+    """What is wrong with a published story line (ETHICS.md rule 11), worked out here."""
+    if 0 < row["started"] < 5:
+        return [] if got == ["<5", "<5", "<5", ""] else [f"small story shown as {got}"]
+    out = [] if got[3] == str(round(statistics.median(row["times"]), 1)) else ["median"]
+    # started = finished + left; left = its "left at" cells: both read like breakdowns
+    out += breakdown_problems({"finished": row["finished"], "left": row["left"]},
+                              {"finished": got[1], "left": got[2]}, got[0])
+    if got[2] != "<5":
+        out += breakdown_problems(dict(row["left_at"]), left_at, got[2])
+    return out
 
 
 def _csv(client, path, **query):
@@ -117,11 +117,18 @@ def test_the_story_table_matches_the_raw_events(app, as_role, loaded, query, lan
     rows = _csv(as_role("viewer"), "/reports/stories.csv", **query)
     assert rows[0] == ["story", "started", "finished", "left", "median_seconds"]
     body = [r for r in rows[1:] if not r[0].startswith(("(", "#"))]
-    assert {r[0]: r[1:] for r in body} == {s: published(c) for s, c in want.items()}
+    assert {r[0] for r in body} == set(want)
+    left_at = defaultdict(dict)
+    for story, *rest in _csv(as_role("viewer"), "/reports/scenes.csv", **query)[1:]:
+        if not story.startswith("#") and rest[1] == "left_here":
+            scene, _measure, n = rest
+            left_at[story][scene] = n
+    for r in body:
+        assert not row_problems(want[r[0]], r[1:], left_at[r[0]]), r
     total = next(r for r in rows if r[0] == "(total of shown cells)")
     for i in (1, 2, 3):  # started, finished, left
-        assert int(total[i]) == sum(int(r[i]) for r in body if r[i] != "<5")
-    assert rows[-2][0] == "# filters"
+        assert int(total[i]) == sum(int(r[i]) for r in body if r[i].isdigit())
+    assert rows[-3][0] == "# filters"
 
 
 def test_small_groups_are_suppressed_everywhere(app, as_role, loaded):
@@ -130,7 +137,8 @@ def test_small_groups_are_suppressed_everywhere(app, as_role, loaded):
     viewer = as_role("viewer")
     stories = {r[0]: r[1:] for r in _csv(viewer, "/reports/stories.csv")}
     assert stories["lone"] == ["<5", "<5", "<5", ""]
-    assert stories["samir"][:3] == ["8", "<5", "<5"]  # left (6) would reveal finished (2)
+    # left (6) would reveal finished (2): hidden, and not called "fewer than 5"
+    assert stories["samir"][:3] == ["8", "<5", "protected"]
     scenes = _csv(viewer, "/reports/scenes.csv")
     for row in scenes[1:]:
         if row[0].startswith("#"):
@@ -142,8 +150,11 @@ def test_small_groups_are_suppressed_everywhere(app, as_role, loaded):
         elif measure == "saw":
             assert n == str(raw), row
         else:
-            assert n in (str(raw), "<5"), row  # "<5": hidden beside a single small cell
-    assert not any(r[0] in ("lone", "samir") and r[2] == "left_here" for r in scenes)
+            assert n in (str(raw), "protected"), row  # hidden beside a single small cell
+    assert not any(r[0] == "lone" and r[2] == "left_here" for r in scenes)
+    # samir's left (6, hidden) is not given away by where they left
+    assert {r[3] for r in scenes if r[0] == "samir" and r[2] == "left_here"} <= {
+        "<5", "protected"}
     html = viewer.get("/reports/").get_data(as_text=True)
     assert "fewer than 5" in html and "<svg" in html
     assert "<script" not in html and " style=" not in html

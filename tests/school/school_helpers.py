@@ -20,6 +20,8 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
+from feedback_helpers import breakdown_problems
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "school"
 CHROMIUM = "/usr/bin/chromium"
@@ -27,6 +29,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 FEWER = "fewer than 5"
+PROTECTED = "hidden to protect a small group"  # a larger cell hidden beside a small one
 HIDDEN = "hidden"
 CHROME = {"language", "text_size", "sound", "help", "leave", "back"}
 # The class's answers: q_leave moves from "agree" (4) to "disagree" (2); the others vary.
@@ -128,20 +131,17 @@ def last_answers(rows: list[dict], sessions: set[str]) -> dict:
     return out
 
 
-def published(cells: dict[str, int], keys: list[str], unanimity: bool = False
-              ) -> dict[str, str]:
-    """ETHICS.md rule 11 as the page must apply it: 1-4 hidden; a lone hidden cell takes the
-    smallest other non-empty cell with it; with ``unanimity`` (the class's columns), a
+def published_problems(cells: dict[str, int], keys: list[str], got: dict[str, str],
+                       total: str, unanimity: bool = False) -> list[str]:
+    """What is wrong with a breakdown as the page shows it (ETHICS.md rule 11): see
+    ``feedback_helpers.breakdown_problems``; with ``unanimity`` (the class's columns), a
     breakdown with a single non-empty cell is hidden whole."""
     if unanimity and sum(1 for k in keys if cells.get(k, 0) > 0) == 1:
-        return {k: HIDDEN for k in keys}
-    small = [k for k in keys if 0 < cells.get(k, 0) < 5]
-    hidden = set(small)
-    if len(small) == 1:
-        rest = sorted((cells[k], k) for k in keys if k not in hidden and cells.get(k, 0) > 0)
-        if rest:
-            hidden.add(rest[0][1])
-    return {k: FEWER if k in hidden else str(cells.get(k, 0)) for k in keys}
+        return [] if set(got.values()) == {HIDDEN} else [f"unanimous, shown as {got}"]
+    plain = {FEWER: "<5", PROTECTED: "protected"}
+    return breakdown_problems({k: cells.get(k, 0) for k in keys},
+                              {k: plain.get(v, v) for k, v in got.items()},
+                              plain.get(total, total))
 
 
 def count(n: int) -> str:

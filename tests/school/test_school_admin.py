@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 from conftest import csrf_from
-from school_helpers import FEWER
+from school_helpers import FEWER, PROTECTED
 
 from admin.models import utcnow
 from admin.school import codes
@@ -230,9 +230,13 @@ def test_results_suppress_small_cells_and_show_the_shift(app, login):
         return re.sub(r"<[^>]+>", "", text).strip()
 
     assert re.search(r'id="sessions">\s*7', page)
+    # the branching point is named by its scene's text ("Emil's teacher, Maria, ..."), not id
+    assert re.search(r"<h3>[^<]* · [^<]*Maria[^<]*</h3>", page) and "· teacher</h3>" not in page
+    # 1 talk-alone, 6 get-help: the 6 is hidden to protect the 1, and so is the total (7
+    # minus a hidden 5 or more would leave the 1 at 1 or 2)
     assert cell("point-emil-teacher", 'data-choice="talk-alone"', "class") == FEWER
-    assert cell("point-emil-teacher", 'data-choice="get-help"', "class") == FEWER
-    assert cell("point-emil-teacher", 'class="total"', "class") == "7"
+    assert cell("point-emil-teacher", 'data-choice="get-help"', "class") == PROTECTED
+    assert cell("point-emil-teacher", 'class="total"', "class") == PROTECTED
     assert cell("point-emil-teacher", 'data-choice="talk-alone"', "all") == "9"
     assert cell("point-emil-teacher", 'data-choice="get-help"', "all") == "6"
     assert cell("point-emil-teacher", 'class="total"', "all") == "15"
@@ -241,8 +245,9 @@ def test_results_suppress_small_cells_and_show_the_shift(app, login):
     assert cell("q-q_leave", 'data-answer="4"', "before") == "hidden"
     assert cell("q-q_leave", 'data-answer="1"', "before") == "hidden"
     assert cell("q-q_leave", 'class="n"', "before") == "7"
-    assert cell("q-q_leave", 'data-answer="2"', "after") == FEWER
+    assert cell("q-q_leave", 'data-answer="2"', "after") == PROTECTED
     assert cell("q-q_leave", 'data-answer="3"', "after") == FEWER
+    assert cell("q-q_leave", 'class="n"', "after") == PROTECTED
     assert cell("q-q_leave", 'class="mean"', "before") == "–"
     # The mean after would give the hidden cells away (7 answers, 2s and 3s, mean 2.29):
     # hidden, and with it the shift.
@@ -281,7 +286,8 @@ def test_finished_is_hidden_when_started_minus_finished_is_small(app):
         pack = load_cached(DEMO_PACK).pack
         rows = {code: session_results(db, code, pack).stories for code in
                 ("CDEFGH", "CDEFGJ", "CDEFGK")}
-    assert rows["CDEFGH"] == [("emil", 7, "<5")]  # 7 - 5 = 2 did not finish: hidden
+    # 7 - 5 = 2 did not finish: the 5 is hidden, and not called "fewer than 5"
+    assert rows["CDEFGH"] == [("emil", 7, "protected")]
     assert rows["CDEFGJ"] == [("emil", 7, 0)]  # nobody finished: 7 - 0 is no small number
     assert rows["CDEFGK"] == [("emil", 7, 7)]
 

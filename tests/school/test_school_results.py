@@ -93,8 +93,9 @@ def test_a_single_small_story_hides_the_next_smallest_beside_the_class_total(app
     store(app, events)
     r = results(app)
     assert r.sessions == 10  # published: 10 minus a shown 8 would be the 2
+    # the 8 is hidden to protect the 2, and says so: it is not "fewer than 5"
     assert dict((s, (st, f)) for s, st, f in r.stories) == {
-        "emil": (SUPPRESSED, SUPPRESSED), "samir": (SUPPRESSED, SUPPRESSED)}
+        "emil": ("protected", "protected"), "samir": (SUPPRESSED, SUPPRESSED)}
 
 
 def test_two_large_stories_are_shown(app):
@@ -252,3 +253,19 @@ def test_more_kiosks_than_planned_warn_and_hide_the_path(app, login):
     results_page = _published_page(app, client, code)
     assert 'id="kiosk-warning"' in results_page and 'id="no-paths"' in results_page
     assert 'id="paths"' not in results_page
+
+
+def test_the_kiosk_hears_how_other_visitors_chose_with_only_small_cells_hidden(app):
+    # The kiosk shows each choice's count and no total beside them, so nothing can be
+    # worked out from a shown 6: only the 2 is hidden (and no 6 is called "fewer than 5").
+    from admin.db import database
+    from admin.school.results import other_visitors
+
+    kiosk = uuid.uuid4().hex
+    events = []
+    for i in range(8):
+        events += visit(kiosk, None, choice="get-help" if i < 6 else "talk-alone")
+    store(app, events)
+    with database(app).session() as db:
+        assert other_visitors(db, "demo", ["emil"]) == {
+            "emil": {"teacher": {"get-help": 6, "talk-alone": SUPPRESSED}}}
