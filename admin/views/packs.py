@@ -1,4 +1,5 @@
-"""Packs: export a working copy as a bundle, import a bundle, activate and roll back versions."""
+"""Packs: the pack settings form, export a working copy as a bundle, import a bundle,
+activate and roll back versions."""
 
 from __future__ import annotations
 
@@ -21,13 +22,17 @@ from flask_babel import gettext as _
 
 from admin import audit
 from admin.access import allow
+from admin.content import packfile, packsettings, yamledit
 from admin.content.library import publish_blockers
 from admin.content.packs import export_bundle, import_bundle
+from admin.content.revisions import SaveContext
+from admin.content.storyfile import read
 from admin.content.workspace import workspace
 from admin.db import get_db
 from admin.i18n import reason
 from admin.models import Role
 from kiosk.content.bundle import BundleError
+from kiosk.content.schema import is_version, next_version, version_key
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
 
@@ -192,3 +197,76 @@ def install(pack_id: str):
     flash(_("Imported pack %(id)s version %(v)s. Activate it below to show it on the kiosks.",
             id=version.pack_id, v=version.version))
     return redirect(url_for("packs.index")), 303
+
+
+def _settings_page(wc, text, base_hash, findings=None, status=200, notice=None, conflict=None):
+    """The settings form built from a pack.yaml text, with findings beside their fields."""
+    ws = workspace()
+    loaded = ws.load(wc.root)
+    doc = yamledit.load(text)
+    languages = [str(v) for v in (doc.get("languages") or [])]
+    if findings is None:
+        findings = [f for f in loaded.findings if f.file == packfile.PACK_FILE]
+    by_field: dict[str, list] = {}
+    for f in findings:
+        by_field.setdefault(f.path, []).append(f)
+    installed = ws.store.versions(wc.pack_id)
+    version = str(doc.get("version") or "")
+    newest = max((v.version for v in installed if is_version(v.version)), key=version_key,
+                 default=None)
+    suggest = next_version(max([v for v in (newest, version) if v and is_version(v)],
+                               key=version_key)) if (newest or is_version(version)) else "1.0.0"
+    coverage = loaded.coverage  # story id -> language -> share translated
+    return render_template("packs/settings.html", wc=wc, blocks=packsettings.sections(doc, languages),
+                           languages=languages, base_hash=base_hash, by_field=by_field,
+                           findings=findings, notice=notice, conflict=conflict,
+                           newest=newest, suggest=suggest, coverage=coverage,
+                           kinds=packsettings.CHOICES), status
+
+
+@bp.route("/<pack_id>/settings")
+@allow(Role.CURATOR, Role.EDITOR, Role.VIEWER)
+def settings(pack_id: str):
+    """A working copy's pack.yaml as a form: every setting, helplines, notes, surveys."""
+    wc = workspace().working_copy(pack_id)
+    text, base_hash = read(wc.root / packfile.PACK_FILE)
+    return _settings_page(wc, text, base_hash)
+
+
+@bp.route("/<pack_id>/settings", methods=["POST"])
+@allow(Role.CURATOR)
+def save_settings(pack_id: str):
+    """Save the settings form: validated with the whole pack, atomic, a revision, audited."""
+    base_hash = request.form.get("base_hash", "")
+    if not base_hash:
+        abort(400)
+    ws = workspace()
+    wc = ws.working_copy(pack_id)
+    current, current_hash = read(wc.root / packfile.PACK_FILE)
+    if current_hash != base_hash:
+        return _settings_page(wc, current, current_hash, status=409, conflict=True)
+    doc = yamledit.load(current)
+    old_langs = [str(v) for v in (doc.get("languages") or [])]
+    changed = packsettings.apply(doc, request.form, old_langs)
+    new_text = yamledit.dump(doc)
+    new_langs = [str(v) for v in (doc.get("languages") or [])]
+    gone = [lang for lang in old_langs if lang not in new_langs]
+    if gone and request.form.get("confirm_remove") != " ".join(gone):
+        loaded = ws.load(wc.root)
+        notice = {"gone": gone, "texts": packsettings.texts_in(loaded.pack, gone)}
+        return _settings_page(wc, new_text, base_hash, status=422, notice=notice,
+                              findings=[])
+    ctx = SaveContext(ws, get_db(), g.user)
+    result = packfile.save_pack_file(ctx, wc, base_hash, new_text,
+                                     "pack settings: " + ", ".join(changed)[:250])
+    if result.conflict is not None:
+        return _settings_page(wc, result.conflict.current_text, result.conflict.current_hash,
+                              status=409, conflict=True)
+    if result.errors:
+        flash(_("Not saved: the changes would give the pack errors (shown beside the fields)."))
+        return _settings_page(wc, new_text, base_hash, result.errors + result.warnings, 422)
+    if result.unchanged:
+        flash(_("Nothing changed."))
+    else:
+        flash(_("Pack settings saved."))
+    return redirect(url_for("packs.settings", pack_id=pack_id)), 303
