@@ -3,6 +3,7 @@ activate and roll back versions."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 from flask import (
@@ -22,12 +23,13 @@ from flask_babel import gettext as _
 
 from admin import audit
 from admin.access import allow
-from admin.content import packfile, packsettings, yamledit
+from admin.content import newpack, packfile, packsettings, yamledit
 from admin.content.library import publish_blockers
 from admin.content.packs import export_bundle, import_bundle
-from admin.content.revisions import SaveContext
+from admin.content.revisions import SaveContext, record
 from admin.content.storyfile import read
 from admin.content.workspace import workspace
+from admin.content.yamledit import EditError
 from admin.db import get_db
 from admin.i18n import reason
 from admin.models import Role
@@ -269,4 +271,55 @@ def save_settings(pack_id: str):
         flash(_("Nothing changed."))
     else:
         flash(_("Pack settings saved."))
+    return redirect(url_for("packs.settings", pack_id=pack_id)), 303
+
+
+def _new_page(form, findings=(), status=200):
+    """The new-pack form, with the working copies a pack can be copied from."""
+    return render_template("packs/new.html", form=form, findings=list(findings),
+                           copies=workspace().working_copies()), status
+
+
+@bp.route("/new")
+@allow(Role.CURATOR)
+def new():
+    """The form for a new pack: empty, or a copy of a working copy."""
+    return _new_page({})
+
+
+@bp.route("/new", methods=["POST"])
+@allow(Role.CURATOR)
+def create():
+    """Make the new pack as a working copy; a revision of its pack.yaml and an audit entry."""
+    form = request.form
+    pack_id = form.get("id", "").strip()
+    if not pack_id:
+        abort(400)
+    ws = workspace()
+    taken = {wc.pack_id for wc in ws.working_copies()}
+    source = form.get("copy_of", "")
+    try:
+        if source:
+            src = ws.working_copy(source)
+            text = newpack.copy_pack_text(read(src.root / packfile.PACK_FILE)[0], pack_id)
+            root = newpack.make_pack(ws.new_dir, pack_id, text, taken, src.root)
+        else:
+            languages = [v for v in re.split(r"[\s,]+", form.get("languages", "")) if v]
+            text = newpack.empty_pack_text(
+                pack_id, {form.get("default_language", "").strip(): form.get("title", "")
+                          .strip()}, form.get("country", "").strip().upper(), languages,
+                form.get("default_language", "").strip())
+            root = newpack.make_pack(ws.new_dir, pack_id, text, taken)
+    except EditError as exc:
+        flash(reason(exc))
+        return _new_page(form, status=422)
+    except newpack.NotMade as exc:
+        return _new_page(form, exc.findings, 422)
+    ctx = SaveContext(ws, get_db(), g.user)
+    record(ctx, pack_id, packfile.PACK_FILE, "", text, "new pack" + (
+        f" (a copy of {source})" if source else ""))
+    audit.record(get_db(), g.user, "pack.create", pack_id, None,
+                 {"folder": str(root), "copy_of": source or None})
+    get_db().commit()
+    flash(_("Pack %(id)s made. Add its helplines and stories next.", id=pack_id))
     return redirect(url_for("packs.settings", pack_id=pack_id)), 303
