@@ -47,7 +47,7 @@ def empty_pack_text(pack_id: str, title: dict[str, str], country: str, languages
 def copy_pack_text(source_text: str, pack_id: str) -> str:
     """A copy's pack.yaml: the source's, with the new id (comments and all else kept)."""
     def change(doc):
-        pass
+        doc["id"] = pack_id
     return yamledit.edit_document(source_text, change)
 
 
@@ -79,5 +79,5 @@ def make_pack(new_dir: Path, pack_id: str, text: str, taken: set[str],
         fsync_dir(new_dir)
     finally:
         if staging.exists():
-            pass
+            shutil.rmtree(staging, ignore_errors=True)
     return final
