@@ -33,7 +33,7 @@ from admin.content.yamledit import EditError
 from admin.db import get_db
 from admin.i18n import reason
 from admin.models import Role
-from kiosk.content.bundle import BundleError
+from kiosk.content.bundle import BundleError, checksums
 from kiosk.content.schema import is_version, next_version, version_key
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
@@ -63,7 +63,9 @@ def _index_page():
     ws = workspace()
     copies = [(wc, ws.load(wc.root)) for wc in ws.working_copies()]
     installed = {pid: ws.store.versions(pid) for pid in ws.store.pack_ids()}
+    back_to = {pid: ws.store.rollback_target(pid) for pid in installed}
     return render_template("packs/index.html", copies=copies, installed=installed,
+                           back_to=back_to,
                            store_root=ws.store.root,
                            limit=current_app.config["MAX_BUNDLE_MB"])
 
@@ -168,6 +170,27 @@ def rollback(pack_id: str):
     return redirect(url_for("packs.index")), 303
 
 
+def _installed_as(store, manifest) -> str | None:
+    """Why a working copy is not installed again (the sentence), or None to install it.
+
+    Installing keeps one folder per version: the same content is already there, and other
+    content under a version that is not newer than every installed one is refused.
+    """
+    versions = store.versions(manifest.pack_id)
+    files = {name: entry.sha256 for name, entry in manifest.files.items()}
+    if any(v.version == manifest.version and checksums(v.folder) == files for v in versions):
+        return _("Version %(v)s with this content is already installed; nothing to do.",
+                 v=manifest.version)
+    newer = [v.version for v in versions if is_version(v.version)
+             and version_key(v.version) >= version_key(manifest.version)]
+    if newer:
+        top = max(newer, key=version_key)
+        return _("Not installed: version %(v)s is not newer than the installed %(top)s. "
+                 "Raise the version in the pack settings (next: %(next)s).",
+                 v=manifest.version, top=top, next=next_version(top))
+    return None
+
+
 @bp.route("/<pack_id>/install", methods=["POST"])
 @allow(Role.CURATOR)
 def install(pack_id: str):
@@ -182,9 +205,14 @@ def install(pack_id: str):
                 list="; ".join(blockers)))
         return redirect(url_for("packs.index")), 303
     try:
-        path, _manifest = export_bundle(wc.root, ws.cache_dir / "exports")
+        path, manifest = export_bundle(wc.root, ws.cache_dir / "exports")
     except BundleError as exc:
         flash(_("Not exported: %(why)s", why=reason(exc)))
+        return redirect(url_for("packs.index")), 303
+    same = _installed_as(ws.store, manifest)
+    if same is not None:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        flash(same)
         return redirect(url_for("packs.index")), 303
     try:
         version = ws.store.install(path, activate=False)
