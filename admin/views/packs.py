@@ -185,9 +185,9 @@ def _installed_as(store, manifest) -> str | None:
              and version_key(v.version) >= version_key(manifest.version)]
     if newer:
         top = max(newer, key=version_key)
-        return _("Not installed: version %(v)s is not newer than the installed %(top)s. "
-                 "Raise the version in the pack settings (next: %(next)s).",
-                 v=manifest.version, top=top, next=next_version(top))
+        return _(
+            "Not installed: version %(v)s is not newer than the installed %(top)s. Raise the version in the pack settings (next: %(next)s).",  # noqa: E501
+            v=manifest.version, top=top, next=next_version(top))
     return None
 
 
