@@ -233,7 +233,14 @@ def _settings_page(wc, text, base_hash, findings=None, status=200, notice=None, 
     """The settings form built from a pack.yaml text, with findings beside their fields."""
     ws = workspace()
     loaded = ws.load(wc.root)
-    doc = yamledit.load(text)
+    try:
+        doc = yamledit.load(text)
+    except Exception:  # ruamel's many parse errors; the loader's findings say where
+        doc = None
+    if not isinstance(doc, dict):
+        return render_template("packs/settings.html", wc=wc, broken=True, base_hash=base_hash,
+                               findings=[f for f in loaded.findings
+                                         if f.file == packfile.PACK_FILE]), 422
     languages = [str(v) for v in (doc.get("languages") or [])]
     if findings is None:
         findings = [f for f in loaded.findings if f.file == packfile.PACK_FILE]
@@ -275,7 +282,12 @@ def save_settings(pack_id: str):
     current, current_hash = read(wc.root / packfile.PACK_FILE)
     if current_hash != base_hash:
         return _settings_page(wc, current, current_hash, status=409, conflict=True)
-    doc = yamledit.load(current)
+    try:
+        doc = yamledit.load(current)
+    except Exception:
+        doc = None
+    if not isinstance(doc, dict):
+        return _settings_page(wc, current, current_hash)
     old_langs = [str(v) for v in (doc.get("languages") or [])]
     changed = packsettings.apply(doc, request.form, old_langs)
     new_text = yamledit.dump(doc)

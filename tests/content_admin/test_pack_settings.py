@@ -256,3 +256,37 @@ def test_an_aliased_value_changes_only_where_it_was_edited(demo_copy):
     assert pack.helplines[0].hours["en"] == "24 hours a day, every day"
     assert pack.surveys.after[0].text["en"] == "Changed after"
     assert pack.surveys.before[0].text["en"] != "Changed after"
+
+
+def test_an_unreadable_pack_yaml_is_shown_not_crashed_on(curator, pack_root, csrf_token):
+    path = pack_root / "pack.yaml"
+    path.write_text("id: test\ntitle: {sv: [unclosed\n", "utf-8")
+    before = path.read_bytes()
+    # a pack.yaml that cannot be read names its working copy after the folder
+    r = curator.get("/packs/pack/settings")
+    assert r.status_code == 422
+    assert 'id="unreadable"' in r.get_data(as_text=True) and "pack.yaml" in r.get_data(
+        as_text=True)
+    from admin.content.storyfile import digest
+
+    r = curator.post("/packs/pack/settings", data={
+        "csrf_token": csrf_token(curator, "/packs/"), "base_hash": digest(before.decode()),
+        "helplines[0].number": "1"})
+    assert r.status_code == 422 and path.read_bytes() == before
+
+
+def test_the_version_field_suggests_the_next_after_the_installed(curator, pack_root, packs_dir,
+                                                                 tmp_path):
+    from kiosk.content.bundle import build_bundle
+    from kiosk.content.packstore import PackStore
+
+    assert "Next version: 1.1." in _page(curator)  # nothing installed: after the pack's 1.0
+    pack = pack_root / "pack.yaml"
+    pack.write_text(pack.read_text("utf-8").replace('version: "1.0"', 'version: "1.4.2"'),
+                    "utf-8")
+    build_bundle(pack_root, tmp_path / "b.zip")
+    PackStore(packs_dir).install(tmp_path / "b.zip")
+    pack.write_text(pack.read_text("utf-8").replace('version: "1.4.2"', 'version: "1.0"'),
+                    "utf-8")
+    hint = _page(curator).split('id="version-hint"', 1)[1].split("</p>", 1)[0]
+    assert "1.4.2" in hint and "Next version: 1.4.3." in hint
