@@ -25,6 +25,7 @@ from admin import audit
 from admin.access import allow
 from admin.content import newpack, packfile, packsettings, yamledit
 from admin.content.library import publish_blockers
+from admin.content.media import media_files
 from admin.content.packs import export_bundle, import_bundle
 from admin.content.revisions import SaveContext, record
 from admin.content.storyfile import read
@@ -34,6 +35,7 @@ from admin.db import get_db
 from admin.i18n import reason
 from admin.models import Role
 from kiosk.content.bundle import BundleError, checksums
+from kiosk.content.mediacheck import KINDS
 from kiosk.content.schema import is_version, next_version, version_key
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
@@ -254,10 +256,12 @@ def _settings_page(wc, text, base_hash, findings=None, status=200, notice=None, 
     suggest = next_version(max([v for v in (newest, version) if v and is_version(v)],
                                key=version_key)) if (newest or is_version(version)) else "1.0.0"
     coverage = loaded.coverage  # story id -> language -> share translated
+    images = [p for p in media_files(wc.root / "media")
+              if KINDS.get("." + p.rsplit(".", 1)[-1].lower()) == "image"]
     return render_template("packs/settings.html", wc=wc, blocks=packsettings.sections(doc, languages),
                            languages=languages, base_hash=base_hash, by_field=by_field,
                            findings=findings, notice=notice, conflict=conflict,
-                           newest=newest, suggest=suggest, coverage=coverage,
+                           newest=newest, suggest=suggest, coverage=coverage, images=images,
                            kinds=packsettings.CHOICES), status
 
 

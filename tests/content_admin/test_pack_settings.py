@@ -212,6 +212,7 @@ def test_a_content_note_and_a_survey_question_are_added(curator, pack_root):
 
 
 def test_kiosk_settings_and_an_interface_text(curator, pack_root):
+    assert "images/home.png" in _page(curator).split('id="pack-images"', 1)[1].split("</p>")[0]
     r = _post(curator, _page(curator), {
         "kiosk.idle_timeout": "120", "kiosk.attract": "images/home.png",
         "kiosk.narration_autoplay": "false", "strings.__new.language": "sv",
