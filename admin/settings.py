@@ -103,6 +103,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Where bundles are installed, activated and rolled back for the kiosks on this "
             "machine (the kiosk's PackStore: `kiosk pack list`). Default: the kiosk's data "
             "folder's `packs/` ($STORYKIOSK_DATA_DIR)."),
+    Setting("NEW_PACKS_DIR", str, None,
+            "Where a curator's new packs are made, each a working copy in a folder named "
+            "after its id (every pack folder here is edited like `CONTENT_PACKS`). Default: "
+            "the instance folder's `packs/`."),
     Setting("MAX_UPLOAD_MB", int, 200,
             "Largest media file an editor may upload, in megabytes."),
     Setting("MAX_BUNDLE_MB", int, 1024,

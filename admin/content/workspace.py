@@ -35,8 +35,10 @@ class WorkingCopy:
 class Workspace:
     """The packs this admin serves; one per app, kept in ``app.extensions``."""
 
-    def __init__(self, folders: list[Path], packs_dir: Path, cache_dir: Path):
+    def __init__(self, folders: list[Path], packs_dir: Path, cache_dir: Path,
+                 new_dir: Path | None = None):
         self.folders = [f.resolve() for f in folders]
+        self.new_dir = new_dir  # new packs are made here (admin.content.newpack)
         self.store = PackStore(packs_dir)
         self.cache_dir = cache_dir
         self._loaded: dict[Path, LoadedPack] = {}
@@ -48,7 +50,11 @@ class Workspace:
     def working_copies(self) -> list[WorkingCopy]:
         """The editable packs, in the order the setting lists them."""
         out, seen = [], set()
-        for folder in self.folders:
+        made = []
+        if self.new_dir is not None and self.new_dir.is_dir():
+            made = sorted(p.resolve() for p in self.new_dir.iterdir()
+                          if not p.name.startswith(".") and (p / "pack.yaml").is_file())
+        for folder in self.folders + [m for m in made if m not in self.folders]:
             with self._lock:  # the id from any loaded version: ids do not change in an edit
                 loaded = self._loaded.get(folder)
             loaded = loaded or self.load(folder)
@@ -85,6 +91,7 @@ class Workspace:
 
 
 def _defaults(app: Flask) -> tuple[list[Path], Path]:
+    """The working copies and the PackStore folder the settings name."""
     raw = app.config.get("CONTENT_PACKS")
     if raw:
         folders = [Path(p) for p in str(raw).split(":") if p.strip()]
@@ -103,7 +110,8 @@ def _defaults(app: Flask) -> tuple[list[Path], Path]:
 def init_app(app: Flask) -> Workspace:
     """Attach the Workspace built from the settings."""
     folders, packs_dir = _defaults(app)
-    ws = Workspace(folders, packs_dir, Path(app.instance_path) / "content-cache")
+    new_dir = Path(app.config.get("NEW_PACKS_DIR") or Path(app.instance_path) / "packs")
+    ws = Workspace(folders, packs_dir, Path(app.instance_path) / "content-cache", new_dir)
     app.extensions["storykiosk_workspace"] = ws
     return ws
 

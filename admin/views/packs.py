@@ -1,7 +1,9 @@
-"""Packs: export a working copy as a bundle, import a bundle, activate and roll back versions."""
+"""Packs: the pack settings form, export a working copy as a bundle, import a bundle,
+activate and roll back versions."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 from flask import (
@@ -21,13 +23,20 @@ from flask_babel import gettext as _
 
 from admin import audit
 from admin.access import allow
+from admin.content import newpack, packfile, packsettings, yamledit
 from admin.content.library import publish_blockers
+from admin.content.media import media_files
 from admin.content.packs import export_bundle, import_bundle
+from admin.content.revisions import SaveContext, record
+from admin.content.storyfile import read
 from admin.content.workspace import workspace
+from admin.content.yamledit import EditError
 from admin.db import get_db
 from admin.i18n import reason
 from admin.models import Role
-from kiosk.content.bundle import BundleError
+from kiosk.content.bundle import BundleError, checksums
+from kiosk.content.mediacheck import KINDS
+from kiosk.content.schema import is_version, next_version, version_key
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
 
@@ -56,7 +65,9 @@ def _index_page():
     ws = workspace()
     copies = [(wc, ws.load(wc.root)) for wc in ws.working_copies()]
     installed = {pid: ws.store.versions(pid) for pid in ws.store.pack_ids()}
+    back_to = {pid: ws.store.rollback_target(pid) for pid in installed}
     return render_template("packs/index.html", copies=copies, installed=installed,
+                           back_to=back_to,
                            store_root=ws.store.root,
                            limit=current_app.config["MAX_BUNDLE_MB"])
 
@@ -161,6 +172,27 @@ def rollback(pack_id: str):
     return redirect(url_for("packs.index")), 303
 
 
+def _installed_as(store, manifest) -> str | None:
+    """Why a working copy is not installed again (the sentence), or None to install it.
+
+    Installing keeps one folder per version: the same content is already there, and other
+    content under a version that is not newer than every installed one is refused.
+    """
+    versions = store.versions(manifest.pack_id)
+    files = {name: entry.sha256 for name, entry in manifest.files.items()}
+    if any(v.version == manifest.version and checksums(v.folder) == files for v in versions):
+        return _("Version %(v)s with this content is already installed; nothing to do.",
+                 v=manifest.version)
+    newer = [v.version for v in versions if is_version(v.version)
+             and version_key(v.version) >= version_key(manifest.version)]
+    if newer:
+        top = max(newer, key=version_key)
+        return _(
+            "Not installed: version %(v)s is not newer than the installed %(top)s. Raise the version in the pack settings (next: %(next)s).",  # noqa: E501
+            v=manifest.version, top=top, next=next_version(top))
+    return None
+
+
 @bp.route("/<pack_id>/install", methods=["POST"])
 @allow(Role.CURATOR)
 def install(pack_id: str):
@@ -175,9 +207,14 @@ def install(pack_id: str):
                 list="; ".join(blockers)))
         return redirect(url_for("packs.index")), 303
     try:
-        path, _manifest = export_bundle(wc.root, ws.cache_dir / "exports")
+        path, manifest = export_bundle(wc.root, ws.cache_dir / "exports")
     except BundleError as exc:
         flash(_("Not exported: %(why)s", why=reason(exc)))
+        return redirect(url_for("packs.index")), 303
+    same = _installed_as(ws.store, manifest)
+    if same is not None:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        flash(same)
         return redirect(url_for("packs.index")), 303
     try:
         version = ws.store.install(path, activate=False)
@@ -192,3 +229,141 @@ def install(pack_id: str):
     flash(_("Imported pack %(id)s version %(v)s. Activate it below to show it on the kiosks.",
             id=version.pack_id, v=version.version))
     return redirect(url_for("packs.index")), 303
+
+
+def _settings_page(wc, text, base_hash, findings=None, status=200, notice=None, conflict=None):
+    """The settings form built from a pack.yaml text, with findings beside their fields."""
+    ws = workspace()
+    loaded = ws.load(wc.root)
+    try:
+        doc = yamledit.load(text)
+    except Exception:  # ruamel's many parse errors; the loader's findings say where
+        doc = None
+    if not isinstance(doc, dict):
+        return render_template("packs/settings.html", wc=wc, broken=True, base_hash=base_hash,
+                               findings=[f for f in loaded.findings
+                                         if f.file == packfile.PACK_FILE]), 422
+    languages = [str(v) for v in (doc.get("languages") or [])]
+    if findings is None:
+        findings = [f for f in loaded.findings if f.file == packfile.PACK_FILE]
+    by_field: dict[str, list] = {}
+    for f in findings:
+        by_field.setdefault(f.path, []).append(f)
+    installed = ws.store.versions(wc.pack_id)
+    version = str(doc.get("version") or "")
+    newest = max((v.version for v in installed if is_version(v.version)), key=version_key,
+                 default=None)
+    suggest = next_version(max([v for v in (newest, version) if v and is_version(v)],
+                               key=version_key)) if (newest or is_version(version)) else "1.0.0"
+    coverage = loaded.coverage  # story id -> language -> share translated
+    images = [p for p in media_files(wc.root / "media")
+              if KINDS.get("." + p.rsplit(".", 1)[-1].lower()) == "image"]
+    return render_template("packs/settings.html", wc=wc, blocks=packsettings.sections(doc, languages),
+                           languages=languages, base_hash=base_hash, by_field=by_field,
+                           findings=findings, notice=notice, conflict=conflict,
+                           newest=newest, suggest=suggest, coverage=coverage, images=images,
+                           kinds=packsettings.CHOICES), status
+
+
+@bp.route("/<pack_id>/settings")
+@allow(Role.CURATOR, Role.EDITOR, Role.VIEWER)
+def settings(pack_id: str):
+    """A working copy's pack.yaml as a form: every setting, helplines, notes, surveys."""
+    wc = workspace().working_copy(pack_id)
+    text, base_hash = read(wc.root / packfile.PACK_FILE)
+    return _settings_page(wc, text, base_hash)
+
+
+@bp.route("/<pack_id>/settings", methods=["POST"])
+@allow(Role.CURATOR)
+def save_settings(pack_id: str):
+    """Save the settings form: validated with the whole pack, atomic, a revision, audited."""
+    base_hash = request.form.get("base_hash", "")
+    if not base_hash:
+        abort(400)
+    ws = workspace()
+    wc = ws.working_copy(pack_id)
+    current, current_hash = read(wc.root / packfile.PACK_FILE)
+    if current_hash != base_hash:
+        return _settings_page(wc, current, current_hash, status=409, conflict=True)
+    try:
+        doc = yamledit.load(current)
+    except Exception:
+        doc = None
+    if not isinstance(doc, dict):
+        return _settings_page(wc, current, current_hash)
+    old_langs = [str(v) for v in (doc.get("languages") or [])]
+    changed = packsettings.apply(doc, request.form, old_langs)
+    new_text = yamledit.dump(doc)
+    new_langs = [str(v) for v in (doc.get("languages") or [])]
+    gone = [lang for lang in old_langs if lang not in new_langs]
+    if gone and request.form.get("confirm_remove") != " ".join(gone):
+        loaded = ws.load(wc.root)
+        notice = {"gone": gone, "texts": packsettings.texts_in(loaded.pack, gone)}
+        return _settings_page(wc, new_text, base_hash, status=422, notice=notice,
+                              findings=[])
+    ctx = SaveContext(ws, get_db(), g.user)
+    result = packfile.save_pack_file(ctx, wc, base_hash, new_text,
+                                     "pack settings: " + ", ".join(changed)[:250])
+    if result.conflict is not None:
+        return _settings_page(wc, result.conflict.current_text, result.conflict.current_hash,
+                              status=409, conflict=True)
+    if result.errors:
+        flash(_("Not saved: the changes would give the pack errors (shown beside the fields)."))
+        return _settings_page(wc, new_text, base_hash, result.errors + result.warnings, 422)
+    if result.unchanged:
+        flash(_("Nothing changed."))
+    else:
+        flash(_("Pack settings saved."))
+    return redirect(url_for("packs.settings", pack_id=pack_id)), 303
+
+
+def _new_page(form, findings=(), status=200):
+    """The new-pack form, with the working copies a pack can be copied from."""
+    return render_template("packs/new.html", form=form, findings=list(findings),
+                           copies=workspace().working_copies()), status
+
+
+@bp.route("/new")
+@allow(Role.CURATOR)
+def new():
+    """The form for a new pack: empty, or a copy of a working copy."""
+    return _new_page({})
+
+
+@bp.route("/new", methods=["POST"])
+@allow(Role.CURATOR)
+def create():
+    """Make the new pack as a working copy; a revision of its pack.yaml and an audit entry."""
+    form = request.form
+    pack_id = form.get("id", "").strip()
+    if not pack_id:
+        abort(400)
+    ws = workspace()
+    taken = {wc.pack_id for wc in ws.working_copies()}
+    source = form.get("copy_of", "")
+    try:
+        if source:
+            src = ws.working_copy(source)
+            text = newpack.copy_pack_text(read(src.root / packfile.PACK_FILE)[0], pack_id)
+            root = newpack.make_pack(ws.new_dir, pack_id, text, taken, src.root)
+        else:
+            languages = [v for v in re.split(r"[\s,]+", form.get("languages", "")) if v]
+            text = newpack.empty_pack_text(
+                pack_id, {form.get("default_language", "").strip(): form.get("title", "")
+                          .strip()}, form.get("country", "").strip().upper(), languages,
+                form.get("default_language", "").strip())
+            root = newpack.make_pack(ws.new_dir, pack_id, text, taken)
+    except EditError as exc:
+        flash(reason(exc))
+        return _new_page(form, status=422)
+    except newpack.NotMade as exc:
+        return _new_page(form, exc.findings, 422)
+    ctx = SaveContext(ws, get_db(), g.user)
+    record(ctx, pack_id, packfile.PACK_FILE, "", text, "new pack" + (
+        f" (a copy of {source})" if source else ""))
+    audit.record(get_db(), g.user, "pack.create", pack_id, None,
+                 {"folder": str(root), "copy_of": source or None})
+    get_db().commit()
+    flash(_("Pack %(id)s made. Add its helplines and stories next.", id=pack_id))
+    return redirect(url_for("packs.settings", pack_id=pack_id)), 303

@@ -183,26 +183,32 @@ STORY_SPEC: dict[str, tuple[Any, bool]] = {
     "start": (S.ident, True), "scenes": (S.map_of(S.ident, _scene), True),
 }
 
-_helpline = _struct(M.Helpline, {
+HELPLINE_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, True), "name": (_name, True), "number": (S.string, True),
     "hours": (_name, True), "audience": (_text, False), "languages": (_langs, False),
     "url": (S.string, False), "countries": (_countries, False), "verified": (S.date, True),
-}, "a helpline")
+}
+_helpline = _struct(M.Helpline, HELPLINE_SPEC, "a helpline")
 
-_note = _struct(M.ContentNote, {"label": (_text, True), "description": (_text, False)},
-                "a content note")
-_option = _struct(M.Option, {"id": (S.ident, True), "label": (_text, True)}, "an option")
-_question = _struct(M.Question, {
+NOTE_SPEC: dict[str, tuple[Any, bool]] = {"label": (_text, True),
+                                          "description": (_text, False)}
+_note = _struct(M.ContentNote, NOTE_SPEC, "a content note")
+OPTION_SPEC: dict[str, tuple[Any, bool]] = {"id": (S.ident, True), "label": (_text, True)}
+_option = _struct(M.Option, OPTION_SPEC, "an option")
+QUESTION_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, True), "kind": (S.one_of(*M.QUESTION_KINDS), True), "text": (_text, True),
     "options": (S.list_of(_option), False), "scale": (S.integer(2, 10), False),
-}, "a survey question")
-_surveys = _struct(M.Surveys, {
+}
+_question = _struct(M.Question, QUESTION_SPEC, "a survey question")
+SURVEYS_SPEC: dict[str, tuple[Any, bool]] = {
     "before": (S.list_of(_question), False), "after": (S.list_of(_question), False),
     "rating": (_question, False),
-}, "surveys")
-_attract_struct = _struct(M.AttractPicture, {
+}
+_surveys = _struct(M.Surveys, SURVEYS_SPEC, "surveys")
+ATTRACT_SPEC: dict[str, tuple[Any, bool]] = {
     "src": (S.media_path, True), "focus": (_focus, False),
-}, "an attract picture")
+}
+_attract_struct = _struct(M.AttractPicture, ATTRACT_SPEC, "an attract picture")
 
 
 def _attract_picture(node, ctx, path):
@@ -213,10 +219,11 @@ def _attract_picture(node, ctx, path):
     return _attract_struct(node, ctx, path)
 
 
-_kiosk = _struct(M.KioskSettings, {
+KIOSK_SPEC: dict[str, tuple[Any, bool]] = {
     "idle_timeout": (S.integer(15, 3600), False),
     "attract": (S.list_of(_attract_picture), False), "narration_autoplay": (S.boolean, False),
-}, "the kiosk settings")
+}
+_kiosk = _struct(M.KioskSettings, KIOSK_SPEC, "the kiosk settings")
 
 PACK_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, True), "version": (S.version, True), "title": (_text, True),

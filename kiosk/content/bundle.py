@@ -105,6 +105,12 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def checksums(root: Path | str) -> dict[str, str]:
+    """The SHA-256 of every file a bundle of this folder holds, by name (as in a manifest)."""
+    root = Path(root)
+    return {p.relative_to(root).as_posix(): _sha256(p) for p in _files_of(root)}
+
+
 def build_bundle(root: Path | str, out: Path | str) -> Manifest:
     """Write a valid pack folder as a bundle; refuses a pack with errors."""
     root = Path(root).resolve()

@@ -54,10 +54,10 @@ def content_hash(root: Path, files: list[Path] | None = None) -> str:
     return h.hexdigest()
 
 
-def _read(path: Path, rel: str, ctx: Ctx, builder):
-    """Read, compose and build one file; problems become findings in ctx."""
+def _read(path: Path, rel: str, ctx: Ctx, builder, text: str | None = None):
+    """Read (or take `text`), compose and build one file; problems become findings in ctx."""
     try:
-        node = Y.compose(Y.read_text(path))
+        node = Y.compose(Y.read_text(path) if text is None else text)
     except Y.YamlProblem as exc:
         ctx.findings.append(Finding(ERROR, "unreadable", exc.message, rel, exc.line, exc.col))
         return None
@@ -92,8 +92,14 @@ def unexpected(rel: str, exc: Exception) -> Finding:
                    "please report this with the file")
 
 
-def load_pack(root: Path | str, today: dt.date | None = None) -> M.LoadedPack:
-    """Load and validate the pack in a folder (no cache; see kiosk.content.cache)."""
+def load_pack(root: Path | str, today: dt.date | None = None,
+              texts: dict[str, str] | None = None) -> M.LoadedPack:
+    """Load and validate the pack in a folder (no cache; see kiosk.content.cache).
+
+    `texts` (file -> text, e.g. {"pack.yaml": ...}) stands in for those files on disk: the
+    admin checks an edit with the whole pack before writing it. The hash is the disk's.
+    """
+    texts = texts or {}
     root = Path(root).resolve()
     today = today or dt.date.today()
     files = pack_files(root)
@@ -103,7 +109,8 @@ def load_pack(root: Path | str, today: dt.date | None = None) -> M.LoadedPack:
         return M.LoadedPack(None, [Finding(ERROR, "no-pack", f"{root} {what}")], digest)
     findings: list[Finding] = []
     ctx = Ctx("pack.yaml")
-    values = _read(root / "pack.yaml", "pack.yaml", ctx, build.build_pack_header)
+    values = _read(root / "pack.yaml", "pack.yaml", ctx, build.build_pack_header,
+                   texts.get("pack.yaml"))
     findings += ctx.findings
     required = [n for n, (_, req) in build.PACK_SPEC.items() if req]
     if values is None or any(n not in values for n in required):
@@ -121,7 +128,7 @@ def load_pack(root: Path | str, today: dt.date | None = None) -> M.LoadedPack:
     for path in files[1:MAX_STORIES + 1]:
         rel = path.relative_to(root).as_posix()
         sctx = Ctx(rel, pack.languages)
-        svalues = _read(path, rel, sctx, build.build_story)
+        svalues = _read(path, rel, sctx, build.build_story, texts.get(rel))
         findings += sctx.findings
         if svalues is None:
             continue

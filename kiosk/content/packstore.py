@@ -192,6 +192,14 @@ class PackStore:
         """Activate the version that was active before the current one. Rollbacks walk back:
         after 1.0 -> 1.1 -> 1.2, a rollback gives 1.1 and a second one 1.0 (not 1.2 again);
         versions whose folder is gone are passed over."""
+        target = self.rollback_target(pack_id)
+        if target is None:
+            raise BundleError('pack "%(pack)s" has no earlier version to roll back to',
+                              pack=pack_id)
+        return self.activate(pack_id, target, rollback=True)
+
+    def rollback_target(self, pack_id: str) -> str | None:
+        """The version folder a rollback would activate now, or None when there is none."""
         current = self.active(pack_id)
         for version_dir in reversed(self._switches(pack_id)[:-1]):
             try:
@@ -199,8 +207,8 @@ class PackStore:
             except BundleError:  # a history entry that names no folder of ours
                 continue
             if (current is None or folder.resolve() != current) and (folder / "pack.yaml").is_file():
-                return self.activate(pack_id, version_dir, rollback=True)
-        raise BundleError('pack "%(pack)s" has no earlier version to roll back to', pack=pack_id)
+                return version_dir
+        return None
 
     def _switches(self, pack_id: str) -> list[str]:
         """The switches still standing, oldest first: each rollback takes back the switch

@@ -158,6 +158,32 @@ def is_version(value: str) -> bool:
     return len(value) <= MAX_VERSION_CHARS and VERSION_RE.fullmatch(value) is not None
 
 
+def version_key(value: str) -> tuple:
+    """A sort key for versions of the defined form, in semver's order: numbers compare as
+    numbers (missing ones count as 0), a -suffix sorts before the same numbers without one
+    (its dot-separated parts compare as numbers when numeric, else as text), +build is ignored.
+    ValueError for a text that is not a version."""
+    if not is_version(value):
+        raise ValueError(f"not a version: {value!r}")
+    core, _, suffix = value.split("+", 1)[0].partition("-")
+    numbers = tuple(int(n) for n in core.split("."))
+    numbers += (0,) * (4 - len(numbers))
+    if not suffix:
+        return (numbers, 1, ())
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in suffix.split("."))
+    return (numbers, 0, parts)
+
+
+def next_version(value: str) -> str:
+    """The version after this one: its last number plus one (1.0.1 -> 1.0.2; 2026.12-se.1 ->
+    2026.12-se.2); a suffix without a number gets ".1" (1.0-beta -> 1.0-beta.1)."""
+    head = value.split("+", 1)[0]
+    match = re.search(r"(\d+)$", head)
+    if match is None:
+        return head + ".1"
+    return head[:match.start()] + str(int(match.group(1)) + 1)
+
+
 def version(node, ctx, path):
     """A pack's version, e.g. 1.0.1 or 2026.12-se.1 (it becomes part of a folder name)."""
     value = string(node, ctx, path)

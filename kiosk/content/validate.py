@@ -62,6 +62,7 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
         rep.add("default_language", "bad-language",
                 f'the default language "{pack.default_language}" is not in languages',
                 suggest(pack.default_language, pack.languages))
+    _coverage(rep, pack.languages, {"title": pack.title}, None)
     for i, line in enumerate(pack.helplines):
         path = f"helplines[{i}]"
         age = (today - line.verified).days

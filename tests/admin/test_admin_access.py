@@ -40,6 +40,8 @@ EXPECTED = {
     "media.restore": EDIT_CONTENT, "media.upload": EDIT_CONTENT,
     "packs.activate": {C}, "packs.export": EDIT_CONTENT, "packs.import_": {C},
     "packs.index": {C, E, V}, "packs.install": {C}, "packs.rollback": {C},
+    "packs.settings": {C, E, V}, "packs.save_settings": {C},
+    "packs.new": {C}, "packs.create": {C},
     "preview.play": READ_CONTENT, "preview.scene": READ_CONTENT,
     "preview.scene_png": READ_CONTENT,
     "reports.breakdowns_csv": REPORTS, "reports.breakdowns_page": REPORTS,

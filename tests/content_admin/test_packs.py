@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -216,3 +217,55 @@ def test_a_bundle_whose_version_is_a_path_is_refused_with_a_sentence(curator, pa
     assert "Refused, nothing was installed" in page and "is not a version" in page, page
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert _leftovers(packs_dir) == []
+
+
+def test_installing_again_keeps_one_folder_per_version(curator, pack_root, packs_dir):
+    """The same content twice is one folder; other content needs a newer version."""
+    token = csrf_from(curator.get("/packs/").get_data(as_text=True))
+
+    def install():
+        return curator.post("/packs/test/install", data={"csrf_token": token, "confirm": "test"},
+                            follow_redirects=True).get_data(as_text=True)
+
+    install()
+    store = PackStore(packs_dir)
+    assert len(store.versions("test")) == 1
+    page = install()
+    assert "already installed" in page
+    assert len(store.versions("test")) == 1
+    story = pack_root / "stories" / "ana.yaml"
+    story.write_text(story.read_text("utf-8") + "# a change\n", "utf-8")
+    page = install()
+    assert "not newer than the installed 1.0" in page and "1.1" in page
+    assert len(store.versions("test")) == 1
+    pack = pack_root / "pack.yaml"
+    pack.write_text(pack.read_text("utf-8").replace('version: "1.0"', 'version: "1.0.1"'),
+                    "utf-8")
+    install()
+    assert [v.version for v in store.versions("test")] == ["1.0", "1.0.1"]
+
+
+def test_roll_back_is_offered_only_with_something_to_go_back_to(curator, pack_root, packs_dir,
+                                                               tmp_path):
+    store = PackStore(packs_dir)
+
+    def bundle(version):
+        pack = pack_root / "pack.yaml"
+        text = pack.read_text("utf-8")
+        pack.write_text(re.sub(r'version: "[^"]+"', f'version: "{version}"', text), "utf-8")
+        out = tmp_path / f"b-{version}.zip"
+        build_bundle(pack_root, out)
+        return out
+
+    one = store.install(bundle("1.0"), activate=True)
+    two = store.install(bundle("1.1"), activate=False)
+
+    def offered():
+        return "Roll back to" in curator.get("/packs/").get_data(as_text=True)
+
+    assert not offered()  # two versions installed, but only one was ever active
+    store.activate("test", Path(two.folder).name)
+    assert offered() and "Roll back to 1.0" in curator.get("/packs/").get_data(as_text=True)
+    store.rollback("test")
+    assert not offered()  # back at the first: nothing earlier
+    assert Path(one.folder).resolve() == store.active("test")
