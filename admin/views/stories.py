@@ -297,3 +297,8 @@ def delete_scene(pack_id: str, story_id: str, scene_id: str):
 
     return _structural(pack_id, story_id, f"delete scene {scene_id}",
                        lambda text: delete(text, scene_id))
+
+
+# The story's life (new, copy, delete, restore), its settings page and the map's edits live
+# in their own modules; they add their routes to `bp` when imported here.
+from admin.views import storylife, storysettings  # noqa: E402,F401
