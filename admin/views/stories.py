@@ -189,7 +189,8 @@ def revision(pack_id: str, revision_id: int):
     if rev is None or rev.pack_id != pack_id:
         abort(404)
     wc = workspace().working_copy(pack_id)
-    _, current_hash = read(wc.root / rev.file)
+    path = wc.root / rev.file
+    current_hash = read(path)[1] if path.exists() else ""  # "": in the trash
     return render_template("stories/revision.html", wc=wc, rev=rev,
                            lines=diff(rev.before, rev.after, rev.file),
                            current_hash=current_hash, story_id=rev.file.split("/")[-1][:-5])
@@ -206,6 +207,9 @@ def restore(pack_id: str, revision_id: int):
     if not base_hash:
         abort(400)
     wc = workspace().working_copy(pack_id)
+    if not (wc.root / rev.file).exists():
+        flash(_("The story is in the trash; restore it from the pack's deleted stories."))
+        return redirect(url_for("stories.trash", pack_id=pack_id))
     which = request.form.get("which", "before")
     target = rev.after if which == "after" else rev.before
     ctx = SaveContext(workspace(), get_db(), g.user)
