@@ -241,18 +241,21 @@ def story_map(pack_id: str, story_id: str):
     def link(sid: str) -> str:
         return url_for("stories.scene", pack_id=pack_id, story_id=story_id, scene_id=sid)
 
+    _text, file_hash = read(wc.root / st.file)
     return render_template("stories/map.html", wc=wc, story=st, svg=story_svg(st, findings, link),
-                           title=story_title(st, _prefer(loaded.pack)))
+                           title=story_title(st, _prefer(loaded.pack)), base_hash=file_hash,
+                           pack=loaded.pack, language_name=language_name)
 
 
-def _structural(pack_id: str, story_id: str, summary: str, change, renamed=None):
+def _structural(pack_id: str, story_id: str, summary: str, change, renamed=None,
+                back: str | None = None):
     """Apply a whole-file change (add, rename, delete a scene) through the validator."""
     ws, wc, loaded, st = _story(pack_id, story_id)
     base_hash = request.form.get("base_hash", "")
     if not base_hash:
         abort(400)
     text, _h = read(wc.root / st.file)
-    back = url_for("stories.story", pack_id=pack_id, story_id=story_id)
+    back = back or url_for("stories.story", pack_id=pack_id, story_id=story_id)
     try:
         new_text = change(text)
     except EditError as exc:
@@ -305,4 +308,4 @@ def delete_scene(pack_id: str, story_id: str, scene_id: str):
 
 # The story's life (new, copy, delete, restore), its settings page and the map's edits live
 # in their own modules; they add their routes to `bp` when imported here.
-from admin.views import storylife, storysettings  # noqa: E402,F401
+from admin.views import storylife, storymap, storysettings  # noqa: E402,F401

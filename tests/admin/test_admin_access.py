@@ -63,6 +63,8 @@ EXPECTED = {
     "stories.new_story": EDIT_CONTENT, "stories.delete_story": EDIT_CONTENT,
     "stories.trash": {C, E, V}, "stories.restore_story": EDIT_CONTENT,
     "stories.settings": {C, E, V}, "stories.save_settings": EDIT_CONTENT,
+    "stories.map_add_after": EDIT_CONTENT, "stories.map_add_choice": EDIT_CONTENT,
+    "stories.map_ending": EDIT_CONTENT,
     "translations.export_po": TRANSLATE, "translations.import_po": TRANSLATE,
     "translations.index": TRANSLATE, "translations.save": TRANSLATE,
     "translations.side_by_side": TRANSLATE,
