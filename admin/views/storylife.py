@@ -73,8 +73,7 @@ def new_story(pack_id: str):
             status = 400
         else:
             if result.revision is not None:
-                flash(_("Created story %(id)s. Fill in its settings: consent, languages, "
-                        "content notes.", id=story_id))
+                flash(_("Created story %(id)s. Fill in its settings: consent, languages, content notes.", id=story_id))  # noqa: E501 - one msgid
                 return redirect(url_for("stories.settings", pack_id=pack_id,
                                         story_id=story_id), 303)
             flash(_("Not created: the validator found errors, shown below."))

@@ -79,8 +79,7 @@ def save_settings(pack_id: str, story_id: str):
         abort(400)
     form = request.form
     if base_hash != current_hash:
-        flash(_("Not saved: the story changed since you opened this page. Your values are "
-                "kept below; the findings are the current file's. Save again to write them."))
+        flash(_("Not saved: the story changed since you opened this page. Your values are kept below; the findings are the current file's. Save again to write them."))  # noqa: E501 - one msgid
         return _page(wc, loaded.pack, st, doc, form, current_hash, findings, 409, True)
     try:
         new_text = edit_document(text, lambda d: SS.apply(d, form, st.languages))
@@ -93,8 +92,7 @@ def save_settings(pack_id: str, story_id: str):
     result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
                         "story settings", loaded=loaded)
     if result.conflict is not None:
-        flash(_("Not saved: the story changed since you opened this page. Your values are "
-                "kept below; the findings are the current file's. Save again to write them."))
+        flash(_("Not saved: the story changed since you opened this page. Your values are kept below; the findings are the current file's. Save again to write them."))  # noqa: E501 - one msgid
         return _page(wc, loaded.pack, st, doc, form, result.conflict.current_hash, findings,
                      409, True)
     if result.errors:
