@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ruamel.yaml.comments import CommentedMap
+from sqlalchemy import func
 
 from admin.content.check import check_story_text
 from admin.content.revisions import SaveContext, record
@@ -133,11 +134,12 @@ def delete(ctx: SaveContext, wc: WorkingCopy, story: M.Story, base_hash: str) ->
 
 def trash(ctx: SaveContext, wc: WorkingCopy) -> list[Revision]:
     """The pack's deleted stories: each file's deletion, newest first, while no file is back."""
-    newest: dict[str, Revision] = {}
-    for rev in ctx.db.query(Revision).filter_by(pack_id=wc.pack_id).order_by(Revision.id):
-        newest[rev.file] = rev
-    return sorted((r for r in newest.values() if r.after_hash == EMPTY_HASH and r.before
-                   and not (wc.root / r.file).exists()), key=lambda r: -r.id)
+    newest = ctx.db.query(func.max(Revision.id)).filter_by(pack_id=wc.pack_id).group_by(
+        Revision.file)
+    deleted = ctx.db.query(Revision).filter(Revision.id.in_(newest),
+                                            Revision.after_hash == EMPTY_HASH)
+    return sorted((r for r in deleted if r.before and not (wc.root / r.file).exists()),
+                  key=lambda r: -r.id)
 
 
 def restore(ctx: SaveContext, wc: WorkingCopy, rev: Revision, loaded: LoadedPack) -> Created:
