@@ -42,11 +42,11 @@ scenes:
         goto: end
         set: {asked: true}
         add: {trust: 1}
-        discussion: {sv: Varför?, en: Why?}
+        discussion: {sv: "Varför?", en: "Why?"}
   end:
     text: {sv: Slut., en: The end.}
     sources: [ilo]
-    discussion: {sv: Vad nu?, en: What now?}
+    discussion: {sv: "Vad nu?", en: "What now?"}
     ending: true
 """
 
@@ -253,3 +253,34 @@ def test_viewers_read_translators_do_not_and_neither_saves(as_role, pack_root):
     translator = as_role(Role.TRANSLATOR, languages="en")
     assert translator.get(SETTINGS).status_code == 403
     assert translator.post(SETTINGS, data=form_items(html)).status_code == 403
+
+
+def test_the_demo_stories_come_back_byte_for_byte_from_an_unchanged_form():
+    from admin.content import storysettings as SS
+    from admin.content.yamledit import edit_document, load
+    from kiosk.paths import repo_content
+
+    loaded = load_pack(repo_content())
+    assert loaded.pack.stories
+    for story in loaded.pack.stories.values():
+        text = (repo_content() / story.file).read_text("utf-8")
+        form = SS.to_form(load(text), story.languages)
+        langs = story.languages
+        assert edit_document(text, lambda d, f=form, ls=langs: SS.apply(d, f, ls)) == text, \
+            story.id
+
+
+def test_tags_on_a_picture_given_as_a_path_make_it_a_mapping():
+    from admin.content import storysettings as SS
+    from admin.content.yamledit import edit_document, load
+
+    text = FULL.replace("    image: {src: images/home.png, alt: {sv: Ett hus., en: A house.}, "
+                        "tags: [house]}\n", "    image: images/home.png\n")
+    form = SS.to_form(load(text), list(LANGS))
+    assert form["scenes.home.image.tags"] == ""
+    form.setlist("scenes.home.image.tags", ["house, street"])
+    form.setlist("scenes.home.image.focus", ["0.5, 0.25"])
+    new = yaml.safe_load(edit_document(text, lambda d: SS.apply(d, form, list(LANGS))))
+    assert new["scenes"]["home"]["image"] == {"src": "images/home.png",
+                                              "tags": ["house", "street"],
+                                              "focus": [0.5, 0.25]}
