@@ -81,9 +81,7 @@ def blank_text(story_id: str, title: str, language: str, summary: str, first_tex
     doc = CommentedMap()
     doc["id"] = story_id
     for key, value in (("title", title), ("summary", summary)):
-        doc[key] = CommentedMap()
-        doc[key].fa.set_flow_style()
-        set_text(doc[key], language, value)
+        set_text(text_map(doc, key), language, value)
     doc["duration"] = _int(duration, 5)
     doc["age_min"] = _int(age_min, 13)
     doc["start"] = FIRST_SCENE

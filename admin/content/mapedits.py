@@ -26,7 +26,8 @@ def _text(language: str, body: str) -> CommentedMap:
         raise EditError("write the text")
     holder = CommentedMap()
     set_text(text_map(holder, "t"), language, body)
-    holder["t"].fa.set_flow_style()
+    if "\n" not in body.strip():  # paragraphs stay a readable | block, which flow cannot hold
+        holder["t"].fa.set_flow_style()
     return holder["t"]
 
 

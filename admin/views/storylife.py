@@ -59,8 +59,9 @@ def new_story(pack_id: str):
                 text = lifecycle.copy_text(text, story_id, pack.default_language, title)
                 summary = f"new story {story_id}, a copy of {copy_of}"
             else:
-                if not title or not request.form.get("text", "").strip():
-                    raise EditError("a new story needs a title and the text of its first scene")
+                if not all(request.form.get(k, "").strip() for k in ("title", "summary", "text")):
+                    raise EditError("a new story needs a title, a summary and the text of its "
+                                    "first scene")
                 text = lifecycle.blank_text(
                     story_id, title, pack.default_language, request.form.get("summary", ""),
                     request.form.get("text", ""), request.form.get("duration", ""),

@@ -54,11 +54,14 @@ def test_a_scene_after_a_scene_takes_over_its_way_on(editor, pack_root, app):
     assert story["scenes"]["doubt"] == {"text": {"en": "The friend hesitates."},
                                         "next": "advert"}
     assert list(story["scenes"]) == ["home", "friend", "doubt", "advert", "end"]
-    _post(editor, "add-after", after="end", new_id="after", language="sv", text="Efteråt.")
+    _post(editor, "add-after", after="end", new_id="after", language="sv",
+          text="Efteråt.\r\n\r\nEtt nytt stycke.")
     story = _story(pack_root)
     assert story["scenes"]["end"].get("ending") is None and story["scenes"]["end"]["next"] \
         == "after"
     assert story["scenes"]["after"]["ending"]["helped"]["en"] == "A friend who asked."
+    assert story["scenes"]["after"]["text"] == {"sv": "Efteråt.\n\nEtt nytt stycke.\n"}
+    assert "      sv: |\n        Efteråt.\n" in pack_root.joinpath(*PATH).read_text("utf-8")
     assert _errors(pack_root) == []
     with database(app).session() as db:
         assert db.query(Revision).count() == 2

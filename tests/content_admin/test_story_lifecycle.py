@@ -24,12 +24,14 @@ def _post(client, url, data, **kw):
 
 def test_a_blank_story_gets_its_id_from_the_title_and_a_first_scene(editor, pack_root, app):
     r = _post(editor, NEW, data={"title": "Nadias väg", "story_id": "", "copy_of": "",
-                               "summary": "En ny berättelse.", "duration": "6",
-                               "age_min": "15", "text": "Nadia läser annonsen."})
+                               "summary": "En ny berättelse.\r\n\r\nOm en annons.",
+                               "duration": "6", "age_min": "15",
+                               "text": "Nadia läser annonsen."})
     assert r.status_code == 303, r.get_data(as_text=True)
     assert r.headers["Location"].endswith("/stories/test/nadias-vag/settings")
     story = yaml.safe_load((pack_root / "stories" / "nadias-vag.yaml").read_text("utf-8"))
     assert story["id"] == "nadias-vag" and story["title"] == {"sv": "Nadias väg"}  # pack: sv
+    assert story["summary"] == {"sv": "En ny berättelse.\n\nOm en annons.\n"}
     assert (story["duration"], story["age_min"], story["start"]) == (6, 15, "start")
     assert story["scenes"] == {"start": {"text": {"sv": "Nadia läser annonsen."},
                                          "ending": True}}
