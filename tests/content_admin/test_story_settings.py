@@ -204,6 +204,7 @@ def test_a_validator_error_is_shown_beside_its_field_and_nothing_is_written(edit
     assert path.read_text(encoding="utf-8") == before
     beside = re.search(r'id="consent-review_by-findings">(.*?)</ul>', html, re.S)
     assert beside and "more than three years" in beside.group(1)
+    assert html.count("more than three years") == 1  # beside its field, not again
     r = editor.post(SETTINGS, data=_changed(page, **{"duration": "ten"}))
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and path.read_text(encoding="utf-8") == before
