@@ -169,7 +169,7 @@ def save_many(ctx: SaveContext, wc: WorkingCopy, changes: list[tuple[str, str, s
 
 
 def record(ctx: SaveContext, pack_id: str, rel: str, before: str, after: str,
-           summary: str) -> Revision:
+           summary: str, action: str = "content.save") -> Revision:
     """Add the revision and its audit entry (the caller commits)."""
     rev = Revision(pack_id=pack_id, file=rel, actor_id=ctx.user.id if ctx.user else None,
                    actor=ctx.user.username if ctx.user else "system", summary=summary[:300],
@@ -177,7 +177,7 @@ def record(ctx: SaveContext, pack_id: str, rel: str, before: str, after: str,
                    before=before, after=after)
     ctx.db.add(rev)
     ctx.db.flush()
-    audit.record(ctx.db, ctx.user, "content.save", f"{pack_id}:{rel}",
+    audit.record(ctx.db, ctx.user, action, f"{pack_id}:{rel}",
                  {"hash": rev.before_hash}, {"hash": rev.after_hash, "revision": rev.id,
                                              "summary": summary})
     return rev

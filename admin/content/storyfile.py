@@ -125,3 +125,33 @@ def write_all_if_unchanged(items: list[tuple[Path, str, str]], lock_dir: Path) -
         for folder in sorted({p.parent for p, _h, _t in items}):
             fsync_dir(folder)
     return olds
+
+
+def create_if_absent(path: Path, text: str, lock_dir: Path) -> None:
+    """Write a new file atomically; FileExistsError when one of that name exists.
+
+    The synced temporary file is hard-linked to the name (the link fails if the name is
+    taken, so two creators never overwrite each other), then removed.
+    """
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with _lock_file(lock_dir, path).open("a") as lf:
+        fcntl.flock(lf, fcntl.LOCK_EX)
+        tmp = _write_temp(path, text.encode("utf-8"))
+        try:
+            os.link(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        fsync_dir(path.parent)
+
+
+def remove_if_unchanged(path: Path, expected_hash: str, lock_dir: Path) -> str:
+    """Remove a file if its hash is still `expected_hash`; its old text, or Conflict."""
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with _lock_file(lock_dir, path).open("a") as lf:
+        fcntl.flock(lf, fcntl.LOCK_EX)
+        current, current_hash = read(path)
+        if current_hash != expected_hash:
+            raise Conflict(current, current_hash, path)
+        path.unlink()
+        fsync_dir(path.parent)
+    return current

@@ -224,7 +224,8 @@ def revision(pack_id: str, revision_id: int):
     if rev is None or rev.pack_id != pack_id:
         abort(404)
     wc = workspace().working_copy(pack_id)
-    _, current_hash = read(wc.root / rev.file)
+    path = wc.root / rev.file
+    current_hash = read(path)[1] if path.exists() else ""  # "": in the trash
     return render_template("stories/revision.html", wc=wc, rev=rev,
                            lines=diff(rev.before, rev.after, rev.file),
                            current_hash=current_hash, story_id=rev.file.split("/")[-1][:-5])
@@ -241,6 +242,9 @@ def restore(pack_id: str, revision_id: int):
     if not base_hash:
         abort(400)
     wc = workspace().working_copy(pack_id)
+    if not (wc.root / rev.file).exists():
+        flash(_("The story is in the trash; restore it from the pack's deleted stories."))
+        return redirect(url_for("stories.trash", pack_id=pack_id))
     which = request.form.get("which", "before")
     target = rev.after if which == "after" else rev.before
     ctx = SaveContext(workspace(), get_db(), g.user)
@@ -272,18 +276,21 @@ def story_map(pack_id: str, story_id: str):
     def link(sid: str) -> str:
         return url_for("stories.scene", pack_id=pack_id, story_id=story_id, scene_id=sid)
 
+    _text, file_hash = read(wc.root / st.file)
     return render_template("stories/map.html", wc=wc, story=st, svg=story_svg(st, findings, link),
-                           title=story_title(st, _prefer(loaded.pack)))
+                           title=story_title(st, _prefer(loaded.pack)), base_hash=file_hash,
+                           pack=loaded.pack, language_name=language_name)
 
 
-def _structural(pack_id: str, story_id: str, summary: str, change, renamed=None):
+def _structural(pack_id: str, story_id: str, summary: str, change, renamed=None,
+                back: str | None = None):
     """Apply a whole-file change (add, rename, delete a scene) through the validator."""
     ws, wc, loaded, st = _story(pack_id, story_id)
     base_hash = request.form.get("base_hash", "")
     if not base_hash:
         abort(400)
     text, _h = read(wc.root / st.file)
-    back = url_for("stories.story", pack_id=pack_id, story_id=story_id)
+    back = back or url_for("stories.story", pack_id=pack_id, story_id=story_id)
     try:
         new_text = change(text)
     except EditError as exc:
@@ -332,3 +339,8 @@ def delete_scene(pack_id: str, story_id: str, scene_id: str):
 
     return _structural(pack_id, story_id, f"delete scene {scene_id}",
                        lambda text: delete(text, scene_id))
+
+
+# The story's life (new, copy, delete, restore), its settings page and the map's edits live
+# in their own modules; they add their routes to `bp` when imported here.
+from admin.views import storylife, storymap, storysettings  # noqa: E402,F401

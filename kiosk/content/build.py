@@ -43,9 +43,10 @@ def _struct(cls, spec: dict, what: str, post=None):
     return convert
 
 
-_override = _struct(M.Override, {
+OVERRIDE_SPEC: dict[str, tuple[Any, bool]] = {
     "reviewer": (S.string, True), "reason": (S.string, True), "date": (S.date, False),
-}, "an override")
+}
+_override = _struct(M.Override, OVERRIDE_SPEC, "an override")
 
 
 def _focus(node, ctx, path):
@@ -59,12 +60,12 @@ def _focus(node, ctx, path):
     return (float(pair[0]), float(pair[1]))
 
 
-_media_spec = {
+MEDIA_SPEC: dict[str, tuple[Any, bool]] = {
     "src": (S.media_path, True), "alt": (_text, False), "fit": (S.one_of(*M.FITS), False),
     "focus": (_focus, False), "photo": (S.boolean, False),
     "tags": (S.list_of(S.string, unique=True), False), "override": (_override, False),
 }
-_media_struct = _struct(M.MediaRef, _media_spec, "an image")
+_media_struct = _struct(M.MediaRef, MEDIA_SPEC, "an image")
 
 
 def _media(node, ctx, path):
@@ -76,10 +77,11 @@ def _media(node, ctx, path):
 
 _paths_by_lang = S.map_of(S.language, S.media_path)
 
-_video = _struct(M.Video, {
+VIDEO_SPEC: dict[str, tuple[Any, bool]] = {
     "src": (S.media_path, True), "poster": (S.media_path, False),
     "subtitles": (_paths_by_lang, False),
-}, "a video")
+}
+_video = _struct(M.Video, VIDEO_SPEC, "a video")
 
 
 def _choice_post(data, values, ctx, path):
@@ -108,13 +110,17 @@ def _condition(node, ctx, path):
         return INVALID
 
 
-_choice = _struct(M.Choice, {
+CHOICE_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, False), "label": (_text, True), "goto": (S.ident, True),
     "if": (_condition, False), "set": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "saw_it"),
                                                   S.plain_value), False),
     "add": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "trust"), S.number), False),
     "discussion": (_text, False),
-}, "a choice", _choice_post)
+}
+_choice = _struct(M.Choice, CHOICE_SPEC, "a choice", _choice_post)
+
+
+ENDING_SPEC: dict[str, tuple[Any, bool]] = {"helped": (_text, False), "action": (_text, False)}
 
 
 def _ending(node, ctx, path):
@@ -124,8 +130,7 @@ def _ending(node, ctx, path):
             ctx.add(node, path, "bad-value", "ending: false means nothing; remove the line")
             return INVALID
         return M.Ending()
-    return _struct(M.Ending, {"helped": (_text, False), "action": (_text, False)},
-                   "an ending")(node, ctx, path)
+    return _struct(M.Ending, ENDING_SPEC, "an ending")(node, ctx, path)
 
 
 def _scene_post(data, values, ctx, path):
@@ -151,27 +156,31 @@ def _scene_post(data, values, ctx, path):
     return data
 
 
-_scene = _struct(M.Scene, {
+SCENE_SPEC: dict[str, tuple[Any, bool]] = {
     "text": (_text, False), "image": (_media, False), "narration": (_paths_by_lang, False),
     "captions": (_paths_by_lang, False), "video": (_video, False),
     "content_notes": (_ids, False), "school": (S.ident, False), "sources": (_ids, False),
     "discussion": (_text, False), "next": (S.ident, False),
     "choices": (S.list_of(_choice), False), "ending": (_ending, False),
-}, "a scene", _scene_post)
+}
+_scene = _struct(M.Scene, SCENE_SPEC, "a scene", _scene_post)
 
-_consent = _struct(M.Consent, {
+CONSENT_SPEC: dict[str, tuple[Any, bool]] = {
     "kind": (S.one_of(*M.CONSENT_KINDS), True), "record": (S.string, True),
     "countries": (_countries, True), "review_by": (S.date, True),
-}, "consent")
+}
+_consent = _struct(M.Consent, CONSENT_SPEC, "consent")
 
-_profile = _struct(M.Profile, {
+PROFILE_SPEC: dict[str, tuple[Any, bool]] = {
     "gender": (S.one_of(*M.GENDERS), False), "age_group": (S.one_of(*M.AGE_GROUPS), False),
     "exploitation": (S.list_of(S.one_of(*M.EXPLOITATION), unique=True), False),
-}, "profile")
+}
+_profile = _struct(M.Profile, PROFILE_SPEC, "profile")
 
-_source = _struct(M.Source, {
+SOURCE_SPEC: dict[str, tuple[Any, bool]] = {
     "text": (_name, True), "year": (S.integer(1800, 2200), False), "url": (S.string, False),
-}, "a source")
+}
+_source = _struct(M.Source, SOURCE_SPEC, "a source")
 
 STORY_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, True), "title": (_text, True), "summary": (_text, True),

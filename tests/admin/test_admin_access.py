@@ -61,6 +61,12 @@ EXPECTED = {
     "stories.map": READ_CONTENT, "stories.rename_scene": EDIT_CONTENT,
     "stories.restore": EDIT_CONTENT, "stories.revision": {C, E, V},
     "stories.scene": EDIT_CONTENT, "stories.story": READ_CONTENT,
+    # issue 18: a story's life and settings; they show every language, so not translators'
+    "stories.new_story": EDIT_CONTENT, "stories.delete_story": EDIT_CONTENT,
+    "stories.trash": {C, E, V}, "stories.restore_story": EDIT_CONTENT,
+    "stories.settings": {C, E, V}, "stories.save_settings": EDIT_CONTENT,
+    "stories.map_add_after": EDIT_CONTENT, "stories.map_add_choice": EDIT_CONTENT,
+    "stories.map_ending": EDIT_CONTENT,
     "translations.export_po": TRANSLATE, "translations.import_po": TRANSLATE,
     "translations.index": TRANSLATE, "translations.save": TRANSLATE,
     "translations.side_by_side": TRANSLATE,
