@@ -53,12 +53,13 @@ def compile_catalogues(target: Path) -> list[Path]:
 
 
 def reason(exc: BaseException) -> str:
-    """An exception's sentence in the user's language.
+    """An exception's (or a phrase's) sentence in the user's language.
 
     A refusal that carries its English sentence as ``msgid`` with ``params`` (``Refused`` of
     admin.content.media, ``EditError`` of admin.content.yamledit, ``BundleError`` of
-    kiosk.content.bundle) is translated and filled in;
-    anything else is shown as it is.
+    kiosk.content.bundle), and a ``kiosk.content.phrase.Phrase`` (line labels, media uses,
+    revision summaries, consent lines), is translated and filled in; anything else is shown
+    as it is.
     """
     msgid = getattr(exc, "msgid", None)
     if not isinstance(msgid, str):
@@ -87,4 +88,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _languages():
-        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale, "reason": reason}
+        from admin.content.summaries import phrase
+
+        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale, "reason": reason,
+                "summary_phrase": phrase}

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin.access import allow, readable_languages
 from admin.content import sceneform
+from admin.content import summaries as S
 from admin.content.check import scene_field
 from admin.content.overview import language_name, story_rows, story_title
 from admin.content.revisions import SaveContext, diff, save_story
@@ -137,7 +138,7 @@ def scene(pack_id: str, story_id: str, scene_id: str):
         flash(_("This scene cannot be edited here: %(why)s", why=reason(exc)))
         return _editor(wc, loaded.pack, st, scene_id, form, base_hash, status=400)
     ctx = SaveContext(ws, get_db(), g.user)
-    result = save_story(ctx, wc, st.file, base_hash, new_text, f"scene {scene_id}",
+    result = save_story(ctx, wc, st.file, base_hash, new_text, S.summary(S.SCENE, scene=scene_id),
                         loaded=loaded)
     if result.conflict is not None:
         c = result.conflict
@@ -210,7 +211,8 @@ def restore(pack_id: str, revision_id: int):
     target = rev.after if which == "after" else rev.before
     ctx = SaveContext(workspace(), get_db(), g.user)
     result = save_story(ctx, wc, rev.file, base_hash, target,
-                        f"restore revision {rev.id} ({which})")
+                        S.summary(S.RESTORE_AFTER if which == "after" else S.RESTORE_BEFORE,
+                                  id=rev.id))
     story_id = rev.file.split("/")[-1].rsplit(".", 1)[0]
     if result.conflict is not None:
         flash(_("The file changed since you opened this page; look again before restoring."))
@@ -261,7 +263,7 @@ def _structural(pack_id: str, story_id: str, summary: str, change, renamed=None)
     elif result.errors:
         flash(_("Not changed: %(why)s", why="; ".join(f.format() for f in result.errors[:3])))
     else:
-        flash(_("Done: %(what)s.", what=summary))
+        flash(_("Done: %(what)s.", what=reason(summary)))
     return redirect(back), 303
 
 
@@ -274,7 +276,7 @@ def add_scene(pack_id: str, story_id: str):
     new_id = request.form.get("new_id", "").strip()
     lang = request.form.get("language", "")
     body, next_id = request.form.get("text", ""), request.form.get("next", "").strip()
-    return _structural(pack_id, story_id, f"add scene {new_id}",
+    return _structural(pack_id, story_id, S.summary(S.ADD_SCENE, scene=new_id),
                        lambda text: add(text, new_id, lang, body, next_id))
 
 
@@ -285,7 +287,8 @@ def rename_scene(pack_id: str, story_id: str, scene_id: str):
     from admin.content.scenes import rename_scene as rename
 
     new_id = request.form.get("new_id", "").strip()
-    return _structural(pack_id, story_id, f"rename scene {scene_id} to {new_id}",
+    return _structural(pack_id, story_id,
+                       S.summary(S.RENAME_SCENE, scene=scene_id, new=new_id),
                        lambda text: rename(text, scene_id, new_id), renamed={scene_id: new_id})
 
 
@@ -295,5 +298,5 @@ def delete_scene(pack_id: str, story_id: str, scene_id: str):
     """Delete a scene nothing points to (refused, with the list, while something does)."""
     from admin.content.scenes import delete_scene as delete
 
-    return _structural(pack_id, story_id, f"delete scene {scene_id}",
+    return _structural(pack_id, story_id, S.summary(S.DELETE_SCENE, scene=scene_id),
                        lambda text: delete(text, scene_id))

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from admin.access import allow, may_edit_language, may_read_language, readable_languages
 from admin.content import po, translate
+from admin.content import summaries as S
 from admin.content.overview import language_name, story_title
 from admin.content.revisions import SaveContext, save_many, save_story
 from admin.content.storyfile import read
@@ -144,7 +145,7 @@ def save(pack_id: str, story_id: str, language: str):
         return redirect(url_for(".side_by_side", pack_id=pack_id, story_id=story_id,
                                 target=language)), 303
     result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash, new_text,
-                        f"translation {language}", marks_for={language})
+                        S.summary(S.TRANSLATION, language=language), marks_for={language})
     back = url_for(".side_by_side", pack_id=pack_id, story_id=story_id, target=language)
     if result.conflict is not None:
         flash(_("Not saved: someone else changed this story since you opened it. Your text is below; the page now shows their version."))  # noqa: E501 - one msgid
@@ -205,7 +206,7 @@ def import_po(pack_id: str, language: str):
 def _write_import(ws, wc, pack, language: str, changes: list, report: po.ImportReport) -> int:
     """Write every story of an import or none (`save_many`); the status, the report filled."""
     result = save_many(SaveContext(ws, get_db(), g.user), wc, changes,
-                       f"PO import {language}", marks_for={language})
+                       S.summary(S.PO_IMPORT, language=language), marks_for={language})
     story_of = {st.file: st.id for st in pack.stories.values()}
     for rel, errors in result.errors.items():
         report.refused += [(story_of[rel], f.format()) for f in errors]
