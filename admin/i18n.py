@@ -5,14 +5,17 @@ app compiles each into ``<instance>/translations`` at start when the .mo is miss
 so a fresh clone needs no build step. Update them after changing strings with::
 
     .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError -k EditError \
-        -k Reason \
+        -k Reason -k Phrase -k N_ -k Setting:4 \
         --no-location --sort-output -o admin/translations/messages.pot \
         admin kiosk/content/bundle.py kiosk/content/packstore.py
 
 (``-k Refused -k BundleError -k EditError -k Reason``: the sentences of
 ``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,
 ``admin.content.yamledit.EditError`` and a PO import's ``admin.content.po.Reason`` are
-messages too; ``reason(exc)`` (also in templates) shows them translated.)
+messages too; ``reason(exc)`` (also in templates) shows them translated. ``-k Phrase``: line
+labels, media uses, consent lines (``kiosk.content.phrase.Phrase``); ``-k N_``: revision
+summaries (``admin.content.summaries``); ``-k Setting:4``: each setting's help text, shown
+on the server settings page.)
 Then add the new msgids' translations to each ``messages.po`` (or ``pybabel update -i
 admin/translations/messages.pot -d admin/translations`` and fill in the new entries).
     .venv/bin/pybabel update -i admin/translations/messages.pot -d admin/translations

@@ -14,7 +14,6 @@ import re
 from kiosk.content.phrase import Phrase
 
 
-
 def N_(msgid: str) -> str:
     """Marks a msgid for ``pybabel extract -k N_`` (translated where shown)."""
     return msgid
