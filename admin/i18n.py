@@ -7,7 +7,8 @@ so a fresh clone needs no build step. Update them after changing strings with::
     .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError -k EditError \
         -k Reason -k Phrase -k N_ -k Setting:4 \
         --no-location --sort-output -o admin/translations/messages.pot \
-        admin kiosk/content/bundle.py kiosk/content/packstore.py
+        admin kiosk/content/bundle.py kiosk/content/packstore.py kiosk/content/findings.py \
+        kiosk/content/validate.py
 
 (``-k Refused -k BundleError -k EditError -k Reason``: the sentences of
 ``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,
@@ -30,6 +31,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
+
+from kiosk.content.findings import place
 
 SOURCE = Path(__file__).with_name("translations")
 # Code -> the language's own name, shown in the pickers.
@@ -61,13 +64,17 @@ def reason(exc: BaseException) -> str:
     A refusal that carries its English sentence as ``msgid`` with ``params`` (``Refused`` of
     admin.content.media, ``EditError`` of admin.content.yamledit, ``BundleError`` of
     kiosk.content.bundle), and a ``kiosk.content.phrase.Phrase`` (line labels, media uses,
-    revision summaries, consent lines), is translated and filled in; anything else is shown
+    revision summaries, consent lines; a validator finding's ``phrase()``), is translated
+    and filled in (a ``path`` param as ``findings.place`` says it); anything else is shown
     as it is.
     """
     msgid = getattr(exc, "msgid", None)
     if not isinstance(msgid, str):
         return str(exc)
-    return gettext(msgid, **getattr(exc, "params", {}))
+    params = dict(getattr(exc, "params", {}))
+    if "path" in params:  # a finding's data path, said the way staff read it
+        params["path"] = reason(place(params["path"]))
+    return gettext(msgid, **params)
 
 
 def select_locale() -> str:
@@ -88,6 +95,7 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["reason"] = reason  # also in imported macros (no context there)
 
     @app.context_processor
     def _languages():

@@ -47,7 +47,7 @@ def consent_status(story: M.Story, findings: list[Finding],
     if c is None:
         return "missing", Phrase("no consent on record: the story cannot be shown")
     if problems:
-        return "blocked", problems[0].message
+        return "blocked", problems[0].phrase()
     if c.review_by < today + dt.timedelta(days=90):
         return "review-soon", Phrase("%(kind)s, %(record)s: review by %(date)s", kind=c.kind,
                                      record=c.record, date=c.review_by.isoformat())
