@@ -57,8 +57,19 @@ def index():
         loaded = ws.load(wc.root)
         pack_findings = [f for f in loaded.findings if f.file in ("pack.yaml", "", "stories")]
         packs.append({"wc": wc, "loaded": loaded, "rows": story_rows(loaded, _prefer(
-            loaded.pack)), "pack_findings": pack_findings})
+            loaded.pack)), "pack_findings": pack_findings, "stale": _stale(wc, loaded.pack)})
     return render_template("stories/index.html", packs=packs, language_name=language_name)
+
+
+def _stale(wc, pack) -> dict[str, dict[str, int]]:
+    """Story id -> language -> how many of its translated lines are out of date."""
+    if pack is None:
+        return {}
+    from admin.content.translate import outdated_lines, recorded_marks
+
+    marks = recorded_marks(get_db(), wc.pack_id)
+    return {st.id: {lang: len(ids) for lang, ids in outdated_lines(
+        st, pack.default_language, marks).items() if ids} for st in pack.stories.values()}
 
 
 @bp.route("/<pack_id>/<story_id>")
@@ -89,8 +100,19 @@ def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), conflict=None,
         "stories/scene.html", wc=wc, pack=pack, story=st, scene_id=scene_id, form=form,
         base_hash=base_hash, by_field=by_field, elsewhere=elsewhere, conflict=conflict,
         other_change=other_change, languages=st.languages, language_name=language_name,
+        stale=_stale_here(wc, pack, st, scene_id),
         scene_ids=list(st.scenes), notes=pack.content_notes, media_paths=_media_paths(wc),
         title=story_title(st, _prefer(pack))), status
+
+
+def _stale_here(wc, pack, st, scene_id: str) -> set[str]:
+    """The languages whose text of this scene is out of date (its source changed)."""
+    from admin.content.translate import outdated_lines, recorded_marks
+    from kiosk.story.ids import scene_line
+
+    line = scene_line(st.id, scene_id, "text")
+    return {lang for lang, ids in outdated_lines(st, pack.default_language, recorded_marks(
+        get_db(), wc.pack_id)).items() if line in ids}
 
 
 def _media_paths(wc) -> dict[str, list[str]]:

@@ -170,7 +170,12 @@ def export_po(pack_id: str, language: str):
     if language not in pack.languages:
         abort(404)
     _allowed(pack, language)
-    data = po.export_po(pack, language, _marks(pack_id, language))
+    marks = _marks(pack_id, language)
+    previous: dict[str, str] = {}
+    for st in pack.stories.values():
+        previous |= translate.previous_sources(get_db(), pack_id, st, pack.default_language,
+                                               marks)
+    data = po.export_po(pack, language, marks, previous)
     return Response(data, mimetype="text/x-gettext-translation", headers={
         "Content-Disposition": f'attachment; filename="{pack.id}-{language}.po"'})
 
