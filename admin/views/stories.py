@@ -258,8 +258,17 @@ def story_map(pack_id: str, story_id: str):
     ws, wc, loaded, st = _story(pack_id, story_id)
     findings = [f for f in loaded.findings if f.file == st.file]
 
+    # Each box leads to the scene's editor, or for those who may not edit to its preview
+    # (a link is never to a page that refuses its reader).
+    from flask import current_app
+
+    from admin.access import declaration, may_use
+
+    editor = may_use(declaration(current_app, "stories.scene"), g.user.role)
+    endpoint = "stories.scene" if editor else "preview.scene"
+
     def link(sid: str) -> str:
-        return url_for("stories.scene", pack_id=pack_id, story_id=story_id, scene_id=sid)
+        return url_for(endpoint, pack_id=pack_id, story_id=story_id, scene_id=sid)
 
     return render_template("stories/map.html", wc=wc, story=st, svg=story_svg(st, findings, link),
                            title=story_title(st, _prefer(loaded.pack)))

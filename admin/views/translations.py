@@ -84,7 +84,7 @@ def index():
         stories = []
         for st in loaded.pack.stories.values():
             counts = {}
-            for lang in langs:
+            for lang in (x for x in langs if x in st.languages):  # offered: counted
                 rows = translate.rows(st, loaded.pack.default_language, lang,
                                       _marks(wc.pack_id, lang))
                 counts[lang] = {s: sum(r.state == s for r in rows) for s in (
@@ -118,6 +118,8 @@ def side_by_side(pack_id: str, story_id: str):
     rows = translate.rows(st, source, target, _marks(pack_id, target))
     return render_template("translations/side.html", wc=wc, pack=pack, story=st, rows=rows,
                            source=source, target=target, mine=mine, base_hash=file_hash,
+                           sources=readable_languages(g.user, pack.languages,
+                                                      pack.default_language),
                            title=story_title(st, _title_langs(pack)),
                            language_name=language_name, S=translate)
 
