@@ -76,3 +76,21 @@ def test_a_po_export_carries_the_previous_source_and_a_full_header(editor, as_ro
     r = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(tmp_path / "en.po")],
                        capture_output=True, text=True)
     assert r.returncode == 0 and r.stderr == "", r.stderr
+
+
+def test_the_side_by_side_source_keeps_its_paragraphs(editor, as_role, pack_root):
+    """Two paragraphs in the source are two paragraphs beside the translation, and a line
+    break inside one is kept (white-space: pre-line)."""
+    path = pack_root / "stories" / "ana.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "text: {sv: Vännen är orolig., en: The friend is worried.}",
+        'text: {sv: "Vännen är orolig.\\n\\nHon ringer i kväll.\\nKanske.", '
+        "en: The friend is worried.}"), encoding="utf-8")
+    translator = as_role(Role.TRANSLATOR, languages="en")
+    page = translator.get("/translations/test/ana?target=en").get_data(as_text=True)
+    row = re.search(r'<tr id="ana-scenes-friend-text".*?</tr>', page, re.S).group(0)
+    source_cell = row.split("</td>")[0]
+    assert re.findall(r'<p class="source-text">(.*?)</p>', source_cell, re.S) == [
+        "Vännen är orolig.", "Hon ringer i kväll.\nKanske."]
+    css = translator.get("/static/admin.css").get_data(as_text=True)
+    assert re.search(r"\.source-text\s*\{[^}]*white-space:\s*pre-line", css)
