@@ -68,8 +68,9 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
         age = (today - line.verified).days
         if age > HELPLINE_MAX_AGE_DAYS:
             rep.warn(f"{path}.verified", "helpline-stale",
-                     f'helpline "{line.id}" ({line.number}) was last verified {age} days ago',
-                     "call it, then update verified")
+                     Phrase('helpline "%(id)s" (%(number)s) was last verified %(days)s days ago',
+                            id=line.id, number=line.number, days=str(age)),
+                     Phrase("call it, then update verified"))
         for j, code in enumerate(line.languages):
             if not _known_language(code):
                 rep.add(f"{path}.languages[{j}]", "bad-language",
@@ -130,12 +131,15 @@ def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt
     """Story-level rules: references, graph, consent, ethics, media, coverage."""
     stem = Path(story.file).stem
     if story.id != stem:
-        rep.add("id", "id-mismatch", f'the story\'s id "{story.id}" differs from its file name',
-                f'rename the file to {story.id}.yaml or the id to "{stem}"')
+        rep.add("id", "id-mismatch",
+                Phrase('the story\'s id "%(id)s" differs from its file name', id=story.id),
+                Phrase('rename the file to %(id)s.yaml or the id to "%(stem)s"', id=story.id,
+                       stem=stem))
     for lang in story.languages:
         if lang not in pack.languages:
             rep.add("languages", "bad-language",
-                    f'the story is offered in "{lang}", which the pack does not offer',
+                    Phrase('the story is offered in "%(language)s", which the pack does not '
+                           'offer', language=lang),
                     suggest(lang, pack.languages))
     _check_consent(pack, story, rep, today)
     for i, note in enumerate(story.content_notes):
@@ -217,16 +221,19 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
             variables, visited = conditions.names(choice.condition)
             for name in sorted(visited - set(scenes)):
                 rep.add(f"{cpath}.if", "bad-scene",
-                        f'the condition of choice "{label}" counts visits to "{name}", '
-                        "which does not exist", suggest(name, scenes))
+                        Phrase('the condition of choice "%(label)s" counts visits to '
+                               '"%(name)s", which does not exist', label=label, name=name),
+                        suggest(name, scenes))
             for name in sorted(variables - set_vars):
                 rep.warn(f"{cpath}.if", "unset-variable",
-                         f'the condition of choice "{label}" uses "{name}", which no choice sets',
-                         suggest(name, set_vars) or "declare it under variables")
+                         Phrase('the condition of choice "%(label)s" uses "%(name)s", which no '
+                                'choice sets', label=label, name=name),
+                         suggest(name, set_vars) or Phrase("declare it under variables"))
     if scene.choices and all(c.condition is not None for c in scene.choices):
         rep.warn(f"{path}.choices", "all-choices-conditional",
-                 f'every choice of scene "{sid}" has a condition; when none holds, the kiosk '
-                 "offers the last one anyway", "leave one choice without a condition")
+                 Phrase('every choice of scene "%(scene)s" has a condition; when none holds, '
+                        'the kiosk offers the last one anyway', scene=sid),
+                 Phrase("leave one choice without a condition"))
     if scene.school and scene.school not in scenes:
         rep.add(f"{path}.school", "bad-scene",
                 Phrase('the school alternative "%(school)s" of scene "%(scene)s" does not '
@@ -237,25 +244,29 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
     for i, src in enumerate(scene.sources):
         if src not in story.sources:
             rep.add(f"{path}.sources[{i}]", "unknown-source",
-                    f'the source "{src}" is not among the story\'s sources',
+                    Phrase('the source "%(source)s" is not among the story\'s sources',
+                           source=src),
                     suggest(src, story.sources))
     if not scene.sources and any(_has_statistic(t) for t in scene.text.values()):
         rep.warn(f"{path}.text", "statistic-without-source",
-                 f'scene "{sid}" states a figure without a source',
-                 "add sources: [id] to the scene (ETHICS.md rule 12)")
+                 Phrase('scene "%(scene)s" states a figure without a source', scene=sid),
+                 Phrase("add sources: [id] to the scene (ETHICS.md rule 12)"))
     if scene.image:
         img = scene.image
         _media(rep, root, img.src, f"{path}.image", "image")
         blocked = sorted(set(img.tags) & set(M.BLOCKED_TAGS))
         if blocked and not img.override:
             rep.add(f"{path}.image", "blocked-imagery",
-                    f'the picture of scene "{sid}" is tagged {", ".join(blocked)}, which '
-                    "misrepresents coercion and blocks publishing",
-                    "replace it, or record a reviewer's override with a reason")
+                    Phrase('the picture of scene "%(scene)s" is tagged %(tags)s, which '
+                           'misrepresents coercion and blocks publishing', scene=sid,
+                           tags=", ".join(blocked)),
+                    Phrase("replace it, or record a reviewer's override with a reason"))
         if story.involves_minor and img.photo and not img.override:
             rep.add(f"{path}.image", "minor-photo",
-                    f'scene "{sid}" shows a photo in a story involving a minor',
-                    "use an illustration, or record a reviewer's override (ETHICS.md rule 4)")
+                    Phrase('scene "%(scene)s" shows a photo in a story involving a minor',
+                           scene=sid),
+                    Phrase("use an illustration, or record a reviewer's override (ETHICS.md "
+                           "rule 4)"))
     for lang, rel in scene.narration.items():
         _media(rep, root, rel, f"{path}.narration.{lang}", "audio")
     if scene.narration and not scene.captions:
