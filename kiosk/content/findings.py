@@ -73,16 +73,16 @@ _PLACE = re.compile(r"scenes\.([^.\[]+)(?:\.choices\[(\d+)\])?(?:\.(.+))?")
 
 def place(path: str) -> Phrase | str:
     """A data path as staff read it: ``scenes.offer.choices[1].label`` -> scene 'offer',
-    choice 2 (label); a path outside the scenes is returned as it is."""
+    choice 2, field 'label'; a path outside the scenes is returned as it is."""
     m = _PLACE.fullmatch(path)
     if not m:
         return path
     scene, choice, rest = m.groups()
     if choice is None:
-        return Phrase("scene '%(scene)s' (%(field)s)", scene=scene, field=rest) if rest \
+        return Phrase("scene '%(scene)s', field '%(field)s'", scene=scene, field=rest) if rest \
             else Phrase("scene '%(scene)s'", scene=scene)
     n = str(int(choice) + 1)
-    return Phrase("scene '%(scene)s', choice %(n)s (%(field)s)", scene=scene, n=n,
+    return Phrase("scene '%(scene)s', choice %(n)s, field '%(field)s'", scene=scene, n=n,
                   field=rest) if rest else Phrase("scene '%(scene)s', choice %(n)s",
                                                   scene=scene, n=n)
 

@@ -32,7 +32,7 @@ def test_a_plain_finding_has_no_msgid_and_its_phrase_is_the_message():
 def test_a_data_path_reads_the_way_staff_say_it():
     assert place("scenes.offer") == "scene 'offer'"
     assert place("scenes.offer.choices[1]") == "scene 'offer', choice 2"
-    assert place("scenes.offer.choices[0].label") == "scene 'offer', choice 1 (label)"
-    assert place("scenes.home.text") == "scene 'home' (text)"
+    assert place("scenes.offer.choices[0].label") == "scene 'offer', choice 1, field 'label'"
+    assert place("scenes.home.text") == "scene 'home', field 'text'"
     assert place("helplines[0].verified") == "helplines[0].verified"
     assert place("scenes.offer.choices[1]").params == {"scene": "offer", "n": "2"}

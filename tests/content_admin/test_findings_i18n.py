@@ -24,7 +24,7 @@ def test_a_missing_translation_is_said_in_swedish_with_the_scene_named(editor, p
     assert any("scenes.friend.text has no en text" in line for line in english)  # the CLI's
     page = _speaking(editor, "sv").get("/stories/test/ana").get_data(as_text=True)
     page = page.replace("&#39;", "'")
-    assert "scenen 'friend' (text) saknar text på en" in page
+    assert "scenen 'friend', fält 'text' saknar text på en" in page
     assert "has no en text" not in page
 
 
