@@ -5,14 +5,18 @@ app compiles each into ``<instance>/translations`` at start when the .mo is miss
 so a fresh clone needs no build step. Update them after changing strings with::
 
     .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError -k EditError \
-        -k Reason \
+        -k Reason -k Phrase -k N_ -k Setting:4 \
         --no-location --sort-output -o admin/translations/messages.pot \
-        admin kiosk/content/bundle.py kiosk/content/packstore.py
+        admin kiosk/content/bundle.py kiosk/content/packstore.py kiosk/content/findings.py \
+        kiosk/content/validate.py
 
 (``-k Refused -k BundleError -k EditError -k Reason``: the sentences of
 ``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,
 ``admin.content.yamledit.EditError`` and a PO import's ``admin.content.po.Reason`` are
-messages too; ``reason(exc)`` (also in templates) shows them translated.)
+messages too; ``reason(exc)`` (also in templates) shows them translated. ``-k Phrase``: line
+labels, media uses, consent lines (``kiosk.content.phrase.Phrase``); ``-k N_``: revision
+summaries (``admin.content.summaries``); ``-k Setting:4``: each setting's help text, shown
+on the server settings page.)
 Then add the new msgids' translations to each ``messages.po`` (or ``pybabel update -i
 admin/translations/messages.pot -d admin/translations`` and fill in the new entries).
     .venv/bin/pybabel update -i admin/translations/messages.pot -d admin/translations
@@ -27,6 +31,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
+
+from kiosk.content.findings import place
 
 SOURCE = Path(__file__).with_name("translations")
 # Code -> the language's own name, shown in the pickers.
@@ -53,17 +59,22 @@ def compile_catalogues(target: Path) -> list[Path]:
 
 
 def reason(exc: BaseException) -> str:
-    """An exception's sentence in the user's language.
+    """An exception's (or a phrase's) sentence in the user's language.
 
     A refusal that carries its English sentence as ``msgid`` with ``params`` (``Refused`` of
     admin.content.media, ``EditError`` of admin.content.yamledit, ``BundleError`` of
-    kiosk.content.bundle) is translated and filled in;
-    anything else is shown as it is.
+    kiosk.content.bundle), and a ``kiosk.content.phrase.Phrase`` (line labels, media uses,
+    revision summaries, consent lines; a validator finding's ``phrase()``), is translated
+    and filled in (a ``path`` param as ``findings.place`` says it); anything else is shown
+    as it is.
     """
     msgid = getattr(exc, "msgid", None)
     if not isinstance(msgid, str):
         return str(exc)
-    return gettext(msgid, **getattr(exc, "params", {}))
+    params = dict(getattr(exc, "params", {}))
+    if "path" in params:  # a finding's data path, said the way staff read it
+        params["path"] = reason(place(params["path"]))
+    return gettext(msgid, **params)
 
 
 def select_locale() -> str:
@@ -84,7 +95,11 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["reason"] = reason  # also in imported macros (no context there)
 
     @app.context_processor
     def _languages():
-        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale, "reason": reason}
+        from admin.content.summaries import phrase
+
+        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale, "reason": reason,
+                "summary_phrase": phrase}

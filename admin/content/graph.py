@@ -60,7 +60,7 @@ def layout(story: M.Story) -> dict[str, tuple[int, int]]:
 
 
 def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str]) -> Markup:
-    """The map as inline SVG; `link(scene_id)` gives each scene's editor URL."""
+    """The map as inline SVG; `link(scene_id)` gives each scene's URL (editor or preview)."""
     pos = layout(story)
     unreachable, dead = _problems(story, findings)
     rows = max((r for r, _ in pos.values()), default=0) + 1

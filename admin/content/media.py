@@ -25,6 +25,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from admin.content.storyfile import fsync_dir
 from kiosk.content import model as M
 from kiosk.content.mediacheck import HEAD, sniff_format
+from kiosk.content.phrase import Phrase
 from kiosk.content.safepath import OutsideFolder, inside
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: far above any kiosk screen, far below a bomb
@@ -174,30 +175,33 @@ def store_upload(stream, filename: str, folder: str, media_root: Path, limit: in
     return Stored(f"{folder}/{target.name}", kind, len(data), hashlib.sha256(data).hexdigest())
 
 
-def usage(pack: M.Pack) -> dict[str, list[str]]:
+def usage(pack: M.Pack) -> dict[str, list[Phrase]]:
     """Where each media path is used: path -> ["story emil, scene start (image)", ...]."""
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[Phrase]] = {}
 
-    def add(path: str | None, where: str) -> None:
+    def add(path: str | None, where: Phrase) -> None:
         if path:
             out.setdefault(path, []).append(where)
 
     for picture in pack.kiosk.attract:
-        add(picture.src, "attract loop")
+        add(picture.src, Phrase("attract loop"))
     for story in pack.stories.values():
         for sid, sc in story.scenes.items():
-            where = f"story {story.id}, scene {sid}"
+            at = {"story": story.id, "scene": sid}
             if sc.image:
-                add(sc.image.src, f"{where} (image)")
+                add(sc.image.src, Phrase("story %(story)s, scene %(scene)s (image)", **at))
             for lang, p in sc.narration.items():
-                add(p, f"{where} (narration {lang})")
+                add(p, Phrase("story %(story)s, scene %(scene)s (narration %(language)s)",
+                              language=lang, **at))
             for lang, p in sc.captions.items():
-                add(p, f"{where} (captions {lang})")
+                add(p, Phrase("story %(story)s, scene %(scene)s (captions %(language)s)",
+                              language=lang, **at))
             if sc.video:
-                add(sc.video.src, f"{where} (video)")
-                add(sc.video.poster, f"{where} (poster)")
+                add(sc.video.src, Phrase("story %(story)s, scene %(scene)s (video)", **at))
+                add(sc.video.poster, Phrase("story %(story)s, scene %(scene)s (poster)", **at))
                 for lang, p in sc.video.subtitles.items():
-                    add(p, f"{where} (subtitles {lang})")
+                    add(p, Phrase("story %(story)s, scene %(scene)s (subtitles %(language)s)",
+                                  language=lang, **at))
     return out
 
 

@@ -10,6 +10,7 @@ from babel import Locale, UnknownLocaleError
 from kiosk.content import LoadedPack
 from kiosk.content import model as M
 from kiosk.content.findings import ERROR, Finding
+from kiosk.content.phrase import Phrase
 
 
 @dataclass
@@ -44,13 +45,15 @@ def consent_status(story: M.Story, findings: list[Finding],
     c = story.consent
     problems = [f for f in findings if f.path.startswith("consent") and f.severity == ERROR]
     if c is None:
-        return "missing", "no consent on record: the story cannot be shown"
+        return "missing", Phrase("no consent on record: the story cannot be shown")
     if problems:
-        return "blocked", problems[0].message
+        return "blocked", problems[0].phrase()
     if c.review_by < today + dt.timedelta(days=90):
-        return "review-soon", f"{c.kind}, {c.record}: review by {c.review_by.isoformat()}"
-    return "ok", f"{c.kind}, {c.record}, {', '.join(c.countries)}, review by " \
-                 f"{c.review_by.isoformat()}"
+        return "review-soon", Phrase("%(kind)s, %(record)s: review by %(date)s", kind=c.kind,
+                                     record=c.record, date=c.review_by.isoformat())
+    return "ok", Phrase("%(kind)s, %(record)s, %(countries)s, review by %(date)s",
+                        kind=c.kind, record=c.record, countries=", ".join(c.countries),
+                        date=c.review_by.isoformat())
 
 
 def story_title(story: M.Story, prefer: list[str]) -> str:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 
@@ -41,11 +43,25 @@ def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
 
-def export_po(pack: M.Pack, language: str, marks: dict[str, str]) -> bytes:
-    """Every story line of a pack in one language as PO bytes (out-of-date ones fuzzy)."""
+def export_po(pack: M.Pack, language: str, marks: dict[str, str],
+              previous: dict[str, str] | None = None, translator: str = "") -> bytes:
+    """Every story line of a pack in one language as PO bytes: out-of-date ones fuzzy, with
+    the source they were translated from (``#| msgid``) where `previous` (line id -> old
+    source) has it, so Poedit and Weblate show what changed."""
+    previous = previous or {}
     source = pack.default_language
+    try:
+        name = Locale.parse(language.replace("-", "_")).get_display_name("en")
+    except (ValueError, UnknownLocaleError):
+        name = language
+    # A full header (msgfmt -c warns about the template's placeholders otherwise).
     cat = Catalog(locale=language.replace("-", "_"), project=f"storykiosk pack {pack.id}",
-                  version=pack.version, charset="utf-8", fuzzy=False)
+                  version=pack.version, charset="utf-8", fuzzy=False,
+                  language_team=f"{name} <{language}@storykiosk.invalid>",
+                  last_translator=translator or f"Storykiosk <{pack.id}@storykiosk.invalid>",
+                  msgid_bugs_address=f"{pack.id}@storykiosk.invalid",
+                  creation_date=datetime.now(UTC),
+                  revision_date=datetime.now(UTC))
     cat.domain = pack.id
     for story in pack.stories.values():
         for line in story_lines(story):
@@ -54,10 +70,12 @@ def export_po(pack: M.Pack, language: str, marks: dict[str, str]) -> bytes:
                 continue
             tgt = line.text.get(language, "").strip()
             fuzzy = bool(tgt) and line.id in marks and marks[line.id] != source_hash(src)
+            old = previous.get(line.id) if fuzzy else None
             cat.add(src, tgt, context=line.id, auto_comments=[f"{story.id}: {line.label}"],
-                    flags=("fuzzy",) if fuzzy else ())
+                    flags=("fuzzy",) if fuzzy else (),
+                    previous_id=old or ())
     buf = io.BytesIO()
-    write_po(buf, cat, width=0, sort_output=False, include_previous=False)
+    write_po(buf, cat, width=0, sort_output=False, include_previous=True)
     return buf.getvalue()
 
 

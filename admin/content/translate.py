@@ -41,6 +41,65 @@ def rows(story: M.Story, source: str, target: str, marks: dict[str, str]) -> lis
     return out
 
 
+def recorded_marks(db, pack_id: str) -> dict[str, dict[str, str]]:
+    """Every recorded translation of a pack: language -> line id -> source hash."""
+    from admin.models_content import TranslationMark
+
+    out: dict[str, dict[str, str]] = {}
+    for m in db.query(TranslationMark).filter_by(pack_id=pack_id):
+        out.setdefault(m.language, {})[m.line_id] = m.source_hash
+    return out
+
+
+def outdated_lines(story: M.Story, source: str,
+                   marks: dict[str, dict[str, str]]) -> dict[str, set[str]]:
+    """Per language of the story (the source aside), the ids of its out-of-date lines."""
+    return {lang: {r.line.id for r in rows(story, source, lang, marks.get(lang, {}))
+                   if r.state == OUTDATED}
+            for lang in story.languages if lang != source}
+
+
+def previous_sources(db, pack_id: str, story: M.Story, source: str,
+                     marks: dict[str, str]) -> dict[str, str]:
+    """For each out-of-date line, the source text its translation was made from, found in
+    the story file's revisions (newest first) by the hash recorded with the translation."""
+    import yaml
+
+    from admin.models_content import Revision
+
+    wanted = {line.id: line for line in story_lines(story)
+              if line.id in marks and line.text.get(source)
+              and marks[line.id] != source_hash(line.text[source])}
+    found: dict[str, str] = {}
+    revisions = db.query(Revision).filter_by(pack_id=pack_id, file=story.file).order_by(
+        Revision.id.desc())
+    for rev in revisions:
+        if len(found) == len(wanted):
+            break
+        for text in (rev.after, rev.before):
+            try:
+                doc = yaml.safe_load(text)
+            except yaml.YAMLError:
+                continue
+            for line_id, line in wanted.items():
+                old = _at(doc, line.keys)
+                if line_id not in found and isinstance(old, dict) and isinstance(
+                        old.get(source), str) and source_hash(old[source]) == marks[line_id]:
+                    found[line_id] = old[source].strip()
+    return found
+
+
+def _at(doc, keys: tuple):
+    """The value at a key path in a plain YAML document, or None."""
+    node = doc
+    for key in keys:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
 def _container(doc: CommentedMap, keys: tuple) -> CommentedMap:
     node = doc
     for key in keys[:-1]:

@@ -17,6 +17,7 @@ from admin.content import preview as PV
 from admin.content.overview import language_name, story_title
 from admin.content.workspace import workspace
 from admin.models import Role
+from kiosk.content.helplines import helplines_for
 from kiosk.story import LineProvider, Phase, StoryEngine, StoryError, StoryState
 
 bp = Blueprint("preview", __name__, url_prefix="/preview")
@@ -125,6 +126,6 @@ def play(pack_id: str, story_id: str):
         image=url_for("media.file", pack_id=pack_id, filename=image) if image else None,
         ended=view.phase == Phase.ENDED, languages=_languages(pack, st),
         language_name=language_name,
-        title=story_title(st, [lang, pack.default_language]), helplines=pack.helplines,
+        title=story_title(st, [lang, pack.default_language]), helplines=helplines_for(pack),
         fiction=(st.consent is not None and st.consent.kind == "composite-fiction"),
         _=_)

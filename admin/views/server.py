@@ -4,6 +4,7 @@ environment or the instance's admin.toml, then the admin is restarted)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
+from flask_babel import gettext
 from sqlalchemy.engine import make_url
 
 from admin.access import allow
@@ -26,7 +27,8 @@ def shown_value(name: str, value) -> str:
 @bp.route("/")
 @allow(Role.ADMINISTRATOR)
 def index():
-    """Every setting with its current value and help text."""
-    rows = [(s.env, shown_value(s.name, current_app.config[s.name]), s.help.replace("`", ""))
-            for s in SETTINGS]
+    """Every setting with its current value and help text (in the reader's language)."""
+    # Each help text is a msgid (pybabel extract -k Setting:4); the docs table keeps English.
+    rows = [(s.env, shown_value(s.name, current_app.config[s.name]),
+             gettext(s.help).replace("`", "")) for s in SETTINGS]
     return render_template("settings.html", rows=rows, config_file=CONFIG_FILE)

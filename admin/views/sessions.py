@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from admin import audit
 from admin.access import KIOSK_TOKEN, allow
+from admin.content.overview import language_name
 from admin.content.workspace import workspace
 from admin.db import get_db
 from admin.feedback import registry
@@ -80,6 +81,11 @@ def _keeps(session: SchoolSession) -> bool:
     return Role(g.user.role) == Role.CURATOR or session.created_by == g.user.username
 
 
+def _names(pack) -> dict[str, str]:
+    """Each of the pack's languages by its own name (CLDR), for the pickers."""
+    return {code: language_name(code) for code in pack.languages}
+
+
 @bp.route("/school-sessions/")
 @allow(*KEEPERS)
 def index():
@@ -104,7 +110,7 @@ def new():
     if request.args.get("back") or group not in ages.AGE_GROUPS \
             or language not in pack.languages:
         return render_template("sessions/new_step1.html", groups=ages.AGE_GROUPS,
-                               languages=pack.languages, names=LANGUAGES, pack=pack,
+                               languages=pack.languages, names=_names(pack), pack=pack,
                                group=group, language=language)
     fitting = ages.fitting(pack, group, language)
     lines = LineProvider(pack, language)
@@ -130,7 +136,7 @@ def new():
         flash(_("Session %(code)s created.", code=code))
         return redirect(url_for("school_sessions.show", code=code))
     return render_template("sessions/new.html", form=form, group=group, language=language,
-                           names=LANGUAGES, groups=ages.AGE_GROUPS, pack=pack,
+                           names=_names(pack), groups=ages.AGE_GROUPS, pack=pack,
                            too_young=[s for s in pack.stories.values()
                                       if s.age_min > ages.youngest(group)])
 
@@ -147,7 +153,7 @@ def show(code: str):
                            used=kiosks.kiosks_used(get_db(), session.code),
                            qr=codes.qr_svg(session.code), today=date.today(),
                            group_label=ages.AGE_GROUPS.get(session.age_group, ("", ""))[1],
-                           names=LANGUAGES)
+                           names=_names(pack))
 
 
 def _kiosk_document(session: SchoolSession) -> dict:
@@ -188,7 +194,7 @@ def teacher_guide(story_id: str, language: str):
     with force_locale(language if language in LANGUAGES else get_locale()):
         html = render_template("sessions/guide.html",
                                guide=guide.build(pack, story_id, language), pack=pack,
-                               names=LANGUAGES, inline_css=inline_css)
+                               names=_names(pack), inline_css=inline_css)
     headers = {}
     if download:
         headers["Content-Disposition"] = (f'attachment; filename="guide-{story_id}-'

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin.access import allow, readable_languages
 from admin.content import merge, sceneform, scenemerge
+from admin.content import summaries as S
 from admin.content.check import scene_field
 from admin.content.overview import language_name, story_rows, story_title
 from admin.content.revisions import SaveContext, check_cached, diff, save_story
@@ -57,8 +58,19 @@ def index():
         loaded = ws.load(wc.root)
         pack_findings = [f for f in loaded.findings if f.file in ("pack.yaml", "", "stories")]
         packs.append({"wc": wc, "loaded": loaded, "rows": story_rows(loaded, _prefer(
-            loaded.pack)), "pack_findings": pack_findings})
+            loaded.pack)), "pack_findings": pack_findings, "stale": _stale(wc, loaded.pack)})
     return render_template("stories/index.html", packs=packs, language_name=language_name)
+
+
+def _stale(wc, pack) -> dict[str, dict[str, int]]:
+    """Story id -> language -> how many of its translated lines are out of date."""
+    if pack is None:
+        return {}
+    from admin.content.translate import outdated_lines, recorded_marks
+
+    marks = recorded_marks(get_db(), wc.pack_id)
+    return {st.id: {lang: len(ids) for lang, ids in outdated_lines(
+        st, pack.default_language, marks).items() if ids} for st in pack.stories.values()}
 
 
 @bp.route("/<pack_id>/<story_id>")
@@ -87,8 +99,19 @@ def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), status=200):
     return render_template(
         "stories/scene.html", wc=wc, pack=pack, story=st, scene_id=scene_id, form=form,
         base_hash=base_hash, by_field=by_field, elsewhere=elsewhere, languages=st.languages, language_name=language_name,
+        stale=_stale_here(wc, pack, st, scene_id),
         scene_ids=list(st.scenes), notes=pack.content_notes, media_paths=_media_paths(wc),
         title=story_title(st, _prefer(pack))), status
+
+
+def _stale_here(wc, pack, st, scene_id: str) -> set[str]:
+    """The languages whose text of this scene is out of date (its source changed)."""
+    from admin.content.translate import outdated_lines, recorded_marks
+    from kiosk.story.ids import scene_line
+
+    line = scene_line(st.id, scene_id, "text")
+    return {lang for lang, ids in outdated_lines(st, pack.default_language, recorded_marks(
+        get_db(), wc.pack_id)).items() if line in ids}
 
 
 def _media_paths(wc) -> dict[str, list[str]]:
@@ -149,7 +172,7 @@ def scene(pack_id: str, story_id: str, scene_id: str):
             flash(_("This scene cannot be edited here: %(why)s", why=reason(exc)))
             return _editor(wc, loaded.pack, st, scene_id, form, base_hash, status=400)
         ctx = SaveContext(ws, get_db(), g.user)
-        result = save_story(ctx, wc, st.file, base_hash, new_text, f"scene {scene_id}",
+        result = save_story(ctx, wc, st.file, base_hash, new_text, S.summary(S.SCENE, scene=scene_id),
                             loaded=loaded)
         if result.conflict is None:
             break
@@ -249,7 +272,8 @@ def restore(pack_id: str, revision_id: int):
     target = rev.after if which == "after" else rev.before
     ctx = SaveContext(workspace(), get_db(), g.user)
     result = save_story(ctx, wc, rev.file, base_hash, target,
-                        f"restore revision {rev.id} ({which})")
+                        S.summary(S.RESTORE_AFTER if which == "after" else S.RESTORE_BEFORE,
+                                  id=rev.id))
     story_id = rev.file.split("/")[-1].rsplit(".", 1)[0]
     if result.conflict is not None:
         flash(_("The file changed since you opened this page; look again before restoring."))
@@ -273,8 +297,17 @@ def story_map(pack_id: str, story_id: str):
     ws, wc, loaded, st = _story(pack_id, story_id)
     findings = [f for f in loaded.findings if f.file == st.file]
 
+    # Each box leads to the scene's editor, or for those who may not edit to its preview
+    # (a link is never to a page that refuses its reader).
+    from flask import current_app
+
+    from admin.access import declaration, may_use
+
+    editor = may_use(declaration(current_app, "stories.scene"), g.user.role)
+    endpoint = "stories.scene" if editor else "preview.scene"
+
     def link(sid: str) -> str:
-        return url_for("stories.scene", pack_id=pack_id, story_id=story_id, scene_id=sid)
+        return url_for(endpoint, pack_id=pack_id, story_id=story_id, scene_id=sid)
 
     _text, file_hash = read(wc.root / st.file)
     return render_template("stories/map.html", wc=wc, story=st, svg=story_svg(st, findings, link),
@@ -303,7 +336,7 @@ def _structural(pack_id: str, story_id: str, summary: str, change, renamed=None,
     elif result.errors:
         flash(_("Not changed: %(why)s", why="; ".join(f.format() for f in result.errors[:3])))
     else:
-        flash(_("Done: %(what)s.", what=summary))
+        flash(_("Done: %(what)s.", what=reason(summary)))
     return redirect(back), 303
 
 
@@ -316,7 +349,7 @@ def add_scene(pack_id: str, story_id: str):
     new_id = request.form.get("new_id", "").strip()
     lang = request.form.get("language", "")
     body, next_id = request.form.get("text", ""), request.form.get("next", "").strip()
-    return _structural(pack_id, story_id, f"add scene {new_id}",
+    return _structural(pack_id, story_id, S.summary(S.ADD_SCENE, scene=new_id),
                        lambda text: add(text, new_id, lang, body, next_id))
 
 
@@ -327,7 +360,8 @@ def rename_scene(pack_id: str, story_id: str, scene_id: str):
     from admin.content.scenes import rename_scene as rename
 
     new_id = request.form.get("new_id", "").strip()
-    return _structural(pack_id, story_id, f"rename scene {scene_id} to {new_id}",
+    return _structural(pack_id, story_id,
+                       S.summary(S.RENAME_SCENE, scene=scene_id, new=new_id),
                        lambda text: rename(text, scene_id, new_id), renamed={scene_id: new_id})
 
 
@@ -337,7 +371,7 @@ def delete_scene(pack_id: str, story_id: str, scene_id: str):
     """Delete a scene nothing points to (refused, with the list, while something does)."""
     from admin.content.scenes import delete_scene as delete
 
-    return _structural(pack_id, story_id, f"delete scene {scene_id}",
+    return _structural(pack_id, story_id, S.summary(S.DELETE_SCENE, scene=scene_id),
                        lambda text: delete(text, scene_id))
 
 

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from admin.access import allow, may_edit_language, may_read_language, readable_languages
 from admin.content import merge, po, translate
+from admin.content import summaries as S
 from admin.content.lines import story_lines
 from admin.content.overview import language_name, story_title
 from admin.content.revisions import SaveContext, check_cached, save_many, save_story
@@ -85,7 +86,7 @@ def index():
         stories = []
         for st in loaded.pack.stories.values():
             counts = {}
-            for lang in langs:
+            for lang in (x for x in langs if x in st.languages):  # offered: counted
                 rows = translate.rows(st, loaded.pack.default_language, lang,
                                       _marks(wc.pack_id, lang))
                 counts[lang] = {s: sum(r.state == s for r in rows) for s in (
@@ -119,6 +120,8 @@ def side_by_side(pack_id: str, story_id: str):
     rows = translate.rows(st, source, target, _marks(pack_id, target))
     return render_template("translations/side.html", wc=wc, pack=pack, story=st, rows=rows,
                            source=source, target=target, mine=mine, base_hash=file_hash,
+                           sources=readable_languages(g.user, pack.languages,
+                                                      pack.default_language),
                            title=story_title(st, _title_langs(pack)),
                            language_name=language_name, S=translate)
 
@@ -164,7 +167,7 @@ def save(pack_id: str, story_id: str, language: str):
             flash(_("Not saved: %(why)s", why=reason(exc)))
             return redirect(back), 303
         result = save_story(SaveContext(ws, get_db(), g.user), wc, st.file, base_hash,
-                            new_text, f"translation {language}", marks_for={language})
+                            new_text, S.summary(S.TRANSLATION, language=language), marks_for={language})
         if result.conflict is None:
             break
         text, current_hash = result.conflict.current_text, result.conflict.current_hash
@@ -231,7 +234,12 @@ def export_po(pack_id: str, language: str):
     if language not in pack.languages:
         abort(404)
     _allowed(pack, language)
-    data = po.export_po(pack, language, _marks(pack_id, language))
+    marks = _marks(pack_id, language)
+    previous: dict[str, str] = {}
+    for st in pack.stories.values():
+        previous |= translate.previous_sources(get_db(), pack_id, st, pack.default_language,
+                                               marks)
+    data = po.export_po(pack, language, marks, previous)
     return Response(data, mimetype="text/x-gettext-translation", headers={
         "Content-Disposition": f'attachment; filename="{pack.id}-{language}.po"'})
 
@@ -267,7 +275,7 @@ def import_po(pack_id: str, language: str):
 def _write_import(ws, wc, pack, language: str, changes: list, report: po.ImportReport) -> int:
     """Write every story of an import or none (`save_many`); the status, the report filled."""
     result = save_many(SaveContext(ws, get_db(), g.user), wc, changes,
-                       f"PO import {language}", marks_for={language})
+                       S.summary(S.PO_IMPORT, language=language), marks_for={language})
     story_of = {st.file: st.id for st in pack.stories.values()}
     for rel, errors in result.errors.items():
         report.refused += [(story_of[rel], f.format()) for f in errors]

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from kiosk.content import conditions, mediacheck
 from kiosk.content import model as M
-from kiosk.content.findings import ERROR, WARNING, Finding, suggest
+from kiosk.content.findings import ERROR, WARNING, Finding, finding, suggest
 from kiosk.content.languages import check_pack_languages
+from kiosk.content.phrase import Phrase
 
 HELPLINE_MAX_AGE_DAYS = 90
 REVIEW_MAX_YEARS = 3
@@ -48,7 +49,7 @@ class Report:
         while probe and probe not in self.where:
             probe = probe.rsplit(".", 1)[0] if "." in probe else ""
         line, col = self.where.get(probe, (0, 0))
-        self.findings.append(Finding(severity, code, message, self.file, line, col, path, hint))
+        self.findings.append(finding(severity, code, message, self.file, line, col, path, hint))
 
     def warn(self, path: str, code: str, message: str, hint: str = ""):
         """Record a warning."""
@@ -68,8 +69,9 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
         age = (today - line.verified).days
         if age > HELPLINE_MAX_AGE_DAYS:
             rep.warn(f"{path}.verified", "helpline-stale",
-                     f'helpline "{line.id}" ({line.number}) was last verified {age} days ago',
-                     "call it, then update verified")
+                     Phrase('helpline "%(id)s" (%(number)s) was last verified %(days)s days ago',
+                            id=line.id, number=line.number, days=str(age)),
+                     Phrase("call it, then update verified"))
         for j, code in enumerate(line.languages):
             if not _known_language(code):
                 rep.add(f"{path}.languages[{j}]", "bad-language",
@@ -130,19 +132,23 @@ def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt
     """Story-level rules: references, graph, consent, ethics, media, coverage."""
     stem = Path(story.file).stem
     if story.id != stem:
-        rep.add("id", "id-mismatch", f'the story\'s id "{story.id}" differs from its file name',
-                f'rename the file to {story.id}.yaml or the id to "{stem}"')
+        rep.add("id", "id-mismatch",
+                Phrase('the story\'s id "%(id)s" differs from its file name', id=story.id),
+                Phrase('rename the file to %(id)s.yaml or the id to "%(stem)s"', id=story.id,
+                       stem=stem))
     for lang in story.languages:
         if lang not in pack.languages:
             rep.add("languages", "bad-language",
-                    f'the story is offered in "{lang}", which the pack does not offer',
+                    Phrase('the story is offered in "%(language)s", which the pack does not '
+                           'offer', language=lang),
                     suggest(lang, pack.languages))
     _check_consent(pack, story, rep, today)
     for i, note in enumerate(story.content_notes):
         _note(pack, rep, note, f"content_notes[{i}]")
     scenes = story.scenes
     if story.start not in scenes:
-        rep.add("start", "bad-scene", f'the start scene "{story.start}" does not exist',
+        rep.add("start", "bad-scene", Phrase('the start scene "%(scene)s" does not exist',
+                                             scene=story.start),
                 suggest(story.start, scenes))
     set_vars = set(story.variables)
     for scene in scenes.values():
@@ -161,21 +167,24 @@ def _check_consent(pack: M.Pack, story: M.Story, rep: Report, today: dt.date) ->
     if consent is None and "consent" in rep.where:
         return  # given, but a field is wrong: the schema's finding names that field
     if consent is None:
-        rep.add("consent", "consent-missing", "the story has no consent on record",
-                "add consent: {kind, record, countries, review_by} (ETHICS.md rule 1)")
+        rep.add("consent", "consent-missing", Phrase("the story has no consent on record"),
+                Phrase("add consent: {kind, record, countries, review_by} (ETHICS.md rule 1)"))
         return
     if consent.review_by < today:
         rep.add("consent.review_by", "consent-expired",
-                f"the consent review date {consent.review_by} has passed",
-                "review the consent and set a new date; until then the story is hidden")
+                Phrase("the consent review date %(date)s has passed",
+                       date=str(consent.review_by)),
+                Phrase("review the consent and set a new date; until then the story is hidden"))
     elif consent.review_by > _add_years(today, REVIEW_MAX_YEARS):
         rep.add("consent.review_by", "consent-too-far",
-                f"the consent review date {consent.review_by} is more than three years away",
-                "set a review date at most three years ahead (ETHICS.md rule 2)")
+                Phrase("the consent review date %(date)s is more than three years away",
+                       date=str(consent.review_by)),
+                Phrase("set a review date at most three years ahead (ETHICS.md rule 2)"))
     if pack.country not in consent.countries:
         rep.add("consent.countries", "consent-country",
-                f"the consent does not cover {pack.country}, where this pack is shown",
-                "add the country to consent.countries if the consent covers it")
+                Phrase("the consent does not cover %(country)s, where this pack is shown",
+                       country=pack.country),
+                Phrase("add the country to consent.countries if the consent covers it"))
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -187,8 +196,10 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 def _note(pack: M.Pack, rep: Report, note: str, path: str) -> None:
     if note not in pack.content_notes:
-        rep.add(path, "unknown-note", f'the content note "{note}" is not in the pack\'s vocabulary',
-                suggest(note, pack.content_notes) or "add it under content_notes in pack.yaml")
+        rep.add(path, "unknown-note",
+                Phrase('the content note "%(note)s" is not in the pack\'s vocabulary', note=note),
+                suggest(note, pack.content_notes)
+                or Phrase("add it under content_notes in pack.yaml"))
 
 
 def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_vars) -> None:
@@ -196,63 +207,73 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
     scenes = story.scenes
     if scene.next and scene.next not in scenes:
         rep.add(f"{path}.next", "bad-scene",
-                f'scene "{sid}" goes on to scene "{scene.next}", which does not exist',
+                Phrase('scene "%(scene)s" goes on to scene "%(next)s", which does not exist',
+                       scene=sid, next=scene.next),
                 suggest(scene.next, scenes))
     for i, choice in enumerate(scene.choices):
         cpath = f"{path}.choices[{i}]"
         label = next(iter(choice.label.values()), choice.id)
         if choice.goto not in scenes:
             rep.add(f"{cpath}.goto", "bad-scene",
-                    f'choice "{label}" goes to scene "{choice.goto}", which does not exist',
+                    Phrase('choice "%(label)s" goes to scene "%(scene)s", which does not exist',
+                           label=label, scene=choice.goto),
                     suggest(choice.goto, scenes))
         if choice.condition is not None:
             variables, visited = conditions.names(choice.condition)
             for name in sorted(visited - set(scenes)):
                 rep.add(f"{cpath}.if", "bad-scene",
-                        f'the condition of choice "{label}" counts visits to "{name}", '
-                        "which does not exist", suggest(name, scenes))
+                        Phrase('the condition of choice "%(label)s" counts visits to '
+                               '"%(name)s", which does not exist', label=label, name=name),
+                        suggest(name, scenes))
             for name in sorted(variables - set_vars):
                 rep.warn(f"{cpath}.if", "unset-variable",
-                         f'the condition of choice "{label}" uses "{name}", which no choice sets',
-                         suggest(name, set_vars) or "declare it under variables")
+                         Phrase('the condition of choice "%(label)s" uses "%(name)s", which no '
+                                'choice sets', label=label, name=name),
+                         suggest(name, set_vars) or Phrase("declare it under variables"))
     if scene.choices and all(c.condition is not None for c in scene.choices):
         rep.warn(f"{path}.choices", "all-choices-conditional",
-                 f'every choice of scene "{sid}" has a condition; when none holds, the kiosk '
-                 "offers the last one anyway", "leave one choice without a condition")
+                 Phrase('every choice of scene "%(scene)s" has a condition; when none holds, '
+                        'the kiosk offers the last one anyway', scene=sid),
+                 Phrase("leave one choice without a condition"))
     if scene.school and scene.school not in scenes:
         rep.add(f"{path}.school", "bad-scene",
-                f'the school alternative "{scene.school}" of scene "{sid}" does not exist',
+                Phrase('the school alternative "%(school)s" of scene "%(scene)s" does not '
+                       'exist', school=scene.school, scene=sid),
                 suggest(scene.school, scenes))
     for i, note in enumerate(scene.content_notes):
         _note(pack, rep, note, f"{path}.content_notes[{i}]")
     for i, src in enumerate(scene.sources):
         if src not in story.sources:
             rep.add(f"{path}.sources[{i}]", "unknown-source",
-                    f'the source "{src}" is not among the story\'s sources',
+                    Phrase('the source "%(source)s" is not among the story\'s sources',
+                           source=src),
                     suggest(src, story.sources))
     if not scene.sources and any(_has_statistic(t) for t in scene.text.values()):
         rep.warn(f"{path}.text", "statistic-without-source",
-                 f'scene "{sid}" states a figure without a source',
-                 "add sources: [id] to the scene (ETHICS.md rule 12)")
+                 Phrase('scene "%(scene)s" states a figure without a source', scene=sid),
+                 Phrase("add sources: [id] to the scene (ETHICS.md rule 12)"))
     if scene.image:
         img = scene.image
         _media(rep, root, img.src, f"{path}.image", "image")
         blocked = sorted(set(img.tags) & set(M.BLOCKED_TAGS))
         if blocked and not img.override:
             rep.add(f"{path}.image", "blocked-imagery",
-                    f'the picture of scene "{sid}" is tagged {", ".join(blocked)}, which '
-                    "misrepresents coercion and blocks publishing",
-                    "replace it, or record a reviewer's override with a reason")
+                    Phrase('the picture of scene "%(scene)s" is tagged %(tags)s, which '
+                           'misrepresents coercion and blocks publishing', scene=sid,
+                           tags=", ".join(blocked)),
+                    Phrase("replace it, or record a reviewer's override with a reason"))
         if story.involves_minor and img.photo and not img.override:
             rep.add(f"{path}.image", "minor-photo",
-                    f'scene "{sid}" shows a photo in a story involving a minor',
-                    "use an illustration, or record a reviewer's override (ETHICS.md rule 4)")
+                    Phrase('scene "%(scene)s" shows a photo in a story involving a minor',
+                           scene=sid),
+                    Phrase("use an illustration, or record a reviewer's override (ETHICS.md "
+                           "rule 4)"))
     for lang, rel in scene.narration.items():
         _media(rep, root, rel, f"{path}.narration.{lang}", "audio")
     if scene.narration and not scene.captions:
         rep.warn(f"{path}.narration", "no-captions",
-                 f'the narration of scene "{sid}" has no captions',
-                 "add captions: {language: file.vtt} so deaf visitors get every word")
+                 Phrase('the narration of scene "%(scene)s" has no captions', scene=sid),
+                 Phrase("add captions: {language: file.vtt} so deaf visitors get every word"))
     for lang, rel in scene.captions.items():
         _media(rep, root, rel, f"{path}.captions.{lang}", "subtitles")
     if scene.video:
@@ -329,15 +350,17 @@ def _check_graph(story: M.Story, rep: Report) -> None:
     for sid in scenes:
         if sid not in reach:
             rep.warn(f"scenes.{sid}", "unreachable",
-                     f'no path reaches scene "{sid}"', "link to it, or remove it")
+                     Phrase('no path reaches scene "%(scene)s"', scene=sid),
+                     Phrase("link to it, or remove it"))
     # Which scenes can reach an ending at all (conditions aside)? Those that cannot are
     # dead ends or loops with no way out; checked for visitors and for school sessions, where
     # the runtime enters a scene's school alternative instead of the scene.
     stuck = _stuck(scenes, story.start, lambda t: t)
     for sid in stuck:
         rep.add(f"scenes.{sid}", "no-way-out",
-                f'from scene "{sid}" no path leads to an ending (a loop with no way out?)',
-                "add a choice or next that leads on to an ending")
+                Phrase('from scene "%(scene)s" no path leads to an ending (a loop with no way '
+                       'out?)', scene=sid),
+                Phrase("add a choice or next that leads on to an ending"))
 
     def school(t: str) -> str:
         alt = scenes[t].school
@@ -345,8 +368,9 @@ def _check_graph(story: M.Story, rep: Report) -> None:
 
     for sid in _stuck(scenes, school(story.start), school) - stuck:
         rep.warn(f"scenes.{sid}", "no-way-out-school",
-                 f'in a school session, from scene "{sid}" no path leads to an ending',
-                 "check where the school alternatives lead")
+                 Phrase('in a school session, from scene "%(scene)s" no path leads to an ending',
+                        scene=sid),
+                 Phrase("check where the school alternatives lead"))
 
 
 def _stuck(scenes: dict[str, M.Scene], start: str, enter: Callable[[str], str]) -> set[str]:
@@ -400,7 +424,8 @@ def _coverage(rep: Report | None, langs: list[str], texts: dict[str, M.Text],
                 counts[lang][0] += present
                 counts[lang][1] += 1
             if not present and rep is not None:
-                rep.warn(f"{path}", "missing-translation", f"{path} has no {lang} text")
+                rep.warn(f"{path}", "missing-translation",
+                         Phrase("%(path)s has no %(language)s text", path=path, language=lang))
 
 
 def _story_coverage(story: M.Story, rep: Report, langs: list[str]) -> dict[str, float]:

@@ -23,19 +23,14 @@ from dataclasses import dataclass
 
 import pygame
 
-from kiosk.content.model import Helpline, Pack
+from kiosk.content.helplines import helplines_for
+from kiosk.content.model import Helpline
 from kiosk.i18n import strings as S
 from kiosk.ui import theme
 from kiosk.ui.input import UP
 from kiosk.ui.text import TextBlock, TextCache
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import ScrollBox
-
-
-def helplines_for(pack: Pack) -> list[Helpline]:
-    """The helplines reachable in the pack's country (those without countries everywhere)."""
-    lines = [h for h in pack.helplines if not h.countries or pack.country in h.countries]
-    return lines or list(pack.helplines)
 
 
 def tel_uri(number: str) -> str:

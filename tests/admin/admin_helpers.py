@@ -24,7 +24,7 @@ SAMPLE_ARGS = {
     # the content area (issue 9): the demo pack; its POSTs refuse a request without their
     # form fields (file hash, version), so the walks change nothing on disk
     "pack_id": lambda ctx: "demo", "story_id": lambda ctx: "emil",
-    "scene_id": lambda ctx: "start", "revision_id": lambda ctx: 1, "language": lambda ctx: "en",
+    "scene_id": lambda ctx: "start", "revision_id": lambda ctx: 1, "language": lambda ctx: ctx.get("language", "en"),
     # school sessions (issue 11): a code of the right form that no session has
     "code": lambda ctx: "HJKMNP",
 }

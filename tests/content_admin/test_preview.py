@@ -139,3 +139,23 @@ def test_play_offers_only_the_storys_own_languages(editor, pack_root):
     page = editor.get("/preview/test/ana/play").get_data(as_text=True)  # no wish: one it has
     assert _scene(page) == "home" and "Ana gets an offer." in page
     assert editor.get("/preview/test/ana/play?lang=en").status_code == 200
+
+
+def test_play_through_shows_the_helplines_of_the_packs_country_only(editor, pack_root):
+    """As the kiosk does: a Swedish pack's ending lists Sweden's lines and the ones for every
+    country, never Italy's."""
+    path = pack_root / "pack.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    countries: []\n    verified: 2026-11-20\n",
+        "    countries: []\n    verified: 2026-11-20\n"
+        "  - id: se-116006\n    name: Brottsofferjouren\n    number: \"116 006\"\n"
+        "    hours: {sv: Dagtid, en: Daytime}\n    countries: [SE]\n    verified: 2026-11-20\n"
+        "  - id: it-antitratta\n    name: Numero Verde Antitratta\n    number: \"800 290 290\"\n"
+        "    hours: {sv: Dygnet runt, en: 24/7}\n    countries: [IT]\n"
+        "    verified: 2026-11-20\n", 1), encoding="utf-8")
+    page = editor.get("/preview/test/ana/play?lang=en").get_data(as_text=True)
+    for action in ("choose:c1", "next", "choose:c1"):
+        page = _step(editor, page, action)
+    assert _scene(page) == "end"
+    assert "116 006" in page and "112" in page
+    assert "800 290 290" not in page and "Antitratta" not in page
