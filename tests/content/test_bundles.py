@@ -12,6 +12,7 @@ import pytest
 
 from kiosk.content.bundle import BundleError, build_bundle, inspect_bundle, unpack_bundle
 from kiosk.content.packstore import PackStore
+from tests.fixture_date import TODAY
 
 
 def rezip(src: Path, dst: Path, edit) -> Path:
@@ -32,17 +33,17 @@ def manifest_with(bundle: Path, name: str, data: bytes) -> bytes:
 
 @pytest.fixture
 def bundle(pack, tmp_path) -> Path:
-    return tmp_path / "b.zip" if build_bundle(pack.root, tmp_path / "b.zip") else None
+    return tmp_path / "b.zip" if build_bundle(pack.root, tmp_path / "b.zip", today=TODAY) else None
 
 
 def test_build_install_and_rollback(pack, tmp_path, bundle):
     store = PackStore(tmp_path / "packs")
-    v1 = store.install(bundle)
+    v1 = store.install(bundle, today=TODAY)
     assert store.active("test") == Path(v1.folder).resolve()
     pack.edit("pack.yaml", 'version: "1.0"', 'version: "1.1"')
     b2 = tmp_path / "b2.zip"
-    build_bundle(pack.root, b2)
-    v2 = store.install(b2)
+    build_bundle(pack.root, b2, today=TODAY)
+    v2 = store.install(b2, today=TODAY)
     assert store.active("test") == Path(v2.folder).resolve() and v2.version == "1.1"
     assert len(store.versions("test")) == 2
     store.rollback("test")
@@ -55,8 +56,8 @@ def test_rollback_walks_back_one_version_at_a_time(pack, tmp_path):
     folders = {}
     for version in ("1.0", "1.1", "1.2", "1.3"):
         pack.edit("pack.yaml", 'version: "1.0"', f'version: "{version}"')
-        build_bundle(pack.root, tmp_path / f"{version}.zip")
-        folders[version] = Path(store.install(tmp_path / f"{version}.zip").folder).resolve()
+        build_bundle(pack.root, tmp_path / f"{version}.zip", today=TODAY)
+        folders[version] = Path(store.install(tmp_path / f"{version}.zip", today=TODAY).folder).resolve()
         pack.edit("pack.yaml", f'version: "{version}"', 'version: "1.0"')
     assert store.active("test") == folders["1.3"]
     for expected in ("1.2", "1.1", "1.0"):
@@ -73,13 +74,13 @@ def test_rollback_walks_back_one_version_at_a_time(pack, tmp_path):
 def test_a_pack_with_errors_is_not_bundled(pack, tmp_path):
     pack.edit("stories/ana.yaml", "goto: friend", "goto: frend")
     with pytest.raises(BundleError, match="frend"):
-        build_bundle(pack.root, tmp_path / "x.zip")
+        build_bundle(pack.root, tmp_path / "x.zip", today=TODAY)
 
 
 def refused(store_root: Path, path: Path, match: str):
     store = PackStore(store_root)
     with pytest.raises(BundleError, match=match):
-        store.install(path)
+        store.install(path, today=TODAY)
     leftovers = [p for p in store_root.rglob("*")] if store_root.exists() else []
     assert leftovers == [], leftovers
 
