@@ -10,6 +10,7 @@ and may pass a `clock` they move forward themselves (the soak test's accelerated
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
 import os
@@ -54,7 +55,7 @@ class App:
                  fullscreen: bool = False, display: int = 0, data_dir: Path | None = None,
                  config: KioskConfig | None = None, clock: Callable[[], float] | None = None,
                  use_media: bool = True, use_record: bool = True, fps: int = 60,
-                 sync_interval: float = SYNC_INTERVAL) -> None:
+                 sync_interval: float = SYNC_INTERVAL, today: dt.date | None = None) -> None:
         self.pack_dir = Path(pack_dir) if pack_dir is not None else None  # None: the store
         self.requested_size = size
         self.fullscreen = fullscreen
@@ -65,6 +66,7 @@ class App:
         self.use_media = use_media
         self.use_record = use_record
         self.sync_interval = sync_interval
+        self.today = today  # the date packs are checked against; None: the real date
         self.fps = fps
         self.running = False
         self.surface: pygame.Surface | None = None
@@ -90,7 +92,7 @@ class App:
         from kiosk.scenes import SCREENS
 
         tune_malloc()  # before the big surfaces and the threads: see kiosk/media/memory.py
-        packs = PackSource(self.pack_dir, self.data_dir)
+        packs = PackSource(self.pack_dir, self.data_dir, self.today)
         try:
             packs.load()
         except PackRefused as exc:

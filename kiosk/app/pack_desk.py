@@ -9,6 +9,7 @@ kiosk takes the new pack up at the next attract loop (`PackSource` follows the s
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
@@ -53,8 +54,9 @@ class DeskStatus:
 class PackDesk:
     """The staff menu's pack actions over one pack store."""
 
-    def __init__(self, store_root: Path) -> None:
+    def __init__(self, store_root: Path, today: dt.date | None = None) -> None:
         self.store = PackStore(store_root)
+        self.today = today  # the date bundles are validated against (the App's; None: real)
         self.status = DeskStatus()
         self._thread: threading.Thread | None = None
 
@@ -82,7 +84,7 @@ class PackDesk:
     def _install(self, bundle: Path) -> None:
         status = self.status
         try:
-            status.done = self.store.install(bundle, progress=self._step)
+            status.done = self.store.install(bundle, progress=self._step, today=self.today)
             log.info("staff installed pack %s %s from %s", status.done.pack_id,
                      status.done.version, bundle.name)
         except BundleError as exc:

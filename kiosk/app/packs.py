@@ -12,6 +12,7 @@ pack when the new one has errors (logged with the first findings).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -53,11 +54,15 @@ def default_pack_dir(data: Path | None = None, prefer: str | None = None) -> Pat
 class PackSource:
     """The pack being played and where it came from.
 
-    `folder=None` follows the pack store under `data` (see the module docstring)."""
+    `folder=None` follows the pack store under `data` (see the module docstring). `today`
+    is the date the pack is checked against (consent review dates, helpline ages); None, as
+    on a kiosk, means the real date at each load."""
 
-    def __init__(self, folder: Path | str | None, data: Path | None = None) -> None:
+    def __init__(self, folder: Path | str | None, data: Path | None = None,
+                 today: dt.date | None = None) -> None:
         self.follows_store = folder is None
         self.data = data
+        self.today = today
         self.folder = Path(folder) if folder is not None else default_pack_dir(data)
         self.pack: Pack | None = None
         self.content_hash = ""
@@ -101,7 +106,7 @@ class PackSource:
         from kiosk.content import load_cached
 
         try:
-            loaded = load_cached(self.folder.resolve())
+            loaded = load_cached(self.folder.resolve(), today=self.today)
         except Exception as exc:
             self._refuse(f"pack {self.folder} cannot be loaded: {exc}")
             self._fingerprint = fingerprint

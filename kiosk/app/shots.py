@@ -31,14 +31,14 @@ class StepClock:
 
 
 def open_app(pack_dir: Path, size=(1920, 1080), clock=None, data_dir=None, use_media=True,
-             use_record=False):
+             use_record=False, today=None):
     """An opened App on the dummy driver (unless a driver is set), for shots and tests."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     from kiosk.app import App, KioskConfig
 
     app = App(pack_dir, size, clock=clock or StepClock(), data_dir=data_dir,
-              config=KioskConfig(), use_media=use_media, use_record=use_record)
+              config=KioskConfig(), use_media=use_media, use_record=use_record, today=today)
     app.open()
     app.wait_media()
     return app
@@ -62,15 +62,15 @@ def place_story(app, story: str, scene: str | None, lang: str) -> None:
 
 def screenshot(pack_dir: Path, out: Path, screen: str | None = None, story: str | None = None,
                scene: str | None = None, lang: str | None = None, size=(1920, 1080),
-               text_step: int = 0) -> Path:
-    """Render one screen and save it as PNG; returns the path."""
+               text_step: int = 0, today=None) -> Path:
+    """Render one screen and save it as PNG; returns the path (`today`: as for App)."""
     import pygame
 
     from kiosk.app.packs import PackRefused
 
     clock = StepClock()
     try:
-        app = open_app(pack_dir, size, clock)
+        app = open_app(pack_dir, size, clock, today=today)
     except PackRefused as exc:
         raise ScreenshotError(str(exc)) from exc
     try:

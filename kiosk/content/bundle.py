@@ -71,10 +71,10 @@ class Manifest(msgspec.Struct):
         return sum(f.size for f in self.files.values())
 
 
-def _pack_header(root: Path) -> tuple[str, str]:
+def _pack_header(root: Path, today: dt.date | None) -> tuple[str, str]:
     from kiosk.content.loader import load_pack
 
-    loaded = load_pack(root)
+    loaded = load_pack(root, today)
     if loaded.pack is None or not loaded.ok:
         errors = [f.format() for f in loaded.findings if f.severity == "error"][:5]
         raise BundleError("the pack has errors; fix them before bundling:\n  %(errors)s",
@@ -111,10 +111,10 @@ def checksums(root: Path | str) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): _sha256(p) for p in _files_of(root)}
 
 
-def build_bundle(root: Path | str, out: Path | str) -> Manifest:
-    """Write a valid pack folder as a bundle; refuses a pack with errors."""
+def build_bundle(root: Path | str, out: Path | str, today: dt.date | None = None) -> Manifest:
+    """Write a valid pack folder as a bundle; refuses a pack with errors (as of `today`)."""
     root = Path(root).resolve()
-    pack_id, version = _pack_header(root)
+    pack_id, version = _pack_header(root, today)
     files = _files_of(root)
     manifest = Manifest(FORMAT, pack_id, version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), {
         p.relative_to(root).as_posix(): FileEntry(p.stat().st_size, _sha256(p)) for p in files})

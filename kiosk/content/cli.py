@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable
@@ -27,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "Exit 0 when clean, 1 with errors (or warnings under --strict), 2 for usage.")
     p.add_argument("packs", nargs="+", metavar="PACK", help="a pack folder (with pack.yaml)")
     p.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    p.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="check the pack as it will be on that day (opening day of a venue): "
+                   "consent review dates and helpline ages count from it (default: today)")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people (default), json for tools")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
@@ -35,12 +39,20 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
+def _date(text: str) -> dt.date:
+    """An ISO date for --today; a usage error (exit 2) when it is not one."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
+
+
 def run(args: argparse.Namespace, extra: Callable[[Pack], list[Finding]] | None = None) -> int:
     """Check each pack (and `extra` checks on those that load); print findings; exit code."""
     results = []
     for name in args.packs:
         try:
-            loaded = load_pack(Path(name))
+            loaded = load_pack(Path(name), today=args.today)
         except Exception as exc:  # a safety net: the loader reports findings, never raises
             loaded = LoadedPack(None, [Finding(ERROR, "internal", f"{name} could not be read: "
                                                f"{type(exc).__name__}: {exc}")])

@@ -97,11 +97,13 @@ class PackStore:
         os.replace(tmp, path)
 
     def install(self, bundle: Path | str, activate: bool = True,
-                progress: Callable[[str], None] | None = None) -> InstalledVersion:
+                progress: Callable[[str], None] | None = None,
+                today: dt.date | None = None) -> InstalledVersion:
         """Unpack a bundle into a new version folder, validate it, and make it active.
 
         A bundle that is refused (checks, checksums, validator errors) leaves nothing behind.
-        `progress` hears each step as it starts: "unpack", "check", "activate".
+        `progress` hears each step as it starts: "unpack", "check", "activate". `today` is
+        the date the pack is validated against (None: the real date).
         """
         step = progress or (lambda _name: None)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -110,7 +112,7 @@ class PackStore:
             step("unpack")
             manifest = unpack_bundle(bundle, staging)
             step("check")
-            loaded = load_pack(staging)
+            loaded = load_pack(staging, today)
             if not loaded.ok or loaded.pack is None:
                 errors = [f.format() for f in loaded.findings if f.severity == "error"][:10]
                 raise BundleError("the pack in the bundle has errors:\n  %(errors)s",

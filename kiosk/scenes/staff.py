@@ -51,7 +51,7 @@ class Staff(Screen):
         self.touches: list[tuple[int, int]] = []
         self.page = "menu"  # once unlocked: "menu", "packs" or "quit" (the confirmation)
         self.last_input = self.ctx.clock()
-        self.desk = PackDesk(store_root(self.ctx.data_dir))
+        self.desk = PackDesk(store_root(self.ctx.data_dir), self.ctx.packs.today)
         self.pack_changed = False  # a switch or install: closing goes to the attract loop
         self._was_busy = False
         super().shown(**params)

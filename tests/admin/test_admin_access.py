@@ -139,3 +139,75 @@ def test_an_undeclared_route_is_refused_to_everyone(app, as_role):
     admin = as_role(Role.ADMINISTRATOR)
     assert admin.get("/sneaky").status_code == 403
     assert app.test_client().get("/sneaky").status_code == 403
+
+
+# The rules below the route table: a declaration that makes no sense is refused when the
+# module loads, and the finer per-language rule for translators (README, "Roles").
+
+@pytest.mark.parametrize(("who", "message"), [
+    ((), "allow() needs at least one role, ANY_STAFF or PUBLIC"),
+    (("public", Role.EDITOR), "PUBLIC, ANY_STAFF and KIOSK_TOKEN stand alone"),
+    (("any-staff", "kiosk-token"), "PUBLIC, ANY_STAFF and KIOSK_TOKEN stand alone"),
+])
+def test_a_declaration_that_makes_no_sense_is_refused(who, message):
+    from admin.access import allow
+
+    with pytest.raises(ValueError) as refused:
+        allow(*who)
+    assert str(refused.value) == message
+
+
+def test_allow_records_exactly_the_roles_given():
+    from admin.access import allow
+
+    def view():
+        return "x"
+
+    assert allow(Role.EDITOR, "translator")(view) is view
+    assert declaration_of(view) == frozenset({E, T})
+
+
+def declaration_of(view):
+    from admin.access import ATTRIBUTE
+
+    return getattr(view, ATTRIBUTE)
+
+
+@pytest.mark.parametrize(("declared", "role", "allowed"), [
+    (None, A, False), (frozenset(), A, False),  # nothing declared: denied
+    (frozenset({"public"}), None, True), (frozenset({"kiosk-token"}), None, True),
+    (frozenset({"any-staff"}), None, False), (frozenset({"any-staff"}), V, True),
+    (frozenset({E}), E, True), (frozenset({E}), "editor", True), (frozenset({E}), T, False),
+    (frozenset({E}), None, False),
+])
+def test_may_use(declared, role, allowed):
+    from admin.access import may_use
+
+    assert may_use(declared, role) is allowed
+
+
+def staff(role: Role, languages: str = ""):
+    from admin.models import User
+
+    return User(username="x", role=role.value, languages=languages)
+
+
+@pytest.mark.parametrize(("user", "language", "edit", "read"), [
+    # a translator: their languages, not the source (sv); reads the source too
+    (("translator", "ar,en"), "ar", True, True),
+    (("translator", "ar,en"), "sv", False, True),
+    (("translator", "ar,en"), "el", False, False),
+    (("translator", "sv"), "sv", False, True),  # assigned the source: still not editable
+    # every other role edits and reads any language
+    (("editor", ""), "sv", True, True), (("editor", ""), "el", True, True),
+    (("curator", ""), "el", True, True),
+    (None, "sv", False, False),  # nobody logged in
+])
+def test_a_translator_edits_only_their_languages_and_reads_the_source(user, language, edit,
+                                                                      read):
+    from admin.access import may_edit_language, may_read_language, readable_languages
+
+    who = staff(Role(user[0]), user[1]) if user else None
+    assert may_edit_language(who, language, "sv") is edit
+    assert may_read_language(who, language, "sv") is read
+    assert (language in readable_languages(who, ["sv", "en", "ar", "el"], "sv")) is read

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from kiosk.content.bundle import BundleError, build_bundle, inspect_bundle, unpack_bundle
 from kiosk.content.packstore import PackStore
+from tests.fixture_date import TODAY
 
 
 def rezip(src: Path, dst: Path, edit) -> Path:
@@ -32,17 +32,17 @@ def manifest_with(bundle: Path, name: str, data: bytes) -> bytes:
 
 @pytest.fixture
 def bundle(pack, tmp_path) -> Path:
-    return tmp_path / "b.zip" if build_bundle(pack.root, tmp_path / "b.zip") else None
+    return tmp_path / "b.zip" if build_bundle(pack.root, tmp_path / "b.zip", today=TODAY) else None
 
 
 def test_build_install_and_rollback(pack, tmp_path, bundle):
     store = PackStore(tmp_path / "packs")
-    v1 = store.install(bundle)
+    v1 = store.install(bundle, today=TODAY)
     assert store.active("test") == Path(v1.folder).resolve()
     pack.edit("pack.yaml", 'version: "1.0"', 'version: "1.1"')
     b2 = tmp_path / "b2.zip"
-    build_bundle(pack.root, b2)
-    v2 = store.install(b2)
+    build_bundle(pack.root, b2, today=TODAY)
+    v2 = store.install(b2, today=TODAY)
     assert store.active("test") == Path(v2.folder).resolve() and v2.version == "1.1"
     assert len(store.versions("test")) == 2
     store.rollback("test")
@@ -55,8 +55,8 @@ def test_rollback_walks_back_one_version_at_a_time(pack, tmp_path):
     folders = {}
     for version in ("1.0", "1.1", "1.2", "1.3"):
         pack.edit("pack.yaml", 'version: "1.0"', f'version: "{version}"')
-        build_bundle(pack.root, tmp_path / f"{version}.zip")
-        folders[version] = Path(store.install(tmp_path / f"{version}.zip").folder).resolve()
+        build_bundle(pack.root, tmp_path / f"{version}.zip", today=TODAY)
+        folders[version] = Path(store.install(tmp_path / f"{version}.zip", today=TODAY).folder).resolve()
         pack.edit("pack.yaml", f'version: "{version}"', 'version: "1.0"')
     assert store.active("test") == folders["1.3"]
     for expected in ("1.2", "1.1", "1.0"):
@@ -73,13 +73,13 @@ def test_rollback_walks_back_one_version_at_a_time(pack, tmp_path):
 def test_a_pack_with_errors_is_not_bundled(pack, tmp_path):
     pack.edit("stories/ana.yaml", "goto: friend", "goto: frend")
     with pytest.raises(BundleError, match="frend"):
-        build_bundle(pack.root, tmp_path / "x.zip")
+        build_bundle(pack.root, tmp_path / "x.zip", today=TODAY)
 
 
 def refused(store_root: Path, path: Path, match: str):
     store = PackStore(store_root)
     with pytest.raises(BundleError, match=match):
-        store.install(path)
+        store.install(path, today=TODAY)
     leftovers = [p for p in store_root.rglob("*")] if store_root.exists() else []
     assert leftovers == [], leftovers
 
@@ -93,10 +93,14 @@ def test_dotdot_is_refused(tmp_path, bundle):
     assert not (tmp_path / "evil.txt").exists()
 
 
-def test_absolute_paths_are_refused(tmp_path, bundle):
+@pytest.mark.parametrize("name", ["/tmp/evil.txt", "/media/evil.png", "C:/media/evil.png",
+                                  "\\media\\evil.png"])
+def test_absolute_paths_are_refused(tmp_path, bundle, name):
+    # the absolute-path rule on its own: each name is refused as absolute, not by a later
+    # rule (climbing out, not part of a pack) that would hide the rule's absence
     bad = rezip(bundle, tmp_path / "bad.zip", lambda n, d: [(n, d)] if n != "manifest.json"
-                else [(n, manifest_with(bundle, "/tmp/evil.txt", b"x")), ("/tmp/evil.txt", b"x")])
-    refused(tmp_path / "packs", bad, "absolute|climbs|not part")
+                else [(n, manifest_with(bundle, name, b"x")), (name, b"x")])
+    refused(tmp_path / "packs", bad, "is an absolute path")
 
 
 def test_links_are_refused(tmp_path, bundle):
@@ -157,10 +161,19 @@ def test_a_valid_bundle_with_an_invalid_pack_is_refused(pack, tmp_path, bundle):
     refused(tmp_path / "packs", rezip(bundle, tmp_path / "bad.zip", breaker), "frend")
 
 
-def test_inspect_reads_nothing_to_disk(tmp_path, bundle):
+def files_under(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder below `folder` with its size and modification time."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in folder.rglob("*")}
+
+
+def test_inspect_reads_nothing_to_disk(tmp_path, bundle, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a relative extraction would land
+    before = files_under(tmp_path)
     m = inspect_bundle(bundle)
     assert m.pack_id == "test" and "stories/ana.yaml" in m.files
+    assert files_under(tmp_path) == before
+    # unpacking, by contrast, writes the pack's files, byte for byte
     dest = tmp_path / "out"
     unpack_bundle(bundle, dest)
     assert (dest / "pack.yaml").read_bytes() == (Path(__file__).parent.parent / "fixtures" / "packs" / "valid" / "pack.yaml").read_bytes()
-    assert io  # keep the import honest for readers: bundles are plain zips

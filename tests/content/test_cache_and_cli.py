@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -10,8 +9,7 @@ import sys
 import time
 
 from kiosk.content import load_cached, load_pack
-
-TODAY = dt.date(2026, 11, 28)
+from tests.fixture_date import TODAY
 
 
 def test_the_cache_holds_the_same_pack_as_the_yaml(pack, tmp_path):
@@ -54,17 +52,29 @@ def kiosk(*args, cwd=None):
 
 
 def test_check_exit_codes(pack):
-    assert kiosk("check", str(pack.root)).returncode == 0
+    assert kiosk("check", "--today", TODAY.isoformat(), str(pack.root)).returncode == 0
     pack.edit("pack.yaml", "2026-11-20", "2020-01-01")  # a stale helpline: a warning
-    assert kiosk("check", str(pack.root)).returncode == 0
-    strict = kiosk("check", "--strict", str(pack.root))
+    assert kiosk("check", "--today", TODAY.isoformat(), str(pack.root)).returncode == 0
+    strict = kiosk("check", "--strict", "--today", TODAY.isoformat(), str(pack.root))
     assert strict.returncode == 1 and "last verified" in strict.stdout
     pack.edit("stories/ana.yaml", "goto: friend", "goto: frend")
-    broken = kiosk("check", str(pack.root))
+    broken = kiosk("check", "--today", TODAY.isoformat(), str(pack.root))
     assert broken.returncode == 1
     assert 'stories/ana.yaml' in broken.stdout and "14:15: error:" in broken.stdout
     assert kiosk("check").returncode == 2
     assert kiosk("check", "--format", "xml", str(pack.root)).returncode == 2
+
+
+def test_check_today_checks_the_pack_as_it_will_be_on_that_day(pack):
+    # the fixture's helpline was verified 2026-11-20, its story's consent runs to 2028-06-30
+    assert kiosk("check", "--strict", "--today", "2027-02-18", str(pack.root)).returncode == 0
+    stale = kiosk("check", "--strict", "--today", "2027-02-19", str(pack.root))
+    assert stale.returncode == 1 and "was last verified 91 days ago" in stale.stdout
+    expired = kiosk("check", "--today", "2028-07-01", str(pack.root))
+    assert expired.returncode == 1
+    assert "the consent review date 2028-06-30 has passed" in expired.stdout
+    wrong = kiosk("check", "--today", "2028-13-01", str(pack.root))
+    assert wrong.returncode == 2 and "'2028-13-01' is not a date of the form YYYY-MM-DD" in wrong.stderr
 
 
 def test_check_json_for_tools(pack):

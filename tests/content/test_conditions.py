@@ -4,7 +4,7 @@ an unset variable is false, and 0 beside a number). Every operator at its bounda
 
 import pytest
 
-from kiosk.content.conditions import ConditionError, evaluate, parse
+from kiosk.content.conditions import ConditionError, evaluate, names, parse
 
 # (condition, variables, visits, expected)
 TABLE = [
@@ -80,6 +80,14 @@ TABLE = [
      {"advert": 1}, True),
     ('visits(advert) == 0 or (asked and mood != "angry")', {"asked": True, "mood": "angry"},
      {"advert": 1}, False),
+    # visits() inside "and" (the mutation run found it untested there)
+    ("visits(advert) > 0 and asked", {"asked": True}, {"advert": 1}, True),
+    ("visits(advert) > 0 and asked", {"asked": True}, {}, False),
+    # visits() on both sides of a comparison
+    ("visits(home) > visits(end)", {}, {"home": 2, "end": 1}, True),
+    ("visits(home) > visits(end)", {}, {"home": 1, "end": 1}, False),
+    # a quote inside a string is written \"
+    ('mood == "say \\"no\\""', {"mood": 'say "no"'}, {}, True),
 ]
 
 
@@ -96,3 +104,30 @@ def test_a_broken_condition_names_its_column(condition, column):
     with pytest.raises(ConditionError) as caught:
         parse(condition)
     assert caught.value.column == column
+
+
+@pytest.mark.parametrize(("condition", "message"), [
+    ("", "the condition is empty"),
+    ("(a or b", 'expected ")" but found "the end"'),
+    ("visits(1)", "visits() needs a scene id, like visits(home)"),
+    ("trust >=", 'expected a name, number or "(" but found "the end"'),
+    ("and a", 'expected a name, number or "(" but found "and"'),
+    ("a b", 'unexpected "b" (a missing "and" or "or"?)'),
+])
+def test_a_broken_condition_says_what_is_wrong(condition, message):
+    with pytest.raises(ConditionError) as caught:
+        parse(condition)
+    assert str(caught.value) == message
+
+
+# What a condition refers to: the validator reports the variables no choice sets and the
+# scenes visits() names that do not exist from these.
+@pytest.mark.parametrize(("condition", "variables", "scenes"), [
+    ("asked", {"asked"}, set()),
+    ("not asked", {"asked"}, set()),
+    ("trust >= 2 and (asked or visits(advert) == 0)", {"trust", "asked"}, {"advert"}),
+    ('mood != "angry" or visits(home) > visits(end)', {"mood"}, {"home", "end"}),
+    ("true", set(), set()),
+])
+def test_names_are_the_variables_and_scenes_a_condition_refers_to(condition, variables, scenes):
+    assert names(parse(condition)) == (variables, scenes)

@@ -3,13 +3,11 @@ Extended forms (۰-۹) and the Arabic percent sign ٪ are figures like 0-9 and %
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from kiosk.content import load_pack
+from tests.fixture_date import TODAY
 
-TODAY = dt.date(2026, 11, 28)
 STORY = "stories/ana.yaml"
 
 

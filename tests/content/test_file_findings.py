@@ -3,13 +3,11 @@ and a broken field is named, never reported as something missing."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from kiosk.content import load_pack
+from tests.fixture_date import TODAY
 
-TODAY = dt.date(2026, 11, 28)
 STORY = "stories/ana.yaml"
 CONSENT = "consent: {kind: composite-fiction, record: CF-TEST-1, countries: [SE], review_by: 2028-06-30}"
 

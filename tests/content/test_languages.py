@@ -3,13 +3,10 @@ installed font draws; everything else is an error an author can act on."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from kiosk.content import load_pack
-
-TODAY = dt.date(2026, 11, 28)
+from tests.fixture_date import TODAY
 
 
 def language_errors(pack, languages: str):

@@ -16,6 +16,7 @@ from kiosk.content import load_pack
 from kiosk.content.bundle import BundleError
 from kiosk.content.packstore import PackStore
 from kiosk.content.safepath import OutsideFolder, child, inside, is_inside
+from tests.fixture_date import TODAY
 
 VALID = Path(__file__).resolve().parent.parent / "fixtures" / "packs" / "valid"
 
@@ -49,7 +50,7 @@ def tree(folder: Path) -> list[str]:
 @pytest.mark.parametrize("version", ["1.0", "1.0.1", "2026.12-se.1", "3", "1.2.0-rc.1+build.5"])
 def test_versions_of_the_defined_form_pass(pack, version):
     pack.edit("pack.yaml", 'version: "1.0"', f'version: "{version}"')
-    assert load_pack(pack.root).ok
+    assert load_pack(pack.root, today=TODAY).ok
 
 
 @pytest.mark.parametrize("version", ["../../../../escaped", "1.0/x", "..", "1.0 beta", "v1.0",
@@ -84,7 +85,7 @@ def test_a_crafted_pack_id_stays_in_the_packs_folder(tmp_path):
     packs = tmp_path / "a" / "packs"
     bundle = crafted_bundle(tmp_path / "evil.zip", "1.0", pack_id="../escaped")
     with pytest.raises(BundleError, match="pack id"):
-        PackStore(packs).install(bundle)
+        PackStore(packs).install(bundle, today=TODAY)
     assert not (tmp_path / "a" / "escaped").exists() and tree(packs) == []
 
 
@@ -121,7 +122,7 @@ def test_inside_keeps_paths_in_their_folder(tmp_path):
 def test_a_media_path_that_names_no_file_is_a_finding_at_its_line(pack, written):
     pack.edit("stories/ana.yaml", "    text: {sv: Vännen",
               f'    image: "{written}"\n    text: {{sv: Vännen')
-    loaded = load_pack(pack.root)
+    loaded = load_pack(pack.root, today=TODAY)
     found = [(f.code, f.line) for f in loaded.findings if f.severity == "error"]
     assert found == [("media-missing", 19)], [f.format() for f in loaded.findings]
     assert "\0" not in loaded.findings[0].message
@@ -130,6 +131,6 @@ def test_a_media_path_that_names_no_file_is_a_finding_at_its_line(pack, written)
 def test_an_id_with_a_trailing_line_break_is_refused(pack):
     # "test\n" would pass a regex ending in $ and become a folder name with a line break
     pack.edit("pack.yaml", "id: test", 'id: "test\\n"')
-    loaded = load_pack(pack.root)
+    loaded = load_pack(pack.root, today=TODAY)
     assert [(f.code, f.path, f.line) for f in loaded.findings if f.severity == "error"] == [
         ("bad-value", "id", 1)], [f.format() for f in loaded.findings]

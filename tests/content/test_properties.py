@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import string
 from pathlib import Path
@@ -13,11 +12,11 @@ from hypothesis import strategies as st
 
 from kiosk.content import load_pack
 from kiosk.content.findings import Finding
+from tests.fixture_date import TODAY
 
 VALID = Path(__file__).resolve().parent.parent / "fixtures" / "packs" / "valid"
 STORY_TEXT = (VALID / "stories" / "ana.yaml").read_bytes()
 PACK_TEXT = (VALID / "pack.yaml").read_bytes()
-TODAY = dt.date(2026, 11, 28)
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 

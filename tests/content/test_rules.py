@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import struct
 import zlib
 
 import pytest
 
 from kiosk.content import load_pack
+from tests.fixture_date import TODAY
 
-TODAY = dt.date(2026, 11, 28)
 STORY = "stories/ana.yaml"
 
 
@@ -303,3 +302,60 @@ def test_a_video_without_sound_in_a_story_language_is_warned_about(pack, tracks,
     assert finding.file == STORY and finding.line == 20  # the line of `src: v.mp4`
     assert f"media/v.mp4 has no audio track in {missing} " in finding.message
     assert ", ".join(tracks) in finding.message
+
+
+# Every reference an author writes by name, pointing at nothing: one failing fixture each
+# (the valid pack is the passing one). Each kind has its own check in the validator, so each
+# has its own case: (path, line, the message an author reads, the edit).
+FRIEND = "    text: {sv: Vännen"
+REFERENCES = [
+    ("scenes.friend.next", 20, 'scene "friend" goes on to scene "advret", which does not exist',
+     lambda p: p.edit(STORY, "    next: advert\n", "    next: advret\n")),
+    ("scenes.advert.choices[1].goto", 29,
+     'choice "Vänta" goes to scene "ende", which does not exist',
+     lambda p: p.edit(STORY, "        goto: end\n  end:", "        goto: ende\n  end:")),
+    ("scenes.friend.school", 21, 'the school alternative "advrt" of scene "friend" does not exist',
+     lambda p: p.edit(STORY, "    next: advert\n", "    next: advert\n    school: advrt\n")),
+    ("start", 8, 'the start scene "hom" does not exist',
+     lambda p: p.edit(STORY, "start: home", "start: hom")),
+    ("scenes.advert.choices[0].if", 27,
+     'counts visits to "frend", which does not exist',
+     lambda p: p.edit(STORY, "if: asked", "if: asked and visits(frend) > 0")),
+    ("content_notes[0]", 6, 'the content note "threat" is not in the pack\'s vocabulary',
+     lambda p: p.edit(STORY, "content_notes: [threats]\nconsent", "content_notes: [threat]\nconsent")),
+    ("scenes.advert.content_notes[0]", 23,
+     'the content note "violence" is not in the pack\'s vocabulary',
+     lambda p: p.edit(STORY, "    content_notes: [threats]\n", "    content_notes: [violence]\n")),
+    ("scenes.friend.sources[0]", 19, 'the source "ilo" is not among the story\'s sources',
+     lambda p: p.edit(STORY, FRIEND, f"    sources: [ilo]\n{FRIEND}")),
+    ("scenes.friend.image", 19, "the file media/friend.jpg does not exist",
+     lambda p: p.edit(STORY, FRIEND, f"    image: friend.jpg\n{FRIEND}")),
+    ("scenes.friend.narration.sv", 19, "the file media/friend.sv.ogg does not exist",
+     lambda p: (p.write("media/friend.sv.vtt", "WEBVTT\n\n00:00.000 --> 00:02.000\nVännen\n"),
+                p.edit(STORY, FRIEND, "    narration: {sv: friend.sv.ogg}\n"
+                       f"    captions: {{sv: friend.sv.vtt}}\n{FRIEND}"))),
+    ("scenes.friend.captions.sv", 20, "the file media/friend.sv.vtt does not exist",
+     lambda p: (p.write("media/friend.sv.ogg", b"OggS"),
+                p.edit(STORY, FRIEND, "    narration: {sv: friend.sv.ogg}\n"
+                       f"    captions: {{sv: friend.sv.vtt}}\n{FRIEND}"))),
+    ("scenes.friend.video.src", 19, "the file media/friend.mp4 does not exist",
+     lambda p: p.edit(STORY, FRIEND, f"    video: {{src: friend.mp4}}\n{FRIEND}")),
+    ("scenes.friend.video.poster", 19, "the file media/poster.jpg does not exist",
+     lambda p: p.edit(STORY, FRIEND, f"    video: {{src: friend.mp4, poster: poster.jpg}}\n{FRIEND}")),
+    ("scenes.friend.video.subtitles.sv", 19, "the file media/friend.sv.vtt does not exist",
+     lambda p: p.edit(STORY, FRIEND,
+                      f"    video: {{src: friend.mp4, subtitles: {{sv: friend.sv.vtt}}}}\n{FRIEND}")),
+    ("kiosk.attract[0]", None, "the file media/attract.jpg does not exist",
+     lambda p: p.edit("pack.yaml", "  idle_timeout: 60", "  idle_timeout: 60\n  attract: [attract.jpg]")),
+]
+
+
+@pytest.mark.parametrize("path,line,message,edit", REFERENCES, ids=[r[0] for r in REFERENCES])
+def test_a_reference_to_nothing_is_an_error_at_its_place(pack, path, line, message, edit):
+    edit(pack)
+    loaded, _ = codes(pack)
+    hits = [f for f in loaded.findings if f.path == path and message in f.message]
+    assert hits, f"expected {message!r} at {path}; got {[f.format() for f in loaded.findings]}"
+    assert hits[0].severity == "error" and not loaded.ok
+    if line is not None:
+        assert hits[0].line == line, hits[0].format()

@@ -4,15 +4,13 @@ on the fast path for text as on the slow one, and through the compiled cache as 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import msgspec
 import pytest
 
 from kiosk.content import cache as C
 from kiosk.content import load_cached, load_pack
+from tests.fixture_date import TODAY
 
-TODAY = dt.date(2026, 11, 28)
 STORY = "stories/ana.yaml"
 PACK = "pack.yaml"
 TEXT = "{sv: Vännen är orolig., en: The friend is worried.}"

@@ -3,13 +3,12 @@ look-alike character is refused with the character's code point."""
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 
 from kiosk.content import load_pack
 from kiosk.story import StoryEngine
+from tests.fixture_date import TODAY
 
-TODAY = dt.date(2026, 11, 28)
 STORY = "stories/ana.yaml"
 NFC = "Malmö"
 NFD = "Malmo\u0308"

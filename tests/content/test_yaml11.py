@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from kiosk.content import load_pack
+from tests.fixture_date import TODAY
 
-TODAY = dt.date(2026, 11, 28)
 STORY = "stories/ana.yaml"
 
 

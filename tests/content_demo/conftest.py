@@ -6,12 +6,13 @@ import pytest
 from demo_helpers import PACK
 
 from kiosk.content import load_pack
+from tests.fixture_date import TODAY
 
 
 @pytest.fixture(scope="session")
 def loaded():
-    """The demo pack, loaded and validated as the kiosk would (today's date)."""
-    return load_pack(PACK)
+    """The demo pack, loaded and validated as the kiosk would (on the suite's fixed day)."""
+    return load_pack(PACK, today=TODAY)
 
 
 @pytest.fixture(scope="session")

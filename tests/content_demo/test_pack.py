@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from demo_helpers import COUNTRIES, PACK, TOURING, all_paths
 
 from kiosk.content import ERROR, WARNING
 from kiosk.content.model import BLOCKED_TAGS
+from tests.fixture_date import TODAY
 
 
 def test_the_strict_check_passes_with_no_findings(loaded):
@@ -19,7 +19,8 @@ def test_the_strict_check_passes_with_no_findings(loaded):
 
 
 def test_the_command_line_check_passes_strict():
-    res = subprocess.run([sys.executable, "-m", "kiosk", "check", "content", "--strict"],
+    res = subprocess.run([sys.executable, "-m", "kiosk", "check", "content", "--strict",
+                          "--today", TODAY.isoformat()],
                          cwd=PACK.parent, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
 
@@ -94,7 +95,7 @@ def test_no_ending_blames_the_person(pack):
 
 
 def test_consent_is_composite_fiction_on_record_for_the_touring_countries(pack):
-    today = dt.date.today()
+    today = TODAY
     records = set()
     for story in pack.stories.values():
         c = story.consent
@@ -157,7 +158,7 @@ def test_helplines_cover_each_country_with_112_first(pack):
         # one 112 per country, claiming only the country's language and English
         assert here[0].languages == [local[country], "en"], country
     for h in lines:
-        assert h.countries and h.verified == lines[0].verified <= dt.date.today()
+        assert h.countries and h.verified == lines[0].verified <= TODAY
         assert all(h.hours.get(lang) for lang in pack.languages), h.id
         assert all(h.audience.get(lang) for lang in pack.languages), h.id
         if h.number == "116 006":

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixture_date import TODAY
+
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
@@ -85,6 +87,7 @@ def make_app(pack: Path, tmp_path: Path, size=(1920, 1080), record=True, media=T
     clock = StepClock()
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
+    options.setdefault("today", TODAY)
     app = App(pack, size, clock=clock, data_dir=data, config=config or KioskConfig(),
               use_media=media, use_record=record, **options)
     app.open()

@@ -62,5 +62,14 @@ def test_the_kiosk_sends_each_visit_to_the_admin_in_the_background(cache_env):
         server.stop()
 
 
-def test_without_a_server_the_kiosk_keeps_its_record(kiosk):
+def test_without_a_server_the_kiosk_keeps_its_record(kiosk, cache_env):
     assert kiosk.app.ctx.recorder is not None and kiosk.app.ctx.syncer is None
+    visit(kiosk)
+    kiosk.frame(1.0)
+    assert kiosk.app.ctx.recorder.flush(10)
+    for _ in range(3):  # minutes pass with nobody to send the record to
+        kiosk.frame(60.0)
+    rows = record_rows(cache_env / "data")
+    kinds = [row["kind"] for row in rows]
+    assert kinds.count("session_started") == 1 and kinds.count("leave_now") == 1, kinds
+    assert [row for row in rows if row["synced_at"] is not None] == []  # none marked as sent

@@ -8,6 +8,7 @@ import pygame
 import pytest
 
 from kiosk.ui import theme
+from tests.fixture_date import TODAY
 from tests.kiosk.conftest import DEMO_PACK, FIXTURE_PACK, make_app
 
 
@@ -179,11 +180,11 @@ def test_fit_check_warns_about_text_too_long_for_its_box(pack_copy):
     from kiosk.content import load_pack
     from kiosk.ui.fit import text_fit_warnings
 
-    assert text_fit_warnings(load_pack(FIXTURE_PACK).pack) == []
+    assert text_fit_warnings(load_pack(FIXTURE_PACK, today=TODAY).pack) == []
     story = pack_copy / "stories" / "ana.yaml"
     long = " ".join(["Ana reads the advert again and again and slowly."] * 60)
     story.write_text(story.read_text().replace("Ana får hjälp.", long))
-    warnings = text_fit_warnings(load_pack(pack_copy).pack)
+    warnings = text_fit_warnings(load_pack(pack_copy, today=TODAY).pack)
     assert warnings and 'scene "end"' in warnings[0] and "scroll" in warnings[0]
 
 
@@ -203,7 +204,7 @@ SHOTS = [
 def test_screenshot_of_every_screen(cache_env, screen, kw):
     from kiosk.app.shots import screenshot
 
-    out = screenshot(DEMO_PACK, cache_env / f"{screen}.png", screen=screen, **kw)
+    out = screenshot(DEMO_PACK, cache_env / f"{screen}.png", screen=screen, today=TODAY, **kw)
     image = pygame.image.load(str(out))
     assert image.get_size() == (1920, 1080)
     from PIL import Image

@@ -3,7 +3,6 @@ a language the kiosk cannot name or draw never reaches a visitor, and never trap
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import unicodedata
 
@@ -13,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.content import load_pack
+from tests.fixture_date import TODAY
 from tests.kiosk.conftest import FIXTURE_PACK, make_app
 
-TODAY = dt.date.today()
 # Codes testers wrote in real packs that the kiosk cannot play, and codes it can.
 BAD = ["xx", "zz", "und", "qaa", "abc", "gr", "dk", "ua", "jp", "cz", "prs", "iw", "zh",
        "ja", "ko", "en-XX"]

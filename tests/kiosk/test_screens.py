@@ -131,6 +131,22 @@ def test_idle_reset_after_the_countdown(kiosk):
     assert kiosk.screen == "attract" and kiosk.app.ctx.visit is None
 
 
+def test_the_packs_own_idle_timeout_decides_not_the_default(pack_copy, cache_env):
+    from tests.kiosk.conftest import make_app
+
+    (pack_copy / "pack.yaml").write_text((pack_copy / "pack.yaml").read_text("utf-8").replace(
+        "idle_timeout: 60", "idle_timeout: 25"), "utf-8")
+    k = make_app(pack_copy, cache_env)
+    try:
+        start_ana(k)
+        k.frame(23)  # 24 s since the last touch (1 s of it the last tap's settle time)
+        assert not k.app.manager.has_overlay("idle")
+        k.frame(1)
+        assert k.app.manager.has_overlay("idle")  # at 25 s, long before the default 60 s
+    finally:
+        k.app.close()
+
+
 def test_idle_waits_while_narration_plays(demo):
     demo.tap((960, 500))
     demo.press("lang:en")

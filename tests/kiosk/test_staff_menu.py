@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixture_date import TODAY
 from tests.kiosk.conftest import FIXTURE_PACK, ROOT, make_app
 
 PIN = "2468"
@@ -30,7 +31,7 @@ def bundle_of(tmp_path: Path, version: str, out: Path | None = None) -> Path:
 
     out = out or tmp_path / f"test-{version}.zip"
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_bundle(pack_version(tmp_path, version), out)
+    build_bundle(pack_version(tmp_path, version), out, today=TODAY)
     return out
 
 
@@ -106,10 +107,16 @@ def test_quit_asks_again(staffed):
     assert not k.app.running
 
 
+# `kiosk pack install` checks against the real date; the suite's day is passed to the same
+# PackStore.install, so that the test passes in any year (tests/test_date_bombs.py).
+_INSTALL = ("import datetime, sys; from kiosk.content.packstore import PackStore; "
+            "PackStore(sys.argv[1]).install(sys.argv[2], today=datetime.date.fromisoformat(sys.argv[3]))")
+
+
 def install(store_root: Path, bundle: Path) -> None:
-    """`kiosk pack install`, as a technician types it, in its own process."""
-    done = subprocess.run([sys.executable, "-m", "kiosk", "pack", "install", str(bundle),
-                           "--packs-dir", str(store_root)], capture_output=True, text=True,
+    """A pack install in its own process, as a technician's `kiosk pack install` runs."""
+    done = subprocess.run([sys.executable, "-c", _INSTALL, str(store_root), str(bundle),
+                           TODAY.isoformat()], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
 

@@ -117,6 +117,24 @@ def test_srt_times(stamp, ok):
     assert (len(cues), errors(problems)) == ((1, []) if ok else (0, [2]))
 
 
+# SRT's milliseconds are a decimal fraction of a second, so a short one is tenths or
+# hundredths: ",5" is 500 ms (as pysubs2 and ffmpeg read it), never 5 ms. Four digits is a typo.
+
+@pytest.mark.parametrize("start, end, shown_ms", [
+    ("00:00:01,5", "00:00:02,25", (1500, 2250)),
+    ("00:00:01,05", "00:00:02,005", (1050, 2005)),
+    ("00:00:01.5", "00:00:02.0", (1500, 2000)),
+])
+def test_srt_short_fractions_are_tenths_and_hundredths(start, end, shown_ms):
+    cues, problems = parse(f"1\n{start} --> {end}\nHi\n", "a.srt")
+    assert shown(cues) == [(*shown_ms, "Hi")] and problems == []
+
+
+def test_srt_fractions_of_four_digits_are_refused():
+    cues, problems = parse("1\n00:00:01,5000 --> 00:00:09,000\nHi\n", "a.srt")
+    assert cues == [] and errors(problems) == [2]
+
+
 # No number of digits raises.
 
 @pytest.mark.parametrize("line", [

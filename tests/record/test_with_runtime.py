@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from record_helpers import rows
 
+from tests.fixture_date import TODAY
+
 TRAIL = Path(__file__).resolve().parents[1] / "story" / "fixtures" / "trail"
 
 
@@ -16,7 +18,7 @@ def pack():
     content = pytest.importorskip("kiosk.content")
     if not TRAIL.is_dir():
         pytest.skip("the story runtime's fixture pack is not there")
-    loaded = content.load_pack(TRAIL)
+    loaded = content.load_pack(TRAIL, today=TODAY)
     assert loaded.ok
     return story, loaded.pack
 

@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.fixture_date import TODAY
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TRANSCRIPTS = FIXTURES / "transcripts"
 
@@ -66,7 +68,7 @@ def load(pack_name: str):
     from kiosk.content import load_pack
 
     if pack_name not in _PACKS:
-        loaded = load_pack(FIXTURES / pack_name)
+        loaded = load_pack(FIXTURES / pack_name, today=TODAY)
         assert loaded.ok, [str(f) for f in loaded.findings if f.severity == "error"]
         _PACKS[pack_name] = loaded.pack
     return _PACKS[pack_name]

@@ -10,6 +10,8 @@ from pathlib import Path
 import msgspec
 from story_harness import FIXTURES, load
 
+from tests.fixture_date import TODAY
+
 ROOT = Path(__file__).resolve().parents[2]
 
 BLOCK = r"""
@@ -67,7 +69,8 @@ print(len(names), state.ending, len(events), text)
 CONTENT = BLOCK + r"""
 names = import_all("kiosk.content")
 from kiosk.content import load_pack
-loaded = load_pack(sys.argv[2])
+import datetime
+loaded = load_pack(sys.argv[2], today=datetime.date.fromisoformat(sys.argv[3]))
 check_clean()
 print(len(names), loaded.ok, sorted(loaded.pack.stories))
 """
@@ -98,5 +101,5 @@ def test_the_runtime_plays_without_pygame_yaml_or_files():
 
 
 def test_the_content_model_loads_a_pack_without_pygame():
-    out = _run(CONTENT, "pygame", str(FIXTURES / "trail"))
+    out = _run(CONTENT, "pygame", str(FIXTURES / "trail"), TODAY.isoformat())
     assert out.endswith("True ['ferry', 'lesson']")
