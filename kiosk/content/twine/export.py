@@ -137,7 +137,8 @@ def export(story: M.Story, lang: str, fmt: str = "harlowe") -> tuple[str, list[s
                             ("school branches", sc.school)):
             if there:
                 lost.add(what)
-        meta = {"position": "%d,%d" % pos[sid], "size": "100,100"}
+        x, y = pos[sid]
+        meta = {"position": f"{x},{y}", "size": "100,100"}
         parts.append(f"{_header(sid, sc.content_notes, meta)}\n" + "\n".join(lines).strip("\n"))
     if lost:
         notes.append("Twine holds text and links only; not exported: " + ", ".join(sorted(lost)))
