@@ -35,7 +35,10 @@ MAX_PASSAGE = 1_000_000  # characters; a kiosk scene is a screenful, not a book
 
 
 def slug(name: str) -> str:
-    """A scene id for a passage name: lower case ASCII letters, digits and dashes."""
+    """A scene id for a passage name: lower case ASCII letters, digits and dashes (a name
+    that is already a valid id stays as it is, so an exported story imports unchanged)."""
+    if ID_RE.match(name):
+        return name
     s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     s = re.sub(r"[^a-z0-9_]+", "-", s).strip("-_")
     if not s or not ID_RE.match(s):

@@ -38,11 +38,17 @@ def expression(cond: list, fmt: str) -> str:
         return f'visited("{cond[1]}")' if fmt == "sugarcube" else \
             f'(count: (history:), "{cond[1]}")'
     if kind == "not":
-        return f"not ({expression(cond[1], fmt)})"
+        return f"not {_group(cond[1], fmt)}"
     if kind in ("and", "or"):
-        return f" {kind} ".join(f"({expression(c, fmt)})" for c in cond[1:])
+        return f" {kind} ".join(_group(c, fmt) for c in cond[1:])
     op = _OPS[fmt].get(cond[1], cond[1])
     return f"{expression(cond[2], fmt)} {op} {expression(cond[3], fmt)}"
+
+
+def _group(cond: list, fmt: str) -> str:
+    """A sub-expression, in parentheses unless it is a single value."""
+    text = expression(cond, fmt)
+    return text if cond[0] in ("var", "lit", "visits") else f"({text})"
 
 
 def _assign(sets: dict, adds: dict, fmt: str) -> list[str]:

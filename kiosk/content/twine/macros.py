@@ -19,7 +19,17 @@ from kiosk.content import conditions
 from kiosk.content.twine import links as L
 
 _Q = r'"(?:[^"\\]|\\.)*"'
-_ARGS = rf'(?:[^()"]|{_Q}|\((?:[^()"]|{_Q})*\))*'
+
+
+def _nested(depth: int) -> str:
+    """Macro arguments with parentheses nested up to `depth` deep (regexes cannot count)."""
+    inner = rf'(?:[^()"]|{_Q})*'
+    for _ in range(depth):
+        inner = rf'(?:[^()"]|{_Q}|\({inner}\))*'
+    return inner
+
+
+_ARGS = _nested(4)
 _TOKEN = re.compile(rf"""
   (?P<hlink>\(link:\s*(?P<hl_text>{_Q})\s*\)\[(?P<hl_sets>(?:\s*\(set:{_ARGS}\))*)\s*
       \(go-?to:\s*(?P<hl_target>{_Q})\s*\)\s*\])
@@ -176,8 +186,12 @@ def read_body(source: str, scene_id: Callable[[str], str | None]) -> Body:
     chain: list[str | None] = []  # conditions of the if-chain just closed (for else)
     pos = 0
 
+    counted = [0, 0]  # (offset, lines before it): counting on from the last token is linear
+
     def line_of(i: int) -> int:
-        return source.count("\n", 0, i)
+        counted[1] += source.count("\n", counted[0], i)
+        counted[0] = i
+        return counted[1]
 
     def guard() -> str | None:
         parts = [c for _, c in stack if c]
