@@ -56,7 +56,7 @@ class Result:
     data: dict = field(default_factory=dict)
 
 
-class _Literal(yaml.SafeDumper):
+class _Literal(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: 20x
     """Multi-line text as `|` blocks, as the demo stories write it."""
 
 

@@ -30,8 +30,8 @@ def _nested(depth: int) -> str:
 
 
 _ARGS = _nested(4)
-_TOKEN = re.compile(rf"""
-  (?P<hlink>\(link:\s*(?P<hl_text>{_Q})\s*\)\[(?P<hl_sets>(?:\s*\(set:{_ARGS}\))*)\s*
+_TOKEN = re.compile(rf"""(?=[\[\]($<])  # every token starts so: a quick no elsewhere
+  (?:(?P<hlink>\(link:\s*(?P<hl_text>{_Q})\s*\)\[(?P<hl_sets>(?:\s*\(set:{_ARGS}\))*)\s*
       \(go-?to:\s*(?P<hl_target>{_Q})\s*\)\s*\])
 | (?P<link>\[\[(?!\[).*?\]\])
 | (?P<hif>\((?P<hif_kind>if|else-?if|unless):(?P<hif_expr>{_ARGS})\)\s*\[)
@@ -44,11 +44,11 @@ _TOKEN = re.compile(rf"""
 | (?P<scmacro><<.*?>>)
 | (?P<hmacro>\([A-Za-z][\w-]*:{_ARGS}\))
 | (?P<printvar>\$[A-Za-z_]\w*)
-| (?P<script><script\b.*?</script\s*>)
+| (?P<script>(?i:<script\b.*?</script\s*>))
 | (?P<tag></?[A-Za-z][^<>]*>)
 | (?P<open>\[)
-| (?P<close>\])
-""", re.VERBOSE | re.DOTALL | re.IGNORECASE)
+| (?P<close>\]))
+""", re.VERBOSE | re.DOTALL)
 
 _EXPR = re.compile(r"""\s*(?:
   (?P<hcount>\(count:\s*\(history:\)\s*,\s*(?P<hname>"[^"]*")\s*\))
