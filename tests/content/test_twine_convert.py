@@ -166,3 +166,14 @@ def test_cli_export_writes_twee_that_imports_back(tmp_path):
     story = load_pack(VALID).pack.stories["ana"]
     assert s.start == story.start
     assert {p.name for p in s.passages} == set(story.scenes)
+
+
+def test_text_under_a_condition_is_kept_for_everyone_with_a_warning():
+    text = (':: StoryData\n{"start": "A"}\n:: A\nAlways.\n(if: $late)[She is late.]\n'
+            "<<if $tired>>\nHe yawns.\n<</if>>\n(if: $x)[ [[B]] ]\n:: B\nEnd.\n")
+    [s] = read(text, "t.twee")
+    result = convert(s, "t", "en")
+    assert result.data["scenes"]["a"]["text"]["en"] == "Always.\nShe is late.\n\nHe yawns."
+    warned = [(f.line, f.message) for f in result.findings]
+    assert [line for line, m in warned if "kept for every visitor" in m] == [5, 7]
+    assert any('"late"' in m for _, m in warned) and any('"tired"' in m for _, m in warned)

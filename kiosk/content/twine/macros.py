@@ -204,8 +204,20 @@ def read_body(source: str, scene_id: Callable[[str], str | None]) -> Body:
             return None
         return " and ".join(f"not ({c})" for c in prev)
 
+    warned: list[tuple] = []  # frames whose guarded text was already warned about
+
+    def plain(chunk: str, at: int) -> None:
+        text.append(chunk)
+        guarded = [f for f in stack if f[0] != "plain"]
+        if chunk.strip() and guarded and not any(f is guarded[-1] for f in warned):
+            warned.append(guarded[-1])
+            test = guarded[-1][1] or "a test"
+            at += len(chunk) - len(chunk.lstrip())
+            body.warnings.append((line_of(at), f'text shown only when "{_short(test)}" is kept '
+                                  "for every visitor: our scenes have no conditional text"))
+
     for m in _TOKEN.finditer(source):
-        text.append(source[pos:m.start()])
+        plain(source[pos:m.start()], pos)
         pos = m.end()
         tok, line = m.group(0), line_of(m.start())
         kind = next(k for k in ("hlink", "link", "hif", "helse", "hset", "scif", "scelse",
@@ -292,10 +304,9 @@ def read_body(source: str, scene_id: Callable[[str], str | None]) -> Body:
             what = {"script": "a script", "scmacro": "the macro", "hmacro": "the macro"}[kind]
             body.warnings.append((line, f'{what} "{_short(tok)}" has no place in a kiosk '
                                   "story; removed, the text around it kept"))
-    text.append(source[pos:])
-    plain = "".join(text)
-    plain = "\n".join(line.rstrip() for line in plain.split("\n"))
-    body.text = re.sub(r"\n{3,}", "\n\n", plain).strip()
+    plain(source[pos:], pos)
+    joined = "\n".join(line.rstrip() for line in "".join(text).split("\n"))
+    body.text = re.sub(r"\n{3,}", "\n\n", joined).strip()
     return body
 
 
