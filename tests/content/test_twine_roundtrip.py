@@ -127,3 +127,13 @@ def stories(draw):
 @given(story=stories(), fmt=st.sampled_from(["harlowe", "sugarcube"]))
 def test_random_story_graphs_come_back(story, fmt):
     assert _round_trip(story, "en", fmt, set()) == _essence(story, "en")
+
+
+def test_a_text_line_that_looks_like_a_header_survives_export_and_import():
+    story = M.Story(id="h", file="stories/h.yaml", title={"en": "H"}, summary={},
+                    languages=["en"], duration=1, age_min=0, start="a",
+                    scenes={"a": M.Scene(id="a", text={"en": ":: not a passage\nStill a."},
+                                         next="b"),
+                            "b": M.Scene(id="b", text={"en": "B."}, ending=M.Ending())})
+    for fmt in ("harlowe", "sugarcube"):
+        assert _round_trip(story, "en", fmt, set()) == _essence(story, "en")
