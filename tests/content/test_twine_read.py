@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.content.twine import TwineError, read
 from kiosk.content.twine.convert import convert
@@ -115,3 +117,33 @@ def test_a_five_megabyte_passage_is_left_out_with_a_warning():
     [f] = [f for f in result.findings if f.code == "twine-too-long"]
     assert f.line == 5 and 'passage "B"' in f.message
     assert "b" not in result.data["scenes"]
+
+
+_SOURCES = [(FIX / n).read_text(encoding="utf-8") for n in
+            ("spec.twee", "legacy.tw", "published.html", "library.html", "harlowe.twee",
+             "sugarcube.twee")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(which=st.integers(0, len(_SOURCES) - 1), cut=st.integers(0, 3000),
+       length=st.integers(0, 200), junk=st.text(st.sampled_from('[]{}()<>$"\\:|-\n x'),
+                                                 max_size=20))
+def test_mangled_files_are_refused_or_warned_never_a_traceback(which, cut, length, junk):
+    source = _SOURCES[which]
+    cut = min(cut, len(source))
+    mangled = source[:cut] + junk + source[cut + length:]
+    try:
+        stories = read(mangled, "mangled")
+    except TwineError as exc:
+        assert str(exc).strip()
+        return
+    for story in stories:
+        result = convert(story, "m", "en")
+        assert result.yaml_text.startswith("# Imported from Twine")
+
+
+def test_a_position_that_is_not_x_y_is_warned_and_ignored():
+    text = ':: StoryData\n{"start": "A"}\n:: A {"position":"left,top","size":5}\nHi\n'
+    [s] = read(text, "pos.twee")
+    assert s.passages[0].position is None and s.passages[0].size is None
+    assert [f.line for f in s.findings if f.code == "twine-metadata"] == [3, 3]
