@@ -177,3 +177,11 @@ def test_text_under_a_condition_is_kept_for_everyone_with_a_warning():
     warned = [(f.line, f.message) for f in result.findings]
     assert [line for line, m in warned if "kept for every visitor" in m] == [5, 7]
     assert any('"late"' in m for _, m in warned) and any('"tired"' in m for _, m in warned)
+
+
+def test_cli_export_of_a_story_that_does_not_exist_is_a_sentence(tmp_path, capsys):
+    out = tmp_path / "x.twee"
+    assert main(["export", "twine", str(VALID), "--story", "anna", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert 'no story "anna"' in err and "ana" in err and "Traceback" not in err
+    assert not out.exists()
