@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "kiosk.play_cli",
     "kiosk.shot_server",
     "kiosk.school_cli",
+    "kiosk.content.twine.cli",
 ]
 
 
