@@ -95,10 +95,10 @@ class Survey(Screen):
             self.text_h = self._header_height(question, width)
         bottom = rect.bottom - bh - m.gap * 3
         top = max(bottom - _total, rect.y + self.text_h + m.gap)
-        # The question and its answers share one area above Skip: when they are still too
-        # tall for it, they scroll inside it together (the question alone can fill a short
+        # The question and its answers share one area above Skip (down to a gap above it):
+        # when they are still too tall for it, they scroll inside it together (the question alone can fill a short
         # screen at the largest text, so the answers could not scroll under it).
-        self.box = ScrollBox(pygame.Rect(x, rect.y, width, bottom - rect.y),
+        self.box = ScrollBox(pygame.Rect(x, rect.y, width, rect.bottom - bh - m.gap - rect.y),
                              top + _total - rect.y)
         self.answer_rects = []
         for i, (value, label) in enumerate(answers):
