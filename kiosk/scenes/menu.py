@@ -46,7 +46,7 @@ def build_cards(ctx) -> list[CardView]:
         meta = f"{minutes}  ·  {tr.gettext(S.AGE_MIN, age=story.age_min)}"
         labels = [lines.pick(pack.content_notes[n].label, n) if n in pack.content_notes else n
                   for n in story.content_notes]
-        notes = (tr.gettext(S.CONTENT_NOTE_HEADING) + " " + ", ".join(labels)) if labels else ""
+        notes = (tr.gettext(S.CONTENT_NOTE_HEADING) + " " + tr.join(labels)) if labels else ""
         cards.append(CardView(story.id, lines.story_title(story.id),
                               lines.story_summary(story.id), meta, notes,
                               lines.language_of(f"{story.id}/title") or ctx.language))

@@ -18,7 +18,7 @@ from kiosk.scenes.media_panel import MediaPanel
 from kiosk.story import Phase
 from kiosk.ui import theme
 from kiosk.ui.layouts import passage_layout
-from kiosk.ui.widgets import Button, ScrollBox, label_width
+from kiosk.ui.widgets import Button, ScrollBox, label_height, label_width
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,12 @@ class Passage(Screen):
         """Boxes from the shared passage layout; buttons in the controls row."""
         m = self.ctx.metrics
         probe = passage_layout(m, self.media.has_visual, self.rtl)
-        lay = passage_layout(m, self.media.has_visual, self.rtl,
-                             progress_h=self._progress(None, probe.progress))
+        progress_h = self._progress(None, probe.progress)
+        lay = passage_layout(m, self.media.has_visual, self.rtl, progress_h=progress_h)
+        widths, next_w, row_h = self._control_widths(lay.controls)
+        if row_h > lay.controls.height:  # a shared label wraps taller: the row grows
+            lay = passage_layout(m, self.media.has_visual, self.rtl, progress_h=progress_h,
+                                 controls_h=row_h)
         self.lay = lay
         self.media.layout(lay.media)
         text = self.text
@@ -78,19 +82,8 @@ class Passage(Screen):
         self.block = block
         c = lay.controls
         flow = self.app.flow
-        label = self.t(S.CONTINUE if self.view.phase == Phase.AWAITING_CHOICE else S.NEXT)
-        size, texts = m.text("button"), self.ctx.texts
-        controls = [(key, self.t(text), action) for key, text, action, _slot
-                    in sorted(self.media.controls(), key=lambda control: control[3])]
-        # Each as wide as its label on one line; where the row is too narrow for that, it is
-        # shared evenly and the labels wrap (the controls are two lines tall).
-        widths = [label_width(texts, t, self.lang, c.height, size, m.u(200))
-                  for _key, t, _action in controls]
-        next_w = label_width(texts, label, self.lang, c.height, size,
-                             max(m.u(300), c.width // 3))
-        if sum(widths) + next_w + m.gap * len(widths) > c.width:
-            next_w = (c.width - m.gap * len(widths)) // (len(widths) + 1)
-            widths = [next_w] * len(widths)
+        size = m.text("button")
+        label, controls = self._control_labels()
         next_x = c.x if self.rtl else c.right - next_w
         self.buttons.add(Button("next", label, self.lang,
                                 pygame.Rect(next_x, c.y, next_w, c.height), flow.passage_next,
@@ -101,6 +94,32 @@ class Passage(Screen):
             self.buttons.add(Button(key, text, self.lang, pygame.Rect(bx, c.y, width, c.height),
                                     action, "secondary", size))
             x += width + m.gap
+
+    def _control_labels(self) -> tuple[str, list[tuple[str, str, object]]]:
+        """Next's (or Continue's) label, and the media controls (key, label, action)."""
+        label = self.t(S.CONTINUE if self.view.phase == Phase.AWAITING_CHOICE else S.NEXT)
+        return label, [(key, self.t(text), action) for key, text, action, _slot
+                       in sorted(self.media.controls(), key=lambda control: control[3])]
+
+    def _control_widths(self, c: pygame.Rect) -> tuple[list[int], int, int]:
+        """The media controls' widths, Next's width, and the row's height their labels need.
+
+        Each as wide as its label on one line; where the row is too narrow for that, it is
+        shared evenly and the labels wrap: the row is then as tall as the tallest wrapped
+        label at its full size (two lines of Arabic are taller than two of Latin)."""
+        m, texts = self.ctx.metrics, self.ctx.texts
+        size = m.text("button")
+        label, controls = self._control_labels()
+        widths = [label_width(texts, t, self.lang, c.height, size, m.u(200))
+                  for _key, t, _action in controls]
+        next_w = label_width(texts, label, self.lang, c.height, size,
+                             max(m.u(300), c.width // 3))
+        if sum(widths) + next_w + m.gap * len(widths) <= c.width:
+            return widths, next_w, c.height
+        next_w = (c.width - m.gap * len(widths)) // (len(widths) + 1)
+        row_h = max(label_height(texts, t, self.lang, next_w, size, c.height)
+                    for t in [label, *(t for _key, t, _action in controls)])
+        return [next_w] * len(widths), next_w, row_h
 
     def update(self, dt: float) -> None:
         """Keep the play/pause label true to the narration."""

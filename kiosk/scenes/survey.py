@@ -1,7 +1,9 @@
 """The pack's anonymous questions before and after a story, and the rating; skippable.
 
 One question at a time; a tap on an answer records it and moves on; Skip passes over one
-question. Back returns to the question before, showing the answer given to it (selected).
+question. A question and answers too tall for the screen (a short screen at the largest
+text) scroll together inside their own area above Skip, clipped to it, with a scroll bar and
+a fade at an edge with more beyond; an answer takes taps only where it shows. Back returns to the question before, showing the answer given to it (selected).
 After the last question a thank-you (when anything was answered), then on to the story
 (before) or back to the stories (after).
 """
@@ -14,7 +16,7 @@ from kiosk.i18n import strings as S
 from kiosk.scenes.base import Screen, put_text
 from kiosk.ui import theme
 from kiosk.ui.layouts import control_height
-from kiosk.ui.widgets import Button, label_height, label_width
+from kiosk.ui.widgets import Button, ScrollBox, label_height, label_width, veil
 
 AGREEMENT = (S.STRONGLY_DISAGREE, S.DISAGREE, S.NEITHER, S.AGREE, S.STRONGLY_AGREE)
 
@@ -91,24 +93,45 @@ class Survey(Screen):
         if _total > room:  # a short screen at large text: the question in the heading size
             self.question_role = "heading"
             self.text_h = self._header_height(question, width)
-        top = rect.bottom - bh - m.gap * 3 - rows * ah - (rows - 1) * m.gap
-        top = max(top, rect.y + self.text_h + m.gap)
+        bottom = rect.bottom - bh - m.gap * 3
+        top = max(bottom - _total, rect.y + self.text_h + m.gap)
+        # The question and its answers share one area above Skip (down to a gap above it):
+        # when they are still too tall for it, they scroll inside it together (the question alone can fill a short
+        # screen at the largest text, so the answers could not scroll under it).
+        self.box = ScrollBox(pygame.Rect(x, rect.y, width, rect.bottom - bh - m.gap - rect.y),
+                             top + _total - rect.y)
+        self.answer_rects = []
         for i, (value, label) in enumerate(answers):
             r, c = divmod(i, cols)
             if self.rtl:
                 c = cols - 1 - c
             chosen = self.given.get(self.index, object()) == value
-            self.buttons.add(Button(f"answer:{value}", label, self.lang,
-                                    pygame.Rect(x + c * (aw + m.gap), top + r * (ah + m.gap),
-                                                aw, ah),
+            full = pygame.Rect(x + c * (aw + m.gap), top + r * (ah + m.gap), aw, ah)
+            self.answer_rects.append(full)
+            self.buttons.add(Button(f"answer:{value}", label, self.lang, full.copy(),
                                     lambda v=value: self.answer(v),
                                     "selected" if chosen else "secondary", answer_size))
+        self._place()
         skip = self.t(S.SKIP)
         sw = label_width(texts, skip, self.lang, bh, size, m.u(300))
         sx = x if not self.rtl else x + width - sw
         self.buttons.add(Button("skip", skip, self.lang,
                                 pygame.Rect(sx, rect.bottom - bh, sw, bh), self.skip,
                                 "secondary", size))
+
+    def _answer_buttons(self) -> list[Button]:
+        return [b for b in self.buttons.items if b.key.startswith("answer:")]
+
+    def _place(self) -> None:
+        """Each answer's touch area: the part of it that shows in the answers' area."""
+        for button, rect in zip(self._answer_buttons(), self.answer_rects, strict=True):
+            button.rect = rect.move(0, -self.box.offset).clip(self.box.rect)
+
+    def pointer(self, event) -> bool:
+        """A drag scrolls the answers (and cancels the answer it started on); a tap answers."""
+        if not self.thanks and self.box.pointer(event):
+            self._place()
+        return super().pointer(event)
 
     def _answers(self, question) -> list[tuple[object, str]]:
         lines = self.ctx.lines()
@@ -167,6 +190,42 @@ class Survey(Screen):
         else:
             self.app.flow.back_from("survey_" + self.phase)
 
+    def draw(self, surface: pygame.Surface) -> None:
+        """The question and answers clipped to their area with a scroll cue; the rest."""
+        if self.thanks or not self.box.scrollable:
+            super().draw(surface)
+            return
+        surface.fill(theme.BG)
+        area, clip = self.box.rect, surface.get_clip()
+        surface.set_clip(area.clip(clip) if clip else area)
+        self.draw_content(surface)
+        answers = self._answer_buttons()
+        for button, rect in zip(answers, self.answer_rects, strict=True):
+            shown = rect.move(0, -self.box.offset)
+            if shown.colliderect(area):
+                button.draw(surface, self.ctx.texts, min_size=self.buttons.min_size, rect=shown)
+        surface.set_clip(clip)
+        self._scroll_cue(surface)
+        if self.chrome:
+            pygame.draw.rect(surface, theme.CHROME, self.chrome_rect)
+        for button in self.buttons.items:
+            if button not in answers:
+                button.draw(surface, self.ctx.texts, min_size=self.buttons.min_size)
+
+    def _scroll_cue(self, surface: pygame.Surface) -> None:
+        """A scroll bar beside the question and answers, and a fade at an edge with more
+        beyond it."""
+        box, m = self.box, self.ctx.metrics
+        box.draw_parts(surface, [])  # the bar only
+        fade, steps = m.u(48), 6
+        for i in range(steps):  # strongest at the cut edge
+            h, alpha = fade // steps, 200 * (steps - i) // steps
+            band = pygame.Rect(box.rect.x, 0, box.rect.width, h)
+            if box.offset < box.max_offset:
+                veil(surface, band.move(0, box.rect.bottom - (i + 1) * h), theme.BG, alpha)
+            if box.offset > 0:
+                veil(surface, band.move(0, box.rect.y + i * h), theme.BG, alpha)
+
     def draw_content(self, surface: pygame.Surface) -> None:
         """Headings and the question."""
         ctx, m, c = self.ctx, self.ctx.metrics, self.col
@@ -180,6 +239,7 @@ class Survey(Screen):
             return
         question = self.questions[self.index]
         heading = S.SURVEY_BEFORE if self.phase == "before" else S.SURVEY_AFTER
+        y -= self.box.offset
         y += put_text(surface, ctx, self.t(heading), self.lang, c.x, y, c.width, "heading",
                       theme.INK, True)
         y += put_text(surface, ctx, self.t(S.ANSWERS_ANONYMOUS), self.lang, c.x, y, c.width,

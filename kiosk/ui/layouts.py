@@ -66,11 +66,13 @@ def chrome_rects(m: Metrics) -> tuple[pygame.Rect, pygame.Rect]:
 
 
 def passage_layout(m: Metrics, has_media: bool, rtl: bool = False,
-                   note_lines: int = 0, progress_h: int | None = None) -> PassageLayout:
-    """The passage screen's boxes for a screen size, text size and direction."""
+                   note_lines: int = 0, progress_h: int | None = None,
+                   controls_h: int | None = None) -> PassageLayout:
+    """The passage screen's boxes for a screen size, text size and direction (`controls_h`:
+    a controls row taller than `control_height`, for labels that wrap to more lines)."""
     chrome, content = chrome_rects(m)
     inner = content.inflate(-2 * m.margin, -2 * m.gap)
-    controls_h = control_height(m)
+    controls_h = max(control_height(m), controls_h or 0)
     media = None
     if has_media and m.portrait:
         media = pygame.Rect(inner.x, inner.y, inner.width, int(inner.height * 0.36))

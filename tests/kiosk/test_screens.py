@@ -216,3 +216,15 @@ def test_portrait_puts_the_controls_low(cache_env):
         assert leave.rect.top > 1920 * 0.85
     finally:
         k.app.close()
+
+
+def test_the_menu_lists_content_notes_as_the_language_joins_a_list(demo):
+    to_menu(demo, "ar")
+    notes = {card.story: card.notes for card in demo.top.cards}
+    # Arabic separates list items with its own comma, "، " (the pack's Arabic labels)
+    assert notes["samir"].endswith("الإكراه والسيطرة، تهديدات، الاستغلال في العمل")
+    assert ", " not in notes["samir"]
+    demo.press("language")  # the language overlay, then Swedish: ", "
+    demo.press("lang:sv")
+    notes = {card.story: card.notes for card in demo.top.cards}
+    assert notes["samir"].endswith("Tvång och kontroll, Hot, Arbetskraftsexploatering")
