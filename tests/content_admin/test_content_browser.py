@@ -280,7 +280,7 @@ def test_a_curator_imports_activates_and_rolls_back(site, browser, tmp_path):
     shot(cora, "13-import-refused")
     assert [v.version for v in store.versions("test")] == ["1.0", "1.1"]
 
-    cora.get_by_role("button", name="Roll back to the version active before").click()
+    cora.get_by_role("button", name="Roll back to 1.0").click()  # names the version it restores
     expect(cora.get_by_role("status")).to_contain_text("rolled back")
     shot(cora, "14-rolled-back")
     assert store.active("test").name.startswith("1.0-")
