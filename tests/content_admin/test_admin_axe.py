@@ -1,5 +1,5 @@
 """axe-core over every page of the admin, as each role that sees it: no serious or critical
-violation (issue 19).
+violation, and none of the two rules the testers named (issue 19).
 
 The admin's CSP forbids scripts, so axe runs in a second browser context with
 ``bypass_csp=True`` and the logged-in cookies; the pages themselves are unchanged. Pages are
@@ -22,8 +22,10 @@ AXE = Path(__file__).resolve().parents[1] / "admin" / "vendor" / "axe.min.js"
 SKIP = re.compile(r"logout|\.(zip|po|png|jpg|webp|csv|json|pdf|svg|vtt|ogg|mp4)$|/download|"
                   r"/media/file/")
 PER_SHAPE = 3  # pages of one route shape (e.g. /stories/<pack>/<story>/scenes/<id>)
+# moderate or minor in axe, but named by the testers in issue 19: kept out for good
+NAMED = ["heading-order", "empty-table-header"]
 RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .filter(v => v.impact === 'serious' || v.impact === 'critical' || NAMED.includes(v.id))
   .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
 
 
@@ -66,7 +68,7 @@ def _violations(browser, site, user) -> dict[str, list[str]]:  # noqa: F811
         if answer is None or "text/html" not in answer.headers.get("content-type", ""):
             continue
         page.add_script_tag(content=axe)
-        if bad := page.evaluate(RUN):
+        if bad := page.evaluate(RUN.replace("NAMED", repr(NAMED))):
             found[path] = bad
         for href in page.eval_on_selector_all(
                 "a[href]", "els => els.map(e => new URL(e.getAttribute('href'), location.href).href)"):
