@@ -73,8 +73,10 @@ def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str
         return PAD + c * (W + GAP_X), PAD + r * (H + GAP_Y)
 
     count = ngettext("%(num)d scene", "%(num)d scenes", len(story.scenes))
+    # a group, not an img: an img's content is presentational, so its scene links would be
+    # hidden from assistive technology (axe: nested-interactive)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="story-map" width="{width}" '
-           f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+           f'height="{height}" viewBox="0 0 {width} {height}" role="group" '
            f'aria-labelledby="map-title"><title id="map-title">'
            f'{escape(story.id)}: {escape(count)}</title>',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '

@@ -34,3 +34,16 @@ def publish_blockers(db: Session, pack_id: str, media_root: Path) -> list[str]:
         if m.path in present and bad and not m.override_reason:
             out.append(f"{m.path} ({', '.join(bad)})")
     return out
+
+
+def matching(paths: list[str], records: dict, query: str) -> list[str]:
+    """The paths whose name, alt text or tags contain every word of `query` (any case)."""
+    words = query.casefold().split()
+    if not words:
+        return paths
+
+    def text(path):
+        rec = records.get(path)
+        return " ".join([path, rec.alt or "", " ".join(rec.tag_list)] if rec else [path])
+
+    return [p for p in paths if all(w in text(p).casefold() for w in words)]

@@ -7,7 +7,7 @@ validator finding's path (``scenes.home.choices[1].goto``) names the field it be
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -90,6 +90,23 @@ def parse_set(raw: str, where: str) -> dict:
         else:
             out[name] = value.strip('"')
     return out
+
+
+def problems(form: SceneForm, current: SceneForm) -> tuple[SceneForm, list[FormError]]:
+    """Every value that cannot be written, at once, and the form with those values put back
+    as they are in `current` (so the validator can still check the rest of the form)."""
+    errors: list[FormError] = []
+    choices = []
+    for i, c in enumerate(form.choices):
+        try:
+            if form.way == "choices" and not c.remove:
+                parse_set(c.set, f"choices[{i}].set")
+        except FormError as exc:
+            errors.append(exc)
+            before = current.choices[i].set if i < len(current.choices) else ""
+            c = replace(c, set=before)
+        choices.append(c)
+    return replace(form, choices=choices), errors
 
 
 def from_scene(scene: M.Scene) -> SceneForm:

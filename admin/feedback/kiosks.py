@@ -101,6 +101,11 @@ def revoke():
     kiosk = db.get(Kiosk, number)
     if kiosk is None:
         abort(404)
+    # a required checkbox, not a script confirm(): the admin's CSP runs no JavaScript
+    if not kiosk.revoked and request.form.get("confirm") != "yes":
+        flash(_("Not revoked: tick the box to confirm that %(name)s stops sending.",
+                name=kiosk.name))
+        return _render_index(status=400)
     if registry.revoke(db, kiosk, g.user):
         db.commit()
         flash(_("The token of %(name)s is revoked.", name=kiosk.name))

@@ -29,6 +29,7 @@ from admin.models_content import MediaDeletion
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 READERS = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR, Role.VIEWER)
+PER_PAGE = 50  # a pack of 453 files was one 625 kB page; 50 rows stay light with thumbnails
 EDITORS = (Role.CURATOR, Role.EDITOR)
 
 
@@ -66,11 +67,17 @@ def library(pack_id: str):
     """Every media file of a pack: where it is used, alt text, tags, overrides."""
     ws, wc, loaded, root = _pack(pack_id)
     folder = request.args.get("folder", "")
+    query = request.args.get("q", "").strip()
     files = [f for f in MD.media_files(root) if not folder or f.startswith(folder + "/")]
     used = MD.usage(loaded.pack) if loaded.pack else {}
     records = LIB.items(get_db(), pack_id)
+    files = LIB.matching(files, records, query)
+    pages = max(1, -(-len(files) // PER_PAGE))
+    # a page number that is not one, or past the end, shows the nearest page
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    shown = files[(number - 1) * PER_PAGE:number * PER_PAGE]
     rows = []
-    for path in files:
+    for path in shown:
         rec = records.get(path)
         tags = rec.tag_list if rec else []
         rows.append({"path": path, "kind": MD.FOLDERS.get(path.split("/", 1)[0], "other"),
@@ -78,6 +85,7 @@ def library(pack_id: str):
                      "rec": rec, "tags": tags, "blocked": MD.blocked(tags)})
     blockers = LIB.publish_blockers(get_db(), pack_id, root)
     return render_template("media/library.html", wc=wc, rows=rows, folder=folder,
+                           query=query, page=number, pages=pages, total=len(files),
                            folders=list(MD.FOLDERS), blockers=blockers,
                            deleted=TR.deleted(get_db(), pack_id),
                            limit=current_app.config["MAX_UPLOAD_MB"])

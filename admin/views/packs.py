@@ -35,6 +35,7 @@ from admin.db import get_db
 from admin.i18n import reason
 from admin.models import Role
 from kiosk.content.bundle import BundleError, checksums
+from kiosk.content.findings import ERROR
 from kiosk.content.mediacheck import KINDS
 from kiosk.content.schema import is_version, next_version, version_key
 
@@ -64,12 +65,21 @@ def _index_page():
     """The packs page with whatever was flashed on this request."""
     ws = workspace()
     copies = [(wc, ws.load(wc.root)) for wc in ws.working_copies()]
+    # what stops each copy from being bundled, shown in its row (one rule: export refuses these)
+    blocking = {wc.pack_id: (_error_lines(loaded),
+                             publish_blockers(get_db(), wc.pack_id, wc.root / "media"))
+                for wc, loaded in copies}
     installed = {pid: ws.store.versions(pid) for pid in ws.store.pack_ids()}
     back_to = {pid: ws.store.rollback_target(pid) for pid in installed}
     return render_template("packs/index.html", copies=copies, installed=installed,
-                           back_to=back_to,
+                           back_to=back_to, blocking=blocking,
                            store_root=ws.store.root,
                            limit=current_app.config["MAX_BUNDLE_MB"])
+
+
+def _error_lines(loaded) -> list[str]:
+    """A loaded pack's errors as one-line sentences (file:line: message)."""
+    return [f.format() for f in loaded.findings if f.severity == ERROR]
 
 
 @bp.route("/<pack_id>/bundle.zip")
@@ -79,15 +89,17 @@ def export(pack_id: str):
     ws = workspace()
     wc = ws.working_copy(pack_id)
     blockers = publish_blockers(get_db(), pack_id, wc.root / "media")
+    # a refusal is answered on this request with the packs page and its sentence (409), so a
+    # browser shows why instead of saving the page as a download
     if blockers:
         flash(_("Not exported: media with blocked tags and no curator override: %(list)s",
                 list="; ".join(blockers)))
-        return redirect(url_for("packs.index"))
+        return _index_page(), 409
     try:
         path, manifest = export_bundle(wc.root, ws.cache_dir / "exports")
     except BundleError as exc:
         flash(_("Not exported: %(why)s", why=reason(exc)))
-        return redirect(url_for("packs.index"))
+        return _index_page(), 409
 
     @after_this_request
     def _cleanup(response):

@@ -231,6 +231,10 @@ def close(code: str):
     """Close the session: the code stops working, the results are published after GRACE."""
     session = _session(code)
     db = get_db()
+    # a required checkbox, not a script confirm(): the admin's CSP runs no JavaScript
+    if session.closed_at is None and request.form.get("confirm") != "yes":
+        flash(_("Not closed: tick the box to confirm that the session ends now."))
+        return show(code), 400
     if session.closed_at is None:
         before = session.snapshot()
         session.closed_at = utcnow()

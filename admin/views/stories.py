@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from admin.access import allow, readable_languages
 from admin.content import merge, sceneform, scenemerge
 from admin.content import summaries as S
-from admin.content.check import scene_field
+from admin.content.check import new_errors, scene_field
 from admin.content.overview import language_name, story_rows, story_title
 from admin.content.revisions import SaveContext, check_cached, diff, save_story
 from admin.content.storyfile import read
@@ -20,6 +20,7 @@ from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import Revision
 from admin.views import merging
+from kiosk.content.findings import ERROR, Finding
 
 bp = Blueprint("stories", __name__, url_prefix="/stories")
 READERS = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR, Role.VIEWER)
@@ -160,17 +161,16 @@ def scene(pack_id: str, story_id: str, scene_id: str):
             if clashes:
                 return _clashes(wc, st, scene_id, form, opened_on, current_hash, clashes, 409)
             base_hash = current_hash
+        writable, bad = sceneform.problems(form, sceneform.from_scene(st.scenes[scene_id]))
         try:
-            new_text = edit_scene(text, scene_id, lambda node, f=form: sceneform.apply(node, f))
-        except sceneform.FormError as exc:
-            from kiosk.content.findings import Finding
-
-            bad = Finding("error", "bad-form", exc.message, st.file,
-                          path=f"scenes.{scene_id}.{exc.field}")
-            return _editor(wc, loaded.pack, st, scene_id, form, base_hash, [bad], status=400)
+            new_text = edit_scene(text, scene_id,
+                                  lambda node, f=writable: sceneform.apply(node, f))
         except EditError as exc:
             flash(_("This scene cannot be edited here: %(why)s", why=reason(exc)))
             return _editor(wc, loaded.pack, st, scene_id, form, base_hash, status=400)
+        if bad:  # nothing is saved; the rest of the form is still checked, to show it all
+            return _not_saved(ws, wc, loaded, st, scene_id, form, base_hash, text, new_text,
+                              bad)
         ctx = SaveContext(ws, get_db(), g.user)
         result = save_story(ctx, wc, st.file, base_hash, new_text, S.summary(S.SCENE, scene=scene_id),
                             loaded=loaded)
@@ -192,6 +192,18 @@ def scene(pack_id: str, story_id: str, scene_id: str):
             pack_id, st.file, opened_on, result.revision.before_hash))
     return redirect(url_for("stories.scene", pack_id=pack_id, story_id=story_id,
                             scene_id=scene_id))
+
+
+def _not_saved(ws, wc, loaded, st, scene_id, form, base_hash, text, trial_text, bad):
+    """The editor with the banner and every error at once: the values that cannot be
+    written and what the validator finds in the rest of the form (400)."""
+    findings = [Finding(ERROR, "bad-form", exc.message, st.file,
+                        path=f"scenes.{scene_id}.{exc.field}") for exc in bad]
+    before = check_cached(ws, wc, st.file, text, loaded)
+    after = check_cached(ws, wc, st.file, trial_text, loaded)
+    findings += new_errors(before, after)
+    flash(_("Not saved: the form has errors, shown beside their fields. Your text is kept below."))  # noqa: E501 - one msgid
+    return _editor(wc, loaded.pack, st, scene_id, form, base_hash, findings, status=400)
 
 
 def _merge_scene(ws, wc, loaded, st, scene_id, mine, base_hash, current_text):

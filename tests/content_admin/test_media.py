@@ -241,3 +241,44 @@ def test_a_deleted_file_is_kept_and_restored_with_its_description(editor, as_rol
     r = editor.post(f"{LIB}restore", data={"csrf_token": token, "deletion": row.id},
                     follow_redirects=True)
     assert "restored already" in r.get_data(as_text=True)
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'<tr data-path="([^"]+)"', html)
+
+
+def test_a_large_library_comes_in_pages_of_fifty(editor, pack_root):
+    """Issue 19: 453 files were one 625 kB page."""
+    folder = pack_root / "media" / "images"
+    folder.mkdir(parents=True, exist_ok=True)
+    before = len(_files(pack_root))
+    for i in range(120):
+        (folder / f"p{i:03}.png").write_bytes(_png((4, 4)))
+    total = before + 120
+    first = editor.get(LIB).get_data(as_text=True)
+    assert len(_rows(first)) == 50 and f"{total} files" in first
+    last_page = -(-total // 50)
+    assert f"Page 1 of {last_page}" in first and 'rel="next"' in first
+    last = editor.get(f"{LIB}?page={last_page}").get_data(as_text=True)
+    assert len(_rows(last)) == total - 50 * (last_page - 1) and 'rel="next"' not in last
+    every = set()
+    for n in range(1, last_page + 1):
+        every |= set(_rows(editor.get(f"{LIB}?page={n}").get_data(as_text=True)))
+    assert len(every) == total  # each file on exactly one page
+    # a page that is not one shows the nearest, never an error
+    assert _rows(editor.get(f"{LIB}?page=abc").get_data(as_text=True)) == _rows(first)
+    assert _rows(editor.get(f"{LIB}?page=999").get_data(as_text=True)) == _rows(last)
+
+
+def test_the_library_searches_names_alt_text_and_tags(editor, pack_root):
+    folder = pack_root / "media" / "images"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(12):
+        (folder / f"room{i:02}.png").write_bytes(_png((4, 4)))
+    _upload(editor, _png(), "harbour.png", alt="A ferry at the Harbour", tags="boat, night")
+    rows = _rows(editor.get(f"{LIB}?q=room0").get_data(as_text=True))
+    assert rows == [f"images/room{i:02}.png" for i in range(10)]
+    assert _rows(editor.get(f"{LIB}?q=ferry+harbour").get_data(as_text=True)) == [
+        "images/harbour.png"]
+    assert _rows(editor.get(f"{LIB}?q=NIGHT").get_data(as_text=True)) == ["images/harbour.png"]
+    assert _rows(editor.get(f"{LIB}?q=ferry+room").get_data(as_text=True)) == []

@@ -269,3 +269,24 @@ def test_roll_back_is_offered_only_with_something_to_go_back_to(curator, pack_ro
     store.rollback("test")
     assert not offered()  # back at the first: nothing earlier
     assert Path(one.folder).resolve() == store.active("test")
+
+
+def test_a_pack_with_errors_says_why_on_the_page_instead_of_a_download(curator, pack_root):
+    story = pack_root / "stories" / "ana.yaml"
+    story.write_text(story.read_text().replace("goto: friend", "goto: nowhere"))
+    r = curator.get("/packs/test/bundle.zip")
+    assert r.status_code == 409 and r.mimetype == "text/html"
+    assert "attachment" not in r.headers.get("Content-Disposition", "")
+    page = r.get_data(as_text=True)
+    assert "Not exported" in page and "nowhere" in page
+
+
+def test_the_packs_table_lists_what_blocks_a_bundle(curator, pack_root):
+    assert "Why it cannot be bundled" not in curator.get("/packs/").get_data(as_text=True)
+    story = pack_root / "stories" / "ana.yaml"
+    story.write_text(story.read_text().replace("goto: friend", "goto: nowhere"))
+    page = curator.get("/packs/").get_data(as_text=True)
+    row = page[page.index("Why it cannot be bundled"):page.index("</details>")]
+    assert "stories/ana.yaml:" in row and "nowhere" in row
+    # the link is an ordinary one: a refusal is shown, never saved as a file
+    assert re.search(r'href="/packs/test/bundle.zip"[^>]*\bdownload\b', page) is None

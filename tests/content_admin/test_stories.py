@@ -134,3 +134,22 @@ def test_picture_description_narration_and_film_are_edited_too(editor, pack_root
     assert r.status_code == 302
     scene = load_pack(pack_root).pack.stories["ana"].scenes["home"]
     assert scene.image.src == "images/home.png" and scene.image.alt == {"en": "A kitchen."}
+
+
+def test_a_malformed_value_shows_the_banner_and_every_error_at_once(editor, pack_root):
+    """Issue 19: two malformed sets and a goto to no scene are all shown on one answer,
+    under the "not saved" banner, and nothing is written."""
+    path = pack_root / "stories" / "ana.yaml"
+    before = path.read_text()
+    page = editor.get(SCENE).get_data(as_text=True)
+    r = _post(editor, page, **{"choices[0].set": "x", "choices[1].set": "=1",
+                               "choices[1].goto": "nowhere", "text.en": "Kept text."})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and path.read_text() == before
+    assert "Not saved: the form has errors" in html
+    findings = {k: html.split(f'id="{k}-findings"')[1].split("</ul>")[0]
+                for k in ("choices-0-set", "choices-1-set", "choices-1-goto")}
+    assert "&#34;x&#34; is not name=value" in findings["choices-0-set"]
+    assert "&#34;=1&#34; is not name=value" in findings["choices-1-set"]
+    assert "nowhere" in findings["choices-1-goto"]
+    assert "Kept text." in html

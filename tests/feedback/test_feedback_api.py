@@ -93,7 +93,7 @@ def test_a_revoked_token_is_refused(app, register_kiosk, as_role):
     admin = as_role("administrator")
     with database(app).session() as db:
         kiosk_id = db.scalar(select(Kiosk.id))
-    assert admin.post("/kiosks/revoke", data={"kiosk_id": kiosk_id}).status_code == 302
+    assert admin.post("/kiosks/revoke", data={"kiosk_id": kiosk_id, "confirm": "yes"}).status_code == 302
     r = post(app.test_client(), token, {"events": a_session()})
     assert r.status_code == 403 and r.json["error"]["code"] == "token_revoked"
     assert count(app) == 0

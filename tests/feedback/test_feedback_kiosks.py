@@ -121,3 +121,24 @@ def test_events_synced_and_imported_are_held_once(app, register_kiosk, tmp_path)
     assert _events(app) == manifest["count"]
     with database(app).session() as db:
         assert db.scalar(select(Kiosk)).record_id == manifest["kiosk_id"]
+
+
+def test_revoking_a_token_asks_for_a_ticked_confirmation_first(app, register_kiosk, as_role):
+    """Issue 19: a required checkbox beside Revoke token (no script confirm()); without it
+    the token keeps working and the page says why."""
+    register_kiosk()
+    admin = as_role("administrator")
+    with database(app).session() as db:
+        kiosk_id = db.scalar(select(Kiosk.id))
+
+    def revoked() -> bool:
+        with database(app).session() as db:
+            return db.get(Kiosk, kiosk_id).revoked
+
+    page = admin.get("/kiosks/").get_data(as_text=True)
+    assert re.search(rf'id="confirm-revoke-{kiosk_id}" name="confirm"[^>]*required', page)
+    r = admin.post("/kiosks/revoke", data={"kiosk_id": kiosk_id})
+    assert r.status_code == 400 and not revoked()
+    assert "Not revoked: tick the box" in r.get_data(as_text=True)
+    r = admin.post("/kiosks/revoke", data={"kiosk_id": kiosk_id, "confirm": "yes"})
+    assert r.status_code == 302 and revoked()

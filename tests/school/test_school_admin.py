@@ -192,7 +192,7 @@ def publish_now(app, client, code):
 
     token = csrf_from(client.get(f"/school-sessions/{code}").get_data(as_text=True))
     assert client.post(f"/school-sessions/{code}/close",
-                       data={"csrf_token": token}).status_code == 302
+                       data={"csrf_token": token, "confirm": "yes"}).status_code == 302
     with database(app).session() as db:
         row = db.scalar(select(SchoolSession).where(SchoolSession.code == code))
         row.closed_at = utcnow() - GRACE - dt.timedelta(minutes=1)
@@ -314,7 +314,8 @@ def test_a_session_is_seen_and_closed_only_by_its_pedagogue_or_a_curator(app, lo
 
     def close(client):
         token = csrf_from(client.get("/school-sessions/").get_data(as_text=True))
-        return client.post(f"/school-sessions/{code}/close", data={"csrf_token": token})
+        return client.post(f"/school-sessions/{code}/close", data={"csrf_token": token,
+                                                                  "confirm": "yes"})
 
     def closed() -> bool:
         with database(app).session() as db:
@@ -323,3 +324,28 @@ def test_a_session_is_seen_and_closed_only_by_its_pedagogue_or_a_curator(app, lo
     assert close(other).status_code == 404 and not closed()
     assert close(curator).status_code == 302 and closed()
     assert curator.get("/school-sessions/new").status_code == 403  # preparing is the pedagogue's
+
+
+def test_closing_a_session_asks_for_a_ticked_confirmation_first(app, login):
+    """Issue 19: the close button sits beside a required checkbox (no script confirm());
+    a close without it is refused with a sentence and the code keeps working."""
+    from admin.db import database
+    from admin.models_school import SchoolSession
+
+    owner = login("pedagogue")
+    code = create(owner).headers["Location"].rsplit("/", 1)[-1]
+    page = owner.get(f"/school-sessions/{code}").get_data(as_text=True)
+    assert re.search(r'<input type="checkbox" id="confirm-close" name="confirm"[^>]*required',
+                     page)
+    token = csrf_from(page)
+
+    def closed() -> bool:
+        with database(app).session() as db:
+            return db.query(SchoolSession).filter_by(code=code).one().closed_at is not None
+
+    r = owner.post(f"/school-sessions/{code}/close", data={"csrf_token": token})
+    assert r.status_code == 400 and not closed()
+    assert "Not closed: tick the box" in r.get_data(as_text=True)
+    r = owner.post(f"/school-sessions/{code}/close", data={"csrf_token": token,
+                                                          "confirm": "yes"})
+    assert r.status_code == 302 and closed()

@@ -196,6 +196,7 @@ def test_a_class_visit_from_preparation_to_results(live, browser, tmp_path, monk
     page.goto(base + f"school-sessions/{code}/results")
     assert page.locator("#pending").is_visible() and page.locator("#sessions").count() == 0
     page.goto(base + f"school-sessions/{code}")
+    page.locator("#confirm-close").check()
     page.locator("#close-session").click()
     page.locator("#closed").wait_for(timeout=10_000)
     shot(page, "19-closed")

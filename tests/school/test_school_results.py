@@ -142,7 +142,8 @@ def test_a_small_unanimous_class_hides_its_zeros_too(app):
 
 def _close(client, code):
     token = csrf_from(client.get(f"/school-sessions/{code}").get_data(as_text=True))
-    return client.post(f"/school-sessions/{code}/close", data={"csrf_token": token})
+    return client.post(f"/school-sessions/{code}/close", data={"csrf_token": token,
+                                                                  "confirm": "yes"})
 
 
 def test_results_appear_only_after_the_close_and_never_change(app, login):
