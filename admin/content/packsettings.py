@@ -27,7 +27,8 @@ from kiosk.content import model as M
 REMOVE = "__remove"
 
 # (key, kind, label); kinds: line, text (per language), codes (space separated), date, int,
-# choice:<values>, bool, lines (one per line)
+# choice:<values>, bool, lines (one per line), pictures (a media path a line, each may be
+# followed by its focal point: "attract/nadia.jpg focus 0.33 0.7")
 PACK = [("id", "readonly", _l("Pack id")), ("version", "line", _l("Version")),
         ("title", "text", _l("Title")), ("languages", "codes", _l("Languages")),
         ("default_language", "line", _l("Default language")), ("country", "line", _l("Country"))]
@@ -42,7 +43,8 @@ OPTION = [("id", "line", _l("Id")), ("label", "text", _l("Answer"))]
 QUESTION = [("id", "line", _l("Id")), ("kind", "choice", _l("Kind")),
             ("text", "text", _l("Question")), ("scale", "int", _l("Scale (points)"))]
 KIOSK = [("idle_timeout", "int", _l("Idle timeout (seconds)")),
-         ("attract", "lines", _l("Attract pictures (one media path a line)")),
+         ("attract", "pictures",
+          _l("Attract pictures (one media path a line; a focal point after it: focus 0.33 0.7)")),
          ("narration_autoplay", "bool", _l("Play narration at once"))]
 CHOICES = {"kind": M.QUESTION_KINDS}
 
@@ -114,9 +116,39 @@ def _shown(value, key: str, kind: str, languages: list[str]):
         return " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if kind == "lines":
         return "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if kind == "pictures":
+        return "\n".join(_picture_line(v) for v in value) if isinstance(value, list) \
+            else str(value)
     if kind == "bool":
         return "true" if value is True else "false" if value is False else str(value)
     return str(value)
+
+
+def _picture_line(entry) -> str:
+    """An attract picture as the form shows it: its path, then its focal point if any."""
+    if isinstance(entry, dict):
+        focus = entry.get("focus")
+        point = f" focus {focus[0]} {focus[1]}" if isinstance(focus, list) and len(focus) == 2 \
+            else ""
+        return f"{entry.get('src', '')}{point}"
+    return str(entry)
+
+
+def _picture_value(line: str):
+    """A form line back to YAML: a plain path, or {src, focus: [x, y]} (kept as typed when
+    the focal point is not two numbers: the validator says what is wrong, beside the field)."""
+    parts = line.split()
+    if len(parts) == 4 and parts[1] == "focus":
+        point = []
+        for p in parts[2:]:
+            try:
+                point.append(float(p))
+            except ValueError:
+                point.append(p)
+        entry = CommentedMap(src=parts[0], focus=flow_list(point))
+        entry.fa.set_flow_style()
+        return entry
+    return line
 
 
 def _fields(doc, base: tuple, spec, languages) -> list[Field]:
@@ -206,8 +238,8 @@ def _submitted(form, f: Field):
     raw = form[f.name].replace("\r\n", "\n").strip()
     if f.kind == "codes":
         return " ".join(v for v in re.split(r"[\s,]+", raw) if v)
-    if f.kind == "lines":
-        return "\n".join(v.strip() for v in raw.split("\n") if v.strip())
+    if f.kind in ("lines", "pictures"):
+        return "\n".join(" ".join(v.split()) for v in raw.split("\n") if v.strip())
     return raw
 
 
@@ -229,6 +261,8 @@ def _yaml_value(f: Field, value, old):
         return flow_list(value.split(" "))
     if f.kind == "lines":
         return CommentedSeq(value.split("\n"))
+    if f.kind == "pictures":
+        return CommentedSeq(_picture_value(line) for line in value.split("\n"))
     if f.kind == "int":
         try:
             return int(value)

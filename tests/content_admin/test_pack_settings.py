@@ -219,9 +219,24 @@ def test_kiosk_settings_and_an_interface_text(curator, pack_root):
         "strings.__new.msgid": "Touch to begin", "strings.__new.text": "Tryck här"})
     assert r.status_code == 303, r.get_data(as_text=True)[:3000]
     pack = _pack(pack_root)
-    assert (pack.kiosk.idle_timeout, pack.kiosk.attract, pack.kiosk.narration_autoplay) == (
-        120, ["images/home.png"], False)
+    assert (pack.kiosk.idle_timeout, [p.src for p in pack.kiosk.attract],
+            pack.kiosk.narration_autoplay) == (120, ["images/home.png"], False)
     assert pack.strings == {"sv": {"Touch to begin": "Tryck här"}}
+
+
+def test_an_attract_picture_keeps_and_takes_its_focal_point(curator, pack_root):
+    r = _post(curator, _page(curator), {
+        "kiosk.attract": "images/home.png focus 0.25 0.6\nimages/home.png"})
+    assert r.status_code == 303, r.get_data(as_text=True)[:3000]
+    attract = _pack(pack_root).kiosk.attract
+    assert [(p.src, p.focus and tuple(p.focus)) for p in attract] == [
+        ("images/home.png", (0.25, 0.6)), ("images/home.png", None)]
+    page = _page(curator)
+    assert "images/home.png focus 0.25 0.6" in page  # shown as typed, saved again unchanged
+    r = _post(curator, page, {"kiosk.idle_timeout": "90"})
+    assert r.status_code == 303
+    assert [p.focus and tuple(p.focus) for p in _pack(pack_root).kiosk.attract] == [
+        (0.25, 0.6), None]
 
 
 @pytest.fixture
