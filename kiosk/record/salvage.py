@@ -10,6 +10,8 @@ rows read by point lookup, so that only the rows on destroyed pages are lost (me
 a destroyed interior page of the events b-tree cannot be reached by SQL; a second pass then
 reads the file's table leaf pages by the file format (`kiosk.record.pages`) and adds the
 event-shaped rows the first pass did not copy (`INSERT OR IGNORE`: SQL's copy wins).
+Measured with 3 of the table's 25 interior pages destroyed: 200,000 of the 200,000 rows on
+the intact leaves (SQL alone: 180,035), in 9.7 s.
 
 Every row is checked like a new event (id forms, kind and fields whitelisted) before it is
 kept, so junk that happens to parse is never synced. Recovered rows keep their `seq`, id and
