@@ -7,7 +7,11 @@ file ("SQL logic error": its library is built without `sqlite_dbpage`), so the e
 read with Python's sqlite3: in ranges of `seq`, a range that fails is halved down to single
 rows read by point lookup, so that only the rows on destroyed pages are lost (measured on
 200,000 events with 100 junk pages: 198,460 of the 198,460 rows on intact pages). Rows below
-a destroyed interior page of the events b-tree cannot be reached this way.
+a destroyed interior page of the events b-tree cannot be reached by SQL; a second pass then
+reads the file's table leaf pages by the file format (`kiosk.record.pages`) and adds the
+event-shaped rows the first pass did not copy (`INSERT OR IGNORE`: SQL's copy wins).
+Measured with 3 of the table's 25 interior pages destroyed: 200,000 of the 200,000 rows on
+the intact leaves (SQL alone: 180,035), in 9.7 s.
 
 Every row is checked like a new event (id forms, kind and fields whitelisted) before it is
 kept, so junk that happens to parse is never synced. Recovered rows keep their `seq`, id and
@@ -26,9 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.record.kinds import EventRefused, check_event
+from kiosk.record.pages import table_rows
 
 CHUNK = 4096  # seq numbers per range read
 _COLUMNS = "seq, id, kiosk_id, session_id, at_minute, offset_ms, kind, payload, synced_at"
+_EVENT_WIDTH = len(_COLUMNS.split(","))  # the events table's columns, seq included
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z")
 _EXPORT_COLUMNS = "created, format, path, since, first_seq, last_seq, count, sha256"
@@ -51,17 +57,19 @@ def recover(aside: Path, target: sqlite3.Connection) -> Salvage:
     the open record `target`; never raises for the damage itself."""
     reader = _Reader(aside)
     recovered = unsynced = rejected = 0
+    junk: set = set()  # seq of the rows the SQL pass rejected
     target.execute("BEGIN IMMEDIATE")  # one transaction: a kill leaves the new file empty
     try:
         for rows in reader.chunks():  # a chunk at a time: a big record never sits in memory
-            valid = [row for row in rows if _is_event(row)]
-            rejected += len(rows) - len(valid)
-            before = target.total_changes
-            target.executemany(
-                f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                valid)
-            recovered += target.total_changes - before
-            unsynced += sum(1 for row in valid if row[8] is None)
+            counts = _copy(rows, target)
+            recovered, unsynced, rejected = recovered + counts[0], unsynced + counts[1], \
+                rejected + len(counts[2])
+            junk.update(counts[2])  # the page pass meets them again: not counted twice
+        for rows in _page_chunks(aside, target, junk):  # what SQL could not reach
+            counts = _copy(rows, target)
+            recovered, unsynced, rejected = recovered + counts[0], unsynced + counts[1], \
+                rejected + len(counts[2])
+        unreadable = sum(1 for seq in reader.missing if not _has(target, seq))
         target.executemany(
             f"INSERT INTO exports ({_EXPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             reader.exports())
@@ -76,14 +84,14 @@ def recover(aside: Path, target: sqlite3.Connection) -> Salvage:
     finally:
         reader.close()
     return Salvage(aside=aside, recovered=recovered, unsynced=unsynced,
-                   unreadable=reader.unreadable, rejected=rejected, at=time.time())
+                   unreadable=unreadable, rejected=rejected, at=time.time())
 
 
 class _Reader:
     """Reads a damaged record, read-only, skipping what cannot be read."""
 
     def __init__(self, path: Path) -> None:
-        self.unreadable = 0
+        self.missing: list[int] = []  # seq numbers SQL could not read
         # Read-only; without a -wal file beside it the file is opened as immutable, so that
         # no -shm or -wal file is made next to the damaged one.
         wal = Path(f"{path}-wal").exists()
@@ -159,13 +167,55 @@ class _Reader:
                     (lo, hi)).fetchall()
         except sqlite3.DatabaseError:
             if hi - lo == 1:
-                self.unreadable += 1
+                self.missing.append(lo)
                 return
             mid = (lo + hi) // 2
             self._read(lo, mid, out)
             self._read(mid, hi, out)
             return
         out.extend(rows)
+
+
+def _copy(rows: list[tuple], target: sqlite3.Connection) -> tuple[int, int, list[int]]:
+    """Insert the valid events of `rows` not yet in `target`; returns how many were copied,
+    how many of those are unsynced, and the seq of the rows rejected as not events."""
+    valid = [row for row in rows if _is_event(row)]
+    before = target.total_changes
+    target.executemany(
+        f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", valid)
+    kept = {row[0] for row in valid}
+    return (target.total_changes - before, sum(1 for row in valid if row[8] is None),
+            [row[0] for row in rows if row[0] not in kept])
+
+
+def _page_chunks(aside: Path, target: sqlite3.Connection, junk: set) -> Iterator[list[tuple]]:
+    """Rows with the events table's column types on the damaged file's table leaf pages that
+    the SQL pass neither copied nor rejected, a chunk at a time."""
+    out: list[tuple] = []
+    for seq, values in table_rows(aside, _EVENT_WIDTH):
+        # Records of other tables are passed over, not counted as rejected events.
+        if not _event_shaped(values) or seq < 1 or seq in junk or _has(target, seq):
+            continue
+        out.append((seq, *values[1:]))
+        if len(out) == CHUNK:
+            yield out
+            out = []
+    if out:
+        yield out
+
+
+def _event_shaped(values: list) -> bool:
+    """True when a record's values have the events table's column types: seq is the rowid
+    (an INTEGER PRIMARY KEY is stored as NULL), offset_ms an integer, synced_at text or NULL,
+    the rest text."""
+    seq, eid, kiosk, session, minute, offset, kind, payload, synced = values
+    return (seq is None and isinstance(offset, int)
+            and all(isinstance(v, str) for v in (eid, kiosk, session, minute, kind, payload))
+            and (synced is None or isinstance(synced, str)))
+
+
+def _has(target: sqlite3.Connection, seq: int) -> bool:
+    return target.execute("SELECT 1 FROM events WHERE seq = ?", (seq,)).fetchone() is not None
 
 
 def _is_event(row: tuple) -> bool:
