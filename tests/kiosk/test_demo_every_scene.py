@@ -173,7 +173,11 @@ class Walk:
             assert block.height <= rect.height - 4 \
                 and block.used_width <= block.width + ROUNDING_PX, \
                 f"{where}: the label {label!r} does not fit its button"
-        problems = [r.getMessage() for r in self.caplog.records if r.levelno >= logging.WARNING]
+        # This machine has no sound device: libvlc's one line saying so is the machine's, not
+        # the pack's (kiosk.media.vlclog logs it once, as a warning, the first time a film plays).
+        problems = [r.getMessage() for r in self.caplog.records if r.levelno >= logging.WARNING
+                    and not (r.name == "kiosk.media.vlc"
+                             and "cannot open a sound output" in r.getMessage())]
         assert not problems, f"{where}: {problems}"
 
 
