@@ -153,6 +153,11 @@ class VideoPlayer:
         return self._first.wait(timeout_s)
 
     @property
+    def closed(self) -> bool:
+        """True once closed: VLC calls none of the player's callbacks any more."""
+        return self._player is None
+
+    @property
     def has_frame(self) -> bool:
         """True once a frame has been decoded (until then, show the poster)."""
         return self._first.is_set()
@@ -347,10 +352,11 @@ class VideoPlayer:
         return max(0, length)
 
     def close(self) -> None:
-        """Stop and release the player and its threads; idempotent."""
-        if self._player is None:
-            return
+        """Stop and release the player and its threads; idempotent, and safe from two
+        threads at once (the engine's thread and the engine's close)."""
         with self._track_lock:
+            if self._player is None:
+                return
             self._player.stop()  # joins VLC's decoder threads: no callback runs after this
             if self._events is not None:
                 self._events.event_detach(self._vlc.EventType.MediaPlayerESSelected)
@@ -365,6 +371,7 @@ class VideoPlayer:
         self._cbs = self._audio_cb = None
         with self._lock:
             self.surface = None
+        self.engine._closed(self)
 
     def __enter__(self) -> VideoPlayer:
         return self

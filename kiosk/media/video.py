@@ -70,10 +70,15 @@ class VideoEngine:
         # libvlc's messages (and ALSA's) go to the kiosk log, never to stderr.
         self.vlc_log = VlcLog(self._vlc, self._instance) if self._instance is not None else None
         self.players_opened = 0
+        # Every player not yet closed, held here so that none is garbage-collected while
+        # VLC's threads still call its callbacks (that crashes the process): `close` closes
+        # those left open.
+        self._open: set[VideoPlayer] = set()
         # Jobs for the engine's own thread (`_later`): track selection, closing players.
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._job_thread: threading.Thread | None = None
         self._job_start = threading.Lock()
+        self._closing = False  # set by close: no job is taken and no thread started after it
         if self._instance is None:
             # One line, once: the scenes fall back to the poster and the subtitles as text.
             log.warning("video unavailable: %s; video scenes show their poster and subtitles",
@@ -92,8 +97,22 @@ class VideoEngine:
             raise VideoUnavailable(self.reason)
         if not Path(path).is_file():
             raise MediaError(path, "the video file does not exist")
+        player = VideoPlayer(self, Path(path), box, audio, languages)
         self.players_opened += 1
-        return VideoPlayer(self, Path(path), box, audio, languages)
+        with self._job_start:
+            self._open.add(player)
+        return player
+
+    def _closed(self, player: VideoPlayer) -> None:
+        """VideoPlayer.close calls it once VLC has stopped calling the player."""
+        with self._job_start:
+            self._open.discard(player)
+
+    @property
+    def open_players(self) -> int:
+        """Players opened and not yet closed (0 once the engine is closed)."""
+        with self._job_start:
+            return len(self._open)
 
     def first_frame(
         self, path: Path, box: tuple[int, int], timeout_s: float = 5.0
@@ -122,6 +141,11 @@ class VideoEngine:
 
     def _later(self, job: Callable[[], object], player: VideoPlayer) -> None:
         with self._job_start:
+            if self._closing:
+                # VLC's event thread may still report a track while close runs: the player
+                # is about to be closed by close itself, so the job is dropped, and no thread
+                # is started that would outlive the engine.
+                return
             if self._job_thread is None:
                 self._job_thread = threading.Thread(
                     target=self._run_later, name="video-engine", daemon=True)
@@ -137,12 +161,19 @@ class VideoEngine:
                 log.warning("%s of %s: %s", job.__name__, player.path, exc)
 
     def close(self) -> None:
-        """Release libvlc; open players must be closed first."""
+        """Run the queued jobs, close the players still open and release libvlc."""
         with self._job_start:
-            if self._job_thread is not None:
-                self._jobs.put(None)
-                self._job_thread.join()
-                self._job_thread = None
+            self._closing = True
+            thread, self._job_thread = self._job_thread, None
+        if thread is not None:
+            # Joined outside the lock: a player closing on that thread waits for VLC's
+            # threads, one of which may be waiting in `_later` for the lock.
+            self._jobs.put(None)
+            thread.join()
+        with self._job_start:
+            left = list(self._open)
+        for player in left:
+            player.close()
         if self._instance is not None:
             if self.vlc_log is not None:
                 self.vlc_log.close()

@@ -4,6 +4,8 @@ The demo's three films sit on such endings; before, the ending screen skipped th
 
 from __future__ import annotations
 
+import threading
+
 from kiosk.app.flow import Flow
 from kiosk.app.shots import place_story
 
@@ -48,3 +50,27 @@ def test_an_ending_without_media_goes_straight_to_the_ending(kiosk):
     assert kiosk.screen == "ending"
     shown = [part[0] for part in kiosk.top.parts]
     assert "Ana gets help." in shown and "A friend who asked." in shown
+
+
+def test_closing_the_kiosk_mid_film_closes_the_film_first(demo):
+    """A kiosk closed while a film plays: before, the film's player was left open after
+    libvlc was released, and VLC's threads went on calling its callbacks until the garbage
+    collector freed them, which crashed the process (CI: a segmentation fault in the test
+    after this file's first)."""
+    app = demo.app
+    place_story(app, "emil", "after", "en")
+    app.flow.show_scene()
+    demo.frame(1.0)
+    player = demo.top.media.player
+    assert player is not None and player.wait_frame(10.0)
+    engine = app.ctx.media.video
+    assert engine.open_players == 1
+
+    app.close()
+    assert player.closed, "the film playing when the kiosk closed is closed with it"
+    assert engine.open_players == 0
+    assert not [t for t in threading.enumerate() if t.name == "video-engine"]
+    # VLC's event thread reporting the audio track late, after the engine closed, starts
+    # no thread that would outlive the engine.
+    engine._select_track_soon(player)
+    assert not [t for t in threading.enumerate() if t.name == "video-engine"]
