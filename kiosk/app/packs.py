@@ -6,8 +6,13 @@ kiosk *follows the store*: each check asks the store again which version is acti
 pack installed, switched or rolled back while the kiosk runs (`kiosk pack install`, the
 admin's Install, the staff menu) is taken up at the next attract loop. `PackSource.check()`
 runs when the attract loop starts (never mid-visit): it compares the cheap fingerprint of the
-pack's files with the last one, reloads through the compiled cache, and keeps the last good
-pack when the new one has errors (logged with the first findings).
+pack's files, and the date, with the last ones, reloads through the compiled cache, and keeps
+the last good pack when the new one has errors (logged with the first findings).
+
+A story whose consent review date has passed is hidden, not the pack refused (ETHICS.md rule
+1): that error is the one a pack can gain without a file changing, when a kiosk runs past the
+date, and the rest of the pack stays good. The date is part of each check, so the story goes
+at the first attract loop of the day its consent expires, without a restart.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+import msgspec
+
 from kiosk import paths
-from kiosk.content.model import Pack
+from kiosk.content.model import LoadedPack, Pack
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +73,9 @@ class PackSource:
         self.folder = Path(folder) if folder is not None else default_pack_dir(data)
         self.pack: Pack | None = None
         self.content_hash = ""
+        self.hidden: tuple[str, ...] = ()  # stories hidden: their consent review date passed
         self._fingerprint = ""
+        self._day: dt.date | None = None  # the date the pack in place was checked against
         self.last_refusal: str | None = None
 
     def follow_store(self) -> None:
@@ -101,27 +110,32 @@ class PackSource:
         except OSError as exc:
             self._refuse(f"pack folder {self.folder} cannot be read: {exc}")
             return False
-        if fingerprint == self._fingerprint and self.pack is not None:
+        day = self.today or dt.date.today()
+        if fingerprint == self._fingerprint and day == self._day and self.pack is not None:
             return False
         from kiosk.content import load_cached
 
         try:
-            loaded = load_cached(self.folder.resolve(), today=self.today)
+            loaded = load_cached(self.folder.resolve(), today=day)
         except Exception as exc:
             self._refuse(f"pack {self.folder} cannot be loaded: {exc}")
-            self._fingerprint = fingerprint
+            self._fingerprint, self._day = fingerprint, day
             return False
-        self._fingerprint = fingerprint
-        if not loaded.ok or loaded.pack is None:
+        self._fingerprint, self._day = fingerprint, day
+        pack, hidden = playable(loaded)
+        if pack is None:
             errors = [f"{f.file}:{f.line}: {f.message}" for f in loaded.findings
                       if f.severity == "error"][:5]
             self._refuse(f"pack {self.folder} refused: " + "; ".join(errors))
             return False
-        if loaded.content_hash == self.content_hash and self.pack is not None:
+        if (loaded.content_hash, hidden) == (self.content_hash, self.hidden) \
+                and self.pack is not None:
             return False
         old = self.pack
-        self.pack, self.content_hash = loaded.pack, loaded.content_hash
+        self.pack, self.content_hash, self.hidden = pack, loaded.content_hash, hidden
         self.last_refusal = None
+        for story_id in hidden:
+            log.warning("story %s hidden: its consent review date has passed", story_id)
         if old is not None:
             log.info("pack %s %s picked up", self.pack.id, self.pack.version)
         return True
@@ -130,3 +144,19 @@ class PackSource:
         self.last_refusal = message
         keep = f" (still playing {self.pack.id} {self.pack.version})" if self.pack else ""
         log.error("%s%s", message, keep)
+
+
+def playable(loaded: LoadedPack) -> tuple[Pack | None, tuple[str, ...]]:
+    """(the pack to play, the stories hidden because their consent review date passed), or
+    (None, ()) when the pack has any other error or no story is left to play."""
+    if loaded.pack is None:
+        return None, ()
+    by_file = {story.file: story_id for story_id, story in loaded.pack.stories.items()}
+    errors = [f for f in loaded.findings if f.severity == "error"]
+    expired = {by_file.get(f.file) for f in errors if f.code == "consent-expired"}
+    if None in expired or any(f.code != "consent-expired" for f in errors):
+        return None, ()
+    stories = {k: v for k, v in loaded.pack.stories.items() if k not in expired}
+    if not stories:
+        return None, ()
+    return msgspec.structs.replace(loaded.pack, stories=stories), tuple(sorted(expired))
