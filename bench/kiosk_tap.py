@@ -19,15 +19,26 @@ counts taps whose frame looked the same as the frame before). Also printed: the 
 kind of screen change (where the tail comes from), and how many taps had to lay text out or
 load a picture on the tap's own frame (what warming missed).
 
+Each tap frame's main-thread CPU time (`time.thread_time`) is measured beside its wall time:
+other load on the machine does not inflate it. Each tap slower than one frame (16.7 ms) is
+printed with what ran on its frame (text laid out, a picture loaded, a narration decoded, a
+film opened, the garbage collector), so that a regression names its cause.
+
 Baseline, same run: a bare pygame loop that blits a prepared, converted 1920x1080 surface
 and flips.
-Targets (issue 4): tap to first frame p99 <= 33 ms; frame during cross-fade p99 <= 16.7 ms.
+Targets (issue 24): tap to first frame p50 <= 5 ms, p99 <= 16.7 ms, none above 33 ms; the
+tap frame's thread time p99 <= 10 ms; frame during cross-fade p99 <= 16.7 ms; touch down to
+pressed frame p99 <= 16.7 ms.
 Usage: .venv/bin/python bench/kiosk_tap.py [--taps 400] [--size 1920x1080]
+Where the time goes: `py-spy record -r 200 -f raw -o tap.txt -- .venv/bin/python
+bench/kiosk_tap.py`, then `.venv/bin/python bench/tap_breakdown.py tap.txt` (the samples under
+`tap_frame`, by kind of work).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -82,7 +93,49 @@ def next_tap(app, rng) -> tuple[int, int]:
     return keys["leave"].rect.center
 
 
-def run_kiosk(taps: int, size, seed: int) -> tuple[list[float], list[float], list[float]]:
+FRAME_MS = 1000 / 60  # one display frame at 60 Hz
+
+
+class GcClock:
+    """Collections run, and the time they took, since the last `take()`."""
+
+    def __init__(self) -> None:
+        self.runs, self.ms, self._t0 = 0, 0.0, 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.runs += 1
+            self.ms += (time.perf_counter() - self._t0) * 1000
+
+    def take(self) -> tuple[int, float]:
+        runs, ms, self.runs, self.ms = self.runs, self.ms, 0, 0.0
+        return runs, ms
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._on_gc)
+
+
+def _counters(app) -> tuple[int, int, int, int]:
+    """(layouts made, pictures loaded, narrations decoded, films opened) so far."""
+    media = app.ctx.media
+    if media is None:
+        return app.ctx.texts.layouts_made, 0, 0, 0
+    return (app.ctx.texts.layouts_made, media.images.loads, media.sounds.loads,
+            media.video.players_opened)
+
+
+def _causes(before, after, gc_runs: int, gc_ms: float) -> str:
+    names = ("laid out text", "loaded a picture", "decoded a narration", "opened a film")
+    done = [name for name, b, a in zip(names, before, after, strict=True) if a > b]
+    if gc_runs:
+        done.append(f"garbage collector {gc_ms:.1f} ms")
+    return ", ".join(done) or "composing only"
+
+
+def run_kiosk(taps: int, size, seed: int):
     import pygame
 
     from kiosk.app import App, KioskConfig
@@ -93,6 +146,8 @@ def run_kiosk(taps: int, size, seed: int) -> tuple[list[float], list[float], lis
     app.open()
     app.wait_media()
     tap_ms, fade_ms, press_ms, kinds, missed = [], [], [], {}, [0, 0, 0]
+    thread_ms, slow = [], []
+    gc_clock = GcClock()
     try:
         for _ in range(30):  # warm up: the attract loop's first slides
             app.frame()
@@ -106,19 +161,27 @@ def run_kiosk(taps: int, size, seed: int) -> tuple[list[float], list[float], lis
             app.frame()
             before = (app.manager.current, app.manager.changes)
             source = app.manager.top.name
-            layouts, loads = app.ctx.texts.layouts_made, _image_loads(app)
+            counted = _counters(app)
             shown_before = pygame.image.tobytes(app.surface, "RGB")
-            t0 = time.perf_counter()
+            gc_clock.take()
+            t0, c0 = time.perf_counter(), time.thread_time()
             for event in touch(pygame, size, pos, "up"):
                 pygame.event.post(event)
-            app.frame()
+            tap_frame(app)
             elapsed = (time.perf_counter() - t0) * 1000
+            cpu = (time.thread_time() - c0) * 1000
+            gc_runs, gc_ms = gc_clock.take()
             if (app.manager.current, app.manager.changes) != before:
+                kind = f"{source} -> {app.manager.name}"
+                now = _counters(app)
                 tap_ms.append(elapsed)
-                kinds.setdefault(f"{source} -> {app.manager.name}", []).append(elapsed)
-                missed[0] += app.ctx.texts.layouts_made > layouts
-                missed[1] += _image_loads(app) > loads
+                thread_ms.append(cpu)
+                kinds.setdefault(kind, []).append(elapsed)
+                missed[0] += now[0] > counted[0]
+                missed[1] += now[1] > counted[1]
                 missed[2] += pygame.image.tobytes(app.surface, "RGB") == shown_before
+                if elapsed > FRAME_MS:
+                    slow.append((elapsed, cpu, kind, _causes(counted, now, gc_runs, gc_ms)))
             end = time.monotonic() + 0.45
             while time.monotonic() < end:
                 fading = app.manager.fading
@@ -128,13 +191,15 @@ def run_kiosk(taps: int, size, seed: int) -> tuple[list[float], list[float], lis
                     fade_ms.append((time.perf_counter() - t0) * 1000)
                 time.sleep(0.002)
     finally:
+        gc_clock.close()
         app.close()
-    return tap_ms, fade_ms, press_ms, kinds, missed
+    return tap_ms, thread_ms, fade_ms, press_ms, kinds, missed, slow
 
 
-def _image_loads(app) -> int:
-    media = app.ctx.media
-    return media.images.loads if media is not None else 0
+def tap_frame(app) -> None:
+    """The frame that takes a tap's release: its own function, so that a sampling profiler's
+    stacks (py-spy) tell the tap frames from the others."""
+    app.frame()
 
 
 def run_baseline(frames: int, size) -> list[float]:
@@ -171,7 +236,8 @@ def main() -> int:
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     load_before = os.getloadavg()
-    tap_ms, fade_ms, press_ms, kinds, missed = run_kiosk(args.taps, size, args.seed)
+    tap_ms, thread_ms, fade_ms, press_ms, kinds, missed, slow = run_kiosk(
+        args.taps, size, args.seed)
     base = run_baseline(2000, size)
     load_after = os.getloadavg()
     print(f"screen {size[0]}x{size[1]}, SDL video driver {os.environ['SDL_VIDEODRIVER']}, "
@@ -179,6 +245,7 @@ def main() -> int:
           f"({os.cpu_count()} cores)")
     print(line("bare pygame: blit + flip", base, base))
     print(line("tap -> first frame of next screen", tap_ms, base))
+    print(line("  main thread's CPU time of it", thread_ms, base))
     print(line("frame during cross-fade", fade_ms, base))
     print(line("touch down -> pressed frame", press_ms, base))
     print(f"taps that laid text out on their own frame: {missed[0]} of {len(tap_ms)}; "
@@ -188,10 +255,21 @@ def main() -> int:
     for kind, values in sorted(kinds.items(), key=lambda kv: -max(kv[1])):
         print(f"  {kind:<28} n={len(values):>4}  p50 {statistics.median(values):6.2f} ms  "
               f"max {max(values):6.2f} ms")
-    ok_tap, ok_fade = pct(tap_ms, 99) <= 33, pct(fade_ms, 99) <= 16.7
-    print(f"targets: tap p99 <= 33 ms: {'met' if ok_tap else 'MISSED'}; "
-          f"fade frame p99 <= 16.7 ms: {'met' if ok_fade else 'MISSED'}")
-    return 0 if ok_tap and ok_fade else 1
+    print(f"taps slower than one frame ({FRAME_MS:.1f} ms): {len(slow)} of {len(tap_ms)}"
+          + (", slowest first:" if slow else ""))
+    for elapsed, cpu, kind, causes in sorted(slow, reverse=True)[:25]:
+        print(f"  {elapsed:6.1f} ms (thread {cpu:5.1f} ms)  {kind:<28} {causes}")
+    checks = [
+        ("tap p50 <= 5 ms", statistics.median(tap_ms) <= 5),
+        ("tap p99 <= 16.7 ms", pct(tap_ms, 99) <= FRAME_MS),
+        ("no tap above 33 ms", max(tap_ms) <= 2 * FRAME_MS),
+        ("tap thread time p99 <= 10 ms", pct(thread_ms, 99) <= 10),
+        ("fade frame p99 <= 16.7 ms", pct(fade_ms, 99) <= FRAME_MS),
+        ("pressed frame p99 <= 16.7 ms", pct(press_ms, 99) <= FRAME_MS),
+    ]
+    print("targets (issue 24): " + "; ".join(
+        f"{name}: {'met' if ok else 'MISSED'}" for name, ok in checks))
+    return 0 if all(ok for _, ok in checks) else 1
 
 
 if __name__ == "__main__":

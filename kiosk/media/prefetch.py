@@ -129,6 +129,12 @@ class Prefetcher:
             if deadline is not None and time.perf_counter() >= deadline:
                 return done
 
+    def in_hand(self, request: Request) -> bool:
+        """True while request is queued, being prepared, or prepared and not yet pumped."""
+        with self._cond:
+            return (request == self._busy or request in self._queue
+                    or any(item[0] == request for item in self._ready))
+
     @property
     def pending(self) -> int:
         """Requests queued, in the worker, or finished but not yet pumped."""

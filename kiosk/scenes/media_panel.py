@@ -3,6 +3,11 @@
 Uses `kiosk.media` (images, narration, subtitles, video, prefetch); every failure there is
 logged and the scene shows without that medium (a film falls back to its poster and its
 subtitles as text).
+
+A narration is never decoded on the frame of the tap that shows its scene (20-60 ms of the
+main thread's time, measured in bench/kiosk_tap.py): when the prefetcher has not decoded it
+yet, the scene shows at once, the prefetcher is asked for it first, and it starts on the
+frame it is ready (`_voice_waiting`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ class MediaPanel:
         self.subtitles = None
         self.transcript = ""
         self._was_playing = False
+        # "play" or "load" while the narration is being decoded off the tap's frame, else None.
+        self._voice_waiting: str | None = None
         lines = ctx.lines()
         if self.media is not None:
             try:
@@ -128,26 +135,60 @@ class MediaPanel:
         try:
             if self.player is not None:
                 self.player.play()
-            elif self.narration_path and self.ctx.pack.kiosk.narration_autoplay \
-                    and self.ctx.sound_on:
-                self.media.narration.play(self.narration_path)
             elif self.narration_path:
-                self.media.narration.load(self.narration_path)
+                autoplay = self.ctx.pack.kiosk.narration_autoplay and self.ctx.sound_on
+                self._voice("play" if autoplay else "load")
         except Exception as exc:
             log.warning("narration of %s: %s", self.scene.id, exc)
         if prefetch:
             self.prefetch()
+        elif self._voice_waiting:  # the next scenes come on a later frame (`prefetch`)
+            from kiosk.media import SoundRequest
+
+            self.media.prefetch.want([SoundRequest(self.narration_path)])
+
+    def _voice(self, action: str) -> None:
+        """Play or load the narration now if it is decoded, else as soon as it is."""
+        narration = self.media.narration
+        if not narration.available or self._voice_decoded():
+            self._voice_waiting = None
+            narration.play(self.narration_path) if action == "play" else \
+                narration.load(self.narration_path)
+        else:
+            narration.stop()
+            self._voice_waiting = action
+
+    def _voice_decoded(self) -> bool:
+        from kiosk.media.narration import sound_key
+
+        return self.media.sounds.peek(sound_key(self.narration_path)) is not None
+
+    def _voice_arrived(self) -> None:
+        """Per frame while waiting: start the narration once the prefetcher has decoded it,
+        or decode it here if the prefetcher no longer has it in hand (failed, or dropped)."""
+        from kiosk.media import SoundRequest
+
+        if self._voice_decoded() or not self.media.prefetch.in_hand(
+                SoundRequest(self.narration_path)):
+            action, self._voice_waiting = self._voice_waiting, None
+            narration = self.media.narration
+            narration.play(self.narration_path) if action == "play" else \
+                narration.load(self.narration_path)
 
     def prefetch(self) -> None:
-        """Ask the media worker for the pictures, narration and captions of the next scenes."""
+        """Ask the media worker for the pictures, narration and captions of the next scenes
+        (this scene's narration first while it waits to be decoded)."""
         if self.rect is None or self.media is None:
             return
-        prefetch_scenes(self.ctx, self.view.story_id, self.scene.targets, self.rect.size)
+        voice = self.narration_path if self._voice_waiting else None
+        prefetch_scenes(self.ctx, self.view.story_id, self.scene.targets, self.rect.size,
+                        voice)
 
     def stop(self) -> None:
         """Stop narration and close the film."""
         if self.media is None:
             return
+        self._voice_waiting = None
         try:
             self.media.narration.stop()
         except Exception as exc:
@@ -168,6 +209,8 @@ class MediaPanel:
             return False
         if self.player is not None and self.player.is_playing:
             return True
+        if self._voice_waiting == "play":
+            return True  # about to play: its decoding finishes within a few frames
         return bool(self.narration_path and self.media.narration.is_playing)
 
     def controls(self) -> list[tuple[str, str, object, int]]:
@@ -188,7 +231,10 @@ class MediaPanel:
             self.player.toggle_pause()
             return
         narration = self.media.narration
-        if narration.is_playing or narration.is_paused:
+        if self._voice_waiting:
+            # Play before the decoding is done: it plays when ready; tapped again, it won't.
+            self._voice_waiting = "load" if self._voice_waiting == "play" else "play"
+        elif narration.is_playing or narration.is_paused:
             narration.toggle_pause()
         else:
             narration.play(self.narration_path)
@@ -197,11 +243,18 @@ class MediaPanel:
         """From the start."""
         if self.player is not None:
             self.player.replay()
+        elif self._voice_waiting:
+            self._voice_waiting = "play"
         else:
             self.media.narration.play(self.narration_path)
 
     def update(self) -> bool:
         """True when the playing state changed (the controls' labels need a rebuild)."""
+        if self._voice_waiting and self.media is not None:
+            try:
+                self._voice_arrived()
+            except Exception as exc:
+                log.warning("narration of %s: %s", self.scene.id, exc)
         now = self.playing()
         changed = now != self._was_playing
         self._was_playing = now
@@ -258,9 +311,10 @@ def passage_media_box(ctx) -> tuple[int, int]:
     return media.size
 
 
-def prefetch_scenes(ctx, story_id: str, scene_ids, box: tuple[int, int]) -> None:
+def prefetch_scenes(ctx, story_id: str, scene_ids, box: tuple[int, int],
+                    voice_now=None) -> None:
     """Ask the prefetcher for the pictures, narration and captions of scenes (replacing what
-    it was asked for before)."""
+    it was asked for before), after `voice_now`, the narration a scene waits for, if given."""
     media = ctx.media
     if media is None:
         return
@@ -268,7 +322,7 @@ def prefetch_scenes(ctx, story_id: str, scene_ids, box: tuple[int, int]) -> None
 
     pack, lines = ctx.pack, ctx.lines()
     story = pack.stories.get(story_id)
-    wanted = []
+    wanted = [SoundRequest(voice_now)] if voice_now is not None else []
     for target in scene_ids if story else ():
         scene = story.scenes.get(target)
         if scene is None:
