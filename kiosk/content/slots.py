@@ -23,7 +23,9 @@ SCENE_OTHER_KEYS (a test keeps them complete against the model). See docs/conten
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import lru_cache
+
+import msgspec
 
 from kiosk.content import model as M
 from kiosk.content.phrase import Phrase
@@ -39,8 +41,22 @@ SCENE_SLOT_KEYS = ("text", "image", "narration", "captions", "video", "choices",
 SCENE_OTHER_KEYS = ("id", "content_notes", "school", "sources", "next", "loc")
 
 
-@dataclass(frozen=True)
-class Slot:
+# Labels made once: a lookup at the kiosk builds slots, and a Phrase costs more than a slot.
+_TITLE, _SUMMARY, _TEXT = Phrase("title"), Phrase("summary"), Phrase("text")
+_IMAGE, _ALT = Phrase("image"), Phrase("picture description")
+_NARRATION, _CAPTIONS = Phrase("narration"), Phrase("captions")
+_VIDEO, _POSTER, _SUBTITLES = Phrase("video"), Phrase("poster"), Phrase("subtitles")
+_HELPED, _ACTION = Phrase("ending: helped"), Phrase("ending: action")
+_DISCUSSION = Phrase("discussion prompt")
+
+
+@lru_cache(maxsize=1024)
+def _choice_labels(choice: str) -> tuple[Phrase, Phrase]:
+    return (Phrase("choice %(choice)s", choice=choice),
+            Phrase("choice %(choice)s: discussion", choice=choice))
+
+
+class Slot(msgspec.Struct, frozen=True):
     """One text or media file of a story, at its place."""
 
     id: str  # the line id: "mara/scenes/offer/choices/c2/label"
@@ -102,51 +118,55 @@ def head_slots(story: M.Story) -> list[Slot]:
     """The story's own texts: title and summary."""
     sid = story.id
     return [Slot(story_line(sid, "title"), ("title",), None, TEXT, story.title,
-                 Phrase("title")),
+                 _TITLE),
             Slot(story_line(sid, "summary"), ("summary",), None, TEXT, story.summary,
-                 Phrase("summary"))]
+                 _SUMMARY)]
 
 
 def scene_slots(story_id: str, scene: M.Scene) -> list[Slot]:
     """Every slot of one scene, in reading order (texts may be empty: `{}`)."""
+    return list(_scene_slots(story_id, scene))
+
+
+def _scene_slots(story_id: str, scene: M.Scene) -> Iterator[Slot]:
+    # A generator, so that a lookup stops at the slot it wants.
     sc = scene.id
     keys = ("scenes", sc)
-    out: list[Slot] = []
 
-    def add(what: str, place: tuple, kind: str, value, label: Phrase) -> None:
-        out.append(Slot(scene_line(story_id, sc, what), keys + place, sc, kind, value, label))
+    def slot(what: str, place: tuple, kind: str, value, label: Phrase) -> Slot:
+        return Slot(scene_line(story_id, sc, what), keys + place, sc, kind, value, label)
 
-    add("text", ("text",), TEXT, scene.text, Phrase("text"))
+    yield slot("text", ("text",), TEXT, scene.text, _TEXT)
     if scene.image:
         # The picture's place is its key: it is written as a path or as {src: path, ...}.
-        add("image", ("image",), "image", scene.image.src, Phrase("image"))
-        add("image/alt", ("image", "alt"), TEXT, scene.image.alt,
-            Phrase("picture description"))
+        yield slot("image", ("image",), "image", scene.image.src, _IMAGE)
+        yield slot("image/alt", ("image", "alt"), TEXT, scene.image.alt,
+                   _ALT)
     if scene.narration:
-        add("narration", ("narration",), "audio", scene.narration, Phrase("narration"))
+        yield slot("narration", ("narration",), "audio", scene.narration, _NARRATION)
     if scene.captions:
-        add("captions", ("captions",), "subtitles", scene.captions, Phrase("captions"))
+        yield slot("captions", ("captions",), "subtitles", scene.captions, _CAPTIONS)
     if scene.video:
-        add("video", ("video", "src"), "video", scene.video.src, Phrase("video"))
+        yield slot("video", ("video", "src"), "video", scene.video.src, _VIDEO)
         if scene.video.poster:
-            add("video/poster", ("video", "poster"), "image", scene.video.poster,
-                Phrase("poster"))
+            yield slot("video/poster", ("video", "poster"), "image", scene.video.poster,
+                       _POSTER)
         if scene.video.subtitles:
-            add("video/subtitles", ("video", "subtitles"), "subtitles", scene.video.subtitles,
-                Phrase("subtitles"))
+            yield slot("video/subtitles", ("video", "subtitles"), "subtitles",
+                       scene.video.subtitles, _SUBTITLES)
     for i, c in enumerate(scene.choices):
-        out.append(Slot(choice_line(story_id, sc, c.id, "label"), keys + ("choices", i, "label"),
-                        sc, TEXT, c.label, Phrase("choice %(choice)s", choice=c.id)))
-        out.append(Slot(choice_line(story_id, sc, c.id, "discussion"),
-                        keys + ("choices", i, "discussion"), sc, TEXT, c.discussion,
-                        Phrase("choice %(choice)s: discussion", choice=c.id)))
+        label, discussion = _choice_labels(c.id)
+        yield Slot(choice_line(story_id, sc, c.id, "label"), keys + ("choices", i, "label"),
+                   sc, TEXT, c.label, label)
+        yield Slot(choice_line(story_id, sc, c.id, "discussion"),
+                   keys + ("choices", i, "discussion"), sc, TEXT, c.discussion, discussion)
     if scene.ending:
-        add("ending/helped", ("ending", "helped"), TEXT, scene.ending.helped,
-            Phrase("ending: helped"))
-        add("ending/action", ("ending", "action"), TEXT, scene.ending.action,
-            Phrase("ending: action"))
-    add("discussion", ("discussion",), TEXT, scene.discussion, Phrase("discussion prompt"))
-    return out
+        yield slot("ending/helped", ("ending", "helped"), TEXT, scene.ending.helped,
+                   _HELPED)
+        yield slot("ending/action", ("ending", "action"), TEXT, scene.ending.action,
+                   _ACTION)
+    yield slot("discussion", ("discussion",), TEXT, scene.discussion,
+               _DISCUSSION)
 
 
 def source_slots(story: M.Story) -> list[Slot]:
@@ -161,7 +181,7 @@ def story_slots(story: M.Story) -> Iterator[Slot]:
     """Every slot of a story in reading order: title, summary, each scene's, the sources'."""
     yield from head_slots(story)
     for scene in story.scenes.values():
-        yield from scene_slots(story.id, scene)
+        yield from _scene_slots(story.id, scene)
     yield from source_slots(story)
 
 
@@ -179,7 +199,7 @@ def find(pack: M.Pack, line_id: str) -> Slot | None:
     if len(parts) == 2:
         candidates = head_slots(story)
     elif len(parts) >= 4 and parts[1] == "scenes" and parts[2] in story.scenes:
-        candidates = scene_slots(story.id, story.scenes[parts[2]])
+        candidates = _scene_slots(story.id, story.scenes[parts[2]])
     elif len(parts) == 4 and parts[1] == "sources":
         candidates = source_slots(story)
     else:
