@@ -8,7 +8,7 @@ so a fresh clone needs no build step. Update them after changing strings with::
         -k Reason -k Phrase -k N_ -k Setting:4 \
         --no-location --sort-output -o admin/translations/messages.pot \
         admin kiosk/content/bundle.py kiosk/content/packstore.py kiosk/content/findings.py \
-        kiosk/content/validate.py
+        kiosk/content/validate.py kiosk/content/slots.py
 
 (``-k Refused -k BundleError -k EditError -k Reason``: the sentences of
 ``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,

@@ -1,8 +1,8 @@
 """Checking a story file's new text with the kiosk's own loader and validator, before writing.
 
 The whole pack takes ~250 ms to load; one story ~40 ms. A save checks only the story it
-changes, against the pack's header as loaded (languages, notes, country), with the same
-functions ``kiosk.content.load_pack`` runs for each story file.
+changes, against the pack's header as loaded (languages, notes, country), through the very
+function ``kiosk.content.load_pack`` runs for each story file (``loader.load_story``).
 """
 
 from __future__ import annotations
@@ -11,11 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.content import build, validate
 from kiosk.content import model as M
-from kiosk.content import yamlsafe as Y
 from kiosk.content.findings import ERROR, Finding, sort_key
-from kiosk.content.schema import Ctx, TooManyValues, clean
+from kiosk.content.loader import load_story
 
 
 @dataclass
@@ -34,33 +32,11 @@ class StoryCheck:
 
 def check_story_text(pack: M.Pack, root: Path, rel: str, text: str,
                      today: dt.date | None = None) -> StoryCheck:
-    """Load and validate one story file's text as the loader would."""
-    today = today or dt.date.today()
-    ctx = Ctx(rel, pack.languages)
-    try:
-        node = Y.compose(text)
-    except Y.YamlProblem as exc:
-        return StoryCheck(None, [Finding(ERROR, "unreadable", exc.message, rel, exc.line,
-                                         exc.col)])
-    if node is None:
-        return StoryCheck(None, [Finding(ERROR, "empty", "the file is empty", rel)])
-    try:
-        values = build.build_story(node, ctx)
-    except TooManyValues:
-        return StoryCheck(None, [Finding(ERROR, "too-many-values",
-                                         "the file expands to too many values", rel)])
-    if values is None:
-        return StoryCheck(None, sorted(ctx.findings, key=sort_key))
-    data = clean(values)
-    needed = [n for n, (_, req) in build.STORY_SPEC.items() if req]
-    if any(n not in data for n in needed):
-        return StoryCheck(None, sorted(ctx.findings, key=sort_key))
-    data.setdefault("languages", list(pack.languages))
-    story = M.Story(**data, file=rel, loc=(1, 1))
-    rep = validate.Report(rel, ctx.where)
-    coverage: dict[str, float] = {}
-    validate.check_story(pack, story, rep, root, today, coverage)
-    return StoryCheck(story, sorted(ctx.findings + rep.findings, key=sort_key), coverage)
+    """Load and validate one story file's text as the loader would (``load_story``), with
+    the ids of the pack's other stories taken."""
+    others = {sid for sid, story in pack.stories.items() if story.file != rel}
+    got = load_story(pack, root, rel, today or dt.date.today(), text, taken=others)
+    return StoryCheck(got.story, sorted(got.findings, key=sort_key), got.coverage)
 
 
 def new_errors(before: StoryCheck, after: StoryCheck) -> list[Finding]:

@@ -23,10 +23,12 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from admin.content.storyfile import fsync_dir
+from admin.content.summaries import N_
 from kiosk.content import model as M
 from kiosk.content.mediacheck import HEAD, sniff_format
 from kiosk.content.phrase import Phrase
 from kiosk.content.safepath import OutsideFolder, inside
+from kiosk.content.slots import story_slots
 
 MAX_PIXELS = 40_000_000  # 40 megapixels: far above any kiosk screen, far below a bomb
 FOLDERS = {"images": "image", "audio": "audio", "video": "video", "captions": "subtitles"}
@@ -175,33 +177,29 @@ def store_upload(stream, filename: str, folder: str, media_root: Path, limit: in
     return Stored(f"{folder}/{target.name}", kind, len(data), hashlib.sha256(data).hexdigest())
 
 
+# Where a media slot's file is used, by the slot's label (kiosk.content.slots).
+USES = {
+    "image": N_("story %(story)s, scene %(scene)s (image)"),
+    "narration": N_("story %(story)s, scene %(scene)s (narration %(language)s)"),
+    "captions": N_("story %(story)s, scene %(scene)s (captions %(language)s)"),
+    "video": N_("story %(story)s, scene %(scene)s (video)"),
+    "poster": N_("story %(story)s, scene %(scene)s (poster)"),
+    "subtitles": N_("story %(story)s, scene %(scene)s (subtitles %(language)s)"),
+}
+
+
 def usage(pack: M.Pack) -> dict[str, list[Phrase]]:
     """Where each media path is used: path -> ["story emil, scene start (image)", ...]."""
     out: dict[str, list[Phrase]] = {}
-
-    def add(path: str | None, where: Phrase) -> None:
-        if path:
-            out.setdefault(path, []).append(where)
-
     for picture in pack.kiosk.attract:
-        add(picture.src, Phrase("attract loop"))
+        out.setdefault(picture.src, []).append(Phrase("attract loop"))
     for story in pack.stories.values():
-        for sid, sc in story.scenes.items():
-            at = {"story": story.id, "scene": sid}
-            if sc.image:
-                add(sc.image.src, Phrase("story %(story)s, scene %(scene)s (image)", **at))
-            for lang, p in sc.narration.items():
-                add(p, Phrase("story %(story)s, scene %(scene)s (narration %(language)s)",
-                              language=lang, **at))
-            for lang, p in sc.captions.items():
-                add(p, Phrase("story %(story)s, scene %(scene)s (captions %(language)s)",
-                              language=lang, **at))
-            if sc.video:
-                add(sc.video.src, Phrase("story %(story)s, scene %(scene)s (video)", **at))
-                add(sc.video.poster, Phrase("story %(story)s, scene %(scene)s (poster)", **at))
-                for lang, p in sc.video.subtitles.items():
-                    add(p, Phrase("story %(story)s, scene %(scene)s (subtitles %(language)s)",
-                                  language=lang, **at))
+        for slot in story_slots(story):
+            for lang, path in slot.files():
+                params = {"story": story.id, "scene": slot.scene}
+                if lang is not None:
+                    params["language"] = lang
+                out.setdefault(path, []).append(Phrase(USES[slot.label], **params))
     return out
 
 

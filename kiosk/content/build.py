@@ -9,6 +9,7 @@ import yaml
 from kiosk.content import conditions
 from kiosk.content import model as M
 from kiosk.content import schema as S
+from kiosk.content.characters import excerpt
 from kiosk.content.findings import ERROR, Finding
 from kiosk.content.schema import INVALID, Ctx, clean, fields, loc
 
@@ -104,7 +105,7 @@ def _condition(node, ctx, path):
         line, col = loc(node)
         quoted = node.style in ('"', "'")
         ctx.findings.append(Finding(
-            ERROR, "bad-condition", f'the condition "{S._short(source, 60)}" cannot be read: {exc}',
+            ERROR, "bad-condition", f'the condition "{excerpt(source, 60)}" cannot be read: {exc}',
             ctx.file, line, col + exc.column - (0 if quoted else 1), path,
             'write it like: saw_messages and visits(home) >= 1'))
         return INVALID

@@ -16,16 +16,35 @@ from pathlib import Path
 
 import msgspec
 
-from kiosk.content import loader
+from kiosk.content import build, loader
 from kiosk.content import model as M
 
-# Raised whenever the stored model or the rules change, so an entry an older kiosk wrote is
-# rebuilt, not served with its old findings (2: tags on mappings and lists are refused;
-# 3: a video without an audio track in a story language is warned about; 4: languages CLDR
-# does not know, or no installed font draws, are refused; text is read as NFC; 5: versions
-# of a defined form, YAML 1.1 numbers, named consent fields, media path checks; 6: attract
-# pictures carry a focal point).
-FORMAT = 6
+# Raised by hand whenever the rules change (what the validator finds, how coverage counts), so
+# an entry an older kiosk wrote is rebuilt, not served with its old findings (2: tags on
+# mappings and lists are refused; 3: a video without an audio track in a story language is
+# warned about; 4: languages CLDR does not know, or no installed font draws, are refused;
+# text is read as NFC; 5: versions of a defined form, YAML 1.1 numbers, named consent fields,
+# media path checks; 6: attract pictures carry a focal point; 7: a choice's discussion counts
+# for coverage). A change to the model or to the keys a pack may use needs no bump: FORMAT
+# follows them by itself.
+RULES = 7
+
+
+def schema_format(rules: int = RULES) -> str:
+    """The cache's format version: the rule version and a hash of the stored model's schema
+    (every struct, field, type and default of a LoadedPack) and of the keys each part of a
+    pack may have, so a model or schema change can never meet a stale cache entry."""
+    model = msgspec.json.schema(M.LoadedPack)
+    for definition in model.get("$defs", {}).values():  # docstrings are not the format
+        definition.pop("title", None)
+        definition.pop("description", None)
+    keys = {name: [(key, required) for key, (_, required) in spec.items()]
+            for name, spec in sorted(vars(build).items()) if name.endswith("_SPEC")}
+    digest = hashlib.sha256(msgspec.json.encode([model, keys], order="sorted")).hexdigest()
+    return f"{rules}-{digest[:16]}"
+
+
+FORMAT = schema_format()
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(M.LoadedPack)
 
@@ -50,7 +69,7 @@ class _Index(msgspec.Struct):
     fingerprint: str
     content_hash: str
     built_on: dt.date
-    format: int = FORMAT
+    format: str = FORMAT
 
 
 def fingerprint(root: Path) -> str:

@@ -40,6 +40,13 @@ def shown(text: str) -> str:
     return "".join(f"<U+{ord(c):04X}>" if invisible(c) else c for c in text)
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """A value as a finding quotes it: on one line, invisible characters shown, cut to
+    `limit` characters with an ellipsis."""
+    text = shown(str(text).replace("\n", " "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def odd_characters(text: str) -> str:
     """Why an id that looks right is not: its non-ASCII characters and mixed scripts, or ''."""
     odd = sorted({c for c in text if not c.isascii()}, key=text.index)

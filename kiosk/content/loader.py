@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Container
 from pathlib import Path
 
 import msgspec
@@ -92,6 +93,46 @@ def unexpected(rel: str, exc: Exception) -> Finding:
                    "please report this with the file")
 
 
+class LoadedStory(msgspec.Struct):
+    """One story file as loaded: the story (None when it cannot be built or was left out),
+    its findings and its coverage per language."""
+
+    story: M.Story | None
+    findings: list[Finding]
+    coverage: dict[str, float]
+
+
+def load_story(pack: M.Pack, root: Path, rel: str, today: dt.date, text: str | None = None,
+               taken: Container[str] = ()) -> LoadedStory:
+    """Load and validate one story file (or `text` standing in for it) against the pack's
+    header; `taken` holds the ids of the other stories (one of them again is an error).
+
+    The one story loader: load_pack runs it for each file, the admin before writing one.
+    """
+    ctx = Ctx(rel, pack.languages)
+    values = _read(root / rel, rel, ctx, build.build_story, text)
+    findings = ctx.findings
+    if values is None:
+        return LoadedStory(None, findings, {})
+    data = clean(values)
+    needed = [n for n, (_, req) in build.STORY_SPEC.items() if req]
+    if any(n not in data for n in needed):
+        return LoadedStory(None, findings, {})
+    data.setdefault("languages", list(pack.languages))
+    story = M.Story(**data, file=rel, loc=(1, 1))
+    if story.id in taken:
+        findings.append(Finding(ERROR, "duplicate-story",
+                                f'two stories have the id "{story.id}"', rel, 1, 1, "id"))
+        return LoadedStory(None, findings, {})
+    rep = validate.Report(rel, ctx.where)
+    coverage: dict[str, float] = {}
+    try:
+        validate.check_story(pack, story, rep, root, today, coverage)
+    except Exception as exc:  # the story is left out: it was not checked
+        return LoadedStory(None, [*findings, *rep.findings, unexpected(rel, exc)], {})
+    return LoadedStory(story, findings + rep.findings, coverage)
+
+
 def load_pack(root: Path | str, today: dt.date | None = None,
               texts: dict[str, str] | None = None) -> M.LoadedPack:
     """Load and validate the pack in a folder (no cache; see kiosk.content.cache).
@@ -127,31 +168,11 @@ def load_pack(root: Path | str, today: dt.date | None = None,
     coverage: dict[str, dict[str, float]] = {}
     for path in files[1:MAX_STORIES + 1]:
         rel = path.relative_to(root).as_posix()
-        sctx = Ctx(rel, pack.languages)
-        svalues = _read(path, rel, sctx, build.build_story, texts.get(rel))
-        findings += sctx.findings
-        if svalues is None:
-            continue
-        sdata = clean(svalues)
-        needed = [n for n, (_, req) in build.STORY_SPEC.items() if req]
-        if any(n not in sdata for n in needed):
-            continue
-        sdata.setdefault("languages", list(pack.languages))
-        story = M.Story(**sdata, file=rel, loc=(1, 1))
-        if story.id in stories:
-            findings.append(Finding(ERROR, "duplicate-story",
-                                    f'two stories have the id "{story.id}"', rel, 1, 1, "id"))
-            continue
-        srep = validate.Report(rel, sctx.where)
-        cov: dict[str, float] = {}
-        try:
-            validate.check_story(pack, story, srep, root, today, cov)
-        except Exception as exc:  # the story is left out: it was not checked
-            findings += [*srep.findings, unexpected(rel, exc)]
-            continue
-        findings += srep.findings
-        coverage[story.id] = cov
-        stories[story.id] = story
+        got = load_story(pack, root, rel, today, texts.get(rel), taken=stories)
+        findings += got.findings
+        if got.story is not None:
+            coverage[got.story.id] = got.coverage
+            stories[got.story.id] = got.story
     if len(files) - 1 > MAX_STORIES:
         findings.append(Finding(ERROR, "too-many-stories",
                                 f"the pack has more than {MAX_STORIES} story files", "stories"))

@@ -16,7 +16,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from kiosk.content import yamlsafe as Y
-from kiosk.content.characters import odd_characters, shown
+from kiosk.content.characters import excerpt, odd_characters
 from kiosk.content.findings import ERROR, WARNING, Finding, suggest
 
 INVALID: Any = object()
@@ -90,12 +90,7 @@ def describe(node: yaml.Node) -> str:
         return f"the number {node.value}"
     if tag == Y.TIMESTAMP:
         return f"the date {node.value}"
-    return f'"{_short(node.value)}"'
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = shown(str(text).replace("\n", " "))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return f'"{excerpt(node.value)}"'
 
 
 def bad_tag(node: yaml.Node, ctx: Ctx, path: str) -> bool:
@@ -140,7 +135,7 @@ def pattern(regex: re.Pattern, what: str, example: str) -> Converter:
         if not regex.fullmatch(value):  # $ alone would let a final line break through
             why = odd_characters(value)  # an id that looks right: say which character is not
             ctx.add(node, path, "bad-value",
-                    f'{path}: "{_short(value)}" is not {what}' + (f": {why}" if why else ""),
+                    f'{path}: "{excerpt(value)}" is not {what}' + (f": {why}" if why else ""),
                     f"for example {example}")
             return INVALID
         return value
@@ -191,7 +186,7 @@ def version(node, ctx, path):
         return INVALID
     if not is_version(value):
         ctx.add(node, path, "bad-version",
-                f'{path}: "{_short(value)}" is not a version: numbers with dots, optionally '
+                f'{path}: "{excerpt(value)}" is not a version: numbers with dots, optionally '
                 "followed by -letters, digits and dots", "write it like 1.0.1 or 2026.12-se.1")
         return INVALID
     return value
@@ -206,7 +201,7 @@ def one_of(*allowed: str) -> Converter:
             return INVALID
         if value not in allowed:
             ctx.add(node, path, "bad-value",
-                    f'{path}: "{_short(value)}" is not one of {", ".join(allowed)}',
+                    f'{path}: "{excerpt(value)}" is not one of {", ".join(allowed)}',
                     suggest(value, allowed))
             return INVALID
         return value
@@ -273,7 +268,7 @@ def date(node, ctx, path):
             return value.date() if isinstance(value, dt.datetime) else value
         return dt.date.fromisoformat(node.value)
     except (ValueError, TypeError):
-        ctx.add(node, path, "bad-value", f'{path}: "{_short(node.value)}" is not a date',
+        ctx.add(node, path, "bad-value", f'{path}: "{excerpt(node.value)}" is not a date',
                 "write it as YYYY-MM-DD, e.g. 2026-11-01")
         return INVALID
 
@@ -339,7 +334,7 @@ def text(allow_plain: bool = False) -> Converter:
             ctx.tick()
             lang = ctx.languages[0] if ctx.languages else "en"
             ctx.add(node, path, "wrong-type", f"{path} should give the text per language",
-                    f'write it as {{{lang}: "{_short(node.value, 20)}"}}')
+                    f'write it as {{{lang}: "{excerpt(node.value, 20)}"}}')
             return INVALID
         pairs = _mapping(node, ctx, path)
         if pairs is None:
@@ -348,7 +343,7 @@ def text(allow_plain: bool = False) -> Converter:
         for key, value in pairs:
             sub = f"{path}.{key.value}"
             if not LANG_RE.match(key.value):
-                ctx.add(key, sub, "bad-value", f'"{_short(key.value)}" in {path} is not a language code',
+                ctx.add(key, sub, "bad-value", f'"{excerpt(key.value)}" in {path} is not a language code',
                         "for example sv, en, el")
                 continue
             ctx.good_langs.add(key.value)
@@ -444,7 +439,7 @@ def fields(node, ctx, path, spec: dict[str, tuple[Converter, bool]],
         entry = spec.get(name)
         if entry is None:
             ctx.add(key, sub, "unknown-key",
-                    f'unknown key "{_short(name)}" in {what or path or "the file"}',
+                    f'unknown key "{excerpt(name)}" in {what or path or "the file"}',
                     suggest(name, spec))
             continue
         ctx.where[sub] = loc(value)

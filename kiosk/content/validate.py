@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.content import conditions, mediacheck
+from kiosk.content import conditions, mediacheck, slots
 from kiosk.content import model as M
 from kiosk.content.findings import ERROR, WARNING, Finding, finding, suggest
 from kiosk.content.languages import check_pack_languages
@@ -252,9 +252,12 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
         rep.warn(f"{path}.text", "statistic-without-source",
                  Phrase('scene "%(scene)s" states a figure without a source', scene=sid),
                  Phrase("add sources: [id] to the scene (ETHICS.md rule 12)"))
+    for slot in slots.scene_slots(story.id, scene):
+        for lang, rel in slot.files():
+            _media(rep, root, rel, slot.path + (f".{lang}" if lang else ""), slot.kind,
+                   story.languages if slot.kind == "video" else None)
     if scene.image:
         img = scene.image
-        _media(rep, root, img.src, f"{path}.image", "image")
         blocked = sorted(set(img.tags) & set(M.BLOCKED_TAGS))
         if blocked and not img.override:
             rep.add(f"{path}.image", "blocked-imagery",
@@ -268,20 +271,11 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                            scene=sid),
                     Phrase("use an illustration, or record a reviewer's override (ETHICS.md "
                            "rule 4)"))
-    for lang, rel in scene.narration.items():
-        _media(rep, root, rel, f"{path}.narration.{lang}", "audio")
     if scene.narration and not scene.captions:
         rep.warn(f"{path}.narration", "no-captions",
                  Phrase('the narration of scene "%(scene)s" has no captions', scene=sid),
                  Phrase("add captions: {language: file.vtt} so deaf visitors get every word"))
-    for lang, rel in scene.captions.items():
-        _media(rep, root, rel, f"{path}.captions.{lang}", "subtitles")
     if scene.video:
-        _media(rep, root, scene.video.src, f"{path}.video.src", "video", story.languages)
-        if scene.video.poster:
-            _media(rep, root, scene.video.poster, f"{path}.video.poster", "image")
-        for lang, rel in scene.video.subtitles.items():
-            _media(rep, root, rel, f"{path}.video.subtitles.{lang}", "subtitles")
         if not scene.video.subtitles:
             rep.warn(f"{path}.video", "no-subtitles",
                      f'the video of scene "{sid}" has no subtitles',
@@ -429,25 +423,8 @@ def _coverage(rep: Report | None, langs: list[str], texts: dict[str, M.Text],
 
 
 def _story_coverage(story: M.Story, rep: Report, langs: list[str]) -> dict[str, float]:
+    """Warn about each slot given per language that lacks one of `langs`; the percentages."""
     counts = {lang: [0, 0] for lang in langs}
-    texts = {"title": story.title, "summary": story.summary}
-    for sid, scene in story.scenes.items():
-        p = f"scenes.{sid}"
-        texts[f"{p}.text"] = scene.text
-        texts[f"{p}.discussion"] = scene.discussion
-        if scene.image:
-            texts[f"{p}.image.alt"] = scene.image.alt
-        for i, c in enumerate(scene.choices):
-            texts[f"{p}.choices[{i}].label"] = c.label
-        if scene.ending:
-            texts[f"{p}.ending.helped"] = scene.ending.helped
-            texts[f"{p}.ending.action"] = scene.ending.action
-        for kind, media in (("narration", scene.narration), ("captions", scene.captions)):
-            if media:
-                texts[f"{p}.{kind}"] = media
-        if scene.video and scene.video.subtitles:
-            texts[f"{p}.video.subtitles"] = scene.video.subtitles
-    for sid, src in story.sources.items():
-        texts[f"sources.{sid}.text"] = src.text
+    texts = {slot.path: slot.value for slot in slots.story_slots(story) if slot.per_language}
     _coverage(rep, langs, texts, counts)
     return {lang: (100.0 * ok / total if total else 100.0) for lang, (ok, total) in counts.items()}

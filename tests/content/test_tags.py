@@ -115,7 +115,7 @@ def test_a_cache_entry_of_an_older_format_is_rebuilt(pack, tmp_path):
     old = msgspec.json.decode(index_path.read_bytes())
     # what an older kiosk would have stored: the same content, no finding, an older format
     entry.write_bytes(msgspec.json.encode(msgspec.structs.replace(first, findings=[])))
-    index_path.write_bytes(msgspec.json.encode({**old, "format": C.FORMAT - 1}))
+    index_path.write_bytes(msgspec.json.encode({**old, "format": C.schema_format(C.RULES - 1)}))
     assert [f.code for f in load_cached(pack.root, cache, today=TODAY).findings] == ["bad-tag"]
     index_path.write_bytes(msgspec.json.encode(old))  # the current format: served as stored
     entry.write_bytes(msgspec.json.encode(msgspec.structs.replace(first, findings=[])))
