@@ -6,7 +6,10 @@ its first attract frame is on screen; the time from spawning the process to that
 measured. Warm runs find the compiled pack cache; the first (cold) run builds it. Measured both
 as `kiosk play` and as the systemd unit starts it (`python -m kiosk.play_cli play`). Baseline,
 same run: a bare pygame process that opens a window, draws one frame and says so.
-Target (issue 4): at most 1.5 s.
+The coldest start (issue 24) has an empty compiled cache and no bytecode cache either: Python
+compiles every module it imports, the project's and the libraries', from source
+(`PYTHONPYCACHEPREFIX` an empty folder, nothing written), as the first start after an install.
+Targets (issues 4 and 24): at most 1.5 s, warm and coldest.
 Usage: .venv/bin/python bench/kiosk_start.py [--runs 7]
 """
 
@@ -58,6 +61,10 @@ def main() -> int:
                STORYKIOSK_CACHE_DIR=str(tmp / "cache"))
     kiosk = [sys.executable, "-m", "kiosk", "play", "content", "--size", "1920x1080"]
     unit = [sys.executable, "-m", "kiosk.play_cli", "play", "content", "--size", "1920x1080"]
+    coldest = [timed(kiosk, dict(env, STORYKIOSK_CACHE_DIR=str(tmp / f"empty-{i}"),
+                                 PYTHONPYCACHEPREFIX=str(tmp / f"no-bytecode-{i}"),
+                                 PYTHONDONTWRITEBYTECODE="1"))
+               for i in range(3)]
     cold = timed(kiosk, env)
     via_cli = [timed(kiosk, env) for _ in range(args.runs)]
     warm = [timed(unit, env) for _ in range(args.runs)]
@@ -66,12 +73,15 @@ def main() -> int:
     base = statistics.median(bare)
     print(f"bare pygame process, first frame:  median {base:.3f} s")
     print(f"kiosk, cold compiled cache:        {cold:.3f} s")
+    print(f"kiosk, no compiled cache and no bytecode, 3 runs: median "
+          f"{statistics.median(coldest):.3f} s, worst {max(coldest):.3f} s")
     print(f"`kiosk play` (all sub-commands loaded): median {statistics.median(via_cli):.3f} s")
     print(f"`python -m kiosk.play_cli play` (the systemd unit), {args.runs} runs: median "
           f"{p50:.3f} s, worst {worst:.3f} s   x{p50 / base:.1f} bare pygame")
-    ok = worst <= 1.5
-    print(f"target: start to first attract frame <= 1.5 s: {'met' if ok else 'MISSED'}")
-    return 0 if ok else 1
+    ok, ok_cold = worst <= 1.5, max(coldest) <= 1.5
+    print(f"targets: start to first attract frame <= 1.5 s: {'met' if ok else 'MISSED'}; "
+          f"the coldest start <= 1.5 s: {'met' if ok_cold else 'MISSED'}")
+    return 0 if ok and ok_cold else 1
 
 
 if __name__ == "__main__":
