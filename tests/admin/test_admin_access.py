@@ -1,4 +1,4 @@
-"""Who may do what, written down from the roles' definitions (README, "Roles"), not read
+"""Who may do what, written down from the roles' definitions (docs/admin.md, "Roles"), not read
 from the `@allow(...)` declarations it checks: every route must appear here, and each role's
 answer on it is checked against this table by requesting the route as that role.
 
@@ -142,7 +142,7 @@ def test_an_undeclared_route_is_refused_to_everyone(app, as_role):
 
 
 # The rules below the route table: a declaration that makes no sense is refused when the
-# module loads, and the finer per-language rule for translators (README, "Roles").
+# module loads, and the finer per-language rule for translators (docs/admin.md, "Roles").
 
 @pytest.mark.parametrize(("who", "message"), [
     ((), "allow() needs at least one role, ANY_STAFF or PUBLIC"),
