@@ -33,6 +33,7 @@ EXPECTED = {
     "audit.index": {A},
     "auth.login": PUBLIC, "auth.logout": STAFF,
     "home.health": PUBLIC, "home.index": STAFF,
+    "help.page": STAFF, "help.screenshot": STAFF,  # the guides: for every staff member
     "kiosks.import_export": {A, C}, "kiosks.index": {A, C},
     "kiosks.register": {A}, "kiosks.revoke": {A},
     "media.delete": EDIT_CONTENT, "media.describe": EDIT_CONTENT, "media.file": READ_CONTENT,
