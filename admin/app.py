@@ -13,10 +13,11 @@ import importlib
 import os
 from pathlib import Path
 
-from flask import Flask, g, session
+from flask import Flask, g, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from admin import access, db, i18n, passwords, security, settings
+from admin.help import target as help_target
 from admin.models import User
 from admin.sessions import DatabaseSessionInterface, end
 
@@ -27,6 +28,7 @@ BLUEPRINTS = [
     "admin.views.users",
     "admin.views.audit",
     "admin.views.server",
+    "admin.views.help",
     "admin.feedback.api",
     "admin.feedback.kiosks",
     "admin.feedback.reports_view",
@@ -96,7 +98,7 @@ def _load_user() -> None:
 
 
 def _template_helpers() -> dict:
-    """``can(endpoint)`` and the menu entries the current user may follow."""
+    """``can(endpoint)``, the menu entries the current user may follow and the page's Help."""
     from flask import current_app
 
     def can(endpoint: str) -> bool:
@@ -105,4 +107,13 @@ def _template_helpers() -> dict:
                               user.role if user else None)
 
     nav = [(e, label) for e, label in current_app.extensions["storykiosk_nav"] if can(e)]
-    return {"can": can, "nav": nav, "current_user": g.get("user")}
+    return {"can": can, "nav": nav, "current_user": g.get("user"), "help_url": _help_url(can)}
+
+
+def _help_url(can) -> str | None:
+    """The URL of the guide section about the page being rendered (admin.help), if any."""
+    found = help_target(request.endpoint)
+    if found is None or not g.get("user") or not can("help.page"):
+        return None
+    page, anchor = found
+    return url_for("help.page", page=page) + (f"#{anchor}" if anchor else "")

@@ -2,8 +2,8 @@
 
 A setting is read, first found wins, from: the ``test_config`` passed to ``create_app``, the
 environment variable ``STORYKIOSK_ADMIN_<NAME>``, the instance config file
-``<instance>/admin.toml`` (``NAME = value`` lines), then the default below. The README's
-"The admin" section holds the table printed by ``python -m admin.settings``; a test fails
+``<instance>/admin.toml`` (``NAME = value`` lines), then the default below. docs/admin.md's
+"Settings" section holds the table printed by ``python -m admin.settings``; a test fails
 when a setting is missing there.
 """
 
@@ -192,7 +192,7 @@ def _instance_secret(instance: Path) -> str:
 
 
 def markdown_table() -> str:
-    """The README table of every setting."""
+    """The docs/admin.md table of every setting."""
     rows = ["| environment variable | default | what it does |", "| --- | --- | --- |"]
     for s in SETTINGS:
         default = "(computed)" if s.default is None else f"`{s.default}`"

@@ -25,7 +25,7 @@ code. That tags every event of the session: each event carries the session's ran
 a record session never spans a change of mode (entering or ending a code ends the visit in
 progress first, ``kiosk/scenes/school_code.py``), so all of a session's events were recorded
 under the code its start carries. The code is kept on that one event rather than copied to
-every row (README, School sessions). Discussion mode pauses at each branching point on the
+every row (docs/school.md, Running). Discussion mode pauses at each branching point on the
 ``discussion`` screen.
 """
 

@@ -47,7 +47,7 @@ from kiosk.story import LineProvider
 bp = Blueprint("school_sessions", __name__)
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PEDAGOGUE = (Role.PEDAGOGUE,)
-# A session is its pedagogue's; curators (all content, README "Roles") see and close any.
+# A session is its pedagogue's; curators (all content, docs/admin.md "Roles") see and close any.
 # Administrators keep accounts, not content: not theirs. Another pedagogue's session is 404.
 KEEPERS = (Role.PEDAGOGUE, Role.CURATOR)
 GUIDE_READERS = (Role.PEDAGOGUE, Role.CURATOR, Role.EDITOR)

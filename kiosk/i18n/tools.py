@@ -2,7 +2,7 @@
 
 `kiosk ui-strings extract|update|init LANG|check` (or `python -m kiosk.i18n ...`). Each runs
 Babel's own command line with this project's settings, so the plain `pybabel` commands in
-the README give the same files.
+docs/languages.md give the same files.
 """
 
 from __future__ import annotations

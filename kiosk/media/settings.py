@@ -26,7 +26,7 @@ FULL_HD = 1920 * 1080
 class MemoryBudgets:
     """The byte budgets of every cache holding pictures, sounds or rendered text: the one
     place they are declared. Sized for 1920x1080, where the kiosk with the demo pack stays
-    under 300 MB resident at its peak (README, The kiosk): about 120 MB is the process itself
+    under 300 MB resident at its peak (docs/kiosk.md, Memory): about 120 MB is the process itself
     (Python, pygame, SDL, libvlc, fonts, the pack), 16 MB the window and the fade's buffer,
     up to 35 MB a playing film's decoder, and these budgets the rest. The first budgets
     (40/24/24 MB) left no room for a film on top of full caches (peak 324 MB)."""

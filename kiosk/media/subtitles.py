@@ -12,7 +12,7 @@ hours of more than six digits are refused (no film lasts 114 years; int() of tho
 digits raises).
 
 Our own parser, because the libraries checked (2026-12) do not follow the algorithm on these
-points: pysubs2 1.8.1 (already a dependency) accepts `00:75.000`, keeps NUL and reports no line
+points: pysubs2 1.8.1 accepts `00:75.000`, keeps NUL and reports no line
 numbers; webvtt-py 0.5.1 joins two cues when the blank line between them is missing, rejects
 the whole file for one bad time, shows "Price  18" for "Price < 5 euro, age > 18", keeps NUL,
 and its tag regex `<.*?>` takes 10 s on 20,000 `<a` (quadratic). Authors need "file:line:

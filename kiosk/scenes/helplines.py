@@ -1,6 +1,6 @@
 """The helpline panel: the pack's helplines, at every ending and in the Help overlay.
 
-The panel's rules (README, "The helpline panel"):
+The panel's rules (docs/kiosk.md, "The helpline panel"):
 
 - every helpline the pack offers for its country is shown whole: name, number, the
   languages it answers in (each named in itself), hours, audience and a QR code;

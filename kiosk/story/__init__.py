@@ -1,5 +1,5 @@
 """The story runtime: a pure engine over one story of a loaded pack (no pygame, no yaml,
-no files). The contract with the kiosk is README.md's section "The story runtime" and the
+no files). The contract with the kiosk is docs/story-runtime.md and the
 docstrings here (kiosk/story/engine.py lists the rules the content format left open).
 
     engine = Story(pack, "mara", school=False, clock=time.monotonic, emit=record)

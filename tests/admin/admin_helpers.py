@@ -27,6 +27,8 @@ SAMPLE_ARGS = {
     "scene_id": lambda ctx: "start", "revision_id": lambda ctx: 1, "language": lambda ctx: ctx.get("language", "en"),
     # school sessions (issue 11): a code of the right form that no session has
     "code": lambda ctx: "HJKMNP",
+    # Help: a guide page of docs/ and a screenshot it shows
+    "page": lambda ctx: "guides/curators", "picture": lambda ctx: "kiosk-staff-en.png",
 }
 
 

@@ -1,4 +1,4 @@
-"""Who may do what, written down from the roles' definitions (README, "Roles"), not read
+"""Who may do what, written down from the roles' definitions (docs/admin.md, "Roles"), not read
 from the `@allow(...)` declarations it checks: every route must appear here, and each role's
 answer on it is checked against this table by requesting the route as that role.
 
@@ -33,6 +33,7 @@ EXPECTED = {
     "audit.index": {A},
     "auth.login": PUBLIC, "auth.logout": STAFF,
     "home.health": PUBLIC, "home.index": STAFF,
+    "help.page": STAFF, "help.screenshot": STAFF,  # the guides: for every staff member
     "kiosks.import_export": {A, C}, "kiosks.index": {A, C},
     "kiosks.register": {A}, "kiosks.revoke": {A},
     "media.delete": EDIT_CONTENT, "media.describe": EDIT_CONTENT, "media.file": READ_CONTENT,
@@ -142,7 +143,7 @@ def test_an_undeclared_route_is_refused_to_everyone(app, as_role):
 
 
 # The rules below the route table: a declaration that makes no sense is refused when the
-# module loads, and the finer per-language rule for translators (README, "Roles").
+# module loads, and the finer per-language rule for translators (docs/admin.md, "Roles").
 
 @pytest.mark.parametrize(("who", "message"), [
     ((), "allow() needs at least one role, ANY_STAFF or PUBLIC"),

@@ -91,7 +91,10 @@ def test_the_pages_contain_no_inline_script_or_style(app, as_role):
         if rule.endpoint == "static":
             continue
         url = _url(app, rule, admin.user)
-        html = admin.get(url).get_data(as_text=True)
+        r = admin.get(url)
+        if r.mimetype.startswith("image/"):  # the Help's screenshots: pictures, not pages
+            continue
+        html = r.get_data(as_text=True)
         assert "<script" not in html and " style=" not in html and "<style" not in html
 
 
@@ -140,7 +143,8 @@ def test_stored_script_is_never_served_executable(app, as_role, login):
     pages = [echoed, mallory_client.get("/").get_data(as_text=True),
              mallory_client.get("/account/").get_data(as_text=True)]
     urls = [_url(app, r, mallory) for r in _routes(app, "GET") if r.endpoint != "static"]
-    pages += [admin.get(url).get_data(as_text=True) for url in urls]
+    answers = [admin.get(url) for url in urls]
+    pages += [r.get_data(as_text=True) for r in answers if not r.mimetype.startswith("image/")]
     for html in pages:
         assert "<script" not in html
     assert any("&lt;script&gt;" in html for html in pages)

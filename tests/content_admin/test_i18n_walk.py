@@ -7,7 +7,9 @@ How a leak is found (it must not pass vacuously, and story text must not count):
   Words the languages share (``PO``, ``CSV``, ``OK``, ``%``) drop out by construction.
 - **Visible text**: each text node of a page (and its ``title``, ``placeholder``,
   ``aria-label`` and ``alt``), outside ``<script>``, ``<style>``, ``<code>`` and ``<pre>``
-  (programs, and data as stored: an audit entry's JSON, a setting's value), with every
+  (programs, and data as stored: an audit entry's JSON, a setting's value) and outside a
+  guide of the Help (``<article class="guide" lang="en">``: the guides exist in English only,
+  and the page says so in its own language), with every
   phrase of the pack's YAML (story text, titles, helpline names: staff's content, not the
   interface) and the test's own names blanked out first.
 - A **leak** is a text node with two English-only words next to each other; a language
@@ -87,18 +89,31 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.nodes: list[str] = []
         self._skip = 0
+        self._page_lang: str | None = None
+        self._foreign: list[str] = []  # an open guide in another language, and articles in it
 
     def handle_starttag(self, tag, attrs):
+        lang = dict(attrs).get("lang")
+        if tag == "html":
+            self._page_lang = lang
+        elif self._foreign and tag == self._foreign[0]:
+            self._foreign.append(tag)
+        elif (not self._foreign and tag == "article" and lang and lang != self._page_lang
+              and "guide" in (dict(attrs).get("class") or "").split()):
+            self._foreign.append(tag)
         if tag in CODE:
             self._skip += 1
-        self.nodes += [v for k, v in attrs if k in SHOWN_ATTRS and v]
+        if not self._foreign:
+            self.nodes += [v for k, v in attrs if k in SHOWN_ATTRS and v]
 
     def handle_endtag(self, tag):
         if tag in CODE and self._skip:
             self._skip -= 1
+        if self._foreign and tag == self._foreign[0]:
+            self._foreign.pop()
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
+        if not self._skip and not self._foreign and data.strip():
             self.nodes.append(data)
 
 

@@ -127,8 +127,8 @@ def test_after_protection_no_hidden_cell_is_narrowed_by_brute_force(inner):
     # sums of a small total out: all its parts are small too).
     assume(sum(inner) >= MIN_CELL)
     # The same for a row or column: where a total is itself small, its cells all read "fewer
-    # than 5" and the audit leaves that sum out (a known limit, in the README's "Visitor
-    # feedback" section): e.g. [0, 2, 2, 2] leaves the 2 in a row of 2 to be 2 or 3.
+    # than 5" and the audit leaves that sum out (a known limit, in docs/feedback.md,
+    # "Known limits of the suppression"): e.g. [0, 2, 2, 2] leaves the 2 in a row of 2 to be 2 or 3.
     a, b, c, d = inner
     assume(all(t == 0 or t >= MIN_CELL for t in (a + b, c + d, a + c, b + d)))
     grid, keys = _two_by_two(inner)

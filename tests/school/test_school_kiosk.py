@@ -175,8 +175,8 @@ def into_story(driver, story: str) -> None:
 
 
 def test_a_record_session_never_spans_a_change_of_mode(kiosk):
-    """Why the code on ``session_started`` tags every event of the session (README, School
-    sessions): entering or ending a code mid-visit ends that visit first, so each record
+    """Why the code on ``session_started`` tags every event of the session (docs/school.md,
+    Running): entering or ending a code mid-visit ends that visit first, so each record
     session lies wholly inside or wholly outside a school session."""
     kiosk.tap((960, 400))
     kiosk.press("lang:en")  # an ordinary visit in progress...
