@@ -46,6 +46,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.settings import env
+
 log = logging.getLogger(__name__)
 
 # No look-alikes: 0/O, 1/I/L, 5/S, 2/Z, 8/B are all left out.
@@ -272,7 +274,7 @@ class SessionFinder:
     def _usb_folders(self) -> list[Path]:
         if self.usb_dirs is not None:
             return list(self.usb_dirs)
-        extra = [Path(p) for p in os.environ.get(ENV_DIRS, "").split(":") if p]
+        extra = [Path(p) for p in env(ENV_DIRS).split(":") if p]
         return extra + [Path(p) for pattern in USB_GLOBS for p in sorted(glob.glob(pattern))]
 
 
