@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Flask, g, session
 from flask_babel import lazy_gettext as _l
 
-from admin import access, db, i18n, passwords, security, settings
+from admin import access, cli, db, i18n, passwords, security, settings
 from admin.models import User
 from admin.sessions import DatabaseSessionInterface, end
 
@@ -75,9 +75,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(importlib.import_module(name).bp)
     app.extensions["storykiosk_nav"] = list(NAV)
     app.context_processor(_template_helpers)
-
-    from admin import cli
-
     cli.init_app(app)
     return app
 
