@@ -35,7 +35,7 @@ BLUEPRINTS = [
     "admin.views.translations",
     "admin.views.media",
     "admin.views.preview",
-    "admin.views.sessions",
+    "admin.views.school",
 ]
 # The menu, in order: (endpoint, label).
 NAV = [
