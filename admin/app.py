@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Flask, g, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
-from admin import access, db, i18n, passwords, security, settings
+from admin import access, cli, db, i18n, passwords, security, settings
 from admin.help import target as help_target
 from admin.models import User
 from admin.sessions import DatabaseSessionInterface, end
@@ -37,7 +37,7 @@ BLUEPRINTS = [
     "admin.views.translations",
     "admin.views.media",
     "admin.views.preview",
-    "admin.views.sessions",
+    "admin.views.school",
 ]
 # The menu, in order: (endpoint, label).
 NAV = [
@@ -77,9 +77,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(importlib.import_module(name).bp)
     app.extensions["storykiosk_nav"] = list(NAV)
     app.context_processor(_template_helpers)
-
-    from admin import cli
-
     cli.init_app(app)
     return app
 

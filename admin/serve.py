@@ -13,7 +13,8 @@ import sys
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from admin.cli import FIRST_ADMIN, ensure_first_admin
+from admin import create_app
+from admin.accounts import FIRST_ADMIN, ensure_first_admin
 from admin.db import database
 
 
@@ -76,8 +77,6 @@ def port_is_free(host: str, port: int) -> bool:
 
 def serve(app: Flask) -> None:
     """Prepare, announce and serve the app's configuration under gunicorn."""
-    from admin import create_app
-
     config = dict(app.config)
     if not port_is_free(config["HOST"], config["PORT"]):
         raise SystemExit(f"admin: {config['HOST']}:{config['PORT']} is already in use; set "
@@ -93,8 +92,6 @@ def serve(app: Flask) -> None:
 
 def main() -> None:
     """Entry point of ``python -m admin.serve``."""
-    from admin import create_app
-
     sys.argv = sys.argv[:1]  # gunicorn parses argv; our settings come from the environment
     serve(create_app())
 

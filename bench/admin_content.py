@@ -59,7 +59,7 @@ def row(name: str, values: list[float], target_ms: float | None, baseline: list[
 
 def make_app(tmp: Path, pack: Path):
     from admin import create_app
-    from admin.cli import create_user
+    from admin.accounts import create_user
     from admin.db import database
 
     app = create_app({"INSTANCE_PATH": str(tmp / "instance"), "CONTENT_PACKS": str(pack),

@@ -57,7 +57,7 @@ def serve_hello(port: int) -> None:
 def seed(instance: str) -> None:
     """A bench user, 30 more accounts and 500 audit entries, so pages have content."""
     from admin import audit, create_app
-    from admin.cli import create_user
+    from admin.accounts import create_user
     from admin.db import database
     from admin.models import Role, User
     from admin.passwords import hash_password

@@ -83,7 +83,7 @@ PAGE_CASES = {"no filter": {}, "a week": {"date_from": "2026-11-01", "date_to": 
 
 def http_pages(app, args) -> float:
     """Time every report page and CSV as a viewer gets it; return the worst p95 (ms)."""
-    from admin.cli import create_user
+    from admin.accounts import create_user
 
     password = "a long bench passphrase 7"
     name = f"bench{uuid.uuid4().hex[:8]}"

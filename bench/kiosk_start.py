@@ -4,7 +4,7 @@ Starts `python -m kiosk play content` as a new process (SDL's dummy video driver
 without a screen) with STORYKIOSK_FIRST_FRAME=1, which makes the kiosk print one line when
 its first attract frame is on screen; the time from spawning the process to that line is
 measured. Warm runs find the compiled pack cache; the first (cold) run builds it. Measured both
-as `kiosk play` and as the systemd unit starts it (`python -m kiosk.play_cli play`). Baseline,
+as `kiosk play` and as the systemd unit starts it (`python -m kiosk.cli.play`). Baseline,
 same run: a bare pygame process that opens a window, draws one frame and says so.
 The coldest start (issue 24) has an empty compiled cache and no bytecode cache either: Python
 compiles every module it imports, the project's and the libraries', from source
@@ -60,7 +60,7 @@ def main() -> int:
                STORYKIOSK_CONFIG_DIR=str(tmp / "config"),
                STORYKIOSK_CACHE_DIR=str(tmp / "cache"))
     kiosk = [sys.executable, "-m", "kiosk", "play", "content", "--size", "1920x1080"]
-    unit = [sys.executable, "-m", "kiosk.play_cli", "play", "content", "--size", "1920x1080"]
+    unit = [sys.executable, "-m", "kiosk.cli.play", "content", "--size", "1920x1080"]
     coldest = [timed(kiosk, dict(env, STORYKIOSK_CACHE_DIR=str(tmp / f"empty-{i}"),
                                  PYTHONPYCACHEPREFIX=str(tmp / f"no-bytecode-{i}"),
                                  PYTHONDONTWRITEBYTECODE="1"))
@@ -76,7 +76,7 @@ def main() -> int:
     print(f"kiosk, no compiled cache and no bytecode, 3 runs: median "
           f"{statistics.median(coldest):.3f} s, worst {max(coldest):.3f} s")
     print(f"`kiosk play` (all sub-commands loaded): median {statistics.median(via_cli):.3f} s")
-    print(f"`python -m kiosk.play_cli play` (the systemd unit), {args.runs} runs: median "
+    print(f"`python -m kiosk.cli.play` (the systemd unit), {args.runs} runs: median "
           f"{p50:.3f} s, worst {worst:.3f} s   x{p50 / base:.1f} bare pygame")
     ok, ok_cold = worst <= 1.5, max(coldest) <= 1.5
     print(f"targets: start to first attract frame <= 1.5 s: {'met' if ok else 'MISSED'}; "

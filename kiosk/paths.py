@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import platformdirs
+
+from kiosk.settings import env
 
 APP = "storykiosk"
 
 
 def data_dir() -> Path:
     """The kiosk's data folder: $STORYKIOSK_DATA_DIR, else the platform's user data folder."""
-    path = Path(os.environ.get("STORYKIOSK_DATA_DIR") or platformdirs.user_data_dir(APP))
+    path = Path(env("STORYKIOSK_DATA_DIR") or platformdirs.user_data_dir(APP))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def cache_dir() -> Path:
     """The compiled-pack cache: $STORYKIOSK_CACHE_DIR, else the platform's user cache folder."""
-    path = Path(os.environ.get("STORYKIOSK_CACHE_DIR") or platformdirs.user_cache_dir(APP))
+    path = Path(env("STORYKIOSK_CACHE_DIR") or platformdirs.user_cache_dir(APP))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def config_dir() -> Path:
     """The kiosk's config folder: $STORYKIOSK_CONFIG_DIR, else the platform's config folder."""
-    path = Path(os.environ.get("STORYKIOSK_CONFIG_DIR") or platformdirs.user_config_dir(APP))
+    path = Path(env("STORYKIOSK_CONFIG_DIR") or platformdirs.user_config_dir(APP))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

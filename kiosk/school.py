@@ -1,6 +1,6 @@
 """School sessions at the kiosk: the code, where the kiosk learns a session, and its mode.
 
-A pedagogue prepares a session in the admin (``admin/views/sessions.py``) and gets a
+A pedagogue prepares a session in the admin (``admin/views/school.py``) and gets a
 six-character code. At the kiosk the code is entered on a keypad (the attract screen's
 "School session" button, or the staff menu); ``SessionFinder.find(code)`` then looks for it:
 
@@ -45,6 +45,8 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kiosk.settings import env
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +274,7 @@ class SessionFinder:
     def _usb_folders(self) -> list[Path]:
         if self.usb_dirs is not None:
             return list(self.usb_dirs)
-        extra = [Path(p) for p in os.environ.get(ENV_DIRS, "").split(":") if p]
+        extra = [Path(p) for p in env(ENV_DIRS).split(":") if p]
         return extra + [Path(p) for pattern in USB_GLOBS for p in sorted(glob.glob(pattern))]
 
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.record.store import DB_NAME, Store
+from kiosk.settings import env
 
 log = logging.getLogger("kiosk.sync")
 
@@ -125,8 +126,8 @@ def load_config(server: str | None = None, token: str | None = None,
             stored = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise SyncError(f"{path}: {exc}", "bad_config") from None
-    server = server or os.environ.get(ENV_SERVER) or stored.get("server")
-    token = token or os.environ.get(ENV_TOKEN) or stored.get("token")
+    server = server or env(ENV_SERVER) or stored.get("server")
+    token = token or env(ENV_TOKEN) or stored.get("token")
     if not server:
         return None
     if not token:

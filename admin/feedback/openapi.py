@@ -23,7 +23,7 @@ EVENT_CODES = ("malformed_event", "identifying_text", "free_text_not_asked")
 OTHER_PATHS: dict[str, dict] = {
     "/school-sessions/{code}": {"get": {
         "operationId": "schoolSession",
-        "summary": "A school session by its code, for a kiosk (admin.views.sessions).",
+        "summary": "A school session by its code, for a kiosk (admin.views.school).",
         "security": [{"kioskToken": []}],
         "parameters": [{"name": "code", "in": "path", "required": True,
                         "schema": {"type": "string"}}],

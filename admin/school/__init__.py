@@ -8,6 +8,6 @@
 - ``others``: how all visitors chose at each branching point (for the kiosk's "show how other
   visitors chose" view), suppressed the same way.
 
-Views in ``admin/views/sessions.py``; the table in ``admin/models_school.py``. The kiosk's
+Views in ``admin/views/school.py``; the table in ``admin/models_school.py``. The kiosk's
 side is ``kiosk/school.py``.
 """

@@ -29,6 +29,7 @@ from kiosk.app.health import StoryHealth
 from kiosk.app.idle import IdleWatch, StaffGesture
 from kiosk.app.manager import ScreenManager
 from kiosk.app.packs import PackRefused, PackSource
+from kiosk.settings import env
 from kiosk.ui.fonts import FontBook
 from kiosk.ui.input import DOWN, PointerInput
 from kiosk.ui.text import TextCache
@@ -80,7 +81,7 @@ class App:
         self._warm: list[tuple[float, Callable[[], object]]] = []  # (screen change, job)
         self._quiet_since = 0.0
         self._next_frame: list[tuple[int, Callable[[], object]]] = []  # (screen change, job)
-        self._first_frame_note = os.environ.get("STORYKIOSK_FIRST_FRAME") == "1"
+        self._first_frame_note = env("STORYKIOSK_FIRST_FRAME") == "1"
         self._started_at: float | None = None  # monotonic, while open (for the stop line)
 
     # -- start ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The kiosk's own config file (`kiosk.json` in the config folder): staff PIN hash, volume,
-panel size. Written atomically; a broken file is logged and defaults are used."""
+panel size. Its keys are declared, with help text, in `kiosk.settings.CONFIG_KEYS`. Written
+atomically; a broken file is logged and defaults are used."""
 
 from __future__ import annotations
 
@@ -7,37 +8,37 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, field, make_dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kiosk import paths
+from kiosk.settings import CONFIG_KEYS, Setting
 
 log = logging.getLogger(__name__)
 FILE_NAME = "kiosk.json"
 # A PIN has few digits: argon2id with a memory cost makes guessing it from a stolen config
 # slow; the kiosk also waits after wrong tries.
 _HASHER = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=1)
+BY_KEY = {s.name: s for s in CONFIG_KEYS}
 
 
-@dataclass
-class KioskConfig:
-    """Settings kept across restarts."""
+def _fits(setting: Setting, value: object) -> bool:
+    """True when a value read from the file has the setting's type (an int is a float)."""
+    if value is None:
+        return setting.default is None
+    if isinstance(value, bool):
+        return setting.type is bool
+    if setting.type is float:
+        return isinstance(value, int | float)
+    return isinstance(value, setting.type)
 
-    staff_pin_hash: str | None = None
-    volume: float = 0.8
-    diagonal_in: float = 24.0  # the panel's diagonal: targets are sized in millimetres
-    idle_countdown: int = 20  # seconds of "Are you still there?" before the reset
-    # Staff screens lock themselves, so that five taps in the corner by a curious visitor
-    # never leave the PIN pad, the staff menu or the previous visit standing on the screen.
-    pin_timeout: int = 20  # seconds without input before the PIN pad closes (visit wiped)
-    staff_timeout: int = 60  # seconds without input before the open staff menu locks
-    # Where removable drives are mounted: the staff menu offers the pack bundles (*.zip) at
-    # the top of a stick mounted one or two folders below these (/media/<user>/<label>).
-    usb_roots: list[str] = field(default_factory=lambda: ["/media", "/run/media"])
-    extra: dict = field(default_factory=dict)
+
+class _ConfigFile:
+    """Reading, writing and the PIN: the behaviour of `KioskConfig`, whose fields are the
+    declared `kiosk.json` keys plus `extra` (keys of another version, kept as they are)."""
 
     @classmethod
     def path(cls, folder: Path | None = None) -> Path:
@@ -45,7 +46,7 @@ class KioskConfig:
         return (folder or paths.config_dir()) / FILE_NAME
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> KioskConfig:
+    def load(cls, folder: Path | None = None) -> _ConfigFile:
         """Read the config; defaults when it is missing or unreadable (logged)."""
         path = cls.path(folder)
         try:
@@ -55,13 +56,21 @@ class KioskConfig:
         except (OSError, ValueError) as exc:
             log.error("kiosk config %s cannot be read (%s); using defaults", path, exc)
             return cls()
-        names = [f.name for f in fields(cls) if f.name != "extra"]
-        known = {k: data[k] for k in names if k in data}
-        extra = {k: v for k, v in data.items() if k not in known}
-        try:
-            return cls(**known, extra=extra)
-        except TypeError:
+        if not isinstance(data, dict):
+            log.error("kiosk config %s is not a JSON object; using defaults", path)
             return cls()
+        known = {}
+        for setting in CONFIG_KEYS:
+            if setting.name not in data:
+                continue
+            value = data[setting.name]
+            if _fits(setting, value):
+                known[setting.name] = value
+            else:
+                log.error("kiosk config %s: %s should be a %s, not %r; using the default %r",
+                          path, setting.name, setting.type.__name__, value, setting.default)
+        extra = {k: v for k, v in data.items() if k not in BY_KEY}
+        return cls(**known, extra=extra)
 
     def save(self, folder: Path | None = None) -> Path:
         """Write the config atomically."""
@@ -88,3 +97,13 @@ class KioskConfig:
             return _HASHER.verify(self.staff_pin_hash, pin)
         except (VerificationError, InvalidHashError):
             return False
+
+
+KioskConfig = make_dataclass(
+    "KioskConfig",
+    [(s.name, s.type | None if s.default is None else s.type,
+      field(default_factory=s.fresh_default)) for s in CONFIG_KEYS]
+    + [("extra", dict, field(default_factory=dict))],
+    bases=(_ConfigFile,))
+KioskConfig.__module__ = __name__
+KioskConfig.__doc__ = "Settings kept across restarts (`kiosk.json`; see kiosk.settings)."

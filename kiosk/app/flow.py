@@ -123,37 +123,58 @@ class Flow:
             self.visit.record("sound_changed", on=self.ctx.sound_on)
         self.app.manager.rebuild()
 
-    def back_from(self, screen: str) -> None:
-        """The Back control of each screen."""
-        visit = self.visit
-        if screen in ("language",):
+    # -- Back: each screen's `back()` calls the one it means -------------------------------
+    def leave_menu(self) -> None:
+        """Back from the story menu: the language picker (a new visit) when the pack offers
+        a choice and no school session runs, else the attract loop."""
+        if len(self.ctx.pack.languages) > 1 and self.ctx.school is None:
+            self.end_visit("done")
+            self.go("language")
+        else:
             self.attract()
-        elif screen in ("menu",):
-            if len(self.ctx.pack.languages) > 1 and self.ctx.school is None:
-                self.end_visit("done")
-                self.go("language")
-            else:
-                self.attract()
-        elif screen in ("content_note", "survey_before"):
-            self.to_menu()
-        elif screen in ("choice", "discussion", "passage", "ending") and visit \
-                and visit.state and visit.state.passage_skipped:
-            # The visitor skipped this scene's passage: Back is its content note, never
-            # the passage itself.
-            visit.engine.unskip(visit.state)
-            visit.acknowledged.discard(visit.state.scene_id)
-            self.show_scene()
-        elif screen in ("choice", "discussion"):
+
+    def back_to_passage(self) -> None:
+        """Back from a scene's choices or discussion: its passage (its note when skipped)."""
+        if not self._reopen_skipped_note():
             self.go("passage", view=self.view())
-        elif screen in ("passage", "scene_note", "ending") and visit and visit.state:
-            view = self.view()
-            if screen == "ending" and self.ending_has_media(view):
-                self.go("passage", view=view)
-            elif view.can_go_back:
-                visit.engine.back(visit.state)
-                self.show_scene()
-            else:
-                self.to_menu()
+
+    def back_from_passage(self) -> None:
+        """Back from a passage: the scene before (its note when this one was skipped)."""
+        if not self._reopen_skipped_note():
+            self._scene_before()
+
+    def back_from_scene_note(self) -> None:
+        """Back from a scene's content note: the scene before."""
+        self._scene_before()
+
+    def back_from_ending(self) -> None:
+        """Back from an ending: its passage when the ending has media, else the scene before
+        (its note when the ending's passage was skipped)."""
+        if self._reopen_skipped_note():
+            return
+        visit = self.visit
+        if visit and visit.state and self.ending_has_media(self.view()):
+            self.go("passage", view=self.view())
+        else:
+            self._scene_before()
+
+    def _reopen_skipped_note(self) -> bool:
+        """When the visitor skipped this scene's passage, Back is its content note, never the
+        passage itself: show it and say True."""
+        visit = self.visit
+        if not (visit and visit.state and visit.state.passage_skipped):
+            return False
+        visit.engine.unskip(visit.state)
+        visit.acknowledged.discard(visit.state.scene_id)
+        self.show_scene()
+        return True
+
+    def _scene_before(self) -> None:
+        """The scene the visitor came from, or the menu from a story's first scene."""
+        visit = self.visit
+        if visit and visit.state and self.view().can_go_back:
+            visit.engine.back(visit.state)
+            self.show_scene()
         else:
             self.to_menu()
 

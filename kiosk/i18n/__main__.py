@@ -2,6 +2,6 @@
 
 import sys
 
-from kiosk.i18n.tools import main
+from kiosk.cli.ui_strings import main
 
 sys.exit(main())

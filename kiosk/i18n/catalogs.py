@@ -25,10 +25,10 @@ from babel.dates import format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from kiosk.i18n.files import DOMAIN, LOCALE_DIR
 from kiosk.i18n.languages import LanguageInfo, UnknownLanguage, language_info, parse_language
 from kiosk.i18n.placeholders import plural_rule
 from kiosk.i18n.strings import LIST_SEPARATOR, Plural
-from kiosk.i18n.tools import DOMAIN, LOCALE_DIR
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po
 
+from kiosk.i18n.files import DOMAIN, LOCALE_DIR, TEMPLATE
 from kiosk.i18n.languages import UnknownLanguage, language_info, parse_language
 from kiosk.i18n.placeholders import (
     placeholder_problems,
@@ -21,7 +22,6 @@ from kiosk.i18n.placeholders import (
     plural_rule,
     single_number_forms,
 )
-from kiosk.i18n.tools import DOMAIN, LOCALE_DIR, TEMPLATE
 
 # Unicode name prefixes of the letters each script uses, to catch a copied English string.
 _SCRIPT_LETTERS = {"Grek": "GREEK", "Cyrl": "CYRILLIC", "Arab": "ARABIC", "Hebr": "HEBREW",

@@ -31,7 +31,7 @@ Subtitles (`subtitles.py`)
     Subtitles.text_at(t_ms) -> str ('' between cues), .cue_at(t_ms) -> Cue | None,
     .transcript() -> str (all cues: the no-video fallback), Cue(start_ms, end_ms, text, line)
     check_subtitles(path) -> list[SubtitleProblem(path, line, message, severity)]: validator.
-Video (`video.py`: VideoEngine; `player.py`: VideoPlayer)
+Video (`video/`: `engine.py` VideoEngine, `player.py` VideoPlayer)
     media.video.available, media.video.reason
     player = media.video.open(path, box, languages=(visitor, pack_default))
         # raises VideoUnavailable: show the poster and subtitles.transcript() instead, go on.
@@ -64,7 +64,7 @@ _EXPORTS = {
     "MediaInfo": "probe", "playable": "probe", "probe": "probe", "AudioSettings": "settings",
     "Cue": "subtitles", "SubtitleCache": "subtitles", "SubtitleError": "subtitles",
     "SubtitleProblem": "subtitles", "Subtitles": "subtitles", "check_subtitles": "subtitles",
-    "load_subtitles": "subtitles", "VideoEngine": "video", "VideoPlayer": "player",
+    "load_subtitles": "subtitles", "VideoEngine": "video", "VideoPlayer": "video",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -33,7 +33,7 @@ API (exact names):
 - `session.record_runtime(event: dict) -> bool`: the story runtime's events (story_started,
   scene_entered, choice_made, story_ended, story_left; name under "event", "kind" or "type",
   monotonic time under "at", "t" or "time"); scene_skipped and language_changed are not kept.
-  Pass it as the engine's callback: `kiosk.story.Story(pack, story, clock=time.monotonic,
+  Pass it as the engine's callback: `kiosk.story.StoryEngine(pack, story, clock=time.monotonic,
   emit=session.record_runtime)`; the session's `at` must come from the same clock.
 - `session.end(reason="done", at=None, **fields) -> bool`: reason done, leave_now, idle_reset,
   language_changed or shutdown; writes the open scene's `scene_shown`, then `leave_now` /

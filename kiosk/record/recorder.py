@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.record.journal import Journal, new_id
+from kiosk.paths import data_dir as default_data_dir
+from kiosk.record.eventqueue import EventQueue
+from kiosk.record.journal import Journal
 from kiosk.record.kinds import check_event
 from kiosk.record.session import VisitorSession
 from kiosk.record.store import STOP_MESSAGES
 from kiosk.record.writer import Marker, Settings, Writer
-
-_WRITING = ("ok", "starting")  # writer states in which a queued event will be written
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,9 @@ class Recorder:
         self._append = self._queue.append
         # Opened here, on the caller's thread, so that the first event is journaled too.
         self._journal = Journal(settings.data_dir, self._append, enabled=settings.journal)
-        self._journal_append = self._journal.append
-        self._dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
         self._writer = Writer(settings, self._queue, self._journal)
-        self._closed = False
+        self._events = EventQueue(self._queue, self._journal, self._writer,
+                                  settings.max_backlog)
 
     @classmethod
     def open(cls, data_dir: Path | str | None = None, kiosk_id: str | None = None, *,
@@ -59,11 +57,7 @@ class Recorder:
 
         `journal`: write each event to the append journal before `record()` returns, so that
         it survives `kill -9` (default). False only queues it (benchmarks, as a baseline)."""
-        if data_dir is None:
-            from kiosk.paths import data_dir as default_dir
-
-            data_dir = default_dir()
-        settings = Settings(Path(data_dir), kiosk_id=kiosk_id, retention_days=retention_days,
+        settings = Settings(Path(data_dir if data_dir is not None else default_data_dir()), kiosk_id=kiosk_id, retention_days=retention_days,
                             batch_interval=batch_interval, max_backlog=max_backlog,
                             retry_interval=retry_interval, max_size_mb=max_size_mb,
                             check_on_open=check_on_open, journal=journal)
@@ -85,34 +79,14 @@ class Recorder:
             fields["school_code"] = school_code
         check_event("session_started", fields)
         origin = time.monotonic() if at is None else at
-        session = VisitorSession(self, language, frozenset(free_text_questions), origin)
-        session._put("session_started", origin, fields)
+        session = VisitorSession(self._events, language, frozenset(free_text_questions), origin)
+        session.start(fields)
         return session
 
     def append(self, session: VisitorSession, kind: str, at: float | None = None,
                **fields: object) -> bool:
         """The same as `session.record(kind, at, **fields)`."""
         return session.record(kind, at, **fields)
-
-    def _enqueue(self, session_id: str, offset_ms: int, kind: str, fields: dict) -> bool:
-        if self._closed:
-            return False
-        w = self._writer
-        if not w.is_alive() or (w.state not in _WRITING and len(w.backlog) + len(self._queue)
-                                >= self.settings.max_backlog):
-            # No writer left, or stopped with the memory hold full (the writer keeps the
-            # oldest and drops the newest): this event would be dropped, so it is not taken.
-            w.refused += 1  # only this thread writes it
-            return False
-        if self._journal.enabled:
-            # One os.write into the page cache (no fsync: the frame never waits on the disk),
-            # then the queue; once this returns the event survives the process being killed.
-            self._journal_append((new_id(), session_id, offset_ms, time.time(), kind,
-                                  self._dumps(fields)))
-        else:
-            # deque.append is atomic and lock-free under the GIL; the writer makes the id.
-            self._append((session_id, offset_ms, time.time(), kind, fields))
-        return True
 
     def flush(self, timeout: float | None = 5.0, fsync: bool = False) -> bool:
         """Wait until every event queued before this call is committed to the file.
@@ -121,7 +95,7 @@ class Recorder:
         checkpointed and synced, so they survive a power cut. False: the timeout passed, or
         recording is stopped, or some of them could not be recorded. Blocks: not for frames.
         """
-        if self._closed and not self._writer.is_alive():
+        if self._events.closed and not self._writer.is_alive():
             return False
         marker = Marker(fsync)
         self._append(marker)
@@ -164,10 +138,10 @@ class Recorder:
 
     def close(self, timeout: float = 10.0) -> bool:
         """Write what is queued, stop the writer and close the file; True if all was written."""
-        if self._closed:
+        if self._events.closed:
             return not self._writer.is_alive()
         ok = self.flush(timeout)
-        self._closed = True
+        self._events.closed = True
         self._writer.closing = True
         self._writer.wake.set()
         self._writer.join(timeout)

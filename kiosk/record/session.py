@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import TYPE_CHECKING
 
+from kiosk.record.eventqueue import EventQueue
 from kiosk.record.kinds import END_REASONS, EventRefused, check_event
-
-if TYPE_CHECKING:
-    from kiosk.record.recorder import Recorder
 
 # The story runtime's event names, mapped to the record's kinds.
 RUNTIME_KINDS = {
@@ -32,11 +29,11 @@ _RESERVED = {"session_started", "session_ended"}
 class VisitorSession:
     """One visitor's session; record events through it from the kiosk's main thread."""
 
-    __slots__ = ("_recorder", "_id", "_origin", "_free_text", "_scene", "language")
+    __slots__ = ("_events", "_id", "_origin", "_free_text", "_scene", "language")
 
-    def __init__(self, recorder: Recorder, language: str, free_text_questions: frozenset[str],
+    def __init__(self, events: EventQueue, language: str, free_text_questions: frozenset[str],
                  origin: float | None = None) -> None:
-        self._recorder = recorder
+        self._events = events
         self._id: str | None = uuid.uuid4().hex
         self._origin = time.monotonic() if origin is None else origin
         self._free_text = free_text_questions
@@ -47,6 +44,11 @@ class VisitorSession:
     def active(self) -> bool:
         """True until `end()` was called."""
         return self._id is not None
+
+    def start(self, fields: dict) -> bool:
+        """Record `session_started` with checked fields, at the session's origin (once, by
+        `Recorder.begin_session`)."""
+        return self._put("session_started", self._origin, fields)
 
     def record(self, kind: str, at: float | None = None, **fields: object) -> bool:
         """Queue one event (never waits on the disk); False when it will not be recorded: the
@@ -72,7 +74,7 @@ class VisitorSession:
         if sid is None:
             return False
         offset = int(((time.monotonic() if at is None else at) - self._origin) * 1000)
-        return self._recorder._enqueue(sid, max(offset, 0), kind, fields)
+        return self._events.put(sid, max(offset, 0), kind, fields)
 
     def record_runtime(self, event: dict) -> bool:
         """Record an event dict from the story runtime (story started, scene entered, ...).

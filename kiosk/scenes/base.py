@@ -115,8 +115,8 @@ class Screen:
         return self.ctx.t(message, **values)
 
     def back(self) -> None:
-        """The Back control (each screen says where back is)."""
-        self.app.flow.back_from(self.name)
+        """The Back control: the story menu, unless the screen says otherwise."""
+        self.app.flow.to_menu()
 
     def _chrome(self) -> None:
         """The controls of every screen, in the bar's rows: each button as wide as its label

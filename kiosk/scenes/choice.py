@@ -30,6 +30,10 @@ class ChoiceScreen(Screen):
         """Prepare the screens each choice leads to."""
         self.app.flow.warm_after(self.view, at_choice=True)
 
+    def back(self) -> None:
+        """Back from the choices: the scene's passage."""
+        self.app.flow.back_to_passage()
+
     def layout(self, rect: pygame.Rect) -> None:
         """The heading, then one wide button per choice (taller when its label wraps)."""
         m = self.ctx.metrics

@@ -110,4 +110,7 @@ class ContentNote(Screen):
 
     def back(self) -> None:
         """Back: the menu, or (for a scene's note) the scene before."""
-        self.app.flow.back_from("scene_note" if self.scene_view else "content_note")
+        if self.scene_view:
+            self.app.flow.back_from_scene_note()
+        else:
+            self.app.flow.to_menu()

@@ -60,6 +60,10 @@ class Discussion(Screen):
         """The class is talking: the idle timer waits."""
         return True
 
+    def back(self) -> None:
+        """Back from the discussion: the scene's passage."""
+        self.app.flow.back_to_passage()
+
     def layout(self, rect: pygame.Rect) -> None:
         """Prompt on the left (or on top in portrait), choices and "show others" beside it."""
         m = self.ctx.metrics

@@ -52,6 +52,10 @@ class Ending(Screen):
         """Prepare the after-story questions."""
         self.app.warm("survey", phase="after", story=self.view.story_id)
 
+    def back(self) -> None:
+        """Back from an ending: its passage, or the scene before."""
+        self.app.flow.back_from_ending()
+
     def layout(self, rect: pygame.Rect) -> None:
         """Story text with Continue under it on one side, the helpline panel on the other,
         the full height (landscape); text above the panel, Continue below both (portrait)."""

@@ -103,7 +103,7 @@ class Language(Screen):
 
     def back(self) -> None:
         """Back from the picker: to the attract loop."""
-        self.app.flow.back_from("language")
+        self.app.flow.attract()
 
 
 def warm_menus(app) -> None:

@@ -63,6 +63,10 @@ class Menu(Screen):
         for card in self.cards:
             self.app.warm("content_note", story=card.story)
 
+    def back(self) -> None:
+        """Back from the story menu: the language picker, or the attract loop."""
+        self.app.flow.leave_menu()
+
     def layout(self, rect: pygame.Rect) -> None:
         """Cards in columns (landscape) or a list (portrait), scrolling if needed."""
         m = self.ctx.metrics

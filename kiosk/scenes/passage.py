@@ -61,6 +61,10 @@ class Passage(Screen):
         """Narration or video playing."""
         return self.media.playing()
 
+    def back(self) -> None:
+        """Back from a passage: the scene before, or the menu from the first."""
+        self.app.flow.back_from_passage()
+
     def layout(self, rect: pygame.Rect) -> None:
         """Boxes from the shared passage layout; buttons in the controls row."""
         m = self.ctx.metrics

@@ -183,12 +183,12 @@ class Survey(Screen):
         self.app.flow.survey_done(self.phase, self.story)
 
     def back(self) -> None:
-        """Back: the previous question, else the menu (before) or the stories (after)."""
+        """Back: the previous question, else the story menu."""
         if self.index > 0 and not self.thanks:
             self.index -= 1
             self.rebuild()
         else:
-            self.app.flow.back_from("survey_" + self.phase)
+            self.app.flow.to_menu()
 
     def draw(self, surface: pygame.Surface) -> None:
         """The question and answers clipped to their area with a scroll cue; the rest."""

@@ -2,7 +2,7 @@
 no files). The contract with the kiosk is docs/story-runtime.md and the
 docstrings here (kiosk/story/engine.py lists the rules the content format left open).
 
-    engine = Story(pack, "mara", school=False, clock=time.monotonic, emit=record)
+    engine = StoryEngine(pack, "mara", school=False, clock=time.monotonic, emit=record)
     state = engine.start(language="sv")  # a language the story offers (engine.languages)
     # a host that must not refuse a visitor: engine.start(engine.language_for(wanted))
     view = engine.view(state)            # SceneView: scene id, phase, choices, line ids
@@ -11,7 +11,7 @@ docstrings here (kiosk/story/engine.py lists the rules the content format left o
     lines.text(view.text_line)
 """
 
-from kiosk.story.engine import Story, StoryEngine
+from kiosk.story.engine import StoryEngine
 from kiosk.story.errors import StoryError
 from kiosk.story.ids import choice_line, scene_line, story_line
 from kiosk.story.lines import LineProvider, placeholder
@@ -19,6 +19,6 @@ from kiosk.story.state import Phase, StoryState
 from kiosk.story.view import ChoiceView, SceneView
 
 __all__ = [
-    "ChoiceView", "LineProvider", "Phase", "SceneView", "Story", "StoryEngine", "StoryError",
+    "ChoiceView", "LineProvider", "Phase", "SceneView", "StoryEngine", "StoryError",
     "StoryState", "choice_line", "placeholder", "scene_line", "story_line",
 ]

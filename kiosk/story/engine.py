@@ -44,11 +44,9 @@ log = logging.getLogger(__name__)
 Emit = Callable[[dict], None]
 
 
-class Story:
-    """Plays one story of a pack; see the module docstring for the rules.
-
-    Issue 3 calls it `Story`; `StoryEngine` is the same class under its older name.
-    """
+class StoryEngine:
+    """Plays one story of a pack; see the module docstring for the rules. (The story itself,
+    the content, is `kiosk.content.model.Story`.)"""
 
     def __init__(self, pack: Pack, story_id: str, school: bool = False,
                  clock: Callable[[], float] = time.monotonic, emit: Emit | None = None):
@@ -339,8 +337,6 @@ class Story:
             self._warned.add(key)
             log.warning("%s", message)
 
-
-StoryEngine = Story  # the older name; callers may use either
 
 
 def _phase_words(phase: Phase) -> str:

@@ -9,12 +9,13 @@ Japanese and Korean.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-NOTO_DIR = Path(os.environ.get("STORYKIOSK_FONT_DIR", "/usr/share/fonts/truetype/noto"))
+from kiosk.settings import env
+
+NOTO_DIR = Path(env("STORYKIOSK_FONT_DIR"))
 # fonts-noto-cjk installs OpenType collections (.ttc) here rather than under truetype/.
-CJK_DIR = Path(os.environ.get("STORYKIOSK_CJK_FONT_DIR", "/usr/share/fonts/opentype/noto"))
+CJK_DIR = Path(env("STORYKIOSK_CJK_FONT_DIR"))
 CORE_PACKAGE = "fonts-noto-core"
 CJK_PACKAGE = "fonts-noto-cjk"
 CJK_FAMILY = "NotoSansCJK"

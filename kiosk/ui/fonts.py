@@ -10,7 +10,6 @@ for a missing glyph rather than None).
 from __future__ import annotations
 
 import unicodedata
-from collections import OrderedDict
 
 import pygame
 
@@ -38,21 +37,6 @@ class FontBook:
         self._notdef: dict[str, tuple] = {}
         self._chains: dict[str, list[str]] = {}
         self._families: dict[tuple[str, str], str] = {}
-        self._measurers: dict[tuple, object] = {}
-        # Widths measured, for every measurer (bounded there: kiosk.ui.text.Measurer).
-        self.widths: OrderedDict[tuple, int] = OrderedDict()
-
-    def measurer(self, size: int, bold: bool, script: str, rtl: bool):
-        """The measurer for one size, weight, script and direction; its widths go in the
-        book's one bounded cache, `widths` (words recur across scenes, so wrapping a new
-        screen mostly hits it)."""
-        key = (size, bold, script, rtl)
-        found = self._measurers.get(key)
-        if found is None:
-            from kiosk.ui.text import Measurer
-
-            found = self._measurers[key] = Measurer(self, size, bold, script, rtl)
-        return found
 
     def chain(self, script: str) -> list[str]:
         """The families tried, in order, for text of a script."""

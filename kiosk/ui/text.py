@@ -209,20 +209,41 @@ def _clusters(word: str) -> list[str]:
 WIDTH_CACHE_ENTRIES = 20_000  # measured widths kept, all sizes and scripts together
 
 
+class WidthCache:
+    """Widths measured with one font book, for every size, weight, script and direction,
+    bounded as a whole: least recently used out first once it holds `WIDTH_CACHE_ENTRIES`
+    (words recur across scenes, so wrapping a new screen mostly hits it).
+
+    A kiosk runs for months, and a bound per measurer was not enough: each text size, weight
+    and script has its own (the soak made over 70), and the lines' growing prefixes are new
+    text in every layout, so together they kept growing by about 2 MB per 1,000 visits."""
+
+    def __init__(self, book: FontBook):
+        self.book = book
+        self.entries: OrderedDict[tuple, int] = OrderedDict()  # ((size, bold, script, rtl), text)
+        self._measurers: dict[tuple, Measurer] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def measurer(self, size: int, bold: bool, script: str, rtl: bool) -> Measurer:
+        """The measurer for one size, weight, script and direction, filling this cache."""
+        key = (size, bold, script, rtl)
+        found = self._measurers.get(key)
+        if found is None:
+            found = self._measurers[key] = Measurer(self, size, bold, script, rtl)
+        return found
+
+
 class Measurer:
-    """Widths of pieces of text for one size, weight, script and direction, cached (wrapping
-    measures every word of a scene, and each line as it grows).
+    """Widths of pieces of text for one size, weight, script and direction, cached in a
+    `WidthCache` (wrapping measures every word of a scene, and each line as it grows)."""
 
-    The cache is the font book's, shared by every measurer and bounded as a whole: least
-    recently used out first once it holds `WIDTH_CACHE_ENTRIES`. A kiosk runs for months, and
-    a bound per measurer was not enough: each text size, weight and script has its own (the
-    soak made over 70), and the lines' growing prefixes are new text in every layout, so
-    together they kept growing by about 2 MB per 1,000 visits."""
-
-    def __init__(self, book: FontBook, size: int, bold: bool, script: str, rtl: bool):
-        self.book, self.size, self.bold, self.script, self.rtl = book, size, bold, script, rtl
+    def __init__(self, widths: WidthCache, size: int, bold: bool, script: str, rtl: bool):
+        self.book, self.size, self.bold, self.script, self.rtl = (
+            widths.book, size, bold, script, rtl)
         self._key = (size, bold, script, rtl)
-        self._cache: OrderedDict[tuple, int] = book.widths
+        self._cache = widths.entries
 
     def width(self, text: str) -> int:
         """The width of `text` laid out as one line."""
@@ -274,8 +295,11 @@ def _wrap_paragraph(text: str, width: int, measure: Measurer) -> list[str]:
 
 def layout_text(book: FontBook, text: str, lang: str, width: int, size: int,
                 bold: bool = False, align: str | None = None,
-                line_spacing: float | None = None) -> TextBlock:
-    """Lay out `text` in language `lang` in a box `width` pixels wide."""
+                line_spacing: float | None = None,
+                widths: WidthCache | None = None) -> TextBlock:
+    """Lay out `text` in language `lang` in a box `width` pixels wide, measuring through
+    `widths` (a cache kept across layouts: `TextCache` keeps one; else one for this call)."""
+    widths = widths if widths is not None else WidthCache(book)
     script, rtl = language_layout(lang)
     align = align or ("right" if rtl else "left")
     if align == "start":
@@ -295,7 +319,7 @@ def layout_text(book: FontBook, text: str, lang: str, width: int, size: int,
             y += round(line_height * PARAGRAPH_GAP)
         # Each paragraph runs in its own direction; it stays aligned to the screen's side.
         p_rtl = paragraph_rtl(paragraph, rtl)
-        measure = book.measurer(size, bold, script, p_rtl)
+        measure = widths.measurer(size, bold, script, p_rtl)
         for hard_line in paragraph.split("\n"):
             for line_text in _wrap_paragraph(hard_line.strip(), block.width, measure):
                 runs = visual_runs(segment(book, line_text, script, p_rtl), p_rtl)
@@ -325,6 +349,7 @@ class TextCache:
     def __init__(self, book: FontBook, capacity: int = 400,
                  budget_bytes: int = 48 * 1024 * 1024):
         self.book = book
+        self.widths = WidthCache(book)  # shared by every layout of this cache
         self.capacity = capacity
         self.budget_bytes = budget_bytes
         self.bytes_used = 0
@@ -341,7 +366,7 @@ class TextCache:
         key = (text, lang, width, size, bold, align)
         block = self._blocks.get(key)
         if block is None:
-            block = layout_text(self.book, text, lang, width, size, bold, align)
+            block = layout_text(self.book, text, lang, width, size, bold, align, widths=self.widths)
             self.layouts_made += 1
             block.owner = self
             self._blocks[key] = block

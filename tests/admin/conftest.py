@@ -19,7 +19,7 @@ import pytest
 from admin_helpers import PASSWORD, csrf_from
 
 from admin import create_app
-from admin.cli import create_user
+from admin.accounts import create_user
 from admin.db import database
 from tests.pgschema import database_urls
 

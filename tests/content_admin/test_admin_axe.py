@@ -33,7 +33,7 @@ RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).vi
 def more_staff(site):  # noqa: F811 - the fixture imported above
     """An administrator and a pedagogue beside the content roles the site already has."""
     from admin import create_app
-    from admin.cli import create_user
+    from admin.accounts import create_user
     from admin.db import database
 
     instance = site["dir"] / "instance"

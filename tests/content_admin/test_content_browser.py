@@ -47,7 +47,7 @@ def site(tmp_path_factory):
     env_settings = {"INSTANCE_PATH": str(instance), "CONTENT_PACKS": str(pack),
                     "PACKS_DIR": str(base_dir / "installed")}
     from admin import create_app
-    from admin.cli import create_user
+    from admin.accounts import create_user
     from admin.db import database
 
     app = create_app(dict(env_settings))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from admin import create_app
-from admin.cli import create_user
+from admin.accounts import create_user
 from admin.db import database
 from admin.feedback import registry
 from tests.pgschema import database_urls

@@ -10,7 +10,8 @@ from babel.messages.pofile import read_po, write_po
 
 from kiosk.i18n import check_catalogues, strings, template_messages
 from kiosk.i18n.checks import catalogue_languages
-from kiosk.i18n.tools import DOMAIN, LOCALE_DIR, TEMPLATE, extract
+from kiosk.i18n.files import DOMAIN, LOCALE_DIR, TEMPLATE
+from kiosk.i18n.maintain import extract
 
 REQUIRED = ["sv", "en", "it", "lv", "el", "ar"]
 PLURAL_COUNTS = {"sv": 2, "en": 2, "it": 3, "lv": 3, "el": 2, "ar": 6}

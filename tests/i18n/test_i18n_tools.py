@@ -10,7 +10,8 @@ from pathlib import Path
 from kiosk.cli import main as kiosk_main
 from kiosk.i18n import check_catalogues, template_messages
 from kiosk.i18n.checks import catalogue_languages
-from kiosk.i18n.tools import LOCALE_DIR, PACKAGE_DIR, extract, init, update
+from kiosk.i18n.files import LOCALE_DIR, PACKAGE_DIR
+from kiosk.i18n.maintain import extract, init, update
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.i18n import Catalogs, check_overrides
 from kiosk.i18n import strings as S
-from kiosk.i18n.tools import LOCALE_DIR
+from kiosk.i18n.files import LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 

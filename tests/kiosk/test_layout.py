@@ -74,19 +74,20 @@ def test_the_width_cache_is_bounded_across_sizes_and_scripts(monkeypatch):
     from kiosk.ui.fonts import FontBook
 
     book = FontBook()
+    widths = text.WidthCache(book)
     monkeypatch.setattr(text, "WIDTH_CACHE_ENTRIES", 300)
     words = " ".join(f"word{n}" for n in range(60))
-    first = text.layout_text(book, words, "en", 500, 20)
+    first = text.layout_text(book, words, "en", 500, 20, widths=widths)
     for size in range(21, 41):
         for lang in ("en", "ar", "el"):
-            text.layout_text(book, words, lang, 500, size)
-            assert len(book.widths) <= 300
-    again = text.layout_text(book, words, "en", 500, 20)  # measured anew, the same lines
+            text.layout_text(book, words, lang, 500, size, widths=widths)
+            assert len(widths.entries) <= 300
+    again = text.layout_text(book, words, "en", 500, 20, widths=widths)  # measured anew
     assert [line.width for line in again.lines] == [line.width for line in first.lines]
-    measure = book.measurer(40, False, "Latn", False)
+    measure = widths.measurer(40, False, "Latn", False)
     measure.width("word59")  # used last: kept, while the first sizes' widths went
-    assert ((40, False, "Latn", False), "word59") in book.widths
-    assert not any(key[0][0] == 21 for key in book.widths)
+    assert ((40, False, "Latn", False), "word59") in widths.entries
+    assert not any(key[0][0] == 21 for key in widths.entries)
 
 
 def test_a_missing_glyph_falls_back_to_another_font(book):
@@ -211,3 +212,11 @@ def test_screenshot_of_every_screen(cache_env, screen, kw):
 
     colours = Image.open(out).convert("RGB").getcolors(maxcolors=1 << 20)
     assert len(colours) > 8, "a screenshot is never blank"
+
+
+def test_a_text_cache_measures_through_its_own_width_cache(book):
+    from kiosk.ui.text import TextCache
+
+    cache = TextCache(book)
+    cache.block("one two three", "en", 500, 20)
+    assert ((20, False, "Latn", False), "two") in cache.widths.entries

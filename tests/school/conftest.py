@@ -47,7 +47,7 @@ def csrf_from(html: str) -> str:
 @pytest.fixture
 def login(app):
     """login(role) -> a test client logged in as a new user of that role."""
-    from admin.cli import create_user
+    from admin.accounts import create_user
 
     counter = iter(range(1, 1000))
 
@@ -70,7 +70,7 @@ def live(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("school")
     server = LiveAdmin(tmp / "instance", tmp / "admin-data")
     app = server.app()
-    from admin.cli import create_user
+    from admin.accounts import create_user
     from admin.db import database
     from admin.feedback import registry
 

@@ -1,4 +1,4 @@
-"""The runtime's public name, and the languages it plays a story in: the story's own list."""
+"""The runtime's one public name, and the languages it plays a story in: the story's own list."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import msgspec
 import pytest
 
 import kiosk.story
-from kiosk.story import Story, StoryEngine, StoryError
+from kiosk.story import StoryEngine, StoryError
 
 
-def test_story_is_the_public_name_and_story_engine_the_same_class():
-    assert kiosk.story.Story is Story is StoryEngine
-    assert "Story" in kiosk.story.__all__ and "StoryEngine" in kiosk.story.__all__
+def test_story_engine_is_the_one_name_of_the_runtime():
+    # The content model's `Story` is the story itself; the runtime that plays it has one name.
+    assert "StoryEngine" in kiosk.story.__all__ and "Story" not in kiosk.story.__all__
+    assert not hasattr(kiosk.story, "Story")
 
 
 def test_the_package_docstring_points_at_documents_that_exist():
@@ -28,7 +29,7 @@ def test_the_package_docstring_points_at_documents_that_exist():
 def test_a_language_of_the_pack_that_the_story_lacks_is_refused_at_start(trail):
     # The trail pack offers en, sv and ar; the lesson only en and sv.
     assert "ar" in trail.languages
-    engine = Story(trail, "lesson")
+    engine = StoryEngine(trail, "lesson")
     assert engine.languages == ["en", "sv"]
     with pytest.raises(StoryError, match='story "lesson" does not offer language "ar"; '
                                          'it offers en, sv') as err:
@@ -53,7 +54,7 @@ def test_switching_to_a_language_the_story_lacks_is_refused_and_changes_nothing(
 
 
 def test_language_for_falls_back_to_a_language_the_story_offers(trail):
-    lesson = Story(trail, "lesson")
+    lesson = StoryEngine(trail, "lesson")
     assert lesson.language_for("sv") == "sv"
     assert lesson.language_for("ar") == "en"  # the pack's default, which the lesson offers
     assert lesson.language_for(None) == "en"
@@ -61,7 +62,7 @@ def test_language_for_falls_back_to_a_language_the_story_offers(trail):
     # A story that does not offer the pack's default: its own first language.
     swedish = msgspec.structs.replace(trail.stories["lesson"], languages=["sv"])
     pack = msgspec.structs.replace(trail, stories={**trail.stories, "lesson": swedish})
-    only_sv = Story(pack, "lesson")
+    only_sv = StoryEngine(pack, "lesson")
     assert only_sv.language_for("ar") == "sv" and only_sv.language_for(None) == "sv"
     assert only_sv.start().language == "sv"
     with pytest.raises(StoryError, match='does not offer language "en"; it offers sv'):
@@ -72,7 +73,7 @@ def test_the_line_provider_still_falls_back_to_the_pack_default_for_missing_line
     # ferry is offered in ar, but "ar" has only its first scene: later lines come in English.
     from kiosk.story import LineProvider
 
-    engine = Story(trail, "ferry")
+    engine = StoryEngine(trail, "ferry")
     state = engine.start("ar")
     engine.choose(state, engine.view(state).choices[0].id)
     view = engine.view(state)

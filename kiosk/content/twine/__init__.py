@@ -7,7 +7,8 @@
     macros.py   maps simple Harlowe/SugarCube variables and conditions to ours
     convert.py  a TwineStory -> a story YAML file (text) and warnings
     export.py   a story of our model -> Twee 3 (SugarCube or Harlowe)
-    cli.py      `kiosk import twine` and `kiosk export twine`
+
+`kiosk import twine` and `kiosk export twine` live in `kiosk/cli/twine.py`.
 
 No pygame, no Flask: the admin and the command line both call `read` and `convert`.
 """

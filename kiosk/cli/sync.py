@@ -7,6 +7,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from kiosk.cli.options import add_data_dir, data_dir
 from kiosk.sync import (
     DEFAULT_BATCH,
     Backoff,
@@ -43,9 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--retry-max", type=float, default=30.0,
                    help="longest back-off delay in seconds (30)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an answer")
-    p.add_argument("--data-dir", type=Path, default=None,
-                   help="the kiosk's data folder (default: $STORYKIOSK_DATA_DIR or the "
-                        "platform's data folder)")
+    add_data_dir(p)
     p.add_argument("--config-dir", type=Path, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=run)
 
@@ -70,10 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save:
         path = save_config(config, args.config_dir)
         print(f"Saved the server and token in {path}")
-    if args.data_dir is None:
-        from kiosk.paths import data_dir
-
-        args.data_dir = data_dir()
+    args.data_dir = data_dir(args)
     if not (args.data_dir / DB_NAME).exists():
         return fail(f"there is no record in {args.data_dir} yet (no visitor was recorded)")
     try:

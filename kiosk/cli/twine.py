@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from kiosk.content.findings import Finding, has_errors
+from kiosk.content.loader import load_pack
 from kiosk.content.twine import convert as C
 from kiosk.content.twine.export import FORMATS, export
 from kiosk.content.twine.source import TwineError, read
@@ -110,8 +111,6 @@ def _print(findings: list[Finding]) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kiosk.content.loader import load_pack
-
     loaded = load_pack(Path(args.pack))
     if loaded.pack is None:
         _print([f for f in loaded.findings if f.severity == "error"])

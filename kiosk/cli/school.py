@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from kiosk.cli.options import add_data_dir, data_dir
+from kiosk.content import load_cached
 from kiosk.school import CodeRefused, SessionFinder, add_file
 
 
@@ -20,25 +22,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = sub.add_parser("add", help="keep a code file from the admin on this kiosk (trusted: "
                                      "no signature needed, the date is still checked)")
     add.add_argument("file", type=Path)
-    add.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    add_data_dir(add, hidden=True)
     add.set_defaults(func=_add)
     check = sub.add_parser("check", help="look a code up as the kiosk would, for today")
     check.add_argument("code")
     check.add_argument("--pack", type=Path, default=None, help="pack folder (default: the "
                                                                "kiosk's pack)")
-    check.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    add_data_dir(check, hidden=True)
     check.set_defaults(func=_check)
-
-
-def _data_dir(args) -> Path:
-    from kiosk.paths import data_dir
-
-    return args.data_dir or data_dir()
 
 
 def _add(args) -> int:
     try:
-        session = add_file(args.file, _data_dir(args))
+        session = add_file(args.file, data_dir(args))
     except CodeRefused as exc:
         print(f"kiosk school add: {exc}", file=sys.stderr)
         return 1
@@ -49,8 +45,7 @@ def _add(args) -> int:
 
 
 def _check(args) -> int:
-    from kiosk.app.packs import default_pack_dir
-    from kiosk.content import load_cached
+    from kiosk.app.packs import default_pack_dir  # kiosk.app brings pygame: only when used
 
     loaded = load_cached(args.pack or default_pack_dir())
     if loaded.pack is None:
@@ -58,7 +53,7 @@ def _check(args) -> int:
               file=sys.stderr)
         return 2
     try:
-        mode = SessionFinder.for_kiosk(_data_dir(args)).find(args.code, loaded.pack)
+        mode = SessionFinder.for_kiosk(data_dir(args)).find(args.code, loaded.pack)
     except CodeRefused as exc:
         print(f"{args.code}: refused ({exc.reason}): {exc}", file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ VLC's decoder threads call `_on_format` (pick the frame size: the video fitted i
 shares, so a half-written frame never reaches the screen) and `_on_display` (a frame is done).
 
 The audio track follows the visitor's language: when VLC has selected its default audio track
-(the ESSelected event, on VLC's thread, where no libvlc call may be made), the engine's track
+(the ESSelected event, on VLC's thread, where no libvlc call may be made), the engine's job
 thread selects the one in the visitor's language at once and, this early, goes back to the
 start so the default track's first second, already decoded, is dropped (`kiosk.media.tracks`).
 """
@@ -16,18 +16,16 @@ import ctypes
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pygame
 
 from kiosk.media.errors import MediaError
 from kiosk.media.images import fit_size
+from kiosk.media.settings import AudioSettings
 from kiosk.media.tracks import audio_tracks, pick_track
-
-if TYPE_CHECKING:
-    from kiosk.media.video import VideoEngine
 
 # Our own prototypes for the format callbacks: python-vlc's declare the chroma as c_char_p,
 # which ctypes hands over as an immutable bytes copy, so the chroma could not be written.
@@ -47,13 +45,25 @@ _RESTART_MS = 500
 _AUDIO_ES = 0  # libvlc_track_audio
 
 
+@dataclass(frozen=True)
+class EngineLink:
+    """What a player has from the engine that opened it: libvlc, the sound settings, where
+    decoded sound goes (tests), and the engine's two calls back."""
+
+    vlc: object  # the python-vlc module
+    instance: object  # the engine's vlc.Instance
+    settings: AudioSettings
+    audio_sink: Callable[[bytes], None] | None
+    select_track_soon: Callable[[VideoPlayer], None]  # from VLC's event thread
+    closed: Callable[[VideoPlayer], None]  # once VLC has stopped calling the player
+
 
 class VideoPlayer:
     """One video: play, pause, seek, replay; the current frame is drawn by the kiosk."""
 
-    def __init__(self, engine: VideoEngine, path: Path, box: tuple[int, int], audio: bool,
+    def __init__(self, engine: EngineLink, path: Path, box: tuple[int, int], audio: bool,
                  languages: Sequence[str] = ()):
-        vlc = engine._vlc
+        vlc = engine.vlc
         self._vlc = vlc
         self.engine = engine
         self.path = path
@@ -70,8 +80,8 @@ class VideoPlayer:
         self.languages = tuple(languages)  # audio track wanted, in order of preference
         self.audio_track: int | None = None  # the track selected by language, if any
         self._track_lock = threading.Lock()  # _select_audio (track thread) against close
-        self._player = engine._instance.media_player_new()
-        media = engine._instance.media_new_path(os.fspath(path))
+        self._player = engine.instance.media_player_new()
+        media = engine.instance.media_new_path(os.fspath(path))
         if not audio:
             media.add_option(":no-audio")
         self._player.set_media(media)
@@ -145,7 +155,7 @@ class VideoPlayer:
         # VLC's event thread: calling libvlc from here deadlocks; the engine's thread selects.
         kind, es_id = ctypes.cast(ctypes.pointer(event.u), ctypes.POINTER(ctypes.c_int * 2))[0]
         if kind == _AUDIO_ES and es_id >= 0 and self.languages:
-            self.engine._select_track_soon(self)
+            self.engine.select_track_soon(self)
 
     # --- the kiosk's thread ------------------------------------------------------------
     def wait_frame(self, timeout_s: float) -> bool:
@@ -371,7 +381,7 @@ class VideoPlayer:
         self._cbs = self._audio_cb = None
         with self._lock:
             self.surface = None
-        self.engine._closed(self)
+        self.engine.closed(self)
 
     def __enter__(self) -> VideoPlayer:
         return self

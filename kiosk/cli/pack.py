@@ -6,16 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from kiosk import paths
 from kiosk.content.bundle import BundleError, build_bundle
 from kiosk.content.packstore import PackStore
 
 
 def _store(args: argparse.Namespace) -> PackStore:
-    if args.packs_dir:
-        return PackStore(args.packs_dir)
-    from kiosk.paths import data_dir
-
-    return PackStore(data_dir() / "packs")
+    """The pack store named by `--packs-dir`, else the one in the kiosk's data folder."""
+    return PackStore(args.packs_dir or paths.data_dir() / "packs")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

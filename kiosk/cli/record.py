@@ -8,6 +8,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from kiosk.cli.options import add_data_dir, data_dir
 from kiosk.record import stats as stats_mod
 from kiosk.record.export import FORMATS, ExportError, export, since_minute, usb_file_name
 from kiosk.record.journal import replay
@@ -35,12 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where.add_argument("-o", "--output", metavar="FILE", type=Path, help="the file to write")
     where.add_argument("--usb", metavar="DIR", type=Path,
                        help="a folder (a USB stick) to write a named file and manifest into")
-    _data_dir_arg(exp)
+    add_data_dir(exp)
     exp.set_defaults(func=run_export)
 
     st = sub.add_parser("stats", help="counts per story, language and day (small cells hidden)")
     st.add_argument("--json", action="store_true", help="print the counts as JSON")
-    _data_dir_arg(st)
+    add_data_dir(st)
     st.set_defaults(func=run_stats)
 
 
@@ -53,32 +54,18 @@ def _since_date(text: str) -> str:
     return text
 
 
-def _data_dir_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="the kiosk's data folder (default: $STORYKIOSK_DATA_DIR or the "
-                             "platform's data folder)")
-
-
-def _data_dir(args: argparse.Namespace) -> Path:
-    if args.data_dir is not None:
-        return args.data_dir
-    from kiosk.paths import data_dir
-
-    return data_dir()
-
-
-def _open(data_dir: Path) -> Store:
-    if not (data_dir / "record.sqlite3").exists():
-        raise RecordError(f"there is no record in {data_dir} yet (no visitor was recorded)")
+def _open(folder: Path) -> Store:
+    if not (folder / "record.sqlite3").exists():
+        raise RecordError(f"there is no record in {folder} yet (no visitor was recorded)")
     # No quick_check here: the kiosk checks at start; a command must answer fast.
     try:
-        store = Store.open(data_dir, repair=False, check=False)
+        store = Store.open(folder, repair=False, check=False)
     except RecordDamaged as exc:
         raise RecordDamaged(f"{exc}; {DAMAGED_HINT}") from exc
     try:
         # Events of a killed kiosk that only its journal holds go in first, as the kiosk's
         # next start would put them (a running kiosk's journal is locked: left to it).
-        replay(store, data_dir, load_kiosk_id(data_dir), set())
+        replay(store, folder, load_kiosk_id(folder), set())
     except sqlite3.DatabaseError as exc:
         if is_damage_error(exc):
             store.close()
@@ -97,9 +84,9 @@ def _damaged(path: Path, exc: BaseException) -> RecordDamaged:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write an export and its manifest; print what was written."""
-    data_dir = _data_dir(args)
+    folder = data_dir(args)
     try:
-        store = _open(data_dir)
+        store = _open(folder)
     except (RecordError, OSError, sqlite3.Error) as exc:
         print(f"kiosk record export: {exc}", file=sys.stderr)
         return 1
@@ -109,10 +96,10 @@ def run_export(args: argparse.Namespace) -> int:
                 print(f"kiosk record export: the folder {args.usb} does not exist",
                       file=sys.stderr)
                 return 1
-            out = args.usb / usb_file_name(load_kiosk_id(data_dir), args.format)
+            out = args.usb / usb_file_name(load_kiosk_id(folder), args.format)
         else:
             out = args.output
-        manifest = export(store, data_dir, out, args.format, since=args.since,
+        manifest = export(store, folder, out, args.format, since=args.since,
                           since_last=args.since_last)
     except ExportError as exc:
         print(f"kiosk record export: {exc}", file=sys.stderr)
@@ -134,7 +121,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_stats(args: argparse.Namespace) -> int:
     """Print counts per story, language and day."""
     try:
-        store = _open(_data_dir(args))
+        store = _open(data_dir(args))
     except (RecordError, OSError, sqlite3.Error) as exc:
         print(f"kiosk record stats: {exc}", file=sys.stderr)
         return 1

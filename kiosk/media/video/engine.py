@@ -1,12 +1,5 @@
-"""Video through python-vlc: frames decoded into a pygame surface, sound through VLC's output.
-
-VLC never opens a window: `video_set_format_callbacks` lets us pick the frame size (the video
-fitted into the scene's box, aspect kept) and `video_set_callbacks` has VLC write each frame
-straight into a pygame surface's pixels (RV32: bytes B,G,R,X, the display's own format, so a
-blit is a plain copy). The kiosk blits that surface and draws captions and controls on top.
-A lock shared by VLC's lock/unlock callbacks and `VideoPlayer.draw` keeps a half-written frame
-off the screen.
-"""
+"""`VideoEngine`: one per kiosk, owning the libvlc instance; it opens `VideoPlayer`s, runs
+their jobs off the frame (track selection, closing) and closes those left open."""
 
 from __future__ import annotations
 
@@ -19,11 +12,9 @@ from pathlib import Path
 import pygame
 
 from kiosk.media.errors import MediaError, VideoUnavailable
-from kiosk.media.player import VideoPlayer
 from kiosk.media.settings import AudioSettings
+from kiosk.media.video.player import EngineLink, VideoPlayer
 from kiosk.media.vlclog import VlcLog
-
-__all__ = ["DEFAULT_VLC_ARGS", "VideoEngine", "VideoPlayer"]
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +88,9 @@ class VideoEngine:
             raise VideoUnavailable(self.reason)
         if not Path(path).is_file():
             raise MediaError(path, "the video file does not exist")
-        player = VideoPlayer(self, Path(path), box, audio, languages)
+        link = EngineLink(self._vlc, self._instance, self.settings, self.audio_sink,
+                          self._select_track_soon, self._closed)
+        player = VideoPlayer(link, Path(path), box, audio, languages)
         self.players_opened += 1
         with self._job_start:
             self._open.add(player)
