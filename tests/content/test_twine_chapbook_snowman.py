@@ -52,6 +52,8 @@ def test_chapbook_if_else_continue_guard_links_and_continue_ends_the_guard():
     assert _same(hall["look in the weeds"]["if"], "not hasKey")
     assert "if" not in hall["turning back"]  # after [continue]
     assert data["scenes"]["door"]["ending"] is True
+    weeds = [(c["label"]["en"], c["goto"]) for c in data["scenes"]["weeds"]["choices"]]
+    assert weeds == [("try the door", "door"), ("leave quietly", "away")]  # {link to: ...}
 
 
 def test_chapbook_what_has_no_place_is_warned_with_passage_and_line():
@@ -63,7 +65,7 @@ def test_chapbook_what_has_no_place_is_warned_with_passage_and_line():
         assert any(line == at and all(w in m for w in words) for at, m in warned), line
     # whole paragraphs under [if]/[else]/[unless]: kept for everyone, each warned where it is
     kept = [at for at, m in warned if "kept for every visitor" in m]
-    assert kept == [16, 19, 36]
+    assert kept == [16, 19, 37]
     assert data["scenes"]["door"]["text"]["en"] == "The door is locked.\n\nThe door opens. The end."
     assert "{colour}" in data["scenes"]["weeds"]["text"]["en"]
 

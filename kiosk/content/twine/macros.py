@@ -1,14 +1,14 @@
-"""Harlowe and SugarCube macros read into our terms: a passage body becomes plain text, its
-links (each with the conditions that guard it and the variables it sets), entry `set`s and
-warnings for what has no place in our format.
+"""The macros of the four common story formats read into our terms: a passage body becomes
+plain text, its links (each with the conditions that guard it and the variables it sets),
+entry `set`s and warnings for what has no place in our format.
 
 Understood: Harlowe `(set:)`, `(if:)`/`(else-if:)`/`(else:)`/`(unless:)` hooks,
 `(link: "Text")[(set: ...)(go-to: "Target")]`; SugarCube `<<set>>`, `<<if>>`/`<<elseif>>`/
-`<<else>>`/`<</if>>`, setter links; Chapbook vars sections (`name: value` lines before `--`)
-and `[if x]`/`[unless x]`/`[else]`/`[continue]` modifiers; Snowman `<% s.x = ... %>` and
-`<% if (s.x) { %>`/`<% } else { %>`/`<% } %>`. The declared story format is not trusted:
-whichever macros appear are read. Expressions become `kiosk.content.conditions` syntax,
-checked by its parser.
+`<<else>>`/`<</if>>`, setter links; Chapbook vars sections (`name: value` lines before `--`),
+`[if x]`/`[unless x]`/`[else]`/`[continue]` modifiers, `{link to: 'P', label: 'T'}`; Snowman
+`<% s.x = ... %>` and `<% if (s.x) { %>`/`<% } else { %>`/`<% } %>`. The declared story format
+is not trusted: whichever macros appear are read. Expressions become
+`kiosk.content.conditions` syntax, checked by its parser.
 """
 
 from __future__ import annotations
@@ -163,6 +163,9 @@ def assignments(expr: str) -> tuple[dict, dict] | None:
     return sets, adds
 
 
+# Chapbook's link insert: {link to: 'Passage', label: 'Text'} (label optional)
+_CB_LINK_TO = re.compile(r"""\{link\ to:\s*(?P<target>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*"""
+                         r"""(?:,\s*label:\s*(?P<label>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*)?\}$""")
 _CB_IDENT = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|\b([A-Za-z_][\w.]*)""")
 _CB_KEEP = {"true", "false"}
 _SN_STATE = re.compile(r"\b(?:story\.state|s)\.([A-Za-z_]\w*)")
@@ -370,6 +373,10 @@ def read_body(source: str, scene_id: Callable[[str], str | None]) -> Body:
             body.warnings.append((line, f'the text shows "{_short(tok)}", which a kiosk story '
                                   "cannot; " + ("kept as written" if kind == "cbvar"
                                                 else "removed")))
+        elif kind == "cbinsert" and (to := _CB_LINK_TO.match(tok)):
+            target = _string(to.group("target"))
+            label = _string(to.group("label")) if to.group("label") else target
+            body.ways.append(Way(label, target, False, guard(), line=line))
         elif kind == "cbinsert":
             body.warnings.append((line, f'the insert "{_short(tok)}" has no place in a kiosk '
                                   "story; removed, the text around it kept"))
