@@ -149,3 +149,16 @@ def test_a_library_archive_lets_the_editor_pick_the_story(editor):
     assert re.findall(r'<tr id="scene-([a-z0-9-]+)">', page) == ["alpha"]
     assert 'value="second"' in page
 
+
+
+def test_without_the_csrf_token_or_over_the_request_limit_nothing_is_read(editor, pack_root,
+                                                                         app):
+    before = _stories(pack_root)
+    r = editor.post(URL, data={"step": "preview", "lang": "sv",
+                               "file": (io.BytesIO(TWEE), "night.twee")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "nadia-s-night-shift" not in r.get_data(as_text=True)
+    big = TWEE + b"\n:: Filler\n" + b"x" * app.config["MAX_REQUEST_BYTES"]
+    r = _upload(editor, big, "big.twee")
+    assert r.status_code == 413 and "Traceback" not in r.get_data(as_text=True)
+    assert _stories(pack_root) == before
