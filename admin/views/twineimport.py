@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from admin.access import allow
 from admin.content import lifecycle
 from admin.content import twineimport as TI
+from admin.content.overview import language_name
 from admin.content.revisions import SaveContext
 from admin.content.yamledit import EditError
 from admin.db import get_db
@@ -33,7 +34,7 @@ def import_twine(pack_id: str):
     ws, wc, loaded = _pack(pack_id)
     pack = loaded.pack
     page = {"wc": wc, "pack": pack, "form": request.form, "plan": None, "stories": [],
-            "source": "", "filename": "", "findings": []}
+            "source": "", "filename": "", "findings": [], "language_name": language_name}
     if request.method == "GET":
         return render_template("stories/import_twine.html", **page)
     step = request.form.get("step")

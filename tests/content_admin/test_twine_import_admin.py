@@ -49,6 +49,11 @@ def _stories(pack_root: Path) -> list[str]:
 def test_the_stories_page_offers_the_import_to_editors(editor):
     page = editor.get("/stories/").get_data(as_text=True)
     assert URL in page and "Import from Twine" in page
+    form = editor.get(URL).get_data(as_text=True)
+    assert 'type="file"' in form and 'enctype="multipart/form-data"' in form
+    # the pack's languages by name, its default (sv) chosen
+    assert '<option value="sv" selected>Svenska (sv)</option>' in form
+    assert '<option value="en" >English (en)</option>' in form
 
 
 def test_the_preview_shows_scenes_choices_endings_and_warnings_and_writes_nothing(
