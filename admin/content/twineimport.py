@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ruamel.yaml.comments import CommentedMap
-
-from admin.content.yamledit import edit_document, set_text
+from admin.content.lifecycle import blank_text
+from admin.content.yamledit import edit_document, load
 from kiosk.content import model as M
 from kiosk.content.findings import Finding
 from kiosk.content.twine import TwineError, TwineStory, read
@@ -76,20 +75,13 @@ def prepare(stories: list[TwineStory], name: str, story_id: str, lang: str,
 
 
 def complete(yaml_text: str, lang: str, summary: str, duration: str, age_min: str) -> str:
-    """The imported text with what every story needs to load: summary, duration, age."""
+    """The imported text with what every story needs to load: summary, duration, age
+    (read, with their defaults, as a blank new story reads them)."""
+    blank = load(blank_text("x", "x", lang, summary, "x", duration, age_min))
+
     def change(doc):
         at = list(doc).index("title") + 1 if "title" in doc else 1
-        summary_map = CommentedMap()
-        set_text(summary_map, lang, summary)
-        for key, value in (("summary", summary_map), ("duration", _int(duration, 5)),
-                           ("age_min", _int(age_min, 13))):
-            doc.insert(at, key, value)
+        for key in ("summary", "duration", "age_min"):
+            doc.insert(at, key, blank[key])
             at += 1
     return edit_document(yaml_text, change)
-
-
-def _int(raw: str, default: int) -> int | str:
-    raw = (raw or "").strip()
-    if not raw:
-        return default
-    return int(raw) if raw.isdigit() else raw  # the validator names what it expects
