@@ -3,6 +3,7 @@
     stories = read_file(raw_bytes, "mara.twee")           # TwineError: a sentence, no story
     plan = prepare(stories, name, story_id, lang, pack)    # the preview: scenes, warnings
     text = complete(plan.result.yaml_text, lang, summary, duration, age_min)
+    findings = check(plan, pack, wc.root, text)            # the validator, nothing written
     lifecycle.create(ctx, wc, plan.story_id, text, ...)    # the same save as a new story
 
 The reading and converting are ``kiosk.content.twine``'s, as `kiosk import twine` does them;
@@ -14,7 +15,9 @@ Twine has no place for. Consent and content notes stay for the story's settings 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from admin.content.check import check_story_text
 from admin.content.lifecycle import blank_text
 from admin.content.yamledit import edit_document, load
 from kiosk.content import model as M
@@ -82,6 +85,12 @@ def complete(yaml_text: str, lang: str, summary: str, duration: str, age_min: st
     def change(doc):
         at = list(doc).index("title") + 1 if "title" in doc else 1
         for key in ("summary", "duration", "age_min"):
-            doc.insert(at, key, blank[key])
-            at += 1
+            if blank.get(key):  # an empty summary stays out: the validator asks for it
+                doc.insert(at, key, blank[key])
+                at += 1
     return edit_document(yaml_text, change)
+
+
+def check(plan: Plan, pack: M.Pack, root: Path, text: str) -> list[Finding]:
+    """What the validator would say about the story file `text` of `plan`, unwritten."""
+    return check_story_text(pack, root, f"stories/{plan.story_id}.yaml", text).findings

@@ -34,7 +34,7 @@ def import_twine(pack_id: str):
     ws, wc, loaded = _pack(pack_id)
     pack = loaded.pack
     page = {"wc": wc, "pack": pack, "form": request.form, "plan": None, "stories": [],
-            "source": "", "filename": "", "findings": [], "language_name": language_name}
+            "source": "", "filename": "", "findings": [], "checked": None, "language_name": language_name}
     if request.method == "GET":
         return render_template("stories/import_twine.html", **page)
     step = request.form.get("step")
@@ -62,7 +62,10 @@ def import_twine(pack_id: str):
         return render_template("stories/import_twine.html", **page), 400
     page.update(plan=plan, stories=stories, source=raw.decode("utf-8-sig"), filename=filename,
                 lang=lang)
+    text = TI.complete(plan.result.yaml_text, lang, request.form.get("summary", ""),
+                       request.form.get("duration", ""), request.form.get("age_min", ""))
     if step == "preview":
+        page["checked"] = TI.check(plan, pack, wc.root, text)
         return render_template("stories/import_twine.html", **page)
     status = 400
     try:
@@ -70,8 +73,6 @@ def import_twine(pack_id: str):
         if not request.form.get("summary", "").strip():
             raise EditError("a new story needs a title, a summary and the text of its "
                             "first scene")
-        text = TI.complete(plan.result.yaml_text, lang, request.form["summary"],
-                           request.form.get("duration", ""), request.form.get("age_min", ""))
         result = lifecycle.create(SaveContext(ws, get_db(), g.user), wc, plan.story_id, text,
                                   f"new story {plan.story_id}, imported from Twine", loaded)
     except EditError as exc:

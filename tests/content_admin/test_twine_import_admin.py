@@ -71,6 +71,15 @@ def test_the_preview_shows_scenes_choices_endings_and_warnings_and_writes_nothin
     # the <<audio>> macro, passage "The Office", line 20 of the file
     warning = re.search(r"<li class=\"warning\">.*?</li>", page, re.S).group(0)
     assert "The Office" in warning and "audio" in warning and "night.twee:20" in warning
+    # the validator, on the story file as it would be written: no summary given yet
+    checked = page.split('id="h-checked"', 1)[1].split("</section>", 1)[0]
+    assert "the story needs &#34;summary&#34;" in checked
+    r = editor.post(URL, data={"csrf_token": _token(editor), "step": "preview", "lang": "sv",
+                               "story_id": "nadias-night", "summary": "Nadia i köket.",
+                               **_carried(page)})
+    checked = r.get_data(as_text=True).split('id="h-checked"', 1)[1].split("</section>", 1)[0]
+    assert "summary" not in checked and "consent" in checked  # the draft error, then
+    assert "stories/nadias-night.yaml" in checked
     assert _stories(pack_root) == before
     with database(app).session() as db:
         assert db.query(Revision).count() == 0
