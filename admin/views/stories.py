@@ -389,4 +389,4 @@ def delete_scene(pack_id: str, story_id: str, scene_id: str):
 
 # The story's life (new, copy, delete, restore), its settings page and the map's edits live
 # in their own modules; they add their routes to `bp` when imported here.
-from admin.views import storylife, storymap, storysettings  # noqa: E402,F401
+from admin.views import storylife, storymap, storysettings, twineimport  # noqa: E402,F401

@@ -68,6 +68,8 @@ EXPECTED = {
     "stories.settings": {C, E, V}, "stories.save_settings": EDIT_CONTENT,
     "stories.map_add_after": EDIT_CONTENT, "stories.map_add_choice": EDIT_CONTENT,
     "stories.map_ending": EDIT_CONTENT,
+    # issue 23: a story imported from a Twine file (a new story, so editors and curators)
+    "stories.import_twine": EDIT_CONTENT,
     "translations.export_po": TRANSLATE, "translations.import_po": TRANSLATE,
     "translations.index": TRANSLATE, "translations.save": TRANSLATE,
     "translations.side_by_side": TRANSLATE,

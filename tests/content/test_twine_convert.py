@@ -185,3 +185,13 @@ def test_cli_export_of_a_story_that_does_not_exist_is_a_sentence(tmp_path, capsy
     err = capsys.readouterr().err
     assert 'no story "anna"' in err and "ana" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_a_passage_of_links_only_gets_its_name_as_text_with_a_warning():
+    text = ':: StoryData\n{"start": "Crossroads"}\n:: Crossroads\n[[Left]]\n[[Right]]\n' \
+           ":: Left\nL.\n:: Right\nR.\n"
+    [s] = read(text, "t.twee")
+    result = convert(s, "t", "en")
+    assert result.data["scenes"]["crossroads"]["text"] == {"en": "Crossroads"}
+    [f] = [f for f in result.findings if f.code == "twine-no-text"]
+    assert f.severity == "warning" and '"Crossroads"' in f.message and f.line == 3

@@ -147,3 +147,10 @@ def test_a_position_that_is_not_x_y_is_warned_and_ignored():
     [s] = read(text, "pos.twee")
     assert s.passages[0].position is None and s.passages[0].size is None
     assert [f.line for f in s.findings if f.code == "twine-metadata"] == [3, 3]
+
+
+def test_a_broken_html_declaration_is_refused_with_a_sentence():
+    # found by the mangled-file property test: "<![DOCTYPE" made Python's parser assert
+    text = '<![DOCTYPE html><tw-storydata name="S" startnode="1"></tw-storydata>'
+    with pytest.raises(TwineError, match="damaged HTML"):
+        read(text, "broken.html")

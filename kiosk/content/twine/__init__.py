@@ -4,7 +4,7 @@
     twee.py     reads Twee 3 (and legacy Twee 1/Twee2 headers, with a warning)
     html.py     reads Twine 2 published HTML and library archives
     links.py    finds the links of a passage the way Twine 2 does
-    macros.py   maps simple Harlowe/SugarCube variables and conditions to ours
+    macros.py   maps simple Harlowe/SugarCube/Chapbook/Snowman variables and conditions
     convert.py  a TwineStory -> a story YAML file (text) and warnings
     export.py   a story of our model -> Twee 3 (SugarCube or Harlowe)
 

@@ -128,7 +128,12 @@ def convert(story: TwineStory, story_id: str | None = None, lang: str = "en",
                      "exist; left out", "twine-broken-link")
             else:
                 ways.append(w)
-        scene: dict = {"text": {lang: b.text}}
+        text = b.text
+        if not text:  # our scenes need text; the name is what the author called the moment
+            text = p.name
+            warn(p, -1, "has no text of its own, only links; its name is the scene's text "
+                 "for now", "twine-no-text", "write the text the visitor reads there")
+        scene: dict = {"text": {lang: text}}
         notes = [t for t in p.tags if t in content_notes]
         if notes:
             scene["content_notes"] = notes

@@ -79,8 +79,12 @@ class _Reader(HTMLParser):
 def read(text: str, file: str = "") -> list[TwineStory]:
     """Every story of a published file or library archive; TwineError when cut short."""
     r = _Reader(file)
-    r.feed(text)
-    r.close()
+    try:
+        r.feed(text)
+        r.close()
+    except AssertionError:  # Python 3.11's parser asserts on a broken `<![...` declaration
+        raise TwineError(f"{file or 'the file'} is damaged HTML (a broken '<!' declaration); "
+                         "publish it again from Twine 2") from None
     if r.story is not None or r.passage is not None:
         where = f'passage "{r.passage.name}"' if r.passage is not None else \
             f'story "{r.story.title}"'

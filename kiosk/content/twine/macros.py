@@ -1,11 +1,14 @@
-"""Harlowe and SugarCube macros read into our terms: a passage body becomes plain text, its
-links (each with the conditions that guard it and the variables it sets), entry `set`s and
-warnings for what has no place in our format.
+"""The macros of the four common story formats read into our terms: a passage body becomes
+plain text, its links (each with the conditions that guard it and the variables it sets),
+entry `set`s and warnings for what has no place in our format.
 
 Understood: Harlowe `(set:)`, `(if:)`/`(else-if:)`/`(else:)`/`(unless:)` hooks,
 `(link: "Text")[(set: ...)(go-to: "Target")]`; SugarCube `<<set>>`, `<<if>>`/`<<elseif>>`/
-`<<else>>`/`<</if>>`, setter links. The declared story format is not trusted: whichever macros
-appear are read. Expressions become `kiosk.content.conditions` syntax, checked by its parser.
+`<<else>>`/`<</if>>`, setter links; Chapbook vars sections (`name: value` lines before `--`),
+`[if x]`/`[unless x]`/`[else]`/`[continue]` modifiers, `{link to: 'P', label: 'T'}`; Snowman
+`<% s.x = ... %>` and `<% if (s.x) { %>`/`<% } else { %>`/`<% } %>`. The declared story format
+is not trusted: whichever macros appear are read. Expressions become
+`kiosk.content.conditions` syntax, checked by its parser.
 """
 
 from __future__ import annotations
@@ -30,8 +33,19 @@ def _nested(depth: int) -> str:
 
 
 _ARGS = _nested(4)
-_TOKEN = re.compile(rf"""(?=[\[\]($<])  # every token starts so: a quick no elsewhere
-  (?:(?P<hlink>\(link:\s*(?P<hl_text>{_Q})\s*\)\[(?P<hl_sets>(?:\s*\(set:{_ARGS}\))*)\s*
+_CB_MODIFIERS = r"if|unless|else|continue|cont'd|cont|after|append|align|note|fork|transition"
+_CB_INSERTS = (r"back\ link|restart\ link|link\ to|reveal\ link|embed\ \w+|cycling\ link|"
+               r"dropdown\ menu|text\ input|\w+\ sound|sound\ effect|undo|redo|restart")
+_TOKEN = re.compile(rf"""(?=[\[\]($<{{])  # every token starts so: a quick no elsewhere
+  (?:(?P<cbmod>(?m:^)\[(?P<cbmod_kind>{_CB_MODIFIERS})\b(?P<cbmod_expr>[^\]\n]*)\][ \t]*(?m:$))
+| (?P<snif><%\s*(?P<snif_else>\}}\s*else\s+)?if\s*\((?P<snif_expr>.*?)\)\s*\{{\s*%>)
+| (?P<snelse><%\s*\}}\s*else\s*\{{\s*%>)
+| (?P<snend><%\s*\}}\s*%>)
+| (?P<snprint><%[=-].*?%>)
+| (?P<snjs><%(?P<snjs_code>.*?)%>)
+| (?P<cbvar>\{{[A-Za-z_][\w.]*\}})
+| (?P<cbinsert>\{{(?:{_CB_INSERTS})\b[^{{}}\n]*\}})
+| (?P<hlink>\(link:\s*(?P<hl_text>{_Q})\s*\)\[(?P<hl_sets>(?:\s*\(set:{_ARGS}\))*)\s*
       \(go-?to:\s*(?P<hl_target>{_Q})\s*\)\s*\])
 | (?P<link>\[\[(?!\[).*?\]\])
 | (?P<hif>\((?P<hif_kind>if|else-?if|unless):(?P<hif_expr>{_ARGS})\)\s*\[)
@@ -149,6 +163,37 @@ def assignments(expr: str) -> tuple[dict, dict] | None:
     return sets, adds
 
 
+# Chapbook's link insert: {link to: 'Passage', label: 'Text'} (label optional)
+_CB_LINK_TO = re.compile(r"""\{link\ to:\s*(?P<target>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*"""
+                         r"""(?:,\s*label:\s*(?P<label>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*)?\}$""")
+_CB_IDENT = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|\b([A-Za-z_][\w.]*)""")
+_CB_KEEP = {"true", "false"}
+_SN_STATE = re.compile(r"\b(?:story\.state|s)\.([A-Za-z_]\w*)")
+_SN_STEP = re.compile(r"\$(\w+)\s*(\+\+|--)")
+# Chapbook: `name: value` lines, then a line `--`, at the very top of a passage.
+_CB_VARS = re.compile(r"\A((?:[ \t]*[A-Za-z_][\w.]*[ \t]*(?:\([^)\n]*\))?[ \t]*:[^\n]*\n)+)"
+                      r"--[ \t]*(?:\n|\Z)")
+_CB_VAR_LINE = re.compile(r"^\s*(?P<name>[A-Za-z_][\w.]*)\s*(?P<cond>\([^)]*\))?\s*:\s*"
+                          r"(?P<value>.*?)\s*$")
+
+
+def chapbook_expr(expr: str) -> str:
+    """A Chapbook (JavaScript) expression with its bare variable names written `$name`, so
+    that `condition` and `assignments` read it; dotted names (`passage.visits`) stay and
+    make it not simple."""
+    def name(m: re.Match) -> str:
+        if m.group(1) or m.group(2) in _CB_KEEP or "." in m.group(2):
+            return m.group(0)
+        return "$" + m.group(2)
+    return _CB_IDENT.sub(name, expr)
+
+
+def snowman_expr(expr: str) -> str:
+    """A Snowman (JavaScript) expression with `s.x` / `story.state.x` written `$x`."""
+    out = _SN_STATE.sub(r"$\1", expr)
+    return _SN_STEP.sub(lambda m: f"${m.group(1)} {m.group(2)[0]}= 1", out)
+
+
 @dataclass
 class Way:
     """A link found in a passage, with its guard and its effects; `line` is 0-based."""
@@ -181,6 +226,7 @@ def _short(s: str, n: int = 50) -> str:
 def read_body(source: str, scene_id: Callable[[str], str | None]) -> Body:
     """Scan one passage: links with their guards, sets, plain text and warnings."""
     body = Body(text="")
+    source = _vars_section(source, body)
     text: list[str] = []
     stack: list[tuple[str, str | None]] = []  # (kind, our condition or None)
     chain: list[str | None] = []  # conditions of the if-chain just closed (for else)
@@ -220,9 +266,8 @@ def read_body(source: str, scene_id: Callable[[str], str | None]) -> Body:
         plain(source[pos:m.start()], pos)
         pos = m.end()
         tok, line = m.group(0), line_of(m.start())
-        kind = next(k for k in ("hlink", "link", "hif", "helse", "hset", "scif", "scelse",
-                                "scendif", "scset", "scmacro", "hmacro", "printvar", "script", "tag",
-                                "open", "close") if m.group(k) is not None)
+        kind = m.lastgroup if m.lastgroup in _KINDS else next(
+            k for k in _KINDS if m.group(k) is not None)
         if kind in ("link", "hlink"):
             if kind == "link":
                 link = L.parse(tok[2:-2])
@@ -272,6 +317,69 @@ def read_body(source: str, scene_id: Callable[[str], str | None]) -> Body:
             if stack and stack[-1][0] == "sc":
                 stack.pop()
             chain = []
+        elif kind == "cbmod":  # a modifier ends the one before it; else/continue follow it
+            k = m.group("cbmod_kind")
+            prev = stack.pop()[1] if stack and stack[-1][0] == "cb" else None
+            if k in ("if", "unless"):
+                expr = m.group("cbmod_expr")
+                cond = condition(chapbook_expr(expr), scene_id)
+                if cond is None:
+                    body.warnings.append((line, f'the test "{_short(expr)}" is not simple '
+                                          "enough to map; what it guards is kept "
+                                          "unconditional"))
+                elif k == "unless":
+                    cond = f"not ({cond})"
+                stack.append(("cb", cond))
+            elif k == "else":
+                stack.append(("cb", else_of([prev])))
+            elif k not in ("continue", "cont", "cont'd"):
+                body.warnings.append((line, f'the modifier "{_short(tok.strip())}" has no '
+                                      "place in a kiosk story; removed, the text after it "
+                                      "kept"))
+        elif kind == "snif":
+            cond = condition(snowman_expr(m.group("snif_expr")), scene_id)
+            if cond is None:
+                body.warnings.append((line, f'the test "{_short(m.group("snif_expr"))}" is '
+                                      "not simple enough to map; what it guards is kept "
+                                      "unconditional"))
+            if m.group("snif_else"):
+                prev = stack.pop()[1] if stack and stack[-1][0] == "sn" else None
+                chain = [*chain, prev]
+                cond = _and(else_of(chain), cond)
+            else:
+                chain = []
+            stack.append(("sn", cond))
+        elif kind == "snelse":
+            prev = stack.pop()[1] if stack and stack[-1][0] == "sn" else None
+            chain = [*chain, prev]
+            stack.append(("sn", else_of(chain)))
+        elif kind == "snend":
+            if stack and stack[-1][0] == "sn":
+                stack.pop()
+            chain = []
+        elif kind == "snjs":
+            got = assignments(snowman_expr(m.group("snjs_code").strip().rstrip(";")))
+            if got is None:
+                body.warnings.append((line, f'the script "{_short(tok)}" has no place in a '
+                                      "kiosk story; removed, the text around it kept"))
+            elif guard():
+                body.warnings.append((line, f'"{_short(tok)}" is conditional; left out'))
+            else:
+                body.set.update(got[0])
+                body.add.update(got[1])
+        elif kind in ("snprint", "cbvar"):
+            if kind == "cbvar":
+                text.append(tok)
+            body.warnings.append((line, f'the text shows "{_short(tok)}", which a kiosk story '
+                                  "cannot; " + ("kept as written" if kind == "cbvar"
+                                                else "removed")))
+        elif kind == "cbinsert" and (to := _CB_LINK_TO.match(tok)):
+            target = _string(to.group("target"))
+            label = _string(to.group("label")) if to.group("label") else target
+            body.ways.append(Way(label, target, False, guard(), line=line))
+        elif kind == "cbinsert":
+            body.warnings.append((line, f'the insert "{_short(tok)}" has no place in a kiosk '
+                                  "story; removed, the text around it kept"))
         elif kind in ("hset", "scset"):
             expr = m.group("hset_expr") if kind == "hset" else m.group("scset_expr")
             got = assignments(expr)
@@ -308,6 +416,31 @@ def read_body(source: str, scene_id: Callable[[str], str | None]) -> Body:
     joined = "\n".join(line.rstrip() for line in "".join(text).split("\n"))
     body.text = re.sub(r"\n{3,}", "\n\n", joined).strip()
     return body
+
+
+_KINDS = ("cbmod", "snif", "snelse", "snend", "snprint", "snjs", "cbvar", "cbinsert", "hlink",
+          "link", "hif", "helse", "hset", "scif", "scelse", "scendif", "scset", "scmacro",
+          "hmacro", "printvar", "script", "tag", "open", "close")
+
+
+def _vars_section(source: str, body: Body) -> str:
+    """Read a Chapbook vars section into `body`; the source with it blanked (lines kept)."""
+    m = _CB_VARS.match(source)
+    if not m:
+        return source
+    for i, raw in enumerate(m.group(1).splitlines()):
+        v = _CB_VAR_LINE.match(raw)
+        name, value = v.group("name"), v.group("value")
+        got = None if v.group("cond") or "." in name else \
+            assignments(f"${name} = {chapbook_expr(value)}")
+        if got is None:
+            why = ("is conditional" if v.group("cond") else "sets a setting of Chapbook itself"
+                   if "." in name else "is not a simple flag, number or string")
+            body.warnings.append((i, f'"{_short(raw)}" {why}; left out'))
+        else:
+            body.set.update(got[0])
+            body.add.update(got[1])
+    return "\n" * m.group(0).count("\n") + source[m.end():]
 
 
 def _and(a: str | None, b: str | None) -> str | None:
