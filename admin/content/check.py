@@ -14,7 +14,8 @@ from pathlib import Path
 from kiosk.content import build, validate
 from kiosk.content import model as M
 from kiosk.content import yamlsafe as Y
-from kiosk.content.findings import ERROR, Finding, sort_key
+from kiosk.content.findings import ERROR, Finding, finding, sort_key
+from kiosk.content.phrase import Phrase
 from kiosk.content.schema import Ctx, TooManyValues, clean
 
 
@@ -40,15 +41,15 @@ def check_story_text(pack: M.Pack, root: Path, rel: str, text: str,
     try:
         node = Y.compose(text)
     except Y.YamlProblem as exc:
-        return StoryCheck(None, [Finding(ERROR, "unreadable", exc.message, rel, exc.line,
+        return StoryCheck(None, [finding(ERROR, "unreadable", exc.message, rel, exc.line,
                                          exc.col)])
     if node is None:
-        return StoryCheck(None, [Finding(ERROR, "empty", "the file is empty", rel)])
+        return StoryCheck(None, [finding(ERROR, "empty", Phrase("the file is empty"), rel)])
     try:
         values = build.build_story(node, ctx)
     except TooManyValues:
-        return StoryCheck(None, [Finding(ERROR, "too-many-values",
-                                         "the file expands to too many values", rel)])
+        return StoryCheck(None, [finding(ERROR, "too-many-values",
+                                         Phrase("the file expands to too many values"), rel)])
     if values is None:
         return StoryCheck(None, sorted(ctx.findings, key=sort_key))
     data = clean(values)

@@ -57,7 +57,10 @@ def index():
     packs = []
     for wc in ws.working_copies():
         loaded = ws.load(wc.root)
-        pack_findings = [f for f in loaded.findings if f.file in ("pack.yaml", "", "stories")]
+        # the pack's own findings, and those of a story file that could not be read (it has
+        # no row below, so its syntax error would show nowhere)
+        shown = {st.file for st in loaded.pack.stories.values()} if loaded.pack else set()
+        pack_findings = [f for f in loaded.findings if f.file not in shown]
         packs.append({"wc": wc, "loaded": loaded, "rows": story_rows(loaded, _prefer(
             loaded.pack)), "pack_findings": pack_findings, "stale": _stale(wc, loaded.pack)})
     return render_template("stories/index.html", packs=packs, language_name=language_name)

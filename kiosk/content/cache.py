@@ -24,8 +24,8 @@ from kiosk.content import model as M
 # 3: a video without an audio track in a story language is warned about; 4: languages CLDR
 # does not know, or no installed font draws, are refused; text is read as NFC; 5: versions
 # of a defined form, YAML 1.1 numbers, named consent fields, media path checks; 6: attract
-# pictures carry a focal point).
-FORMAT = 6
+# pictures carry a focal point; 7: every finding keeps its msgid, with nested phrases).
+FORMAT = 7
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(M.LoadedPack)
 

@@ -17,7 +17,8 @@ import msgspec
 from kiosk.content import build, validate
 from kiosk.content import model as M
 from kiosk.content import yamlsafe as Y
-from kiosk.content.findings import ERROR, Finding, sort_key
+from kiosk.content.findings import ERROR, Finding, finding, sort_key
+from kiosk.content.phrase import Phrase
 from kiosk.content.schema import Ctx, TooManyValues, clean
 
 MAX_STORIES = 500
@@ -59,21 +60,22 @@ def _read(path: Path, rel: str, ctx: Ctx, builder, text: str | None = None):
     try:
         node = Y.compose(Y.read_text(path) if text is None else text)
     except Y.YamlProblem as exc:
-        ctx.findings.append(Finding(ERROR, "unreadable", exc.message, rel, exc.line, exc.col))
+        ctx.findings.append(finding(ERROR, "unreadable", exc.message, rel, exc.line, exc.col))
         return None
     if node is None:
-        ctx.findings.append(Finding(ERROR, "empty", "the file is empty", rel))
+        ctx.findings.append(finding(ERROR, "empty", Phrase("the file is empty"), rel))
         return None
     try:
         return builder(node, ctx)
     except TooManyValues:
         ctx.findings.clear()  # partial findings of an exploding file only bury the real one
-        ctx.findings.append(Finding(
+        ctx.findings.append(finding(
             ERROR, "too-many-values",
-            f"the file expands to more than {Y.MAX_VALUES:,} values (aliases repeated too often?)",
-            rel))
+            Phrase("the file expands to more than %(limit)s values (aliases repeated too "
+                   "often?)", limit=f"{Y.MAX_VALUES:,}"), rel))
     except RecursionError:
-        ctx.findings.append(Finding(ERROR, "too-deep", "the file is nested too deeply", rel))
+        ctx.findings.append(finding(ERROR, "too-deep", Phrase("the file is nested too deeply"),
+                                    rel))
     except Exception as exc:
         ctx.findings.append(unexpected(rel, exc))
     return None
@@ -86,10 +88,11 @@ def unexpected(rel: str, exc: Exception) -> Finding:
     load_pack); the traceback goes to the log for the developers.
     """
     log.error("checking %s failed", rel, exc_info=exc)
-    return Finding(ERROR, "internal",
-                   f"this file could not be checked: {type(exc).__name__}: {str(exc)[:200]}",
-                   rel, hint="a value in it is of a kind the checks do not expect; "
-                   "please report this with the file")
+    return finding(ERROR, "internal",
+                   Phrase("this file could not be checked: %(problem)s",
+                          problem=f"{type(exc).__name__}: {str(exc)[:200]}"),
+                   rel, hint=Phrase("a value in it is of a kind the checks do not expect; "
+                                    "please report this with the file"))
 
 
 def load_pack(root: Path | str, today: dt.date | None = None,
@@ -105,8 +108,9 @@ def load_pack(root: Path | str, today: dt.date | None = None,
     files = pack_files(root)
     digest = content_hash(root, files)
     if not (root / "pack.yaml").is_file():
-        what = "is not a folder" if not root.is_dir() else "has no pack.yaml"
-        return M.LoadedPack(None, [Finding(ERROR, "no-pack", f"{root} {what}")], digest)
+        what = (Phrase("%(folder)s is not a folder", folder=str(root)) if not root.is_dir()
+                else Phrase("%(folder)s has no pack.yaml", folder=str(root)))
+        return M.LoadedPack(None, [finding(ERROR, "no-pack", what)], digest)
     findings: list[Finding] = []
     ctx = Ctx("pack.yaml")
     values = _read(root / "pack.yaml", "pack.yaml", ctx, build.build_pack_header,
@@ -139,8 +143,9 @@ def load_pack(root: Path | str, today: dt.date | None = None,
         sdata.setdefault("languages", list(pack.languages))
         story = M.Story(**sdata, file=rel, loc=(1, 1))
         if story.id in stories:
-            findings.append(Finding(ERROR, "duplicate-story",
-                                    f'two stories have the id "{story.id}"', rel, 1, 1, "id"))
+            findings.append(finding(ERROR, "duplicate-story",
+                                    Phrase('two stories have the id "%(id)s"', id=story.id),
+                                    rel, 1, 1, "id"))
             continue
         srep = validate.Report(rel, sctx.where)
         cov: dict[str, float] = {}
@@ -153,11 +158,13 @@ def load_pack(root: Path | str, today: dt.date | None = None,
         coverage[story.id] = cov
         stories[story.id] = story
     if len(files) - 1 > MAX_STORIES:
-        findings.append(Finding(ERROR, "too-many-stories",
-                                f"the pack has more than {MAX_STORIES} story files", "stories"))
+        findings.append(finding(ERROR, "too-many-stories",
+                                Phrase("the pack has more than %(limit)s story files",
+                                       limit=str(MAX_STORIES)), "stories"))
     if not stories:
-        findings.append(Finding(ERROR, "no-stories", "the pack has no story that could be read",
-                                "stories", hint="add stories/<id>.yaml"))
+        findings.append(finding(ERROR, "no-stories",
+                                Phrase("the pack has no story that could be read"),
+                                "stories", hint=Phrase("add stories/<id>.yaml")))
     pack = msgspec.structs.replace(pack, stories=stories)
     findings.sort(key=sort_key)
     return M.LoadedPack(pack, findings, digest, coverage)
