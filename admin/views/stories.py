@@ -100,12 +100,23 @@ def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), status=200):
             elsewhere.append(f)
         else:
             by_field.setdefault(key, []).append(f)
+    paths = _media_paths(wc)
     return render_template(
         "stories/scene.html", wc=wc, pack=pack, story=st, scene_id=scene_id, form=form,
         base_hash=base_hash, by_field=by_field, elsewhere=elsewhere, languages=st.languages, language_name=language_name,
         stale=_stale_here(wc, pack, st, scene_id),
-        scene_ids=list(st.scenes), notes=pack.content_notes, media_paths=_media_paths(wc),
+        scene_ids=list(st.scenes), notes=pack.content_notes, media_paths=paths,
+        pictures=_pictures(wc, paths["image"], form.image),
         title=story_title(st, _prefer(pack))), status
+
+
+def _pictures(wc, images: list[str], current: str):
+    """The picker's page of library pictures (?pq= searches, ?pp= turns the page)."""
+    from admin.content.library import items
+    from admin.content.picker import pictures
+
+    return pictures(images, items(get_db(), wc.pack_id), current,
+                    request.args.get("pq", ""), request.args.get("pp", 1, type=int))
 
 
 def _stale_here(wc, pack, st, scene_id: str) -> set[str]:
