@@ -47,6 +47,7 @@ def test_a_hint_is_translated_too(editor, pack_root):
 # text, an attract picture), file shape (a story that is not YAML, a value of the wrong
 # type, an unknown key) and media (a picture that is not there).
 _PACK_EDITS = [
+    ("pack.yaml", "languages: [sv, en]\n", "languages: [sv, en, gr]\n"),
     ("pack.yaml", "    hours: {sv: Dygnet runt, en: 24/7}\n",
      "    hours: {sv: Dygnet runt}\n    languages: [sv, zz]\n    colour: red\n"),
     ("pack.yaml", "kiosk:\n  idle_timeout: 60\n",
@@ -55,13 +56,13 @@ _PACK_EDITS = [
 ]
 # What each language says for three of them (the helpline named by its id, as staff read it)
 _SAID = {
-    "sv": ["stödlinjen 'eu-112', fält 'hours' saknar text på en",
+    "sv": ['"gr" är ingen språkkod: GR är landskoden', "stödlinjen 'eu-112', fält 'hours' saknar text på en",
            "filen media/gone.jpg finns inte", "ogiltig YAML: ett kolon med värde"],
-    "it": ["linea di aiuto 'eu-112', campo 'hours' non ha testo in en",
+    "it": ['"gr" non è un codice di lingua: GR è il codice di paese', "linea di aiuto 'eu-112', campo 'hours' non ha testo in en",
            "il file media/gone.jpg non esiste", "YAML non valido: qui non è ammesso"],
-    "lv": ["palīdzības tālrunis 'eu-112', lauks 'hours' nav teksta valodā en",
+    "lv": ['"gr" nav valodas kods: GR ir valsts kods', "palīdzības tālrunis 'eu-112', lauks 'hours' nav teksta valodā en",
            "fails media/gone.jpg neeksistē", "nederīgs YAML: vērtība pēc kola"],
-    "el": ["γραμμή βοήθειας 'eu-112', πεδίο 'hours': δεν υπάρχει κείμενο στα en",
+    "el": ['Το "gr" δεν είναι κωδικός γλώσσας: GR είναι ο κωδικός χώρας', "γραμμή βοήθειας 'eu-112', πεδίο 'hours': δεν υπάρχει κείμενο στα en",
            "το αρχείο media/gone.jpg δεν υπάρχει", "μη έγκυρο YAML: τιμή μετά"],
 }
 
@@ -106,7 +107,8 @@ def test_pack_file_and_media_findings_speak_the_staff_members_language(editor, p
     _break(pack_root)
     english = [f.format() for f in load_pack(pack_root).findings]
     cli = "\n".join(english)  # `kiosk check` keeps its English and its data paths
-    for said in ("helplines[0].hours has no en text", "the file media/gone.jpg does not exist",
+    for said in ('"gr" is not a language code: GR is the country code of Greece',
+                 "helplines[0].hours has no en text", "the file media/gone.jpg does not exist",
                  "invalid YAML: mapping values are not allowed in this context",
                  'answers in "zz", a language code CLDR does not know',
                  'unknown key "colour" in a helpline', "idle_timeout should be a whole number",
