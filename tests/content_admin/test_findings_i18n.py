@@ -118,12 +118,16 @@ def test_pack_file_and_media_findings_speak_the_staff_members_language(editor, p
     blank = _phrases(pack_root)
     client = _speaking(editor, lang)
     pages = {url: client.get(url).get_data(as_text=True).replace("&#39;", "'").replace(
-        "&#34;", '"') for url in ("/stories/", "/stories/test/ana", "/packs/test/settings")}
+        "&#34;", '"') for url in ("/stories/", "/stories/test/ana", "/packs/test/settings",
+                                  "/packs/")}
     shown = "\n".join(pages.values())
     for said in _SAID[lang]:
         assert said in shown, said
     assert "media/lost.jpg" in pages["/stories/test/ana"]
     assert "zz" in pages["/stories/"] and "colour" in pages["/stories/"]
+    # why it cannot be bundled: the errors, said in the language too (not as code)
+    assert "stories/broken.yaml:2:9" in pages["/packs/"]
+    assert _SAID[lang][0] in pages["/packs/"] and _SAID[lang][-1] in pages["/packs/"]
     found = {url: leaks(html, words, blank) for url, html in pages.items()}
     assert found == {url: [] for url in pages}, found
 
