@@ -20,7 +20,7 @@ from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import Revision
 from admin.views import merging
-from kiosk.content.findings import ERROR, Finding
+from kiosk.content.findings import ERROR, finding
 
 bp = Blueprint("stories", __name__, url_prefix="/stories")
 READERS = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR, Role.VIEWER)
@@ -211,7 +211,7 @@ def scene(pack_id: str, story_id: str, scene_id: str):
 def _not_saved(ws, wc, loaded, st, scene_id, form, base_hash, text, trial_text, bad):
     """The editor with the banner and every error at once: the values that cannot be
     written and what the validator finds in the rest of the form (400)."""
-    findings = [Finding(ERROR, "bad-form", exc.message, st.file,
+    findings = [finding(ERROR, "bad-form", exc.message, st.file,
                         path=f"scenes.{scene_id}.{exc.field}") for exc in bad]
     before = check_cached(ws, wc, st.file, text, loaded)
     after = check_cached(ws, wc, st.file, trial_text, loaded)

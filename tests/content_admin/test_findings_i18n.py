@@ -137,3 +137,16 @@ def test_the_same_pages_in_english_show_the_english_findings(editor, pack_root):
     _break(pack_root)
     page = _speaking(editor, "en").get("/stories/").get_data(as_text=True)
     assert leaks(page, english_only_words("sv"), _phrases(pack_root))
+
+
+def test_a_malformed_value_in_a_form_is_refused_in_the_staff_members_language(editor, pack_root):
+    from helpers import form_values
+
+    client = _speaking(editor, "sv")
+    url = "/stories/test/ana/scenes/home"
+    data = form_values(client.get(url).get_data(as_text=True))
+    data["choices[0].set"] = "x"
+    r = client.post(url, data=data)
+    page = r.get_data(as_text=True).replace("&#34;", '"')
+    assert r.status_code == 400 and '"x" är inte namn=värde' in page
+    assert "is not name=value" not in page
