@@ -10,7 +10,8 @@ so a fresh clone needs no build step. Update them after changing strings with::
         admin kiosk/content/bundle.py kiosk/content/packstore.py kiosk/content/findings.py \
         kiosk/content/validate.py kiosk/content/schema.py kiosk/content/build.py \
         kiosk/content/loader.py kiosk/content/yamlsafe.py kiosk/content/mediacheck.py \
-        kiosk/content/languages.py kiosk/i18n/languages.py kiosk/ui/fontfiles.py
+        kiosk/content/languages.py kiosk/content/conditions.py kiosk/i18n/languages.py \
+        kiosk/ui/fontfiles.py
 
 (``-k Refused -k BundleError -k EditError -k Reason``: the sentences of
 ``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,

@@ -108,7 +108,7 @@ def _condition(node, ctx, path):
         ctx.findings.append(finding(
             ERROR, "bad-condition", Phrase('the condition "%(condition)s" cannot be read: '
                                            "%(problem)s", condition=S._short(source, 60),
-                                           problem=str(exc)),
+                                           problem=exc.message),
             ctx.file, line, col + exc.column - (0 if quoted else 1), path,
             Phrase("write it like: %(example)s",
                    example="saw_messages and visits(home) >= 1")))

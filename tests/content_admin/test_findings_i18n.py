@@ -52,17 +52,22 @@ _PACK_EDITS = [
      "    hours: {sv: Dygnet runt}\n    languages: [sv, zz]\n    colour: red\n"),
     ("pack.yaml", "kiosk:\n  idle_timeout: 60\n",
      "kiosk:\n  idle_timeout: soon\n  attract: [gone.jpg]\n"),
+    ("stories/ana.yaml", "if: asked\n", "if: asked &\n"),
     ("stories/ana.yaml", "    next: advert\n", "    next: advert\n    image: lost.jpg\n"),
 ]
 # What each language says for three of them (the helpline named by its id, as staff read it)
 _SAID = {
-    "sv": ['"gr" är ingen språkkod: GR är landskoden', "stödlinjen 'eu-112', fält 'hours' saknar text på en",
+    "sv": ['"gr" är ingen språkkod: GR är landskoden',
+           'villkoret "asked &" kan inte läsas: oväntat tecken "&"', "stödlinjen 'eu-112', fält 'hours' saknar text på en",
            "filen media/gone.jpg finns inte", "ogiltig YAML: ett kolon med värde"],
-    "it": ['"gr" non è un codice di lingua: GR è il codice di paese', "linea di aiuto 'eu-112', campo 'hours' non ha testo in en",
+    "it": ['"gr" non è un codice di lingua: GR è il codice di paese',
+           'impossibile leggere la condizione "asked &": carattere inatteso "&"', "linea di aiuto 'eu-112', campo 'hours' non ha testo in en",
            "il file media/gone.jpg non esiste", "YAML non valido: qui non è ammesso"],
-    "lv": ['"gr" nav valodas kods: GR ir valsts kods', "palīdzības tālrunis 'eu-112', lauks 'hours' nav teksta valodā en",
+    "lv": ['"gr" nav valodas kods: GR ir valsts kods',
+           'nosacījumu "asked &" nevar nolasīt: negaidīta rakstzīme "&"', "palīdzības tālrunis 'eu-112', lauks 'hours' nav teksta valodā en",
            "fails media/gone.jpg neeksistē", "nederīgs YAML: vērtība pēc kola"],
-    "el": ['Το "gr" δεν είναι κωδικός γλώσσας: GR είναι ο κωδικός χώρας', "γραμμή βοήθειας 'eu-112', πεδίο 'hours': δεν υπάρχει κείμενο στα en",
+    "el": ['Το "gr" δεν είναι κωδικός γλώσσας: GR είναι ο κωδικός χώρας',
+           'η συνθήκη "asked &" δεν διαβάζεται: απρόσμενος χαρακτήρας "&"', "γραμμή βοήθειας 'eu-112', πεδίο 'hours': δεν υπάρχει κείμενο στα en",
            "το αρχείο media/gone.jpg δεν υπάρχει", "μη έγκυρο YAML: τιμή μετά"],
 }
 
@@ -112,13 +117,14 @@ def test_pack_file_and_media_findings_speak_the_staff_members_language(editor, p
                  "invalid YAML: mapping values are not allowed in this context",
                  'answers in "zz", a language code CLDR does not know',
                  'unknown key "colour" in a helpline', "idle_timeout should be a whole number",
-                 "the file media/lost.jpg does not exist"):
+                 "the file media/lost.jpg does not exist",
+                 'the condition "asked &" cannot be read: unexpected character "&"'):
         assert said in cli, said
     words = english_only_words(lang)
     blank = _phrases(pack_root)
     client = _speaking(editor, lang)
     pages = {url: client.get(url).get_data(as_text=True).replace("&#39;", "'").replace(
-        "&#34;", '"') for url in ("/stories/", "/stories/test/ana", "/packs/test/settings",
+        "&#34;", '"').replace("&amp;", "&") for url in ("/stories/", "/stories/test/ana", "/packs/test/settings",
                                   "/packs/")}
     shown = "\n".join(pages.values())
     for said in _SAID[lang]:
