@@ -11,7 +11,7 @@ so a fresh clone needs no build step. Update them after changing strings with::
         kiosk/content/validate.py kiosk/content/schema.py kiosk/content/build.py \
         kiosk/content/loader.py kiosk/content/yamlsafe.py kiosk/content/mediacheck.py \
         kiosk/content/languages.py kiosk/content/conditions.py kiosk/i18n/languages.py \
-        kiosk/ui/fontfiles.py
+        kiosk/ui/fontfiles.py kiosk/media/subtitles.py
 
 (``-k Refused -k BundleError -k EditError -k Reason``: the sentences of
 ``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,

@@ -54,20 +54,26 @@ _PACK_EDITS = [
      "kiosk:\n  idle_timeout: soon\n  attract: [gone.jpg]\n"),
     ("stories/ana.yaml", "if: asked\n", "if: asked &\n"),
     ("stories/ana.yaml", "    next: advert\n", "    next: advert\n    image: lost.jpg\n"),
+    ("stories/ana.yaml", "    image: lost.jpg\n",
+     "    image: lost.jpg\n    captions: {sv: late.vtt}\n"),
 ]
 # What each language says for three of them (the helpline named by its id, as staff read it)
 _SAID = {
     "sv": ['"gr" är ingen språkkod: GR är landskoden',
-           'villkoret "asked &" kan inte läsas: oväntat tecken "&"', "stödlinjen 'eu-112', fält 'hours' saknar text på en",
+           'villkoret "asked &" kan inte läsas: oväntat tecken "&"',
+           "media/late.vtt:3: textrutan slutar innan den börjar", "stödlinjen 'eu-112', fält 'hours' saknar text på en",
            "filen media/gone.jpg finns inte", "ogiltig YAML: ett kolon med värde"],
     "it": ['"gr" non è un codice di lingua: GR è il codice di paese',
-           'impossibile leggere la condizione "asked &": carattere inatteso "&"', "linea di aiuto 'eu-112', campo 'hours' non ha testo in en",
+           'impossibile leggere la condizione "asked &": carattere inatteso "&"',
+           "media/late.vtt:3: il sottotitolo finisce prima di iniziare", "linea di aiuto 'eu-112', campo 'hours' non ha testo in en",
            "il file media/gone.jpg non esiste", "YAML non valido: qui non è ammesso"],
     "lv": ['"gr" nav valodas kods: GR ir valsts kods',
-           'nosacījumu "asked &" nevar nolasīt: negaidīta rakstzīme "&"', "palīdzības tālrunis 'eu-112', lauks 'hours' nav teksta valodā en",
+           'nosacījumu "asked &" nevar nolasīt: negaidīta rakstzīme "&"',
+           "media/late.vtt:3: subtitrs beidzas, pirms sākas", "palīdzības tālrunis 'eu-112', lauks 'hours' nav teksta valodā en",
            "fails media/gone.jpg neeksistē", "nederīgs YAML: vērtība pēc kola"],
     "el": ['Το "gr" δεν είναι κωδικός γλώσσας: GR είναι ο κωδικός χώρας',
-           'η συνθήκη "asked &" δεν διαβάζεται: απρόσμενος χαρακτήρας "&"', "γραμμή βοήθειας 'eu-112', πεδίο 'hours': δεν υπάρχει κείμενο στα en",
+           'η συνθήκη "asked &" δεν διαβάζεται: απρόσμενος χαρακτήρας "&"',
+           "media/late.vtt:3: ο υπότιτλος τελειώνει πριν αρχίσει", "γραμμή βοήθειας 'eu-112', πεδίο 'hours': δεν υπάρχει κείμενο στα en",
            "το αρχείο media/gone.jpg δεν υπάρχει", "μη έγκυρο YAML: τιμή μετά"],
 }
 
@@ -103,6 +109,8 @@ def _break(pack_root):
         text = path.read_text(encoding="utf-8")
         assert old in text, (rel, old)
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    (pack_root / "media" / "late.vtt").write_text("WEBVTT\n\n00:02.000 --> 00:01.000\nHej\n",
+                                                  encoding="utf-8")
     (pack_root / "stories" / "broken.yaml").write_text("id: broken\ntitle: a: b\n",
                                                        encoding="utf-8")
 
@@ -118,7 +126,8 @@ def test_pack_file_and_media_findings_speak_the_staff_members_language(editor, p
                  'answers in "zz", a language code CLDR does not know',
                  'unknown key "colour" in a helpline', "idle_timeout should be a whole number",
                  "the file media/lost.jpg does not exist",
-                 'the condition "asked &" cannot be read: unexpected character "&"'):
+                 'the condition "asked &" cannot be read: unexpected character "&"',
+                 "media/late.vtt:3: the cue ends before it starts"):
         assert said in cli, said
     words = english_only_words(lang)
     blank = _phrases(pack_root)
