@@ -8,7 +8,10 @@ so a fresh clone needs no build step. Update them after changing strings with::
         -k Reason -k Phrase -k N_ -k Setting:4 \
         --no-location --sort-output -o admin/translations/messages.pot \
         admin kiosk/content/bundle.py kiosk/content/packstore.py kiosk/content/findings.py \
-        kiosk/content/validate.py kiosk/content/slots.py
+        kiosk/content/validate.py kiosk/content/slots.py kiosk/content/schema.py \
+        kiosk/content/build.py kiosk/content/loader.py kiosk/content/yamlsafe.py \
+        kiosk/content/mediacheck.py kiosk/content/languages.py kiosk/content/conditions.py \
+        kiosk/i18n/languages.py kiosk/ui/fontfiles.py kiosk/media/subtitles.py
 
 (``-k Refused -k BundleError -k EditError -k Reason``: the sentences of
 ``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,
@@ -31,8 +34,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
-
-from kiosk.content.findings import place
 
 SOURCE = Path(__file__).with_name("translations")
 # Code -> the language's own name, shown in the pickers.
@@ -65,16 +66,15 @@ def reason(exc: BaseException) -> str:
     admin.content.media, ``EditError`` of admin.content.yamledit, ``BundleError`` of
     kiosk.content.bundle), and a ``kiosk.content.phrase.Phrase`` (line labels, media uses,
     revision summaries, consent lines; a validator finding's ``phrase()``), is translated
-    and filled in (a ``path`` param as ``findings.place`` says it); anything else is shown
-    as it is.
+    and filled in (a param that is a phrase translated in turn: a finding's ``path`` is kept
+    as ``findings.place`` says it); anything else is shown as it is.
     """
     msgid = getattr(exc, "msgid", None)
     if not isinstance(msgid, str):
         return str(exc)
     params = dict(getattr(exc, "params", {}))
-    if "path" in params:  # a finding's data path, said the way staff read it
-        params["path"] = reason(place(params["path"]))
-    return gettext(msgid, **params)
+    # a param that is a phrase itself ("a list", a finding's place) is translated as well
+    return gettext(msgid, **{k: reason(v) for k, v in params.items()})
 
 
 def select_locale() -> str:

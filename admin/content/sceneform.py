@@ -13,13 +13,15 @@ from ruamel.yaml.comments import CommentedMap
 
 from admin.content.yamledit import flow_list, set_text, text_map
 from kiosk.content import model as M
+from kiosk.content.phrase import Phrase
 
 WAYS = ("next", "choices", "ending")
 _SET_ITEM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_\-]*)\s*=\s*(.+?)\s*$")
 
 
 class FormError(Exception):
-    """A value in the form that cannot be written at all: (field, sentence)."""
+    """A value in the form that cannot be written at all: (field, sentence); the sentence is a
+    Phrase, shown in the staff member's language."""
 
     def __init__(self, field_name: str, message: str):
         super().__init__(message)
@@ -79,7 +81,7 @@ def parse_set(raw: str, where: str) -> dict:
     for item in filter(str.strip, raw.split(",")):
         m = _SET_ITEM.match(item)
         if not m:
-            raise FormError(where, f'"{item.strip()}" is not name=value')
+            raise FormError(where, Phrase('"%(item)s" is not name=value', item=item.strip()))
         name, value = m.groups()
         if value in ("true", "false"):
             out[name] = value == "true"

@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from admin.content.sceneform import FormError, format_set, parse_set
 from admin.content.yamledit import flow_list, set_text, text_map
+from kiosk.content.phrase import Phrase
 
 _SPLIT = re.compile(r"[,\s]+")
 STORY_KEYS = ("id", "title", "summary", "languages", "duration", "age_min", "content_notes",
@@ -157,7 +158,8 @@ def _texts_from(form, prefix: str, langs: list[str]) -> dict[str, str]:
 def apply(doc: CommentedMap, form, langs: list[str]) -> None:
     """Write the posted values (a MultiDict built like `to_form`'s) into the story document."""
     if form.get("id", doc.get("id")) != doc.get("id"):
-        raise FormError("id", "the id names the story's file; copy the story to give it another")
+        raise FormError("id", Phrase("the id names the story's file; copy the story to give it "
+                                     "another"))
     for key in ("title", "summary"):
         _texts(doc, key, _texts_from(form, key, langs))
     _set(doc, "languages", form.getlist("languages"))
@@ -229,7 +231,8 @@ def _sources(doc: CommentedMap, form, langs: list[str]) -> None:
         if not isinstance(sources, CommentedMap):
             sources = doc["sources"] = CommentedMap()
         if new_id in sources:
-            raise FormError(f"{NEW_SOURCE}.id", f'the story already has a source "{new_id}"')
+            raise FormError(f"{NEW_SOURCE}.id", Phrase('the story already has a source '
+                                                       '"%(id)s"', id=new_id))
         source = _map(sources, new_id)
         _set(source, "text", form.get(f"{NEW_SOURCE}.text", "").strip())
         _set(source, "year", _number(form.get(f"{NEW_SOURCE}.year", "")))

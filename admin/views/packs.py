@@ -66,7 +66,7 @@ def _index_page():
     ws = workspace()
     copies = [(wc, ws.load(wc.root)) for wc in ws.working_copies()]
     # what stops each copy from being bundled, shown in its row (one rule: export refuses these)
-    blocking = {wc.pack_id: (_error_lines(loaded),
+    blocking = {wc.pack_id: (_errors(loaded),
                              publish_blockers(get_db(), wc.pack_id, wc.root / "media"))
                 for wc, loaded in copies}
     installed = {pid: ws.store.versions(pid) for pid in ws.store.pack_ids()}
@@ -77,9 +77,9 @@ def _index_page():
                            limit=current_app.config["MAX_BUNDLE_MB"])
 
 
-def _error_lines(loaded) -> list[str]:
-    """A loaded pack's errors as one-line sentences (file:line: message)."""
-    return [f.format() for f in loaded.findings if f.severity == ERROR]
+def _errors(loaded) -> list:
+    """A loaded pack's errors (the page says each in the staff member's language)."""
+    return [f for f in loaded.findings if f.severity == ERROR]
 
 
 @bp.route("/<pack_id>/bundle.zip")

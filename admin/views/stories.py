@@ -20,7 +20,7 @@ from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import Revision
 from admin.views import merging
-from kiosk.content.findings import ERROR, Finding
+from kiosk.content.findings import ERROR, finding
 
 bp = Blueprint("stories", __name__, url_prefix="/stories")
 READERS = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR, Role.VIEWER)
@@ -57,7 +57,10 @@ def index():
     packs = []
     for wc in ws.working_copies():
         loaded = ws.load(wc.root)
-        pack_findings = [f for f in loaded.findings if f.file in ("pack.yaml", "", "stories")]
+        # the pack's own findings, and those of a story file that could not be read (it has
+        # no row below, so its syntax error would show nowhere)
+        shown = {st.file for st in loaded.pack.stories.values()} if loaded.pack else set()
+        pack_findings = [f for f in loaded.findings if f.file not in shown]
         packs.append({"wc": wc, "loaded": loaded, "rows": story_rows(loaded, _prefer(
             loaded.pack)), "pack_findings": pack_findings, "stale": _stale(wc, loaded.pack)})
     return render_template("stories/index.html", packs=packs, language_name=language_name)
@@ -97,12 +100,23 @@ def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), status=200):
             elsewhere.append(f)
         else:
             by_field.setdefault(key, []).append(f)
+    paths = _media_paths(wc)
     return render_template(
         "stories/scene.html", wc=wc, pack=pack, story=st, scene_id=scene_id, form=form,
         base_hash=base_hash, by_field=by_field, elsewhere=elsewhere, languages=st.languages, language_name=language_name,
         stale=_stale_here(wc, pack, st, scene_id),
-        scene_ids=list(st.scenes), notes=pack.content_notes, media_paths=_media_paths(wc),
+        scene_ids=list(st.scenes), notes=pack.content_notes, media_paths=paths,
+        pictures=_pictures(wc, paths["image"], form.image),
         title=story_title(st, _prefer(pack))), status
+
+
+def _pictures(wc, images: list[str], current: str):
+    """The picker's page of library pictures (?pq= searches, ?pp= turns the page)."""
+    from admin.content.library import items
+    from admin.content.picker import pictures
+
+    return pictures(images, items(get_db(), wc.pack_id), current,
+                    request.args.get("pq", ""), request.args.get("pp", 1, type=int))
 
 
 def _stale_here(wc, pack, st, scene_id: str) -> set[str]:
@@ -197,7 +211,7 @@ def scene(pack_id: str, story_id: str, scene_id: str):
 def _not_saved(ws, wc, loaded, st, scene_id, form, base_hash, text, trial_text, bad):
     """The editor with the banner and every error at once: the values that cannot be
     written and what the validator finds in the rest of the form (400)."""
-    findings = [Finding(ERROR, "bad-form", exc.message, st.file,
+    findings = [finding(ERROR, "bad-form", exc.message, st.file,
                         path=f"scenes.{scene_id}.{exc.field}") for exc in bad]
     before = check_cached(ws, wc, st.file, text, loaded)
     after = check_cached(ws, wc, st.file, trial_text, loaded)

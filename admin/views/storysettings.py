@@ -21,7 +21,7 @@ from admin.db import get_db
 from admin.i18n import reason
 from admin.views.stories import DIFF_READERS, EDITORS, _prefer, _story, bp
 from kiosk.content import model as M
-from kiosk.content.findings import Finding
+from kiosk.content.findings import finding
 
 
 def _placed(path: str, scene_ids) -> bool:
@@ -84,7 +84,7 @@ def save_settings(pack_id: str, story_id: str):
     try:
         new_text = edit_document(text, lambda d: SS.apply(d, form, st.languages))
     except FormError as exc:
-        bad = Finding("error", "bad-form", exc.message, st.file, path=exc.field)
+        bad = finding("error", "bad-form", exc.message, st.file, path=exc.field)
         return _page(wc, loaded.pack, st, doc, form, base_hash, [bad], 400)
     except EditError as exc:
         flash(_("Not saved: %(why)s", why=reason(exc)))

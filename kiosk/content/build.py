@@ -10,7 +10,8 @@ from kiosk.content import conditions
 from kiosk.content import model as M
 from kiosk.content import schema as S
 from kiosk.content.characters import excerpt
-from kiosk.content.findings import ERROR, Finding
+from kiosk.content.findings import ERROR, finding
+from kiosk.content.phrase import Phrase
 from kiosk.content.schema import INVALID, Ctx, clean, fields, loc
 
 _text = S.text()
@@ -47,7 +48,7 @@ def _struct(cls, spec: dict, what: str, post=None):
 OVERRIDE_SPEC: dict[str, tuple[Any, bool]] = {
     "reviewer": (S.string, True), "reason": (S.string, True), "date": (S.date, False),
 }
-_override = _struct(M.Override, OVERRIDE_SPEC, "an override")
+_override = _struct(M.Override, OVERRIDE_SPEC, Phrase("an override"))
 
 
 def _focus(node, ctx, path):
@@ -55,8 +56,9 @@ def _focus(node, ctx, path):
     if pair is INVALID:
         return INVALID
     if len(pair) != 2 or not all(0 <= v <= 1 for v in pair):
-        ctx.add(node, path, "bad-value", f"{path} should be [x, y] with each between 0 and 1",
-                "for example [0.5, 0.3]")
+        ctx.add(node, path, "bad-value",
+                Phrase("%(path)s should be [x, y] with each between 0 and 1", path=path),
+                Phrase("for example %(example)s", example="[0.5, 0.3]"))
         return INVALID
     return (float(pair[0]), float(pair[1]))
 
@@ -66,7 +68,7 @@ MEDIA_SPEC: dict[str, tuple[Any, bool]] = {
     "focus": (_focus, False), "photo": (S.boolean, False),
     "tags": (S.list_of(S.string, unique=True), False), "override": (_override, False),
 }
-_media_struct = _struct(M.MediaRef, MEDIA_SPEC, "an image")
+_media_struct = _struct(M.MediaRef, MEDIA_SPEC, Phrase("an image"))
 
 
 def _media(node, ctx, path):
@@ -82,7 +84,7 @@ VIDEO_SPEC: dict[str, tuple[Any, bool]] = {
     "src": (S.media_path, True), "poster": (S.media_path, False),
     "subtitles": (_paths_by_lang, False),
 }
-_video = _struct(M.Video, VIDEO_SPEC, "a video")
+_video = _struct(M.Video, VIDEO_SPEC, Phrase("a video"))
 
 
 def _choice_post(data, values, ctx, path):
@@ -104,21 +106,24 @@ def _condition(node, ctx, path):
     except conditions.ConditionError as exc:
         line, col = loc(node)
         quoted = node.style in ('"', "'")
-        ctx.findings.append(Finding(
-            ERROR, "bad-condition", f'the condition "{excerpt(source, 60)}" cannot be read: {exc}',
+        ctx.findings.append(finding(
+            ERROR, "bad-condition", Phrase('the condition "%(condition)s" cannot be read: '
+                                           "%(problem)s", condition=excerpt(source, 60),
+                                           problem=exc.message),
             ctx.file, line, col + exc.column - (0 if quoted else 1), path,
-            'write it like: saw_messages and visits(home) >= 1'))
+            Phrase("write it like: %(example)s",
+                   example="saw_messages and visits(home) >= 1")))
         return INVALID
 
 
 CHOICE_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, False), "label": (_text, True), "goto": (S.ident, True),
-    "if": (_condition, False), "set": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "saw_it"),
+    "if": (_condition, False), "set": (S.map_of(S.pattern(S.VAR_RE, Phrase("a variable name"), "saw_it"),
                                                   S.plain_value), False),
-    "add": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "trust"), S.number), False),
+    "add": (S.map_of(S.pattern(S.VAR_RE, Phrase("a variable name"), "trust"), S.number), False),
     "discussion": (_text, False),
 }
-_choice = _struct(M.Choice, CHOICE_SPEC, "a choice", _choice_post)
+_choice = _struct(M.Choice, CHOICE_SPEC, Phrase("a choice"), _choice_post)
 
 
 ENDING_SPEC: dict[str, tuple[Any, bool]] = {"helped": (_text, False), "action": (_text, False)}
@@ -128,10 +133,11 @@ def _ending(node, ctx, path):
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
         value = S.boolean(node, ctx, path)
         if value is False:
-            ctx.add(node, path, "bad-value", "ending: false means nothing; remove the line")
+            ctx.add(node, path, "bad-value",
+                    Phrase("ending: false means nothing; remove the line"))
             return INVALID
         return M.Ending()
-    return _struct(M.Ending, ENDING_SPEC, "an ending")(node, ctx, path)
+    return _struct(M.Ending, ENDING_SPEC, Phrase("an ending"))(node, ctx, path)
 
 
 def _scene_post(data, values, ctx, path):
@@ -142,18 +148,19 @@ def _scene_post(data, values, ctx, path):
         node = values["__node__"]
         if not ways:
             ctx.add(node, path, "no-way-on",
-                    f'scene "{data["id"]}" has no way on',
-                    'give it "next", "choices" or "ending"')
+                    Phrase('scene "%(scene)s" has no way on', scene=data["id"]),
+                    Phrase('give it "next", "choices" or "ending"'))
         else:
             ctx.add(keys[ways[1]], path, "two-ways-on",
-                    f'scene "{data["id"]}" has both "{ways[0]}" and "{ways[1]}"',
-                    "keep exactly one of next, choices or ending")
+                    Phrase('scene "%(scene)s" has both "%(first)s" and "%(second)s"',
+                           scene=data["id"], first=ways[0], second=ways[1]),
+                    Phrase("keep exactly one of next, choices or ending"))
     if "choices" in keys and not data.get("choices") and "choices" in data:
         ctx.add(keys["choices"], f"{path}.choices", "no-way-on",
-                f'scene "{data["id"]}" has an empty list of choices')
+                Phrase('scene "%(scene)s" has an empty list of choices', scene=data["id"]))
     if "text" not in keys and "video" not in keys:
         ctx.add(values["__node__"], f"{path}.text", "missing-key",
-                f'scene "{data["id"]}" needs "text" (or a "video")')
+                Phrase('scene "%(scene)s" needs "text" (or a "video")', scene=data["id"]))
     return data
 
 
@@ -164,24 +171,24 @@ SCENE_SPEC: dict[str, tuple[Any, bool]] = {
     "discussion": (_text, False), "next": (S.ident, False),
     "choices": (S.list_of(_choice), False), "ending": (_ending, False),
 }
-_scene = _struct(M.Scene, SCENE_SPEC, "a scene", _scene_post)
+_scene = _struct(M.Scene, SCENE_SPEC, Phrase("a scene"), _scene_post)
 
 CONSENT_SPEC: dict[str, tuple[Any, bool]] = {
     "kind": (S.one_of(*M.CONSENT_KINDS), True), "record": (S.string, True),
     "countries": (_countries, True), "review_by": (S.date, True),
 }
-_consent = _struct(M.Consent, CONSENT_SPEC, "consent")
+_consent = _struct(M.Consent, CONSENT_SPEC, Phrase("consent"))
 
 PROFILE_SPEC: dict[str, tuple[Any, bool]] = {
     "gender": (S.one_of(*M.GENDERS), False), "age_group": (S.one_of(*M.AGE_GROUPS), False),
     "exploitation": (S.list_of(S.one_of(*M.EXPLOITATION), unique=True), False),
 }
-_profile = _struct(M.Profile, PROFILE_SPEC, "profile")
+_profile = _struct(M.Profile, PROFILE_SPEC, Phrase("profile"))
 
 SOURCE_SPEC: dict[str, tuple[Any, bool]] = {
     "text": (_name, True), "year": (S.integer(1800, 2200), False), "url": (S.string, False),
 }
-_source = _struct(M.Source, SOURCE_SPEC, "a source")
+_source = _struct(M.Source, SOURCE_SPEC, Phrase("a source"))
 
 STORY_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, True), "title": (_text, True), "summary": (_text, True),
@@ -189,7 +196,7 @@ STORY_SPEC: dict[str, tuple[Any, bool]] = {
     "age_min": (S.integer(0, 99), True), "content_notes": (_ids, False),
     "consent": (_consent, False), "involves_minor": (S.boolean, False),
     "profile": (_profile, False), "sources": (S.map_of(S.ident, _source), False),
-    "variables": (S.map_of(S.pattern(S.VAR_RE, "a variable name", "saw_it"), S.plain_value), False),
+    "variables": (S.map_of(S.pattern(S.VAR_RE, Phrase("a variable name"), "saw_it"), S.plain_value), False),
     "start": (S.ident, True), "scenes": (S.map_of(S.ident, _scene), True),
 }
 
@@ -198,27 +205,27 @@ HELPLINE_SPEC: dict[str, tuple[Any, bool]] = {
     "hours": (_name, True), "audience": (_text, False), "languages": (_langs, False),
     "url": (S.string, False), "countries": (_countries, False), "verified": (S.date, True),
 }
-_helpline = _struct(M.Helpline, HELPLINE_SPEC, "a helpline")
+_helpline = _struct(M.Helpline, HELPLINE_SPEC, Phrase("a helpline"))
 
 NOTE_SPEC: dict[str, tuple[Any, bool]] = {"label": (_text, True),
                                           "description": (_text, False)}
-_note = _struct(M.ContentNote, NOTE_SPEC, "a content note")
+_note = _struct(M.ContentNote, NOTE_SPEC, Phrase("a content note"))
 OPTION_SPEC: dict[str, tuple[Any, bool]] = {"id": (S.ident, True), "label": (_text, True)}
-_option = _struct(M.Option, OPTION_SPEC, "an option")
+_option = _struct(M.Option, OPTION_SPEC, Phrase("an option"))
 QUESTION_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, True), "kind": (S.one_of(*M.QUESTION_KINDS), True), "text": (_text, True),
     "options": (S.list_of(_option), False), "scale": (S.integer(2, 10), False),
 }
-_question = _struct(M.Question, QUESTION_SPEC, "a survey question")
+_question = _struct(M.Question, QUESTION_SPEC, Phrase("a survey question"))
 SURVEYS_SPEC: dict[str, tuple[Any, bool]] = {
     "before": (S.list_of(_question), False), "after": (S.list_of(_question), False),
     "rating": (_question, False),
 }
-_surveys = _struct(M.Surveys, SURVEYS_SPEC, "surveys")
+_surveys = _struct(M.Surveys, SURVEYS_SPEC, Phrase("surveys"))
 ATTRACT_SPEC: dict[str, tuple[Any, bool]] = {
     "src": (S.media_path, True), "focus": (_focus, False),
 }
-_attract_struct = _struct(M.AttractPicture, ATTRACT_SPEC, "an attract picture")
+_attract_struct = _struct(M.AttractPicture, ATTRACT_SPEC, Phrase("an attract picture"))
 
 
 def _attract_picture(node, ctx, path):
@@ -233,7 +240,7 @@ KIOSK_SPEC: dict[str, tuple[Any, bool]] = {
     "idle_timeout": (S.integer(15, 3600), False),
     "attract": (S.list_of(_attract_picture), False), "narration_autoplay": (S.boolean, False),
 }
-_kiosk = _struct(M.KioskSettings, KIOSK_SPEC, "the kiosk settings")
+_kiosk = _struct(M.KioskSettings, KIOSK_SPEC, Phrase("the kiosk settings"))
 
 PACK_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, True), "version": (S.version, True), "title": (_text, True),
@@ -262,4 +269,4 @@ def build_pack_header(node: yaml.Node, ctx: Ctx) -> dict[str, Any] | None:
 
 def build_story(node: yaml.Node, ctx: Ctx) -> dict[str, Any] | None:
     """A story file's values, as a dict of converted fields (with node bookkeeping)."""
-    return fields(node, ctx, "", STORY_SPEC, "the story")
+    return fields(node, ctx, "", STORY_SPEC, Phrase("the story"))

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from kiosk.content.phrase import Phrase
+
 _TOKEN = re.compile(
     r"""\s*(?:
       (?P<num>-?\d+(?:\.\d+)?)
@@ -29,10 +31,12 @@ KEYWORDS = {"and", "or", "not", "true", "false", "visits"}
 
 
 class ConditionError(ValueError):
-    """A condition that cannot be parsed; `column` is 1-based within the expression."""
+    """A condition that cannot be parsed; `column` is 1-based within the expression.
+    `message` is a Phrase (the admin translates it); str() is the English."""
 
     def __init__(self, message: str, column: int):
         super().__init__(message)
+        self.message = message
         self.column = column
 
 
@@ -47,7 +51,7 @@ def _tokens(source: str) -> list[tuple[str, str, int]]:
         text = m.group(kind)
         col = m.start(kind) + 1
         if kind == "bad":
-            raise ConditionError(f'unexpected character "{text}"', col)
+            raise ConditionError(Phrase('unexpected character "%(text)s"', text=text), col)
         out.append((kind, text, col))
         pos = m.end()
     out.append(("end", "", len(source) + 1))
@@ -70,13 +74,17 @@ class _Parser:
     def expect(self, text: str) -> None:
         kind, got, col = self.take()
         if got != text:
-            raise ConditionError(f'expected "{text}" but found "{got or "the end"}"', col)
+            raise ConditionError(Phrase('expected "%(text)s" but found "%(got)s"', text=text,
+                                        got=got) if got else
+                                 Phrase('expected "%(text)s" but found "the end"', text=text),
+                                 col)
 
     def parse(self) -> list:
         node = self.or_()
         kind, text, col = self.peek()
         if kind != "end":
-            raise ConditionError(f'unexpected "{text}" (a missing "and" or "or"?)', col)
+            raise ConditionError(Phrase('unexpected "%(text)s" (a missing "and" or "or"?)',
+                                        text=text), col)
         return node
 
     def or_(self) -> list:
@@ -124,18 +132,20 @@ class _Parser:
             self.expect("(")
             k, scene, c = self.take()
             if k != "name":
-                raise ConditionError("visits() needs a scene id, like visits(home)", c)
+                raise ConditionError(Phrase("visits() needs a scene id, like visits(home)"), c)
             self.expect(")")
             return ["visits", scene]
         if kind == "name" and text not in KEYWORDS:
             return ["var", text]
-        raise ConditionError(f'expected a name, number or "(" but found "{text or "the end"}"', col)
+        raise ConditionError(Phrase('expected a name, number or "(" but found "%(text)s"',
+                                    text=text) if text else
+                             Phrase('expected a name, number or "(" but found "the end"'), col)
 
 
 def parse(source: str) -> list:
     """Parse a condition into plain data, or raise ConditionError with the column."""
     if not source.strip():
-        raise ConditionError("the condition is empty", 1)
+        raise ConditionError(Phrase("the condition is empty"), 1)
     return _Parser(source).parse()
 
 

@@ -11,6 +11,7 @@ No pygame: the font files are looked up on disk (kiosk.ui.fontfiles).
 from __future__ import annotations
 
 from kiosk.content import model as M
+from kiosk.content.phrase import Phrase
 from kiosk.i18n.languages import UnknownLanguage, pack_language
 from kiosk.ui.fontfiles import missing_font
 
@@ -20,11 +21,12 @@ def playable_language(code: str) -> tuple[str, str] | None:
     try:
         info = pack_language(code)
     except UnknownLanguage as exc:
-        return str(exc), exc.hint
+        return exc.message, exc.hint
     missing = missing_font(info.script)
     if missing:
         problem, hint = missing
-        return f'{info.english_name} ("{code}") cannot be shown: {problem}', hint
+        return Phrase('%(language)s ("%(code)s") cannot be shown: %(problem)s',
+                      language=info.english_name, code=code, problem=problem), hint
     return None
 
 

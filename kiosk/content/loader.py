@@ -18,7 +18,8 @@ import msgspec
 from kiosk.content import build, validate
 from kiosk.content import model as M
 from kiosk.content import yamlsafe as Y
-from kiosk.content.findings import ERROR, Finding, sort_key
+from kiosk.content.findings import ERROR, Finding, finding, sort_key
+from kiosk.content.phrase import Phrase
 from kiosk.content.schema import Ctx, TooManyValues, clean
 
 MAX_STORIES = 500
@@ -60,21 +61,22 @@ def _read(path: Path, rel: str, ctx: Ctx, builder, text: str | None = None):
     try:
         node = Y.compose(Y.read_text(path) if text is None else text)
     except Y.YamlProblem as exc:
-        ctx.findings.append(Finding(ERROR, "unreadable", exc.message, rel, exc.line, exc.col))
+        ctx.findings.append(finding(ERROR, "unreadable", exc.message, rel, exc.line, exc.col))
         return None
     if node is None:
-        ctx.findings.append(Finding(ERROR, "empty", "the file is empty", rel))
+        ctx.findings.append(finding(ERROR, "empty", Phrase("the file is empty"), rel))
         return None
     try:
         return builder(node, ctx)
     except TooManyValues:
         ctx.findings.clear()  # partial findings of an exploding file only bury the real one
-        ctx.findings.append(Finding(
+        ctx.findings.append(finding(
             ERROR, "too-many-values",
-            f"the file expands to more than {Y.MAX_VALUES:,} values (aliases repeated too often?)",
-            rel))
+            Phrase("the file expands to more than %(limit)s values (aliases repeated too "
+                   "often?)", limit=f"{Y.MAX_VALUES:,}"), rel))
     except RecursionError:
-        ctx.findings.append(Finding(ERROR, "too-deep", "the file is nested too deeply", rel))
+        ctx.findings.append(finding(ERROR, "too-deep", Phrase("the file is nested too deeply"),
+                                    rel))
     except Exception as exc:
         ctx.findings.append(unexpected(rel, exc))
     return None
@@ -87,10 +89,11 @@ def unexpected(rel: str, exc: Exception) -> Finding:
     load_pack); the traceback goes to the log for the developers.
     """
     log.error("checking %s failed", rel, exc_info=exc)
-    return Finding(ERROR, "internal",
-                   f"this file could not be checked: {type(exc).__name__}: {str(exc)[:200]}",
-                   rel, hint="a value in it is of a kind the checks do not expect; "
-                   "please report this with the file")
+    return finding(ERROR, "internal",
+                   Phrase("this file could not be checked: %(problem)s",
+                          problem=f"{type(exc).__name__}: {str(exc)[:200]}"),
+                   rel, hint=Phrase("a value in it is of a kind the checks do not expect; "
+                                    "please report this with the file"))
 
 
 class LoadedStory(msgspec.Struct):
@@ -121,8 +124,9 @@ def load_story(pack: M.Pack, root: Path, rel: str, today: dt.date, text: str | N
     data.setdefault("languages", list(pack.languages))
     story = M.Story(**data, file=rel, loc=(1, 1))
     if story.id in taken:
-        findings.append(Finding(ERROR, "duplicate-story",
-                                f'two stories have the id "{story.id}"', rel, 1, 1, "id"))
+        findings.append(finding(ERROR, "duplicate-story",
+                                Phrase('two stories have the id "%(id)s"', id=story.id),
+                                rel, 1, 1, "id"))
         return LoadedStory(None, findings, {})
     rep = validate.Report(rel, ctx.where)
     coverage: dict[str, float] = {}
@@ -146,8 +150,9 @@ def load_pack(root: Path | str, today: dt.date | None = None,
     files = pack_files(root)
     digest = content_hash(root, files)
     if not (root / "pack.yaml").is_file():
-        what = "is not a folder" if not root.is_dir() else "has no pack.yaml"
-        return M.LoadedPack(None, [Finding(ERROR, "no-pack", f"{root} {what}")], digest)
+        what = (Phrase("%(folder)s is not a folder", folder=str(root)) if not root.is_dir()
+                else Phrase("%(folder)s has no pack.yaml", folder=str(root)))
+        return M.LoadedPack(None, [finding(ERROR, "no-pack", what)], digest)
     findings: list[Finding] = []
     ctx = Ctx("pack.yaml")
     values = _read(root / "pack.yaml", "pack.yaml", ctx, build.build_pack_header,
@@ -174,11 +179,13 @@ def load_pack(root: Path | str, today: dt.date | None = None,
             coverage[got.story.id] = got.coverage
             stories[got.story.id] = got.story
     if len(files) - 1 > MAX_STORIES:
-        findings.append(Finding(ERROR, "too-many-stories",
-                                f"the pack has more than {MAX_STORIES} story files", "stories"))
+        findings.append(finding(ERROR, "too-many-stories",
+                                Phrase("the pack has more than %(limit)s story files",
+                                       limit=str(MAX_STORIES)), "stories"))
     if not stories:
-        findings.append(Finding(ERROR, "no-stories", "the pack has no story that could be read",
-                                "stories", hint="add stories/<id>.yaml"))
+        findings.append(finding(ERROR, "no-stories",
+                                Phrase("the pack has no story that could be read"),
+                                "stories", hint=Phrase("add stories/<id>.yaml")))
     pack = msgspec.structs.replace(pack, stories=stories)
     findings.sort(key=sort_key)
     return M.LoadedPack(pack, findings, digest, coverage)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path, PurePosixPath
 
+from kiosk.content.phrase import Phrase
 from kiosk.content.safepath import is_inside
 
 MAX_PIXELS = 100_000_000
@@ -108,62 +109,82 @@ def check(root: Path, relative: str, want: str | None = None) -> list[tuple[str,
 
     `root` is the pack folder; `relative` is the path under media/ as the author wrote it;
     `want` is the kind expected where it is used ("image", "audio", "video", "subtitles").
+    Message and hint are Phrases (English, and a msgid the admin translates).
     """
     rel = PurePosixPath(relative)
     if "\0" in relative or not rel.parts:  # ".", "./" or a NUL: no file the system can name
-        return [("media-missing", f'"{relative.replace(chr(0), "?")}" names no file under media/',
-                 "write the file's path under media/, e.g. mara/home.jpg")]
+        return [("media-missing", Phrase('"%(file)s" names no file under media/',
+                                         file=relative.replace(chr(0), "?")),
+                 Phrase("write the file's path under media/, e.g. mara/home.jpg"))]
     if relative.startswith(("/", "\\")) or rel.is_absolute() or ":" in rel.parts[0]:
-        return [("media-outside", f'"{relative}" is an absolute path',
-                 "media paths are relative to the pack's media/ folder")]
+        return [("media-outside", Phrase('"%(file)s" is an absolute path', file=relative),
+                 Phrase("media paths are relative to the pack's media/ folder"))]
     if ".." in rel.parts or "\\" in relative:
-        return [("media-outside", f'"{relative}" leads outside the media folder',
-                 "remove the .. and keep the file inside media/")]
+        return [("media-outside", Phrase('"%(file)s" leads outside the media folder',
+                                         file=relative),
+                 Phrase("remove the .. and keep the file inside media/"))]
     media = (root / "media").resolve()
     path = root / "media" / relative
     try:
         real = path.resolve(strict=True)
     except (FileNotFoundError, NotADirectoryError):
-        return [("media-missing", f'the file media/{relative} does not exist', "")]
+        return [("media-missing", Phrase("the file media/%(file)s does not exist",
+                                         file=relative), "")]
     except (OSError, RuntimeError) as exc:  # symlink loops and the like
-        return [("media-unreadable", f"media/{relative} cannot be opened: {exc}", "")]
+        return [("media-unreadable", Phrase("media/%(file)s cannot be opened: %(problem)s",
+                                            file=relative, problem=str(exc)), "")]
     if not is_inside(real, media):
-        return [("media-outside", f"media/{relative} is a link leading outside the pack",
-                 "copy the file into the pack instead of linking to it")]
+        return [("media-outside", Phrase("media/%(file)s is a link leading outside the pack",
+                                         file=relative),
+                 Phrase("copy the file into the pack instead of linking to it"))]
     if not real.is_file():
-        return [("media-missing", f"media/{relative} is not a file", "")]
+        return [("media-missing", Phrase("media/%(file)s is not a file", file=relative), "")]
     ext = rel.suffix.lower()
     kind = KINDS.get(ext)
     if kind is None:
-        return [("media-type", f"media/{relative}: the kiosk does not know files ending {ext or 'without an extension'}",
-                 "use .jpg, .png, .webp, .ogg, .mp3, .wav, .mp4, .webm, .vtt or .srt")]
+        return [("media-type", Phrase("media/%(file)s: the kiosk does not know files ending "
+                                      "%(ext)s", file=relative, ext=ext) if ext else
+                 Phrase("media/%(file)s: the kiosk does not know files without an extension",
+                        file=relative),
+                 Phrase("use .jpg, .png, .webp, .ogg, .mp3, .wav, .mp4, .webm, .vtt or .srt"))]
     problems = []
     if want and kind != want:
-        problems.append(("media-type", f"media/{relative} is {_a(kind)} file where {_a(want)} is expected", ""))
+        problems.append(("media-type", Phrase("media/%(file)s is %(kind)s where %(want)s is "
+                                              "expected", file=relative, kind=_FILE[kind],
+                                              want=_KIND[want]), ""))
     try:
         size = real.stat().st_size
         with open(real, "rb") as f:
             head = f.read(HEAD)
     except OSError as exc:
-        return [("media-unreadable", f"media/{relative} cannot be read: {exc.strerror}", "")]
+        return [("media-unreadable", Phrase("media/%(file)s cannot be read: %(problem)s",
+                                            file=relative, problem=str(exc.strerror)), "")]
     if size == 0:
-        return [("media-type", f"media/{relative} is empty", "")]
+        return [("media-type", Phrase("media/%(file)s is empty", file=relative), "")]
     fmt = sniff_format(head)
     if fmt not in EXPECTED[ext]:
-        what = f"a {fmt.upper()} file" if fmt else "not a file of that kind"
-        problems.append(("media-type", f"media/{relative} is {what}, whatever its name says",
-                         "export it again in the format its extension names"))
+        problems.append(("media-type", Phrase(
+            "media/%(file)s is a %(format)s file, whatever its name says", file=relative,
+            format=fmt.upper()) if fmt else Phrase(
+            "media/%(file)s is not a file of that kind, whatever its name says", file=relative),
+            Phrase("export it again in the format its extension names")))
         return problems
     if kind == "image":
         dims = image_size(head, fmt)
         if dims is None:
-            problems.append(("media-type", f"media/{relative}: the image header cannot be read", ""))
+            problems.append(("media-type", Phrase("media/%(file)s: the image header cannot be "
+                                                  "read", file=relative), ""))
         elif dims[0] * dims[1] > MAX_PIXELS or 0 in dims:
             problems.append(("media-too-large",
-                             f"media/{relative} claims {dims[0]:,} x {dims[1]:,} pixels",
-                             "use an image of at most about 4000 x 3000 pixels"))
+                             Phrase("media/%(file)s claims %(width)s x %(height)s pixels",
+                                    file=relative, width=f"{dims[0]:,}", height=f"{dims[1]:,}"),
+                             Phrase("use an image of at most about 4000 x 3000 pixels")))
     return problems
 
 
-def _a(kind: str) -> str:
-    return ("an " if kind[0] in "aeiou" else "a ") + kind
+# a kind of file, with its article, as the findings say it: "is an image file where a video
+# is expected"
+_FILE = {"image": Phrase("an image file"), "audio": Phrase("an audio file"),
+         "video": Phrase("a video file"), "subtitles": Phrase("a subtitles file")}
+_KIND = {"image": Phrase("an image"), "audio": Phrase("an audio"),
+         "video": Phrase("a video"), "subtitles": Phrase("a subtitles")}

@@ -17,7 +17,8 @@ from yaml.constructor import SafeConstructor
 
 from kiosk.content import yamlsafe as Y
 from kiosk.content.characters import excerpt, odd_characters
-from kiosk.content.findings import ERROR, WARNING, Finding, suggest
+from kiosk.content.findings import ERROR, WARNING, Finding, finding, suggest
+from kiosk.content.phrase import Phrase
 
 INVALID: Any = object()
 ID_RE = re.compile(r"^[a-z][a-z0-9_\-]*$")
@@ -32,6 +33,7 @@ VERSION_RE = re.compile(r"^\d{1,9}(\.\d{1,9}){0,3}(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]
 MAX_VERSION_CHARS = 64
 
 Converter = Callable[[yaml.Node, "Ctx", str], Any]
+THE_FILE = Phrase("the file")  # where a path is empty: the file's top level
 
 
 class TooManyValues(Exception):
@@ -54,7 +56,7 @@ class Ctx:
             hint: str = "", severity: str = ERROR) -> None:
         """Record a finding at a node's place."""
         line, col = loc(node)
-        self.findings.append(Finding(severity, code, message, self.file, line, col, path, hint))
+        self.findings.append(finding(severity, code, message, self.file, line, col, path, hint))
 
     def warn(self, node: yaml.Node | None, path: str, code: str, message: str, hint: str = ""):
         """Record a warning at a node's place."""
@@ -76,20 +78,20 @@ def loc(node: yaml.Node | None) -> tuple[int, int]:
 
 
 def describe(node: yaml.Node) -> str:
-    """What a node is, in an author's words."""
+    """What a node is, in an author's words (a Phrase, but for a text quoted as it is)."""
     if isinstance(node, yaml.MappingNode):
-        return "a mapping"
+        return Phrase("a mapping")
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return Phrase("a list")
     tag = node.tag
     if tag == Y.NULL:
-        return "nothing (an empty value)"
+        return Phrase("nothing (an empty value)")
     if tag == Y.BOOL:
-        return f"the yes/no value {node.value}"
+        return Phrase("the yes/no value %(value)s", value=node.value)
     if tag in (Y.INT, Y.FLOAT):
-        return f"the number {node.value}"
+        return Phrase("the number %(value)s", value=node.value)
     if tag == Y.TIMESTAMP:
-        return f"the date {node.value}"
+        return Phrase("the date %(value)s", value=node.value)
     return f'"{excerpt(node.value)}"'
 
 
@@ -98,8 +100,9 @@ def bad_tag(node: yaml.Node, ctx: Ctx, path: str) -> bool:
     may not use (`!!python/tuple [1, 2]`, `!custom {a: 1}`): a tag is never quietly dropped."""
     if node.tag in Y.STANDARD_TAGS:
         return False
-    ctx.add(node, path, "bad-tag", f"{path or 'the file'}: {Y.tag_refusal(node)}",
-            f"remove `{Y.tag_name(node.tag)}` and write the plain value")
+    ctx.add(node, path, "bad-tag", Phrase("%(path)s: %(problem)s", path=path or THE_FILE,
+                                          problem=Y.tag_refusal(node)),
+            Phrase("remove `%(tag)s` and write the plain value", tag=Y.tag_name(node.tag)))
     return True
 
 
@@ -108,19 +111,25 @@ def _scalar(node: yaml.Node, ctx: Ctx, path: str, what: str) -> bool:
     if bad_tag(node, ctx, path):
         return False
     if not isinstance(node, yaml.ScalarNode):
-        ctx.add(node, path, "wrong-type", f"{path} should be {what}, not {describe(node)}")
+        ctx.add(node, path, "wrong-type", _should_be(path, what, node))
         return False
     return True
 
 
+def _should_be(path: str, what: str, node: yaml.Node) -> Phrase:
+    """'scenes.home.next should be text, not a list'."""
+    return Phrase("%(path)s should be %(what)s, not %(got)s", path=path, what=what,
+                  got=describe(node))
+
+
 def string(node, ctx, path):
     """Any plain scalar as its source text (so `version: 1.10` stays "1.10")."""
-    if not _scalar(node, ctx, path, "text"):
+    if not _scalar(node, ctx, path, Phrase("text")):
         return INVALID
     if node.tag in (Y.NULL, Y.BOOL) or node.value == "":
-        hint = (f'write "{node.value}" in quotes: YAML reads a plain yes, no, on or off as '
-                "true or false" if Y.yaml11_bool_word(node) else "")
-        ctx.add(node, path, "wrong-type", f"{path} should be text, not {describe(node)}", hint)
+        hint = (Phrase('write "%(value)s" in quotes: YAML reads a plain yes, no, on or off as '
+                       "true or false", value=node.value) if Y.yaml11_bool_word(node) else "")
+        ctx.add(node, path, "wrong-type", _should_be(path, Phrase("text"), node), hint)
         return INVALID
     return node.value
 
@@ -135,17 +144,21 @@ def pattern(regex: re.Pattern, what: str, example: str) -> Converter:
         if not regex.fullmatch(value):  # $ alone would let a final line break through
             why = odd_characters(value)  # an id that looks right: say which character is not
             ctx.add(node, path, "bad-value",
-                    f'{path}: "{excerpt(value)}" is not {what}' + (f": {why}" if why else ""),
-                    f"for example {example}")
+                    Phrase('%(path)s: "%(value)s" is not %(what)s: %(why)s', path=path,
+                           value=excerpt(value), what=what, why=why) if why else
+                    Phrase('%(path)s: "%(value)s" is not %(what)s', path=path,
+                           value=excerpt(value), what=what),
+                    Phrase("for example %(example)s", example=example))
             return INVALID
         return value
 
     return convert
 
 
-ident = pattern(ID_RE, "a valid id (lower-case letters, digits, - and _)", "night-shift")
-language = pattern(LANG_RE, "a language code", "sv, en, el")
-country = pattern(COUNTRY_RE, "a two-letter country code in capitals", "SE")
+ident = pattern(ID_RE, Phrase("a valid id (lower-case letters, digits, - and _)"),
+                "night-shift")
+language = pattern(LANG_RE, Phrase("a language code"), "sv, en, el")
+country = pattern(COUNTRY_RE, Phrase("a two-letter country code in capitals"), "SE")
 
 
 def is_version(value: str) -> bool:
@@ -186,8 +199,9 @@ def version(node, ctx, path):
         return INVALID
     if not is_version(value):
         ctx.add(node, path, "bad-version",
-                f'{path}: "{excerpt(value)}" is not a version: numbers with dots, optionally '
-                "followed by -letters, digits and dots", "write it like 1.0.1 or 2026.12-se.1")
+                Phrase('%(path)s: "%(value)s" is not a version: numbers with dots, optionally '
+                       "followed by -letters, digits and dots", path=path, value=excerpt(value)),
+                Phrase("write it like 1.0.1 or 2026.12-se.1"))
         return INVALID
     return value
 
@@ -201,7 +215,8 @@ def one_of(*allowed: str) -> Converter:
             return INVALID
         if value not in allowed:
             ctx.add(node, path, "bad-value",
-                    f'{path}: "{excerpt(value)}" is not one of {", ".join(allowed)}',
+                    Phrase('%(path)s: "%(value)s" is not one of %(allowed)s', path=path,
+                           value=excerpt(value), allowed=", ".join(allowed)),
                     suggest(value, allowed))
             return INVALID
         return value
@@ -213,14 +228,17 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Converter
     """A whole number within bounds."""
 
     def convert(node, ctx, path):
-        if not _scalar(node, ctx, path, "a whole number") or _yaml11_number(node, ctx, path):
+        whole = Phrase("a whole number")
+        if not _scalar(node, ctx, path, whole) or _yaml11_number(node, ctx, path):
             return INVALID
         if node.tag != Y.INT:
-            ctx.add(node, path, "wrong-type", f"{path} should be a whole number, not {describe(node)}")
+            ctx.add(node, path, "wrong-type", _should_be(path, whole, node))
             return INVALID
         value = ctx.constructor.construct_yaml_int(node)
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            ctx.add(node, path, "bad-value", f"{path} is {value}, outside {minimum}..{maximum}")
+            ctx.add(node, path, "bad-value",
+                    Phrase("%(path)s is %(value)s, outside %(minimum)s..%(maximum)s", path=path,
+                           value=str(value), minimum=str(minimum), maximum=str(maximum)))
             return INVALID
         return value
 
@@ -229,13 +247,13 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Converter
 
 def number(node, ctx, path):
     """A number, whole or not."""
-    if not _scalar(node, ctx, path, "a number") or _yaml11_number(node, ctx, path):
+    if not _scalar(node, ctx, path, Phrase("a number")) or _yaml11_number(node, ctx, path):
         return INVALID
     if node.tag == Y.INT:
         return ctx.constructor.construct_yaml_int(node)
     if node.tag == Y.FLOAT:
         return ctx.constructor.construct_yaml_float(node)
-    ctx.add(node, path, "wrong-type", f"{path} should be a number, not {describe(node)}")
+    ctx.add(node, path, "wrong-type", _should_be(path, Phrase("a number"), node))
     return INVALID
 
 
@@ -244,23 +262,24 @@ def _yaml11_number(node, ctx, path) -> bool:
     surprise = Y.yaml11_number(node)
     if surprise is None:
         return False
-    ctx.add(node, path, "yaml11-number", f"{path}: {surprise[0]}", surprise[1])
+    ctx.add(node, path, "yaml11-number", Phrase("%(path)s: %(problem)s", path=path,
+                                                problem=surprise[0]), surprise[1])
     return True
 
 
 def boolean(node, ctx, path):
     """true or false."""
-    if not _scalar(node, ctx, path, "true or false"):
+    if not _scalar(node, ctx, path, Phrase("true or false")):
         return INVALID
     if node.tag != Y.BOOL:
-        ctx.add(node, path, "wrong-type", f"{path} should be true or false, not {describe(node)}")
+        ctx.add(node, path, "wrong-type", _should_be(path, Phrase("true or false"), node))
         return INVALID
     return ctx.constructor.construct_yaml_bool(node)
 
 
 def date(node, ctx, path):
     """An ISO date, 2026-11-01."""
-    if not _scalar(node, ctx, path, "a date"):
+    if not _scalar(node, ctx, path, Phrase("a date")):
         return INVALID
     try:
         if node.tag == Y.TIMESTAMP:
@@ -268,14 +287,15 @@ def date(node, ctx, path):
             return value.date() if isinstance(value, dt.datetime) else value
         return dt.date.fromisoformat(node.value)
     except (ValueError, TypeError):
-        ctx.add(node, path, "bad-value", f'{path}: "{excerpt(node.value)}" is not a date',
-                "write it as YYYY-MM-DD, e.g. 2026-11-01")
+        ctx.add(node, path, "bad-value", Phrase('%(path)s: "%(value)s" is not a date', path=path,
+                                                value=excerpt(node.value)),
+                Phrase("write it as YYYY-MM-DD, e.g. 2026-11-01"))
         return INVALID
 
 
 def plain_value(node, ctx, path):
     """A variable's value: true/false, a number or a string."""
-    if not _scalar(node, ctx, path, "true/false, a number or text") or _yaml11_number(
+    if not _scalar(node, ctx, path, Phrase("true/false, a number or text")) or _yaml11_number(
             node, ctx, path):
         return INVALID
     if node.tag == Y.BOOL:
@@ -283,7 +303,7 @@ def plain_value(node, ctx, path):
     if node.tag in (Y.INT, Y.FLOAT):
         return number(node, ctx, path)
     if node.tag == Y.NULL:
-        ctx.add(node, path, "wrong-type", f"{path} has no value")
+        ctx.add(node, path, "wrong-type", Phrase("%(path)s has no value", path=path))
         return INVALID
     return node.value
 
@@ -298,22 +318,25 @@ def _mapping(node, ctx, path) -> list[tuple[yaml.Node, yaml.Node]] | None:
     if node.tag != Y.MAP and bad_tag(node, ctx, path):
         return None
     if not isinstance(node, yaml.MappingNode):
-        ctx.add(node, path, "wrong-type", f"{path or 'the file'} should be a mapping of keys "
-                f"to values, not {describe(node)}")
+        ctx.add(node, path, "wrong-type",
+                Phrase("%(path)s should be a mapping of keys to values, not %(got)s",
+                       path=path or THE_FILE, got=describe(node)))
         return None
     seen: dict[str, yaml.Node] = {}
     pairs = []
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
-            ctx.add(key, path, "bad-key", f"a key in {path or 'the file'} is not plain text")
+            ctx.add(key, path, "bad-key", Phrase("a key in %(path)s is not plain text",
+                                                 path=path or THE_FILE))
             continue
         if key.tag not in Y.KEY_TAGS and bad_tag(key, ctx, f"{path}.{key.value}".lstrip(".")):
             continue
         if key.value in seen:
             first = loc(seen[key.value])[0]
             ctx.add(key, f"{path}.{key.value}".lstrip("."), "duplicate-key",
-                    f'the key "{key.value}" appears twice in {path or "the file"} '
-                    f"(first on line {first}); only one can be kept")
+                    Phrase('the key "%(key)s" appears twice in %(path)s (first on line '
+                           "%(line)s); only one can be kept", key=key.value,
+                           path=path or THE_FILE, line=str(first)))
             continue
         seen[key.value] = key
         pairs.append((key, value))
@@ -333,8 +356,10 @@ def text(allow_plain: bool = False) -> Converter:
         if isinstance(node, yaml.ScalarNode) and node.tag == Y.STR:
             ctx.tick()
             lang = ctx.languages[0] if ctx.languages else "en"
-            ctx.add(node, path, "wrong-type", f"{path} should give the text per language",
-                    f'write it as {{{lang}: "{excerpt(node.value, 20)}"}}')
+            ctx.add(node, path, "wrong-type",
+                    Phrase("%(path)s should give the text per language", path=path),
+                    Phrase('write it as {%(language)s: "%(text)s"}', language=lang,
+                           text=excerpt(node.value, 20)))
             return INVALID
         pairs = _mapping(node, ctx, path)
         if pairs is None:
@@ -343,8 +368,10 @@ def text(allow_plain: bool = False) -> Converter:
         for key, value in pairs:
             sub = f"{path}.{key.value}"
             if not LANG_RE.match(key.value):
-                ctx.add(key, sub, "bad-value", f'"{excerpt(key.value)}" in {path} is not a language code',
-                        "for example sv, en, el")
+                ctx.add(key, sub, "bad-value",
+                        Phrase('"%(key)s" in %(path)s is not a language code',
+                               key=excerpt(key.value), path=path),
+                        Phrase("for example %(example)s", example="sv, en, el"))
                 continue
             ctx.good_langs.add(key.value)
             got = string(value, ctx, sub)
@@ -383,7 +410,7 @@ def list_of(item: Converter, unique: bool = False) -> Converter:
         if node.tag != Y.SEQ and bad_tag(node, ctx, path):
             return INVALID
         if not isinstance(node, yaml.SequenceNode):
-            ctx.add(node, path, "wrong-type", f"{path} should be a list, not {describe(node)}")
+            ctx.add(node, path, "wrong-type", _should_be(path, Phrase("a list"), node))
             return INVALID
         out = []
         for i, child in enumerate(node.value):
@@ -392,7 +419,9 @@ def list_of(item: Converter, unique: bool = False) -> Converter:
             if got is INVALID:
                 continue
             if unique and got in out:
-                ctx.warn(child, f"{path}[{i}]", "duplicate", f'"{got}" is listed twice in {path}')
+                ctx.warn(child, f"{path}[{i}]", "duplicate",
+                         Phrase('"%(value)s" is listed twice in %(path)s', value=str(got),
+                                path=path))
                 continue
             out.append(got)
         return out
@@ -439,7 +468,9 @@ def fields(node, ctx, path, spec: dict[str, tuple[Converter, bool]],
         entry = spec.get(name)
         if entry is None:
             ctx.add(key, sub, "unknown-key",
-                    f'unknown key "{excerpt(name)}" in {what or path or "the file"}',
+                    Phrase('unknown key "%(key)s" in %(what)s', key=excerpt(name), what=what)
+                    if what else Phrase('unknown key "%(key)s" in %(path)s', key=excerpt(name),
+                                        path=path or THE_FILE),
                     suggest(name, spec))
             continue
         ctx.where[sub] = loc(value)
@@ -449,7 +480,8 @@ def fields(node, ctx, path, spec: dict[str, tuple[Converter, bool]],
     for name, (_, required) in spec.items():
         if required and name not in keys:
             ctx.add(node, f"{path}.{name}" if path else name, "missing-key",
-                    f'{what or path or "the file"} needs "{name}"')
+                    Phrase('%(what)s needs "%(key)s"', what=what, key=name) if what else
+                    Phrase('%(path)s needs "%(key)s"', path=path or THE_FILE, key=name))
     return out
 
 

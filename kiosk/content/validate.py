@@ -42,6 +42,7 @@ class Report:
         self.file = file
         self.where = where
         self.findings: list[Finding] = []
+        self.names: dict[str, str] = {}  # "helplines[0]" -> its id, for findings.place
 
     def add(self, path: str, code: str, message: str, hint: str = "", severity: str = ERROR):
         """Record a finding at the value `path` names (or its nearest known parent)."""
@@ -49,7 +50,8 @@ class Report:
         while probe and probe not in self.where:
             probe = probe.rsplit(".", 1)[0] if "." in probe else ""
         line, col = self.where.get(probe, (0, 0))
-        self.findings.append(finding(severity, code, message, self.file, line, col, path, hint))
+        self.findings.append(finding(severity, code, message, self.file, line, col, path, hint,
+                                     self.names))
 
     def warn(self, path: str, code: str, message: str, hint: str = ""):
         """Record a warning."""
@@ -58,10 +60,14 @@ class Report:
 
 def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
     """Pack-level rules: languages, helplines, notes, surveys, attract media."""
+    rep.names.update({f"helplines[{i}]": line.id for i, line in enumerate(pack.helplines)})
+    rep.names.update({f"surveys.{phase}[{i}]": q.id for phase in ("before", "after")
+                      for i, q in enumerate(getattr(pack.surveys, phase))})
     check_pack_languages(pack, rep)
     if pack.default_language not in pack.languages:
         rep.add("default_language", "bad-language",
-                f'the default language "{pack.default_language}" is not in languages',
+                Phrase('the default language "%(language)s" is not in languages',
+                       language=pack.default_language),
                 suggest(pack.default_language, pack.languages))
     _coverage(rep, pack.languages, {"title": pack.title}, None)
     for i, line in enumerate(pack.helplines):
@@ -75,8 +81,9 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
         for j, code in enumerate(line.languages):
             if not _known_language(code):
                 rep.add(f"{path}.languages[{j}]", "bad-language",
-                        f'helpline "{line.id}" answers in "{code}", a language code CLDR does '
-                        "not know", "the kiosk names each language in itself, e.g. sv, en, ar")
+                        Phrase('helpline "%(id)s" answers in "%(language)s", a language code '
+                               "CLDR does not know", id=line.id, language=code),
+                        Phrase("the kiosk names each language in itself, e.g. sv, en, ar"))
         _coverage(rep, pack.languages, {f"{path}.name": line.name, f"{path}.hours": line.hours,
                                         f"{path}.audience": line.audience}, None)
     for note_id, note in pack.content_notes.items():
@@ -90,7 +97,8 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
     for i, (phase, q) in enumerate(questions):
         path = f"surveys.{phase}" if phase == "rating" else f"surveys.{phase}[{i if phase == 'before' else i - len(pack.surveys.before)}]"
         if q.kind == "single" and len(q.options) < 2:
-            rep.add(path, "survey-options", f'question "{q.id}" needs at least two options')
+            rep.add(path, "survey-options",
+                    Phrase('question "%(id)s" needs at least two options', id=q.id))
         texts = {f"{path}.text": q.text}
         texts.update({f"{path}.options[{j}].label": o.label for j, o in enumerate(q.options)})
         _coverage(rep, pack.languages, texts, None)
@@ -99,7 +107,8 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
     for lang in pack.strings:
         if lang not in pack.languages:
             rep.warn(f"strings.{lang}", "unused-language",
-                     f'strings are given for "{lang}", which the pack does not offer')
+                     Phrase('strings are given for "%(language)s", which the pack does not '
+                            "offer", language=lang))
     _check_strings(pack, rep)
 
 
@@ -278,8 +287,9 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
     if scene.video:
         if not scene.video.subtitles:
             rep.warn(f"{path}.video", "no-subtitles",
-                     f'the video of scene "{sid}" has no subtitles',
-                     "add subtitles: {language: file.vtt} in every language of the story")
+                     Phrase('the video of scene "%(scene)s" has no subtitles', scene=sid),
+                     Phrase("add subtitles: {language: file.vtt} in every language of the "
+                            "story"))
 
 
 def _western_digits(text: str) -> str:
@@ -317,7 +327,8 @@ def _media(rep: Report, root: Path, rel: str, path: str, want: str,
         from kiosk.media.subtitles import check_subtitles
 
         for p in check_subtitles(file):
-            rep.add(path, p.code, f"media/{rel}:{p.line}: {p.message}", "",
+            rep.add(path, p.code, Phrase("media/%(file)s:%(line)s: %(problem)s", file=rel,
+                                         line=str(p.line), problem=p.message), "",
                     ERROR if p.severity == ERROR else WARNING)
         return
     from kiosk.media.probe import missing_audio_languages, playable
@@ -325,15 +336,16 @@ def _media(rep: Report, root: Path, rel: str, path: str, want: str,
     ok, reason = playable(file, use_ffprobe=False)
     if not ok:
         rep.warn(path, "media-codec", reason.replace(str(file), f"media/{rel}"),
-                 "encode video as H.264 or VP9, audio as Vorbis or Opus")
+                 Phrase("encode video as H.264 or VP9, audio as Vorbis or Opus"))
     elif want == "video" and languages:
         missing, tags = missing_audio_languages(file, languages, use_ffprobe=False)
         if missing:
             rep.warn(path, "video-audio-language",
-                     f"media/{rel} has no audio track in {', '.join(missing)} (its tracks: "
-                     f"{', '.join(tags)}): those visitors hear the default language's",
-                     "add a track tagged with the language's ISO 639-2 code "
-                     "(ffmpeg: -metadata:s:a:1 language=eng)")
+                     Phrase("media/%(file)s has no audio track in %(languages)s (its tracks: "
+                            "%(tracks)s): those visitors hear the default language's",
+                            file=rel, languages=", ".join(missing), tracks=", ".join(tags)),
+                     Phrase("add a track tagged with the language's ISO 639-2 code (ffmpeg: "
+                            "%(example)s)", example="-metadata:s:a:1 language=eng"))
 
 
 def _check_graph(story: M.Story, rep: Report) -> None:

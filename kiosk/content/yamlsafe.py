@@ -18,6 +18,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from kiosk.content.phrase import Phrase
+
 
 class _FastResolver(Resolver):
     """YAML 1.1's implicit types, without path resolvers (which packs never use)."""
@@ -77,10 +79,11 @@ def tag_name(tag: str) -> str:
 
 def tag_refusal(node: yaml.Node) -> str:
     """Why a node's non-standard tag is refused, in an author's words."""
-    what = ("a mapping" if isinstance(node, MappingNode)
-            else "a list" if isinstance(node, SequenceNode) else "a value")
-    return (f"the tag {tag_name(node.tag)} on {what} is not allowed in a pack, which holds "
-            "only text, numbers, dates, true/false, lists and mappings")
+    what = (Phrase("a mapping") if isinstance(node, MappingNode)
+            else Phrase("a list") if isinstance(node, SequenceNode) else Phrase("a value"))
+    return Phrase("the tag %(tag)s on %(what)s is not allowed in a pack, which holds only "
+                  "text, numbers, dates, true/false, lists and mappings",
+                  tag=tag_name(node.tag), what=what)
 
 
 # YAML 1.1 (what libyaml resolves) reads a plain 015 as octal 13 and 1:30 as base-60 90,
@@ -100,17 +103,20 @@ def yaml11_number(node: yaml.Node) -> tuple[str, str] | None:
         meant = int(value.replace("_", ""), 10)
         if node.tag == INT:
             read = SafeConstructor().construct_yaml_int(node)
-            return (f"{value} is read by YAML as the octal number {read}",
-                    f'write {meant} (or "{value}" in quotes if you meant text)')
-        return (f"{value} has a leading zero, so YAML reads it as text, not a number",
-                f"write {meant}")
+            return (Phrase("%(value)s is read by YAML as the octal number %(read)s", value=value,
+                           read=str(read)),
+                    Phrase('write %(meant)s (or "%(value)s" in quotes if you meant text)',
+                           meant=str(meant), value=value))
+        return (Phrase("%(value)s has a leading zero, so YAML reads it as text, not a number",
+                       value=value), Phrase("write %(meant)s", meant=str(meant)))
     if _SEXAGESIMAL.fullmatch(value) and node.tag in (INT, FLOAT):
         constructor = SafeConstructor()
         read = (constructor.construct_yaml_int(node) if node.tag == INT
                 else constructor.construct_yaml_float(node))
-        return (f"{value} is read by YAML as the base-60 number {read} (each : multiplies by 60)",
-                f'write the number you mean in plain digits, e.g. {read} (or "{value}" in quotes '
-                "if you meant text)")
+        return (Phrase("%(value)s is read by YAML as the base-60 number %(read)s (each : "
+                       "multiplies by 60)", value=value, read=str(read)),
+                Phrase('write the number you mean in plain digits, e.g. %(read)s (or "%(value)s" '
+                       "in quotes if you meant text)", read=str(read), value=value))
     return None
 
 
@@ -148,7 +154,7 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line, col = _line_col_of_offset(data, exc.start)
         raise YamlProblem(
-            "the file is not UTF-8 text (save it as UTF-8 in your editor)", line, col
+            Phrase("the file is not UTF-8 text (save it as UTF-8 in your editor)"), line, col
         ) from None
 
 
@@ -157,14 +163,15 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise YamlProblem(
-                f"the file is {size / 1e6:.1f} MB, more than the limit of "
-                f"{MAX_FILE_BYTES / 1e6:.0f} MB: split it or remove what does not belong"
-            )
+            raise YamlProblem(Phrase(
+                "the file is %(size)s MB, more than the limit of %(limit)s MB: split it or "
+                "remove what does not belong", size=f"{size / 1e6:.1f}",
+                limit=f"{MAX_FILE_BYTES / 1e6:.0f}"))
         with path.open("rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise YamlProblem(f"cannot read the file: {exc.strerror or exc}") from None
+        raise YamlProblem(Phrase("cannot read the file: %(problem)s",
+                                 problem=str(exc.strerror or exc))) from None
     return decode(data)
 
 
@@ -178,12 +185,48 @@ def compose(text: str) -> yaml.Node | None:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        if "expected a single document" in message:
-            message = "the file holds more than one YAML document (remove the '---' line)"
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise YamlProblem(f"invalid YAML: {message}", line, col) from None
+        raise YamlProblem(_syntax(exc.context, exc.problem), line, col) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"invalid YAML: {exc}") from None
+        raise YamlProblem(Phrase("invalid YAML: %(problem)s", problem=str(exc))) from None
     except RecursionError:
-        raise YamlProblem("invalid YAML: nested too deeply") from None
+        raise YamlProblem(Phrase("invalid YAML: nested too deeply")) from None
+
+
+# libyaml's words for the commonest slips, as Phrases the admin translates (the rest stay
+# as libyaml says them)
+_SAYINGS = {s: s for s in (
+    Phrase("mapping values are not allowed in this context"),
+    Phrase("found character that cannot start any token"),
+    Phrase("did not find expected key"),
+    Phrase("did not find expected '-' indicator"),
+    Phrase("did not find expected ',' or ']'"),
+    Phrase("did not find expected ',' or '}'"),
+    Phrase("found unexpected end of stream"),
+    Phrase("found undefined alias"),
+    Phrase("could not find expected ':'"),
+    Phrase("did not find expected node content"),
+    Phrase("found a tab character that violates indentation"),
+    Phrase("block sequence entries are not allowed in this context"),
+    Phrase("while parsing a block mapping"),
+    Phrase("while parsing a block collection"),
+    Phrase("while parsing a flow sequence"),
+    Phrase("while parsing a flow mapping"),
+    Phrase("while scanning for the next token"),
+    Phrase("while scanning a quoted scalar"),
+    Phrase("while scanning a simple key"),
+    Phrase("while parsing a block node"),
+)}
+
+
+def _syntax(context: str | None, problem: str | None) -> Phrase:
+    """libyaml's complaint as a finding's message: 'invalid YAML: while ... did not ...'."""
+    said = [_SAYINGS.get(p, p) for p in (context, problem) if p]
+    if any("expected a single document" in p for p in said):
+        return Phrase("invalid YAML: the file holds more than one YAML document (remove the "
+                      "'---' line)")
+    if len(said) == 2:
+        return Phrase("invalid YAML: %(context)s %(problem)s", context=said[0], problem=said[1])
+    if said:
+        return Phrase("invalid YAML: %(problem)s", problem=said[0])
+    return Phrase("invalid YAML")

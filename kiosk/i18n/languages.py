@@ -25,6 +25,7 @@ from typing import Literal
 from babel import Locale, UnknownLocaleError, localedata
 from babel.core import get_global, parse_locale
 
+from kiosk.content.phrase import Phrase
 from kiosk.i18n.case import capitalize_first
 
 
@@ -49,10 +50,14 @@ _CAPITALISED_SCRIPTS = {"Latn", "Cyrl", "Armn"}
 
 
 class UnknownLanguage(ValueError):
-    """A language code that CLDR does not know; `hint` names the code probably meant."""
+    """A language code that CLDR does not know; `hint` names the code probably meant.
+
+    `message` and `hint` are Phrases where a validator finding shows them (the admin
+    translates them); str() is the English."""
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
+        self.message = message
         self.hint = hint
 
 
@@ -105,6 +110,11 @@ def _meant(locale_id: str) -> str:
     return f"{_written(locale_id)} ({Locale.parse(locale_id).get_display_name('en')})"
 
 
+def _did_you_mean(locale_id: str) -> Phrase:
+    """'did you mean el (Greek)?'."""
+    return Phrase("did you mean %(language)s?", language=_meant(locale_id))
+
+
 def pack_language(code: str) -> LanguageInfo:
     """The language a pack may offer for `code`, or UnknownLanguage with a hint.
 
@@ -116,17 +126,19 @@ def pack_language(code: str) -> LanguageInfo:
     first = subtags[0].lower()
     aliases = get_global("language_aliases")
     likely = get_global("likely_subtags")
+    own_code = Phrase("write the language's own code, e.g. sv, en, el")
     if first == "und" or first == "root":
-        raise UnknownLanguage(f'"{raw}" names no language ("undetermined"): the kiosk cannot '
-                              "name it, pick its script or its plural rules",
-                              "write the language's own code, e.g. sv, en, el")
+        raise UnknownLanguage(Phrase('"%(code)s" names no language ("undetermined"): the kiosk '
+                                     "cannot name it, pick its script or its plural rules",
+                                     code=raw), own_code)
     if "qaa" <= first <= "qtz" and len(first) == 3:
-        raise UnknownLanguage(f'"{raw}" is a code for private use: CLDR knows no such language',
-                              "write the language's own code, e.g. sv, en, el")
+        raise UnknownLanguage(Phrase('"%(code)s" is a code for private use: CLDR knows no such '
+                                     "language", code=raw), own_code)
     alias = aliases.get(first) or aliases.get(raw.replace("-", "_"))
     if alias:
-        raise UnknownLanguage(f'"{raw}" is an old code that CLDR replaces by {_written(alias)}',
-                              f"did you mean {_meant(alias)}?")
+        raise UnknownLanguage(Phrase('"%(code)s" is an old code that CLDR replaces by '
+                                     "%(new)s", code=raw, new=_written(alias)),
+                              _did_you_mean(alias))
     try:
         locale = Locale.parse(raw.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -137,13 +149,17 @@ def pack_language(code: str) -> LanguageInfo:
     if country:
         name = Locale.parse("en").territories.get(first.upper(), first.upper())
         language = parse_locale(country)[0]
-        raise UnknownLanguage(f'"{raw}" is not a language code: {first.upper()} is the country '
-                              f"code of {name}", f"did you mean {_meant(language)}?")
+        raise UnknownLanguage(Phrase('"%(code)s" is not a language code: %(country)s is the '
+                                     "country code of %(name)s", code=raw,
+                                     country=first.upper(), name=name),
+                              _did_you_mean(language))
     if locale is None and first != raw.lower() and localedata.exists(first):
-        raise UnknownLanguage(f'"{raw}": CLDR has no data for this region or script of '
-                              f"{_meant(first)}", f"did you mean {_written(first)}?")
-    raise UnknownLanguage(f'"{raw}" is not a language CLDR knows',
-                          "use an ISO 639 code CLDR has data for, e.g. sv, en, el, ar, fa, ti")
+        raise UnknownLanguage(Phrase('"%(code)s": CLDR has no data for this region or script of '
+                                     "%(language)s", code=raw, language=_meant(first)),
+                              Phrase("did you mean %(language)s?", language=_written(first)))
+    raise UnknownLanguage(Phrase('"%(code)s" is not a language CLDR knows', code=raw),
+                          Phrase("use an ISO 639 code CLDR has data for, e.g. sv, en, el, ar, "
+                                 "fa, ti"))
 
 
 def language_name(code: str, in_language: str) -> str:

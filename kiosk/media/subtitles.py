@@ -29,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.content.phrase import Phrase
 from kiosk.media.cache import FileKey, file_key
 from kiosk.media.cuetext import plain_text
 from kiosk.media.errors import MediaError
@@ -60,7 +61,8 @@ class Cue:
 
 @dataclass(frozen=True)
 class SubtitleProblem:
-    """Something wrong in a subtitle file, with where it is."""
+    """Something wrong in a subtitle file, with where it is; `message` is a Phrase (the
+    admin translates it), its str() the English."""
 
     path: Path
     line: int
@@ -99,7 +101,7 @@ def _timestamp(line: str, pos: int, srt: bool) -> tuple[int, int]:
     timestamp", hours optional in WebVTT; SRT always has hours and a comma (or a full stop)."""
     first = _digits(line, pos)
     if not first:
-        raise _BadTiming("a time must start with a digit")
+        raise _BadTiming(Phrase("a time must start with a digit"))
     pos += len(first)
     fields = [first]
     # WebVTT: a first field other than two digits up to 59 can only be hours.
@@ -107,25 +109,26 @@ def _timestamp(line: str, pos: int, srt: bool) -> tuple[int, int]:
     while len(fields) < (3 if hours_first else 2) or (
             len(fields) == 2 and line.startswith(":", pos)):
         if not line.startswith(":", pos):
-            raise _BadTiming("a time is hours:minutes:seconds.milliseconds")
+            raise _BadTiming(Phrase("a time is hours:minutes:seconds.milliseconds"))
         field = _digits(line, pos + 1)
         if len(field) != 2:
-            raise _BadTiming("minutes and seconds have two digits")
+            raise _BadTiming(Phrase("minutes and seconds have two digits"))
         fields.append(field)
         pos += 1 + len(field)
     if not (line.startswith(".", pos) or (srt and line.startswith(",", pos))):
-        raise _BadTiming("the seconds need their milliseconds, like 04" +
-                         (",000" if srt else ".000"))
+        raise _BadTiming(Phrase("the seconds need their milliseconds, like %(example)s",
+                                example="04,000" if srt else "04.000"))
     frac = _digits(line, pos + 1)
     if not (1 <= len(frac) <= 3 if srt else len(frac) == 3):
-        raise _BadTiming("milliseconds have three digits")
+        raise _BadTiming(Phrase("milliseconds have three digits"))
     pos += 1 + len(frac)
     hours = fields[0].lstrip("0") if len(fields) == 3 else ""
     if len(hours) > _MAX_HOUR_DIGITS:
-        raise _BadTiming(f"{len(hours)} digits of hours is more than a film lasts")
+        raise _BadTiming(Phrase("%(n)s digits of hours is more than a film lasts",
+                                n=str(len(hours))))
     minutes, seconds = int(fields[-2]), int(fields[-1])
     if minutes > 59 or seconds > 59:
-        raise _BadTiming("minutes and seconds go from 00 to 59")
+        raise _BadTiming(Phrase("minutes and seconds go from 00 to 59"))
     return ((int(hours or 0) * 60 + minutes) * 60 + seconds) * 1000 + int(frac.ljust(3, "0")), pos
 
 
@@ -140,7 +143,7 @@ def _timing(line: str, srt: bool) -> tuple[int, int]:
     start, pos = _timestamp(line, _skip_space(line, 0), srt)
     pos = _skip_space(line, pos)
     if not line.startswith("-->", pos):
-        raise _BadTiming("the two times are separated by ' --> '")
+        raise _BadTiming(Phrase("the two times are separated by ' --> '"))
     end, _ = _timestamp(line, _skip_space(line, pos + 3), srt)
     return start, end
 
@@ -152,18 +155,19 @@ def _cue(path: Path, number: int, line: str, text: list[str], srt: bool,
     try:
         start, end = _timing(line, srt)
     except _BadTiming as exc:
-        problems.append(SubtitleProblem(
-            path, number, f"{exc}: expected a timing line like '{example}', got {_quote(line)}"))
+        problems.append(SubtitleProblem(path, number, Phrase(
+            "%(problem)s: expected a timing line like '%(example)s', got %(line)s",
+            problem=exc.args[0], example=example, line=_quote(line))))
         return None
     if end < start:
-        problems.append(SubtitleProblem(path, number, "the cue ends before it starts"))
+        problems.append(SubtitleProblem(path, number, Phrase("the cue ends before it starts")))
         return None
     if end == start:
-        problems.append(SubtitleProblem(path, number, "the cue ends when it starts"))
+        problems.append(SubtitleProblem(path, number, Phrase("the cue ends when it starts")))
         return None
     cue = Cue(start, end, plain_text("\n".join(text), srt=srt), number)
     if not cue.text:
-        problems.append(SubtitleProblem(path, number, "the cue has no text", WARNING))
+        problems.append(SubtitleProblem(path, number, Phrase("the cue has no text"), WARNING))
     return cue
 
 
@@ -176,7 +180,8 @@ def _is_comment(line: str, seen_cue: bool) -> bool:
 def _parse_vtt(path: Path, lines: list[str]) -> tuple[list[Cue], list[SubtitleProblem]]:
     first = lines[0]
     if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
-        return [], [SubtitleProblem(path, 1, "a WebVTT file must start with the line 'WEBVTT'")]
+        return [], [SubtitleProblem(path, 1, Phrase(
+            "a WebVTT file must start with the line 'WEBVTT'"))]
     cues: list[Cue] = []
     problems: list[SubtitleProblem] = []
     n = len(lines)
@@ -204,17 +209,17 @@ def _parse_vtt(path: Path, lines: list[str]) -> tuple[list[Cue], list[SubtitlePr
         if i < n and lines[i] and buffer:
             # Valid for the parser, but the spec's syntax asks for a blank line, and a cue
             # identifier written here is shown as the last line of the cue before.
-            problems.append(SubtitleProblem(
-                path, i + 1, "a blank line must come before each cue: without it "
-                f"{_quote(buffer[-1])} shows as text of the cue before", WARNING))
+            problems.append(SubtitleProblem(path, i + 1, Phrase(
+                "a blank line must come before each cue: without it %(line)s shows as text of "
+                "the cue before", line=_quote(buffer[-1])), WARNING))
         if timing is not None:
             cue = _cue(path, *timing, buffer, False, problems)
             if cue is not None:
                 cues.append(cue)
         elif not _is_comment(buffer[0], bool(cues)):
-            problems.append(SubtitleProblem(
-                path, start + 1, "a cue needs a timing line like '00:01.000 --> 00:04.000' "
-                f"after {_quote(buffer[0])}"))
+            problems.append(SubtitleProblem(path, start + 1, Phrase(
+                "a cue needs a timing line like '00:01.000 --> 00:04.000' after %(line)s",
+                line=_quote(buffer[0]))))
     return cues, problems
 
 
@@ -236,9 +241,9 @@ def _parse_srt(path: Path, lines: list[str]) -> tuple[list[Cue], list[SubtitlePr
             if _is_index(lines[i]) and i + 1 < n and "-->" in lines[i + 1]:
                 i += 1
             else:
-                problems.append(SubtitleProblem(
-                    path, i + 1, "expected a timing line like '00:00:01,000 --> "
-                    f"00:00:04,000', got {_quote(lines[i])}"))
+                problems.append(SubtitleProblem(path, i + 1, Phrase(
+                    "expected a timing line like '00:00:01,000 --> 00:00:04,000', got %(line)s",
+                    line=_quote(lines[i]))))
                 while i < n and lines[i].strip() and "-->" not in lines[i]:
                     i += 1
                 continue
@@ -253,7 +258,7 @@ def _parse_srt(path: Path, lines: list[str]) -> tuple[list[Cue], list[SubtitlePr
                 text.pop()  # the next cue's number, written without a blank line before it
                 i -= 1
             problems.append(SubtitleProblem(
-                path, i + 1, "a blank line must come before each cue", WARNING))
+                path, i + 1, Phrase("a blank line must come before each cue"), WARNING))
         cue = _cue(path, number, timing, text, True, problems)
         if cue is not None:
             cues.append(cue)
@@ -273,14 +278,17 @@ def readability(path: Path, cues: list[Cue]) -> list[SubtitleProblem]:
         length = cue.end_ms - cue.start_ms
         chars = reading_length(cue.text)
         if length < MIN_CUE_MS:
-            problems.append(SubtitleProblem(
-                path, cue.line, f"the cue shows for {length / 1000:.2f} s: give it at least "
-                f"{MIN_CUE_MS / 1000:.1f} s so visitors can read it", WARNING, READABILITY))
+            problems.append(SubtitleProblem(path, cue.line, Phrase(
+                "the cue shows for %(seconds)s s: give it at least %(least)s s so visitors can "
+                "read it", seconds=f"{length / 1000:.2f}", least=f"{MIN_CUE_MS / 1000:.1f}"),
+                WARNING, READABILITY))
         elif chars * 1000 > MAX_CHARS_PER_SECOND * length:
-            problems.append(SubtitleProblem(
-                path, cue.line, f"the cue has {chars} characters in {length / 1000:.2f} s "
-                f"({chars * 1000 / length:.1f} per second): at most {MAX_CHARS_PER_SECOND} per "
-                "second can be read; lengthen it or split the text", WARNING, READABILITY))
+            problems.append(SubtitleProblem(path, cue.line, Phrase(
+                "the cue has %(chars)s characters in %(seconds)s s (%(rate)s per second): at "
+                "most %(most)s per second can be read; lengthen it or split the text",
+                chars=str(chars), seconds=f"{length / 1000:.2f}",
+                rate=f"{chars * 1000 / length:.1f}", most=str(MAX_CHARS_PER_SECOND)),
+                WARNING, READABILITY))
     return problems
 
 
@@ -297,7 +305,7 @@ def parse_subtitles(
         fmt = "vtt" if text.startswith("WEBVTT") else "srt"
     cues, problems = (_parse_vtt if fmt == "vtt" else _parse_srt)(path, lines)
     if not cues and not any(p.severity == ERROR for p in problems):
-        problems.append(SubtitleProblem(path, 1, "the file has no cues"))
+        problems.append(SubtitleProblem(path, 1, Phrase("the file has no cues")))
     cues.sort(key=lambda c: (c.start_ms, c.end_ms))
     return cues, problems
 
@@ -306,12 +314,13 @@ def _read(path: Path) -> tuple[str | None, list[SubtitleProblem]]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return None, [SubtitleProblem(Path(path), 0, f"cannot read the file: {exc.strerror}")]
+        return None, [SubtitleProblem(Path(path), 0, Phrase("cannot read the file: %(problem)s",
+                                                       problem=str(exc.strerror)))]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [SubtitleProblem(Path(path), line, "the file is not UTF-8 text")]
+        return None, [SubtitleProblem(Path(path), line, Phrase("the file is not UTF-8 text"))]
 
 
 def check_subtitles(path: Path) -> list[SubtitleProblem]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.content.phrase import Phrase
 from kiosk.settings import env
 
 NOTO_DIR = Path(env("STORYKIOSK_FONT_DIR"))
@@ -56,9 +57,10 @@ def missing_font(script: str) -> tuple[str, str] | None:
     """None when an installed font draws `script`; else (what is missing, what to do)."""
     family = SCRIPT_FONTS.get(script)
     if family is None:
-        return (f"the kiosk has no font for its script ({script})", "leave the language out")
+        return (Phrase("the kiosk has no font for its script (%(script)s)", script=script),
+                Phrase("leave the language out"))
     if font_file(family) is None:
-        return (f"no installed font covers its script ({script})",
-                f"install Debian's {font_package(script)} on every kiosk (it brings {family}), "
-                "or leave the language out")
+        return (Phrase("no installed font covers its script (%(script)s)", script=script),
+                Phrase("install Debian's %(package)s on every kiosk (it brings %(family)s), or "
+                       "leave the language out", package=font_package(script), family=family))
     return None

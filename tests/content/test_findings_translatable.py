@@ -34,5 +34,12 @@ def test_a_data_path_reads_the_way_staff_say_it():
     assert place("scenes.offer.choices[1]") == "scene 'offer', choice 2"
     assert place("scenes.offer.choices[0].label") == "scene 'offer', choice 1, field 'label'"
     assert place("scenes.home.text") == "scene 'home', field 'text'"
-    assert place("helplines[0].verified") == "helplines[0].verified"
+    assert place("helplines[0].verified", {"helplines[0]": "bris"}) == \
+        "helpline 'bris', field 'verified'"
+    assert place("helplines[1].name.sv") == "helpline 2, field 'name.sv'"
+    assert place("surveys.after[0].options[2].label") == \
+        "question 1 after the story, option 3, field 'label'"
+    assert place("content_notes.coercion.label") == "content note 'coercion', field 'label'"
+    assert place("default_language") == "field 'default_language'"
+    assert place("") == ""
     assert place("scenes.offer.choices[1]").params == {"scene": "offer", "n": "2"}
