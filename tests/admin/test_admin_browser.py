@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from tests.isolation import free_port
+
+# one worker runs the module: its server and browser (module fixtures) start once
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("admin_browser")]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,17 +28,11 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin"
 VIEWER_PASSWORD = "quiet museum morning"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_admin(tmp_path_factory):
     """`python -m admin.serve` on a free port: (base URL, first administrator's password)."""
     instance = tmp_path_factory.mktemp("admin-instance")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "STORYKIOSK_ADMIN_INSTANCE_PATH": str(instance),
            "STORYKIOSK_ADMIN_PORT": str(port), "STORYKIOSK_ADMIN_WORKERS": "2"}
     env.pop("STORYKIOSK_ADMIN_DATABASE_URL", None)
