@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
 from record_helpers import rows, wait_for
 
 
@@ -32,6 +33,7 @@ def stop_lines(caplog):
     return [r for r in caplog.records if "recording stopped" in r.getMessage()]
 
 
+@pytest.mark.alone  # each record() call timed
 def test_disk_full_stops_recording_and_resumes_when_space_returns(tmpfs, open_recorder, caplog):
     caplog.set_level(logging.INFO, logger="kiosk.record")
     data = tmpfs / "data"
