@@ -18,8 +18,7 @@ import pytest
 
 from tests.isolation import free_port
 
-# one worker runs the module: its server and browser (module fixtures) start once
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("admin_browser")]
+pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

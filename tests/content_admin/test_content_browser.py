@@ -21,8 +21,7 @@ import pytest
 
 from tests.isolation import free_port
 
-# one worker runs the module: its server and browser (module fixtures) start once
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("content_browser")]
+pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

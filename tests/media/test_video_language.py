@@ -18,8 +18,6 @@ from kiosk.media.video import VideoEngine
 RATE = 44100
 SWEDISH_HZ, ENGLISH_HZ = 440, 1000
 REPO = Path(__file__).resolve().parents[2]
-# one worker runs the module: the two-track film (a module fixture) is made once
-pytestmark = pytest.mark.xdist_group("video_language")
 
 
 @pytest.fixture(scope="module")
