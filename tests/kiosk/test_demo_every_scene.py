@@ -197,8 +197,6 @@ def kiosk(cache_env):
     driver.app.close()
 
 
-@pytest.mark.alone  # films play through libvlc in real time: beside another test its sound
-# output missed its deadline ("libvlc: cannot pre fill buffer"), a warning this test fails on
 def test_every_scene_of_every_path_is_drawn_in_every_language(kiosk, monkeypatch, caplog):
     caplog.set_level(logging.WARNING)
     texts = Texts(monkeypatch)
