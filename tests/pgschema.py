@@ -1,4 +1,9 @@
-"""A throw-away PostgreSQL schema per test, shared by the admin, feedback and school tests."""
+"""A throw-away PostgreSQL schema per test, shared by the admin, feedback and school tests.
+
+Under pytest-xdist each worker has a database of its own (``storykiosk_test_gw0``, ...,
+created on first use and kept for the next run): a worker's connections, locks and
+leftovers never meet another's.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,36 @@ from collections.abc import Iterator
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
+
+from tests.isolation import worker
+
+_CREATED: set[str] = set()
+
+
+def worker_database(base_url: str) -> str:
+    """The URL of this worker's own database beside the base one (the base when serial)."""
+    name = worker()
+    if not name:
+        return base_url
+    url = make_url(base_url)
+    url = url.set(database=f"{url.database}_{name}")
+    if url.database not in _CREATED:
+        engine = create_engine(base_url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                      {"n": url.database}).scalar()
+                if not exists:
+                    try:
+                        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+                    except ProgrammingError as e:  # another checkout's same worker made it
+                        if "already exists" not in str(e):
+                            raise
+        finally:
+            engine.dispose()
+        _CREATED.add(url.database)
+    return url.render_as_string(hide_password=False)
 
 
 @contextlib.contextmanager
@@ -51,5 +86,5 @@ def database_urls(backend: str, sqlite_path) -> Iterator[str]:
     base = os.environ.get("STORYKIOSK_TEST_DATABASE_URL")
     if not base:
         pytest.skip(PG_SKIP)
-    with throwaway_schema(base) as url:
+    with throwaway_schema(worker_database(base)) as url:
         yield url

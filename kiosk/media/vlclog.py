@@ -25,9 +25,10 @@ MAX_LINES = 20  # distinct libvlc errors logged per run; the rest are counted
 ERROR = 4  # libvlc_log_level: DEBUG 0, NOTICE 2, WARNING 3, ERROR 4
 # Errors libvlc reports on every film drawn into memory callbacks here (the films play well),
 # that only repeat another message ("module not functional" follows the module's reason), or
-# that a film closed while VLC still opens it brings ("cannot peek", "cannot pre fill
-# buffer": the read is cut short; a visitor who taps on at once does that, and a truncated
-# file is the pack checker's to find).
+# that a film closed while VLC still opens it brings ("cannot peek": the demuxer's read is
+# cut short, "cannot pre fill buffer": the stream's first read is; a visitor who taps on at
+# once does that, more often on a busy machine, and a truncated file is the pack checker's
+# to find).
 NOT_LOGGED = ("Failed to create video converter", "Too high level of recursion",
               "Failed to adapt decoder format to display", "video output creation failed",
               "failed to create video output", "module not functional",

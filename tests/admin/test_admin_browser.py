@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.isolation import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -26,17 +27,11 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin"
 VIEWER_PASSWORD = "quiet museum morning"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_admin(tmp_path_factory):
     """`python -m admin.serve` on a free port: (base URL, first administrator's password)."""
     instance = tmp_path_factory.mktemp("admin-instance")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "STORYKIOSK_ADMIN_INSTANCE_PATH": str(instance),
            "STORYKIOSK_ADMIN_PORT": str(port), "STORYKIOSK_ADMIN_WORKERS": "2"}
     env.pop("STORYKIOSK_ADMIN_DATABASE_URL", None)

@@ -11,7 +11,6 @@ import io
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.isolation import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +30,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 SHOTS = ROOT / "test-artifacts" / "admin-content"
 PASSWORD = "a long browser passphrase 7"
 VALID = ROOT / "tests" / "fixtures" / "packs" / "valid"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +51,7 @@ def site(tmp_path_factory):
                               ("flo", "editor", ""), ("tina", "translator", "en")):
         create_user(app, name, PASSWORD, role, name.title(), langs, check=False)
     database(app).dispose()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "STORYKIOSK_ADMIN_PORT": str(port), "STORYKIOSK_ADMIN_WORKERS": "2"}
     env.update({f"STORYKIOSK_ADMIN_{k}": v for k, v in env_settings.items()})
     env.pop("STORYKIOSK_ADMIN_DATABASE_URL", None)

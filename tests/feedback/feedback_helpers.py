@@ -116,13 +116,6 @@ def wait_for(predicate, timeout: float = 10.0, step: float = 0.05) -> bool:
     return bool(predicate())
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on (on 127.0.0.1)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_port(port: int, timeout: float = 30.0) -> bool:
     """Wait until something accepts connections on 127.0.0.1:port."""
     end = time.monotonic() + timeout

@@ -6,7 +6,7 @@ import random
 import threading
 
 import pytest
-from feedback_helpers import free_port, play_sessions, record_rows
+from feedback_helpers import play_sessions, record_rows
 from werkzeug.serving import make_server
 
 from kiosk.record import Recorder, Store
@@ -20,6 +20,7 @@ from kiosk.sync import (
     save_config,
     sync_once,
 )
+from tests.isolation import free_port
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from feedback_helpers import (
     AdminServer,
     admin_count,
     admin_rows,
-    free_port,
     play_sessions,
     record_rows,
     same_event,
@@ -33,6 +32,7 @@ from admin.db import database
 from admin.feedback import registry
 from kiosk.record import Recorder
 from kiosk.sync import Backoff, SyncConfig, Syncer
+from tests.isolation import free_port
 
 
 def _register(instance) -> str:

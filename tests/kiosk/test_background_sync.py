@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from feedback_helpers import AdminServer, admin_rows, free_port, record_rows, wait_for
+from feedback_helpers import AdminServer, admin_rows, record_rows, wait_for
 
 from admin import create_app
 from admin.db import database
 from admin.feedback import registry
 from kiosk.sync import SyncConfig, save_config
+from tests.isolation import free_port
 from tests.kiosk.conftest import FIXTURE_PACK, make_app
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from tests.isolation import start_xvfb
 from tests.kiosk.conftest import DEMO_PACK, FIXTURE_PACK, ROOT, make_app
 
 ARTIFACTS = ROOT / "test-artifacts" / "kiosk"
@@ -29,17 +30,7 @@ pytestmark = pytest.mark.skipif(not all(shutil.which(tool) for tool in
 
 @pytest.fixture
 def xvfb():
-    for number in range(91, 140):
-        if not Path(f"/tmp/.X{number}-lock").exists():
-            break
-    display = f":{number}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
-                             "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists():
-        assert time.monotonic() < deadline, "Xvfb did not start"
-        time.sleep(0.05)
+    display, proc = start_xvfb(SIZE)
     yield display
     proc.terminate()
     proc.wait(10)

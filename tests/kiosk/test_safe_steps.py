@@ -121,6 +121,7 @@ class RealTime:
         self.tap(button.rect.center, **kw)
 
 
+@pytest.mark.alone  # taps milliseconds apart in a real-time loop
 @pytest.mark.parametrize("apart_ms", [50, 100, 200, 300])
 def test_two_quick_taps_on_next_go_one_passage_on(cache_env, pack_copy, apart_ms):
     k = RealTime(chain_pack(pack_copy), cache_env / "data")
@@ -142,6 +143,7 @@ def test_two_quick_taps_on_next_go_one_passage_on(cache_env, pack_copy, apart_ms
         k.app.close()
 
 
+@pytest.mark.alone  # taps milliseconds apart in a real-time loop
 def test_a_new_screen_takes_no_tap_until_it_shows_except_leave_now(cache_env, pack_copy):
     k = RealTime(chain_pack(pack_copy), cache_env / "data")
     try:

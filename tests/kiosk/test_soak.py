@@ -25,6 +25,7 @@ def check(result):
         assert result["screens"].get(screen), screen
 
 
+@pytest.mark.alone  # the soak measures a real-time session loop
 def test_short_soak_of_random_visits(cache_env):
     soak = load_soak()
     result = soak.soak(60, size=(960, 540), seed=7, data_dir=cache_env / "soak")

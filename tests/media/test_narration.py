@@ -10,6 +10,8 @@ import sys
 from array import array
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PLAYER = r"""
@@ -67,6 +69,7 @@ def first_sound(raw: bytes, length: int = 8192) -> bytes:
     return raw[start:start + length]
 
 
+@pytest.mark.alone  # sound from a real decode, pause and rest timed
 def test_narration_in_three_languages_reaches_the_audio_device(media_dir, tmp_path):
     report, written = play(media_dir, tmp_path, False, ["en", "sv", "ar"])
     samples = array("h", written)
@@ -83,6 +86,7 @@ def test_narration_in_three_languages_reaches_the_audio_device(media_dir, tmp_pa
     assert en["end_position"] == en["duration"] and en["progress"] == 1.0
 
 
+@pytest.mark.alone  # plays in real time to the device
 def test_muted_narration_is_silent_but_still_runs(media_dir, tmp_path):
     report, written = play(media_dir, tmp_path, True, ["sv"])
     assert report["sv"]["playing"]  # the progress bar and captions still move

@@ -95,6 +95,7 @@ def test_the_other_playable_codecs_decode_too(engine, tmp_path, name, codec, aud
             assert close_to(frame.get_at((W * (2 * i + 1) // 6, H // 4)), colour), (name, i)
 
 
+@pytest.mark.alone  # positions of a video playing in real time
 def test_seek_pause_and_replay(engine, media_dir):
     with engine.open(media_dir / "pattern.mp4", (W, H)) as player:
         player.play()
@@ -122,6 +123,7 @@ def test_seek_pause_and_replay(engine, media_dir):
         assert wait_until(lambda: close_to(bottom_colour(player.snapshot()), SECONDS[3]), 3)
 
 
+@pytest.mark.alone  # sound from a real decode, mute timed
 def test_video_sound_comes_out_of_vlc_and_mute_applies(media_dir):
     pcm = bytearray()
     settings = AudioSettings(volume=1.0)
@@ -161,6 +163,7 @@ def test_a_missing_file_is_a_clear_error(engine, tmp_path):
         engine.open(tmp_path / "nope.mp4", (W, H))
 
 
+@pytest.mark.alone  # positions of a video playing in real time
 def test_subtitles_follow_the_playing_video(engine, media_dir, tmp_path):
     from kiosk.media.subtitles import load_subtitles
 

@@ -90,6 +90,7 @@ def test_tags_of_pack_languages():
     (("it", "en"), ENGLISH_HZ),  # no Italian track: the default language's
     (("it",), SWEDISH_HZ),  # nothing matches: VLC's default track (the first)
 ])
+@pytest.mark.alone  # sound from a real decode
 def test_the_visitors_language_is_the_sound_that_plays(two_tracks, languages, hz):
     freqs, _ = play_through(two_tracks, languages)
     assert len(freqs) >= 28, len(freqs)  # the whole 3 s came out
@@ -98,6 +99,7 @@ def test_the_visitors_language_is_the_sound_that_plays(two_tracks, languages, hz
     assert share(freqs[1:], hz) >= 0.95, freqs
 
 
+@pytest.mark.alone  # sound from a real decode
 def test_switching_language_mid_video_switches_the_sound(two_tracks):
     freqs, selected = play_through(two_tracks, ("en", "sv"), switch_to=("sv", "en"))
     assert share(freqs[3:12], ENGLISH_HZ) >= 0.95, freqs  # English until the switch

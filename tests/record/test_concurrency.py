@@ -55,6 +55,7 @@ def test_exports_while_recording_cover_every_event_once(open_recorder, tmp_path)
     assert len(exported) > 1000
 
 
+@pytest.mark.alone  # each record() call timed
 def test_record_returns_at_once_while_another_process_holds_the_file(open_recorder, tmp_path):
     data = tmp_path / "data"
     rec = open_recorder(data)

@@ -67,19 +67,23 @@ def login(app):
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """The admin under gunicorn, a pedagogue, and two registered kiosks (tokens)."""
-    tmp = tmp_path_factory.mktemp("school")
-    server = LiveAdmin(tmp / "instance", tmp / "admin-data")
-    app = server.app()
     from admin.accounts import create_user
     from admin.db import database
     from admin.feedback import registry
 
-    create_user(app, "pia", PASSWORD, "pedagogue", "Pia", check=False)
-    with database(app).session() as db:
-        _k1, token1 = registry.register(db, "Hall 1 (class)", None, "test")
-        _k2, token2 = registry.register(db, "Hall 2", None, "test")
-        db.commit()
-    yield {"server": server, "base": server.base, "app": app, "tokens": (token1, token2),
-           "tmp": tmp}
-    server.stop()
-    database(app).dispose()
+    tmp = tmp_path_factory.mktemp("school")
+    server = LiveAdmin(tmp / "instance", tmp / "admin-data")
+    # the in-process app shares the server's data folder for this module, not for the
+    # tests that run after it in this process
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("STORYKIOSK_DATA_DIR", server.env["STORYKIOSK_DATA_DIR"])
+        app = server.app()
+        create_user(app, "pia", PASSWORD, "pedagogue", "Pia", check=False)
+        with database(app).session() as db:
+            _k1, token1 = registry.register(db, "Hall 1 (class)", None, "test")
+            _k2, token2 = registry.register(db, "Hall 2", None, "test")
+            db.commit()
+        yield {"server": server, "base": server.base, "app": app, "tokens": (token1, token2),
+               "tmp": tmp}
+        server.stop()
+        database(app).dispose()

@@ -11,7 +11,6 @@ import os
 import random
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from feedback_helpers import breakdown_problems
+
+from tests.isolation import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "school"
@@ -35,13 +36,6 @@ CHROME = {"language", "text_size", "sound", "help", "leave", "back"}
 # The class's answers: q_leave moves from "agree" (4) to "disagree" (2); the others vary.
 BEFORE = {"q_leave": lambda i: 4}
 AFTER = {"q_leave": lambda i: 2}
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class LiveAdmin:
@@ -74,8 +68,11 @@ class LiveAdmin:
                 time.sleep(0.1)
 
     def app(self):
-        """An in-process app on the same instance (to make accounts and register kiosks)."""
-        os.environ["STORYKIOSK_DATA_DIR"] = self.env["STORYKIOSK_DATA_DIR"]
+        """An in-process app on the same instance (to make accounts and register kiosks).
+
+        Its kiosk data folder is the server's only while the caller sets
+        $STORYKIOSK_DATA_DIR to ``self.env``'s (the ``live`` fixture does, for its module).
+        """
         from admin import create_app
 
         return create_app({"INSTANCE_PATH": str(self.instance)})

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from pathlib import Path
 
 import pytest
 from school_helpers import ARTIFACTS, class_visit, record_rows
 
+from tests.isolation import start_xvfb
 from tests.kiosk.conftest import DEMO_PACK
 
 
@@ -39,7 +39,7 @@ def test_the_real_kiosk_window_runs_a_session_tapped_with_xdotool(live, tmp_path
     monkeypatch.setenv("STORYKIOSK_SCHOOL_DIRS", str(tmp_path / "no-usb"))
     monkeypatch.setenv("STORYKIOSK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("STORYKIOSK_CONFIG_DIR", str(tmp_path / "shadow-config"))
-    display = _start_xvfb()
+    display = start_xvfb((1920, 1080))
     k = None
     try:
         k = RealKiosk(display[0], DEMO_PACK, tmp_path)
@@ -67,21 +67,3 @@ def test_the_real_kiosk_window_runs_a_session_tapped_with_xdotool(live, tmp_path
     assert started and all(r["payload"].get("school_code") == "XVFHKM" for r in started)
     chosen = [r["payload"] for r in rows if r["kind"] == "choice_made"]
     assert {"story": "emil", "scene": "teacher", "choice": "get-help"} in chosen
-
-
-def _start_xvfb():
-    """A fresh Xvfb display: (":N", process)."""
-    import subprocess
-    import time
-
-    for number in range(141, 190):
-        if not Path(f"/tmp/.X{number}-lock").exists():
-            break
-    display = f":{number}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten",
-                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists():
-        assert time.monotonic() < deadline, "Xvfb did not start"
-        time.sleep(0.05)
-    return display, proc
