@@ -1,4 +1,4 @@
-"""The admin's content work, timed on the demo pack: saving a scene, previews, bundle import.
+"""The admin's content work, timed on the demo pack: saves, new stories, previews, import.
 
     .venv/bin/python bench/admin_content.py [--saves 30] [--previews 5]
 
@@ -8,6 +8,8 @@ the demo pack, with a baseline measured in the same run beside each figure:
 
 - saving a scene (target <= 150 ms), beside loading and validating the whole pack with
   ``kiosk.content.load_pack`` (what a save through the full loader would cost);
+- creating a blank story, saving a story's settings and saving the pack settings (issue 18,
+  target <= 300 ms each, ``--saves`` times each), beside the same ``load_pack`` baseline;
 - a scene preview, uncached (target <= 500 ms) and cached (target <= 20 ms), beside running
   ``kiosk screenshot`` directly;
 - importing a 40 MB bundle through the upload form (target <= 5 s, checksums included),
@@ -106,6 +108,68 @@ def bench_saves(client, pack: Path, n: int) -> None:
     row("save a scene (demo pack)", times, 150, base, "load_pack(demo)")
 
 
+def _form(client, url: str):
+    """A settings page's form as a browser would send it (every ticked box kept)."""
+    sys.path.insert(0, str(ROOT / "tests" / "content_admin"))
+    from helpers import form_items
+
+    return form_items(client.get(url).get_data(as_text=True))
+
+
+def _timed_posts(client, url: str, n: int, make_data, status: int = 303) -> list[float]:
+    """POST `make_data(i)` to url n + 2 times; the times of all but the first two (which
+    fill the per-process caches). `make_data` fetches the form untimed, as a browser would."""
+    times = []
+    for i in range(n + 2):
+        data = make_data(i)
+        t = time.perf_counter()
+        r = client.post(url, data=data)
+        elapsed = time.perf_counter() - t
+        assert r.status_code == status, r.get_data(as_text=True)[:2000]
+        if i >= 2:
+            times.append(elapsed)
+    return times
+
+
+def bench_settings(client, pack: Path, n: int) -> None:
+    """Create a story, save a story's settings, save the pack settings (issue 18)."""
+    from kiosk.content import load_pack
+
+    def new_story(i):
+        made = pack / "stories" / f"bench-{i - 1}.yaml"
+        if made.exists():  # keep the pack as it was: one new story at a time
+            made.unlink()
+        token = _form(client, "/stories/demo/new")["csrf_token"]
+        return {"csrf_token": token, "copy_of": "", "title": f"Bench story {i}",
+                "story_id": f"bench-{i}", "summary": "A story made by the bench.",
+                "text": "The first scene."}
+
+    created = _timed_posts(client, "/stories/demo/new", n, new_story)
+    (pack / "stories" / f"bench-{n + 1}.yaml").unlink()
+
+    def story_settings(i):
+        data = _form(client, "/stories/demo/emil/settings")
+        data["duration"] = str(12 + i % 2)
+        return data
+
+    story = _timed_posts(client, "/stories/demo/emil/settings", n, story_settings)
+
+    def pack_settings(i):
+        data = _form(client, "/packs/demo/settings")
+        data["kiosk.idle_timeout"] = str(91 + i % 2)  # the demo pack has 90
+        return data
+
+    pack_saves = _timed_posts(client, "/packs/demo/settings", n, pack_settings)
+    base = []
+    for _ in range(5):
+        t = time.perf_counter()
+        load_pack(pack)
+        base.append(time.perf_counter() - t)
+    row("create a story (demo pack)", created, 300, base, "load_pack(demo)")
+    row("save story settings (emil)", story, 300, base, "load_pack(demo)")
+    row("save pack settings (demo)", pack_saves, 300, base, "load_pack(demo)")
+
+
 def bench_previews(client, tmp: Path, pack: Path, n: int) -> None:
     scenes = ["start", "gifts", "grooming", "friends", "debt", "teacher", "talk", "after"]
     cache = tmp / "instance" / "content-cache" / "previews"
@@ -179,7 +243,7 @@ def bench_import(client, tmp: Path) -> None:
 
 
 def main() -> None:
-    """Run the three measurements and print them."""
+    """Run the measurements and print them."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--saves", type=int, default=30)
     ap.add_argument("--previews", type=int, default=5)
@@ -191,6 +255,7 @@ def main() -> None:
         app, client = make_app(tmp, pack)
         print(f"admin content bench on {os.cpu_count()} cores, demo pack copy in {tmp}")
         bench_saves(client, pack, args.saves)
+        bench_settings(client, pack, args.saves)
         bench_previews(client, tmp, pack, args.previews)
         bench_import(client, tmp)
 

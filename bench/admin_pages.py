@@ -3,10 +3,13 @@
     .venv/bin/python bench/admin_pages.py [--clients 16] [--seconds 10]
 
 Starts the admin with the README's run command (``python -m admin.serve``, gunicorn, default
-WORKERS/THREADS) on a temporary instance with some accounts and audit entries, logs every
-client in once (password checks are not timed), then has the clients request the admin's
-pages in a loop over keep-alive connections. Then the same for a bare Flask app answering
-"hello" under the same gunicorn options. Prints percentiles, throughput and the p95 ratio.
+WORKERS/THREADS) on a temporary instance with some accounts and audit entries, editing a
+temporary copy of the demo pack, logs every client in once (password checks are not timed),
+then has the clients request the admin's pages in a loop over keep-alive connections: half
+as an administrator (the account pages), half as a curator (the content pages of issue 18:
+story settings, pack settings, new story, new pack, the trash; administrators are not
+curators). Then the same for a bare Flask app answering "hello" under the same gunicorn
+options. Prints percentiles, throughput and the p95 ratio, and the p95 of each page group.
 Target: admin p95 <= 100 ms.
 """
 
@@ -16,6 +19,7 @@ import argparse
 import http.client
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -30,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PAGES = ["/", "/users/", "/users/1", "/audit/", "/account/"]
+CONTENT_PAGES = ["/stories/demo/emil/settings", "/packs/demo/settings", "/stories/demo/new",
+                 "/packs/new", "/stories/demo/trash"]
 PASSWORD = "quiet gallery after closing time"
 
 
@@ -65,6 +71,7 @@ def seed(instance: str) -> None:
     app = create_app({"INSTANCE_PATH": instance})
     database(app).migrate()
     create_user(app, "bench", PASSWORD, Role.ADMINISTRATOR, "Bench Administrator")
+    create_user(app, "curator", PASSWORD, Role.CURATOR, "Bench Curator", check=False)
     shared_hash = hash_password(PASSWORD)
     roles = list(Role)
     with database(app).session() as db:
@@ -116,29 +123,34 @@ class Client:
             self.cookie = set_cookie.split(";", 1)[0]
         return r.status, data
 
-    def log_in(self) -> None:
+    def log_in(self, username: str) -> None:
         """Log in through the real form (not timed)."""
         _, page = self.request("GET", "/login")
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({"csrf_token": token, "username": "bench",
+        body = urllib.parse.urlencode({"csrf_token": token, "username": username,
                                        "password": PASSWORD})
         status, _ = self.request("POST", "/login", body)
         assert status == 302, f"login failed: {status}"
 
 
-def load(port: int, paths: list[str], clients: int, seconds: float, login: bool) -> dict:
-    """Run the clients for `seconds` after a warm-up; latencies in ms and the request rate."""
+def load(port: int, plan: list[tuple[str | None, list[str]]], clients: int,
+         seconds: float) -> dict:
+    """Run the clients for `seconds` after a warm-up; latencies in ms and the request rate.
+
+    Client i logs in as the user of ``plan[i % len(plan)]`` (None: no login) and requests
+    that entry's paths in turn; ``groups`` holds the p95 of each entry's requests.
+    """
     conns = [Client(port) for _ in range(clients)]
-    if login:
-        for c in conns:
-            c.log_in()
+    for i, c in enumerate(conns):
+        if plan[i % len(plan)][0]:
+            c.log_in(plan[i % len(plan)][0])
     latencies: list[list[float]] = [[] for _ in conns]
     errors = []
     start_at = time.monotonic() + 2.0  # warm-up until then
     stop_at = start_at + seconds
 
     def run(i: int) -> None:
-        c, n = conns[i], i
+        c, n, paths = conns[i], i, plan[i % len(plan)][1]
         while (now := time.monotonic()) < stop_at:
             path = paths[n % len(paths)]
             n += 1
@@ -157,8 +169,11 @@ def load(port: int, paths: list[str], clients: int, seconds: float, login: bool)
         t.join()
     flat = sorted(x for lat in latencies for x in lat)
     q = statistics.quantiles(flat, n=100)
+    groups = [statistics.quantiles([x for i, lat in enumerate(latencies)
+                                    if i % len(plan) == g for x in lat], n=100)[94]
+              for g in range(len(plan))]
     return {"n": len(flat), "rps": len(flat) / seconds, "p50": q[49], "p95": q[94],
-            "p99": q[98], "errors": len(errors)}
+            "p99": q[98], "errors": len(errors), "groups": groups}
 
 
 def main() -> None:
@@ -174,20 +189,25 @@ def main() -> None:
 
     instance = tempfile.mkdtemp(prefix="bench-admin-")
     seed(instance)
+    pack = Path(instance) / "demo"
+    shutil.copytree(ROOT / "content", pack)
     admin_port, hello_port = free_port(), free_port()
     env = {**os.environ, "STORYKIOSK_ADMIN_INSTANCE_PATH": instance,
-           "STORYKIOSK_ADMIN_PORT": str(admin_port), "PYTHONPATH": str(ROOT)}
+           "STORYKIOSK_ADMIN_PORT": str(admin_port), "PYTHONPATH": str(ROOT),
+           "STORYKIOSK_ADMIN_CONTENT_PACKS": str(pack),
+           "STORYKIOSK_ADMIN_PACKS_DIR": str(Path(instance) / "installed")}
     env.pop("STORYKIOSK_ADMIN_DATABASE_URL", None)
     results = {}
     hello = start([sys.executable, __file__, "--serve-hello", str(hello_port)], env, hello_port)
     try:
-        results["hello"] = load(hello_port, ["/"], args.clients, args.seconds, login=False)
+        results["hello"] = load(hello_port, [(None, ["/"])], args.clients, args.seconds)
     finally:
         hello.terminate()
         hello.wait()
     admin = start([sys.executable, "-m", "admin.serve"], env, admin_port)
     try:
-        results["admin"] = load(admin_port, PAGES, args.clients, args.seconds, login=True)
+        results["admin"] = load(admin_port, [("bench", PAGES), ("curator", CONTENT_PAGES)],
+                                args.clients, args.seconds)
     finally:
         admin.terminate()
         admin.wait()
@@ -199,6 +219,9 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:<8} {r['n']:>9} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
               f"{r['p99']:>8.1f} {r['errors']:>7}")
+    for name, p95 in zip(("account pages (administrator)", "content pages (curator)"),
+                         results["admin"]["groups"], strict=True):
+        print(f"  {name:<30} p95 {p95:8.1f} ms")
     ratio = results["admin"]["p95"] / results["hello"]["p95"]
     verdict = "met" if results["admin"]["p95"] <= 100 else "MISSED"
     print(f"admin p95 / hello p95 = {ratio:.2f} x; target admin p95 <= 100 ms: {verdict}")

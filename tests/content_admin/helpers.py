@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from werkzeug.datastructures import MultiDict
+
 HASH_RE = re.compile(r'name="base_hash" value="([0-9a-f]{64})"')
 
 
@@ -36,3 +38,22 @@ def form_values(html: str) -> dict[str, str]:
         sel = re.search(r'<option value="([^"]*)" selected', m.group(2))
         out[m.group(1)] = unescape(sel.group(1)) if sel else ""
     return out
+
+
+def form_items(html: str) -> MultiDict:
+    """Every (name, value) a browser would post from the page's first settings form."""
+    out = []
+    for m in re.finditer(r"<input[^>]*>", html):
+        tag = m.group(0)
+        name = re.search(r'name="([^"]+)"', tag)
+        typ = re.search(r'type="([^"]+)"', tag)
+        if not name or (typ and typ.group(1) in ("checkbox", "radio") and "checked" not in tag):
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        out.append((name.group(1), unescape(value.group(1)) if value else ""))
+    for m in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        out.append((m.group(1), unescape(m.group(2))))
+    for m in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        sel = re.search(r'<option value="([^"]*)" selected', m.group(2))
+        out.append((m.group(1), unescape(sel.group(1)) if sel else ""))
+    return MultiDict(out)

@@ -1,6 +1,8 @@
 """Museum staff in Debian's Chromium against the real server (gunicorn): the scene editor,
 a refused concurrent save, the story map, the translation view, an upload and a refused
-upload, a bundle import, activation and rollback, the preview and the play.
+upload, a bundle import, activation and rollback, the preview and the play; and a pack, its
+helpline and a three-scene story made from nothing in the browser, activated, and its ending
+rendered by `kiosk screenshot` (issue 18).
 
 Screenshots of every main page go to test-artifacts/admin-content/ for review.
 """
@@ -302,3 +304,130 @@ def test_a_scene_preview_and_the_play(site, browser):
     shot(eddie, "16-play-ending")
     assert eddie.csp_errors == []
     eddie.context.close()
+
+
+# What the curator and the editor type; the checks below look for exactly these.
+TOUR = {"pack": "tour-se", "title": "Harbour tour", "story": "harbour-lights",
+        "helpline": "Kvinnofridslinjen", "number": "020-50 50 50", "hours": "24/7",
+        "first": "Lina cleans the rooms of the harbour hotel.",
+        "second": "The manager keeps her passport in his desk.",
+        "ending": "A colleague sits with Lina while she calls the helpline."}
+
+
+def test_a_pack_and_a_three_scene_story_made_in_the_browser_reach_the_kiosk(site, browser,
+                                                                             tmp_path):
+    """Issue 18: a new pack with its helpline and a story from nothing, activated, rendered."""
+    import datetime as dt
+
+    from playwright.sync_api import expect
+
+    from kiosk.content import load_pack
+    from kiosk.content.packstore import PackStore
+
+    today = dt.date.today()
+    cora = _page(browser, site, "cora")  # the curator makes the pack and its helpline
+    cora.get_by_role("link", name="Packs").first.click()
+    cora.get_by_role("link", name="New pack").click()
+    cora.get_by_label("Pack id").fill(TOUR["pack"])
+    cora.get_by_label("Title (in the default language)").fill(TOUR["title"])
+    cora.get_by_label("Country (two letters, e.g. SE)").fill("SE")
+    cora.get_by_label("Languages (codes, e.g. sv en ar)").fill("en sv")
+    cora.get_by_label("Default language (the one stories are written in first)").fill("en")
+    shot(cora, "17-new-pack")
+    cora.get_by_role("button", name="Make the pack").click()
+    expect(cora.get_by_role("status")).to_contain_text(f"Pack {TOUR['pack']} made")
+    line = cora.locator("fieldset#helplines-0")
+    line.get_by_label("Id", exact=True).fill("kvinnofrid")
+    for lang in ("en", "sv"):
+        line.locator("fieldset", has_text="Name").get_by_label(lang).fill(TOUR["helpline"])
+        line.locator("fieldset", has_text="Hours").get_by_label(lang).fill(TOUR["hours"])
+    line.locator("fieldset", has_text="Who it is for").get_by_label("en").fill(
+        "Women facing violence")
+    line.get_by_label("Number").fill(TOUR["number"])
+    line.get_by_label("Languages it answers in").fill("sv en")
+    line.get_by_label("Countries it can be reached from").fill("SE")
+    line.get_by_label("Web address").fill("https://kvinnofridslinjen.se/")
+    line.get_by_label("Last verified").fill(today.isoformat())
+    cora.get_by_role("button", name="Save", exact=True).click()
+    expect(cora.get_by_role("status")).to_contain_text("Pack settings saved")
+    shot(cora, "18-pack-helpline")
+
+    eddie = _page(browser, site, "eddie")  # the editor writes the story
+    eddie.get_by_role("link", name="Stories").first.click()
+    eddie.locator("section.pack", has=eddie.locator(f"h2#pack-{TOUR['pack']}")).get_by_role(
+        "link", name="New story").click()
+    eddie.get_by_label("Title", exact=True).fill("Harbour lights")
+    eddie.get_by_label("Summary").fill("Lina works at a hotel by the harbour.")
+    eddie.get_by_label("Text of the first scene").fill(TOUR["first"])
+    eddie.get_by_role("button", name="Create the story").click()
+    expect(eddie.get_by_role("status")).to_contain_text(f"Created story {TOUR['story']}")
+    eddie.get_by_label("Kind").select_option("composite-fiction")
+    eddie.get_by_label("Consent record reference").fill("CF-2026-101")
+    eddie.get_by_label("Countries it may be shown in").fill("SE")
+    eddie.get_by_label("Review date").fill((today + dt.timedelta(days=365)).isoformat())
+    eddie.get_by_role("button", name="Save the settings").click()
+    expect(eddie.get_by_role("status")).to_contain_text("Saved: the story's settings")
+    shot(eddie, "19-story-settings")
+
+    eddie.goto(site["base"] + f"stories/{TOUR['pack']}/{TOUR['story']}/map")
+    for after, new_id, text in (("start", "passport", TOUR["second"]),
+                                ("passport", "help", TOUR["ending"])):
+        form = eddie.locator("form", has=eddie.get_by_label("After the scene"))
+        form.get_by_label("After the scene").select_option(after)
+        form.get_by_label("Id of the new scene").fill(new_id)
+        form.get_by_label("Text", exact=True).fill(text)
+        form.get_by_role("button", name="Add the scene").click()
+        expect(eddie.get_by_role("status")).to_contain_text(f"add scene {new_id} after {after}")
+    eddie.get_by_label("From the scene").select_option("start")
+    eddie.get_by_label("To the scene").select_option("help")  # picked from the map's scenes
+    eddie.get_by_label("Label of the choice").fill("Ask Lina how she is")
+    eddie.get_by_label("Label for the way the scene already goes").fill("Look in the office")
+    eddie.get_by_role("button", name="Add the choice").click()
+    expect(eddie.get_by_role("status")).to_contain_text("add a choice from start to help")
+    for sid in ("start", "passport", "help"):
+        expect(eddie.locator(f'svg.story-map a[data-scene="{sid}"]')).to_have_count(1)
+    shot(eddie, "20-story-map-three-scenes")
+
+    cora.goto(site["base"] + "packs/")
+    cora.locator("tr", has=cora.get_by_text(TOUR["pack"], exact=True)).get_by_role(
+        "button", name="Install on this machine").click()
+    expect(cora.get_by_role("status")).to_contain_text(f"Imported pack {TOUR['pack']} version")
+    cora.locator(f"#versions-{TOUR['pack']}").get_by_role(
+        "button", name=re.compile(r"^Activate ")).click()
+    expect(cora.get_by_role("status")).to_contain_text("is active")
+    shot(cora, "21-tour-active")
+    assert eddie.csp_errors == [] and cora.csp_errors == []
+    eddie.context.close()
+    cora.context.close()
+
+    active = PackStore(site["installed"]).active(TOUR["pack"])
+    assert active is not None, "no version of the new pack is active"
+    pack = load_pack(active).pack  # the kiosk's own loader, on the activated folder
+    assert [(h.name["en"], h.number, h.hours["en"], h.countries, h.verified)
+            for h in pack.helplines] == [(TOUR["helpline"], TOUR["number"], TOUR["hours"],
+                                          ["SE"], today)]
+    story = pack.stories[TOUR["story"]]
+    assert story.start == "start" and story.consent.record == "CF-2026-101"
+    assert [c.goto for c in story.scenes["start"].choices] == ["passport", "help"]
+    assert story.scenes["passport"].next == "help"
+    assert story.scenes["help"].ending is not None
+    assert story.scenes["help"].text["en"].strip() == TOUR["ending"]
+    raw = (active / "pack.yaml").read_text("utf-8")
+    assert TOUR["number"] in raw and TOUR["helpline"] in raw
+
+    out = tmp_path / "ending.png"
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("kiosk")), "screenshot", str(active), "--screen", "ending",
+         "--story", TOUR["story"], "--scene", "help", "--lang", "en", "--size", "1280x720",
+         "-o", str(out)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    from PIL import Image
+
+    with Image.open(out) as img:
+        assert img.size == (1280, 720)
+        colours = img.convert("RGB").getcolors(maxcolors=1 << 20)
+    assert len(colours) > 50, "the ending rendered as a blank screen"
+    assert max(n for n, _ in colours) < 0.95 * 1280 * 720, "the ending is one flat colour"
+    shutil.copy(out, SHOTS / "22-kiosk-ending.png")
