@@ -248,7 +248,7 @@ def _settings_page(wc, text, base_hash, findings=None, status=200, notice=None, 
     ws = workspace()
     loaded = ws.load(wc.root)
     try:
-        doc = yamledit.load(text)
+        doc = yamledit.load_for_reading(text)
     except Exception:  # ruamel's many parse errors; the loader's findings say where
         doc = None
     if not isinstance(doc, dict):

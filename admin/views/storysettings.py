@@ -16,7 +16,7 @@ from admin.content.overview import language_name, story_title
 from admin.content.revisions import SaveContext, save_story
 from admin.content.sceneform import FormError
 from admin.content.storyfile import read
-from admin.content.yamledit import EditError, edit_document, load
+from admin.content.yamledit import EditError, edit_document, load_for_reading
 from admin.db import get_db
 from admin.i18n import reason
 from admin.views.stories import DIFF_READERS, EDITORS, _prefer, _story, bp
@@ -62,7 +62,7 @@ def settings(pack_id: str, story_id: str):
     ws, wc, loaded, st = _story(pack_id, story_id)
     text, current_hash = read(wc.root / st.file)
     findings = [f for f in loaded.findings if f.file == st.file]
-    doc = load(text)
+    doc = load_for_reading(text)
     return _page(wc, loaded.pack, st, doc, SS.to_form(doc, st.languages), current_hash, findings)
 
 
@@ -73,7 +73,7 @@ def save_settings(pack_id: str, story_id: str):
     ws, wc, loaded, st = _story(pack_id, story_id)
     text, current_hash = read(wc.root / st.file)
     findings = [f for f in loaded.findings if f.file == st.file]
-    doc = load(text)
+    doc = load_for_reading(text)
     base_hash = request.form.get("base_hash", "")
     if not base_hash:
         abort(400)
