@@ -60,8 +60,8 @@ _parsed_lock = threading.Lock()
 
 def load_for_reading(text: str):
     """The whole document as `load` gives it, a fresh copy for each caller (changing it
-    changes nothing else); parsed once per distinct text. To edit a file, use
-    `edit_document`, which parses the text itself."""
+    changes nothing else; ruamel's comments and styles come with it, so it dumps as a fresh
+    parse does); parsed once per distinct text."""
     key = hashlib.sha256(text.encode("utf-8")).digest()
     with _parsed_lock:
         pickled = _parsed.get(key)
@@ -86,8 +86,9 @@ def dump(data) -> str:
 
 
 def edit_document(text: str, change: Callable[[CommentedMap], None]) -> str:
-    """Apply `change` to the whole document and return the new text (slow path)."""
-    doc = load(text)
+    """Apply `change` to the whole document and return the new text (slow path; the text
+    the page was built from is usually parsed already, see `load_for_reading`)."""
+    doc = load_for_reading(text)
     if not isinstance(doc, CommentedMap):
         raise EditError("the file is not a mapping")
     change(doc)
