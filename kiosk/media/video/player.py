@@ -42,6 +42,9 @@ _DISPLAY_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 _RV32_MASKS = (0xFF0000, 0x00FF00, 0x0000FF, 0)
 # An audio track selected this early into the video restarts it where it is (see _select_audio).
 _RESTART_MS = 500
+# After the track in the visitor's language is selected, the sound stays off this long more:
+# the sound VLC had already decoded from its default track is flushed by then.
+_SETTLE_S = 0.15
 _AUDIO_ES = 0  # libvlc_track_audio
 
 
@@ -78,6 +81,11 @@ class VideoPlayer:
         self._reset_clock(0)
         self._native: tuple[int, int] | None = None
         self.languages = tuple(languages)  # audio track wanted, in order of preference
+        # Silent until the track in the visitor's language is chosen (`select_audio`) and
+        # settled: the visitor never hears VLC's default language first, however late the
+        # engine's thread gets to choose on a busy machine. `_sound_from` is monotonic().
+        self._choosing = audio and bool(self.languages)
+        self._sound_from = 0.0
         self.audio_track: int | None = None  # the track selected by language, if any
         self._track_lock = threading.Lock()  # _select_audio (track thread) against close
         self._player = engine.instance.media_player_new()
@@ -263,9 +271,15 @@ class VideoPlayer:
         """Jump to a fraction 0..1 of the video (for the seek bar)."""
         self.seek(round(max(0.0, min(1.0, fraction)) * self.duration_ms))
 
+    def _volume(self) -> float:
+        """The volume to play at now: the settings', or 0 while the language is chosen."""
+        if self._choosing or time.monotonic() < self._sound_from:
+            return 0.0
+        return self.engine.settings.effective()
+
     def apply_settings(self) -> None:
         """Apply the current volume and mute to VLC's output (retried by `update`)."""
-        volume = self.engine.settings.effective()
+        volume = self._volume()
         # VLC has no audio output until the stream starts (-1 then): `update` tries again.
         taken = self._player.audio_set_volume(round(volume * 100)) == 0
         self._player.audio_set_mute(volume == 0.0)
@@ -273,7 +287,7 @@ class VideoPlayer:
 
     def update(self) -> None:
         """Per frame (draw calls it): apply volume or mute if they changed or did not take."""
-        if self._player is not None and self._applied != self.engine.settings.effective():
+        if self._player is not None and self._applied != self._volume():
             self.apply_settings()
 
     def set_languages(self, languages: Sequence[str]) -> None:
@@ -291,9 +305,12 @@ class VideoPlayer:
             tracks = audio_tracks(self._vlc, self._media)
             wanted = pick_track(tracks, self.languages)
             if wanted is None:
-                return  # no track in these languages (or none open yet): VLC's default plays
+                # No track in these languages: VLC's default plays (none open yet: wait).
+                self._choosing = self._choosing and not tracks
+                return
             if self._player.audio_get_track() != wanted:
                 self._player.audio_set_track(wanted)
+                self._sound_from = time.monotonic() + _SETTLE_S
                 at = self._player.get_time()
                 if restart and at < _RESTART_MS:
                     # Just opened: VLC has decoded about a second of its default track, and
@@ -301,6 +318,7 @@ class VideoPlayer:
                     # start) flushes both: the visitor hears their language from its start.
                     self._player.set_time(max(0, at))
             self.audio_track = wanted
+            self._choosing = False
 
     @property
     def state(self) -> str:
