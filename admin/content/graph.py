@@ -8,7 +8,6 @@ missing, so the map and ``kiosk check`` never disagree.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 
 from flask_babel import gettext as _
@@ -37,26 +36,8 @@ def _problems(story: M.Story, findings: list[Finding]) -> tuple[set[str], set[st
 
 
 def layout(story: M.Story) -> dict[str, tuple[int, int]]:
-    """(row, place in the row) of every scene."""
-    depth: dict[str, int] = {}
-    if story.start in story.scenes:
-        depth[story.start] = 0
-        todo = deque([story.start])
-        while todo:
-            sid = todo.popleft()
-            sc = story.scenes[sid]
-            for t in [*sc.targets, *([sc.school] if sc.school else [])]:
-                if t in story.scenes and t not in depth:
-                    depth[t] = depth[sid] + 1
-                    todo.append(t)
-    last = max(depth.values(), default=-1) + 1
-    rows: dict[int, int] = {}
-    out = {}
-    for sid in story.scenes:
-        col = depth.get(sid, last)
-        out[sid] = (col, rows.get(col, 0))
-        rows[col] = rows.get(col, 0) + 1
-    return out
+    """(row, place in the row) of every scene (school alternatives count as paths)."""
+    return story.map_grid(school=True)
 
 
 def story_svg(story: M.Story, findings: list[Finding], link: Callable[[str], str]) -> Markup:

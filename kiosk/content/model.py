@@ -8,6 +8,7 @@ The format itself is documented in docs/content-format.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 
 import msgspec
 
@@ -153,6 +154,31 @@ class Story(Struct):
     sources: dict[str, Source] = {}
     variables: dict[str, bool | int | float | str] = {}
     loc: Loc = (0, 0)
+
+    def map_grid(self, school: bool) -> dict[str, tuple[int, int]]:
+        """(row, place in the row) of every scene for drawing the story as a map: the row is
+        the number of steps from the start (through school alternatives too, if `school`),
+        scenes no path reaches share a last row; within a row, file order."""
+        depth: dict[str, int] = {}
+        if self.start in self.scenes:
+            depth[self.start] = 0
+            todo = deque([self.start])
+            while todo:
+                sid = todo.popleft()
+                scene = self.scenes[sid]
+                extra = [scene.school] if school and scene.school else []
+                for t in [*scene.targets, *extra]:
+                    if t in self.scenes and t not in depth:
+                        depth[t] = depth[sid] + 1
+                        todo.append(t)
+        last = max(depth.values(), default=-1) + 1
+        places: dict[int, int] = {}
+        out = {}
+        for sid in self.scenes:
+            row = depth.get(sid, last)
+            out[sid] = (row, places.get(row, 0))
+            places[row] = places.get(row, 0) + 1
+        return out
 
 
 class Helpline(Struct):

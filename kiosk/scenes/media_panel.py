@@ -149,14 +149,19 @@ class MediaPanel:
 
     def _voice(self, action: str) -> None:
         """Play or load the narration now if it is decoded, else as soon as it is."""
-        narration = self.media.narration
-        if not narration.available or self._voice_decoded():
+        if not self.media.narration.available or self._voice_decoded():
             self._voice_waiting = None
-            narration.play(self.narration_path) if action == "play" else \
-                narration.load(self.narration_path)
+            self._voice_now(action)
         else:
-            narration.stop()
+            self.media.narration.stop()
             self._voice_waiting = action
+
+    def _voice_now(self, action: str) -> None:
+        narration = self.media.narration
+        if action == "play":
+            narration.play(self.narration_path)
+        else:
+            narration.load(self.narration_path)
 
     def _voice_decoded(self) -> bool:
         from kiosk.media.narration import sound_key
@@ -171,9 +176,7 @@ class MediaPanel:
         if self._voice_decoded() or not self.media.prefetch.in_hand(
                 SoundRequest(self.narration_path)):
             action, self._voice_waiting = self._voice_waiting, None
-            narration = self.media.narration
-            narration.play(self.narration_path) if action == "play" else \
-                narration.load(self.narration_path)
+            self._voice_now(action)
 
     def prefetch(self) -> None:
         """Ask the media worker for the pictures, narration and captions of the next scenes

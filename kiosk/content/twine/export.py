@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import deque
 
 from kiosk.content import model as M
 from kiosk.content.twine.twee import escape
@@ -76,22 +75,9 @@ def _link(c: M.Choice, label: str, fmt: str) -> str:
 
 
 def _positions(story: M.Story) -> dict[str, tuple[int, int]]:
-    depth = {story.start: 0} if story.start in story.scenes else {}
-    todo = deque(depth)
-    while todo:
-        sid = todo.popleft()
-        for t in story.scenes[sid].targets:
-            if t in story.scenes and t not in depth:
-                depth[t] = depth[sid] + 1
-                todo.append(t)
-    last = max(depth.values(), default=-1) + 1
-    rows: dict[int, int] = {}
-    out = {}
-    for sid in story.scenes:
-        d = depth.get(sid, last)
-        out[sid] = (100 + 200 * rows.get(d, 0), 100 + 150 * d)
-        rows[d] = rows.get(d, 0) + 1
-    return out
+    """Twine's passage positions (x, y): the story map's rows top to bottom."""
+    return {sid: (100 + 200 * place, 100 + 150 * row)
+            for sid, (row, place) in story.map_grid(school=False).items()}
 
 
 def _header(name: str, tags: list[str] = (), meta: dict | None = None) -> str:
