@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 
 CHROME = {"back", "language", "text_size", "sound", "help", "leave"}
-SAMPLE = 100  # RSS sampled every this many visits (at the attract loop)
+SAMPLE = 10  # RSS sampled every this many visits (at the attract loop): 100 samples a window
 ONWARD = {"continue", "next", "skip"}  # a long visit taps these more often, to reach endings
 FILM_S = 0.5  # real seconds a film plays when a visit reaches one (endings' passages)
 
@@ -103,6 +103,7 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
     screens: dict[str, int] = {}
     rss: dict[int, float] = {}
     blocks: dict[int, int] = {}  # Python's allocated blocks: objects kept grow this steadily
+    caches: dict[int, dict[str, float]] = {}  # what the bounded caches held at each sample
     started = time.perf_counter()
     last_checked = [None]
     last_film = 0  # players opened when a film last played
@@ -200,6 +201,7 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
                 settle(1.0)
                 rss[session] = rss_mb()
                 blocks[session] = sys.getallocatedblocks()
+                caches[session] = cache_fill(app)
                 if progress and (session % 1000 == 0 or session in (1, 100)):
                     recent = [v for k, v in rss.items() if k > session - 1000 and k > 100]
                     progress(session, rss[session], time.perf_counter() - started,
@@ -210,9 +212,30 @@ def soak(sessions: int, size=(1920, 1080), seed: int = 1, pack: Path | None = No
     return {"sessions": sessions, "taps": taps, "frames": frames, "blank_frames": blanks,
             "frames_checked": checked, "ends": ends, "failures": failures.records[:20],
             "failure_count": len(failures.records), "rss_mb": rss,
-            "python_blocks": blocks,
+            "python_blocks": blocks, "caches": caches,
             "seconds": round(time.perf_counter() - started, 1), "screens": screens, **counts,
             "peak_mb": rss_mb("VmHWM")}
+
+
+def cache_fill(app) -> dict[str, float]:
+    """What the kiosk's bounded caches hold: laid-out text blocks and measured widths (counts),
+    rendered text, decoded pictures and sounds (MB). A cache still filling towards its bound
+    grows resident memory without leaking; the report sets this beside the RSS growth."""
+    texts, media = app.ctx.texts, app.ctx.media
+    fill = {"layouts": len(texts), "widths": len(texts.widths),
+            "text_mb": texts.bytes_used / 2**20}
+    if media is not None:
+        fill.update(images_mb=media.images.bytes_used / 2**20,
+                    sounds_mb=media.sounds.bytes_used / 2**20)
+    return fill
+
+
+def windows(samples: dict[int, float], sessions: int) -> tuple[list[float], list[float]]:
+    """The samples of visits 501-1,500 and of the last 1,000 visits (see `growth`)."""
+    at = 1000 if sessions >= 2000 else max(1, sessions // 10)
+    early = [v for k, v in samples.items() if at - 500 < k <= at + 500 and k > 100]
+    late = [v for k, v in samples.items() if k > max(samples) - 1000]
+    return early, late
 
 
 def growth(rss: dict[int, float], sessions: int) -> tuple[float, float, float, float]:
@@ -225,9 +248,8 @@ def growth(rss: dict[int, float], sessions: int) -> tuple[float, float, float, f
     at = 1000 if sessions >= 2000 else max(1, sessions // 10)
     first = rss.get(at) or rss[min(rss)]
     point = (rss[max(rss)] - first) / first * 100
-    early = [v for k, v in rss.items() if at - 500 < k <= at + 500 and k > 100] or [first]
-    late = [v for k, v in rss.items() if k > max(rss) - 1000] or [rss[max(rss)]]
-    a, b = statistics.median(early), statistics.median(late)
+    early, late = windows(rss, sessions)
+    a, b = statistics.median(early or [first]), statistics.median(late or [rss[max(rss)]])
     return point, (b - a) / a * 100, a, b
 
 
@@ -278,6 +300,13 @@ def main() -> int:
     print(f"Python's allocated blocks (objects kept): session {at:,} {blocks[at]:,}, "
           f"session {max(blocks):,} {blocks[max(blocks)]:,} "
           f"({(blocks[max(blocks)] - blocks[at]) / blocks[at] * 100:+.2f}%)")
+    fills = result["caches"]
+    for name in fills[max(fills)]:
+        early_fill, late_fill = windows({k: v[name] for k, v in fills.items() if name in v},
+                                        result["sessions"])
+        if early_fill and late_fill:
+            print(f"  cache {name}: median {statistics.median(early_fill):,.1f} -> "
+                  f"{statistics.median(late_fill):,.1f} (same windows)")
     print(f"baseline: bare Python {baseline:.1f} MB, bare pygame window {bare:.1f} MB; "
           f"kiosk peak / bare pygame = {result['peak_mb'] / bare:.2f}x")
     if args.json:
