@@ -116,7 +116,8 @@ class PackSource:
         from kiosk.content import load_cached
 
         try:
-            loaded = load_cached(self.folder.resolve(), today=day)
+            loaded = load_cached(self.folder.resolve(), today=day,
+                                 known_fingerprint=fingerprint)
         except Exception as exc:
             self._refuse(f"pack {self.folder} cannot be loaded: {exc}")
             self._fingerprint, self._day = fingerprint, day

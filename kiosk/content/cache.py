@@ -112,8 +112,12 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def load_cached(root: Path | str, cache_dir: Path | str | None = None,
-                today: dt.date | None = None) -> M.LoadedPack:
-    """The pack from the compiled cache, rebuilt (and stored) when its content changed."""
+                today: dt.date | None = None, known_fingerprint: str | None = None
+                ) -> M.LoadedPack:
+    """The pack from the compiled cache, rebuilt (and stored) when its content changed.
+
+    `known_fingerprint`: the pack's `fingerprint`, when the caller has just taken it (the
+    kiosk does, to notice changes): taking it means a stat of every file in the pack."""
     root = Path(root).resolve()
     today = today or dt.date.today()
     if cache_dir is None:
@@ -122,7 +126,7 @@ def load_cached(root: Path | str, cache_dir: Path | str | None = None,
         cache_dir = default_cache_dir()
     entry = _entry_dir(Path(cache_dir), root)
     index_path = entry / "index.json"
-    fp = fingerprint(root)
+    fp = known_fingerprint or fingerprint(root)
     index = None
     try:
         index = msgspec.json.decode(index_path.read_bytes(), type=_Index)
