@@ -46,13 +46,7 @@ class Report:
         self.where = where
         self.findings: list[Finding] = []
         self.names: dict[str, str] = {}  # "helplines[0]" -> its id, for findings.place
-        self._media: dict[Path, Path] = {}
-
-    def media_folder(self, root: Path) -> Path:
-        """The pack's media folder with links followed, found once per file checked."""
-        if root not in self._media:
-            self._media[root] = (root / "media").resolve()
-        return self._media[root]
+        self.folders: dict[str, str] = {}  # media folders with links followed (locate)
 
     def add(self, path: str, code: str, message: str, hint: str = "", severity: str = ERROR):
         """Record a finding at the value `path` names (or its nearest known parent)."""
@@ -333,7 +327,7 @@ _MEDIA_CHECKED = FileMemo()
 
 def _media(rep: Report, root: Path, rel: str, path: str, want: str,
            languages: list[str] | None = None) -> None:
-    real, problems = mediacheck.locate(root, rel, rep.media_folder(root))
+    real, problems = mediacheck.locate(root, rel, rep.folders)
     found = [(ERROR, *p) for p in problems]
     if real is not None:
         langs = tuple(languages or ())
