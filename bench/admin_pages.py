@@ -7,8 +7,8 @@ WORKERS/THREADS) on a temporary instance with some accounts and audit entries, e
 temporary copy of the demo pack, logs every client in once (password checks are not timed),
 then has the clients request the admin's pages in a loop over keep-alive connections: half
 as an administrator (the account pages), half as a curator (the content pages of issue 18:
-story settings, pack settings, new story, new pack, the trash; administrators are not
-curators). Then the same for a bare Flask app answering "hello" under the same gunicorn
+story settings, pack settings, new story, new pack, the trash, the story map with its edit
+forms; administrators are not curators). Then the same for a bare Flask app answering "hello" under the same gunicorn
 options. Prints percentiles, throughput and the p95 ratio, and the p95 of each page group.
 Target: admin p95 <= 100 ms.
 """
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 PAGES = ["/", "/users/", "/users/1", "/audit/", "/account/"]
 CONTENT_PAGES = ["/stories/demo/emil/settings", "/packs/demo/settings", "/stories/demo/new",
-                 "/packs/new", "/stories/demo/trash"]
+                 "/packs/new", "/stories/demo/trash", "/stories/demo/emil/map"]
 PASSWORD = "quiet gallery after closing time"
 
 
