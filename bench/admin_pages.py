@@ -108,16 +108,26 @@ class Client:
     """One keep-alive connection with the session cookie."""
 
     def __init__(self, port: int):
+        self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookie = ""
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
-        """Send one request, remember a new cookie, return (status, body)."""
+        """Send one request, remember a new cookie, return (status, body).
+
+        A keep-alive connection the server closed while the client was idle (gunicorn keeps
+        one 2 s; logging 16 clients in takes longer) is opened again, as a browser does."""
         headers = {"Cookie": self.cookie} if self.cookie else {}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.conn.request(method, path, body=body, headers=headers)
-        r = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            r = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.conn.request(method, path, body=body, headers=headers)
+            r = self.conn.getresponse()
         data = r.read().decode()
         if set_cookie := r.getheader("Set-Cookie"):
             self.cookie = set_cookie.split(";", 1)[0]
