@@ -1,7 +1,7 @@
 """The compiled cache: a validated pack serialised with msgspec, keyed by the content's hash.
 
-The kiosk starts from it. A cheap fingerprint (every pack file's path, size and modification
-time) finds the entry without reading the YAML; when the fingerprint changed, the content hash
+The kiosk starts from it. A cheap fingerprint (every pack file's path, size, inode,
+modification and change time) finds the entry without reading the YAML; when the fingerprint changed, the content hash
 decides whether the entry still holds (a touched but unchanged file) or the pack is rebuilt.
 """
 
@@ -75,7 +75,8 @@ class _Index(msgspec.Struct):
 
 
 def fingerprint(root: Path) -> str:
-    """Paths, sizes and modification times of every file in the pack (no content read)."""
+    """Paths, sizes, inodes, modification and change times of every file in the pack (no
+    content read)."""
     return stat_fingerprint(root)[0]
 
 
