@@ -204,12 +204,23 @@ def usage(pack: M.Pack) -> dict[str, list[Phrase]]:
 
 
 def media_files(media_root: Path) -> list[str]:
-    """Every file under media/, relative, in name order (hidden files left out)."""
-    if not media_root.is_dir():
-        return []
-    return sorted(p.relative_to(media_root).as_posix() for p in media_root.rglob("*")
-                  if p.is_file() and not p.is_symlink()
-                  and not any(part.startswith(".") for part in p.relative_to(media_root).parts))
+    """Every file under media/, relative, in name order (hidden files and folders, links
+    left out). One os.scandir per folder: Path.rglob took 10-30 ms for the demo pack."""
+    out, todo = [], [""]
+    while todo:
+        rel = todo.pop()
+        try:
+            with os.scandir(media_root / rel) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(f"{rel}{entry.name}/")
+                    elif entry.is_file(follow_symlinks=False):
+                        out.append(rel + entry.name)
+        except OSError:
+            continue
+    return sorted(out)
 
 
 def resolve(media_root: Path, relative: str) -> Path | None:

@@ -1,10 +1,11 @@
 """Saving pack.yaml: checked with the whole pack (stories included), then written like a story.
 
 A change to pack.yaml can break a story (a language or content note removed), so the new
-text is loaded with every story file by the kiosk's own loader (``load_pack(texts=...)``)
-and compared with the pack as it is: errors the pack did not have refuse the save. Then
-the same steps as a story save: the hash check under the file's lock, the atomic write, the
-revision and its audit entry (``revisions.record``).
+text is loaded with every story file by the kiosk's own loader (``load_pack(texts=...)``,
+the one load a save makes) and compared with the pack as it is (the workspace's load,
+usually kept from the page the form came from): errors the pack did not have refuse the
+save. Then the same steps as a story save: the hash check under the file's lock, the atomic
+write, the revision and its audit entry (``revisions.record``).
 """
 
 from __future__ import annotations
@@ -18,11 +19,6 @@ from kiosk.content import load_pack
 PACK_FILE = "pack.yaml"
 
 
-def _check(wc: WorkingCopy, text: str | None) -> StoryCheck:
-    loaded = load_pack(wc.root, texts={PACK_FILE: text} if text is not None else None)
-    return StoryCheck(None, list(loaded.findings))
-
-
 def save_pack_file(ctx: SaveContext, wc: WorkingCopy, base_hash: str, new_text: str,
                    summary: str) -> SaveResult:
     """Validate and write pack.yaml; a conflict, new errors, or the revision."""
@@ -32,7 +28,8 @@ def save_pack_file(ctx: SaveContext, wc: WorkingCopy, base_hash: str, new_text: 
         return SaveResult(conflict=Conflict(current, current_hash, path))
     if new_text == current:
         return SaveResult(unchanged=True)
-    before, after = _check(wc, None), _check(wc, new_text)
+    before = StoryCheck(None, list(ctx.ws.load(wc.root).findings))
+    after = StoryCheck(None, list(load_pack(wc.root, texts={PACK_FILE: new_text}).findings))
     warnings = [f for f in after.findings if f.severity != "error"]
     errors = new_errors(before, after)
     if errors:

@@ -299,7 +299,7 @@ def save_settings(pack_id: str):
     if current_hash != base_hash:
         return _settings_page(wc, current, current_hash, status=409, conflict=True)
     try:
-        doc = yamledit.load(current)
+        doc = yamledit.load_for_reading(current)  # parsed for the form already: a fresh copy
     except Exception:
         doc = None
     if not isinstance(doc, dict):

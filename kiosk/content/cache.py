@@ -1,7 +1,7 @@
 """The compiled cache: a validated pack serialised with msgspec, keyed by the content's hash.
 
-The kiosk starts from it. A cheap fingerprint (every pack file's path, size and modification
-time) finds the entry without reading the YAML; when the fingerprint changed, the content hash
+The kiosk starts from it. A cheap fingerprint (every pack file's path, size, inode,
+modification and change time) finds the entry without reading the YAML; when the fingerprint changed, the content hash
 decides whether the entry still holds (a touched but unchanged file) or the pack is rebuilt.
 """
 
@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -74,23 +75,47 @@ class _Index(msgspec.Struct):
 
 
 def fingerprint(root: Path) -> str:
-    """Paths, sizes and modification times of every file in the pack (no content read)."""
-    h = hashlib.sha256()
-    for top in (root / "pack.yaml", root / "stories", root / "media"):
-        if top.is_file():
-            st = top.stat()
-            h.update(f"{top}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    """Paths, sizes, inodes, modification and change times of every file in the pack (no
+    content read)."""
+    return stat_fingerprint(root)[0]
+
+
+def stat_fingerprint(root: Path) -> tuple[str, int]:
+    """(a hash of the path, size, inode, modification and change time of pack.yaml and of
+    everything under stories/ and media/; the newest of those times, in ns). No content read.
+
+    A write, a rename over a file or a new file changes the hash, unless it happens within
+    the file system clock's tick of the hash being taken: a caller that finds the newest time
+    that close to when it took the hash treats the hash as unproven (see Workspace.load).
+    """
+    base = os.fspath(root)
+    entries, newest, folders = [], 0, []
+    for top in (os.path.join(base, name) for name in ("pack.yaml", "stories", "media")):
+        try:
+            st = os.lstat(top)
+        except OSError:
             continue
-        for dirpath, dirnames, filenames in os.walk(top):
-            dirnames.sort()
-            for name in sorted(filenames):
-                p = os.path.join(dirpath, name)
-                try:
-                    st = os.lstat(p)
-                except OSError:
-                    continue
-                h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+        entries.append(f"{top}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_ctime_ns}")
+        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        if stat.S_ISDIR(st.st_mode):
+            folders.append(top)
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as found:
+                for entry in found:
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    entries.append(f"{entry.path}\0{st.st_size}\0{st.st_ino}\0"
+                                   f"{st.st_mtime_ns}\0{st.st_ctime_ns}")
+                    newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+                    if stat.S_ISDIR(st.st_mode):
+                        folders.append(entry.path)
+        except OSError:
+            continue
+    entries.sort()
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest(), newest
 
 
 def _entry_dir(cache_dir: Path, root: Path) -> Path:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
+import stat
 from collections.abc import Container
 from pathlib import Path
 
@@ -45,15 +47,30 @@ def content_hash(root: Path, files: list[Path] | None = None) -> str:
         except OSError:
             h.update(b"\0unreadable")
         h.update(b"\0")
-    media = root / "media"
-    if media.is_dir():
-        for path in sorted(media.rglob("*")):
-            try:
-                st = path.lstat()
-            except OSError:
-                continue
-            h.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    for rel, st in sorted(_media_entries(root), key=lambda entry: entry[0].split("/")):
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
+
+
+def _media_entries(root: Path) -> list[tuple[str, os.stat_result]]:
+    """("media/...", lstat) of everything under media/, folders too, links not followed
+    (what `Path.rglob("*")` lists, in a tenth of its time)."""
+    out, todo = [], ["media"]
+    while todo:
+        rel = todo.pop()
+        try:
+            with os.scandir(root / rel) as entries:
+                for entry in entries:
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    out.append((f"{rel}/{entry.name}", st))
+                    if stat.S_ISDIR(st.st_mode):
+                        todo.append(f"{rel}/{entry.name}")
+        except OSError:
+            continue
+    return out
 
 
 def _read(path: Path, rel: str, ctx: Ctx, builder, text: str | None = None):

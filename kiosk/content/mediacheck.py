@@ -6,11 +6,12 @@ kiosk.media.probe and are added by the validator when that module is available.
 
 from __future__ import annotations
 
+import os
+import stat
 import struct
 from pathlib import Path, PurePosixPath
 
 from kiosk.content.phrase import Phrase
-from kiosk.content.safepath import is_inside
 
 MAX_PIXELS = 100_000_000
 HEAD = 64 * 1024
@@ -111,35 +112,66 @@ def check(root: Path, relative: str, want: str | None = None) -> list[tuple[str,
     `want` is the kind expected where it is used ("image", "audio", "video", "subtitles").
     Message and hint are Phrases (English, and a msgid the admin translates).
     """
+    real, problems = locate(root, relative)
+    return problems if real is None else check_file(real, relative, want)
+
+
+def locate(root: Path, relative: str, folders: dict[str, str] | None = None
+           ) -> tuple[Path | None, list[tuple[str, str, str]]]:
+    """(the file with links followed, []) for a path that names a file inside the pack's
+    media folder, else (None, the problems as `check` gives them). Reads no content.
+
+    `folders` is a dict a caller checking many files keeps for the time of one check: each
+    folder's path with links followed, so that a folder's parts are looked at once, not
+    once per file in it (the demo pack: 15 folders, 450 files)."""
+    folders = {} if folders is None else folders
     rel = PurePosixPath(relative)
     if "\0" in relative or not rel.parts:  # ".", "./" or a NUL: no file the system can name
-        return [("media-missing", Phrase('"%(file)s" names no file under media/',
-                                         file=relative.replace(chr(0), "?")),
-                 Phrase("write the file's path under media/, e.g. mara/home.jpg"))]
+        return None, [("media-missing", Phrase('"%(file)s" names no file under media/',
+                                               file=relative.replace(chr(0), "?")),
+                       Phrase("write the file's path under media/, e.g. mara/home.jpg"))]
     if relative.startswith(("/", "\\")) or rel.is_absolute() or ":" in rel.parts[0]:
-        return [("media-outside", Phrase('"%(file)s" is an absolute path', file=relative),
-                 Phrase("media paths are relative to the pack's media/ folder"))]
+        return None, [("media-outside", Phrase('"%(file)s" is an absolute path', file=relative),
+                       Phrase("media paths are relative to the pack's media/ folder"))]
     if ".." in rel.parts or "\\" in relative:
-        return [("media-outside", Phrase('"%(file)s" leads outside the media folder',
-                                         file=relative),
-                 Phrase("remove the .. and keep the file inside media/"))]
-    media = (root / "media").resolve()
-    path = root / "media" / relative
+        return None, [("media-outside", Phrase('"%(file)s" leads outside the media folder',
+                                               file=relative),
+                       Phrase("remove the .. and keep the file inside media/"))]
     try:
-        real = path.resolve(strict=True)
+        folder = _resolved(folders, os.path.join(root, "media"))
+        parent, name = os.path.split(os.path.join(folder, *rel.parts))  # "a/./b/" is a/b
+        real = os.path.join(_resolved(folders, parent), name)
+        if stat.S_ISLNK(os.lstat(real).st_mode):
+            real = os.path.realpath(real, strict=True)
     except (FileNotFoundError, NotADirectoryError):
-        return [("media-missing", Phrase("the file media/%(file)s does not exist",
-                                         file=relative), "")]
+        return None, [("media-missing", Phrase("the file media/%(file)s does not exist",
+                                               file=relative), "")]
     except (OSError, RuntimeError) as exc:  # symlink loops and the like
-        return [("media-unreadable", Phrase("media/%(file)s cannot be opened: %(problem)s",
-                                            file=relative, problem=str(exc)), "")]
-    if not is_inside(real, media):
-        return [("media-outside", Phrase("media/%(file)s is a link leading outside the pack",
-                                         file=relative),
-                 Phrase("copy the file into the pack instead of linking to it"))]
-    if not real.is_file():
-        return [("media-missing", Phrase("media/%(file)s is not a file", file=relative), "")]
-    ext = rel.suffix.lower()
+        return None, [("media-unreadable", Phrase("media/%(file)s cannot be opened: "
+                                                  "%(problem)s", file=relative,
+                                                  problem=str(exc)), "")]
+    # safepath.is_inside's test, on two paths resolved already (a resolve costs a stat a part)
+    if real != folder and not real.startswith(folder.rstrip(os.sep) + os.sep):
+        return None, [("media-outside", Phrase("media/%(file)s is a link leading outside the "
+                                               "pack", file=relative),
+                       Phrase("copy the file into the pack instead of linking to it"))]
+    if not os.path.isfile(real):
+        return None, [("media-missing", Phrase("media/%(file)s is not a file", file=relative),
+                       "")]
+    return Path(real), []
+
+
+def _resolved(folders: dict[str, str], path: str) -> str:
+    """`path` with links followed (it must exist), remembered in `folders`."""
+    if path not in folders:
+        folders[path] = os.path.realpath(path, strict=True)
+    return folders[path]
+
+
+def check_file(real: Path, relative: str, want: str | None = None) -> list[tuple[str, str, str]]:
+    """The problems `check` finds in the content of a file `locate` found: its kind, what
+    its first bytes say it is, an image's size. Depends on the file's bytes alone."""
+    ext = PurePosixPath(relative).suffix.lower()
     kind = KINDS.get(ext)
     if kind is None:
         return [("media-type", Phrase("media/%(file)s: the kiosk does not know files ending "

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kiosk.content import conditions, mediacheck, slots
 from kiosk.content import model as M
+from kiosk.content.filememo import FileMemo
 from kiosk.content.findings import ERROR, WARNING, Finding, finding, suggest
 from kiosk.content.languages import check_pack_languages
 from kiosk.content.phrase import Phrase
@@ -31,6 +32,8 @@ _STAT_WORDS = re.compile(
     re.IGNORECASE)
 # ARABIC PERCENT SIGN, THOUSANDS SEPARATOR and DECIMAL SEPARATOR
 _ARABIC_SIGNS = str.maketrans({"\u066a": "%", "\u066c": ",", "\u066b": "."})
+# a decimal digit of another script (٤ ۴ ४) or one of the Arabic signs above
+_TO_MAP = re.compile(r"(?![0-9])\d|[\u066a\u066b\u066c]")
 _GROUPED_RE = re.compile(r"^\d{1,3}(?:[ ,.\u00a0]\d{3})+")
 _YEAR_RE = re.compile(r"^(1[89]|20)\d\d$")
 
@@ -43,6 +46,7 @@ class Report:
         self.where = where
         self.findings: list[Finding] = []
         self.names: dict[str, str] = {}  # "helplines[0]" -> its id, for findings.place
+        self.folders: dict[str, str] = {}  # media folders with links followed (locate)
 
     def add(self, path: str, code: str, message: str, hint: str = "", severity: str = ERROR):
         """Record a finding at the value `path` names (or its nearest known parent)."""
@@ -127,11 +131,12 @@ def _check_strings(pack: M.Pack, rep: Report) -> None:
     """Interface-string overrides: known msgids, same placeholders (kiosk.i18n checks them)."""
     if not pack.strings:
         return
-    from kiosk.i18n import check_overrides  # the kiosk's catalogue, no pygame
+    from kiosk.i18n import check_overrides, template_messages  # the kiosk's catalogue
 
+    messages = template_messages()
     for lang, table in pack.strings.items():
         for msgid, text in table.items():
-            for problem in check_overrides({msgid: {lang: text}}):
+            for problem in check_overrides({msgid: {lang: text}}, messages=messages):
                 rep.warn(f"strings.{lang}.{msgid}", "bad-string",
                          problem.removeprefix("pack strings: "))
 
@@ -294,6 +299,8 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
 
 def _western_digits(text: str) -> str:
     """Digits of any script as 0-9, and Arabic's percent sign and separators as % , ."""
+    if not _TO_MAP.search(text):  # nearly every text: no walk character by character
+        return text
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c
                    for c in text).translate(_ARABIC_SIGNS)
 
@@ -313,39 +320,55 @@ def _has_statistic(text: str) -> bool:
     return False
 
 
+# What the validator found in each media file's content, kept while the file is unchanged
+# (kiosk.content.filememo): reading and parsing ~450 files was most of a pack's load.
+_MEDIA_CHECKED = FileMemo()
+
+
 def _media(rep: Report, root: Path, rel: str, path: str, want: str,
            languages: list[str] | None = None) -> None:
-    problems = mediacheck.check(root, rel, want)
-    for code, message, hint in problems:
-        rep.add(path, code, message, hint)
-    if problems or want not in ("audio", "video", "subtitles"):
-        return
+    real, problems = mediacheck.locate(root, rel, rep.folders)
+    found = [(ERROR, *p) for p in problems]
+    if real is not None:
+        langs = tuple(languages or ())
+        found = _MEDIA_CHECKED.get(real, (rel, want, langs),
+                                   lambda: _file_problems(real, rel, want, langs))
+    for severity, code, message, hint in found:
+        rep.add(path, code, message, hint, severity)
+
+
+def _file_problems(file: Path, rel: str, want: str,
+                   languages: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+    """(severity, code, message, hint) of one media file's content, from its bytes alone."""
+    found = [(ERROR, *p) for p in mediacheck.check_file(file, rel, want)]
+    if found or want not in ("audio", "video", "subtitles"):
+        return found
     # Decoding checks come from the kiosk's media package; both modules are pure Python
     # without pygame or libvlc, and are imported only when a pack has such media.
-    file = root / "media" / rel
     if want == "subtitles":
         from kiosk.media.subtitles import check_subtitles
 
-        for p in check_subtitles(file):
-            rep.add(path, p.code, Phrase("media/%(file)s:%(line)s: %(problem)s", file=rel,
-                                         line=str(p.line), problem=p.message), "",
-                    ERROR if p.severity == ERROR else WARNING)
-        return
+        return [(ERROR if p.severity == ERROR else WARNING, p.code,
+                 Phrase("media/%(file)s:%(line)s: %(problem)s", file=rel, line=str(p.line),
+                        problem=p.message), "")
+                for p in check_subtitles(file)]
     from kiosk.media.probe import missing_audio_languages, playable
 
     ok, reason = playable(file, use_ffprobe=False)
     if not ok:
-        rep.warn(path, "media-codec", reason.replace(str(file), f"media/{rel}"),
-                 Phrase("encode video as H.264 or VP9, audio as Vorbis or Opus"))
+        found.append((WARNING, "media-codec", reason.replace(str(file), f"media/{rel}"),
+                      Phrase("encode video as H.264 or VP9, audio as Vorbis or Opus")))
     elif want == "video" and languages:
-        missing, tags = missing_audio_languages(file, languages, use_ffprobe=False)
+        missing, tags = missing_audio_languages(file, list(languages), use_ffprobe=False)
         if missing:
-            rep.warn(path, "video-audio-language",
-                     Phrase("media/%(file)s has no audio track in %(languages)s (its tracks: "
-                            "%(tracks)s): those visitors hear the default language's",
-                            file=rel, languages=", ".join(missing), tracks=", ".join(tags)),
-                     Phrase("add a track tagged with the language's ISO 639-2 code (ffmpeg: "
-                            "%(example)s)", example="-metadata:s:a:1 language=eng"))
+            found.append((
+                WARNING, "video-audio-language",
+                Phrase("media/%(file)s has no audio track in %(languages)s (its tracks: "
+                       "%(tracks)s): those visitors hear the default language's",
+                       file=rel, languages=", ".join(missing), tracks=", ".join(tags)),
+                Phrase("add a track tagged with the language's ISO 639-2 code (ffmpeg: "
+                       "%(example)s)", example="-metadata:s:a:1 language=eng")))
+    return found
 
 
 def _check_graph(story: M.Story, rep: Report) -> None:

@@ -160,12 +160,17 @@ def check_catalogues(locale_dir: Path = LOCALE_DIR, template: Path = TEMPLATE) -
     return problems
 
 
-def check_overrides(overrides: object, template: Path = TEMPLATE) -> list[str]:
-    """Problems of a pack's `strings` section: {msgid: {language: text or [plural forms]}}."""
+def check_overrides(overrides: object, template: Path = TEMPLATE,
+                    messages: Mapping[str, TemplateMessage] | None = None) -> list[str]:
+    """Problems of a pack's `strings` section: {msgid: {language: text or [plural forms]}}.
+
+    `messages` is `template_messages(template)` when the caller has read it already (the
+    validator checks each override on its own and reads the template once per pack)."""
     where = "pack strings"
     if not isinstance(overrides, Mapping):
         return [f"{where}: expected a mapping of interface string to translations"]
-    messages = template_messages(template)
+    if messages is None:
+        messages = template_messages(template)
     problems = []
     for msgid, per_language in overrides.items():
         tm = messages.get(msgid) if isinstance(msgid, str) else None
