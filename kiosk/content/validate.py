@@ -104,12 +104,34 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
         _coverage(rep, pack.languages, texts, None)
     for i, picture in enumerate(pack.kiosk.attract):
         _media(rep, root, picture.src, f"kiosk.attract[{i}]", "image")
+    _check_pictures(pack, rep, root)
     for lang in pack.strings:
         if lang not in pack.languages:
             rep.warn(f"strings.{lang}", "unused-language",
                      Phrase('strings are given for "%(language)s", which the pack does not '
                             "offer", language=lang))
     _check_strings(pack, rep)
+
+
+def _check_pictures(pack: M.Pack, rep: Report, root: Path) -> None:
+    """The library's pictures (`pictures:`): each an image of media/, its alt text in every
+    language of the pack. A file deleted in the admin keeps its entry (a restore brings both
+    back), so a missing file is a warning."""
+    for src, picture in pack.pictures.items():
+        path = f"pictures.{src}"
+        for code, message, hint in mediacheck.check(root, src, "image"):
+            if code == "media-missing":
+                rep.warn(path, code, message,
+                         Phrase("remove its entry from pictures, or restore the file"))
+            else:
+                rep.add(path, code, message, hint)
+        if not picture.alt:
+            continue
+        for lang in pack.languages:
+            if not picture.alt.get(lang, "").strip():
+                rep.warn(f"{path}.alt", "missing-translation",
+                         Phrase("the alt text of media/%(file)s has no %(language)s text",
+                                file=src, language=lang))
 
 
 def _known_language(code: str) -> bool:
@@ -267,6 +289,11 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                    story.languages if slot.kind == "video" else None)
     if scene.image:
         img = scene.image
+        if not pack.alt_text(img):
+            rep.warn(f"{path}.image", "no-alt",
+                     Phrase('the picture of scene "%(scene)s" has no alt text', scene=sid),
+                     Phrase("describe media/%(file)s in the media library, so visitors who "
+                            "cannot see it are told what it shows", file=img.src))
         blocked = sorted(set(img.tags) & set(M.BLOCKED_TAGS))
         if blocked and not img.override:
             rep.add(f"{path}.image", "blocked-imagery",
