@@ -127,3 +127,15 @@ def test_an_unknown_key_in_a_picture_is_refused_with_a_suggestion(pack):
     pack.append("pack.yaml", "pictures:\n  ana/kitchen.png: {at: {sv: x, en: x}}\n")
     found = [f for f in _loaded(pack).findings if f.code == "unknown-key"]
     assert len(found) == 1 and 'did you mean "alt"' in found[0].hint
+
+
+def test_the_admin_names_a_library_picture_as_staff_read_it(pack):
+    from kiosk.content.findings import place
+
+    assert str(place("pictures.images/a.b.jpg")) == "picture media/images/a.b.jpg"
+    assert str(place("pictures.images/a.jpg.alt.sv")) == \
+        "picture media/images/a.jpg, field 'alt.sv'"
+    pack.append("pack.yaml", "pictures:\n  ana/kitchen.png:\n    alt: {sv: Ett kök.}\n")
+    pack.write("media/ana/kitchen.png", _png())
+    found = next(f for f in _loaded(pack).findings if f.code == "missing-translation")
+    assert found.params["file"] == "ana/kitchen.png" and found.msgid.startswith("the alt text")
