@@ -149,13 +149,12 @@ def _check_strings(pack: M.Pack, rep: Report) -> None:
     """Interface-string overrides: known msgids, same placeholders (kiosk.i18n checks them)."""
     if not pack.strings:
         return
-    from kiosk.i18n import check_overrides  # the kiosk's catalogue, no pygame
+    from kiosk.i18n.checks import override_problems  # the kiosk's catalogue, no pygame
 
     for lang, table in pack.strings.items():
         for msgid, text in table.items():
-            for problem in check_overrides({msgid: {lang: text}}):
-                rep.warn(f"strings.{lang}.{msgid}", "bad-string",
-                         problem.removeprefix("pack strings: "))
+            for problem in override_problems({msgid: {lang: text}}):
+                rep.warn(f"strings.{lang}.{msgid}", "bad-string", problem)
 
 
 def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt.date,
@@ -358,11 +357,12 @@ def _media(rep: Report, root: Path, rel: str, path: str, want: str,
                                          line=str(p.line), problem=p.message), "",
                     ERROR if p.severity == ERROR else WARNING)
         return
-    from kiosk.media.probe import missing_audio_languages, playable
+    from kiosk.media.probe import missing_audio_languages, why_unplayable
 
-    ok, reason = playable(file, use_ffprobe=False)
-    if not ok:
-        rep.warn(path, "media-codec", reason.replace(str(file), f"media/{rel}"),
+    why = why_unplayable(file, use_ffprobe=False)
+    if why is not None:
+        rep.warn(path, "media-codec", Phrase("media/%(file)s: %(problem)s", file=rel,
+                                             problem=why),
                  Phrase("encode video as H.264 or VP9, audio as Vorbis or Opus"))
     elif want == "video" and languages:
         missing, tags = missing_audio_languages(file, languages, use_ffprobe=False)
