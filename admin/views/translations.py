@@ -118,7 +118,9 @@ def side_by_side(pack_id: str, story_id: str):
         abort(403)
     _, file_hash = read(wc.root / st.file)
     rows = translate.rows(st, source, target, _marks(pack_id, target))
+    pictures = translate.picture_rows(pack, st, source, target)
     return render_template("translations/side.html", wc=wc, pack=pack, story=st, rows=rows,
+                           pictures=pictures,
                            source=source, target=target, mine=mine, base_hash=file_hash,
                            sources=readable_languages(g.user, pack.languages,
                                                       pack.default_language),
@@ -149,6 +151,7 @@ def save(pack_id: str, story_id: str, language: str):
     known = {line.line.id for line in translate.rows(st, pack.default_language, language, {})}
     values = {k: v for k, v in values.items() if k in known}
     back = url_for(".side_by_side", pack_id=pack_id, story_id=story_id, target=language)
+    pictures_saved = _save_pictures(ws, wc, pack, st, language)
     if unchosen:
         flash(_("Choose which text to keep for every field."))
         return _clashes(wc, pack, st, language, values, opened_on, base_hash, unchosen, 400)
@@ -178,11 +181,39 @@ def save(pack_id: str, story_id: str, language: str):
         flash(_("Not saved: %(why)s", why="; ".join(f.format() for f in result.errors[:3])))
         return redirect(back), 303
     if result.unchanged:
-        flash(_("Nothing changed."))
+        flash(_("Saved.") if pictures_saved else _("Nothing changed."))
     else:
         flash(_("Saved.") + merging.merged_note(pack_id, st.file, opened_on,
                                                 result.revision.before_hash))
     return redirect(back), 303
+
+
+def _save_pictures(ws, wc, pack, st, language: str) -> bool:
+    """Save the alt texts of the story's pictures posted in `language` (``picture:<path>``,
+    over ``was:<path>``, what the page showed) into pack.yaml, before the story's own lines
+    (so a clash among those loses none of these). True when any was written."""
+    from admin.content import pictures as PIC
+
+    shown = {row.line.keys[1] for row in translate.picture_rows(pack, st, language, language)}
+    saved = False
+    for src in shown:
+        name = f"picture:{src}"
+        if name not in request.form:
+            continue
+        try:
+            result = PIC.save_alt(SaveContext(ws, get_db(), g.user), wc, src,
+                                  {language: request.form[name]},
+                                  {language: request.form.get(f"was:{src}", "")})
+        except EditError as exc:
+            flash(_("The alt text was not saved: %(why)s", why=reason(exc)))
+            continue
+        if result.conflict is not None:
+            flash(_("The alt text was not saved: pack.yaml changed meanwhile; try again."))
+        elif result.errors:
+            flash(_("The alt text was not saved: %(why)s",
+                    why="; ".join(reason(f.phrase()) for f in result.errors)))
+        saved = saved or result.revision is not None
+    return saved
 
 
 def _lines(story, language: str) -> dict[str, str]:

@@ -114,10 +114,10 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
 
 
 def _check_pictures(pack: M.Pack, rep: Report, root: Path) -> None:
-    """The library's pictures (`pictures:`): each an image of media/, its alt text in every
-    language of the pack. A file deleted in the admin keeps its entry (a restore brings both
-    back), so a missing file is a warning."""
-    for src, picture in pack.pictures.items():
+    """The library's pictures (`pictures:`): each an image of media/ (its alt text is checked
+    where a scene shows it, in that story's languages). A file deleted in the admin keeps its
+    entry (a restore brings both back), so a missing file is a warning."""
+    for src in pack.pictures:
         path = f"pictures.{src}"
         for code, message, hint in mediacheck.check(root, src, "image"):
             if code == "media-missing":
@@ -125,13 +125,6 @@ def _check_pictures(pack: M.Pack, rep: Report, root: Path) -> None:
                          Phrase("remove its entry from pictures, or restore the file"))
             else:
                 rep.add(path, code, message, hint)
-        if not picture.alt:
-            continue
-        for lang in pack.languages:
-            if not picture.alt.get(lang, "").strip():
-                rep.warn(f"{path}.alt", "missing-translation",
-                         Phrase("the alt text of media/%(file)s has no %(language)s text",
-                                file=src, language=lang))
 
 
 def _known_language(code: str) -> bool:
@@ -189,7 +182,7 @@ def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt
         _check_scene(pack, story, sid, scene, rep, root, set_vars)
     _check_graph(story, rep)
     langs = [x for x in story.languages if x in pack.languages]
-    coverage.update(_story_coverage(story, rep, langs))
+    coverage.update(_story_coverage(pack, story, rep, langs))
 
 
 def _check_consent(pack: M.Pack, story: M.Story, rep: Report, today: dt.date) -> None:
@@ -293,6 +286,7 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                      Phrase('the picture of scene "%(scene)s" has no alt text', scene=sid),
                      Phrase("describe media/%(file)s in the media library, so visitors who "
                             "cannot see it are told what it shows", file=img.src))
+
         blocked = sorted(set(img.tags) & set(M.BLOCKED_TAGS))
         if blocked and not img.override:
             rep.add(f"{path}.image", "blocked-imagery",
@@ -461,9 +455,14 @@ def _coverage(rep: Report | None, langs: list[str], texts: dict[str, M.Text],
                          Phrase("%(path)s has no %(language)s text", path=path, language=lang))
 
 
-def _story_coverage(story: M.Story, rep: Report, langs: list[str]) -> dict[str, float]:
+def _story_coverage(pack: M.Pack, story: M.Story, rep: Report,
+                    langs: list[str]) -> dict[str, float]:
     """Warn about each slot given per language that lacks one of `langs`; the percentages."""
     counts = {lang: [0, 0] for lang in langs}
-    texts = {slot.path: slot.value for slot in slots.story_slots(story) if slot.per_language}
+    # A picture's alt text counts as the scene shows it: the library's merged with the scene's
+    # override (a partial override is no missing translation; the library's text counts).
+    texts = {slot.path: pack.alt_text(story.scenes[slot.scene].image)
+             if slot.id.endswith("/image/alt") else slot.value
+             for slot in slots.story_slots(story) if slot.per_language}
     _coverage(rep, langs, texts, counts)
     return {lang: (100.0 * ok / total if total else 100.0) for lang, (ok, total) in counts.items()}

@@ -96,14 +96,33 @@ def test_a_picture_without_alt_text_anywhere_is_warned_about(pack):
     assert home.line == 11  # the scene's image line in stories/ana.yaml
 
 
-def test_a_library_description_missing_a_pack_language_is_warned_about(pack):
+def test_alt_text_missing_a_language_of_the_story_is_warned_about_where_it_shows(pack):
     pack.append("pack.yaml", "pictures:\n  ana/kitchen.png:\n    alt: {sv: Ett kök.}\n")
     _two_scenes_show_the_kitchen(pack)
-    found = [f for f in _loaded(pack).findings if f.file == "pack.yaml"]
-    assert [(f.code, f.severity, f.path) for f in found] == [
-        ("missing-translation", "warning", "pictures.ana/kitchen.png.alt")]
-    assert found[0].message == "the alt text of media/ana/kitchen.png has no en text"
-    assert found[0].line == 34
+    loaded = _loaded(pack)
+    found = [f for f in loaded.findings if f.code == "missing-translation"]
+    assert [(f.severity, f.file, f.path) for f in found] == [
+        ("warning", STORY, "scenes.home.image.alt"), ("warning", STORY, "scenes.friend.image.alt")]
+    assert found[0].message == "scenes.home.image.alt has no en text"
+    assert loaded.coverage["ana"]["en"] < 100.0 == loaded.coverage["ana"]["sv"]
+    # a scene's own override fills the language in, for that scene only
+    pack.edit(STORY, "    image: {src: ana/kitchen.png}\n",
+              "    image: {src: ana/kitchen.png, alt: {en: A kitchen.}}\n")
+    found = [f for f in _loaded(pack).findings if f.code == "missing-translation"]
+    assert [f.path for f in found] == ["scenes.friend.image.alt"]
+
+
+def test_a_language_no_story_showing_the_picture_is_offered_in_is_not_asked_for(pack):
+    pack.edit("pack.yaml", "languages: [sv, en]", "languages: [sv, en, it]")
+    pack.edit(STORY, "start: home", "languages: [sv, en]\nstart: home")
+    pack.edit("pack.yaml", "title: {sv: Testpaket, en: Test pack}",
+              "title: {sv: Testpaket, en: Test pack, it: Pacchetto di prova}")
+    pack.append("pack.yaml", PICTURES)
+    _two_scenes_show_the_kitchen(pack)
+    loaded = _loaded(pack)
+    assert [f.code for f in loaded.findings if f.path.startswith(
+        ("pictures", "scenes.home.image", "scenes.friend.image"))] == []
+    assert loaded.coverage["ana"] == {"sv": 100.0, "en": 100.0}
 
 
 def test_a_described_picture_whose_file_is_gone_is_a_warning_not_an_error(pack):
@@ -135,7 +154,6 @@ def test_the_admin_names_a_library_picture_as_staff_read_it(pack):
     assert str(place("pictures.images/a.b.jpg")) == "picture media/images/a.b.jpg"
     assert str(place("pictures.images/a.jpg.alt.sv")) == \
         "picture media/images/a.jpg, field 'alt.sv'"
-    pack.append("pack.yaml", "pictures:\n  ana/kitchen.png:\n    alt: {sv: Ett kök.}\n")
-    pack.write("media/ana/kitchen.png", _png())
-    found = next(f for f in _loaded(pack).findings if f.code == "missing-translation")
-    assert found.params["file"] == "ana/kitchen.png" and found.msgid.startswith("the alt text")
+    pack.append("pack.yaml", PICTURES)  # its file is not there
+    found = next(f for f in _loaded(pack).findings if f.code == "media-missing")
+    assert str(place(found.path)) == "picture media/ana/kitchen.png"

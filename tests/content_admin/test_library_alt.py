@@ -166,3 +166,36 @@ def test_alt_text_the_database_kept_is_moved_into_the_pack_and_loses_nothing(
         assert "Ett kök i kvällsljus." in str(entry.before)
         assert db.query(Revision).filter_by(file="pack.yaml").one().summary == \
             "alt text moved from the library's database"
+
+
+def test_a_translator_translates_a_pictures_alt_text_once_for_every_story(as_role,
+                                                                         pack_root):
+    from helpers import form_items
+
+    from admin.models import Role
+
+    _show_in_two_scenes(pack_root)
+    bo = pack_root / "stories" / "bo.yaml"  # a second story showing the same picture
+    bo.write_text((pack_root / "stories" / "ana.yaml").read_text(encoding="utf-8").replace(
+        "id: ana", "id: bo"), encoding="utf-8")
+    (pack_root / "pack.yaml").write_text(
+        (pack_root / "pack.yaml").read_text(encoding="utf-8")
+        + f"pictures:\n  {PIC}:\n    alt: {{sv: Ett kök i kvällsljus.}}\n", encoding="utf-8")
+    t = as_role(Role.TRANSLATOR, languages="en")
+    page = t.get("/translations/test/ana?target=en").get_data(as_text=True)
+    # one line for the picture, though two scenes of the story show it
+    assert page.count(f'name="picture:{PIC}"') == 1 and "Ett kök i kvällsljus." in page
+    data = form_items(page[page.index('<form method="post"'):])
+    data[f"picture:{PIC}"] = "A kitchen at dusk."
+    r = t.post("/translations/test/ana/en", data=data, follow_redirects=True)
+    assert "Saved." in r.get_data(as_text=True)
+    assert _alt(pack_root) == {"sv": "Ett kök i kvällsljus.", "en": "A kitchen at dusk."}
+    # the other story's page shows the same text, translated already
+    other = t.get("/translations/test/bo?target=en").get_data(as_text=True)
+    assert "A kitchen at dusk." in other
+    # the story files were not touched, and only English was written
+    assert "A kitchen at dusk." not in bo.read_text(encoding="utf-8")
+    # a translator of English cannot write Swedish, here either
+    assert t.post("/translations/test/ana/sv", data={**data, f"picture:{PIC}": "Nej"}
+                  ).status_code == 403
+    assert _alt(pack_root)["sv"] == "Ett kök i kvällsljus."
