@@ -12,6 +12,7 @@ language); ``move_database_alt`` moves those into the pack in its default langua
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from ruamel.yaml.comments import CommentedMap
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from admin.content.storyfile import read
 from admin.content.summaries import ALT, ALT_MOVED, summary
 from admin.content.workspace import WorkingCopy
 from admin.content.yamledit import EditError
+from admin.i18n import reason
 from admin.models_content import MediaItem
 
 MAX_CHARS = 2000
@@ -84,6 +86,16 @@ def save_alt(ctx: SaveContext, wc: WorkingCopy, src: str, texts: dict[str, str],
     if not set_alt(doc, src, mine):
         return SaveResult(unchanged=True)
     return save_pack_file(ctx, wc, base_hash, yamledit.dump(doc), str(summary(ALT, file=src)))
+
+
+def not_saved(result: SaveResult) -> str | None:
+    """Why a save of alt text wrote nothing, in the user's language; None when it wrote."""
+    if result.conflict is not None:
+        return _("The alt text was not saved: pack.yaml changed meanwhile; try again.")
+    if result.errors:
+        return _("The alt text was not saved: %(why)s",
+                 why="; ".join(reason(f.phrase()) for f in result.errors))
+    return None
 
 
 def _one_line(text: str) -> str:

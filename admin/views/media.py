@@ -196,14 +196,10 @@ def _save_alt(ws, wc, path: str, texts: dict[str, str], was: dict[str, str]) -> 
     except EditError as exc:
         flash(_("The alt text was not saved: %(why)s", why=reason(exc)))
         return False
-    if result.conflict is not None:
-        flash(_("The alt text was not saved: pack.yaml changed meanwhile; try again."))
-        return False
-    if result.errors:
-        flash(_("The alt text was not saved: %(why)s",
-                why="; ".join(reason(f.phrase()) for f in result.errors)))
-        return False
-    return True
+    why = PIC.not_saved(result)
+    if why:
+        flash(why)
+    return why is None
 
 
 @bp.route("/<pack_id>/move-alt", methods=["POST"])
@@ -222,11 +218,9 @@ def move_alt(pack_id: str):
     except EditError as exc:
         flash(_("The alt text was not saved: %(why)s", why=reason(exc)))
         return _back(pack_id)
-    if result is not None and not result.ok:
+    if result is not None and PIC.not_saved(result):
         db.rollback()
-        flash(_("The alt text was not saved: pack.yaml changed meanwhile; try again.")
-              if result.conflict else _("The alt text was not saved: %(why)s", why="; ".join(
-                  reason(f.phrase()) for f in result.errors)))
+        flash(PIC.not_saved(result))
         return _back(pack_id)
     audit.record(db, g.user, "media.move_alt", pack_id, {p: before[p] for p in moved},
                  {"moved": moved, "kept": kept})

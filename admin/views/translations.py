@@ -207,11 +207,8 @@ def _save_pictures(ws, wc, pack, st, language: str) -> bool:
         except EditError as exc:
             flash(_("The alt text was not saved: %(why)s", why=reason(exc)))
             continue
-        if result.conflict is not None:
-            flash(_("The alt text was not saved: pack.yaml changed meanwhile; try again."))
-        elif result.errors:
-            flash(_("The alt text was not saved: %(why)s",
-                    why="; ".join(reason(f.phrase()) for f in result.errors)))
+        if why := PIC.not_saved(result):
+            flash(why)
         saved = saved or result.revision is not None
     return saved
 
