@@ -103,6 +103,27 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:MAX_CHARS]
 
 
+def po_import_text(wc: WorkingCopy, language: str,
+                   values: dict[str, str]) -> tuple[str, str, list]:
+    """pack.yaml with a PO import's alt texts (line id -> text) in `language`: its base hash,
+    the new text and the errors it would give the pack (checked with every story, as a save
+    of pack.yaml is), so an import can be refused before it writes anything."""
+    from admin.content.check import StoryCheck, new_errors
+    from kiosk.content import load_pack
+    from kiosk.content.slots import PICTURES
+
+    text, base_hash = read(wc.root / PACK_FILE)
+    doc = yamledit.load(text)
+    for line_id, new in values.items():
+        set_alt(doc, line_id[len(PICTURES) + 1:-len("/alt")], {language: new})
+    new_text = yamledit.dump(doc)
+
+    def check(t):
+        return StoryCheck(None, list(load_pack(wc.root, texts={PACK_FILE: t}).findings))
+
+    return base_hash, new_text, new_errors(check(text), check(new_text))
+
+
 def database_alt(db: Session, pack_id: str) -> dict[str, str]:
     """The alt texts the library still keeps in its database, by media path."""
     return {m.path: m.alt for m in db.query(MediaItem).filter_by(pack_id=pack_id) if m.alt}

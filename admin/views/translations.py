@@ -34,6 +34,7 @@ from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import TranslationMark
 from admin.views import merging
+from kiosk.content.slots import PICTURES
 
 bp = Blueprint("translations", __name__, url_prefix="/translations")
 WHO = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR)
@@ -285,7 +286,10 @@ def import_po(pack_id: str, language: str):
         abort(400)
     report = po.read_import(pack, language, upload.read())
     changes = []
+    pictures = _pictures_import(wc, language, report) if report.ok else None
     for story_id, values in report.values.items() if report.ok else ():
+        if story_id == PICTURES:
+            continue
         st = pack.stories[story_id]
         text, file_hash = read(wc.root / st.file)
         try:
@@ -296,8 +300,31 @@ def import_po(pack_id: str, language: str):
     status = 200 if report.ok else 422
     if report.ok and changes:
         status = _write_import(ws, wc, pack, language, changes, report)
+    if report.ok and pictures is not None:
+        # after the stories (all or none), pack.yaml as checked: only an edit of it in this
+        # instant stops it, and the page says so (importing again writes what is missing)
+        from admin.content.packfile import save_pack_file
+
+        result = save_pack_file(SaveContext(ws, get_db(), g.user), wc, *pictures,
+                                S.summary(S.PO_IMPORT, language=language))
+        if result.conflict is not None or result.errors:
+            report.interrupted = "pictures"
+            status = 409
     return render_template("translations/import.html", wc=wc, pack=pack, language=language,
                            report=report, language_name=language_name), status
+
+
+def _pictures_import(wc, language: str, report: po.ImportReport) -> tuple[str, str] | None:
+    """pack.yaml's (base hash, new text) with an import's alt texts, or None when it has
+    none; errors they would give the pack refuse the import (before anything is written)."""
+    from admin.content.pictures import po_import_text
+
+    values = report.values.get(PICTURES)
+    if not values:
+        return None
+    base_hash, new_text, errors = po_import_text(wc, language, values)
+    report.refused += [("pack.yaml", f.phrase()) for f in errors]
+    return (base_hash, new_text) if report.ok else None
 
 
 def _write_import(ws, wc, pack, language: str, changes: list, report: po.ImportReport) -> int:

@@ -199,3 +199,42 @@ def test_a_translator_translates_a_pictures_alt_text_once_for_every_story(as_rol
     assert t.post("/translations/test/ana/sv", data={**data, f"picture:{PIC}": "Nej"}
                   ).status_code == 403
     assert _alt(pack_root)["sv"] == "Ett kök i kvällsljus."
+
+
+def test_a_po_file_carries_each_pictures_alt_text_once_and_brings_it_back(as_role,
+                                                                          pack_root):
+    import io
+
+    from babel.messages.pofile import read_po, write_po
+
+    from admin.models import Role
+
+    _show_in_two_scenes(pack_root)
+    (pack_root / "pack.yaml").write_text(
+        (pack_root / "pack.yaml").read_text(encoding="utf-8")
+        + f"pictures:\n  {PIC}:\n    alt: {{sv: Ett kök i kvällsljus.}}\n", encoding="utf-8")
+    t = as_role(Role.TRANSLATOR, languages="en")
+    cat = read_po(io.BytesIO(t.get("/translations/test/po/en.po").data))
+    line = f"@pictures/{PIC}/alt"
+    assert [m.context for m in cat if m.context == line] == [line]  # once, for two scenes
+    cat.get("Ett kök i kvällsljus.", context=line).string = "A kitchen at dusk."
+    cat.get("Ana får ett erbjudande.", context="ana/scenes/home/text").string = "An offer."
+    buf = io.BytesIO()
+    write_po(buf, cat, width=0)
+    token = csrf_from(t.get("/translations/").get_data(as_text=True))
+    r = t.post("/translations/test/po/en", data={
+        "csrf_token": token, "po": (io.BytesIO(buf.getvalue()), "en.po")},
+        content_type="multipart/form-data")
+    html = unescape(r.get_data(as_text=True))
+    assert r.status_code == 200, html
+    assert line in html and "ana/scenes/home/text" in html  # both listed as changed
+    assert _alt(pack_root) == {"sv": "Ett kök i kvällsljus.", "en": "A kitchen at dusk."}
+    assert load_pack(pack_root).pack.stories["ana"].scenes["home"].text["en"] == "An offer."
+    # a picture line whose source changed since the export refuses the whole file
+    cat.get("Ett kök i kvällsljus.", context=line).id = "Ett annat kök."
+    buf = io.BytesIO()
+    write_po(buf, cat, width=0)
+    r = t.post("/translations/test/po/en", data={
+        "csrf_token": token, "po": (io.BytesIO(buf.getvalue()), "en.po")},
+        content_type="multipart/form-data")
+    assert r.status_code == 422
