@@ -5,18 +5,20 @@ app compiles each into ``<instance>/translations`` at start when the .mo is miss
 so a fresh clone needs no build step. Update them after changing strings with::
 
     .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError -k EditError \
-        -k Reason -k Phrase -k N_ -k Setting:4 \
+        -k Reason -k Phrase -k N_ -k Setting:4 -k TwineError \
         --no-location --sort-output -o admin/translations/messages.pot \
         admin kiosk/content/bundle.py kiosk/content/packstore.py kiosk/content/findings.py \
         kiosk/content/validate.py kiosk/content/slots.py kiosk/content/schema.py \
         kiosk/content/build.py kiosk/content/loader.py kiosk/content/yamlsafe.py \
         kiosk/content/mediacheck.py kiosk/content/languages.py kiosk/content/conditions.py \
-        kiosk/i18n/languages.py kiosk/ui/fontfiles.py kiosk/media/subtitles.py
+        kiosk/i18n/languages.py kiosk/ui/fontfiles.py kiosk/media/subtitles.py \
+        kiosk/content/twine/source.py kiosk/content/twine/html.py kiosk/media/probe.py \
+        kiosk/i18n/checks.py kiosk/i18n/placeholders.py
 
-(``-k Refused -k BundleError -k EditError -k Reason``: the sentences of
+(``-k Refused -k BundleError -k EditError -k Reason -k TwineError``: the sentences of
 ``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,
-``admin.content.yamledit.EditError`` and a PO import's ``admin.content.po.Reason`` are
-messages too; ``reason(exc)`` (also in templates) shows them translated. ``-k Phrase``: line
+``admin.content.yamledit.EditError``, a PO import's ``admin.content.po.Reason`` and a Twine
+import's ``kiosk.content.twine.TwineError`` are messages too; ``reason(exc)`` (also in templates) shows them translated. ``-k Phrase``: line
 labels, media uses, consent lines (``kiosk.content.phrase.Phrase``); ``-k N_``: revision
 summaries (``admin.content.summaries``); ``-k Setting:4``: each setting's help text, shown
 on the server settings page.)
@@ -30,10 +32,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
+
+from kiosk.content.phrase import COUNTRY
 
 SOURCE = Path(__file__).with_name("translations")
 # Code -> the language's own name, shown in the pickers.
@@ -73,8 +78,20 @@ def reason(exc: BaseException) -> str:
     if not isinstance(msgid, str):
         return str(exc)
     params = dict(getattr(exc, "params", {}))
+    if msgid == COUNTRY:  # a country's name (kiosk.content.phrase.Country): CLDR's, not ours
+        return country_name(str(params.get("country_code", "")))
     # a param that is a phrase itself ("a list", a finding's place) is translated as well
     return gettext(msgid, **{k: reason(v) for k, v in params.items()})
+
+
+def country_name(code: str) -> str:
+    """A country's name in the user's language (CLDR, through Babel), or the code itself when
+    CLDR knows no such country."""
+    try:
+        names = Locale.parse(str(get_locale() or "en")).territories
+    except (ValueError, TypeError):
+        names = {}
+    return names.get(code.upper(), code)
 
 
 def select_locale() -> str:
@@ -96,6 +113,7 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["reason"] = reason  # also in imported macros (no context there)
+    app.jinja_env.globals["country_name"] = country_name
 
     @app.context_processor
     def _languages():

@@ -1,4 +1,8 @@
-"""The media library's records: alt text, tags and overrides kept beside the files."""
+"""The media library's records: tags and overrides kept beside the files.
+
+A picture's alt text is not kept here but in pack.yaml (admin.content.pictures); the
+``alt`` column only holds what older versions stored, until it is moved there.
+"""
 
 from __future__ import annotations
 
@@ -36,14 +40,18 @@ def publish_blockers(db: Session, pack_id: str, media_root: Path) -> list[str]:
     return out
 
 
-def matching(paths: list[str], records: dict, query: str) -> list[str]:
-    """The paths whose name, alt text or tags contain every word of `query` (any case)."""
+def matching(paths: list[str], records: dict, query: str,
+             alt: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """The paths whose name, alt text (`alt`: path -> language -> text, the pack's) or tags
+    contain every word of `query` (any case)."""
     words = query.casefold().split()
     if not words:
         return paths
+    alt = alt or {}
 
     def text(path):
         rec = records.get(path)
-        return " ".join([path, rec.alt or "", " ".join(rec.tag_list)] if rec else [path])
+        return " ".join([path, *alt.get(path, {}).values(),
+                         *(rec.tag_list if rec else [])])
 
     return [p for p in paths if all(w in text(p).casefold() for w in words)]

@@ -116,12 +116,11 @@ def _check_subtitles(data: bytes) -> None:
 
 def _check_playable(path: Path) -> None:
     """Refuse sound or film the kiosk cannot play (the validator's own probe, ffprobe)."""
-    from kiosk.media.probe import playable
+    from kiosk.media.probe import why_unplayable
 
-    ok, why = playable(path)
-    if not ok:
-        raise Refused("the kiosk cannot play it: %(why)s",
-                      why=why.replace(f"{path}: ", "").split("\n")[0])
+    why = why_unplayable(path)
+    if why is not None:
+        raise Refused("the kiosk cannot play it: %(why)s", why=why)
 
 
 def store_upload(stream, filename: str, folder: str, media_root: Path, limit: int) -> Stored:

@@ -33,9 +33,10 @@ class Pictures:
 
 
 def pictures(images: list[str], records: dict, current: str, query: str = "",
-             page: int = 1) -> Pictures:
-    """The page `page` (clamped) of `images` whose name, alt text or tags match `query`."""
-    found = matching(images, records, query.strip())
+             page: int = 1, alt: dict[str, dict[str, str]] | None = None) -> Pictures:
+    """The page `page` (clamped) of `images` whose name, alt text (`alt`: path -> language
+    -> text) or tags match `query`."""
+    found = matching(images, records, query.strip(), alt)
     pages = max(1, -(-len(found) // PER_PAGE))
     page = min(max(page or 1, 1), pages)
     shown = found[(page - 1) * PER_PAGE:page * PER_PAGE]

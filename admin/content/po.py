@@ -1,7 +1,9 @@
 """A pack's language as a PO file (Babel), for Poedit or Weblate, and reading one back.
 
 Each line is one message: the context is the line id (``emil/scenes/start/text``), the
-msgid the source-language text, the msgstr the translation. An import is all or nothing:
+msgid the source-language text, the msgstr the translation. The alt texts of the pictures
+the stories show come last, one message a picture (``@pictures/<path>/alt``: the media
+library's, in pack.yaml); an import keeps them under ``values[PICTURES]``. An import is all or nothing:
 unknown ids, broken placeholders, a source that changed since the export, or a file in
 another language refuse the whole file, with every reason listed.
 """
@@ -19,6 +21,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from admin.content.lines import source_hash, story_lines
 from kiosk.content import model as M
+from kiosk.content.slots import PICTURES, picture_slot
 
 
 class Reason:
@@ -74,9 +77,21 @@ def export_po(pack: M.Pack, language: str, marks: dict[str, str],
             cat.add(src, tgt, context=line.id, auto_comments=[f"{story.id}: {line.label}"],
                     flags=("fuzzy",) if fuzzy else (),
                     previous_id=old or ())
+    for line in shown_pictures(pack):
+        src = line.text.get(source, "").strip()
+        if src:
+            cat.add(src, line.text.get(language, "").strip(), context=line.id,
+                    auto_comments=[f"media/{line.keys[1]}: {line.label}"])
     buf = io.BytesIO()
     write_po(buf, cat, width=0, sort_output=False, include_previous=True)
     return buf.getvalue()
+
+
+def shown_pictures(pack: M.Pack) -> list:
+    """The alt-text lines of the pictures the pack's stories show, once each, in story order."""
+    paths = dict.fromkeys(scene.image.src for story in pack.stories.values()
+                          for scene in story.scenes.values() if scene.image)
+    return [picture_slot(pack, src) for src in paths]
 
 
 @dataclass
@@ -88,7 +103,8 @@ class ImportReport:
     unchanged: int = 0
     skipped: list[tuple[str, Reason | str]] = field(default_factory=list)
     refused: list[tuple[str, Reason | str]] = field(default_factory=list)
-    values: dict[str, dict[str, str]] = field(default_factory=dict)  # story -> id -> text
+    # story id (or PICTURES) -> line id -> text
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
     interrupted: str = ""  # "conflict" or "failure": checked fine, but nothing was written
 
     @property
@@ -118,6 +134,8 @@ def read_import(pack: M.Pack, language: str, data: bytes) -> ImportReport:
     for story in pack.stories.values():
         for line in story_lines(story):
             lines[line.id] = (story.id, line)
+    for line in shown_pictures(pack):
+        lines[line.id] = (PICTURES, line)
     for msg in cat:
         if not msg.id:
             continue

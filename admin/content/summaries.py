@@ -27,8 +27,10 @@ RESTORE_BEFORE = N_("restore revision %(id)s (before)")
 RESTORE_AFTER = N_("restore revision %(id)s (after)")
 TRANSLATION = N_("translation %(language)s")
 PO_IMPORT = N_("PO import %(language)s")
+ALT = N_("alt text of %(file)s")
+ALT_MOVED = N_("alt text moved from the library's database")
 KNOWN = (SCENE, ADD_SCENE, RENAME_SCENE, DELETE_SCENE, RESTORE_BEFORE, RESTORE_AFTER,
-         TRANSLATION, PO_IMPORT)
+         TRANSLATION, PO_IMPORT, ALT, ALT_MOVED)
 
 
 def _pattern(msgid: str) -> re.Pattern:

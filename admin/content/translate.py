@@ -9,6 +9,7 @@ from ruamel.yaml.comments import CommentedMap
 from admin.content.lines import Line, source_hash, story_lines
 from admin.content.yamledit import EditError, edit_document, set_text
 from kiosk.content import model as M
+from kiosk.content.slots import picture_slots
 
 MISSING, OUTDATED, CURRENT, SOURCE_MISSING = "missing", "outdated", "current", "no-source"
 
@@ -38,6 +39,19 @@ def rows(story: M.Story, source: str, target: str, marks: dict[str, str]) -> lis
         else:
             state = CURRENT
         out.append(Row(line, src, tgt, state))
+    return out
+
+
+def picture_rows(pack: M.Pack, story: M.Story, source: str, target: str) -> list[Row]:
+    """The alt texts of the pictures the story shows, from the media library (pack.yaml's
+    `pictures:`, one line a picture, shared by every story showing it), with their state
+    (never out of date: a library text keeps no mark of its source)."""
+    out = []
+    for line in picture_slots(pack, story):
+        src = line.text.get(source, "").strip()
+        tgt = line.text.get(target, "").strip()
+        out.append(Row(line, src, tgt, SOURCE_MISSING if not src else MISSING if not tgt
+                       else CURRENT))
     return out
 
 

@@ -24,6 +24,7 @@ from kiosk.content import model as M
 from kiosk.content.findings import Finding
 from kiosk.content.twine import TwineError, TwineStory, read
 from kiosk.content.twine.convert import Result, convert
+from kiosk.content.twine.source import THE_FILE
 
 
 def read_file(raw: bytes, filename: str) -> list[TwineStory]:
@@ -31,8 +32,8 @@ def read_file(raw: bytes, filename: str) -> list[TwineStory]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TwineError(f"{filename or 'the file'} is not UTF-8 text, so it is not a Twine "
-                         "file") from None
+        raise TwineError("%(file)s is not UTF-8 text, so it is not a Twine file",
+                         file=filename or THE_FILE) from None
     return read(text, filename)
 
 

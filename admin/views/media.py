@@ -1,4 +1,8 @@
-"""Media: the library of a pack (usage, alt text, tags), uploads, overrides, deletion."""
+"""Media: the library of a pack (usage, alt text, tags), uploads, overrides, deletion.
+
+A picture's alt text is saved in pack.yaml (admin.content.pictures), per language; tags and
+overrides in the database (admin.content.library).
+"""
 
 from __future__ import annotations
 
@@ -15,13 +19,18 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from admin import audit
 from admin.access import allow
 from admin.content import library as LIB
 from admin.content import media as MD
+from admin.content import pictures as PIC
 from admin.content import trash as TR
+from admin.content.overview import language_name
+from admin.content.revisions import SaveContext
 from admin.content.workspace import workspace
+from admin.content.yamledit import EditError
 from admin.db import get_db
 from admin.i18n import reason
 from admin.models import Role, utcnow
@@ -71,7 +80,8 @@ def library(pack_id: str):
     files = [f for f in MD.media_files(root) if not folder or f.startswith(folder + "/")]
     used = MD.usage(loaded.pack) if loaded.pack else {}
     records = LIB.items(get_db(), pack_id)
-    files = LIB.matching(files, records, query)
+    alt = {src: p.alt for src, p in loaded.pack.pictures.items()} if loaded.pack else {}
+    files = LIB.matching(files, records, query, alt)
     pages = max(1, -(-len(files) // PER_PAGE))
     # a page number that is not one, or past the end, shows the nearest page
     number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
@@ -82,9 +92,14 @@ def library(pack_id: str):
         tags = rec.tag_list if rec else []
         rows.append({"path": path, "kind": MD.FOLDERS.get(path.split("/", 1)[0], "other"),
                      "size": (root / path).stat().st_size, "used": used.get(path, []),
-                     "rec": rec, "tags": tags, "blocked": MD.blocked(tags)})
+                     "rec": rec, "tags": tags, "blocked": MD.blocked(tags),
+                     "alt": alt.get(path, {})})
     blockers = LIB.publish_blockers(get_db(), pack_id, root)
+    languages = loaded.pack.languages if loaded.pack else []
     return render_template("media/library.html", wc=wc, rows=rows, folder=folder,
+                           languages=languages, language_name=language_name,
+                           default_language=loaded.pack.default_language if loaded.pack else "",
+                           old_alt=PIC.database_alt(get_db(), pack_id),
                            query=query, page=number, pages=pages, total=len(files),
                            folders=list(MD.FOLDERS), blockers=blockers,
                            deleted=TR.deleted(get_db(), pack_id),
@@ -124,12 +139,14 @@ def upload(pack_id: str):
     rec = LIB.item(db, pack_id, stored.path, stored.kind)
     tags = MD.parse_tags(request.form.get("tags", ""))
     rec.kind, rec.size, rec.sha256 = stored.kind, stored.size, stored.sha256
-    rec.alt = request.form.get("alt", "").strip()[:2000]
     rec.tags = ",".join(tags)
     rec.uploaded_by, rec.uploaded_at = g.user.username, utcnow()
     audit.record(db, g.user, "media.upload", f"{pack_id}:{stored.path}", None, rec.snapshot())
     db.commit()
     flash(_("Stored as %(path)s.", path=stored.path))
+    texts = _alt_fields(loaded, "alt.")
+    if stored.kind == "image" and any(texts.values()):
+        _save_alt(ws, wc, stored.path, texts, {})
     if MD.blocked(tags):
         flash(_("Its tags (%(tags)s) block publishing the pack until a curator overrides them with a reason.", tags=", ".join(MD.blocked(tags))))  # noqa: E501 - one msgid
     return _back(pack_id)
@@ -147,18 +164,72 @@ def _existing(pack_id: str) -> tuple[str, object]:
 @allow(*EDITORS)
 def describe(pack_id: str):
     """Change a file's alt text and tags."""
-    path, _loaded = _existing(pack_id)
+    path, loaded = _existing(pack_id)
     db = get_db()
     rec = LIB.item(db, pack_id, path, MD.FOLDERS.get(path.split("/", 1)[0], "other"))
     before = rec.snapshot()
-    rec.alt = request.form.get("alt", "").strip()[:2000]
     new_tags = MD.parse_tags(request.form.get("tags", ""))
     if set(MD.blocked(new_tags)) - set(MD.blocked(rec.tag_list)):
         rec.override_reason, rec.override_by = "", ""  # a new blocked tag needs a new review
     rec.tags = ",".join(new_tags)
     audit.record(db, g.user, "media.describe", f"{pack_id}:{path}", before, rec.snapshot())
     db.commit()
+    texts = _alt_fields(loaded, "alt.")
+    if texts and not _save_alt(workspace(), workspace().working_copy(pack_id), path, texts,
+                               _alt_fields(loaded, "was.")):
+        return _back(pack_id)
     flash(_("Saved the description of %(path)s.", path=path))
+    return _back(pack_id)
+
+
+def _alt_fields(loaded, prefix: str) -> dict[str, str]:
+    """The alt text the form sends per language of the pack (`alt.sv`, or `was.sv`: what the
+    page showed)."""
+    langs = loaded.pack.languages if loaded.pack else []
+    return {lang: request.form[prefix + lang] for lang in langs if prefix + lang in request.form}
+
+
+def _save_alt(ws, wc, path: str, texts: dict[str, str], was: dict[str, str]) -> bool:
+    """Save a picture's alt text into pack.yaml; False (and why, flashed) when not saved."""
+    try:
+        result = PIC.save_alt(SaveContext(ws, get_db(), g.user), wc, path, texts, was)
+    except EditError as exc:
+        flash(_("The alt text was not saved: %(why)s", why=reason(exc)))
+        return False
+    why = PIC.not_saved(result)
+    if why:
+        flash(why)
+    return why is None
+
+
+@bp.route("/<pack_id>/move-alt", methods=["POST"])
+@allow(*EDITORS)
+def move_alt(pack_id: str):
+    """Move the alt texts the library kept in its database into pack.yaml (in the pack's
+    default language), once; a text that differs from the pack's stays for a person."""
+    ws, wc, loaded, _root = _pack(pack_id)
+    if loaded.pack is None:
+        abort(409)
+    db = get_db()
+    before = PIC.database_alt(db, pack_id)
+    try:
+        result, moved, kept = PIC.move_database_alt(SaveContext(ws, db, g.user), wc,
+                                                    loaded.pack.default_language)
+    except EditError as exc:
+        flash(_("The alt text was not saved: %(why)s", why=reason(exc)))
+        return _back(pack_id)
+    if result is not None and PIC.not_saved(result):
+        db.rollback()
+        flash(PIC.not_saved(result))
+        return _back(pack_id)
+    audit.record(db, g.user, "media.move_alt", pack_id, {p: before[p] for p in moved},
+                 {"moved": moved, "kept": kept})
+    db.commit()
+    flash(ngettext("Moved the alt text of %(num)d file into pack.yaml.",
+                   "Moved the alt text of %(num)d files into pack.yaml.", len(moved)))
+    if kept:
+        flash(_("Kept in the database, because pack.yaml describes them otherwise: %(files)s",
+                files=", ".join(kept)))
     return _back(pack_id)
 
 

@@ -106,17 +106,19 @@ def _editor(wc, pack, st, scene_id, form, base_hash, findings=(), status=200):
         base_hash=base_hash, by_field=by_field, elsewhere=elsewhere, languages=st.languages, language_name=language_name,
         stale=_stale_here(wc, pack, st, scene_id),
         scene_ids=list(st.scenes), notes=pack.content_notes, media_paths=paths,
-        pictures=_pictures(wc, paths["image"], form.image),
+        pictures=_pictures(wc, pack, paths["image"], form.image),
+        library_alt=pack.pictures[form.image].alt if form.image in pack.pictures else {},
         title=story_title(st, _prefer(pack))), status
 
 
-def _pictures(wc, images: list[str], current: str):
+def _pictures(wc, pack, images: list[str], current: str):
     """The picker's page of library pictures (?pq= searches, ?pp= turns the page)."""
     from admin.content.library import items
     from admin.content.picker import pictures
 
     return pictures(images, items(get_db(), wc.pack_id), current,
-                    request.args.get("pq", ""), request.args.get("pp", 1, type=int))
+                    request.args.get("pq", ""), request.args.get("pp", 1, type=int),
+                    {src: p.alt for src, p in pack.pictures.items()})
 
 
 def _stale_here(wc, pack, st, scene_id: str) -> set[str]:

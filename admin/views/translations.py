@@ -34,6 +34,7 @@ from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import TranslationMark
 from admin.views import merging
+from kiosk.content.slots import PICTURES
 
 bp = Blueprint("translations", __name__, url_prefix="/translations")
 WHO = (Role.CURATOR, Role.EDITOR, Role.TRANSLATOR)
@@ -118,7 +119,9 @@ def side_by_side(pack_id: str, story_id: str):
         abort(403)
     _, file_hash = read(wc.root / st.file)
     rows = translate.rows(st, source, target, _marks(pack_id, target))
+    pictures = translate.picture_rows(pack, st, source, target)
     return render_template("translations/side.html", wc=wc, pack=pack, story=st, rows=rows,
+                           pictures=pictures,
                            source=source, target=target, mine=mine, base_hash=file_hash,
                            sources=readable_languages(g.user, pack.languages,
                                                       pack.default_language),
@@ -149,6 +152,7 @@ def save(pack_id: str, story_id: str, language: str):
     known = {line.line.id for line in translate.rows(st, pack.default_language, language, {})}
     values = {k: v for k, v in values.items() if k in known}
     back = url_for(".side_by_side", pack_id=pack_id, story_id=story_id, target=language)
+    pictures_saved = _save_pictures(ws, wc, pack, st, language)
     if unchosen:
         flash(_("Choose which text to keep for every field."))
         return _clashes(wc, pack, st, language, values, opened_on, base_hash, unchosen, 400)
@@ -178,11 +182,36 @@ def save(pack_id: str, story_id: str, language: str):
         flash(_("Not saved: %(why)s", why="; ".join(f.format() for f in result.errors[:3])))
         return redirect(back), 303
     if result.unchanged:
-        flash(_("Nothing changed."))
+        flash(_("Saved.") if pictures_saved else _("Nothing changed."))
     else:
         flash(_("Saved.") + merging.merged_note(pack_id, st.file, opened_on,
                                                 result.revision.before_hash))
     return redirect(back), 303
+
+
+def _save_pictures(ws, wc, pack, st, language: str) -> bool:
+    """Save the alt texts of the story's pictures posted in `language` (``picture:<path>``,
+    over ``was:<path>``, what the page showed) into pack.yaml, before the story's own lines
+    (so a clash among those loses none of these). True when any was written."""
+    from admin.content import pictures as PIC
+
+    shown = {row.line.keys[1] for row in translate.picture_rows(pack, st, language, language)}
+    saved = False
+    for src in shown:
+        name = f"picture:{src}"
+        if name not in request.form:
+            continue
+        try:
+            result = PIC.save_alt(SaveContext(ws, get_db(), g.user), wc, src,
+                                  {language: request.form[name]},
+                                  {language: request.form.get(f"was:{src}", "")})
+        except EditError as exc:
+            flash(_("The alt text was not saved: %(why)s", why=reason(exc)))
+            continue
+        if why := PIC.not_saved(result):
+            flash(why)
+        saved = saved or result.revision is not None
+    return saved
 
 
 def _lines(story, language: str) -> dict[str, str]:
@@ -257,7 +286,10 @@ def import_po(pack_id: str, language: str):
         abort(400)
     report = po.read_import(pack, language, upload.read())
     changes = []
+    pictures = _pictures_import(wc, language, report) if report.ok else None
     for story_id, values in report.values.items() if report.ok else ():
+        if story_id == PICTURES:
+            continue
         st = pack.stories[story_id]
         text, file_hash = read(wc.root / st.file)
         try:
@@ -268,8 +300,31 @@ def import_po(pack_id: str, language: str):
     status = 200 if report.ok else 422
     if report.ok and changes:
         status = _write_import(ws, wc, pack, language, changes, report)
+    if report.ok and pictures is not None:
+        # after the stories (all or none), pack.yaml as checked: only an edit of it in this
+        # instant stops it, and the page says so (importing again writes what is missing)
+        from admin.content.packfile import save_pack_file
+
+        result = save_pack_file(SaveContext(ws, get_db(), g.user), wc, *pictures,
+                                S.summary(S.PO_IMPORT, language=language))
+        if result.conflict is not None or result.errors:
+            report.interrupted = "pictures"
+            status = 409
     return render_template("translations/import.html", wc=wc, pack=pack, language=language,
                            report=report, language_name=language_name), status
+
+
+def _pictures_import(wc, language: str, report: po.ImportReport) -> tuple[str, str] | None:
+    """pack.yaml's (base hash, new text) with an import's alt texts, or None when it has
+    none; errors they would give the pack refuse the import (before anything is written)."""
+    from admin.content.pictures import po_import_text
+
+    values = report.values.get(PICTURES)
+    if not values:
+        return None
+    base_hash, new_text, errors = po_import_text(wc, language, values)
+    report.refused += [("pack.yaml", f.phrase()) for f in errors]
+    return (base_hash, new_text) if report.ok else None
 
 
 def _write_import(ws, wc, pack, language: str, changes: list, report: po.ImportReport) -> int:

@@ -58,7 +58,7 @@ def import_twine(pack_id: str):
         plan = TI.prepare(stories, request.form.get("name", ""),
                           request.form.get("story_id", "").strip(), lang, pack)
     except TwineError as exc:
-        flash(_("Refused, nothing was written: %(why)s", why=str(exc)))
+        flash(_("Refused, nothing was written: %(why)s", why=reason(exc)))
         return render_template("stories/import_twine.html", **page), 400
     page.update(plan=plan, stories=stories, source=raw.decode("utf-8-sig"), filename=filename,
                 lang=lang)

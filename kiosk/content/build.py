@@ -80,6 +80,9 @@ def _media(node, ctx, path):
 
 _paths_by_lang = S.map_of(S.language, S.media_path)
 
+PICTURE_SPEC: dict[str, tuple[Any, bool]] = {"alt": (_text, False)}
+_picture = _struct(M.Picture, PICTURE_SPEC, Phrase("a picture"))
+
 VIDEO_SPEC: dict[str, tuple[Any, bool]] = {
     "src": (S.media_path, True), "poster": (S.media_path, False),
     "subtitles": (_paths_by_lang, False),
@@ -249,6 +252,7 @@ PACK_SPEC: dict[str, tuple[Any, bool]] = {
     "content_notes": (S.map_of(S.ident, _note), False), "surveys": (_surveys, False),
     "kiosk": (_kiosk, False),
     "strings": (S.map_of(S.language, S.map_of(S.string, S.string)), False),
+    "pictures": (S.map_of(S.media_path, _picture), False),
 }
 
 

@@ -91,6 +91,8 @@ def _decode(data: list) -> Phrase:
 
 
 _PLACE = re.compile(r"scenes\.([^.\[]+)(?:\.choices\[(\d+)\])?(?:\.(.+))?")
+# a library picture's key is a media path, dots and all: pictures.images/a.jpg.alt.sv
+_PICTURE = re.compile(r"pictures\.(.+?)(?:\.(alt(?:\.[a-zA-Z-]+)?))?")
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -101,6 +103,11 @@ def place(path: str, names: dict[str, str] | None = None) -> Phrase | str:
     m = _PLACE.fullmatch(path)
     if m:
         return _scene_place(*m.groups())
+    m = _PICTURE.fullmatch(path)
+    if m:
+        picture = Phrase("picture media/%(file)s", file=m.group(1))
+        return Phrase("%(place)s, %(detail)s", place=picture, detail=Phrase(
+            "field '%(field)s'", field=m.group(2))) if m.group(2) else picture
     parts: list[Phrase] = []
     rest = [int(i) if i else key for key, i in _SEGMENT.findall(path)]
     names = names or {}

@@ -42,7 +42,8 @@ class Override(Struct):
 
 
 class MediaRef(Struct):
-    """A picture: a path under media/ and how to show it."""
+    """A scene's picture: a path under media/ and how to show it. Its alt text is the
+    pack's (`Pack.pictures`); `alt` here is the scene's own override (see `Pack.alt_text`)."""
 
     src: str
     alt: Text = {}
@@ -51,6 +52,14 @@ class MediaRef(Struct):
     photo: bool = False
     tags: list[str] = []
     override: Override | None = None
+    loc: Loc = (0, 0)
+
+
+class Picture(Struct):
+    """A picture of the pack's media library, as pack.yaml's `pictures:` describes it: its
+    alt text, one value shared by every scene that shows the picture."""
+
+    alt: Text = {}
     loc: Loc = (0, 0)
 
 
@@ -260,6 +269,7 @@ class Pack(Struct):
     surveys: Surveys = msgspec.field(default_factory=Surveys)
     kiosk: KioskSettings = msgspec.field(default_factory=KioskSettings)
     strings: dict[str, dict[str, str]] = {}
+    pictures: dict[str, Picture] = {}  # media path -> its description
     root: str = ""  # absolute path of the pack folder when it was loaded
 
     def media_path(self, relative: str):
@@ -267,6 +277,13 @@ class Pack(Struct):
         from pathlib import Path
 
         return Path(self.root) / "media" / relative
+
+    def alt_text(self, image: MediaRef) -> Text:
+        """A scene picture's alt text per language: the library's (`pictures:`), with the
+        scene's own `image.alt` overriding it language by language."""
+        shared = self.pictures.get(image.src)
+        own = {lang: text for lang, text in image.alt.items() if text.strip()}
+        return {**shared.alt, **own} if shared else own
 
     def string_overrides(self) -> dict[str, dict[str, str]]:
         """The `strings` section turned around, msgid -> language -> text (for kiosk.i18n)."""

@@ -21,3 +21,19 @@ class Phrase(str):
         self = super().__new__(cls, msgid % params if params else msgid)
         self.msgid, self.params = msgid, params
         return self
+
+
+# The msgid of a country's name: never looked up in a catalogue; the admin names the country
+# in the staff member's language from CLDR (admin.i18n.reason).
+COUNTRY = "%(country_code)s"
+
+
+class Country(Phrase):
+    """A country's name in a message: CLDR's English on the command line, the staff member's
+    language in the admin (its msgid is COUNTRY, its one param the ISO 3166 code)."""
+
+    def __new__(cls, code: str, english: str) -> Country:
+        """The English name, remembering the code."""
+        self = str.__new__(cls, english)
+        self.msgid, self.params = COUNTRY, {"country_code": code}
+        return self

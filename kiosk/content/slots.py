@@ -13,8 +13,14 @@ each of them. Line ids::
     mara/scenes/end/ending/helped           mara/scenes/end/ending/action
     mara/scenes/offer/choices/c2/label      mara/scenes/offer/choices/c2/discussion
     mara/sources/ilo-2022/text
+    @pictures/mara/home.jpg/alt
 
-Story, scene, choice and source ids never contain "/", so an id splits back unambiguously.
+The last is a picture's alt text in the media library (pack.yaml's ``pictures:``): one line
+however many scenes, of however many stories, show the picture (``picture_slots``). A
+scene's ``image/alt`` is its own override of it (``M.Pack.alt_text`` merges the two).
+
+Story, scene, choice and source ids never contain "/", so an id splits back unambiguously;
+no story id starts with "@".
 Which scene keys hold slots and which only shape the story is declared in SCENE_SLOT_KEYS and
 SCENE_OTHER_KEYS (a test keeps them complete against the model). See docs/content-format.md,
 "A story's texts and media".
@@ -31,6 +37,7 @@ from kiosk.content import model as M
 from kiosk.content.phrase import Phrase
 
 TEXT = "text"
+PICTURES = "@pictures"  # the first part of a library picture's line id
 # A media slot's kind is what mediacheck expects its file to be.
 MEDIA_KINDS = ("image", "audio", "video", "subtitles")
 
@@ -114,6 +121,28 @@ def source_line(story: str, source: str) -> str:
     return f"{story}/sources/{source}/text"
 
 
+def picture_line(src: str) -> str:
+    """The id of a library picture's alt text: `@pictures/<path under media/>/alt`."""
+    return f"{PICTURES}/{src}/alt"
+
+
+def picture_slot(pack: M.Pack, src: str) -> Slot:
+    """The alt text of one picture of the library, at its place in pack.yaml (empty when
+    pack.yaml does not describe the picture yet)."""
+    picture = pack.pictures.get(src)
+    return Slot(picture_line(src), ("pictures", src, "alt"), None, TEXT,
+                picture.alt if picture else {}, _ALT)
+
+
+def picture_slots(pack: M.Pack, story: M.Story | None = None) -> list[Slot]:
+    """The library's alt texts: of every picture pack.yaml describes, or of the pictures
+    `story`'s scenes show, once each in reading order."""
+    if story is None:
+        return [picture_slot(pack, src) for src in pack.pictures]
+    shown = dict.fromkeys(s.image.src for s in story.scenes.values() if s.image)
+    return [picture_slot(pack, src) for src in shown]
+
+
 def head_slots(story: M.Story) -> list[Slot]:
     """The story's own texts: title and summary."""
     sid = story.id
@@ -140,6 +169,7 @@ def _scene_slots(story_id: str, scene: M.Scene) -> Iterator[Slot]:
     if scene.image:
         # The picture's place is its key: it is written as a path or as {src: path, ...}.
         yield slot("image", ("image",), "image", scene.image.src, _IMAGE)
+        # the scene's own override of the library's alt text (picture_slot)
         yield slot("image/alt", ("image", "alt"), TEXT, scene.image.alt,
                    _ALT)
     if scene.narration:
@@ -192,6 +222,9 @@ def story_lines(story: M.Story) -> list[Slot]:
 
 def find(pack: M.Pack, line_id: str) -> Slot | None:
     """The slot a line id names in the pack, or None when it names nothing."""
+    if line_id.startswith(PICTURES + "/") and line_id.endswith("/alt"):
+        src = line_id[len(PICTURES) + 1:-len("/alt")]
+        return picture_slot(pack, src) if src in pack.pictures else None
     parts = line_id.split("/")
     story = pack.stories.get(parts[0])
     if story is None:

@@ -108,12 +108,27 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
         _coverage(rep, pack.languages, texts, None)
     for i, picture in enumerate(pack.kiosk.attract):
         _media(rep, root, picture.src, f"kiosk.attract[{i}]", "image")
+    _check_pictures(pack, rep, root)
     for lang in pack.strings:
         if lang not in pack.languages:
             rep.warn(f"strings.{lang}", "unused-language",
                      Phrase('strings are given for "%(language)s", which the pack does not '
                             "offer", language=lang))
     _check_strings(pack, rep)
+
+
+def _check_pictures(pack: M.Pack, rep: Report, root: Path) -> None:
+    """The library's pictures (`pictures:`): each an image of media/ (its alt text is checked
+    where a scene shows it, in that story's languages). A file deleted in the admin keeps its
+    entry (a restore brings both back), so a missing file is a warning."""
+    for src in pack.pictures:
+        path = f"pictures.{src}"
+        for code, message, hint in mediacheck.check(root, src, "image"):
+            if code == "media-missing":
+                rep.warn(path, code, message,
+                         Phrase("remove its entry from pictures, or restore the file"))
+            else:
+                rep.add(path, code, message, hint)
 
 
 def _known_language(code: str) -> bool:
@@ -131,14 +146,13 @@ def _check_strings(pack: M.Pack, rep: Report) -> None:
     """Interface-string overrides: known msgids, same placeholders (kiosk.i18n checks them)."""
     if not pack.strings:
         return
-    from kiosk.i18n import check_overrides, template_messages  # the kiosk's catalogue
+    from kiosk.i18n.checks import override_problems, template_messages  # no pygame
 
     messages = template_messages()
     for lang, table in pack.strings.items():
         for msgid, text in table.items():
-            for problem in check_overrides({msgid: {lang: text}}, messages=messages):
-                rep.warn(f"strings.{lang}.{msgid}", "bad-string",
-                         problem.removeprefix("pack strings: "))
+            for problem in override_problems({msgid: {lang: text}}, messages=messages):
+                rep.warn(f"strings.{lang}.{msgid}", "bad-string", problem)
 
 
 def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt.date,
@@ -173,7 +187,7 @@ def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt
         _check_scene(pack, story, sid, scene, rep, root, set_vars)
     _check_graph(story, rep)
     langs = [x for x in story.languages if x in pack.languages]
-    coverage.update(_story_coverage(story, rep, langs))
+    coverage.update(_story_coverage(pack, story, rep, langs))
 
 
 def _check_consent(pack: M.Pack, story: M.Story, rep: Report, today: dt.date) -> None:
@@ -272,6 +286,12 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                    story.languages if slot.kind == "video" else None)
     if scene.image:
         img = scene.image
+        if not pack.alt_text(img):
+            rep.warn(f"{path}.image", "no-alt",
+                     Phrase('the picture of scene "%(scene)s" has no alt text', scene=sid),
+                     Phrase("describe media/%(file)s in the media library, so visitors who "
+                            "cannot see it are told what it shows", file=img.src))
+
         blocked = sorted(set(img.tags) & set(M.BLOCKED_TAGS))
         if blocked and not img.override:
             rep.add(f"{path}.image", "blocked-imagery",
@@ -352,11 +372,12 @@ def _file_problems(file: Path, rel: str, want: str,
                  Phrase("media/%(file)s:%(line)s: %(problem)s", file=rel, line=str(p.line),
                         problem=p.message), "")
                 for p in check_subtitles(file)]
-    from kiosk.media.probe import missing_audio_languages, playable
+    from kiosk.media.probe import missing_audio_languages, why_unplayable
 
-    ok, reason = playable(file, use_ffprobe=False)
-    if not ok:
-        found.append((WARNING, "media-codec", reason.replace(str(file), f"media/{rel}"),
+    why = why_unplayable(file, use_ffprobe=False)
+    if why is not None:
+        found.append((WARNING, "media-codec",
+                      Phrase("media/%(file)s: %(problem)s", file=rel, problem=why),
                       Phrase("encode video as H.264 or VP9, audio as Vorbis or Opus")))
     elif want == "video" and languages:
         missing, tags = missing_audio_languages(file, list(languages), use_ffprobe=False)
@@ -457,9 +478,14 @@ def _coverage(rep: Report | None, langs: list[str], texts: dict[str, M.Text],
                          Phrase("%(path)s has no %(language)s text", path=path, language=lang))
 
 
-def _story_coverage(story: M.Story, rep: Report, langs: list[str]) -> dict[str, float]:
+def _story_coverage(pack: M.Pack, story: M.Story, rep: Report,
+                    langs: list[str]) -> dict[str, float]:
     """Warn about each slot given per language that lacks one of `langs`; the percentages."""
     counts = {lang: [0, 0] for lang in langs}
-    texts = {slot.path: slot.value for slot in slots.story_slots(story) if slot.per_language}
+    # A picture's alt text counts as the scene shows it: the library's merged with the scene's
+    # override (a partial override is no missing translation; the library's text counts).
+    texts = {slot.path: pack.alt_text(story.scenes[slot.scene].image)
+             if slot.id.endswith("/image/alt") else slot.value
+             for slot in slots.story_slots(story) if slot.per_language}
     _coverage(rep, langs, texts, counts)
     return {lang: (100.0 * ok / total if total else 100.0) for lang, (ok, total) in counts.items()}

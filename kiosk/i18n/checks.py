@@ -14,6 +14,7 @@ from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po
 
+from kiosk.content.phrase import Phrase
 from kiosk.i18n.files import DOMAIN, LOCALE_DIR, TEMPLATE
 from kiosk.i18n.languages import UnknownLanguage, language_info, parse_language
 from kiosk.i18n.placeholders import (
@@ -64,11 +65,12 @@ def _orthography(language: str, text: str) -> list[str]:
     if base == "el":
         words = [w for w in "".join(c if c.isalpha() else " " for c in text).split() if w]
         if any(w.endswith("σ") for w in words):
-            problems.append("a word ends in σ: Greek writes final sigma as ς")
+            problems.append(Phrase("a word ends in σ: Greek writes final sigma as ς"))
         if "?" in text:
-            problems.append("Greek asks with ';' (erotimatiko), not '?'")
+            problems.append(Phrase("Greek asks with ';' (erotimatiko), not '?'"))
     if base == "ro" and any(c in text for c in "şţŞŢ"):
-        problems.append("Romanian writes ș ț with a comma below, not ş ţ with a cedilla")
+        problems.append(Phrase("Romanian writes ș ț with a comma below, not ş ţ with a "
+                               "cedilla"))
     try:
         prefix = _SCRIPT_LETTERS.get(language_info(language).script)
     except UnknownLanguage:
@@ -76,7 +78,8 @@ def _orthography(language: str, text: str) -> list[str]:
     letters = [c for c in text if c.isalpha()]
     if prefix and letters and not any(unicodedata.name(c, "").startswith(prefix)
                                       for c in letters):
-        problems.append(f"no {prefix.title()} letters: is it still untranslated?")
+        problems.append(Phrase("no %(script)s letters: is it still untranslated?",
+                               script=prefix.title()))
     return problems
 
 
@@ -85,18 +88,19 @@ def _check_entry(language: str, tm: TemplateMessage, string) -> list[str]:
     expected = placeholders(tm.msgid) | (placeholders(tm.plural) if tm.plural else set())
     if tm.plural is None:
         if not isinstance(string, str):
-            return ["is a plain message but was given plural forms"]
+            return [Phrase("is a plain message but was given plural forms")]
         if not string.strip():
-            return ["is not translated"]
+            return [Phrase("is not translated")]
         return placeholder_problems(expected, [string]) + _orthography(language, string)
     forms = [string] if isinstance(string, str) else list(string)
     num, index_of = plural_rule(language)
     if isinstance(string, str):
         forms = forms * num
     if len(forms) != num:
-        return [f"has {len(forms)} plural form(s); {language} needs {num}"]
+        return [Phrase("has %(count)s plural form(s); %(language)s needs %(num)s",
+                       count=str(len(forms)), language=language, num=str(num))]
     if any(not isinstance(f, str) or not f.strip() for f in forms):
-        return ["has an empty plural form"]
+        return [Phrase("has an empty plural form")]
     problems = placeholder_problems(expected, forms, single_number_forms(num, index_of))
     for form in forms:
         problems += _orthography(language, form)
@@ -166,32 +170,44 @@ def check_overrides(overrides: object, template: Path = TEMPLATE,
 
     `messages` is `template_messages(template)` when the caller has read it already (the
     validator checks each override on its own and reads the template once per pack)."""
-    where = "pack strings"
     if not isinstance(overrides, Mapping):
-        return [f"{where}: expected a mapping of interface string to translations"]
+        return ["pack strings: expected a mapping of interface string to translations"]
+    return [f"pack strings: {p}" for p in override_problems(overrides, template, messages)]
+
+
+def override_problems(overrides: Mapping, template: Path = TEMPLATE,
+                      messages: Mapping[str, TemplateMessage] | None = None) -> list[Phrase]:
+    """`check_overrides`' problems as Phrases, without its prefix (the validator's findings,
+    which the admin shows translated); `messages` as in `check_overrides`."""
     if messages is None:
         messages = template_messages(template)
-    problems = []
+    problems: list[Phrase] = []
     for msgid, per_language in overrides.items():
         tm = messages.get(msgid) if isinstance(msgid, str) else None
         if tm is None:
             near = difflib.get_close_matches(str(msgid), list(messages), n=1)
-            hint = f" (did you mean “{near[0]}”?)" if near else ""
-            problems.append(f"{where}: “{msgid}” is not a kiosk interface string{hint}")
+            problems.append(Phrase("“%(key)s” is not a kiosk interface string (did you mean "
+                                   "“%(near)s”?)", key=str(msgid), near=near[0]) if near
+                            else Phrase("“%(key)s” is not a kiosk interface string",
+                                        key=str(msgid)))
             continue
         if not isinstance(per_language, Mapping):
-            problems.append(f"{where}: “{msgid}” needs a mapping of language to text")
+            problems.append(Phrase("“%(key)s” needs a mapping of language to text",
+                                   key=msgid))
             continue
         for language, text in per_language.items():
             try:
                 code = str(parse_language(str(language)))
             except UnknownLanguage as exc:
-                problems.append(f"{where}: “{msgid}”: {exc}")
+                problems.append(Phrase("“%(key)s”: %(problem)s", key=msgid,
+                                       problem=exc.message))
                 continue
             if not (isinstance(text, str) or (isinstance(text, list | tuple) and tm.plural)):
-                problems.append(f"{where}: “{msgid}” in {language}: expected text, "
-                                f"got {type(text).__name__}")
+                problems.append(Phrase("“%(key)s” in %(language)s: expected text, got "
+                                       "%(type)s", key=msgid, language=str(language),
+                                       type=type(text).__name__))
                 continue
             for p in _check_entry(code, tm, text):
-                problems.append(f"{where}: “{msgid}” in {language} {p}")
+                problems.append(Phrase("“%(key)s” in %(language)s %(problem)s", key=msgid,
+                                       language=str(language), problem=p))
     return problems

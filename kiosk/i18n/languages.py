@@ -25,7 +25,7 @@ from typing import Literal
 from babel import Locale, UnknownLocaleError, localedata
 from babel.core import get_global, parse_locale
 
-from kiosk.content.phrase import Phrase
+from kiosk.content.phrase import Country, Phrase
 from kiosk.i18n.case import capitalize_first
 
 
@@ -147,7 +147,8 @@ def pack_language(code: str) -> LanguageInfo:
         return language_info(raw)
     country = likely.get(f"und_{first.upper()}") if len(first) == 2 else None
     if country:
-        name = Locale.parse("en").territories.get(first.upper(), first.upper())
+        name = Country(first.upper(), Locale.parse("en").territories.get(first.upper(),
+                                                                          first.upper()))
         language = parse_locale(country)[0]
         raise UnknownLanguage(Phrase('"%(code)s" is not a language code: %(country)s is the '
                                      "country code of %(name)s", code=raw,

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from babel.messages.plurals import get_plural
 
+from kiosk.content.phrase import Phrase
+
 # Numbers a plural rule is probed with: every small number, and the large round ones that
 # some rules single out (Italian, French and Spanish have a form for millions).
 _PROBES = [*range(0, 1001), 10**6, 2 * 10**6, 10**7]
@@ -55,14 +57,16 @@ def single_number_forms(num_plurals: int, index_of: Callable[[int], int]) -> set
 
 def placeholder_problems(expected: set[str], forms: list[str],
                          single_forms: set[int] | None = None) -> list[str]:
-    """Sentences describing placeholders a translation lost, added or broke."""
-    problems = []
+    """Sentences describing placeholders a translation lost, added or broke (Phrases: the
+    admin shows a pack override's problems translated)."""
+    problems: list[str] = []
     for idx, form in enumerate(forms):
-        label = f"form {idx}" if len(forms) > 1 or single_forms else "translation"
+        label = Phrase("form %(n)s", n=str(idx)) if len(forms) > 1 or single_forms \
+            else Phrase("translation")
         try:
             found = placeholders(form)
         except BadPlaceholders as exc:
-            problems.append(f"{label}: {exc}")
+            problems.append(Phrase("%(label)s: %(problem)s", label=label, problem=str(exc)))
             continue
         extra = found - expected
         missing = expected - found
@@ -70,9 +74,9 @@ def placeholder_problems(expected: set[str], forms: list[str],
         if single_forms and idx in single_forms:
             missing = set()
         if extra:
-            problems.append(f"{label} has unknown placeholder(s) "
-                            + ", ".join("{" + n + "}" for n in sorted(extra)))
+            problems.append(Phrase("%(label)s has unknown placeholder(s) %(names)s", label=label,
+                                   names=", ".join("{" + n + "}" for n in sorted(extra))))
         if missing:
-            problems.append(f"{label} lacks placeholder(s) "
-                            + ", ".join("{" + n + "}" for n in sorted(missing)))
+            problems.append(Phrase("%(label)s lacks placeholder(s) %(names)s", label=label,
+                                   names=", ".join("{" + n + "}" for n in sorted(missing))))
     return problems

@@ -47,7 +47,8 @@ Video (`video/`: `engine.py` VideoEngine, `player.py` VideoPlayer)
     Always `player.close()` when the scene hides (releases VLC's threads and buffers); it is
     also a context manager.
 Probe (`probe.py`, for the validator)
-    playable(path) -> (ok, reason); probe(path) -> MediaInfo(container, video, audio, ...)
+    playable(path) -> (ok, reason); why_unplayable(path) -> the reason as a Phrase (the admin
+    translates it) or None; probe(path) -> MediaInfo(container, video, audio, ...)
 Errors: MediaError(path, reason) for any unusable file; VideoUnavailable(reason).
 """
 

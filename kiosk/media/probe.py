@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.content.phrase import Phrase
+
 PLAYABLE_VIDEO = frozenset({"h264", "vp8", "vp9", "theora"})
 PLAYABLE_AUDIO = frozenset({"vorbis", "opus", "mp3", "aac"})
 PLAYABLE_CONTAINERS = frozenset({"ogg", "mp4", "webm", "wav", "mp3"})
@@ -210,27 +212,36 @@ def probe(path: Path, use_ffprobe: bool = True) -> MediaInfo:
 
 def playable(path: Path, use_ffprobe: bool = True) -> tuple[bool, str]:
     """(True, '') if the kiosk can play path, else (False, a reason an author understands)."""
+    why = why_unplayable(path, use_ffprobe)
+    return (True, "") if why is None else (False, f"{path}: {why}")
+
+
+def why_unplayable(path: Path, use_ffprobe: bool = True) -> Phrase | None:
+    """Why the kiosk cannot play path, as a Phrase (the admin translates it), or None when it
+    can."""
     path = Path(path)
     if not path.is_file():
-        return False, f"{path}: the file does not exist"
+        return Phrase("the file does not exist")
     info = probe(path, use_ffprobe)
     if info.container is None:
-        why = f" ({info.notes[0]})" if info.notes and info.notes[0] else ""
-        return False, f"{path}: not a media file the kiosk recognises{why}"
+        if info.notes and info.notes[0]:  # the sniff's or ffprobe's own words: a detail
+            return Phrase("not a media file the kiosk recognises (%(detail)s)",
+                          detail=info.notes[0].splitlines()[0])
+        return Phrase("not a media file the kiosk recognises")
     if info.container not in PLAYABLE_CONTAINERS:
-        return False, (f"{path}: the container is {info.container}; the kiosk plays "
-                       f"{', '.join(sorted(PLAYABLE_CONTAINERS))}")
+        return Phrase("the container is %(found)s; the kiosk plays %(playable)s",
+                      found=info.container, playable=", ".join(sorted(PLAYABLE_CONTAINERS)))
     if not info.video and not info.audio:
-        return False, f"{path}: no audio or video stream found"
+        return Phrase("no audio or video stream found")
     for codec in info.video:
         if codec not in PLAYABLE_VIDEO:
-            return False, (f"{path}: the video codec is {codec}; the kiosk plays "
-                           f"{', '.join(sorted(PLAYABLE_VIDEO))}")
+            return Phrase("the video codec is %(found)s; the kiosk plays %(playable)s",
+                          found=codec, playable=", ".join(sorted(PLAYABLE_VIDEO)))
     for codec in info.audio:
         if codec not in PLAYABLE_AUDIO | {"pcm"}:
-            return False, (f"{path}: the audio codec is {codec}; the kiosk plays "
-                           f"{', '.join(sorted(PLAYABLE_AUDIO | {'pcm'}))}")
-    return True, ""
+            return Phrase("the audio codec is %(found)s; the kiosk plays %(playable)s",
+                          found=codec, playable=", ".join(sorted(PLAYABLE_AUDIO | {"pcm"})))
+    return None
 
 
 def missing_audio_languages(path: Path, languages: list[str],

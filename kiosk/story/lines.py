@@ -73,6 +73,15 @@ class LineProvider:
         gives a placeholder."""
         return self._which(text)
 
+    def alt(self, scene: Scene) -> str | None:
+        """What the scene's picture shows, in this language or the default (the library's
+        alt text, or the scene's own override); None when it has no picture or no alt text."""
+        if scene.image is None:
+            return None
+        text = self.pack.alt_text(scene.image)
+        lang = self._which(text)
+        return text[lang] if lang else None
+
     def narration(self, scene: Scene) -> Path | None:
         """The scene's narration audio, language then default language, as an absolute path."""
         return self._media(scene.narration)

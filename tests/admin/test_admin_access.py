@@ -38,7 +38,7 @@ EXPECTED = {
     "kiosks.register": {A}, "kiosks.revoke": {A},
     "media.delete": EDIT_CONTENT, "media.describe": EDIT_CONTENT, "media.file": READ_CONTENT,
     "media.index": READ_CONTENT, "media.library": READ_CONTENT, "media.override": {C},
-    "media.restore": EDIT_CONTENT, "media.upload": EDIT_CONTENT,
+    "media.move_alt": EDIT_CONTENT, "media.restore": EDIT_CONTENT, "media.upload": EDIT_CONTENT,
     "packs.activate": {C}, "packs.export": EDIT_CONTENT, "packs.import_": {C},
     "packs.index": {C, E, V}, "packs.install": {C}, "packs.rollback": {C},
     "packs.settings": {C, E, V}, "packs.save_settings": {C},

@@ -56,29 +56,43 @@ _PACK_EDITS = [
     ("stories/ana.yaml", "    next: advert\n", "    next: advert\n    image: lost.jpg\n"),
     ("stories/ana.yaml", "    image: lost.jpg\n",
      "    image: lost.jpg\n    captions: {sv: late.vtt}\n"),
+    # an interface-string override the kiosk does not have, and sound it cannot play
+    ("pack.yaml", "kiosk:\n", 'strings:\n  sv:\n    "Leave noww": "Gå nu"\nkiosk:\n'),
+    ("stories/ana.yaml", "    captions: {sv: late.vtt}\n",
+     "    captions: {sv: late.vtt}\n    narration: {sv: speex.ogg}\n"),
 ]
 # What each language says for three of them (the helpline named by its id, as staff read it)
 _SAID = {
-    "sv": ['"gr" är ingen språkkod: GR är landskoden',
+    "sv": ['"gr" är ingen språkkod: GR är landskoden för Grekland',
            'villkoret "asked &" kan inte läsas: oväntat tecken "&"',
+           "“Leave noww” är ingen av kioskens gränssnittstexter (menade du “Leave now”?)",
+           "media/speex.ogg: ljudkodeken är speex; kiosken spelar aac, mp3",
            "media/late.vtt:3: textrutan slutar innan den börjar", "stödlinjen 'eu-112', fält 'hours' saknar text på en",
            "filen media/gone.jpg finns inte", "ogiltig YAML: ett kolon med värde"],
-    "it": ['"gr" non è un codice di lingua: GR è il codice di paese',
+    "it": ['"gr" non è un codice di lingua: GR è il codice di paese di Grecia',
            'impossibile leggere la condizione "asked &": carattere inatteso "&"',
+           "“Leave noww” non è un testo dell'interfaccia del chiosco (forse intendevi "
+           "“Leave now”?)",
+           "media/speex.ogg: il codec audio è speex; il chiosco riproduce aac, mp3",
            "media/late.vtt:3: il sottotitolo finisce prima di iniziare", "linea di aiuto 'eu-112', campo 'hours' non ha testo in en",
            "il file media/gone.jpg non esiste", "YAML non valido: qui non è ammesso"],
-    "lv": ['"gr" nav valodas kods: GR ir valsts kods',
+    "lv": ['"gr" nav valodas kods: GR ir valsts kods (Grieķija)',
            'nosacījumu "asked &" nevar nolasīt: negaidīta rakstzīme "&"',
+           "“Leave noww” nav kioska saskarnes teksts (vai domājāt “Leave now”?)",
+           "media/speex.ogg: audio kodeks ir speex; kiosks atskaņo aac, mp3",
            "media/late.vtt:3: subtitrs beidzas, pirms sākas", "palīdzības tālrunis 'eu-112', lauks 'hours' nav teksta valodā en",
            "fails media/gone.jpg neeksistē", "nederīgs YAML: vērtība pēc kola"],
-    "el": ['Το "gr" δεν είναι κωδικός γλώσσας: GR είναι ο κωδικός χώρας',
+    "el": ['Το "gr" δεν είναι κωδικός γλώσσας: GR είναι ο κωδικός χώρας για Ελλάδα',
            'η συνθήκη "asked &" δεν διαβάζεται: απρόσμενος χαρακτήρας "&"',
+           "“Leave noww” δεν είναι κείμενο της διεπαφής του περιπτέρου (μήπως εννοείτε "
+           "“Leave now”;)",
+           "media/speex.ogg: ο κωδικοποιητής ήχου είναι speex· το περίπτερο παίζει aac, mp3",
            "media/late.vtt:3: ο υπότιτλος τελειώνει πριν αρχίσει", "γραμμή βοήθειας 'eu-112', πεδίο 'hours': δεν υπάρχει κείμενο στα en",
            "το αρχείο media/gone.jpg δεν υπάρχει", "μη έγκυρο YAML: τιμή μετά"],
 }
 
 
-def _phrases(root) -> re.Pattern:
+def _phrases(root, *names: str) -> re.Pattern:
     """The pack's own phrases (staff's content, not the interface), blanked out of the pages
     as the i18n walk does; read with libyaml, and only from files that are YAML at all."""
     found = set()
@@ -99,7 +113,7 @@ def _phrases(root) -> re.Pattern:
             walk(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
         except yaml.YAMLError:
             continue
-    alternatives = sorted(found, key=len, reverse=True)
+    alternatives = sorted(found | set(names), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
 
 
@@ -113,6 +127,9 @@ def _break(pack_root):
                                                   encoding="utf-8")
     (pack_root / "stories" / "broken.yaml").write_text("id: broken\ntitle: a: b\n",
                                                        encoding="utf-8")
+    # an Ogg file whose sound is Speex, which the kiosk cannot play
+    (pack_root / "media" / "speex.ogg").write_bytes(
+        b"OggS\x00\x02" + b"\x00" * 20 + b"\x01\x1eSpeex   " + b"\x00" * 200)
 
 
 @pytest.mark.parametrize("lang", ["sv", "it", "lv", "el"])
@@ -127,10 +144,13 @@ def test_pack_file_and_media_findings_speak_the_staff_members_language(editor, p
                  'unknown key "colour" in a helpline', "idle_timeout should be a whole number",
                  "the file media/lost.jpg does not exist",
                  'the condition "asked &" cannot be read: unexpected character "&"',
-                 "media/late.vtt:3: the cue ends before it starts"):
+                 "media/late.vtt:3: the cue ends before it starts",
+                 "“Leave noww” is not a kiosk interface string (did you mean “Leave now”?)",
+                 "media/speex.ogg: the audio codec is speex; the kiosk plays aac, mp3"):
         assert said in cli, said
     words = english_only_words(lang)
-    blank = _phrases(pack_root)
+    # the kiosk's msgids name the interface string an override is for: data, not interface
+    blank = _phrases(pack_root, "Leave noww", "Leave now")
     client = _speaking(editor, lang)
     pages = {url: client.get(url).get_data(as_text=True).replace("&#39;", "'").replace(
         "&#34;", '"').replace("&amp;", "&") for url in ("/stories/", "/stories/test/ana", "/packs/test/settings",
@@ -165,3 +185,11 @@ def test_a_malformed_value_in_a_form_is_refused_in_the_staff_members_language(ed
     page = r.get_data(as_text=True).replace("&#34;", '"')
     assert r.status_code == 400 and '"x" är inte namn=värde' in page
     assert "is not name=value" not in page
+
+
+@pytest.mark.parametrize("lang, name", [("sv", "Sverige"), ("it", "Svezia"),
+                                        ("lv", "Zviedrija"), ("el", "Σουηδία")])
+def test_the_packs_country_is_named_in_the_staff_members_language(editor, lang, name):
+    """CLDR's names (Babel's Locale(lang).territories), not the English "Sweden"."""
+    page = _speaking(editor, lang).get("/stories/").get_data(as_text=True)
+    assert name in page and "Sweden" not in page

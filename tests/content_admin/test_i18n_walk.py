@@ -195,7 +195,7 @@ def _speaking(app, client, lang):
     return client
 
 
-def demo_data(app, as_role, lang, english, content) -> dict:
+def demo_data(app, as_role, lang, english, content, pack_root: Path) -> dict:
     """Revisions, a stale translation, a school session; the "Done:" pages each left."""
     from helpers import base_hash, form_values
 
@@ -217,14 +217,62 @@ def demo_data(app, as_role, lang, english, content) -> dict:
     r = pedagogue.post("/school-sessions/new?age_group=15-16&language=en", data={
         "day": "2027-03-01", "stories": ["emil"], "kiosks": "2", "label": ""})
     assert r.status_code == 302, r.get_data(as_text=True)
+    found.update(_refusals(editor, english, content, pack_root))
+    return found
+
+
+# Narration the kiosk cannot play (the codec report): FLAC in Ogg, made by Debian's ffmpeg.
+FLAC_NARRATION = Path("media") / "audio" / "samir" / "start.sv.ogg"
+
+
+def _break_more(pack_root: Path) -> None:
+    """What the walk's pages must say in the staff's language too: an interface-string
+    override the kiosk does not have, and narration in a codec it cannot play."""
+    path = pack_root / "pack.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "strings:\n  sv:\n" in text
+    path.write_text(text.replace("strings:\n  sv:\n",
+                                 'strings:\n  sv:\n    "Leave noww": Gå nu\n', 1),
+                    encoding="utf-8")
+    import subprocess
+
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=frequency=440:duration=0.3", "-c:a", "flac",
+                    str(pack_root / FLAC_NARRATION)], check=True)
+
+
+def _refusals(editor, english, content, pack_root: Path) -> dict:
+    """The pages a refused Twine import and a refused upload leave, checked for leaks."""
+    import io
+
+    from admin_helpers import csrf_from
+
+    found = {}
+    token = csrf_from(editor.get("/media/demo/").get_data(as_text=True))
+    r = editor.post("/stories/demo/import-twine", data={
+        "csrf_token": token, "step": "preview", "source": "Neither Twee nor HTML.",
+        "filename": "notes.txt"})
+    assert r.status_code == 400
+    if bad := leaks(r.get_data(as_text=True), english, content):
+        found[("editor", "a Twine file refused")] = bad
+    r = editor.post("/media/demo/upload", data={
+        "csrf_token": token, "folder": "audio", "tags": "",
+        "file": (io.BytesIO((pack_root / FLAC_NARRATION).read_bytes()), "voice.ogg")},
+        content_type="multipart/form-data",
+        follow_redirects=True)
+    if bad := leaks(r.get_data(as_text=True), english, content):
+        found[("editor", "an upload refused")] = bad
     return found
 
 
 def _walk(app, as_role, make_user, lang, pack_root):
     """{(role, url): leaks} over every role and page, speaking lang; and the pages seen."""
     english = english_only_words(lang)
-    content = user_content(pack_root, "target", "A quiet room.", "It is late.")
-    found = demo_data(app, as_role, lang, english, content)
+    _break_more(pack_root)
+    # the kiosk's msgids name the string an override is for: data, not interface
+    content = user_content(pack_root, "target", "A quiet room.", "It is late.", "Leave noww",
+                           "Leave now")
+    found = demo_data(app, as_role, lang, english, content, pack_root)
     seen = 0
     pages = _pages(app, make_user, lang) + ["/stories/demo/revisions/2", "/school-sessions/"]
     for role in Role:

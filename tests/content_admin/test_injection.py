@@ -80,15 +80,15 @@ def _staff_write_payloads(app, as_role, pack_root):
     code = r.headers["Location"].rsplit("/", 1)[-1]
     editor = as_role(Role.EDITOR)
     for name, tags in [(PAYLOAD + ".png", PAYLOAD), ("chains.png", "chains")]:
-        r = _form(editor, "/media/test/upload", "/media/test/", folder="images", alt=PAYLOAD,
-                  tags=tags, file=(io.BytesIO(_png()), name))
+        r = _form(editor, "/media/test/upload", "/media/test/", folder="images",
+                  tags=tags, file=(io.BytesIO(_png()), name), **{"alt.sv": PAYLOAD})
         assert r.status_code == 303
     curator = as_role(Role.CURATOR)
     r = _form(curator, "/media/test/override", "/media/test/", path="images/chains.png",
               reason=PAYLOAD + " a reason")
     assert r.status_code == 303
     r = _form(editor, "/media/test/delete", "/media/test/", path="images/chains.png")
-    assert r.status_code == 303  # deleted: its alt text is in the trash list
+    assert r.status_code == 303  # deleted: its alt text stays in pack.yaml
     # Refusals that repeat what was typed: a scene id, a PO file's ids, a bundle's names.
     page = editor.get("/stories/test/ana").get_data(as_text=True)
     r = editor.post("/stories/test/ana/scenes/friend/rename", data={

@@ -26,11 +26,18 @@ def _png(size=(32, 24)) -> bytes:
 
 def _upload(client, data: bytes, name: str, folder="images", alt="", tags=""):
     token = csrf_from(client.get(LIB).get_data(as_text=True))
-    r = client.post(f"{LIB}upload", data={"csrf_token": token, "folder": folder, "alt": alt,
+    r = client.post(f"{LIB}upload", data={"csrf_token": token, "folder": folder, "alt.sv": alt,
                                           "tags": tags, "file": (io.BytesIO(data), name)},
                     content_type="multipart/form-data")
     assert r.status_code == 303, r.get_data(as_text=True)
     return client.get(LIB).get_data(as_text=True).replace("&#34;", '"').replace("&#39;", "'")
+
+
+def _alt(pack_root, path):
+    from kiosk.content import load_pack
+
+    picture = load_pack(pack_root).pack.pictures.get(path)
+    return picture.alt if picture else {}
 
 
 def _files(pack_root):
@@ -44,8 +51,9 @@ def test_an_image_is_stored_under_a_safe_name_with_alt_text_and_tags(editor, pac
     assert (pack_root / "media" / "images" / "nast-bild.png").is_file()
     with database(app).session() as db:
         item = db.query(MediaItem).one()
-        assert (item.path, item.alt, item.tag_list) == ("images/nast-bild.png", "A kitchen.",
-                                                        ["kitchen", "night"])
+        assert (item.path, item.tag_list) == ("images/nast-bild.png", ["kitchen", "night"])
+    # the alt text goes to pack.yaml, in the pack's default language (sv)
+    assert _alt(pack_root, "images/nast-bild.png") == {"sv": "A kitchen."}
     page = _upload(editor, _png(), "Näst Bild.png")
     assert "images/nast-bild-2.png" in page
 
@@ -235,9 +243,11 @@ def test_a_deleted_file_is_kept_and_restored_with_its_description(editor, as_rol
     assert stored.read_bytes() == data and not kept.exists()
     with database(app).session() as db:
         rec = db.query(MediaItem).filter_by(path="images/dock.png").one()
-        assert rec.alt == "The dock at dawn" and rec.tag_list == ["harbour", "chains"]
+        assert rec.tag_list == ["harbour", "chains"]
         assert db.get(MediaDeletion, row.id).restored_by == editor.user.username
         assert db.query(AuditEntry).filter_by(action="media.restore").count() == 1
+    # the description stayed in pack.yaml while the file was in the trash
+    assert _alt(pack_root, "images/dock.png") == {"sv": "The dock at dawn"}
     r = editor.post(f"{LIB}restore", data={"csrf_token": token, "deletion": row.id},
                     follow_redirects=True)
     assert "restored already" in r.get_data(as_text=True)

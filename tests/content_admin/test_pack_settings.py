@@ -52,7 +52,10 @@ def _has_field(names: set[str], path: str) -> bool:
 def test_every_key_of_the_schema_has_a_field(curator):
     """Walks the content schema's own specs: a key the admin has no field for fails here."""
     names = _names(_page(curator))
-    wanted = list(build.PACK_SPEC)
+    # pictures: (each picture's alt text) is edited in the media library, per language
+    wanted = [k for k in build.PACK_SPEC if k != "pictures"]
+    library = _names(curator.get("/media/test/").get_data(as_text=True))
+    assert {"alt.sv", "alt.en", "was.sv", "was.en"} <= library
     wanted += [f"helplines[0].{k}" for k in build.HELPLINE_SPEC]
     wanted += [f"content_notes.threats.{k}" for k in build.NOTE_SPEC]
     wanted += [f"surveys.{k}" for k in build.SURVEYS_SPEC]

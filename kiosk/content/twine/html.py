@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from kiosk.content.twine.source import Passage, TwineError, TwineStory
+from kiosk.content.phrase import Phrase
+from kiosk.content.twine.source import THE_FILE, Passage, TwineError, TwineStory
 
 
 def _pair(value: str | None):
@@ -83,13 +84,13 @@ def read(text: str, file: str = "") -> list[TwineStory]:
         r.feed(text)
         r.close()
     except AssertionError:  # Python 3.11's parser asserts on a broken `<![...` declaration
-        raise TwineError(f"{file or 'the file'} is damaged HTML (a broken '<!' declaration); "
-                         "publish it again from Twine 2") from None
+        raise TwineError("%(file)s is damaged HTML (a broken '<!' declaration); publish it "
+                         "again from Twine 2", file=file or THE_FILE) from None
     if r.story is not None or r.passage is not None:
-        where = f'passage "{r.passage.name}"' if r.passage is not None else \
-            f'story "{r.story.title}"'
-        raise TwineError(f"{file or 'the file'} ends inside {where}: it looks truncated; "
-                         "publish it again from Twine 2")
+        where = Phrase('passage "%(name)s"', name=r.passage.name) if r.passage is not None \
+            else Phrase('story "%(name)s"', name=r.story.title)
+        raise TwineError("%(file)s ends inside %(where)s: it looks truncated; publish it "
+                         "again from Twine 2", file=file or THE_FILE, where=where)
     if not r.stories:
-        raise TwineError(f"{file or 'the file'} holds no Twine story")
+        raise TwineError("%(file)s holds no Twine story", file=file or THE_FILE)
     return r.stories

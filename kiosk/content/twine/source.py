@@ -5,10 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.content.findings import ERROR, WARNING, Finding
+from kiosk.content.phrase import Phrase
+
+THE_FILE = Phrase("the file")
 
 
 class TwineError(ValueError):
-    """A file that cannot be read as a Twine story; the message is a sentence for the author."""
+    """A file that cannot be read as a Twine story; the message is a sentence for the author.
+
+    Like ``admin.content.media.Refused``: ``msgid`` with ``%(name)s`` placeholders and
+    ``params`` (a param may be a Phrase), so the admin shows it translated
+    (``admin.i18n.reason``); ``str(exc)``, which ``kiosk import twine`` prints, is English.
+    """
+
+    def __init__(self, msgid: str, **params: object):
+        super().__init__(msgid % params if params else msgid)
+        self.msgid, self.params = msgid, params
 
 
 @dataclass
@@ -56,8 +68,8 @@ def read(text: str, file: str = "") -> list[TwineStory]:
     if twee.looks_like_twee(text):
         return [twee.read(text, file)]
     if head.startswith("<"):
-        raise TwineError(f"{file or 'the file'} is HTML but holds no Twine story "
-                         "(no <tw-storydata> element): publish the story from Twine 2 "
-                         "with 'Publish to File', or export it as Twee")
-    raise TwineError(f"{file or 'the file'} is neither Twee (passages start with '::') nor a "
-                     "Twine 2 HTML file, so there is nothing to import")
+        raise TwineError("%(file)s is HTML but holds no Twine story (no <tw-storydata> "
+                         "element): publish the story from Twine 2 with 'Publish to File', "
+                         "or export it as Twee", file=file or THE_FILE)
+    raise TwineError("%(file)s is neither Twee (passages start with '::') nor a Twine 2 HTML "
+                     "file, so there is nothing to import", file=file or THE_FILE)
