@@ -36,7 +36,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "admin"))
 
 PASSWORD = "a long benchmark passphrase 9"
 
@@ -72,7 +71,7 @@ def make_app(tmp: Path, pack: Path):
     database(app).migrate()
     create_user(app, "cora", PASSWORD, "curator", check=False)
     client = app.test_client()
-    from admin_helpers import csrf_from
+    from tests.support.admin_pages import csrf_from
 
     token = csrf_from(client.get("/login").get_data(as_text=True))
     r = client.post("/login", data={"csrf_token": token, "username": "cora",
@@ -83,8 +82,7 @@ def make_app(tmp: Path, pack: Path):
 
 def form_of(html: str) -> dict:
     """The editor form's fields as a browser would send them."""
-    sys.path.insert(0, str(ROOT / "tests" / "content_admin"))
-    from helpers import form_values
+    from tests.support.admin_pages import form_values
 
     return form_values(html)
 
@@ -113,8 +111,7 @@ def bench_saves(client, pack: Path, n: int) -> None:
 
 def _form(client, url: str):
     """A settings page's form as a browser would send it (every ticked box kept)."""
-    sys.path.insert(0, str(ROOT / "tests" / "content_admin"))
-    from helpers import form_items
+    from tests.support.admin_pages import form_items
 
     return form_items(client.get(url).get_data(as_text=True))
 
@@ -222,10 +219,9 @@ def bench_previews(client, tmp: Path, pack: Path, n: int) -> None:
 
 
 def bench_import(client, tmp: Path) -> None:
-    from admin_helpers import csrf_from
-
     from kiosk.content.bundle import build_bundle
     from kiosk.content.packstore import PackStore
+    from tests.support.admin_pages import csrf_from
 
     src = tmp / "big-pack"
     shutil.copytree(ROOT / "tests" / "fixtures" / "packs" / "valid", src)

@@ -41,6 +41,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "access": ("admin/access.py", ["tests/admin/test_admin_access.py"]),
     "validate": ("kiosk/content/validate.py", ["tests/content/test_rules.py",
                                                 "tests/content/test_properties.py"]),
+    "figures": ("kiosk/content/figures.py", ["tests/content/test_figures_arabic.py",
+                                              "tests/content/test_rules.py"]),
     "packstore": ("kiosk/content/packstore.py", ["tests/content/test_bundles.py",
                                                   "tests/content/test_pack_paths.py"]),
     "bundle": ("kiosk/content/bundle.py", ["tests/content/test_bundles.py",

@@ -1,10 +1,10 @@
 """No date bombs: the date-dependent tests pass years ahead of the day they were written.
 
 Consent review dates and helpline ages make validation depend on the date. Tests pass the
-suite's one fixed day (tests/fixture_date.py) wherever a date matters; this test proves it by
-running them with the whole process's clock moved by Debian's faketime to the days the
-fixture pack's consent (2028-06-30), the demo pack's helpline age (90 days after 2026-11-28)
-and the demo pack's consent (2029-06-30) would have broken them.
+suite's one fixed day (tests/support/fixture_date.py) wherever a date matters; this test
+proves it by running them with the whole process's clock moved by Debian's faketime to the
+days the fixture pack's consent (2028-06-30), the demo pack's helpline age (90 days after
+2026-11-28) and the demo pack's consent (2029-06-30) would have broken them.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Tests running side by side get their own: ports, X displays, databases, kiosk folders; and a
-test marked ``alone`` runs while no other does (tests/isolation.py, tests/conftest.py)."""
+test marked ``alone`` runs while no other does (tests/support/isolation.py, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.isolation import free_port, start_xvfb
+from tests.support.isolation import free_port, start_xvfb
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,7 +72,7 @@ def test_x_servers_started_at_the_same_moment_get_displays_of_their_own():
 HOLDER = """
 import sys, time
 from pathlib import Path
-from tests.isolation import alone_or_together
+from tests.support.isolation import alone_or_together
 folder, name, alone = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "alone"
 with alone_or_together(folder / "locks", alone):
     (folder / ("in-" + name)).touch()
@@ -148,7 +148,7 @@ def test_each_worker_has_a_postgresql_database_of_its_own(monkeypatch):
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from tests.pgschema import database_urls
+    from tests.support.pgschema import database_urls
 
     names = {}
     for worker in ("gw0", "gw1"):

@@ -37,7 +37,7 @@ from admin.models import Role
 from kiosk.content.bundle import BundleError, checksums
 from kiosk.content.findings import ERROR
 from kiosk.content.mediacheck import KINDS
-from kiosk.content.schema import is_version, next_version, version_key
+from kiosk.content.versions import is_version, next_version, version_key
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
 

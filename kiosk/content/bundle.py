@@ -26,7 +26,8 @@ import msgspec
 
 from kiosk.content.loader import pack_files
 from kiosk.content.safepath import OutsideFolder, inside
-from kiosk.content.schema import ID_RE, is_version
+from kiosk.content.schema import ID_RE
+from kiosk.content.versions import is_version
 
 MANIFEST = "manifest.json"
 FORMAT = 1

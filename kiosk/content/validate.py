@@ -7,13 +7,12 @@ points at the value it is about. The rules come from docs/content-format.md and 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.content import conditions, mediacheck, slots
 from kiosk.content import model as M
+from kiosk.content.figures import has_statistic
 from kiosk.content.filememo import FileMemo
 from kiosk.content.findings import ERROR, WARNING, Finding, finding, suggest
 from kiosk.content.languages import check_pack_languages
@@ -21,21 +20,6 @@ from kiosk.content.phrase import Phrase
 
 HELPLINE_MAX_AGE_DAYS = 90
 REVIEW_MAX_YEARS = 3
-# a percentage, a number with thousands separators, or a bare number of 3+ digits that is
-# not a year: the kinds of figures that need a source
-_NUMBER_RE = re.compile(r"\d[\d.,\u00a0 ]*%?")
-# words that make a number a statistic: magnitudes and "per cent" in the touring languages
-_STAT_WORDS = re.compile(
-    r"\d[\d.,\u00a0 ]*\s*(million|miljon|milion|miljoni|εκατομμ|billion|miljard|miliard|"
-    r"δισεκατομμ|thousand|tusen|mila\b|tūkst|χιλιάδ|percent|per cent|procent|per cento|"
-    r"procenti|τοις εκατό|مليون|مليار|ألف|بالمئة|في المئة|میلیون|میلیارد|هزار|درصد)",
-    re.IGNORECASE)
-# ARABIC PERCENT SIGN, THOUSANDS SEPARATOR and DECIMAL SEPARATOR
-_ARABIC_SIGNS = str.maketrans({"\u066a": "%", "\u066c": ",", "\u066b": "."})
-# a decimal digit of another script (٤ ۴ ४) or one of the Arabic signs above
-_TO_MAP = re.compile(r"(?![0-9])\d|[\u066a\u066b\u066c]")
-_GROUPED_RE = re.compile(r"^\d{1,3}(?:[ ,.\u00a0]\d{3})+")
-_YEAR_RE = re.compile(r"^(1[89]|20)\d\d$")
 
 
 class Report:
@@ -276,7 +260,7 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                     Phrase('the source "%(source)s" is not among the story\'s sources',
                            source=src),
                     suggest(src, story.sources))
-    if not scene.sources and any(_has_statistic(t) for t in scene.text.values()):
+    if not scene.sources and any(has_statistic(t) for t in scene.text.values()):
         rep.warn(f"{path}.text", "statistic-without-source",
                  Phrase('scene "%(scene)s" states a figure without a source', scene=sid),
                  Phrase("add sources: [id] to the scene (ETHICS.md rule 12)"))
@@ -315,29 +299,6 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                      Phrase('the video of scene "%(scene)s" has no subtitles', scene=sid),
                      Phrase("add subtitles: {language: file.vtt} in every language of the "
                             "story"))
-
-
-def _western_digits(text: str) -> str:
-    """Digits of any script as 0-9, and Arabic's percent sign and separators as % , ."""
-    if not _TO_MAP.search(text):  # nearly every text: no walk character by character
-        return text
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c
-                   for c in text).translate(_ARABIC_SIGNS)
-
-
-def _has_statistic(text: str) -> bool:
-    """A percentage, a number with thousands separators, or 3+ digits that are not a year."""
-    text = _western_digits(text)  # ٤٥٪ and ۴۵٪ are 45%, ٢٠٢٣ is a year
-    if _STAT_WORDS.search(text):
-        return True
-    for m in _NUMBER_RE.finditer(text):
-        run = m.group(0).rstrip(" .,\u00a0")
-        if run.endswith("%") or _GROUPED_RE.match(run):
-            return True
-        digits = run.split()[0].rstrip(".,")
-        if len(digits) >= 3 and digits.isdigit() and not _YEAR_RE.match(digits):
-            return True
-    return False
 
 
 # What the validator found in each media file's content, kept while the file is unchanged

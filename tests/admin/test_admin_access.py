@@ -10,10 +10,10 @@ and the teacher's guide; curators also see and close any session), viewer (read-
 """
 
 import pytest
-from admin_helpers import route_url
 
 from admin.access import declaration
 from admin.models import Role
+from tests.support.admin_pages import route_url
 
 A, C, E, T, P, V = (Role.ADMINISTRATOR, Role.CURATOR, Role.EDITOR, Role.TRANSLATOR,
                     Role.PEDAGOGUE, Role.VIEWER)

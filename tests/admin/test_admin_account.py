@@ -1,11 +1,11 @@
 """Changing one's own password: wrong current passwords are limited like logins, and the
 session id changes with the password (other sessions of the user end)."""
-from admin_helpers import PASSWORD, csrf_from
 from sqlalchemy import select
 
 from admin.db import database
 from admin.models import ServerSession
 from admin.sessions import COOKIE_NAME, _digest
+from tests.support.admin_pages import PASSWORD, csrf_from
 
 NEW = "a new and long enough passphrase 42"
 

@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from admin_helpers import csrf_from
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from admin.db import database
 from admin.models import AuditEntry, Role
+from tests.support.admin_pages import csrf_from
 
 
 def _entries(app, action):

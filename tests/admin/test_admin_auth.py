@@ -4,12 +4,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from admin_helpers import PASSWORD, csrf_from
 from sqlalchemy import func, select, update
 
 from admin.db import database
 from admin.models import LoginThrottle, Role, ServerSession, utcnow
 from admin.sessions import COOKIE_NAME, _digest
+from tests.support.admin_pages import PASSWORD, csrf_from
 
 
 def _cookie(client):

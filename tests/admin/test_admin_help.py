@@ -12,9 +12,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from admin_helpers import route_url
 
 from admin.models import Role
+from tests.support.admin_pages import route_url
 
 HELP_LINK = re.compile(r'<a class="help" href="([^"]+)">([^<]+)</a>')
 

@@ -4,11 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
-from admin_helpers import csrf_from
 from babel.messages.pofile import read_po
 
 from admin.i18n import LANGUAGES, SOURCE, compile_catalogues
 from admin.models import Role
+from tests.support.admin_pages import csrf_from
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
@@ -75,7 +75,7 @@ def test_password_errors_are_translated(as_role):
     token = csrf_from(c.get("/account/").get_data(as_text=True))
     c.post("/account/language", data={"csrf_token": token, "ui_language": "sv"})
     token = csrf_from(c.get("/account/").get_data(as_text=True))
-    from admin_helpers import PASSWORD
+    from tests.support.admin_pages import PASSWORD
 
     r = c.post("/account/password", data={"csrf_token": token, "current": PASSWORD,
                                           "password": "qwerty123456"})

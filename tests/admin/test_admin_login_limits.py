@@ -8,11 +8,11 @@ The hashes are counted by wrapping argon2's verify (it still runs: counting, not
 import threading
 
 import pytest
-from admin_helpers import PASSWORD, csrf_from
 from argon2 import PasswordHasher
 
 from admin import passwords, ratelimit
 from admin.models import Role
+from tests.support.admin_pages import PASSWORD, csrf_from
 
 
 class CountingVerify:

@@ -1,7 +1,6 @@
 """Passwords: argon2id, at least 12 characters, not one of the 10,000 most common."""
 
 import pytest
-from admin_helpers import PASSWORD, csrf_from
 from sqlalchemy import select
 
 from admin.access import may_edit_language
@@ -15,6 +14,7 @@ from admin.passwords import (
     verify_password,
 )
 from admin.sessions import COOKIE_NAME
+from tests.support.admin_pages import PASSWORD, csrf_from
 
 
 def test_hashes_are_argon2id_with_at_least_owasp_strength():

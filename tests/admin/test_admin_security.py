@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from admin_helpers import csrf_from, route_url
 from sqlalchemy import select
 
 from admin.access import KIOSK_TOKEN, declaration, may_use
@@ -11,6 +10,7 @@ from admin.db import database
 from admin.models import Role, User
 from admin.security import HEADERS
 from admin.sessions import COOKIE_NAME
+from tests.support.admin_pages import csrf_from, route_url
 
 PAYLOAD = '<script>alert("x")</script>'
 

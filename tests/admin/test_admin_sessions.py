@@ -1,11 +1,11 @@
 """Anonymous visitors leave no rows in the sessions table: the login page's CSRF token travels
 in a signed cookie until login."""
-from admin_helpers import PASSWORD, csrf_from
 from sqlalchemy import func, select
 
 from admin.db import database
 from admin.models import ServerSession
 from admin.sessions import ANON_PREFIX, COOKIE_NAME
+from tests.support.admin_pages import PASSWORD, csrf_from
 
 
 def _rows(app):

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.content.bundle import BundleError, build_bundle, inspect_bundle, unpack_bundle
 from kiosk.content.packstore import PackStore
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 
 def rezip(src: Path, dst: Path, edit) -> Path:

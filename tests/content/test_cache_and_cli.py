@@ -9,7 +9,7 @@ import sys
 import time
 
 from kiosk.content import load_cached, load_pack
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 
 def test_the_cache_holds_the_same_pack_as_the_yaml(pack, tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.content import load_pack
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 STORY = "stories/ana.yaml"
 CONSENT = "consent: {kind: composite-fiction, record: CF-TEST-1, countries: [SE], review_by: 2028-06-30}"

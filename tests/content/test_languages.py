@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.content import load_pack
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 
 def language_errors(pack, languages: str):

@@ -16,7 +16,7 @@ from kiosk.content import load_pack
 from kiosk.content.bundle import BundleError
 from kiosk.content.packstore import PackStore
 from kiosk.content.safepath import OutsideFolder, child, inside, is_inside
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 VALID = Path(__file__).resolve().parent.parent / "fixtures" / "packs" / "valid"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kiosk.content import load_pack
 from kiosk.content.findings import Finding
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 VALID = Path(__file__).resolve().parent.parent / "fixtures" / "packs" / "valid"
 STORY_TEXT = (VALID / "stories" / "ana.yaml").read_bytes()

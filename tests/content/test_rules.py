@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from kiosk.content import load_pack
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 STORY = "stories/ana.yaml"
 

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.content import cache as C
 from kiosk.content import load_cached, load_pack
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 STORY = "stories/ana.yaml"
 PACK = "pack.yaml"

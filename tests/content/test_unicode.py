@@ -7,7 +7,7 @@ import unicodedata
 
 from kiosk.content import load_pack
 from kiosk.story import StoryEngine
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 STORY = "stories/ana.yaml"
 NFC = "Malmö"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.content.schema import next_version, version_key
+from kiosk.content.versions import next_version, version_key
 
 ASCENDING = ["0.9", "1.0-rc.1", "1.0-rc.2", "1.0-rc.10", "1.0", "1.0.1", "1.2", "1.10",
              "2026.12-se.1", "2026.12-se.2", "2026.12"]

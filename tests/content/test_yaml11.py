@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.content import load_pack
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 STORY = "stories/ana.yaml"
 

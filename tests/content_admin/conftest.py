@@ -1,34 +1,23 @@
-"""Fixtures for the admin's content tests: the admin fixtures of tests/admin, on a pack copy.
+"""Fixtures for the admin's content tests: the suite's admin fixtures (tests/conftest.py), on
+a pack copy.
 
 ``pack_root``: a fresh copy of tests/fixtures/packs/valid (the admin's working copy);
-``packs_dir``: an empty PackStore folder; ``app``/``client``... as in tests/admin/conftest.py,
-configured to serve those two. ``as_role`` here makes the account with a password hash
-computed once and starts its session directly (argon2 costs ~1 s per login by design; the
-login form itself is tested in tests/admin and by this folder's browser tests).
+``packs_dir``: an empty PackStore folder; ``app_config`` serves those two to ``app``.
+``as_role`` here makes the account with a password hash computed once and starts its session
+directly (argon2 costs ~1 s per login by design; the login form itself is tested in
+tests/admin and by this folder's browser tests).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).resolve().parents[1]
-VALID = TESTS / "fixtures" / "packs" / "valid"
-sys.path.insert(0, str(TESTS / "admin"))
-_spec = importlib.util.spec_from_file_location("admin_fixtures", TESTS / "admin" / "conftest.py")
-_admin = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_admin)
+from tests.support.admin_pages import PASSWORD
 
-database_url = _admin.database_url
-app = _admin.app
-client = _admin.client
-make_user = _admin.make_user
-csrf_token = _admin.csrf_token
-login = _admin.login
+VALID = Path(__file__).resolve().parents[1] / "fixtures" / "packs" / "valid"
 _HASH: dict[str, str] = {}
 
 
@@ -81,7 +70,7 @@ def as_role(app):
     from admin.passwords import hash_password
 
     if "hash" not in _HASH:
-        _HASH["hash"] = hash_password(_admin.PASSWORD)
+        _HASH["hash"] = hash_password(PASSWORD)
     counter = iter(range(1, 10_000))
 
     def make(role, languages=""):

@@ -14,7 +14,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from test_content_browser import PASSWORD, _page, browser, site  # noqa: F401 - fixtures
+
+from tests.content_admin.test_content_browser import PASSWORD, _page, browser, site  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.isolation import free_port
+from tests.support.isolation import free_port
 
 pytestmark = pytest.mark.browser
 

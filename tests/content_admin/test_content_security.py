@@ -6,9 +6,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from helpers import form_values
-
 from admin.security import HEADERS
+from tests.support.admin_pages import form_values
 
 PAGES = ["/stories/", "/stories/test/ana", "/stories/test/ana/map",
          "/stories/test/ana/scenes/home", "/stories/test/ana/history", "/translations/",

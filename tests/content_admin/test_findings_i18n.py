@@ -7,10 +7,10 @@ import re
 
 import pytest
 import yaml
-from admin_helpers import csrf_from
-from test_i18n_walk import english_only_words, leaks
 
 from kiosk.content import load_pack
+from tests.content_admin.test_i18n_walk import english_only_words, leaks
+from tests.support.admin_pages import csrf_from
 
 
 def _speaking(client, lang):
@@ -175,7 +175,7 @@ def test_the_same_pages_in_english_show_the_english_findings(editor, pack_root):
 
 
 def test_a_malformed_value_in_a_form_is_refused_in_the_staff_members_language(editor, pack_root):
-    from helpers import form_values
+    from tests.support.admin_pages import form_values
 
     client = _speaking(editor, "sv")
     url = "/stories/test/ana/scenes/home"

@@ -30,11 +30,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from admin_helpers import route_url
 from babel.messages.pofile import read_po
 
 from admin.i18n import LANGUAGES, SOURCE
 from admin.models import Role
+from tests.support.admin_pages import route_url
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "content"
@@ -197,7 +197,7 @@ def _speaking(app, client, lang):
 
 def demo_data(app, as_role, lang, english, content, pack_root: Path) -> dict:
     """Revisions, a stale translation, a school session; the "Done:" pages each left."""
-    from helpers import base_hash, form_values
+    from tests.support.admin_pages import base_hash, form_values
 
     editor = _speaking(app, as_role(Role.EDITOR), lang)
     story = "/stories/demo/emil"

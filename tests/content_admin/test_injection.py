@@ -17,14 +17,13 @@ import io
 import json
 import uuid
 
-from admin_helpers import SAMPLE_ARGS, csrf_from
 from babel.messages.pofile import read_po, write_po
-from helpers import base_hash
 from PIL import Image
-from test_packs import _import, _zip
 
 from admin.db import database
 from admin.models import Role
+from tests.content_admin.test_packs import _import, _zip
+from tests.support.admin_pages import SAMPLE_ARGS, base_hash, csrf_from
 
 PAYLOAD = '<script>alert("x")</script>'
 ESCAPED = "&lt;script&gt;"

@@ -46,7 +46,7 @@ def test_scene_ids_are_escaped_in_the_map(editor):
 
 
 def test_the_map_speaks_the_users_language(editor, pack_root):
-    from admin_helpers import csrf_from
+    from tests.support.admin_pages import csrf_from
 
     token = csrf_from(editor.get("/account/").get_data(as_text=True))
     editor.post("/account/language", data={"csrf_token": token, "ui_language": "sv"})

@@ -6,12 +6,12 @@ import re
 from html import unescape
 
 import yaml
-from helpers import base_hash
 
 from admin.db import database
 from admin.models import Role
 from admin.models_content import Revision
 from kiosk.content import load_pack
+from tests.support.admin_pages import base_hash
 
 MAP = "/stories/test/ana/map"
 PATH = ("stories", "ana.yaml")

@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from admin_helpers import csrf_from
 from PIL import Image
 
 from admin.content.media import MAX_PIXELS, safe_name
 from admin.db import database
 from admin.models import AuditEntry, Role
 from admin.models_content import MediaItem
+from tests.support.admin_pages import csrf_from
 
 LIB = "/media/test/"
 

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from html import unescape
 
 import pytest
-from helpers import form_values
 
 from admin.db import database
 from admin.models import Role
 from admin.models_content import Revision
+from tests.support.admin_pages import form_values
 
 SCENE = "/stories/test/ana/scenes/home"
 HOME_TEXT = "line:ana/scenes/home/text"

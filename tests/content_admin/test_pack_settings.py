@@ -9,9 +9,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from helpers import base_hash, form_values
 
 from kiosk.content import build
+from tests.support.admin_pages import base_hash, form_values
 
 REPO_CONTENT = Path(__file__).resolve().parents[2] / "content"
 

@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from admin_helpers import csrf_from
 
 from kiosk.content.bundle import build_bundle
 from kiosk.content.packstore import PackStore
+from tests.support.admin_pages import csrf_from
 
 
 def _bundle(pack_root: Path, tmp_path: Path, version: str, name: str) -> bytes:

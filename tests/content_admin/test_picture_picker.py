@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from helpers import form_values
 from PIL import Image
 
 from kiosk.content import load_pack
+from tests.support.admin_pages import form_values
 
 SCENE = "/stories/test/ana/scenes/friend"
 

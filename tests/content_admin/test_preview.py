@@ -6,10 +6,10 @@ import json
 import re
 from html import unescape
 
-from admin_helpers import csrf_from
 from PIL import Image
 
 from admin.content.preview import cache_path
+from tests.support.admin_pages import csrf_from
 
 
 def test_a_scene_preview_is_the_kiosks_png_and_is_cached(editor, pack_root, app, tmp_path):

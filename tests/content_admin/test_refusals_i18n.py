@@ -14,13 +14,13 @@ import io
 from pathlib import Path
 
 import pytest
-from admin_helpers import csrf_from
 from babel.messages.pofile import read_po
-from test_packs import _import, _manifest_for, _zip
 
 from admin.i18n import SOURCE
 from admin.models import Role
 from kiosk.content.bundle import BundleError
+from tests.content_admin.test_packs import _import, _manifest_for, _zip
+from tests.support.admin_pages import csrf_from
 
 ROOT = Path(__file__).resolve().parents[2]
 RAISERS = {"Refused": [ROOT / "admin"], "EditError": [ROOT / "admin"],
@@ -114,7 +114,7 @@ def test_a_refused_restore_is_explained_in_swedish(as_role, pack_root):
 
 
 def test_a_refused_scene_rename_is_explained_in_latvian(as_role, pack_root):
-    from helpers import base_hash
+    from tests.support.admin_pages import base_hash
 
     editor = _speaking(as_role(Role.EDITOR), "lv")
     page = editor.get("/stories/test/ana").get_data(as_text=True)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-from helpers import base_hash
-
 from kiosk.content import load_pack
+from tests.support.admin_pages import base_hash
 
 STORY = "/stories/test/ana"
 
 
 def _post(client, url, **data):
-    from admin_helpers import csrf_from
+    from tests.support.admin_pages import csrf_from
 
     page = client.get(STORY).get_data(as_text=True)
     data = {"csrf_token": csrf_from(page), "base_hash": base_hash(page), **data}
@@ -66,7 +65,7 @@ def test_add_then_delete_a_scene(editor, pack_root):
 
 
 def test_a_stale_page_changes_nothing(editor, pack_root):
-    from admin_helpers import csrf_from
+    from tests.support.admin_pages import csrf_from
 
     page = editor.get(STORY).get_data(as_text=True)
     path = pack_root / "stories" / "ana.yaml"
@@ -87,12 +86,10 @@ def _state(client, scene):
 
 def test_a_rename_keeps_the_out_of_date_marks_and_a_restore_brings_them_back(
         editor, as_role, app, pack_root):
-    from admin_helpers import csrf_from
-    from helpers import form_values
-
     from admin.db import database
     from admin.models import Role
     from admin.models_content import Revision, TranslationMark
+    from tests.support.admin_pages import csrf_from, form_values
 
     t = as_role(Role.TRANSLATOR, languages="en")
     data = form_values(editor.get(f"{STORY}/scenes/friend").get_data(as_text=True))

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from helpers import form_values
-
 from admin.models import Role
+from tests.support.admin_pages import form_values
 
 STORY = "/stories/test/ana"
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from helpers import base_hash, form_values
 
 from admin.db import database
 from admin.models import Role
 from admin.models_content import Revision
+from tests.support.admin_pages import base_hash, form_values
 
 SCENE = "/stories/test/ana/scenes/home"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import yaml
-from helpers import base_hash
 
 from admin.db import database
 from admin.models import AuditEntry, Role
 from admin.models_content import Revision
 from kiosk.content import load_pack
+from tests.support.admin_pages import base_hash
 
 NEW = "/stories/test/new"
 

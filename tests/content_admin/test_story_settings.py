@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import yaml
-from helpers import base_hash, form_items
 from werkzeug.datastructures import MultiDict
 
 from admin.db import database
 from admin.models import AuditEntry, Role
 from admin.models_content import Revision
 from kiosk.content import build, load_pack
+from tests.support.admin_pages import base_hash, form_items
 
 SETTINGS = "/stories/test/ana/settings"
 LANGS = ("sv", "en")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from admin_helpers import csrf_from
 from babel.messages.pofile import read_po, write_po
-from helpers import form_values
 
 from admin.models import Role
+from tests.support.admin_pages import csrf_from, form_values
 
 SIDE = "/translations/test/ana?target=en"
 

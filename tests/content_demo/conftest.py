@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from demo_helpers import PACK
 
 from kiosk.content import load_pack
-from tests.fixture_date import TODAY
+from tests.support.demo_pack import PACK
+from tests.support.fixture_date import TODAY
 
 
 @pytest.fixture(scope="session")

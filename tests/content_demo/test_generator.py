@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from demo_helpers import PACK
+
+from tests.support.demo_pack import PACK
 
 sys.path.insert(0, str(PACK.parent / "scripts"))
 

@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from demo_helpers import PACK
 from PIL import Image
+
+from tests.support.demo_pack import PACK
 
 MEDIA = PACK / "media"
 CUE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})$")

@@ -8,11 +8,11 @@ import datetime as dt
 import re
 
 import pytest
-from demo_helpers import COUNTRIES, PACK
 
 from kiosk.i18n import Catalogs, check_overrides, template_messages
 from kiosk.i18n import strings as S
 from kiosk.i18n.placeholders import placeholders
+from tests.support.demo_pack import COUNTRIES, PACK
 
 ETHICS = PACK.parents[1] / "shared" / "ETHICS.md"  # beside the repository, where the team keeps it
 

@@ -6,11 +6,10 @@ import re
 import subprocess
 import sys
 
-from demo_helpers import COUNTRIES, PACK, TOURING, all_paths
-
 from kiosk.content import ERROR, WARNING
 from kiosk.content.model import BLOCKED_TAGS
-from tests.fixture_date import TODAY
+from tests.support.demo_pack import COUNTRIES, PACK, TOURING, all_paths
+from tests.support.fixture_date import TODAY
 
 
 def test_the_strict_check_passes_with_no_findings(loaded):

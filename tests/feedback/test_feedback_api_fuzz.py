@@ -8,9 +8,9 @@ import uuid
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_feedback_api import event
 
 from kiosk.record.kinds import KINDS
+from tests.feedback.test_feedback_api import event
 
 HEX = st.text("0123456789abcdef", min_size=32, max_size=32)
 ANY_TEXT = st.text(st.characters(codec=None), max_size=40)  # lone surrogates included

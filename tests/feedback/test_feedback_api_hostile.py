@@ -9,7 +9,6 @@ import uuid
 
 import pytest
 from sqlalchemy import select, text
-from test_feedback_api import a_session, count, event, post
 
 from admin import create_app
 from admin.db import database
@@ -17,6 +16,7 @@ from admin.feedback import registry
 from admin.models_feedback import FeedbackEvent, Kiosk
 from kiosk.record import Recorder
 from kiosk.record.kinds import EventRefused
+from tests.feedback.test_feedback_api import a_session, count, event, post
 
 EMAILS = ["write to anna.k@example.org", "anna (at) example (dot) org",
           "ANNA @ EXAMPLE . ORG please"]

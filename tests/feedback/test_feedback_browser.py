@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from feedback_helpers import ROOT, AdminServer, play_sessions
 
 from kiosk.record import Recorder, Store
 from kiosk.record.export import export
-from tests.isolation import free_port
+from tests.support.feedback import ROOT, AdminServer, play_sessions
+from tests.support.isolation import free_port
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"

@@ -12,7 +12,6 @@ import csv
 import io
 
 import pytest
-from feedback_helpers import record_rows
 from sqlalchemy import update
 
 from admin.db import database
@@ -20,6 +19,7 @@ from admin.feedback.csvfile import neutralise
 from admin.models_feedback import Kiosk
 from kiosk.record import Recorder, Store
 from kiosk.record.export import export
+from tests.support.feedback import record_rows
 
 STORIES = ["ana", "mara"]
 EVIL_KIOSK = '=HYPERLINK("http://evil.example","x")'

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import itertools
 
-from feedback_helpers import breakdown_problems
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from admin.feedback import breakdowns, choices, reports
 from admin.feedback.disclosure import MIN_CELL, PROTECTING, SMALL, Grid, failures, intervals
 from admin.feedback.suppress import suppress_breakdown, suppress_with_total
+from tests.support.feedback import breakdown_problems
 
 # ---- the testers' examples (issue 19, after 234 simulated visits from two kiosks)
 

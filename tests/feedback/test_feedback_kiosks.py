@@ -6,13 +6,13 @@ import io
 import re
 
 import pytest
-from feedback_helpers import play_sessions, record_rows
 from sqlalchemy import func, select
 
 from admin.db import database
 from admin.models_feedback import FeedbackEvent, FeedbackImport, Kiosk
 from kiosk.record import Recorder, Store
 from kiosk.record.export import export
+from tests.support.feedback import play_sessions, record_rows
 
 TOKEN_RE = re.compile(r'<code class="token">(sk_[A-Za-z0-9_-]+)</code>')
 

@@ -9,10 +9,10 @@ import statistics
 from collections import defaultdict
 
 import pytest
-from feedback_helpers import breakdown_problems, play_sessions, record_rows
 
 from kiosk.record import Recorder, Store
 from kiosk.record.export import export
+from tests.support.feedback import breakdown_problems, play_sessions, record_rows
 
 
 def _targeted(recorder, story, n_finish, n_leave, t0, language="el"):

@@ -16,10 +16,10 @@ import re
 from collections import defaultdict
 
 import pytest
-from feedback_helpers import breakdown_problems, play_sessions, record_rows
 
 from kiosk.record import Recorder, Store
 from kiosk.record.export import export
+from tests.support.feedback import breakdown_problems, play_sessions, record_rows
 
 
 def _small_groups(rec, t):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 import statistics
 
-from feedback_helpers import breakdown_problems
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from admin.feedback.stats import paired_shift, t_quantile
 from admin.feedback.suppress import SUPPRESSED, share, suppress_breakdown, suppress_with_total
+from tests.support.feedback import breakdown_problems
 
 counts = st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=12)
 

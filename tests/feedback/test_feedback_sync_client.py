@@ -6,7 +6,6 @@ import random
 import threading
 
 import pytest
-from feedback_helpers import play_sessions, record_rows
 from werkzeug.serving import make_server
 
 from kiosk.record import Recorder, Store
@@ -20,7 +19,8 @@ from kiosk.sync import (
     save_config,
     sync_once,
 )
-from tests.isolation import free_port
+from tests.support.feedback import play_sessions, record_rows
+from tests.support.isolation import free_port
 
 
 @pytest.fixture

@@ -14,8 +14,13 @@ import os
 import subprocess
 import time
 
-from cutting_proxy import CuttingProxy
-from feedback_helpers import (
+from admin import create_app
+from admin.db import database
+from admin.feedback import registry
+from kiosk.record import Recorder
+from kiosk.sync import Backoff, SyncConfig, Syncer
+from tests.support.cutting_proxy import CuttingProxy
+from tests.support.feedback import (
     PYTHON,
     ROOT,
     AdminServer,
@@ -24,15 +29,9 @@ from feedback_helpers import (
     play_sessions,
     record_rows,
     same_event,
-    wait_for,
 )
-
-from admin import create_app
-from admin.db import database
-from admin.feedback import registry
-from kiosk.record import Recorder
-from kiosk.sync import Backoff, SyncConfig, Syncer
-from tests.isolation import free_port
+from tests.support.isolation import free_port
+from tests.support.waiting import wait_for
 
 
 def _register(instance) -> str:

@@ -7,14 +7,14 @@ import threading
 import tomllib
 
 import pytest
-from feedback_helpers import PYTHON, ROOT, play_sessions, record_rows
 from sqlalchemy import select
-from test_feedback_sync_client import served  # noqa: F401 (the fixture)
 
 from admin.db import database
 from admin.models_feedback import FeedbackEvent, Kiosk
 from kiosk.record import Recorder, Store
 from kiosk.sync import Client, SyncConfig, SyncError, check_server, load_config, sync_once
+from tests.feedback.test_feedback_sync_client import served  # noqa: F401 (the fixture)
+from tests.support.feedback import PYTHON, ROOT, play_sessions, record_rows
 
 
 def _record_with_free_text(data_dir, before=2, after=6):

@@ -9,9 +9,9 @@ import json
 import zipfile
 
 import pytest
-from test_feedback_api import a_session, count
 
 from kiosk.record.export import FIELDS
+from tests.feedback.test_feedback_api import a_session, count
 
 KIOSK = a_session()[0]["kiosk_id"]
 

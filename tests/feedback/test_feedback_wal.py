@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from feedback_helpers import play_sessions
-
 from admin import create_app
 from admin.db import database
 from kiosk.record import Recorder, Store
 from kiosk.record.export import export
+from tests.support.feedback import play_sessions
 
 MB = 1 << 20
 

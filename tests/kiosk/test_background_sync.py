@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from feedback_helpers import AdminServer, admin_rows, record_rows, wait_for
-
 from admin import create_app
 from admin.db import database
 from admin.feedback import registry
 from kiosk.sync import SyncConfig, save_config
-from tests.isolation import free_port
-from tests.kiosk.conftest import FIXTURE_PACK, make_app
+from tests.support.feedback import AdminServer, admin_rows, record_rows
+from tests.support.isolation import free_port
+from tests.support.kiosk_driver import FIXTURE_PACK, make_app
+from tests.support.waiting import wait_for
 
 
 def register(instance) -> str:

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.kiosk.conftest import FIXTURE_PACK, ROOT
+from tests.support.kiosk_driver import FIXTURE_PACK, ROOT
 
 
 def check(*args: str) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.kiosk.conftest import make_app
+from tests.support.kiosk_driver import make_app
 
 REVIEW_BY = dt.date(2027, 1, 31)  # the second story's consent review date
 

@@ -18,7 +18,6 @@ import re
 
 import pygame
 import pytest
-from demo_helpers import all_paths
 from PIL import Image
 
 from kiosk.app.flow import Flow
@@ -26,7 +25,8 @@ from kiosk.school import SchoolMode, SchoolSession
 from kiosk.story import Phase, StoryState
 from kiosk.ui import widgets
 from kiosk.ui.text import TextCache
-from tests.kiosk.conftest import DEMO_PACK, make_app
+from tests.support.demo_pack import all_paths
+from tests.support.kiosk_driver import DEMO_PACK, make_app
 
 # kiosk.ui.text wraps by measuring a line's text whole, then places it run by run: the sum of
 # the runs' rounded widths can come out a pixel wider than the measure (seen: 934 in 933).

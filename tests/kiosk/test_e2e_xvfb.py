@@ -18,8 +18,8 @@ from pathlib import Path
 import pygame
 import pytest
 
-from tests.isolation import start_xvfb
-from tests.kiosk.conftest import DEMO_PACK, FIXTURE_PACK, ROOT, make_app
+from tests.support.isolation import start_xvfb
+from tests.support.kiosk_driver import DEMO_PACK, FIXTURE_PACK, ROOT, make_app
 
 ARTIFACTS = ROOT / "test-artifacts" / "kiosk"
 SIZE = (1920, 1080)

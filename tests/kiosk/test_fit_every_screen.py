@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.app.shots import StepClock, _show, open_app
 from kiosk.ui.theme import TEXT_SCALES, Metrics
-from tests.kiosk.conftest import DEMO_PACK
+from tests.support.kiosk_driver import DEMO_PACK
 
 SHAPES = [(1920, 1080), (1080, 1920), (1280, 800)]
 # (screen, story, scene): a story's note, questions, a long passage, a branching point with
@@ -156,7 +156,7 @@ def drag(k, start, dy, steps=6):
 @pytest.mark.parametrize("lang", ["sv", "lv", "el"])
 def test_the_menu_at_the_largest_text_scrolls_inside_its_area(cache_env, lang):
     from kiosk.ui import theme
-    from tests.kiosk.conftest import make_app
+    from tests.support.kiosk_driver import make_app
 
     k = make_app(DEMO_PACK, cache_env, size=(1280, 800))
     try:
@@ -204,7 +204,7 @@ def shown_at(k, screen, story, scene, lang, step):
 def test_the_last_survey_answer_is_reached_by_a_drag_and_a_tap_records_it(cache_env):
     from kiosk.record import Store
     from kiosk.ui import theme
-    from tests.kiosk.conftest import make_app
+    from tests.support.kiosk_driver import make_app
 
     k = make_app(DEMO_PACK, cache_env, size=(1280, 800))
     try:
@@ -254,7 +254,7 @@ def test_the_last_survey_answer_is_reached_by_a_drag_and_a_tap_records_it(cache_
 @pytest.mark.parametrize("screen", ["passage", "help"])
 def test_the_arabic_replay_label_keeps_its_size_in_a_taller_controls_row(cache_env, screen):
     from kiosk.ui.layouts import control_height
-    from tests.kiosk.conftest import make_app
+    from tests.support.kiosk_driver import make_app
 
     k = make_app(DEMO_PACK, cache_env, size=(1280, 800))
     try:

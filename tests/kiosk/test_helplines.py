@@ -9,7 +9,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from tests.kiosk.conftest import DEMO_PACK, make_app
+from tests.support.kiosk_driver import DEMO_PACK, make_app
 
 SHAPES = [(1920, 1080), (1080, 1920), (1280, 800)]
 # The demo pack is for Sweden: these three lines, in this order (ETHICS.md's table; 116 006

@@ -8,8 +8,8 @@ import pygame
 import pytest
 
 from kiosk.ui import theme
-from tests.fixture_date import TODAY
-from tests.kiosk.conftest import DEMO_PACK, FIXTURE_PACK, make_app
+from tests.support.fixture_date import TODAY
+from tests.support.kiosk_driver import DEMO_PACK, FIXTURE_PACK, make_app
 
 
 @pytest.fixture(scope="module")

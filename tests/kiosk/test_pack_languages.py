@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.content import load_pack
-from tests.fixture_date import TODAY
-from tests.kiosk.conftest import FIXTURE_PACK, make_app
+from tests.support.fixture_date import TODAY
+from tests.support.kiosk_driver import FIXTURE_PACK, make_app
 
 # Codes testers wrote in real packs that the kiosk cannot play, and codes it can.
 BAD = ["xx", "zz", "und", "qaa", "abc", "gr", "dk", "ua", "jp", "cz", "prs", "iw", "zh",

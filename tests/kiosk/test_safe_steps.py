@@ -6,8 +6,8 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from tests.kiosk.conftest import make_app
 from tests.kiosk.test_screens import start_ana
+from tests.support.kiosk_driver import make_app
 
 
 def showing_note_of(k, scene_id: str) -> bool:
@@ -85,7 +85,7 @@ class RealTime:
         self.app = App(pack, (1920, 1080), data_dir=data_dir, config=KioskConfig(),
                        use_media=False)
         self.app.open()
-        from tests.kiosk.conftest import Driver
+        from tests.support.kiosk_driver import Driver
 
         self.events = Driver(self.app, None)
 
@@ -192,7 +192,7 @@ def test_leave_now_thanks_the_visitor_in_their_language(kiosk, lang):
 def test_a_scene_whose_narration_is_missing_offers_no_play_or_replay(cache_env, pack_copy):
     import shutil
 
-    from tests.kiosk.conftest import DEMO_PACK
+    from tests.support.kiosk_driver import DEMO_PACK
 
     sound = pack_copy / "media" / "home.en.ogg"
     sound.parent.mkdir(parents=True)
@@ -360,7 +360,7 @@ def test_the_portrait_attract_loop_keeps_nadia_whole(cache_env):
     """The demo's first attract picture shows Nadia left of centre (her figure spans about
     0.29-0.37 of the width); a portrait screen shows a third of the width."""
     from kiosk.content import load_pack
-    from tests.kiosk.conftest import DEMO_PACK
+    from tests.support.kiosk_driver import DEMO_PACK
 
     first = load_pack(DEMO_PACK).pack.kiosk.attract[0]
     assert first.src == "attract/nadia.jpg" and first.focus == (0.33, 0.7)

@@ -132,7 +132,7 @@ def test_idle_reset_after_the_countdown(kiosk):
 
 
 def test_the_packs_own_idle_timeout_decides_not_the_default(pack_copy, cache_env):
-    from tests.kiosk.conftest import make_app
+    from tests.support.kiosk_driver import make_app
 
     (pack_copy / "pack.yaml").write_text((pack_copy / "pack.yaml").read_text("utf-8").replace(
         "idle_timeout: 60", "idle_timeout: 25"), "utf-8")
@@ -207,7 +207,7 @@ def test_back_goes_to_the_previous_scene(kiosk):
 
 
 def test_portrait_puts_the_controls_low(cache_env):
-    from tests.kiosk.conftest import FIXTURE_PACK, make_app
+    from tests.support.kiosk_driver import FIXTURE_PACK, make_app
 
     k = make_app(FIXTURE_PACK, cache_env, size=(1080, 1920))
     try:

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from tests.kiosk.conftest import ROOT
+from tests.support.kiosk_driver import ROOT
 
 
 def load_soak():

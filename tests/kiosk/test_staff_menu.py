@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixture_date import TODAY
-from tests.kiosk.conftest import FIXTURE_PACK, ROOT, make_app
+from tests.support.fixture_date import TODAY
+from tests.support.kiosk_driver import FIXTURE_PACK, ROOT, make_app
 
 PIN = "2468"
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.kiosk.conftest import FIXTURE_PACK, ROOT, make_app
+from tests.support.kiosk_driver import FIXTURE_PACK, ROOT, make_app
 
 
 def staff_corner_taps(k, n=5, every=0.4):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+import pygame
+import pytest
 
-import pygame  # noqa: E402
-import pytest  # noqa: E402
-from media_helpers import NARRATION_TEXT, make_narration, make_pattern_video  # noqa: E402
+from tests.support.generated_media import NARRATION_TEXT, make_narration, make_pattern_video
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pygame
-from media_helpers import BANDS, close_to
 
 from kiosk.media.images import COVER, ImageCache, image_key
 from kiosk.media.narration import SoundCache, sound_key
@@ -17,6 +16,7 @@ from kiosk.media.prefetch import (
 from kiosk.media.settings import AudioSettings
 from kiosk.media.subtitles import SubtitleCache
 from kiosk.media.video import VideoEngine
+from tests.support.generated_media import BANDS, close_to
 
 
 def big_image(path, colour, size=(1600, 1000)):

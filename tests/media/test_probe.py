@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from media_helpers import ffmpeg
 
 from kiosk.media.probe import playable, probe, sniff
+from tests.support.generated_media import ffmpeg
 
 CASES = {
     # name: (ffmpeg output args, container, video, audio, playable)

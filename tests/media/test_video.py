@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pygame
 import pytest
-from media_helpers import BANDS, PATTERN_SIZE, SECONDS, TONE_HZ, close_to, make_pattern_video
 
 from kiosk.media.probe import playable
 from kiosk.media.settings import AudioSettings
 from kiosk.media.video import VideoEngine
+from tests.support.generated_media import (
+    BANDS,
+    PATTERN_SIZE,
+    SECONDS,
+    TONE_HZ,
+    close_to,
+    make_pattern_video,
+)
 
 W, H = PATTERN_SIZE
 

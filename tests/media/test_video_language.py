@@ -10,11 +10,11 @@ from array import array
 from pathlib import Path
 
 import pytest
-from media_helpers import ffmpeg
 
 from kiosk.media.settings import AudioSettings
 from kiosk.media.tracks import audio_tracks, language_tags, pick_track
 from kiosk.media.video import VideoEngine
+from tests.support.generated_media import ffmpeg
 
 RATE = 44100
 SWEDISH_HZ, ENGLISH_HZ = 440, 1000

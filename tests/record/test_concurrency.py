@@ -8,10 +8,10 @@ import threading
 import time
 
 import pytest
-from record_helpers import rows
 
 from kiosk.record import EventRefused, Store
 from kiosk.record.export import export, verify
+from tests.support.record_rows import rows
 
 
 def test_exports_while_recording_cover_every_event_once(open_recorder, tmp_path):

@@ -11,7 +11,9 @@ import subprocess
 import time
 
 import pytest
-from record_helpers import rows, wait_for
+
+from tests.support.record_rows import rows
+from tests.support.waiting import wait_for
 
 
 def fill(path):

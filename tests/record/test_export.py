@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from record_helpers import rows
 
 from kiosk.record import Store
 from kiosk.record.export import ExportError, export, verify
+from tests.support.record_rows import rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -193,7 +193,7 @@ def test_an_export_after_a_kill_includes_the_events_only_the_journal_held(tmp_pa
     in first (as the kiosk's next start would), so none is missing from the file."""
     import random
 
-    from test_crash import kill_at_random, scenes_in
+    from tests.record.test_crash import kill_at_random, scenes_in
 
     data = tmp_path / "data"
     for attempt in range(10):  # until a kill leaves events that only the journal holds

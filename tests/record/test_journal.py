@@ -9,10 +9,10 @@ import os
 import time
 import uuid
 
-from record_helpers import rows, wait_for
-
 from kiosk.record import Recorder
 from kiosk.record.journal import PREFIX, ROTATE_BYTES, minute_text
+from tests.support.record_rows import rows
+from tests.support.waiting import wait_for
 
 
 def epoch(text: str) -> float:

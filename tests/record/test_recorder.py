@@ -8,9 +8,10 @@ import sqlite3
 import time
 
 import pytest
-from record_helpers import rows, wait_for
 
 from kiosk.record import EventRefused, Recorder
+from tests.support.record_rows import rows
+from tests.support.waiting import wait_for
 
 
 def play_visit(rec: Recorder, t0: float):

@@ -11,10 +11,9 @@ import random
 import sqlite3
 from pathlib import Path
 
-from record_helpers import rows
-from test_export import kiosk
-
 from kiosk.record import Store
+from tests.record.test_export import kiosk
+from tests.support.record_rows import rows
 
 PAGE = 4096
 JUNK = b"JUNK written over the record by a tester \x00\xff " * 100

@@ -6,11 +6,12 @@ import sqlite3
 import time
 
 import pytest
-from record_helpers import rows, wait_for
 
 from kiosk.record import RecordError, Store, retention
 from kiosk.record.export import export
 from kiosk.record.store import SCHEMA_VERSION
+from tests.support.record_rows import rows
+from tests.support.waiting import wait_for
 
 
 def add(store: Store, n: int, minute: str, start: int = 0, kind: str = "story_started") -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from record_helpers import rows
 
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
+from tests.support.record_rows import rows
 
 TRAIL = Path(__file__).resolve().parents[1] / "story" / "fixtures" / "trail"
 

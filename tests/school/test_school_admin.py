@@ -9,12 +9,12 @@ import re
 import uuid
 
 import pytest
-from conftest import csrf_from
-from school_helpers import FEWER, PROTECTED
 
 from admin.models import utcnow
 from admin.school import codes
 from kiosk import school as kiosk_school
+from tests.support.admin_pages import csrf_from
+from tests.support.school import FEWER, PROTECTED
 
 TODAY = dt.date.today()
 LOOK_ALIKES = set("0O1IL5S2Z8B")
@@ -45,19 +45,19 @@ def test_codes_use_no_look_alikes_and_normalise():
         codes.generate(lambda c: True)
 
 
-def test_only_a_pedagogue_prepares_sessions(app, login):
+def test_only_a_pedagogue_prepares_sessions(app, as_role):
     for role in ("viewer", "editor", "translator", "administrator"):
-        assert login(role).get("/school-sessions/").status_code == 403, role
+        assert as_role(role).get("/school-sessions/").status_code == 403, role
     assert app.test_client().get("/school-sessions/").status_code == 302  # to the login page
-    assert login("pedagogue").get("/school-sessions/").status_code == 200
-    curator = login("curator")  # sees and closes sessions, prepares none
+    assert as_role("pedagogue").get("/school-sessions/").status_code == 200
+    curator = as_role("curator")  # sees and closes sessions, prepares none
     assert curator.get("/school-sessions/").status_code == 200
     assert "Prepare a session" not in curator.get("/school-sessions/").get_data(as_text=True)
     assert curator.get("/school-sessions/new").status_code == 403
 
 
-def test_a_session_gets_a_code_a_qr_code_and_only_stories_for_the_age(app, login):
-    client = login("pedagogue")
+def test_a_session_gets_a_code_a_qr_code_and_only_stories_for_the_age(app, as_role):
+    client = as_role("pedagogue")
     step2 = client.get("/school-sessions/new?age_group=13-14&language=sv").get_data(as_text=True)
     offered = re.findall(r'name="stories"[^>]*value="([^"]+)"', step2)
     assert offered == ["emil", "samir"]  # nadia has age_min 15
@@ -82,20 +82,20 @@ def test_a_session_gets_a_code_a_qr_code_and_only_stories_for_the_age(app, login
     assert "school_session.create" in actions
 
 
-def test_a_past_date_or_no_story_is_refused(login):
-    client = login("pedagogue")
+def test_a_past_date_or_no_story_is_refused(as_role):
+    client = as_role("pedagogue")
     past = create(client, day=TODAY - dt.timedelta(days=1))
     assert past.status_code == 200 and "The date has passed" in past.get_data(as_text=True)
     none = create(client, stories=())
     assert none.status_code == 200 and "Choose at least one story." in none.get_data(as_text=True)
 
 
-def test_the_kiosk_api_answers_with_a_token_and_only_on_the_day(app, login):
+def test_the_kiosk_api_answers_with_a_token_and_only_on_the_day(app, as_role):
     from admin.db import database
     from admin.feedback import registry
     from admin.models_school import SchoolSession
 
-    client = login("pedagogue")
+    client = as_role("pedagogue")
     code = create(client).headers["Location"].rsplit("/", 1)[-1]
     with database(app).session() as db:
         _kiosk, token = registry.register(db, "Hall 1", None, "test")
@@ -123,11 +123,11 @@ def test_the_kiosk_api_answers_with_a_token_and_only_on_the_day(app, login):
     assert kiosk.get(f"/api/v1/school-sessions/{code}", headers=auth).status_code == 403
 
 
-def test_the_code_file_is_signed_for_each_registered_kiosk(app, login):
+def test_the_code_file_is_signed_for_each_registered_kiosk(app, as_role):
     from admin.db import database
     from admin.feedback import registry
 
-    client = login("pedagogue")
+    client = as_role("pedagogue")
     code = create(client).headers["Location"].rsplit("/", 1)[-1]
     with database(app).session() as db:
         _k1, token1 = registry.register(db, "Hall 1", None, "test")
@@ -145,8 +145,8 @@ def test_the_code_file_is_signed_for_each_registered_kiosk(app, login):
     assert not kiosk_school.verify(tampered, token1)
 
 
-def test_the_teacher_guide_follows_the_school_version_in_each_language(login):
-    client = login("pedagogue")
+def test_the_teacher_guide_follows_the_school_version_in_each_language(as_role):
+    client = as_role("pedagogue")
     guide = client.get("/school-sessions/guide/emil/sv").get_data(as_text=True)
     assert "Vad gjorde Sara och Maria oroliga?" in guide  # the discussion prompt
     assert "116 006" in guide and "Grundregler" in guide  # the guide's own language
@@ -199,11 +199,11 @@ def publish_now(app, client, code):
         db.commit()
 
 
-def test_results_suppress_small_cells_and_show_the_shift(app, login):
+def test_results_suppress_small_cells_and_show_the_shift(app, as_role):
     from admin.db import database
     from admin.feedback import ingest
 
-    client = login("pedagogue")
+    client = as_role("pedagogue")
     code = create(client).headers["Location"].rsplit("/", 1)[-1]
     kiosk = uuid.uuid4().hex
     events = []
@@ -257,8 +257,8 @@ def test_results_suppress_small_cells_and_show_the_shift(app, login):
     assert "CCCCCC" not in page
 
 
-def test_change_goes_back_to_step_one_with_the_choices_kept(login):
-    client = login("pedagogue")
+def test_change_goes_back_to_step_one_with_the_choices_kept(as_role):
+    client = as_role("pedagogue")
     page = client.get("/school-sessions/new?age_group=15-16&language=it&back=1")
     html = page.get_data(as_text=True)
     assert 'name="stories"' not in html  # step 1 again
@@ -270,7 +270,7 @@ def test_finished_is_hidden_when_started_minus_finished_is_small(app):
     from admin.feedback import ingest
     from admin.school.results import session_results
     from kiosk.content import load_cached
-    from tests.kiosk.conftest import DEMO_PACK
+    from tests.support.kiosk_driver import DEMO_PACK
 
     kiosk = uuid.uuid4().hex
     events = []
@@ -292,14 +292,14 @@ def test_finished_is_hidden_when_started_minus_finished_is_small(app):
     assert rows["CDEFGK"] == [("emil", 7, 7)]
 
 
-def test_a_session_is_seen_and_closed_only_by_its_pedagogue_or_a_curator(app, login):
+def test_a_session_is_seen_and_closed_only_by_its_pedagogue_or_a_curator(app, as_role):
     """Issue 17: another pedagogue gets 404 on every page of the session and on its close;
     a curator (all content) sees and closes any; an administrator (accounts) none."""
     from admin.db import database
     from admin.models_school import SchoolSession
 
-    owner, other = login("pedagogue"), login("pedagogue")
-    curator, administrator = login("curator"), login("administrator")
+    owner, other = as_role("pedagogue"), as_role("pedagogue")
+    curator, administrator = as_role("curator"), as_role("administrator")
     code = create(owner).headers["Location"].rsplit("/", 1)[-1]
     pages = [f"/school-sessions/{code}", f"/school-sessions/{code}/results",
              f"/school-sessions/{code}/code-file.json"]
@@ -326,13 +326,13 @@ def test_a_session_is_seen_and_closed_only_by_its_pedagogue_or_a_curator(app, lo
     assert curator.get("/school-sessions/new").status_code == 403  # preparing is the pedagogue's
 
 
-def test_closing_a_session_asks_for_a_ticked_confirmation_first(app, login):
+def test_closing_a_session_asks_for_a_ticked_confirmation_first(app, as_role):
     """Issue 19: the close button sits beside a required checkbox (no script confirm());
     a close without it is refused with a sentence and the code keeps working."""
     from admin.db import database
     from admin.models_school import SchoolSession
 
-    owner = login("pedagogue")
+    owner = as_role("pedagogue")
     code = create(owner).headers["Location"].rsplit("/", 1)[-1]
     page = owner.get(f"/school-sessions/{code}").get_data(as_text=True)
     assert re.search(r'<input type="checkbox" id="confirm-close" name="confirm"[^>]*required',

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pygame
 import pytest
-from school_helpers import (
+
+from kiosk.i18n import strings as S
+from tests.support.kiosk_driver import DEMO_PACK, make_app
+from tests.support.school import (
     ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -32,9 +35,6 @@ from school_helpers import (
     record_rows,
     sessions_of,
 )
-
-from kiosk.i18n import strings as S
-from tests.kiosk.conftest import DEMO_PACK, make_app
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long pedagogue passphrase"

@@ -7,10 +7,10 @@ import datetime as dt
 import json
 
 import pytest
-from school_helpers import record_rows
 
 from kiosk.school import SessionFinder, add_file
-from tests.kiosk.conftest import DEMO_PACK, make_app
+from tests.support.kiosk_driver import DEMO_PACK, make_app
+from tests.support.school import record_rows
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -8,11 +8,10 @@ import datetime as dt
 import re
 import uuid
 
-from conftest import csrf_from
-from test_school_admin import create
-
 from admin.school.publish import GRACE, end_of_day
 from admin.school.results import HIDDEN, session_results
+from tests.school.test_school_admin import create
+from tests.support.admin_pages import csrf_from
 
 SUPPRESSED = "<5"
 CODE = "CDEFGH"
@@ -77,7 +76,7 @@ def results(app, code=CODE):
     """The unpublished computation of a session's results (the demo pack)."""
     from admin.db import database
     from kiosk.content import load_cached
-    from tests.kiosk.conftest import DEMO_PACK
+    from tests.support.kiosk_driver import DEMO_PACK
 
     with database(app).session() as db:
         return session_results(db, code, load_cached(DEMO_PACK).pack)
@@ -146,10 +145,10 @@ def _close(client, code):
                                                                   "confirm": "yes"})
 
 
-def test_results_appear_only_after_the_close_and_never_change(app, login):
+def test_results_appear_only_after_the_close_and_never_change(app, as_role):
     from admin.models import utcnow
 
-    client = login("pedagogue")
+    client = as_role("pedagogue")
     code = create(client).headers["Location"].rsplit("/", 1)[-1]
     kiosk = uuid.uuid4().hex
     now = utcnow()
@@ -187,8 +186,8 @@ def test_results_appear_only_after_the_close_and_never_change(app, login):
     assert cells == re.findall(r'<td class="class">(.*?)</td>', page, re.S)
 
 
-def test_a_past_day_is_published_at_its_midnight_without_a_close(app, login):
-    client = login("pedagogue")
+def test_a_past_day_is_published_at_its_midnight_without_a_close(app, as_role):
+    client = as_role("pedagogue")
     code = create(client).headers["Location"].rsplit("/", 1)[-1]
     yesterday = dt.date.today() - dt.timedelta(days=1)
     set_session(app, code, day=yesterday)
@@ -216,8 +215,8 @@ def utcnow_():
     return utcnow()
 
 
-def test_discussion_mode_shows_the_groups_choices_as_the_class_path(app, login):
-    client = login("pedagogue")
+def test_discussion_mode_shows_the_groups_choices_as_the_class_path(app, as_role):
+    client = as_role("pedagogue")
     code = create(client, discussion=True).headers["Location"].rsplit("/", 1)[-1]
     plain = create(client, discussion=False).headers["Location"].rsplit("/", 1)[-1]
     kiosk = uuid.uuid4().hex
@@ -240,8 +239,8 @@ def test_discussion_mode_shows_the_groups_choices_as_the_class_path(app, login):
     assert 'id="paths"' not in _published_page(app, client, plain)
 
 
-def test_more_kiosks_than_planned_warn_and_hide_the_path(app, login):
-    client = login("pedagogue")
+def test_more_kiosks_than_planned_warn_and_hide_the_path(app, as_role):
+    client = as_role("pedagogue")
     code = create(client, discussion=True).headers["Location"].rsplit("/", 1)[-1]  # 2 kiosks
     two = [uuid.uuid4().hex for _ in range(2)]
     events = visit(two[0], code) + visit(two[1], code)

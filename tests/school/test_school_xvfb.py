@@ -8,10 +8,10 @@ import datetime as dt
 import shutil
 
 import pytest
-from school_helpers import ARTIFACTS, class_visit, record_rows
 
-from tests.isolation import start_xvfb
-from tests.kiosk.conftest import DEMO_PACK
+from tests.support.isolation import start_xvfb
+from tests.support.kiosk_driver import DEMO_PACK
+from tests.support.school import ARTIFACTS, class_visit, record_rows
 
 
 @pytest.mark.xvfb

@@ -7,9 +7,9 @@ import itertools
 import json
 
 import pytest
-from story_harness import load
 
 from kiosk.story import StoryEngine, StoryState
+from tests.support.story_transcripts import load
 
 
 class Drive:

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import msgspec
-from story_harness import FIXTURES, load
 
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
+from tests.support.story_transcripts import FIXTURES, load
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from story_harness import TRANSCRIPTS, replay
+
+from tests.support.story_transcripts import TRANSCRIPTS, replay
 
 TRANSCRIPT_FILES = sorted(TRANSCRIPTS.glob("*.txt"))
 

@@ -16,7 +16,7 @@ scene the visitor is at, its text in the state's language through a LineProvider
 Actions: start <lang>, advance, choose <id>, back, skip, leave, language <lang>. A refused
 move is the line `error <message>`. Anything the transcript does not list fails the replay.
 To regenerate a transcript after an intended change (then read the diff!):
-    .venv/bin/python tests/story/story_harness.py rewrite tests/story/fixtures/transcripts/X.txt
+    .venv/bin/python -m tests.support.story_transcripts rewrite tests/story/fixtures/transcripts/X.txt
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "story" / "fixtures"
 TRANSCRIPTS = FIXTURES / "transcripts"
 
 

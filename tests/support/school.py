@@ -19,9 +19,8 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-from feedback_helpers import breakdown_problems
-
-from tests.isolation import free_port
+from tests.support.feedback import breakdown_problems
+from tests.support.isolation import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "school"

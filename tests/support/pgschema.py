@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
-from tests.isolation import worker
+from tests.support.isolation import worker
 
 _CREATED: set[str] = set()
 

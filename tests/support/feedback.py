@@ -6,14 +6,13 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from kiosk.record import Recorder
+from tests.support.waiting import wait_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -104,28 +103,6 @@ def same_event(kiosk: dict, admin: dict) -> bool:
             kiosk["kind"], json.loads(kiosk["payload"])) == (
         admin["kiosk_id"], admin["session_id"], admin["at_minute"], admin["offset_ms"],
         admin["kind"], json.loads(admin["payload"]))
-
-
-def wait_for(predicate, timeout: float = 10.0, step: float = 0.05) -> bool:
-    """Poll until predicate() is true or the timeout passes."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
-
-
-def wait_port(port: int, timeout: float = 30.0) -> bool:
-    """Wait until something accepts connections on 127.0.0.1:port."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
 
 
 class AdminServer:

@@ -8,7 +8,7 @@ may have looked too:
 - ``free_port()``: a TCP port on 127.0.0.1 the kernel will hand to nobody else for a minute.
 - ``start_xvfb(size)``: an Xvfb server on a display number that X itself picked as free.
 - ``worker()``: this pytest-xdist worker's name ("gw0", "gw1", ...; "" when run serially),
-  for resources that must be one per worker (``tests/pgschema.py``: a database each).
+  for resources that must be one per worker (``tests/support/pgschema.py``: a database each).
 - ``alone_or_together(folder, alone)``: the lock behind ``@pytest.mark.alone``
   (``tests/conftest.py``): a timing-sensitive test runs while no other test runs.
 """

@@ -1,10 +1,9 @@
-"""Helpers for the record's tests (imported by name: tests have no packages here)."""
+"""A kiosk record's events as the record's tests read them: plain sqlite3, no kiosk code."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from pathlib import Path
 
 
@@ -23,12 +22,3 @@ def rows(data_dir: Path, where: str = "1", params: tuple = ()) -> list[dict]:
         r["payload"] = json.loads(r["payload"])
     return out
 
-
-def wait_for(predicate, timeout: float = 10.0, step: float = 0.02) -> bool:
-    """Poll until predicate() is true or the timeout passes."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step)
-    return bool(predicate())
