@@ -4,7 +4,7 @@ file: the validator follows each folder's links (once per check) as well as the 
 from __future__ import annotations
 
 from kiosk.content import load_pack
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 STORY = "stories/ana.yaml"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02"

@@ -16,7 +16,7 @@ import pytest
 
 from kiosk.content import filememo, load_pack
 from kiosk.content.filememo import FileMemo
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 STORY = "stories/ana.yaml"
 HOUR_AGO_NS = time.time_ns() - 3600 * 1_000_000_000

@@ -13,7 +13,7 @@ import zlib
 from kiosk.content import load_pack
 from kiosk.content.slots import find, picture_slots, story_slots
 from kiosk.story.lines import LineProvider
-from tests.fixture_date import TODAY
+from tests.support.fixture_date import TODAY
 
 STORY = "stories/ana.yaml"
 PICTURES = """\

@@ -245,7 +245,7 @@ def _refusals(editor, english, content, pack_root: Path) -> dict:
     """The pages a refused Twine import and a refused upload leave, checked for leaks."""
     import io
 
-    from admin_helpers import csrf_from
+    from tests.support.admin_pages import csrf_from
 
     found = {}
     token = csrf_from(editor.get("/media/demo/").get_data(as_text=True))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from admin_helpers import csrf_from
+from tests.support.admin_pages import csrf_from
 
 from admin.db import database
 from admin.models import AuditEntry
@@ -170,7 +170,7 @@ def test_alt_text_the_database_kept_is_moved_into_the_pack_and_loses_nothing(
 
 def test_a_translator_translates_a_pictures_alt_text_once_for_every_story(as_role,
                                                                          pack_root):
-    from helpers import form_items
+    from tests.support.admin_pages import form_items
 
     from admin.models import Role
 

@@ -10,7 +10,7 @@ import time
 from html import unescape
 
 import pytest
-from helpers import form_values
+from tests.support.admin_pages import form_values
 
 from admin import create_app
 from admin.content import workspace as W
