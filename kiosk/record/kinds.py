@@ -91,7 +91,7 @@ def _bool(value: object) -> bool:
 
 
 def _phase(value: object) -> bool:
-    return value in ("before", "after")
+    return isinstance(value, str) and value in ("before", "after")
 
 
 def _free(value: object) -> bool:
@@ -104,7 +104,7 @@ def _pending(value: object) -> bool:
 
 
 def _reason(value: object) -> bool:
-    return value in END_REASONS
+    return isinstance(value, str) and value in END_REASONS  # a list is no member, not a crash
 
 
 Check = Callable[[object], bool]

@@ -84,3 +84,18 @@ def test_whatever_comes_in_only_whitelisted_well_formed_fields_pass(kind, fields
     for name, value in fields.items():
         if isinstance(value, str) and name not in ("text", "phase", "moderation", "reason"):
             assert ID_RE.match(value) or LANG_RE.match(value) or VERSION_RE.match(value)
+
+
+# Values of every JSON type, including the unhashable ones a hostile client can send
+# (the API found `{"reason": []}` raising TypeError: a 500 instead of a refusal).
+ODD_VALUES = [[], ["done"], {}, {"a": 1}, None, 1.5, -1, True, "", "x" * 5000]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES, ids=repr)
+def test_every_field_refuses_an_odd_value_without_crashing(value):
+    for kind, (required, optional) in KINDS.items():
+        for name in [*required, *optional]:
+            try:
+                check_event(kind, {name: value})
+            except EventRefused:
+                pass  # a refusal is the answer; any other exception fails the test
