@@ -24,18 +24,29 @@ def settle(k, frames: int = 20) -> None:
         k.frame(0.1)
 
 
-def faded_from(k, before: pygame.Surface) -> pygame.Surface:
-    """The frame a cross-fade's first step should show: the new screen with `before` (the
-    frame shown when the change came) faded over it."""
+def faded_from(k, before: pygame.Surface, alpha: int = FIRST_STEP_ALPHA) -> pygame.Surface:
+    """The frame a cross-fade should show: the new screen with `before` (the frame shown
+    when the change came) over it at `alpha` (by default, as in the fade's first step)."""
     expected = k.app.surface.copy()
     k.app.manager.current.draw(expected)
-    before.set_alpha(FIRST_STEP_ALPHA)
+    before = before.copy()
+    before.set_alpha(alpha)
     expected.blit(before, (0, 0))
     return expected
 
 
 def same(a: pygame.Surface, b: pygame.Surface) -> bool:
     return pygame.image.tobytes(a, "RGB") == pygame.image.tobytes(b, "RGB")
+
+
+def alike(a: pygame.Surface, b: pygame.Surface, tolerance: int = 2) -> bool:
+    """Every pixel of a and b within `tolerance` in each colour (blenders round either way)."""
+    diff, back = a.copy(), b.copy()
+    diff.blit(b, (0, 0), special_flags=pygame.BLEND_SUB)  # max(0, a - b)
+    back.blit(a, (0, 0), special_flags=pygame.BLEND_SUB)
+    diff.blit(back, (0, 0), special_flags=pygame.BLEND_MAX)  # |a - b|
+    near = pygame.mask.from_threshold(diff, (0, 0, 0, 255), (tolerance + 1,) * 3 + (1,))
+    return near.count() == a.get_width() * a.get_height()
 
 
 def test_a_tap_fades_from_the_frame_shown_when_the_finger_lifted(kiosk):
@@ -48,7 +59,10 @@ def test_a_tap_fades_from_the_frame_shown_when_the_finger_lifted(kiosk):
     post(kiosk, card, "up")
     kiosk.frame()  # the tap's frame
     assert kiosk.screen == "content_note"
-    assert same(kiosk.app.surface, faded_from(kiosk, shown))
+    assert alike(kiosk.app.surface, faded_from(kiosk, shown))
+    kiosk.frame(0.125)  # half the fade on from its first step
+    halfway = int(255 * (1 - (1000 / 60 + 125) / theme.FADE_MS))
+    assert alike(kiosk.app.surface, faded_from(kiosk, shown, halfway))
 
 
 def test_a_change_after_a_cancelled_press_fades_from_the_latest_frame(kiosk):
@@ -68,7 +82,7 @@ def test_a_change_after_a_cancelled_press_fades_from_the_latest_frame(kiosk):
     kiosk.app.flow.pick_story("ana")  # a change no tap led to (as a timeout's)
     kiosk.frame()
     assert kiosk.screen == "content_note"
-    assert same(kiosk.app.surface, faded_from(kiosk, shown)), \
+    assert alike(kiosk.app.surface, faded_from(kiosk, shown)), \
         "the fade starts from the frame on screen, not from the copy made while pressed"
 
 
