@@ -249,7 +249,10 @@ class App:
             # For bench/kiosk_start.py: the first attract frame is on screen.
             self._first_frame_note = False
             print("first-frame", flush=True)
-        if self._warm and not self.manager.fading and now - self._quiet_since > 0.05:
+        # Not while a finger is down: its release may come next, and a warm job (a few ms)
+        # would hold it up, and draw over the copy the tap's fade starts from.
+        if self._warm and not self.manager.fading and not self.manager.held \
+                and now - self._quiet_since > 0.05:
             self._warm_one()
 
     def warm(self, name: str, language: str | None = None, **params) -> None:
@@ -324,6 +327,7 @@ class App:
             return
         if event.type == pygame.WINDOWFOCUSLOST:
             self.input.reset()
+            self.manager.held = False
             return
         pointer = self.input.convert(event, self.ctx.size)
         if pointer is None:

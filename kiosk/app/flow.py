@@ -254,7 +254,8 @@ class Flow:
     def warm_after(self, view, note: bool = False, at_choice: bool = False) -> None:
         """Warm, in quiet frames, the screens the next tap can lead to from a scene view:
         from a passage awaiting a choice, the choice screen and where each choice leads;
-        from the choice screen, where each choice leads (never a passage with a film)."""
+        from the choice screen, where each choice leads (a passage with a film too: warming
+        lays it out and draws its poster, and never opens its player)."""
         self.app.later(lambda: self._warm_after(view, note, at_choice))
 
     def _warm_after(self, view, note: bool, at_choice: bool) -> None:
@@ -279,9 +280,6 @@ class Flow:
                 engine.advance(state)
                 outcomes.append(self.screen_for(engine.view(state)))
             for name, params in outcomes:
-                target = params.get("view")
-                if name == "passage" and target is not None and target.scene.video is not None:
-                    continue  # a film opens its player when laid out: not in advance
                 self.app.warm(name, **params)
         except Exception as exc:
             log.warning("warming after %s: %s", getattr(view, "scene_id", "?"), exc)
@@ -299,9 +297,8 @@ class Flow:
             view = engine.view(engine.start(language=engine.language_for(self.ctx.language)))
             if survey and self.ctx.pack.surveys.before:
                 self.app.warm("survey", phase="before", story=story_id)
-            if view.scene.video is None:
-                name, params = self.screen_for(view)
-                self.app.warm(name, **params)
+            name, params = self.screen_for(view)
+            self.app.warm(name, **params)
         except Exception as exc:
             log.warning("warming story %s: %s", story_id, exc)
 

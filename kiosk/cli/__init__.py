@@ -23,39 +23,49 @@ import importlib
 import sys
 
 # Each module exposes `register(subparsers)`, adding its sub-command; each sub-command sets
-# `func(args) -> int` as its handler. Every module is imported to build the parser, so a
-# module imports pygame (kiosk.app, kiosk.ui) only inside its handler: `kiosk check` and
-# `kiosk sync` never pay for it.
-COMMAND_MODULES = [
-    "kiosk.cli.check",
-    "kiosk.cli.pack",
-    "kiosk.cli.record",
-    "kiosk.cli.ui_strings",
-    "kiosk.cli.sync",
-    "kiosk.cli.play",
-    "kiosk.cli.screenshot",
-    "kiosk.cli.staff_pin",
-    "kiosk.cli.screenshot_server",
-    "kiosk.cli.school",
-    "kiosk.cli.twine",
-]
+# `func(args) -> int` as its handler. A module imports pygame (kiosk.app, kiosk.ui) only
+# inside its handler: `kiosk check` and `kiosk sync` never pay for it. Keyed by the commands
+# each module registers (`import` and `export` share twine.py; a test checks they agree):
+# `kiosk COMMAND` imports that command's module only, so `kiosk play` starts without the
+# validator, bundles and Twine that the others import (0.3-0.5 s of compiling on the first
+# start after an install); `kiosk --help` and a mistyped command import them all.
+COMMAND_MODULES = {
+    "check": "kiosk.cli.check",
+    "pack": "kiosk.cli.pack",
+    "record": "kiosk.cli.record",
+    "ui-strings": "kiosk.cli.ui_strings",
+    "sync": "kiosk.cli.sync",
+    "play": "kiosk.cli.play",
+    "screenshot": "kiosk.cli.screenshot",
+    "staff-pin": "kiosk.cli.staff_pin",
+    "screenshot-server": "kiosk.cli.screenshot_server",
+    "school": "kiosk.cli.school",
+    "import": "kiosk.cli.twine",
+    "export": "kiosk.cli.twine",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every registered sub-command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser: with `command` one of the commands, its module's only,
+    else every registered sub-command."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Storykiosk: play, check and manage content packs on a kiosk.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    if command in COMMAND_MODULES:
+        modules = [COMMAND_MODULES[command]]
+    else:
+        modules = list(dict.fromkeys(COMMAND_MODULES.values()))
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -8,6 +8,11 @@ A narration is never decoded on the frame of the tap that shows its scene (20-60
 main thread's time, measured in bench/kiosk_tap.py): when the prefetcher has not decoded it
 yet, the scene shows at once, the prefetcher is asked for it first, and it starts on the
 frame it is ready (`_voice_waiting`).
+
+Nor is a film opened there (3 ms of the main thread and up to 10 ms of waiting on libvlc):
+the tap's frame shows the poster (prefetched, and drawn once when the scene was warmed), and
+`after_first_frame` asks the video engine's thread for the player (`kiosk.media.video.Film`),
+which plays as soon as it is open.
 """
 
 from __future__ import annotations
@@ -33,11 +38,15 @@ class MediaPanel:
         self.media = ctx.media
         self.rect: pygame.Rect | None = None
         self.image: pygame.Surface | None = None
-        self.player = None
+        self.film = None  # kiosk.media.video.Film: its player is opened off the tap's frame
+        self._film_lent = False  # media.film_started() called for it (film_stopped owed)
+        self._started = False
         self.narration_path = None
         self.captions = None
         self.subtitles = None
         self.transcript = ""
+        # The playing state the media buttons' labels were built for (`controls`): a change
+        # from it rebuilds the screen (`update`).
         self._was_playing = False
         # "play" or "load" while the narration is being decoded off the tap's frame, else None.
         self._voice_waiting: str | None = None
@@ -55,6 +64,11 @@ class MediaPanel:
             except Exception as exc:
                 log.warning("captions of %s: %s", self.scene.id, exc)
                 self.captions = None
+
+    @property
+    def player(self):
+        """The film's VideoPlayer once the engine's thread has opened it, else None."""
+        return self.film.player if self.film is not None else None
 
     @property
     def has_visual(self) -> bool:
@@ -85,7 +99,7 @@ class MediaPanel:
     def _first_caption(self) -> None:
         """Lay out the caption that shows as narration starts (with the rest of the scene,
         when the scene is warmed, rather than on the frame that shows it)."""
-        if self.captions is None or self.player is not None or not self.captions.cues \
+        if self.captions is None or self.film is not None or not self.captions.cues \
                 or not (self.ctx.pack.kiosk.narration_autoplay and self.ctx.sound_on):
             return
         try:
@@ -110,14 +124,14 @@ class MediaPanel:
         except Exception as exc:
             log.warning("subtitles of %s: %s", self.scene.id, exc)
         try:
-            # The sound in the visitor's language, else the pack's default language's.
-            self.player = self.media.video.open(
+            # The sound in the visitor's language, else the pack's default language's. Only
+            # a Film here: its player is opened off this frame (`after_first_frame`).
+            self.film = self.media.video.film(
                 pack.media_path(video.src), rect.size,
                 languages=(self.ctx.language, pack.default_language))
-            self.media.film_started()
         except Exception as exc:
             log.warning("video %s unavailable: %s", video.src, exc)
-            self.player = None
+            self.film = None
             if self.subtitles is not None:
                 self.transcript = self.subtitles.transcript()
         if video.poster:
@@ -126,26 +140,51 @@ class MediaPanel:
                                                    box=rect.size, mode="fit")
             except Exception as exc:
                 log.warning("poster %s: %s", video.poster, exc)
+        if self._started:  # laid out anew while it shows (the window changed): open now
+            self._open_film()
+            if self.film is not None:
+                self.film.play()
 
-    def start(self, prefetch: bool = True) -> None:
-        """Narration or film starts; the next scenes' media are prefetched (or, with
-        prefetch=False, by a later call of `prefetch`)."""
+    def _open_film(self) -> None:
+        """Ask the engine's thread for the film's player (the caches lend it their room)."""
+        if self.film is None or self._film_lent:
+            return
+        self._film_lent = True
+        self.media.film_started()
+        self.film.open_soon()
+
+    def start(self) -> None:
+        """On the tap's frame: the narration starts (or waits for its decoding), the film is
+        to play as it opens; the rest waits for `after_first_frame`."""
         if self.media is None:
             return
+        self._started = True
         try:
-            if self.player is not None:
-                self.player.play()
+            if self.film is not None:
+                self.film.play()
             elif self.narration_path:
                 autoplay = self.ctx.pack.kiosk.narration_autoplay and self.ctx.sound_on
                 self._voice("play" if autoplay else "load")
         except Exception as exc:
             log.warning("narration of %s: %s", self.scene.id, exc)
-        if prefetch:
-            self.prefetch()
-        elif self._voice_waiting:  # the next scenes come on a later frame (`prefetch`)
+        # The labels were laid out (before this) as the scene starts: no second layout on
+        # the tap's frame unless the start went otherwise (`update` then rebuilds).
+        self._was_playing = self._will_play()
+        if self._voice_waiting:  # the next scenes come on a later frame (`prefetch`)
             from kiosk.media import SoundRequest
 
             self.media.prefetch.want([SoundRequest(self.narration_path)])
+
+    def after_first_frame(self) -> None:
+        """The frame after the scene first showed: the film's player is asked for (opened
+        on the video engine's thread) and the next scenes' media are prefetched."""
+        if self.media is None:
+            return
+        try:
+            self._open_film()
+        except Exception as exc:
+            log.warning("video %s: %s", self.scene.video.src, exc)
+        self.prefetch()
 
     def _voice(self, action: str) -> None:
         """Play or load the narration now if it is decoded, else as soon as it is."""
@@ -199,39 +238,50 @@ class MediaPanel:
         self._close_film()
 
     def _close_film(self) -> None:
-        if self.player is not None:
-            try:
-                self.media.video.close_later(self.player)  # off the tap's frame
-            finally:
-                self.player = None
+        film, self.film = self.film, None
+        try:
+            if film is not None:
+                film.close()  # off the tap's frame, opened or not (see Film's close contract)
+        finally:
+            if self._film_lent:
+                self._film_lent = False
                 self.media.film_stopped()
 
     def playing(self) -> bool:
         """Narration or video playing (the idle timer waits)."""
         if self.media is None:
             return False
-        if self.player is not None and self.player.is_playing:
+        if self.film is not None and self.film.is_playing:
             return True
         if self._voice_waiting == "play":
             return True  # about to play: its decoding finishes within a few frames
         return bool(self.narration_path and self.media.narration.is_playing)
 
+    def _will_play(self) -> bool:
+        """True when `start` is to play the film or the narration (the screen is laid out
+        before it starts, and its labels say what the visitor will see and hear)."""
+        if self.media is None:
+            return False
+        if self.film is not None:
+            return True
+        return bool(self.narration_path and self.media.narration.available
+                    and self.ctx.pack.kiosk.narration_autoplay and self.ctx.sound_on)
+
     def controls(self) -> list[tuple[str, str, object, int]]:
-        """(key, label, action, slot) of the media buttons."""
+        """(key, label, action, slot) of the media buttons; Pause while the film or the
+        narration plays or is about to (and, before the scene starts, when it will)."""
         if self.media is None:
             return []
-        if self.player is not None:
-            label = S.PAUSE if self.player.is_playing else S.PLAY
-            return [("play", label, self.toggle, 0), ("replay", S.REPLAY, self.replay, 1)]
-        if self.narration_path and self.media.narration.available:
-            label = S.PAUSE if self.media.narration.is_playing else S.PLAY
-            return [("play", label, self.toggle, 0), ("replay", S.REPLAY, self.replay, 1)]
-        return []
+        if self.film is None and not (self.narration_path and self.media.narration.available):
+            return []
+        playing = self.playing() if self._started else self._will_play()
+        label = S.PAUSE if playing else S.PLAY
+        return [("play", label, self.toggle, 0), ("replay", S.REPLAY, self.replay, 1)]
 
     def toggle(self) -> None:
         """Play or pause."""
-        if self.player is not None:
-            self.player.toggle_pause()
+        if self.film is not None:
+            self.film.toggle_pause()
             return
         narration = self.media.narration
         if self._voice_waiting:
@@ -244,8 +294,8 @@ class MediaPanel:
 
     def replay(self) -> None:
         """From the start."""
-        if self.player is not None:
-            self.player.replay()
+        if self.film is not None:
+            self.film.replay()
         elif self._voice_waiting:
             self._voice_waiting = "play"
         else:
@@ -261,9 +311,9 @@ class MediaPanel:
         now = self.playing()
         changed = now != self._was_playing
         self._was_playing = now
-        if self.player is not None:
+        if self.film is not None:
             try:
-                self.player.update()
+                self.film.update()
             except Exception as exc:
                 log.warning("video update: %s", exc)
         return changed
@@ -274,9 +324,9 @@ class MediaPanel:
         if rect is None:
             return
         drawn = False
-        if self.player is not None:
+        if self.film is not None:
             try:
-                drawn = self.player.draw_in(surface, rect)
+                drawn = self.film.draw_in(surface, rect)
             except Exception as exc:
                 log.warning("video draw: %s", exc)
         if not drawn and self.image is not None:
@@ -289,8 +339,8 @@ class MediaPanel:
     def _caption(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         text = ""
         try:
-            if self.player is not None and self.subtitles is not None:
-                text = self.subtitles.text_at(self.player.position_ms)
+            if self.film is not None and self.subtitles is not None:
+                text = self.subtitles.text_at(self.film.position_ms)
             elif self.captions is not None and self.media.narration.is_playing:
                 text = self.captions.text_at(self.media.narration.position_ms)
         except Exception as exc:
@@ -339,9 +389,10 @@ def prefetch_scenes(ctx, story_id: str, scene_ids, box: tuple[int, int],
         voice = lines.narration(scene)
         if voice is not None and media.narration.available:
             wanted.append(SoundRequest(voice))
-        cap = lines.captions(scene)
-        if cap is not None:
-            wanted.append(SubtitleRequest(cap))
+        for cues in (lines.captions(scene),
+                     lines.subtitles(scene) if scene.video is not None else None):
+            if cues is not None:
+                wanted.append(SubtitleRequest(cues))
     try:
         media.prefetch.want(wanted)
     except Exception as exc:

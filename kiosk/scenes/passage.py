@@ -1,8 +1,10 @@
 """A passage: the scene's picture (or film), its text, narration with captions, and progress.
 
 The text scrolls when it does not fit its box. Narration starts on entering the scene when
-the pack says so and sound is on; the idle timer waits while it (or a video) plays. The next
-scenes' pictures and narration are prefetched when the passage shows.
+the pack says so and sound is on; the idle timer waits while it (or a video) plays. A film
+shows its poster on the tap's frame and plays from the frames after (its player opens off
+the main thread). The next scenes' pictures and narration are prefetched when the passage
+shows.
 """
 
 from __future__ import annotations
@@ -49,8 +51,10 @@ class Passage(Screen):
 
     def started(self) -> None:
         """Narration (or film) starts; the next scenes are prefetched and warmed."""
-        self.media.start(prefetch=False)
-        self.app.next_frame(self.media.prefetch)  # the worker wakes after this frame is out
+        self.media.start()
+        # After this frame is out: the film's player opens (on the video engine's thread)
+        # and the media worker wakes for the next scenes.
+        self.app.next_frame(self.media.after_first_frame)
         self.app.flow.warm_after(self.view)
 
     def hidden(self) -> None:

@@ -40,6 +40,26 @@ def test_every_command_keeps_its_name():
     assert set(sub.choices) == COMMANDS
 
 
+def test_each_command_is_found_in_the_module_that_registers_it():
+    from kiosk.cli import COMMAND_MODULES
+
+    for command, module in COMMAND_MODULES.items():
+        sub = next(a for a in build_parser(command)._actions if a.dest == "command")
+        assert command in sub.choices, (command, module)
+        assert {c for c, m in COMMAND_MODULES.items() if m == module} == set(sub.choices)
+
+
+def test_kiosk_play_imports_no_other_command():
+    """`kiosk play` is how a kiosk starts: the other commands' imports (the validator,
+    bundles, Twine) would hold up its first frame (issue 24)."""
+    probe = ("import sys; from kiosk.cli import build_parser; build_parser('play'); "
+             "print(sorted(m for m in sys.modules if m.startswith('kiosk.cli.')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["['kiosk.cli.options',", "'kiosk.cli.play']"]
+
+
 def test_data_dir_is_one_shared_option(tmp_path):
     # Each command that works in the kiosk's data folder takes it from --data-dir.
     for argv in (["record", "stats"], ["record", "export", "-o", str(tmp_path / "x.csv")],

@@ -19,8 +19,10 @@ def test_the_ending_film_plays_then_the_ending_follows(demo):
     app.flow.show_scene()
     demo.frame(1.0)
     assert demo.screen == "passage"
-    player = demo.top.media.player
-    assert player is not None, "the film opens on the ending's passage"
+    film = demo.top.media.film
+    assert film is not None and film.wait_open(10.0), "the film opens on the ending's passage"
+    player = film.player
+    assert player is not None
     assert player.wait_frame(10.0), "libvlc decodes the film"
     media = app.ctx.media
     assert media.images._lru.lent == media.images.budget_bytes // 2, "room for the decoder"
@@ -61,6 +63,7 @@ def test_closing_the_kiosk_mid_film_closes_the_film_first(demo):
     place_story(app, "emil", "after", "en")
     app.flow.show_scene()
     demo.frame(1.0)
+    assert demo.top.media.film.wait_open(10.0)
     player = demo.top.media.player
     assert player is not None and player.wait_frame(10.0)
     engine = app.ctx.media.video

@@ -1,6 +1,8 @@
 """Video through python-vlc: frames decoded into a pygame surface, sound through VLC's output.
 
     engine.py   `VideoEngine`: the libvlc instance, opening players, their jobs, closing
+    film.py     `Film`: a scene's film, its player opened on the engine's thread, never on
+                the frame of the tap that shows the scene
     player.py   `VideoPlayer`: one film, drawn by the kiosk; `EngineLink`, what it has of
                 the engine (the player never imports the engine)
 
@@ -13,6 +15,7 @@ off the screen.
 """
 
 from kiosk.media.video.engine import DEFAULT_VLC_ARGS, VideoEngine
+from kiosk.media.video.film import Film
 from kiosk.media.video.player import VideoPlayer
 
-__all__ = ["DEFAULT_VLC_ARGS", "VideoEngine", "VideoPlayer"]
+__all__ = ["DEFAULT_VLC_ARGS", "Film", "VideoEngine", "VideoPlayer"]

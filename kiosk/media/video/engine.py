@@ -1,5 +1,6 @@
-"""`VideoEngine`: one per kiosk, owning the libvlc instance; it opens `VideoPlayer`s, runs
-their jobs off the frame (track selection, closing) and closes those left open."""
+"""`VideoEngine`: one per kiosk, owning the libvlc instance; it opens `VideoPlayer`s (or a
+scene's `Film`, whose player its thread opens), runs their jobs off the frame (opening,
+track selection, closing) and closes those left open."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pygame
 
 from kiosk.media.errors import MediaError, VideoUnavailable
 from kiosk.media.settings import AudioSettings
+from kiosk.media.video.film import Film
 from kiosk.media.video.player import EngineLink, VideoPlayer
 from kiosk.media.vlclog import VlcLog
 
@@ -65,7 +67,8 @@ class VideoEngine:
         # VLC's threads still call its callbacks (that crashes the process): `close` closes
         # those left open.
         self._open: set[VideoPlayer] = set()
-        # Jobs for the engine's own thread (`_later`): track selection, closing players.
+        # Jobs for the engine's own thread (`later`): opening films, track selection,
+        # closing players.
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._job_thread: threading.Thread | None = None
         self._job_start = threading.Lock()
@@ -96,6 +99,23 @@ class VideoEngine:
             self._open.add(player)
         return player
 
+    def film(self, path: Path, box: tuple[int, int], audio: bool = True,
+             languages: Sequence[str] = ()) -> Film:
+        """A scene's film, its player opened by this engine's thread on `Film.open_soon`
+        (never on the caller's frame); raises VideoUnavailable or MediaError at once, as
+        `open` does, so the scene can show its transcript instead."""
+        if self._instance is None:
+            raise VideoUnavailable(self.reason)
+        if not Path(path).is_file():
+            raise MediaError(path, "the video file does not exist")
+
+        def make_player() -> VideoPlayer | None:
+            if self._closing:  # queued before close: no player for an engine closing
+                return None
+            return self.open(path, box, audio, languages)
+
+        return Film(Path(path), make_player, self.later, self.close_later)
+
     def _closed(self, player: VideoPlayer) -> None:
         """VideoPlayer.close calls it once VLC has stopped calling the player."""
         with self._job_start:
@@ -124,34 +144,44 @@ class VideoEngine:
         """Have the engine's thread select player's audio track (from VLC's event thread,
         where libvlc may not be called; waiting for the kiosk's next frame lets the default
         track play for a second)."""
-        self._later(player.select_audio, player)
+        self.later(player.select_audio, player.path)
 
     def close_later(self, player: VideoPlayer) -> None:
         """Close player on the engine's thread: stopping joins VLC's decoder threads, about
         20 ms that would otherwise land on the frame of the tap that leaves the film. The
         kiosk draws it no more from now on; `close` waits for it."""
-        self._later(player.close, player)
+        self.later(player.close, player.path)
 
-    def _later(self, job: Callable[[], object], player: VideoPlayer) -> None:
+    def wait_idle(self, timeout_s: float) -> bool:
+        """Block until the jobs queued so far have run (tests and benchmarks only)."""
+        done = threading.Event()
+        if not self.later(done.set, Path()):
+            return True  # closed: its jobs ran or were dropped
+        return done.wait(timeout_s)
+
+    def later(self, job: Callable[[], object], path: Path) -> bool:
+        """Run job on the engine's thread, after the jobs queued before it (path names it in
+        a failure's log line); False, and nothing queued, once the engine is closing."""
         with self._job_start:
             if self._closing:
                 # VLC's event thread may still report a track while close runs: the player
                 # is about to be closed by close itself, so the job is dropped, and no thread
                 # is started that would outlive the engine.
-                return
+                return False
             if self._job_thread is None:
                 self._job_thread = threading.Thread(
                     target=self._run_later, name="video-engine", daemon=True)
                 self._job_thread.start()
-        self._jobs.put((job, player))
+        self._jobs.put((job, path))
+        return True
 
     def _run_later(self) -> None:
         while (item := self._jobs.get()) is not None:
-            job, player = item
+            job, path = item
             try:
                 job()
             except Exception as exc:  # a track not selected: VLC's default language plays
-                log.warning("%s of %s: %s", job.__name__, player.path, exc)
+                log.warning("%s of %s: %s", job.__name__, path, exc)
 
     def close(self) -> None:
         """Run the queued jobs, close the players still open and release libvlc."""
@@ -160,7 +190,7 @@ class VideoEngine:
             thread, self._job_thread = self._job_thread, None
         if thread is not None:
             # Joined outside the lock: a player closing on that thread waits for VLC's
-            # threads, one of which may be waiting in `_later` for the lock.
+            # threads, one of which may be waiting in `later` for the lock.
             self._jobs.put(None)
             thread.join()
         with self._job_start:
