@@ -87,7 +87,7 @@ def test_a_change_after_a_cancelled_press_fades_from_the_latest_frame(kiosk):
 
 
 def test_the_attract_loop_looks_for_a_new_pack_after_its_first_frame(pack_copy, cache_env):
-    from tests.kiosk.conftest import make_app
+    from tests.support.kiosk_driver import make_app
 
     k = make_app(pack_copy, cache_env)
     try:

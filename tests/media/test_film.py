@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from media_helpers import PATTERN_SIZE
-from test_video import os_threads, wait_until
+from tests.support.generated_media import PATTERN_SIZE
+from tests.media.test_video import os_threads, wait_until
 
 from kiosk.media.settings import AudioSettings
 from kiosk.media.video import Film, VideoEngine
