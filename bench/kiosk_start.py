@@ -2,7 +2,8 @@
 
 Starts `python -m kiosk play content` as a new process (SDL's dummy video driver, so it runs
 without a screen) with STORYKIOSK_FIRST_FRAME=1, which makes the kiosk print one line when
-its first attract frame is on screen; the time from spawning the process to that line is
+its first attract frame is on screen with its picture drawn (a frame before the picture
+is ready does not count); the time from spawning the process to that line is
 measured. Warm runs find the compiled pack cache; the first (cold) run builds it. Measured both
 as `kiosk play` and as the systemd unit starts it (`python -m kiosk.cli.play`). Baseline,
 same run: a bare pygame process that opens a window, draws one frame and says so.

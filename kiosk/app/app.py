@@ -245,8 +245,8 @@ class App:
         pygame.display.flip()
         if self.on_frame is not None:
             self.on_frame()
-        if self._first_frame_note:
-            # For bench/kiosk_start.py: the first attract frame is on screen.
+        if self._first_frame_note and getattr(self.manager.top, "complete", True):
+            # For bench/kiosk_start.py: the first attract frame is on screen, its picture drawn.
             self._first_frame_note = False
             print("first-frame", flush=True)
         # Not while a finger is down: its release may come next, and a warm job (a few ms)

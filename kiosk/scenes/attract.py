@@ -52,6 +52,7 @@ class Attract(Screen):
     name = "attract"
     chrome = False
     has_back = False
+    complete = False  # the first slide drawn (see draw)
 
     def shown(self, **params) -> None:
         """Between visits: start the slides; a new pack is looked for on the next frame."""
@@ -125,6 +126,10 @@ class Attract(Screen):
         elapsed = self.ctx.clock() - self.t0
         index = int(elapsed // SLIDE_S)
         image = self._slide(index)
+        # Complete once the slide is drawn, or known to be missing (no slides, no media, a
+        # picture that failed to load): the "first attract frame" of bench/kiosk_start.py.
+        self.complete = (not self.ctx.pack.kiosk.attract or index in self._images
+                         or self.ctx.media is None)
         if image is not None:
             surface.blit(image, (0, 0))
             into = elapsed - index * SLIDE_S

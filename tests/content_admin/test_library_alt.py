@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from tests.support.admin_pages import csrf_from
-
 from admin.db import database
 from admin.models import AuditEntry
 from admin.models_content import MediaItem, Revision
 from kiosk.content import load_pack
 from kiosk.story.lines import LineProvider
+from tests.support.admin_pages import csrf_from
 
 LIB = "/media/test/"
 PIC = "images/home.png"
@@ -170,9 +169,8 @@ def test_alt_text_the_database_kept_is_moved_into_the_pack_and_loses_nothing(
 
 def test_a_translator_translates_a_pictures_alt_text_once_for_every_story(as_role,
                                                                          pack_root):
-    from tests.support.admin_pages import form_items
-
     from admin.models import Role
+    from tests.support.admin_pages import form_items
 
     _show_in_two_scenes(pack_root)
     bo = pack_root / "stories" / "bo.yaml"  # a second story showing the same picture

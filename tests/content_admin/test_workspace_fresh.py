@@ -10,10 +10,10 @@ import time
 from html import unescape
 
 import pytest
-from tests.support.admin_pages import form_values
 
 from admin import create_app
 from admin.content import workspace as W
+from tests.support.admin_pages import form_values
 
 SETTLED_S = 0.1
 

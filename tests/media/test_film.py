@@ -8,11 +8,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.support.generated_media import PATTERN_SIZE
-from tests.media.test_video import os_threads, wait_until
 
 from kiosk.media.settings import AudioSettings
 from kiosk.media.video import Film, VideoEngine
+from tests.media.test_video import os_threads, wait_until
+from tests.support.generated_media import PATTERN_SIZE
 
 W, H = PATTERN_SIZE
 
