@@ -82,8 +82,8 @@ ENVIRONMENT: tuple[Setting, ...] = (
     Setting("STORYKIOSK_CJK_FONT_DIR", str, "/usr/share/fonts/opentype/noto",
             "Where the Noto CJK fonts (`fonts-noto-cjk`) are installed."),
     Setting("STORYKIOSK_FIRST_FRAME", str, "",
-            "`1`: print one line when the first attract frame is on screen (for the start "
-            "benchmark)."),
+            "`1`: print one line when the first attract frame is on screen, its picture "
+            "drawn (for the start benchmark)."),
 )
 
 BY_ENV = {s.name: s for s in ENVIRONMENT}
