@@ -36,6 +36,7 @@ from kiosk.app.packs import PackSource
 from kiosk.content import load_cached, load_pack
 from kiosk.content.cache import _entry_dir, fingerprint
 from kiosk.content.loader import pack_files
+from kiosk.content.validate import _MEDIA_CHECKED as media_memo
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "content"
@@ -186,7 +187,13 @@ def main() -> None:
         cache_bytes = entry.read_bytes()
 
         t_bare = median_time(bare_parse, args.repeat)
-        t_check = median_time(lambda: load_pack(root), args.repeat)
+        def first_check():
+            """`kiosk check` as a new process runs it: nothing remembered of the media files
+            (the validator keeps what it found in each file while it is unchanged)."""
+            media_memo.clear()
+            return load_pack(root)
+
+        t_check = median_time(first_check, args.repeat)
         t_cache = median_time(lambda: load_cached(root, cache), args.repeat * 5)
         t_start = median_time(lambda: nogc(kiosk_start), args.repeat * 5)
         t_fingerprint = median_time(lambda: fingerprint(root), args.repeat * 5)
