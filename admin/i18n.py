@@ -38,7 +38,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
 
-from kiosk.content.phrase import COUNTRY
+from kiosk.content.phrase import COUNTRY, LANGUAGE
 
 SOURCE = Path(__file__).with_name("translations")
 # Code -> the language's own name, shown in the pickers.
@@ -80,8 +80,21 @@ def reason(exc: BaseException) -> str:
     params = dict(getattr(exc, "params", {}))
     if msgid == COUNTRY:  # a country's name (kiosk.content.phrase.Country): CLDR's, not ours
         return country_name(str(params.get("country_code", "")))
+    if msgid == LANGUAGE:  # "el (Greek)" (kiosk.content.phrase.LanguageName): CLDR's name
+        return "{} ({})".format(params.get("language_code", ""),
+                                language_display_name(str(params.get("locale_id", "")),
+                                                      str(params.get("language_name", ""))))
     # a param that is a phrase itself ("a list", a finding's place) is translated as well
     return gettext(msgid, **{k: reason(v) for k, v in params.items()})
+
+
+def language_display_name(locale_id: str, english: str) -> str:
+    """A language's name in the user's language (CLDR, through Babel), else `english`."""
+    try:
+        name = Locale.parse(locale_id).get_display_name(Locale.parse(str(get_locale() or "en")))
+    except (ValueError, TypeError):
+        name = None
+    return name or english
 
 
 def country_name(code: str) -> str:

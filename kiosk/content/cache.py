@@ -26,10 +26,11 @@ from kiosk.content import model as M
 # warned about; 4: languages CLDR does not know, or no installed font draws, are refused;
 # text is read as NFC; 5: versions of a defined form, YAML 1.1 numbers, named consent fields,
 # media path checks; 6: attract pictures carry a focal point; 7: a choice's discussion counts
-# for coverage; 8: every finding keeps its msgid, with nested phrases). A change to the
+# for coverage; 8: every finding keeps its msgid, with nested phrases; 9: a language named
+# in a finding keeps its code for the admin to name it). A change to the
 # model or to the keys a pack may use needs no bump: FORMAT
 # follows them by itself.
-RULES = 8
+RULES = 9
 
 
 def schema_format(rules: int = RULES) -> str:

@@ -37,3 +37,22 @@ class Country(Phrase):
         self = str.__new__(cls, english)
         self.msgid, self.params = COUNTRY, {"country_code": code}
         return self
+
+
+# The msgid of a language named with its code ("el (Greek)"): never looked up in a catalogue;
+# the admin names the language in the staff member's language from CLDR (admin.i18n.reason).
+LANGUAGE = "%(language_code)s (%(language_name)s)"
+
+
+class LanguageName(Phrase):
+    """A language as its code and name ("el (Greek)"): CLDR's English name on the command
+    line, the staff member's language in the admin (msgid LANGUAGE; params: the code as the
+    pack writes it, and CLDR's id)."""
+
+    def __new__(cls, written: str, locale_id: str, english: str) -> LanguageName:
+        """The English form, remembering the code."""
+        self = str.__new__(cls, f"{written} ({english})")
+        self.msgid = LANGUAGE
+        self.params = {"language_code": written, "locale_id": locale_id,
+                       "language_name": english}
+        return self

@@ -25,7 +25,7 @@ from typing import Literal
 from babel import Locale, UnknownLocaleError, localedata
 from babel.core import get_global, parse_locale
 
-from kiosk.content.phrase import Country, Phrase
+from kiosk.content.phrase import Country, LanguageName, Phrase
 from kiosk.i18n.case import capitalize_first
 
 
@@ -105,9 +105,11 @@ def _written(locale_id: str) -> str:
     return locale_id.replace("_", "-")
 
 
-def _meant(locale_id: str) -> str:
-    """'el (Greek)': a code and its English name, for a "did you mean"."""
-    return f"{_written(locale_id)} ({Locale.parse(locale_id).get_display_name('en')})"
+def _meant(locale_id: str) -> LanguageName:
+    """'el (Greek)': a code and its name (English here, the staff's in the admin), for a
+    "did you mean"."""
+    return LanguageName(_written(locale_id), locale_id,
+                        Locale.parse(locale_id).get_display_name("en"))
 
 
 def _did_you_mean(locale_id: str) -> Phrase:

@@ -193,3 +193,18 @@ def test_the_packs_country_is_named_in_the_staff_members_language(editor, lang, 
     """CLDR's names (Babel's Locale(lang).territories), not the English "Sweden"."""
     page = _speaking(editor, lang).get("/stories/").get_data(as_text=True)
     assert name in page and "Sweden" not in page
+
+
+@pytest.mark.parametrize("lang, name", [("sv", "el (grekiska)"), ("it", "el (greco)"),
+                                        ("lv", "el (grieķu)"), ("el", "el (Ελληνικά)")])
+def test_a_language_in_a_hint_is_named_in_the_staff_members_language(app, lang, name):
+    """'did you mean el (Greek)?' names the language from CLDR in the staff's language."""
+    from admin.i18n import reason
+    from kiosk.i18n.languages import UnknownLanguage, pack_language
+
+    with pytest.raises(UnknownLanguage) as caught:
+        pack_language("gr")
+    assert "el (Greek)" in str(caught.value.hint)  # the command line's English
+    with app.test_request_context(headers={"Accept-Language": lang}):
+        said = reason(caught.value.hint)
+    assert name in said and "Greek" not in said, said
