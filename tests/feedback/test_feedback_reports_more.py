@@ -367,3 +367,13 @@ def test_a_shift_that_rounds_to_zero_reads_plus_zero(app):
             '{{ survey_section(q, none, 5, labels) }}', q=q, labels=Labels())
     assert "-0.00" not in html and "+0.00 (95% interval -0.00" not in html
     assert "shift +0.00 (95% interval +0.00 to +0.00)" in html
+
+
+
+def test_countries_in_breakdowns_are_named_in_the_staff_members_language(as_role, loaded):
+    """'Sverige' for Swedish staff where the code 'SE' stood (CLDR's name, through Babel)."""
+    viewer = as_role("viewer")
+    assert viewer.post("/account/language", data={"ui_language": "sv"}).status_code == 302
+    html = viewer.get("/reports/breakdowns").get_data(as_text=True)
+    assert '<tr data-group="SE"><th scope="row">Sverige</th>' in html
+    assert '<th scope="row">SE</th>' not in html
