@@ -7,6 +7,8 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk.media.settings import AudioSettings
+from kiosk.media.video import VideoEngine
 from tests.support.generated_media import NARRATION_TEXT, make_narration, make_pattern_video
 
 
@@ -35,3 +37,12 @@ def mixer():
     pygame.mixer.init(44100, -16, 2)
     yield pygame.mixer
     pygame.mixer.quit()
+
+
+@pytest.fixture
+def engine():
+    """A real libvlc engine with sound going nowhere."""
+    eng = VideoEngine(AudioSettings(), ["--aout=adummy"])
+    assert eng.available, eng.reason
+    yield eng
+    eng.close()

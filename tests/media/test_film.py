@@ -9,21 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.media.settings import AudioSettings
-from kiosk.media.video import Film, VideoEngine
+from kiosk.media.video import Film
 from tests.media.test_video import os_threads, wait_until
 from tests.support.generated_media import PATTERN_SIZE
 
 W, H = PATTERN_SIZE
-
-
-@pytest.fixture
-def engine():
-    """A real libvlc engine with sound going nowhere."""
-    eng = VideoEngine(AudioSettings(), ["--aout=adummy"])
-    assert eng.available, eng.reason
-    yield eng
-    eng.close()
 
 
 def hold(engine) -> threading.Event:

@@ -42,15 +42,6 @@ def wait_until(predicate, timeout_s: float = 10.0) -> bool:
     return predicate()
 
 
-@pytest.fixture
-def engine():
-    """A real libvlc engine with sound going nowhere."""
-    eng = VideoEngine(AudioSettings(), ["--aout=adummy"])
-    assert eng.available, eng.reason
-    yield eng
-    eng.close()
-
-
 def bottom_colour(surface) -> tuple[int, int, int]:
     """The per-second colour of the pattern's lower half."""
     w, h = surface.get_size()
