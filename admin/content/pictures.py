@@ -85,7 +85,8 @@ def save_alt(ctx: SaveContext, wc: WorkingCopy, src: str, texts: dict[str, str],
                         file=src, languages=", ".join(clashes))
     if not set_alt(doc, src, mine):
         return SaveResult(unchanged=True)
-    return save_pack_file(ctx, wc, base_hash, yamledit.dump(doc), str(summary(ALT, file=src)))
+    return save_pack_file(ctx, wc, base_hash, yamledit.write_document(text, doc),
+                          str(summary(ALT, file=src)))
 
 
 def not_saved(result: SaveResult) -> str | None:
@@ -116,7 +117,7 @@ def po_import_text(wc: WorkingCopy, language: str,
     doc = yamledit.load(text)
     for line_id, new in values.items():
         set_alt(doc, line_id[len(PICTURES) + 1:-len("/alt")], {language: new})
-    new_text = yamledit.dump(doc)
+    new_text = yamledit.write_document(text, doc)
 
     def check(t):
         return StoryCheck(None, list(load_pack(wc.root, texts={PACK_FILE: t}).findings))
@@ -152,7 +153,7 @@ def move_database_alt(ctx: SaveContext, wc: WorkingCopy,
         set_alt(doc, path, {language: alt})
         moved.append(path)
     result = None
-    new_text = yamledit.dump(doc)
+    new_text = yamledit.write_document(text, doc)
     if new_text != text:
         result = save_pack_file(ctx, wc, base_hash, new_text, str(summary(ALT_MOVED)))
         if not result.ok:

@@ -93,8 +93,22 @@ def edit_document(text: str, change: Callable[[CommentedMap], None]) -> str:
     if not isinstance(doc, CommentedMap):
         raise EditError("the file is not a mapping")
     change(doc)
+    return write_document(text, doc)
+
+
+def write_document(text: str, doc: CommentedMap) -> str:
+    """The new text of `text`'s document, changed into `doc`: only the changed top-level
+    blocks written where that is safe (`splice_changed`), else the whole document."""
     spliced = splice_changed(text, doc)
     return spliced if spliced is not None else dump(doc)
+
+
+def _body(lines: list[str]) -> list[str]:
+    """`lines` without their trailing blank lines and comments at the margin."""
+    end = len(lines)
+    while end and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    return lines[:end]
 
 
 _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
@@ -144,9 +158,10 @@ def splice_changed(text: str, doc: CommentedMap) -> str | None:
             fragment[key] = doc[key]
             if key in doc.ca.items:  # a comment on the key's own line
                 fragment.ca.items[key] = doc.ca.items[key]
-            block = dump(fragment).split("\n")
-            if i + 1 < len(keys) and block and block[-1] == "":
-                block.pop()  # the next block's lines follow
+            # Blank lines and comments at the margin after a block stay as they were: ruamel
+            # may attach them to the block's last value or to the document (and then drop
+            # them from a fragment), so the fragment's own are cut and the file's kept.
+            block = _body(dump(fragment).split("\n")) + block[len(_body(block)):]
         out += block
     new_text = "\n".join(out)
     try:

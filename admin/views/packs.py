@@ -306,7 +306,7 @@ def save_settings(pack_id: str):
         return _settings_page(wc, current, current_hash)
     old_langs = [str(v) for v in (doc.get("languages") or [])]
     changed = packsettings.apply(doc, request.form, old_langs)
-    new_text = yamledit.dump(doc)
+    new_text = yamledit.write_document(current, doc)
     new_langs = [str(v) for v in (doc.get("languages") or [])]
     gone = [lang for lang in old_langs if lang not in new_langs]
     if gone and request.form.get("confirm_remove") != " ".join(gone):

@@ -85,3 +85,15 @@ def _changed(text, change):
     doc = load(text)
     change(doc)
     return doc
+
+
+def test_comments_after_the_last_block_stay_when_it_changes():
+    """ruamel hangs a file's closing comments on the document, not on the last block: a
+    splice that rewrote the last block's lines without them lost 20,000 lines of comments."""
+    text = TEXT + "# closing remarks\n" + "# more\n\n"
+
+    def change(d):
+        d["surveys"] = {"before": []}
+    new = edit_document(text, change)
+    assert new.endswith("surveys:\n  before: []\n# closing remarks\n# more\n\n")
+    assert len(changed_lines(text, new)) == 3  # one line out, two in
