@@ -15,6 +15,7 @@ import io
 import os
 import re
 import secrets
+import stat
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from admin.content.storyfile import fsync_dir
 from admin.content.summaries import N_
 from kiosk.content import model as M
+from kiosk.content.loader import tree_stats
 from kiosk.content.mediacheck import HEAD, sniff_format
 from kiosk.content.phrase import Phrase
 from kiosk.content.safepath import OutsideFolder, inside
@@ -204,22 +206,10 @@ def usage(pack: M.Pack) -> dict[str, list[Phrase]]:
 
 def media_files(media_root: Path) -> list[str]:
     """Every file under media/, relative, in name order (hidden files and folders, links
-    left out). One os.scandir per folder: Path.rglob took 10-30 ms for the demo pack."""
-    out, todo = [], [""]
-    while todo:
-        rel = todo.pop()
-        try:
-            with os.scandir(media_root / rel) as entries:
-                for entry in entries:
-                    if entry.name.startswith("."):
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        todo.append(f"{rel}{entry.name}/")
-                    elif entry.is_file(follow_symlinks=False):
-                        out.append(rel + entry.name)
-        except OSError:
-            continue
-    return sorted(out)
+    left out)."""
+    return sorted(rel for rel, st in tree_stats(media_root)
+                  if stat.S_ISREG(st.st_mode)
+                  and not any(part.startswith(".") for part in rel.split("/")))
 
 
 def resolve(media_root: Path, relative: str) -> Path | None:

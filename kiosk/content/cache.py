@@ -90,31 +90,19 @@ def stat_fingerprint(root: Path) -> tuple[str, int]:
     that close to when it took the hash treats the hash as unproven (see Workspace.load).
     """
     base = os.fspath(root)
-    entries, newest, folders = [], 0, []
+    entries, newest = [], 0
     for top in (os.path.join(base, name) for name in ("pack.yaml", "stories", "media")):
         try:
             st = os.lstat(top)
         except OSError:
             continue
-        entries.append(f"{top}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_ctime_ns}")
-        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        found = [(top, st)]
         if stat.S_ISDIR(st.st_mode):
-            folders.append(top)
-    while folders:
-        try:
-            with os.scandir(folders.pop()) as found:
-                for entry in found:
-                    try:
-                        st = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue
-                    entries.append(f"{entry.path}\0{st.st_size}\0{st.st_ino}\0"
-                                   f"{st.st_mtime_ns}\0{st.st_ctime_ns}")
-                    newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-                    if stat.S_ISDIR(st.st_mode):
-                        folders.append(entry.path)
-        except OSError:
-            continue
+            found += [(os.path.join(top, rel), sub) for rel, sub in loader.tree_stats(top)]
+        for path, st in found:
+            entries.append(f"{path}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0"
+                           f"{st.st_ctime_ns}")
+            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
     entries.sort()
     return hashlib.sha256("\n".join(entries).encode()).hexdigest(), newest
 

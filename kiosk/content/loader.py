@@ -47,27 +47,30 @@ def content_hash(root: Path, files: list[Path] | None = None) -> str:
         except OSError:
             h.update(b"\0unreadable")
         h.update(b"\0")
-    for rel, st in sorted(_media_entries(root), key=lambda entry: entry[0].split("/")):
-        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    for rel, st in sorted(tree_stats(root / "media"), key=lambda entry: entry[0].split("/")):
+        h.update(f"media/{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
 
 
-def _media_entries(root: Path) -> list[tuple[str, os.stat_result]]:
-    """("media/...", lstat) of everything under media/, folders too, links not followed
-    (what `Path.rglob("*")` lists, in a tenth of its time)."""
-    out, todo = [], ["media"]
+def tree_stats(folder: Path | str) -> list[tuple[str, os.stat_result]]:
+    """(path relative to `folder`, lstat) of everything under it, folders too, links not
+    followed, in no order: one os.scandir per folder (Path.rglob took ten times as long).
+    The one walk of a pack's files: the content hash, the cache's fingerprint, the admin's
+    media listing."""
+    base = os.fspath(folder)
+    out, todo = [], [""]
     while todo:
         rel = todo.pop()
         try:
-            with os.scandir(root / rel) as entries:
+            with os.scandir(os.path.join(base, rel) if rel else base) as entries:
                 for entry in entries:
                     try:
                         st = entry.stat(follow_symlinks=False)
                     except OSError:
                         continue
-                    out.append((f"{rel}/{entry.name}", st))
+                    out.append((rel + entry.name, st))
                     if stat.S_ISDIR(st.st_mode):
-                        todo.append(f"{rel}/{entry.name}")
+                        todo.append(f"{rel}{entry.name}/")
         except OSError:
             continue
     return out
