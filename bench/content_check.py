@@ -36,7 +36,7 @@ from kiosk.app.packs import PackSource
 from kiosk.content import load_cached, load_pack
 from kiosk.content.cache import _entry_dir, fingerprint
 from kiosk.content.loader import pack_files
-from kiosk.content.validate import _MEDIA_CHECKED as media_memo
+from kiosk.content.mediacheck import forget_contents
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "content"
@@ -190,7 +190,7 @@ def main() -> None:
         def first_check():
             """`kiosk check` as a new process runs it: nothing remembered of the media files
             (the validator keeps what it found in each file while it is unchanged)."""
-            media_memo.clear()
+            forget_contents()
             return load_pack(root)
 
         t_check = median_time(first_check, args.repeat)

@@ -1,7 +1,8 @@
 """Checking media files: inside the pack, present, what their extension says, not absurdly large.
 
-Reads only a file's first bytes. Codec checks (what the kiosk can decode) live in
-kiosk.media.probe and are added by the validator when that module is available.
+Reads only a file's first bytes, except `content_findings`, which adds what the kiosk's
+media package finds in the whole file (subtitles that parse, codecs it can decode, a film's
+audio languages) and remembers it while the file is unchanged.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import stat
 import struct
 from pathlib import Path, PurePosixPath
 
+from kiosk.content.filememo import FileMemo
+from kiosk.content.findings import ERROR, WARNING
 from kiosk.content.phrase import Phrase
 
 MAX_PIXELS = 100_000_000
@@ -220,3 +223,57 @@ _FILE = {"image": Phrase("an image file"), "audio": Phrase("an audio file"),
          "video": Phrase("a video file"), "subtitles": Phrase("a subtitles file")}
 _KIND = {"image": Phrase("an image"), "audio": Phrase("an audio"),
          "video": Phrase("a video"), "subtitles": Phrase("a subtitles")}
+
+
+# What each media file's content gave, kept while the file is unchanged
+# (kiosk.content.filememo): reading and parsing ~450 files was most of a pack's load.
+_CHECKED = FileMemo()
+
+
+def content_findings(file: Path, rel: str, want: str,
+                     languages=()) -> list[tuple[str, str, str, str]]:
+    """(severity, code, message, hint) of one media file's content as `want` (image, audio,
+    video, subtitles) for a story in `languages`; computed once while the file is unchanged."""
+    langs = tuple(languages)
+    return _CHECKED.get(file, (rel, want, langs),
+                        lambda: _content_findings(file, rel, want, langs))
+
+
+def forget_contents() -> None:
+    """Forget what every file held (as a new process starts: benchmarks time a first check)."""
+    _CHECKED.clear()
+
+
+def _content_findings(file: Path, rel: str, want: str,
+                      languages: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+    """(severity, code, message, hint) of one media file's content, from its bytes alone."""
+    found = [(ERROR, *p) for p in check_file(file, rel, want)]
+    if found or want not in ("audio", "video", "subtitles"):
+        return found
+    # Decoding checks come from the kiosk's media package; both modules are pure Python
+    # without pygame or libvlc, and are imported only when a pack has such media.
+    if want == "subtitles":
+        from kiosk.media.subtitles import check_subtitles
+
+        return [(ERROR if p.severity == ERROR else WARNING, p.code,
+                 Phrase("media/%(file)s:%(line)s: %(problem)s", file=rel, line=str(p.line),
+                        problem=p.message), "")
+                for p in check_subtitles(file)]
+    from kiosk.media.probe import missing_audio_languages, why_unplayable
+
+    why = why_unplayable(file, use_ffprobe=False)
+    if why is not None:
+        found.append((WARNING, "media-codec",
+                      Phrase("media/%(file)s: %(problem)s", file=rel, problem=why),
+                      Phrase("encode video as H.264 or VP9, audio as Vorbis or Opus")))
+    elif want == "video" and languages:
+        missing, tags = missing_audio_languages(file, list(languages), use_ffprobe=False)
+        if missing:
+            found.append((
+                WARNING, "video-audio-language",
+                Phrase("media/%(file)s has no audio track in %(languages)s (its tracks: "
+                       "%(tracks)s): those visitors hear the default language's",
+                       file=rel, languages=", ".join(missing), tracks=", ".join(tags)),
+                Phrase("add a track tagged with the language's ISO 639-2 code (ffmpeg: "
+                       "%(example)s)", example="-metadata:s:a:1 language=eng")))
+    return found

@@ -13,7 +13,6 @@ from pathlib import Path
 from kiosk.content import conditions, mediacheck, slots
 from kiosk.content import model as M
 from kiosk.content.figures import has_statistic
-from kiosk.content.filememo import FileMemo
 from kiosk.content.findings import ERROR, WARNING, Finding, finding, suggest
 from kiosk.content.languages import check_pack_languages
 from kiosk.content.phrase import Phrase
@@ -301,56 +300,14 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                             "story"))
 
 
-# What the validator found in each media file's content, kept while the file is unchanged
-# (kiosk.content.filememo): reading and parsing ~450 files was most of a pack's load.
-_MEDIA_CHECKED = FileMemo()
-
-
 def _media(rep: Report, root: Path, rel: str, path: str, want: str,
            languages: list[str] | None = None) -> None:
     real, problems = mediacheck.locate(root, rel, rep.folders)
     found = [(ERROR, *p) for p in problems]
     if real is not None:
-        langs = tuple(languages or ())
-        found = _MEDIA_CHECKED.get(real, (rel, want, langs),
-                                   lambda: _file_problems(real, rel, want, langs))
+        found = mediacheck.content_findings(real, rel, want, languages or ())
     for severity, code, message, hint in found:
         rep.add(path, code, message, hint, severity)
-
-
-def _file_problems(file: Path, rel: str, want: str,
-                   languages: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
-    """(severity, code, message, hint) of one media file's content, from its bytes alone."""
-    found = [(ERROR, *p) for p in mediacheck.check_file(file, rel, want)]
-    if found or want not in ("audio", "video", "subtitles"):
-        return found
-    # Decoding checks come from the kiosk's media package; both modules are pure Python
-    # without pygame or libvlc, and are imported only when a pack has such media.
-    if want == "subtitles":
-        from kiosk.media.subtitles import check_subtitles
-
-        return [(ERROR if p.severity == ERROR else WARNING, p.code,
-                 Phrase("media/%(file)s:%(line)s: %(problem)s", file=rel, line=str(p.line),
-                        problem=p.message), "")
-                for p in check_subtitles(file)]
-    from kiosk.media.probe import missing_audio_languages, why_unplayable
-
-    why = why_unplayable(file, use_ffprobe=False)
-    if why is not None:
-        found.append((WARNING, "media-codec",
-                      Phrase("media/%(file)s: %(problem)s", file=rel, problem=why),
-                      Phrase("encode video as H.264 or VP9, audio as Vorbis or Opus")))
-    elif want == "video" and languages:
-        missing, tags = missing_audio_languages(file, list(languages), use_ffprobe=False)
-        if missing:
-            found.append((
-                WARNING, "video-audio-language",
-                Phrase("media/%(file)s has no audio track in %(languages)s (its tracks: "
-                       "%(tracks)s): those visitors hear the default language's",
-                       file=rel, languages=", ".join(missing), tracks=", ".join(tags)),
-                Phrase("add a track tagged with the language's ISO 639-2 code (ffmpeg: "
-                       "%(example)s)", example="-metadata:s:a:1 language=eng")))
-    return found
 
 
 def _check_graph(story: M.Story, rep: Report) -> None:
