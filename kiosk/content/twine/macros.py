@@ -84,7 +84,14 @@ _ADD = re.compile(r"^\$(?P<var>[A-Za-z_]\w*)\s*(?:(?:to|=)\s*(?:it|\$(?P<again>\
 
 
 def _string(token: str) -> str:
-    return json.loads(token) if token[0] == '"' else token[1:-1].replace("\\'", "'")
+    """A quoted value's text; a double-quoted one read as JSON (control characters and an
+    escape JSON lacks, as a mangled file may hold, are kept as written)."""
+    if token[0] != '"':
+        return token[1:-1].replace("\\'", "'")
+    try:
+        return json.loads(token, strict=False)
+    except ValueError:
+        return token[1:-1]
 
 
 def condition(expr: str, scene_id: Callable[[str], str | None]) -> str | None:
