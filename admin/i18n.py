@@ -36,7 +36,9 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale, get_translations, gettext
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from kiosk.content.phrase import COUNTRY, LANGUAGE
 
@@ -107,6 +109,58 @@ def country_name(code: str) -> str:
     return names.get(code.upper(), code)
 
 
+def request_translations():
+    """The catalogue of the request's language, as Flask-Babel gives it, found once per
+    request and language (`force_locale` gives another language: it is looked up anew)."""
+    try:
+        ns = g._flask_babel
+        locale, kept = ns.storykiosk_catalogue
+        if locale is ns.babel_locale:
+            return kept
+    except (AttributeError, RuntimeError):  # first string of the request; no app context
+        pass
+    translations = get_translations()
+    try:
+        ns = g._flask_babel
+        ns.storykiosk_catalogue = (ns.babel_locale, translations)
+    except (AttributeError, RuntimeError):
+        pass
+    return translations
+
+
+# The template functions behave as Jinja's "newstyle" gettext (the text is a %-format string
+# of its keyword arguments, escaped in an autoescaped template), in one call each: Jinja's own
+# wraps three calls around Flask-Babel's lookup, which finds the catalogue anew for every
+# string; with ~600 strings that was a fifth of the pack settings page's time.
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables):
+    rv = request_translations().ugettext(string)
+    return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
+    variables.setdefault("num", num)
+    rv = request_translations().ungettext(singular, plural, num)
+    return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+
+@pass_eval_context
+def _template_pgettext(eval_ctx, context: str, string: str, **variables):
+    variables.setdefault("context", context)
+    rv = request_translations().upgettext(context, string)
+    return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+
+@pass_eval_context
+def _template_npgettext(eval_ctx, context: str, singular: str, plural: str, num: int,
+                        **variables):
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    rv = request_translations().unpgettext(context, singular, plural, num)
+    return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+
 def select_locale() -> str:
     """The user's own choice, else the browser's best match, else the default."""
     default = current_app.config["DEFAULT_LANGUAGE"]
@@ -125,6 +179,11 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     Babel(app, locale_selector=select_locale)
+    # Templates look their strings up in the request's catalogue directly (see _template_gettext).
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext,
+                                 ngettext=_template_ngettext, pgettext=_template_pgettext,
+                                 npgettext=_template_npgettext)
     app.jinja_env.globals["reason"] = reason  # also in imported macros (no context there)
     app.jinja_env.globals["country_name"] = country_name
 

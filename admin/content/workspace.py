@@ -28,6 +28,7 @@ from pathlib import Path
 
 from flask import Flask, abort, current_app
 
+from admin.content.fragments import Fragments
 from admin.content.preview import Renderer
 from kiosk.content import LoadedPack, load_pack
 from kiosk.content.cache import stat_fingerprint
@@ -69,6 +70,7 @@ class Workspace:
         self._lock = threading.Lock()
         self.lock = threading.Lock()  # guards `checks`
         self.renderer = Renderer()  # the kiosk's renderer for previews, started on first use
+        self.fragments = Fragments()  # rendered page parts kept per loaded pack
 
     def working_copies(self) -> list[WorkingCopy]:
         """The editable packs, in the order the setting lists them."""

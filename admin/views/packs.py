@@ -20,10 +20,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from admin import audit
 from admin.access import allow
 from admin.content import newpack, packfile, packsettings, yamledit
+from admin.content.fragments import CSRF_SLOT, fill
 from admin.content.library import publish_blockers
 from admin.content.media import media_files
 from admin.content.packs import export_bundle, import_bundle
@@ -243,38 +245,59 @@ def install(pack_id: str):
     return redirect(url_for("packs.index")), 303
 
 
+class _Unreadable(Exception):
+    """pack.yaml's text is not a mapping: the page says so instead of showing the form."""
+
+
 def _settings_page(wc, text, base_hash, findings=None, status=200, notice=None, conflict=None):
-    """The settings form built from a pack.yaml text, with findings beside their fields."""
+    """The settings form built from a pack.yaml text, with findings beside their fields.
+
+    The form is kept (admin.content.fragments) while the pack and this text are unchanged,
+    unless it shows a refused save's findings or a removal to confirm."""
     ws = workspace()
     loaded = ws.load(wc.root)
+    installed = ws.store.versions(wc.pack_id)
+
+    def form() -> str:
+        try:
+            doc = yamledit.load_for_reading(text)
+        except Exception:  # ruamel's many parse errors; the loader's findings say where
+            doc = None
+        if not isinstance(doc, dict):
+            raise _Unreadable
+        shown = findings if findings is not None else [f for f in loaded.findings
+                                                       if f.file == packfile.PACK_FILE]
+        by_field: dict[str, list] = {}
+        for f in shown:
+            by_field.setdefault(f.path, []).append(f)
+        languages = [str(v) for v in (doc.get("languages") or [])]
+        version = str(doc.get("version") or "")
+        newest = max((v.version for v in installed if is_version(v.version)), key=version_key,
+                     default=None)
+        suggest = (next_version(max([v for v in (newest, version) if v and is_version(v)],
+                                    key=version_key)) if (newest or is_version(version))
+                   else "1.0.0")
+        images = [p for p in media_files(wc.root / "media")
+                  if KINDS.get("." + p.rsplit(".", 1)[-1].lower()) == "image"]
+        return render_template("packs/_settings_form.html", wc=wc,
+                               blocks=packsettings.sections(doc, languages),
+                               languages=languages, base_hash=base_hash, by_field=by_field,
+                               findings=shown, notice=notice, newest=newest, suggest=suggest,
+                               coverage=loaded.coverage, images=images,
+                               kinds=packsettings.CHOICES, csrf_slot=Markup(CSRF_SLOT))
+
     try:
-        doc = yamledit.load_for_reading(text)
-    except Exception:  # ruamel's many parse errors; the loader's findings say where
-        doc = None
-    if not isinstance(doc, dict):
+        if findings is None and notice is None:
+            key = ("packs.settings", base_hash, tuple(v.folder for v in installed))
+            form_html = ws.fragments.keep(wc.root, loaded, key, form)
+        else:
+            form_html = fill(form())
+    except _Unreadable:
         return render_template("packs/settings.html", wc=wc, broken=True, base_hash=base_hash,
                                findings=[f for f in loaded.findings
                                          if f.file == packfile.PACK_FILE]), 422
-    languages = [str(v) for v in (doc.get("languages") or [])]
-    if findings is None:
-        findings = [f for f in loaded.findings if f.file == packfile.PACK_FILE]
-    by_field: dict[str, list] = {}
-    for f in findings:
-        by_field.setdefault(f.path, []).append(f)
-    installed = ws.store.versions(wc.pack_id)
-    version = str(doc.get("version") or "")
-    newest = max((v.version for v in installed if is_version(v.version)), key=version_key,
-                 default=None)
-    suggest = next_version(max([v for v in (newest, version) if v and is_version(v)],
-                               key=version_key)) if (newest or is_version(version)) else "1.0.0"
-    coverage = loaded.coverage  # story id -> language -> share translated
-    images = [p for p in media_files(wc.root / "media")
-              if KINDS.get("." + p.rsplit(".", 1)[-1].lower()) == "image"]
-    return render_template("packs/settings.html", wc=wc, blocks=packsettings.sections(doc, languages),
-                           languages=languages, base_hash=base_hash, by_field=by_field,
-                           findings=findings, notice=notice, conflict=conflict,
-                           newest=newest, suggest=suggest, coverage=coverage, images=images,
-                           kinds=packsettings.CHOICES), status
+    return render_template("packs/settings.html", wc=wc, form_html=form_html, notice=notice,
+                           conflict=conflict), status
 
 
 @bp.route("/<pack_id>/settings")
