@@ -154,7 +154,7 @@ class PackStore:
             manifest = unpack_bundle(bundle, staging, base_staging)
             carried = base_staging if base_staging.is_dir() else None
             ext = self._extends_of(staging, manifest, carried)
-            if ext is not None and carried is None and self._installed_base(ext) is None:
+            if ext is not None and carried is None and self.installed_base(ext) is None:
                 raise missing_base(ext, manifest.pack_id, self._base_versions(ext.pack))
             step("check")
             if carried is not None:
@@ -232,7 +232,7 @@ class PackStore:
             _fsync_dir(versions)
         return name
 
-    def _installed_base(self, ext: Extends) -> InstalledVersion | None:
+    def installed_base(self, ext: Extends) -> InstalledVersion | None:
         """The installed version an overlay would run over: the active one in range, else the
         newest in range (as `extends.find_base` looks in a pack store)."""
         fitting = [v for v in self.versions(ext.pack) if ext.matches(v.version)]
