@@ -78,6 +78,10 @@ def _install(args) -> int:
         return 1
     print(f"installed pack {v.pack_id} {v.version} in {v.folder}; it is now active "
           "(a running kiosk switches at its next attract loop)")
+    if v.base:
+        print(f"its base {v.base} was installed first; " + (
+            "it is now active" if v.base_active else
+            "the active version of the base stays (the overlay accepts it)"))
     return 0
 
 

@@ -210,15 +210,17 @@ def build_bundle(root: Path | str, out: Path | str, today: dt.date | None = None
     `with_base` carries the base's files too (the base is checked as well)."""
     root = Path(root).resolve()
     stores = [Path(s) for s in stores]
-    found = overlay_base(root, stores)  # a missing base is said before the validator's findings
+    # what is wrong with the base is said before the validator's findings
+    found = overlay_base(root, stores)
+    carry = found is not None and with_base
+    if carry and overlay_base(found[1], stores) is not None:
+        raise BundleError('the base "%(base)s" extends another pack itself; install its '
+                          "bases on the kiosk and build without --with-base",
+                          base=found[0].pack)
     pack_id, version = _pack_header(root, today, stores)
-    if found is not None and with_base:
-        if read_extends(found[1]) is not None:
-            raise BundleError('the base "%(base)s" extends another pack itself; install its '
-                              "bases on the kiosk and build without --with-base",
-                              base=found[0].pack)
+    if carry:
         _pack_header(found[1], today, stores)
-    return write_bundle(root, out, pack_id, version, found, carry=with_base)
+    return write_bundle(root, out, pack_id, version, found, carry=carry)
 
 
 def _entries(root: Path) -> dict[str, tuple[Path, FileEntry]]:

@@ -60,6 +60,8 @@ class InstalledVersion(msgspec.Struct):
     folder: str
     active: bool
     installed: str = ""  # the day its folder was made (ISO date, UTC)
+    base: str = ""  # an overlay's carried base installed with it: "<id> <version>"
+    base_active: bool = False  # ... and made active by this install
 
 
 def _version_of(folder: Path) -> str:
@@ -179,7 +181,9 @@ class PackStore:
             step("activate")
             self.activate(manifest.pack_id, name)
         return InstalledVersion(manifest.pack_id, manifest.version, str(final), activate,
-                                _installed_on(final))
+                                _installed_on(final),
+                                f"{ext.pack} {manifest.base.version}" if carried else "",
+                                bool(base_switch))
 
     def _extends_of(self, staging: Path, manifest, carried: Path | None) -> Extends | None:
         """The unpacked pack's `extends:`, checked against what the manifest says of its base

@@ -364,6 +364,7 @@ def test_a_carried_base_is_installed_first_and_an_active_base_in_range_stays(pac
     se = store.install(carrying(pack, tmp_path, "test-se", RANGE, "1.1"), today=TODAY)
     assert active_version(store, "test") == "1.1" and active_version(store, "test-se") == "1.0.0"
     assert Path(se.folder).resolve() == store.active("test-se")
+    assert (se.base, se.base_active) == ("test 1.1", True)
     # a second overlay carrying an older base in range: the active 1.1 stays, 1.0 is kept
     store.install(carrying(pack, tmp_path / "it", "test-it", RANGE, "1.0"), today=TODAY)
     assert active_version(store, "test") == "1.1"
@@ -383,3 +384,12 @@ def test_an_overlay_installs_over_an_installed_base(pack, tmp_path):
     out = kiosk("pack", "install", str(named), "--packs-dir", str(store.root))
     assert out.returncode == 0, out.stderr
     assert active_version(store, "test-se") == "1.0.0"
+
+
+def test_a_base_that_is_an_overlay_itself_is_not_carried(pack, tmp_path):
+    # test-eu extends test; test-se extends test-eu: carrying test-eu would need test too
+    overlay(tmp_path / "test-eu", "test-eu", "1.0.0")
+    se = overlay(tmp_path / "test-se", "test-se", base="test-eu", accepts=">=1.0")
+    with pytest.raises(BundleError, match='the base "test-eu" extends another pack itself'):
+        build_bundle(se, tmp_path / "se.zip", today=TODAY, with_base=True)
+    assert not (tmp_path / "se.zip").exists()
