@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kiosk import paths
-from kiosk.content.bundle import BundleError, build_bundle
+from kiosk.content.bundle import BaseNotFound, BundleError, build_bundle
 from kiosk.content.packstore import BreaksOverlays, PackStore
 
 
@@ -54,6 +54,10 @@ def _build(args) -> int:
     try:
         m = build_bundle(args.pack, args.output, stores=[_store(args).root],
                          with_base=args.with_base)
+    except BaseNotFound as exc:
+        print(f"kiosk pack build: {exc}; --packs-dir names the folder of installed packs",
+              file=sys.stderr)
+        return 1
     except BundleError as exc:
         print(f"kiosk pack build: {exc}", file=sys.stderr)
         return 1

@@ -70,6 +70,10 @@ class BundleError(Exception):
         self.msgid, self.params = msgid, params
 
 
+class BaseNotFound(BundleError):
+    """An overlay whose base is found neither beside it nor in the pack stores searched."""
+
+
 class FileEntry(msgspec.Struct):
     """One file of the bundle: its size and SHA-256."""
 
@@ -195,10 +199,9 @@ def overlay_base(root: Path | str, stores: Iterable[Path | str] = ()
     base = find_base(ext, root, stores)
     if base is None:
         found = versions_found(ext, root, stores)
-        raise BundleError('the base "%(base)s" in versions "%(range)s" is not found beside the '
-                          "pack or in the installed packs (found: %(found)s); name its packs "
-                          "folder with --packs-dir", base=ext.pack, range=ext.version,
-                          found=found_text(found))
+        raise BaseNotFound('the base "%(base)s" in versions "%(range)s" is found neither '
+                           "beside the pack nor among the installed packs (found: %(found)s)",
+                           base=ext.pack, range=ext.version, found=found_text(found))
     return ext, base
 
 

@@ -163,19 +163,20 @@ def test_a_bundle_without_base_still_installs(pack, tmp_path):
 
 def test_building_an_overlay_whose_base_is_missing_names_it(pack, tmp_path):
     se = overlay(tmp_path / "pack-se", accepts=">=2")
-    with pytest.raises(BundleError, match=r'base "test" in versions ">=2" is not found.*'
+    with pytest.raises(BundleError, match=r'base "test" in versions ">=2" is found neither.*'
                                           r"\(found: 1\.0\)"):
         build_bundle(se, tmp_path / "se.zip", today=TODAY)
     assert not (tmp_path / "se.zip").exists()
     out = kiosk("pack", "build", str(se), "-o", str(tmp_path / "se.zip"),
                 "--packs-dir", str(tmp_path / "packs"))
     assert out.returncode == 1 and 'base "test" in versions ">=2"' in out.stderr
+    assert "--packs-dir names the folder of installed packs" in out.stderr
     # an installed base is found through --packs-dir: the refusal is then the validator's
     PackStore(tmp_path / "packs").install(versioned(pack, tmp_path, "2.0"), today=TODAY)
     shutil.rmtree(pack.root)
     out = kiosk("pack", "build", str(se), "-o", str(tmp_path / "se.zip"),
                 "--packs-dir", str(tmp_path / "packs"))
-    assert "is not found" not in out.stderr
+    assert "is found neither" not in out.stderr
 
 
 # -- 2. install refuses an overlay whose base is neither carried nor installed ---------------
