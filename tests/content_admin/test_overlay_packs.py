@@ -201,3 +201,18 @@ def test_a_rollback_that_breaks_an_overlay_asks_first_naming_it(curator, three, 
     with database(app).session() as db:
         entry = db.query(AuditEntry).filter_by(action="pack.rollback", target="test").one()
         assert "test-se 1.0.0 (>=2.0)" in entry.after
+
+
+def test_overlays_and_their_refusals_speak_the_curators_language(curator, three, tmp_path):
+    from tests.content_admin.test_refusals_i18n import _speaking
+
+    overlay_folder(tmp_path / "new" / "test-lv", "test-lv", ">=3")
+    _speaking(curator, "sv")
+    row = page(curator)
+    row = row[row.index("<strong>test-lv</strong>"):]
+    assert "Landsanpassning av test, versioner >=3" in row and "baspaketet är inte installerat" in row
+    _speaking(curator, "lv")
+    text = html.unescape(rollback(curator, three).get_data(as_text=True))
+    assert ("Nav atgriezts: atgriežot test uz 1.1, šie pielāgojumi vairs nebūtu to bāzes pakotnes "
+            "versiju robežās, ko tie pieņem (iekavās): test-se 1.0.0 (>=2.0)") in text
+    assert "Tomēr atgriezties" in text
