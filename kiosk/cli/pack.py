@@ -27,8 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--with-base", action="store_true",
                    help="for a country overlay: carry its base pack in the bundle, for a kiosk "
                    "that does not have the base installed")
-    b.add_argument("--packs-dir", help="for a country overlay: where installed packs are "
-                   "searched for its base, after the folders beside the overlay (default: the "
+    b.add_argument("--packs-dir", "--packs", dest="packs_dir", help="for a country overlay: where installed packs are "
+                   "searched for its base, before the folders beside the overlay (default: the "
                    "kiosk's data folder/packs)")
     b.set_defaults(func=_build)
     for name, helptext, func in (

@@ -175,7 +175,7 @@ def test_building_an_overlay_whose_base_is_missing_names_it(pack, tmp_path):
     PackStore(tmp_path / "packs").install(versioned(pack, tmp_path, "2.0"), today=TODAY)
     shutil.rmtree(pack.root)
     out = kiosk("pack", "build", str(se), "-o", str(tmp_path / "se.zip"),
-                "--packs-dir", str(tmp_path / "packs"))
+                "--packs", str(tmp_path / "packs"))
     assert "is found neither" not in out.stderr
 
 
