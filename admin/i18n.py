@@ -5,7 +5,7 @@ app compiles each into ``<instance>/translations`` at start when the .mo is miss
 so a fresh clone needs no build step. Update them after changing strings with::
 
     .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError -k EditError \
-        -k Reason -k Phrase -k N_ -k Setting:4 -k TwineError \
+        -k Reason -k Phrase -k N_ -k Setting:4 -k TwineError -k BreaksOverlays -k BaseNotFound \
         --no-location --sort-output -o admin/translations/messages.pot \
         admin kiosk/content/bundle.py kiosk/content/packstore.py kiosk/content/findings.py \
         kiosk/content/validate.py kiosk/content/slots.py kiosk/content/schema.py \

@@ -1,9 +1,12 @@
-"""Making a new pack: empty (id, title, country, languages) or a copy of another working copy.
+"""Making a new pack: empty (id, title, country, languages), a copy of another working copy,
+or a country overlay of a base (`extends:`, see docs/content-format.md).
 
 The new folder is assembled under a hidden staging name beside its final place, its
 pack.yaml checked by the kiosk's own loader (the findings of pack.yaml only: a new empty
 pack has no story yet, which the stories page then says), and renamed into place in one
-step, never over an existing folder. A refusal leaves nothing behind.
+step, never over an existing folder. A refusal leaves nothing behind. An overlay's base must
+be found where the kiosk's loader looks (beside the new folder, among the working copies made
+here, or installed on this machine) before it is checked.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from pathlib import Path
 from admin.content import yamledit
 from admin.content.storyfile import fsync_dir
 from admin.content.yamledit import EditError
-from kiosk.content import load_pack
+from kiosk.content.bundle import found_text, load_with_base
+from kiosk.content.extends import ExtendsError, find_base, read_extends, versions_found
 from kiosk.content.findings import ERROR, Finding
 from kiosk.content.schema import ID_RE
+from kiosk.content.versions import is_version, version_key
 
 
 class NotMade(Exception):
@@ -44,6 +49,31 @@ def empty_pack_text(pack_id: str, title: dict[str, str], country: str, languages
     return yamledit.dump(doc)
 
 
+def default_range(base_version: str) -> str:
+    """The versions an overlay accepts by default: from the base's major.minor up to its next
+    major (`1.4.2` -> `>=1.4, <2`): a new minor keeps the base's items, a major may not."""
+    if not is_version(base_version):
+        return ""
+    numbers = version_key(base_version)[0]
+    return f">={numbers[0]}.{numbers[1]}, <{numbers[0] + 1}"
+
+
+def overlay_pack_text(pack_id: str, title: dict[str, str], country: str, languages: list[str],
+                      default_language: str, base: str, versions: str) -> str:
+    """The pack.yaml of a new country overlay: its own settings and the base it extends
+    (helplines, stories and the rest come from the base until the overlay changes them)."""
+    doc = yamledit.load("{}\n")
+    doc["id"] = pack_id
+    doc["version"] = "0.1.0"
+    doc["extends"] = {"pack": base, "version": versions}
+    doc["title"] = {lang: text for lang, text in title.items() if text}
+    doc["languages"] = yamledit.flow_list(languages)
+    doc["default_language"] = default_language
+    doc["country"] = country
+    doc.fa.set_block_style()
+    return yamledit.dump(doc)
+
+
 def copy_pack_text(source_text: str, pack_id: str) -> str:
     """A copy's pack.yaml: the source's, with the new id (comments and all else kept)."""
     def change(doc):
@@ -52,9 +82,10 @@ def copy_pack_text(source_text: str, pack_id: str) -> str:
 
 
 def make_pack(new_dir: Path, pack_id: str, text: str, taken: set[str],
-              source: Path | None = None) -> Path:
+              source: Path | None = None, stores: list[Path] = ()) -> Path:
     """Make `<new_dir>/<pack_id>` with this pack.yaml (and a copy of source's stories and
-    media); NotMade with the reasons, leaving nothing behind."""
+    media); NotMade with the reasons, leaving nothing behind. An overlay's base is looked
+    for beside it and in the pack stores `stores`; EditError, before any check, when absent."""
     if not ID_RE.match(pack_id or ""):
         raise EditError('"%(id)s" is not a pack id: lower-case letters, digits, - and _, '
                         "starting with a letter", id=pack_id)
@@ -71,7 +102,8 @@ def make_pack(new_dir: Path, pack_id: str, text: str, taken: set[str],
             (staging / "stories").mkdir(parents=True)
             (staging / "media").mkdir()
         (staging / "pack.yaml").write_text(text, "utf-8")
-        loaded = load_pack(staging)
+        _require_base(staging, stores)
+        loaded = load_with_base(staging, stores=stores)
         errors = [f for f in loaded.findings if f.severity == ERROR and f.file == "pack.yaml"]
         if loaded.pack is None or errors:
             raise NotMade(errors or [f for f in loaded.findings if f.severity == ERROR])
@@ -81,3 +113,17 @@ def make_pack(new_dir: Path, pack_id: str, text: str, taken: set[str],
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return final
+
+
+def _require_base(folder: Path, stores: list[Path]) -> None:
+    """EditError when the folder's pack extends a base that is not found beside it or in
+    `stores` (a malformed extends: is left to the loader's findings)."""
+    try:
+        ext = read_extends(folder)
+    except ExtendsError:
+        return
+    if ext is not None and find_base(ext, folder, stores) is None:
+        raise EditError('the base "%(base)s" in versions "%(range)s" is neither a pack made '
+                        "here nor installed on this machine (found: %(found)s); install a "
+                        "version in that range first", base=ext.pack, range=ext.version,
+                        found=found_text(versions_found(ext, folder, stores)))

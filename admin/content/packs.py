@@ -12,17 +12,43 @@ import secrets
 import shutil
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from kiosk.content.bundle import BundleError, Manifest, build_bundle, inspect_bundle
+from kiosk.content.extends import ExtendsError, read_extends
 from kiosk.content.packstore import InstalledVersion, PackStore
 
 
-def export_bundle(root: Path, work_dir: Path) -> tuple[Path, Manifest]:
-    """Build a working copy's bundle in a fresh temporary file; BundleError on pack errors."""
+class OverlayOf(NamedTuple):
+    """What the Packs page says of a country overlay: its base, the versions it accepts and
+    the installed version it runs over (None: no installed version is in range)."""
+
+    base: str
+    range: str
+    installed: str | None
+
+
+def overlay_of(root: Path, store: PackStore) -> OverlayOf | None:
+    """The base a pack folder extends and the installed base it runs over; None for a pack
+    that extends nothing (or whose extends: is malformed: its findings say so)."""
+    try:
+        ext = read_extends(root)
+    except ExtendsError:
+        return None
+    if ext is None:
+        return None
+    found = store.installed_base(ext)
+    return OverlayOf(ext.pack, ext.version, found.version if found else None)
+
+
+def export_bundle(root: Path, work_dir: Path, store: PackStore | None = None
+                  ) -> tuple[Path, Manifest]:
+    """Build a working copy's bundle in a fresh temporary file; BundleError on pack errors.
+    An overlay's base is found beside it or among the packs installed in `store`."""
     work_dir.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(dir=work_dir)) / "bundle.zip"
     try:
-        manifest = build_bundle(root, out)
+        manifest = build_bundle(root, out, stores=[store.root] if store else [])
     except BaseException:
         shutil.rmtree(out.parent, ignore_errors=True)
         raise

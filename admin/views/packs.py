@@ -28,7 +28,7 @@ from admin.content import newpack, packfile, packsettings, yamledit
 from admin.content.fragments import CSRF_SLOT, fill
 from admin.content.library import publish_blockers
 from admin.content.media import media_files
-from admin.content.packs import export_bundle, import_bundle
+from admin.content.packs import export_bundle, import_bundle, overlay_of
 from admin.content.revisions import SaveContext, record
 from admin.content.storyfile import read
 from admin.content.workspace import workspace
@@ -37,8 +37,10 @@ from admin.db import get_db
 from admin.i18n import reason
 from admin.models import Role
 from kiosk.content.bundle import BundleError, checksums
+from kiosk.content.extends import ExtendsError, pack_identity, parse_range
 from kiosk.content.findings import ERROR
 from kiosk.content.mediacheck import KINDS
+from kiosk.content.packstore import BreaksOverlays, overlay_list
 from kiosk.content.versions import is_version, next_version, version_key
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
@@ -63,8 +65,9 @@ def index():
     return _index_page()
 
 
-def _index_page():
-    """The packs page with whatever was flashed on this request."""
+def _index_page(breaks=None):
+    """The packs page with whatever was flashed on this request; `breaks` (pack id, active
+    folder, overlays) asks to confirm a rollback that takes overlays out of their range."""
     ws = workspace()
     copies = [(wc, ws.load(wc.root)) for wc in ws.working_copies()]
     # what stops each copy from being bundled, shown in its row (one rule: export refuses these)
@@ -73,8 +76,12 @@ def _index_page():
                 for wc, loaded in copies}
     installed = {pid: ws.store.versions(pid) for pid in ws.store.pack_ids()}
     back_to = {pid: ws.store.rollback_target(pid) for pid in installed}
+    # which packs are country overlays, of what, and whether their base is installed
+    overlays = {("copy", wc.pack_id): overlay_of(wc.root, ws.store) for wc, _ in copies}
+    overlays |= {("installed", pid): overlay_of(ws.store.active(pid), ws.store)
+                 for pid in installed if ws.store.active(pid) is not None}
     return render_template("packs/index.html", copies=copies, installed=installed,
-                           back_to=back_to, blocking=blocking,
+                           back_to=back_to, blocking=blocking, overlays=overlays, breaks=breaks,
                            store_root=ws.store.root,
                            limit=current_app.config["MAX_BUNDLE_MB"])
 
@@ -98,7 +105,7 @@ def export(pack_id: str):
                 list="; ".join(blockers)))
         return _index_page(), 409
     try:
-        path, manifest = export_bundle(wc.root, ws.cache_dir / "exports")
+        path, manifest = export_bundle(wc.root, ws.cache_dir / "exports", ws.store)
     except BundleError as exc:
         flash(_("Not exported: %(why)s", why=reason(exc)))
         return _index_page(), 409
@@ -165,7 +172,8 @@ def activate(pack_id: str):
 @bp.route("/<pack_id>/rollback", methods=["POST"])
 @allow(Role.CURATOR)
 def rollback(pack_id: str):
-    """Activate the version that was active before the current one."""
+    """Activate the version that was active before the current one; when that takes
+    installed overlays out of their range, only once the curator confirms those overlays."""
     ws = workspace()
     expected = request.form.get("active", "")
     current = ws.store.active(pack_id)
@@ -174,13 +182,19 @@ def rollback(pack_id: str):
     if current is None or current.name != expected:
         flash(_("The active version changed since you opened the page; look again."))
         return redirect(url_for("packs.index")), 303
+    # the confirmation names the overlays it covers: another set asks again
+    confirmed = request.form.get("breaks")
+    force = confirmed is not None and confirmed == overlay_list(ws.store.rollback_breaks(pack_id))
     try:
-        folder = ws.store.rollback(pack_id)
+        folder = ws.store.rollback(pack_id, force=force)
+    except BreaksOverlays as exc:
+        flash(_("Not rolled back: %(why)s", why=reason(exc)))
+        return _index_page(breaks=(pack_id, current.name, overlay_list(exc.overlays))), 409
     except BundleError as exc:
         flash(reason(exc))
         return redirect(url_for("packs.index")), 303
     audit.record(get_db(), g.user, "pack.rollback", pack_id, {"active": current.name},
-                 {"active": folder.name})
+                 {"active": folder.name, "overlays_out_of_range": confirmed or None})
     get_db().commit()
     flash(_("Pack %(id)s rolled back: %(v)s is active again.", id=pack_id, v=folder.name))
     return redirect(url_for("packs.index")), 303
@@ -221,7 +235,7 @@ def install(pack_id: str):
                 list="; ".join(blockers)))
         return redirect(url_for("packs.index")), 303
     try:
-        path, manifest = export_bundle(wc.root, ws.cache_dir / "exports")
+        path, manifest = export_bundle(wc.root, ws.cache_dir / "exports", ws.store)
     except BundleError as exc:
         flash(_("Not exported: %(why)s", why=reason(exc)))
         return redirect(url_for("packs.index")), 303
@@ -353,16 +367,60 @@ def save_settings(pack_id: str):
     return redirect(url_for("packs.settings", pack_id=pack_id)), 303
 
 
+def _bases() -> dict[str, str]:
+    """The packs a country overlay can extend, with the version its range defaults from:
+    each working copy's, else the installed active version's."""
+    ws = workspace()
+    out = {}
+    for pid in ws.store.pack_ids():
+        active = ws.store.active(pid)
+        if active is not None:
+            out[pid] = pack_identity(active)[1] or ""
+    for wc in ws.working_copies():
+        out[wc.pack_id] = pack_identity(wc.root)[1] or out.get(wc.pack_id, "")
+    return dict(sorted(out.items()))
+
+
+def _form_languages(form) -> tuple[dict[str, str], str, list[str], str]:
+    """The new-pack form's title (in the default language), country, languages and default
+    language."""
+    default = form.get("default_language", "").strip()
+    languages = [v for v in re.split(r"[\s,]+", form.get("languages", "")) if v]
+    return ({default: form.get("title", "").strip()}, form.get("country", "").strip().upper(),
+            languages, default)
+
+
+def _overlay_text(form, pack_id: str, base: str) -> str | None:
+    """A new country overlay's pack.yaml from the form; None (with the reason flashed) when
+    the base is not offered or its versions are not a range."""
+    bases = _bases()
+    if base not in bases:
+        flash(_("Choose the base pack the overlay builds on."))
+        return None
+    versions = form.get("base_versions", "").strip() or newpack.default_range(bases[base])
+    try:
+        parse_range(versions)
+    except ExtendsError as exc:
+        flash(reason(exc.phrase))
+        return None
+    title, country, languages, default = _form_languages(form)
+    return newpack.overlay_pack_text(pack_id, title, country, languages, default, base,
+                                     versions)
+
+
 def _new_page(form, findings=(), status=200):
-    """The new-pack form, with the working copies a pack can be copied from."""
+    """The new-pack form, with the working copies a pack can be copied from and the packs a
+    country overlay can extend."""
+    bases = _bases()
     return render_template("packs/new.html", form=form, findings=list(findings),
-                           copies=workspace().working_copies()), status
+                           copies=workspace().working_copies(), bases=bases,
+                           ranges={b: newpack.default_range(v) for b, v in bases.items()}), status
 
 
 @bp.route("/new")
 @allow(Role.CURATOR)
 def new():
-    """The form for a new pack: empty, or a copy of a working copy."""
+    """The form for a new pack: empty, a copy of a working copy, or a country overlay."""
     return _new_page({})
 
 
@@ -377,17 +435,19 @@ def create():
     ws = workspace()
     taken = {wc.pack_id for wc in ws.working_copies()}
     source = form.get("copy_of", "")
+    base = form.get("overlay_of", "")
     try:
-        if source:
+        if base:
+            text = _overlay_text(form, pack_id, base)
+            if text is None:
+                return _new_page(form, status=422)
+            root = newpack.make_pack(ws.new_dir, pack_id, text, taken, stores=[ws.store.root])
+        elif source:
             src = ws.working_copy(source)
             text = newpack.copy_pack_text(read(src.root / packfile.PACK_FILE)[0], pack_id)
             root = newpack.make_pack(ws.new_dir, pack_id, text, taken, src.root)
         else:
-            languages = [v for v in re.split(r"[\s,]+", form.get("languages", "")) if v]
-            text = newpack.empty_pack_text(
-                pack_id, {form.get("default_language", "").strip(): form.get("title", "")
-                          .strip()}, form.get("country", "").strip().upper(), languages,
-                form.get("default_language", "").strip())
+            text = newpack.empty_pack_text(pack_id, *_form_languages(form))
             root = newpack.make_pack(ws.new_dir, pack_id, text, taken)
     except EditError as exc:
         flash(reason(exc))
@@ -396,9 +456,11 @@ def create():
         return _new_page(form, exc.findings, 422)
     ctx = SaveContext(ws, get_db(), g.user)
     record(ctx, pack_id, packfile.PACK_FILE, "", text, "new pack" + (
-        f" (a copy of {source})" if source else ""))
+        f" (a country overlay of {base})" if base else f" (a copy of {source})" if source
+        else ""))
     audit.record(get_db(), g.user, "pack.create", pack_id, None,
-                 {"folder": str(root), "copy_of": source or None})
+                 {"folder": str(root), "copy_of": (source or None) if not base else None,
+                  "overlay_of": base or None})
     get_db().commit()
     flash(_("Pack %(id)s made. Add its helplines and stories next.", id=pack_id))
     return redirect(url_for("packs.settings", pack_id=pack_id)), 303

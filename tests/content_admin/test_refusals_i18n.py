@@ -24,7 +24,9 @@ from tests.support.admin_pages import csrf_from
 
 ROOT = Path(__file__).resolve().parents[2]
 RAISERS = {"Refused": [ROOT / "admin"], "EditError": [ROOT / "admin"],
-           "Reason": [ROOT / "admin"], "BundleError": [
+           "Reason": [ROOT / "admin"],
+           "BreaksOverlays": [ROOT / "kiosk" / "content" / "packstore.py"],
+           "BaseNotFound": [ROOT / "kiosk" / "content" / "bundle.py"], "BundleError": [
     ROOT / "admin", ROOT / "kiosk" / "content" / "bundle.py",
     ROOT / "kiosk" / "content" / "packstore.py"]}
 
