@@ -77,7 +77,7 @@ def make_code(db: Session, venue: Venue | None, actor: User | None, minutes: int
     return entry, shown(code)
 
 
-class Refused(Exception):
+class NotEnrolled(Exception):
     """An enrolment the admin refuses: status, code and sentence of the JSON answer."""
 
     def __init__(self, status: int, code: str, message: str):
@@ -86,47 +86,47 @@ class Refused(Exception):
 
 
 def _checked(body: object) -> tuple[str, str, str, str]:
-    """(code, name, screen, time zone) from the request body, or Refused."""
+    """(code, name, screen, time zone) from the request body, or NotEnrolled."""
     if not isinstance(body, dict) or set(body) - {"code", "name", "screen", "time_zone"}:
-        raise Refused(400, "malformed_request", 'send {"code", "name", "screen", '
+        raise NotEnrolled(400, "malformed_request", 'send {"code", "name", "screen", '
                                                 '"time_zone"} as a JSON object')
     values = [body.get(k) for k in ("code", "name", "screen", "time_zone")]
     if not all(isinstance(v, str) and v.strip() for v in values):
-        raise Refused(400, "malformed_request", "code, name, screen and time_zone are "
+        raise NotEnrolled(400, "malformed_request", "code, name, screen and time_zone are "
                                                 "non-empty strings")
     code, name, screen, zone = (v.strip() for v in values)
     if not SCREEN_RE.match(screen):
-        raise Refused(400, "malformed_request", "screen is the width x height in pixels, "
+        raise NotEnrolled(400, "malformed_request", "screen is the width x height in pixels, "
                                                 "like 1920x1080")
     if zone not in zoneinfo.available_timezones():
-        raise Refused(400, "malformed_request", "time_zone is an IANA time zone name, like "
+        raise NotEnrolled(400, "malformed_request", "time_zone is an IANA time zone name, like "
                                                 "Europe/Riga")
     return code, name, screen, zone
 
 
 def redeem(db: Session, code: str, name: str, screen: str, time_zone: str) -> tuple[
         Kiosk, str]:
-    """Use a code: register the kiosk in the code's venue (no commit); Refused if not valid."""
+    """Use a code: register the kiosk in the code's venue (no commit); NotEnrolled if not valid."""
     entry = db.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == hash_code(code)))
     if entry is None:
-        raise Refused(403, "wrong_code", "this enrolment code is not one the admin made; "
+        raise NotEnrolled(403, "wrong_code", "this enrolment code is not one the admin made; "
                                          "check it on the Kiosks page")
     if entry.used_at is not None:
-        raise Refused(403, "code_used", "this enrolment code was used already; an "
+        raise NotEnrolled(403, "code_used", "this enrolment code was used already; an "
                                         "administrator makes a new one on the Kiosks page")
     if entry.expires_at <= utcnow():
-        raise Refused(403, "code_expired", "this enrolment code has expired; an "
+        raise NotEnrolled(403, "code_expired", "this enrolment code has expired; an "
                                            "administrator makes a new one on the Kiosks page")
     try:
         kiosk, token = registry.register(db, name, None, actor_name="enrolment")
     except registry.RegistryError as exc:
-        raise Refused(409, "name_taken", f"{exc}; enrol with another name") from None
+        raise NotEnrolled(409, "name_taken", f"{exc}; enrol with another name") from None
     # one UPDATE that only an unused code passes: two kiosks racing for a code, one wins
     won = db.execute(update(EnrolmentCode).where(EnrolmentCode.id == entry.id,
                                                  EnrolmentCode.used_at.is_(None))
                      .values(used_at=utcnow(), kiosk_id=kiosk.id))
     if won.rowcount != 1:
-        raise Refused(403, "code_used", "this enrolment code was used already")
+        raise NotEnrolled(403, "code_used", "this enrolment code was used already")
     if entry.venue_id is not None:
         venues.move(db, kiosk, db.get(Venue, entry.venue_id), None, actor_name="enrolment")
     # what the kiosk said of itself, until its first heartbeat says more
@@ -155,7 +155,7 @@ def enrol():
     db = get_db()
     try:
         kiosk, token = redeem(db, *_checked(request.get_json(silent=True)))
-    except Refused as exc:
+    except NotEnrolled as exc:
         db.rollback()
         if exc.code not in ("wrong_code", "code_used", "code_expired"):
             ratelimit.give_back(current_app, RATE_ACCOUNT, address, logged_in=False)

@@ -14,8 +14,7 @@ class VenueForm(FlaskForm):
     name = StringField(_l("Venue name"), validators=[DataRequired(), Length(max=100)],
                        description=_l("e.g. 'Riga, Latvian National Museum of Art'."))
     time_zone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
-                            description=_l("As in the tz database: Europe/Stockholm, "
-                                           "Europe/Rome, Europe/Riga, Europe/Athens."))
+                            description=_l("As in the tz database: Europe/Stockholm, Europe/Rome, Europe/Riga, Europe/Athens."))  # noqa: E501 - one msgid
 
 
 class VenueChoiceForm(FlaskForm):

@@ -36,8 +36,7 @@ def check_zone(name: str) -> str:
     """The IANA time zone name, stripped; VenueError when the tz database lacks it."""
     name = (name or "").strip()
     if name not in _zones():
-        raise VenueError(_("%(zone)s is not a time zone of the tz database; write it like "
-                           "Europe/Stockholm or Europe/Riga.", zone=name or "''"))
+        raise VenueError(_("%(zone)s is not a time zone of the tz database; write it like Europe/Stockholm or Europe/Riga.", zone=name or "''"))  # noqa: E501 - one msgid
     return name
 
 
