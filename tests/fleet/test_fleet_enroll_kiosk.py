@@ -1,0 +1,88 @@
+"""`kiosk enroll` against the real admin under gunicorn: the code becomes sync.toml (mode
+600); again changes nothing; a wrong code or an unreachable admin is one sentence, exit 1."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import tomllib
+import urllib.request
+
+import pytest
+
+from admin import create_app
+from admin.db import database
+from admin.fleet import enrol
+from tests.support.feedback import PYTHON, ROOT, AdminServer
+from tests.support.isolation import free_port
+
+
+def _code(instance) -> str:
+    app = create_app({"INSTANCE_PATH": str(instance)})
+    database(app).migrate()
+    with app.app_context(), database(app).session() as db:
+        _entry, code = enrol.make_code(db, None, None, 60, actor_name="test")
+        db.commit()
+    database(app).dispose()
+    return code
+
+
+def kiosk_enroll(admin: str, code: str, config_dir, *extra: str):
+    """Run `kiosk enroll` as its own process."""
+    return subprocess.run(
+        [PYTHON, "-m", "kiosk", "enroll", "--admin", admin, "--code", code,
+         "--name", "Riga, hall 2", "--screen", "1280x800", "--time-zone", "Europe/Riga",
+         "--config-dir", str(config_dir), "--timeout", "10", *extra],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "STORYKIOSK_CONFIG_DIR": str(config_dir)})
+
+
+@pytest.fixture
+def admin_server(tmp_path):
+    """The admin under gunicorn on a free port: (url, instance folder)."""
+    instance = tmp_path / "instance"
+    create_app({"INSTANCE_PATH": str(instance)})
+    port = free_port()
+    server = AdminServer(instance, port, workers=1)
+    server.start()
+    yield f"http://127.0.0.1:{port}", instance
+    server.stop()
+
+
+def test_a_kiosk_enrols_once_and_again_changes_nothing(admin_server, tmp_path):
+    url, instance = admin_server
+    code = _code(instance)
+    config = tmp_path / "config"
+    done = kiosk_enroll(url, code.lower(), config)
+    assert done.returncode == 0, done.stderr
+    assert "Enrolled as 'Riga, hall 2'" in done.stdout
+    path = config / "sync.toml"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    saved = tomllib.loads(path.read_text())
+    assert saved["server"] == url and saved["token"].startswith("sk_")
+    req = urllib.request.Request(url + "/api/v1/heartbeat", data=b'{"waiting": 0}',
+                                 method="POST",
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": f"Bearer {saved['token']}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200  # the admin knows the token
+    before = path.read_bytes()
+    again = kiosk_enroll(url + "/", code, config)
+    assert again.returncode == 0, again.stderr
+    assert "nothing changed" in again.stdout
+    assert path.read_bytes() == before
+
+
+def test_a_wrong_code_or_an_unreachable_admin_is_one_sentence(admin_server, tmp_path):
+    url, _instance = admin_server
+    wrong = kiosk_enroll(url, "AAAA-AAAA", tmp_path / "a")
+    assert wrong.returncode == 1 and wrong.stdout == ""
+    assert wrong.stderr.count("\n") == 1 and "not one the admin made" in wrong.stderr
+    assert not (tmp_path / "a" / "sync.toml").exists()
+    nobody = f"http://127.0.0.1:{free_port()}"
+    gone = kiosk_enroll(nobody, "AAAA-AAAA", tmp_path / "b")
+    assert gone.returncode == 1 and gone.stderr.count("\n") == 1
+    assert f"The admin at {nobody} cannot be reached" in gone.stderr
+    insecure = kiosk_enroll("http://admin.example.org", "AAAA-AAAA", tmp_path / "c")
+    assert insecure.returncode == 1 and "plain http" in insecure.stderr
