@@ -36,3 +36,20 @@ def register_kiosk(app):
             db.commit()
         return token
     return make
+
+
+
+@pytest.fixture
+def admin_server(tmp_path):
+    """The admin under gunicorn on a free port: (url, instance folder)."""
+    instance = tmp_path / "instance"
+    from admin import create_app
+    from tests.support.feedback import AdminServer
+    from tests.support.isolation import free_port
+
+    create_app({"INSTANCE_PATH": str(instance)})
+    port = free_port()
+    server = AdminServer(instance, port, workers=1)
+    server.start()
+    yield f"http://127.0.0.1:{port}", instance
+    server.stop()

@@ -3,56 +3,17 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
 import tomllib
 import urllib.request
 
-import pytest
-
-from admin import create_app
-from admin.db import database
-from admin.fleet import enrol
-from tests.support.feedback import PYTHON, ROOT, AdminServer
+from tests.support.fleet import code_for, kiosk_enroll
 from tests.support.isolation import free_port
-
-
-def _code(instance) -> str:
-    app = create_app({"INSTANCE_PATH": str(instance)})
-    database(app).migrate()
-    with app.app_context(), database(app).session() as db:
-        _entry, code = enrol.make_code(db, None, None, 60, actor_name="test")
-        db.commit()
-    database(app).dispose()
-    return code
-
-
-def kiosk_enroll(admin: str, code: str, config_dir, *extra: str):
-    """Run `kiosk enroll` as its own process."""
-    return subprocess.run(
-        [PYTHON, "-m", "kiosk", "enroll", "--admin", admin, "--code", code,
-         "--name", "Riga, hall 2", "--screen", "1280x800", "--time-zone", "Europe/Riga",
-         "--config-dir", str(config_dir), "--timeout", "10", *extra],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "STORYKIOSK_CONFIG_DIR": str(config_dir)})
-
-
-@pytest.fixture
-def admin_server(tmp_path):
-    """The admin under gunicorn on a free port: (url, instance folder)."""
-    instance = tmp_path / "instance"
-    create_app({"INSTANCE_PATH": str(instance)})
-    port = free_port()
-    server = AdminServer(instance, port, workers=1)
-    server.start()
-    yield f"http://127.0.0.1:{port}", instance
-    server.stop()
 
 
 def test_a_kiosk_enrols_once_and_again_changes_nothing(admin_server, tmp_path):
     url, instance = admin_server
-    code = _code(instance)
+    code = code_for(instance)
     config = tmp_path / "config"
     done = kiosk_enroll(url, code.lower(), config)
     assert done.returncode == 0, done.stderr
