@@ -212,16 +212,18 @@ class App:
             from kiosk.fleet.heartbeat import HeartbeatSender, collect
             from kiosk.paths import data_dir
 
-            folder, zone = self.data_dir or data_dir(), local_zone()
+            folder, zone, started = self.data_dir or data_dir(), local_zone(), time.monotonic()
 
             def report() -> dict:
                 width, height = self.ctx.size
-                return collect(folder, self.ctx.packs.folder if self.ctx.packs.pack else None,
-                               uptime=time.monotonic() - (self._started_at or time.monotonic()),
+                pack = self.ctx.packs.pack
+                return collect(folder, (pack.id, pack.version, self.ctx.packs.folder)
+                               if pack else None, uptime=time.monotonic() - started,
                                screen=f"{width}x{height}", time_zone=zone,
                                screen_failures=self.screen_failures)
 
-            sender = HeartbeatSender.from_config(report)
+            # every 30 s, or as often as the record is synced when that is more often
+            sender = HeartbeatSender.from_config(report, interval=min(30.0, self.sync_interval))
             if sender is not None:
                 sender.start()
             return sender

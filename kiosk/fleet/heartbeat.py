@@ -1,7 +1,7 @@
 """The kiosk's heartbeat: what it tells the admin of its health (``POST /api/v1/heartbeat``).
 
-``collect(...)`` reads the kiosk as it is now, from real sources: the pack playing (its
-``pack.yaml`` and a digest of its files), the record's count of events waiting
+``collect(...)`` reads the kiosk as it is now, from real sources: the pack playing (the id
+and version the kiosk loaded, and a digest of its folder's files), the record's count of events waiting
 (``Store.count_unsynced``), the data disk (``shutil.disk_usage``), the program's version, the
 clock. What only the running kiosk or its puller knows (uptime, screen failures since start,
 the screen, the pack assigned, download progress, the switch planned, the update path's last
@@ -24,8 +24,6 @@ import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-
-import yaml
 
 from kiosk import __version__
 from kiosk.record.store import DB_NAME, RecordError, Store
@@ -50,16 +48,15 @@ def pack_digest(folder: Path) -> str:
     return outer.hexdigest()
 
 
-def playing(pack_dir: Path | None) -> dict | None:
-    """The pack in `pack_dir`: {"id", "version", "sha256"}, or None when there is none."""
-    if pack_dir is None:
+def playing(pack: tuple[str, str, Path] | None) -> dict | None:
+    """The pack (id, version, folder) as the heartbeat names it, with its files' digest."""
+    if pack is None:
         return None
+    pack_id, version, folder = pack
     try:
-        meta = yaml.safe_load((pack_dir / "pack.yaml").read_text(encoding="utf-8"))
-        return {"id": str(meta["id"]), "version": str(meta["version"]),
-                "sha256": pack_digest(pack_dir.resolve())}
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-        log.warning("heartbeat: the pack in %s cannot be described (%s)", pack_dir, exc)
+        return {"id": pack_id, "version": version, "sha256": pack_digest(Path(folder).resolve())}
+    except OSError as exc:
+        log.warning("heartbeat: the pack in %s cannot be read (%s)", folder, exc)
         return None
 
 
@@ -78,18 +75,19 @@ def waiting(data_dir: Path) -> int | None:
         store.close()
 
 
-def collect(data_dir: Path, pack_dir: Path | None, *, uptime: float | None = None,
+def collect(data_dir: Path, pack: tuple[str, str, Path] | None, *, uptime: float | None = None,
             screen: str | None = None, time_zone: str | None = None,
             screen_failures: int | None = None, last_error: str | None = None,
             assigned: dict | None = None, download: dict | None = None,
             switch: dict | None = None, clock: Callable[[], float] = time.time) -> dict:
-    """The heartbeat as the admin takes it (see admin.fleet.heartbeat for each field)."""
+    """The heartbeat as the admin takes it (see admin.fleet.heartbeat for each field);
+    `pack` is the pack playing: (id, version, folder)."""
     try:
         usage = shutil.disk_usage(data_dir)
         disk = {"free": usage.free, "total": usage.total}
     except OSError:  # no data folder yet
         disk = None
-    return {"playing": playing(pack_dir), "assigned": assigned, "download": download,
+    return {"playing": playing(pack), "assigned": assigned, "download": download,
             "switch": switch, "disk": disk,
             "program": __version__, "uptime": uptime, "last_error": last_error,
             "screen_failures": screen_failures, "waiting": waiting(Path(data_dir)),

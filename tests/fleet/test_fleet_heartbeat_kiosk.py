@@ -19,10 +19,11 @@ from tests.support.waiting import wait_for
 
 
 def _pack(folder, version="1.2.0"):
+    """A pack as the kiosk plays it: (id, version, folder), with a file in the folder."""
     (folder / "media").mkdir(parents=True)
     (folder / "pack.yaml").write_text(f"id: demo\nversion: {version}\ntitle: x\n")
     (folder / "media" / "a.txt").write_bytes(b"hello")
-    return folder
+    return ("demo", version, folder)
 
 
 def test_collect_reads_the_record_the_pack_and_the_disk(tmp_path):
@@ -54,9 +55,9 @@ def test_collect_reads_the_record_the_pack_and_the_disk(tmp_path):
 def test_the_pack_digest_follows_the_content_not_the_folder(tmp_path):
     a = collect(tmp_path, _pack(tmp_path / "a"))["playing"]["sha256"]
     b = collect(tmp_path, _pack(tmp_path / "b"))["playing"]["sha256"]
-    c_folder = _pack(tmp_path / "c")
-    (c_folder / "media" / "a.txt").write_bytes(b"hellp")
-    c = collect(tmp_path, c_folder)["playing"]["sha256"]
+    c_pack = _pack(tmp_path / "c")
+    (c_pack[2] / "media" / "a.txt").write_bytes(b"hellp")
+    c = collect(tmp_path, c_pack)["playing"]["sha256"]
     assert a == b != c and len(a) == 64
     assert collect(tmp_path, None)["playing"] is None
     fresh = collect(tmp_path / "nothing-here-yet", None)  # before the first visitor
