@@ -160,11 +160,12 @@ def store(db: Session, kiosk: Kiosk, report: dict, history: int,
     db.add(KioskHeartbeat(kiosk_id=kiosk.id, received_at=now, skew_seconds=skew or 0.0,
                           report=text))
     db.flush()
-    oldest_kept = db.scalar(select(KioskHeartbeat.id).where(KioskHeartbeat.kiosk_id == kiosk.id)
-                            .order_by(KioskHeartbeat.id.desc()).offset(history - 1).limit(1))
-    if oldest_kept is not None:
-        db.execute(delete(KioskHeartbeat).where(KioskHeartbeat.kiosk_id == kiosk.id,
-                                                KioskHeartbeat.id < oldest_kept))
+    # one statement: drop what is older than the kiosk's `history`-th newest heartbeat
+    oldest_kept = (select(KioskHeartbeat.id).where(KioskHeartbeat.kiosk_id == kiosk.id)
+                   .order_by(KioskHeartbeat.id.desc()).offset(history - 1).limit(1)
+                   .scalar_subquery())
+    db.execute(delete(KioskHeartbeat).where(KioskHeartbeat.kiosk_id == kiosk.id,
+                                            KioskHeartbeat.id < oldest_kept))
     kiosk.last_contact = now
     if "playing" in report:
         kiosk.pack_id = report["playing"]["id"]
