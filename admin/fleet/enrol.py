@@ -95,6 +95,9 @@ def _checked(body: object) -> tuple[str, str, str, str]:
         raise NotEnrolled(400, "malformed_request", "code, name, screen and time_zone are "
                                                 "non-empty strings")
     code, name, screen, zone = (v.strip() for v in values)
+    if len(" ".join(name.split())) > registry.NAME_MAX:
+        raise NotEnrolled(400, "malformed_request", f"name is at most {registry.NAME_MAX} "
+                                                    f"characters")
     if not SCREEN_RE.match(screen):
         raise NotEnrolled(400, "malformed_request", "screen is the width x height in pixels, "
                                                 "like 1920x1080")

@@ -75,6 +75,8 @@ def test_an_expired_code_and_a_taken_name_are_refused_and_the_code_kept(app, enr
     assert bad.status_code == 400 and bad.json["error"]["code"] == "malformed_request"
     bad = _enrol(app, code, time_zone="Mars/Olympus")
     assert bad.status_code == 400
+    bad = _enrol(app, code, name="x" * 101)
+    assert bad.status_code == 400 and "at most 100" in bad.json["error"]["message"]
 
 
 def test_wrong_codes_are_slowed_down_and_the_right_one_then_waits_too(app, enrolment_code):
