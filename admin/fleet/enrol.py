@@ -166,8 +166,10 @@ def enrol():
     db.commit()
     ratelimit.give_back(current_app, RATE_ACCOUNT, address, logged_in=True)
     venue = db.get(Venue, kiosk.venue_id) if kiosk.venue_id else None
-    return jsonify({"token": token, "kiosk": kiosk.name,
-                    "venue": venue.snapshot() if venue else None})
+    response = jsonify({"token": token, "kiosk": kiosk.name,
+                        "venue": venue.snapshot() if venue else None})
+    response.headers["Cache-Control"] = "no-store"  # the token is shown this once
+    return response
 
 
 describe("/enrol", {"post": {

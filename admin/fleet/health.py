@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 
 from flask_babel import format_decimal, format_timedelta, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from admin.models_feedback import Kiosk
-from admin.models_fleet_health import KioskHealth
+from admin.models_fleet_health import KioskHealth, Venue
 
 SILENT, FAILED, DOWNLOADING, SWITCH_PLANNED, OUT_OF_DATE, UP_TO_DATE, REVOKED = (
     "silent", "failed", "downloading", "switch-planned", "out-of-date", "up-to-date", "revoked")
@@ -104,10 +105,6 @@ def groups(db, config, now: datetime, state_filter: str | None = None,
            venue_filter: str | None = None) -> list[tuple[object, list[KioskRow]]]:
     """(venue or None, rows) for the Kiosks page, by venue name, kiosks by name, filtered by
     state and venue ("none": kiosks in no venue)."""
-    from sqlalchemy import select
-
-    from admin.models_fleet_health import Venue
-
     venues = {v.id: v for v in db.scalars(select(Venue))}
     latest = {h.kiosk_id: h for h in db.scalars(select(KioskHealth))}
     by_venue: dict[int | None, list[KioskRow]] = {}
