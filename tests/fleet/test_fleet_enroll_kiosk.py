@@ -47,3 +47,38 @@ def test_a_wrong_code_or_an_unreachable_admin_is_one_sentence(admin_server, tmp_
     assert f"The admin at {nobody} cannot be reached" in gone.stderr
     insecure = kiosk_enroll("http://admin.example.org", "AAAA-AAAA", tmp_path / "c")
     assert insecure.returncode == 1 and "plain http" in insecure.stderr
+
+
+def test_the_admins_signing_key_is_pinned_beside_the_token(tmp_path):
+    """Until the admin signs packs (admin.fleet.signing) no real answer carries a key: a
+    stand-in server answers as the admin will then, over real HTTP."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    key = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA1234\n-----END PUBLIC KEY-----\n"
+
+    class Admin(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the stdlib's name
+            sent = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            body = json.dumps({"token": "sk_" + "t" * 43, "kiosk": sent["name"],
+                               "venue": None, "signing_key": key}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Admin)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = kiosk_enroll(f"http://127.0.0.1:{server.server_port}", "AAAA-AAAA",
+                            tmp_path / "config")
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr
+    pinned = tmp_path / "config" / "admin-signing-key.pem"
+    assert pinned.read_text() == key and "signing key is pinned" in done.stdout
