@@ -20,6 +20,7 @@ BY_BLUEPRINT = {
     "audit": "guides/administrators#staff-accounts-and-kiosks",
     "server": "guides/administrators#deploy-the-admin",
     "kiosks": "guides/administrators#staff-accounts-and-kiosks",
+    "fleet": "guides/touring-team#the-fleet-at-a-glance",
     "stories": "guides/curators#stories",
     "preview": "guides/curators#stories",
     "media": "guides/curators#media",

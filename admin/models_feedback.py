@@ -15,7 +15,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, Index, Integer, PrimaryKeyConstraint, String, Text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from admin.models import Base, utcnow
@@ -46,6 +56,9 @@ class Kiosk(Base):
     # The token's requests in the minute `rate_minute` (minutes since 1970), for API_RATE_LIMIT.
     rate_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rate_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The venue it stands in (admin.models_fleet_health.Venue), None until staff place it.
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), nullable=True,
+                                                 index=True)
 
     @property
     def revoked(self) -> bool:
@@ -55,7 +68,7 @@ class Kiosk(Base):
     def snapshot(self) -> dict:
         """What the audit log records of a kiosk (never the token or its hash)."""
         return {"name": self.name, "record_id": self.record_id,
-                "revoked": self.revoked}
+                "revoked": self.revoked, "venue_id": self.venue_id}
 
 
 class FeedbackEvent(Base):

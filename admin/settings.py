@@ -90,6 +90,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("API_RATE_LIMIT", int, 120,
             "Requests one kiosk token may make to the sync API per minute (counted in the "
             "database, so across all workers); more get 429 with Retry-After."),
+    Setting("ENROLMENT_CODE_MINUTES", int, 120,
+            "How long a one-time kiosk enrolment code (Kiosks page) stays valid after an "
+            "administrator made it."),
+    Setting("HEARTBEAT_HISTORY", int, 500,
+            "Heartbeats kept per kiosk for its history page; older ones are dropped."),
+    Setting("FLEET_SILENT_MINUTES", int, 15,
+            "A kiosk not heard from for this long shows as silent on the Kiosks page."),
+    Setting("FLEET_CLOCK_SKEW_SECONDS", int, 120,
+            "A kiosk whose clock differs from the admin's by more than this is flagged "
+            "(wrong times in its record, signatures judged expired or not yet valid)."),
+    Setting("FLEET_LOW_DISK_MB", int, 2048,
+            "A kiosk with less free disk than this is flagged (a new pack may not fit)."),
     Setting("MAX_REQUEST_BYTES", int, 1_048_576,
             "Largest request body accepted; larger ones get 413."),
     Setting("DEFAULT_LANGUAGE", str, "en",

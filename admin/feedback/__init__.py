@@ -4,7 +4,8 @@
   out; described at ``/api/v1/openapi.json`` by ``openapi``). ``POST /api/v1/events`` stores a
   batch (at most ``ingest.MAX_BATCH`` events) and answers ``{"stored": [...],
   "duplicates": [...]}``; the same event uploaded twice is stored once.
-- ``kiosks``: the Kiosks page (last contact, pack version, events waiting, events received),
+- ``kiosks``: the Kiosks page (each kiosk's state and flags by venue: ``admin.fleet``; last
+  contact, pack version, events waiting, events received; one-time enrolment codes),
   registration (token shown once, SHA-256 kept: ``registry``), revocation, and the import
   of a USB export file (``usb``). Also ``flask --app admin kiosks register|revoke|import``.
 - ``ingest``: the checks (the kiosk's own whitelist, ``kiosk.record.kinds``) and the one

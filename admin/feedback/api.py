@@ -122,7 +122,7 @@ def _rate_limited():
     return response, status
 
 
-def _authenticate():
+def authenticate():
     """Check JSON, the bearer token and its rate; put the kiosk in g.kiosk or refuse."""
     if not request.is_json:
         return error(415, "not_json", "send the request body as application/json")
@@ -140,7 +140,7 @@ def _authenticate():
     return _rate_limited()
 
 
-def _body() -> dict | None:
+def json_body() -> dict | None:
     """The JSON object sent, or None: not UTF-8, not JSON, nested too deep, a lone surrogate."""
     try:
         data = json.loads(request.get_data(cache=True).decode("utf-8"))
@@ -207,10 +207,10 @@ def openapi():
 @allow(KIOSK_TOKEN)
 def events():
     """Store a batch's good events; answer which were stored, held already, or refused."""
-    refused = _authenticate()
+    refused = authenticate()
     if refused:
         return refused
-    body = _body()
+    body = json_body()
     if body is None or "events" not in body or set(body) - {"events", "status"}:
         return error(400, "malformed_request", "send {\"events\": [...], \"status\": {...}}")
     try:
@@ -238,10 +238,10 @@ def events():
 @allow(KIOSK_TOKEN)
 def status():
     """A kiosk's report without events: pack, version, events waiting."""
-    refused = _authenticate()
+    refused = authenticate()
     if refused:
         return refused
-    body = _body()
+    body = json_body()
     if body is None:
         return error(400, "malformed_request", "send a JSON object")
     try:

@@ -1,5 +1,7 @@
-"""The Kiosks page: registered kiosks and their last report, registration, revocation, and
-the import of export files brought on a USB stick. Also ``flask --app admin kiosks ...``.
+"""The Kiosks page: every kiosk's state grouped by venue (``admin.fleet.health``), with filters;
+one-time enrolment codes (``admin.fleet.enrol``), registration, revocation, and the import of
+export files brought on a USB stick. Also ``flask --app admin kiosks ...``. A kiosk's own
+page and the venues are ``admin.fleet.views``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from admin.access import allow
 from admin.db import database, get_db
 from admin.feedback import registry, usb
 from admin.feedback.forms import ImportForm, RegisterKioskForm, RevokeKioskForm
-from admin.models import Role
+from admin.fleet import enrol, health, venues
+from admin.fleet.forms import VenueChoiceForm
+from admin.models import Role, utcnow
 from admin.models_feedback import FeedbackImport, Kiosk
+from admin.models_fleet_health import Venue
 
 bp = Blueprint("kiosks", __name__, url_prefix="/kiosks", cli_group="kiosks")
 IMPORT_ENDPOINT = "kiosks.import_export"
@@ -53,15 +58,24 @@ def _imports_only(db, registered: set[str]) -> list:
     return [r for r in rows if r[0] not in registered]
 
 
-def _render_index(register_form=None, status=200, token=None, new_kiosk=None):
+def _render_index(register_form=None, status=200, token=None, new_kiosk=None, code=None):
     db = get_db()
-    kiosks = db.scalars(select(Kiosk).order_by(Kiosk.revoked_at.is_not(None), Kiosk.name)).all()
+    kiosks = db.scalars(select(Kiosk)).all()
     imports = db.scalars(select(FeedbackImport).order_by(FeedbackImport.at.desc())
                          .limit(10)).all()
+    state = request.args.get("state") or None
+    state = state if state in health.STATES else None
+    venue = request.args.get("venue") or None
+    all_venues = venues.all_venues(db)
     return render_template(
-        "feedback/kiosks.html", kiosks=kiosks, imports=imports,
+        "feedback/kiosks.html", groups=health.groups(db, current_app.config, utcnow(), state,
+                                                     venue),
+        any_kiosk=bool(kiosks), imports=imports, labels=health.LABELS, gigabytes=health.gigabytes, states=health.STATES,
+        venues=all_venues, state=state, venue=venue,
         imports_only=_imports_only(db, {k.record_id for k in kiosks if k.record_id}),
         register_form=register_form or RegisterKioskForm(), revoke_form=RevokeKioskForm(),
+        code_form=VenueChoiceForm().fill(all_venues), code=code,
+        code_minutes=current_app.config["ENROLMENT_CODE_MINUTES"],
         token=token, new_kiosk=new_kiosk), status
 
 
@@ -87,6 +101,21 @@ def register():
         return _render_index(form, 400)
     db.commit()
     return _render_index(token=token, new_kiosk=kiosk)
+
+
+@bp.route("/enrolment-code", methods=["POST"])
+@allow(Role.ADMINISTRATOR)
+def enrolment_code():
+    """Make a one-time enrolment code (optionally for a venue); shown in this answer only."""
+    db = get_db()
+    form = VenueChoiceForm().fill(venues.all_venues(db))
+    if not form.validate_on_submit():
+        abort(400)
+    venue = db.get(Venue, int(form.venue.data)) if form.venue.data else None
+    _entry, code = enrol.make_code(db, venue, g.user,
+                                   current_app.config["ENROLMENT_CODE_MINUTES"])
+    db.commit()
+    return _render_index(code={"code": code, "venue": venue})
 
 
 @bp.route("/revoke", methods=["POST"])

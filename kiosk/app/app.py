@@ -83,6 +83,8 @@ class App:
         self._next_frame: list[tuple[int, Callable[[], object]]] = []  # (screen change, job)
         self._first_frame_note = env("STORYKIOSK_FIRST_FRAME") == "1"
         self._started_at: float | None = None  # monotonic, while open (for the stop line)
+        self.screen_failures = 0  # screens that failed since start (for the heartbeat)
+        self.heartbeat = None  # kiosk.fleet.heartbeat.HeartbeatSender when a server is set
 
     # -- start ------------------------------------------------------------------------------
     def open(self) -> None:
@@ -134,6 +136,7 @@ class App:
             self._media_thread.start()
         self.ctx.recorder = self._start_record() if self.use_record else None
         self.ctx.syncer = self._start_sync() if self.ctx.recorder is not None else None
+        self.heartbeat = self._start_heartbeat() if self.use_record else None
         self.flow = Flow(self)
         self.manager = ScreenManager(lambda name: SCREENS[name](self), self.clock,
                                      self.recover)
@@ -200,6 +203,33 @@ class App:
             return syncer
         except Exception as exc:
             log.error("sync cannot start (%s): the record waits on this kiosk", exc)
+            return None
+
+    def _start_heartbeat(self):
+        """Report the kiosk's health to the admin in the background, when a server is set."""
+        try:
+            from kiosk.fleet.enroll import local_zone
+            from kiosk.fleet.heartbeat import HeartbeatSender, collect
+            from kiosk.paths import data_dir
+
+            folder, zone, started = self.data_dir or data_dir(), local_zone(), time.monotonic()
+
+            def report() -> dict:
+                width, height = self.ctx.size
+                pack = self.ctx.packs.pack
+                return collect(folder, (pack.id, pack.version, self.ctx.packs.folder)
+                               if pack else None, uptime=time.monotonic() - started,
+                               screen=f"{width}x{height}", time_zone=zone,
+                               screen_failures=self.screen_failures)
+
+            # every 30 s, or as often as the record is synced when that is more often
+            sender = HeartbeatSender.from_config(report, interval=min(30.0, self.sync_interval))
+            if sender is not None:
+                sender.start()
+            return sender
+        except Exception as exc:
+            log.error("the heartbeat cannot start (%s): the admin will see this kiosk silent",
+                      exc)
             return None
 
     # -- the loop ---------------------------------------------------------------------------
@@ -353,6 +383,7 @@ class App:
     # -- failures ---------------------------------------------------------------------------
     def recover(self, screen: str, exc: BaseException) -> None:
         """A screen failed: count it against the story, go to a safe screen."""
+        self.screen_failures += 1
         visit = self.ctx.visit
         story = visit.story_id if visit else None
         if story:
@@ -400,6 +431,9 @@ class App:
                 self.ctx.visit = None
             if self.ctx.syncer is not None:
                 self.ctx.syncer.stop()
+            if self.heartbeat is not None:
+                self.heartbeat.stop()
+                self.heartbeat = None
             for part in (self.ctx.media, self.ctx.recorder):
                 if part is not None:
                     try:

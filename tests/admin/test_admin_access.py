@@ -35,7 +35,10 @@ EXPECTED = {
     "home.health": PUBLIC, "home.index": STAFF,
     "help.page": STAFF, "help.screenshot": STAFF,  # the guides: for every staff member
     "kiosks.import_export": {A, C}, "kiosks.index": {A, C},
-    "kiosks.register": {A}, "kiosks.revoke": {A},
+    "kiosks.register": {A}, "kiosks.revoke": {A}, "kiosks.enrolment_code": {A},
+    "enrol.enrol": PUBLIC, "heartbeat.heartbeat": TOKEN,
+    "fleet.venue_list": {A, C}, "fleet.venue_create": {A, C}, "fleet.venue_update": {A, C},
+    "fleet.kiosk_page": {A, C}, "fleet.kiosk_move": {A, C},
     "media.delete": EDIT_CONTENT, "media.describe": EDIT_CONTENT, "media.file": READ_CONTENT,
     "media.index": READ_CONTENT, "media.library": READ_CONTENT, "media.override": {C},
     "media.move_alt": EDIT_CONTENT, "media.restore": EDIT_CONTENT, "media.upload": EDIT_CONTENT,

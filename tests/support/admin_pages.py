@@ -35,6 +35,8 @@ SAMPLE_ARGS = {
     "code": lambda ctx: "HJKMNP",
     # Help: a guide page of docs/ and a screenshot it shows
     "page": lambda ctx: "guides/curators", "picture": lambda ctx: "kiosk-staff-en.png",
+    # the fleet (issue 22): ids no venue or kiosk has (404 for those allowed)
+    "venue_id": lambda ctx: 9999, "kiosk_id": lambda ctx: 9999,
 }
 
 
