@@ -36,6 +36,8 @@ EXPECTED = {
     "help.page": STAFF, "help.screenshot": STAFF,  # the guides: for every staff member
     "kiosks.import_export": {A, C}, "kiosks.index": {A, C},
     "kiosks.register": {A}, "kiosks.revoke": {A},
+    "fleet.index": {A, C}, "fleet.publish": {A, C}, "fleet.assign_": {A, C},
+    "fleet_api.assignment": TOKEN, "fleet_api.bundle": TOKEN,
     "media.delete": EDIT_CONTENT, "media.describe": EDIT_CONTENT, "media.file": READ_CONTENT,
     "media.index": READ_CONTENT, "media.library": READ_CONTENT, "media.override": {C},
     "media.move_alt": EDIT_CONTENT, "media.restore": EDIT_CONTENT, "media.upload": EDIT_CONTENT,

@@ -35,6 +35,8 @@ SAMPLE_ARGS = {
     "code": lambda ctx: "HJKMNP",
     # Help: a guide page of docs/ and a screenshot it shows
     "page": lambda ctx: "guides/curators", "picture": lambda ctx: "kiosk-staff-en.png",
+    # the fleet (issue 22): a pack version no kiosk is assigned
+    "version": lambda ctx: "1.0",
 }
 
 
