@@ -6,6 +6,7 @@
     record.py             `kiosk record export|stats`
     ui_strings.py         `kiosk ui-strings` (also `python -m kiosk.i18n`)
     sync.py               `kiosk sync`
+    fleet.py              `kiosk fleet trust|pull|confirm|status`
     play.py               `kiosk play` (also `python -m kiosk.cli.play`, for the systemd unit)
     screenshot.py         `kiosk screenshot`
     screenshot_server.py  `kiosk screenshot-server` (the admin's preview)
@@ -35,6 +36,7 @@ COMMAND_MODULES = {
     "record": "kiosk.cli.record",
     "ui-strings": "kiosk.cli.ui_strings",
     "sync": "kiosk.cli.sync",
+    "fleet": "kiosk.cli.fleet",
     "play": "kiosk.cli.play",
     "screenshot": "kiosk.cli.screenshot",
     "staff-pin": "kiosk.cli.staff_pin",
