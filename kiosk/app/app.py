@@ -24,6 +24,7 @@ import pygame
 
 from kiosk.app.config import KioskConfig
 from kiosk.app.context import AppContext
+from kiosk.app.fleet import FleetLink
 from kiosk.app.flow import Flow
 from kiosk.app.health import StoryHealth
 from kiosk.app.idle import IdleWatch, StaffGesture
@@ -83,6 +84,7 @@ class App:
         self._next_frame: list[tuple[int, Callable[[], object]]] = []  # (screen change, job)
         self._first_frame_note = env("STORYKIOSK_FIRST_FRAME") == "1"
         self._started_at: float | None = None  # monotonic, while open (for the stop line)
+        self.fleet = FleetLink(None, follows_store=False)  # open() links it to the store
 
     # -- start ------------------------------------------------------------------------------
     def open(self) -> None:
@@ -134,6 +136,9 @@ class App:
             self._media_thread.start()
         self.ctx.recorder = self._start_record() if self.use_record else None
         self.ctx.syncer = self._start_sync() if self.ctx.recorder is not None else None
+        self.fleet = FleetLink(self.data_dir, packs.follows_store, self.today)
+        if self.use_record:  # the kiosk proper, not a screenshot or a test of one screen
+            self.fleet.start()
         self.flow = Flow(self)
         self.manager = ScreenManager(lambda name: SCREENS[name](self), self.clock,
                                      self.recover)
@@ -357,6 +362,7 @@ class App:
         story = visit.story_id if visit else None
         if story:
             self.ctx.health.failed(story)
+            self.fleet.story_failed()
             try:
                 visit.drop_story()
             except Exception:
@@ -383,7 +389,14 @@ class App:
     def check_pack(self) -> bool:
         """Pick up a new or changed pack (called by the attract loop, between visits, and by
         the out-of-order screen)."""
-        if self.ctx.packs.check():
+        switched = self.fleet.switch_if_due()
+        if switched:
+            self.ctx.packs.follow_store()
+        changed = self.ctx.packs.check()
+        if not changed and switched and self.ctx.packs.last_refusal \
+                and self.fleet.refused(self.ctx.packs.last_refusal):
+            changed = self.ctx.packs.check()  # the version played before, again
+        if changed:
             self.ctx.pack_changed()
             self.ctx.language = self.ctx.pack.default_language
             self.out_of_order = False
@@ -400,6 +413,7 @@ class App:
                 self.ctx.visit = None
             if self.ctx.syncer is not None:
                 self.ctx.syncer.stop()
+            self.fleet.stop()
             for part in (self.ctx.media, self.ctx.recorder):
                 if part is not None:
                     try:
