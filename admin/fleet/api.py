@@ -12,9 +12,38 @@ from flask import Blueprint, current_app, g, jsonify
 from admin.access import KIOSK_TOKEN, allow
 from admin.db import get_db
 from admin.feedback.api import PREFIX, authenticate_kiosk, error
+from admin.feedback.openapi import describe
 from admin.fleet import assign, downloads, manifest
 
 bp = Blueprint("fleet_api", __name__, url_prefix=PREFIX)
+
+_TOKEN_REFUSALS = {
+    "401": {"description": "No token or an unknown one (no_token, unknown_token)."},
+    "403": {"description": "The kiosk's token was revoked (token_revoked)."},
+    "429": {"description": "Too many requests from this token this minute (rate_limited)."},
+}
+describe("/assignment", {"get": {
+    "operationId": "assignment",
+    "summary": "The kiosk's assigned pack, signed (docs/fleet.md).",
+    "description": "{signed: {kiosk, version, issued, expires, pack: {id, version, sha256, "
+                   "size, url} | null, switch: {mode, at, timezone} | null, rollback}, "
+                   "signature}: Ed25519 over the canonical JSON of signed (keys sorted, no "
+                   "spaces, UTF-8), with the admin's key (flask --app admin fleet public-key).",
+    "security": [{"kioskToken": []}],
+    "responses": {"200": {"description": "The signed manifest."}, **_TOKEN_REFUSALS},
+}})
+describe("/bundles/{pack_id}/{version}", {"get": {
+    "operationId": "bundle",
+    "summary": "The bundle assigned to this kiosk; Range and If-Range answered.",
+    "security": [{"kioskToken": []}],
+    "parameters": [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                   for n in ("pack_id", "version")],
+    "responses": {"200": {"description": "The bundle (a zip)."},
+                  "206": {"description": "The range asked for."},
+                  **_TOKEN_REFUSALS,
+                  "403": {"description": "Revoked, or not the bundle assigned to this kiosk "
+                                         "(token_revoked, not_assigned)."}},
+}})
 
 
 @bp.route("/assignment")
