@@ -170,7 +170,8 @@ def test_a_full_disk_leaves_the_old_pack_playing_and_says_disk_full(fleet, tmp_p
     fleet.assign(kid, "1.1")
     # the reserve a real disk cannot keep: the setting is read, the disk's free space measured
     free_mb = download.disk_free(folder) // (1024 * 1024)
-    full = pull(folder, env={"STORYKIOSK_FLEET_RESERVE_MB": str(free_mb + 1)})
+    # (a terabyte more than free: other processes free and fill this disk meanwhile)
+    full = pull(folder, env={"STORYKIOSK_FLEET_RESERVE_MB": str(free_mb + 1024 * 1024)})
     assert full.returncode == 4 and full.stdout.startswith("disk_full"), full.stdout
     assert playing(folder) == "1.0"
     assert staged_files(folder) == []  # nothing fetched
@@ -218,3 +219,55 @@ def test_bad_signature_old_and_expired_manifests_are_refused(fleet, tmp_path):
                        PackStore(folder / "packs"), today=TODAY, now=later)
     assert result.outcome == "refused" and "expired" in result.detail
     assert staged_files(folder) == [] and playing(folder) is None
+
+
+def test_the_admin_killed_mid_download_and_started_again_the_kiosk_resumes(fleet, tmp_path):
+    second = AdminServer(fleet.instance, free_port())  # the same admin, killed in this test
+    second.start()
+    try:
+        proxy = ByteProxy(second.port, ["pass", ("hold", 1_500_000)])
+        folder, kid = fleet.kiosk(tmp_path / "k", "killed admin", proxy.port)
+        fleet.assign(kid, "1.1")
+        _bid, size, sha = fleet.bundles["1.1"]
+        running = pull(folder, wait=False)
+        assert proxy.held.wait(60), "the download never reached the held byte"
+        second.kill()  # SIGKILL, master and workers, mid-answer
+        out, err = running.communicate(timeout=60)
+        assert running.returncode == 3, out + err
+        had = download.part_size(folder / "fleet" / "staging" / f"{sha}.zip.part")
+        assert 1_000_000 < had < 1_500_000
+        second.start()
+        again = pull(folder)
+        assert again.returncode == 0, again.stderr
+        assert proxy.answers[3][1] == size - had  # only what it lacked
+        assert playing(folder) == "1.1"
+        proxy.close()
+    finally:
+        second.stop()
+
+
+def test_a_puller_thread_asks_at_once_when_staff_press_check_now(fleet, tmp_path):
+    import time
+
+    from kiosk.fleet.pull import Puller
+    from kiosk.sync import load_config
+
+    folder, kid = fleet.kiosk(tmp_path / "k", "check now")
+    store = PackStore(folder / "packs")
+    puller = Puller(folder, folder, store, load_config(config_dir=folder), interval=3600,
+                    today=TODAY)
+    puller.start()
+    try:
+        deadline = time.monotonic() + 30
+        while puller.last is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert puller.last is not None and puller.last.outcome == "no_pack"
+        fleet.assign(kid, "1.0")
+        puller.check_now()  # not the hour's wait
+        while puller.last.outcome != "staged" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert puller.last.outcome == "staged"
+        assert switch.apply_due(folder, store, today=TODAY) is not None
+        assert playing(folder) == "1.0"
+    finally:
+        puller.stop()

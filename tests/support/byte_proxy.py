@@ -6,6 +6,9 @@ connections arrive:
 - "pass": everything goes through.
 - ("cut", n): after n bytes of the answer (headers included) both sides are closed, as when
   the admin dies or the network goes in the middle of a download.
+- ("hold", n): after n bytes of the answer nothing more goes to the client; ``held`` is set
+  and the proxy waits until the server's side closes (the test kills the admin), then
+  closes the client's connection.
 - ("flip", k): byte k of the answer's body (counted after the blank line that ends the
   headers) is inverted on the way, as a broken router or a tampering middlebox would.
 
@@ -34,6 +37,7 @@ class ByteProxy:
         self._sock.listen(64)
         self.port = self._sock.getsockname()[1]
         self._closed = False
+        self.held = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def close(self) -> None:
@@ -75,10 +79,15 @@ class ByteProxy:
                     index = body_at + action[1] - sent
                     if 0 <= index < len(data):
                         data = data[:index] + bytes([data[index] ^ 0xFF]) + data[index + 1:]
-                if isinstance(action, tuple) and action[0] == "cut" and sent + len(data) >= action[1]:
+                if isinstance(action, tuple) and action[0] in ("cut", "hold") \
+                        and sent + len(data) >= action[1]:
                     data = data[:action[1] - sent]
                     client.sendall(data)
                     sent += len(data)
+                    if action[0] == "hold":
+                        self.held.set()
+                        while up.recv(65536):  # until the server dies
+                            pass
                     break
                 client.sendall(data)
                 sent += len(data)
