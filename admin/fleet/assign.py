@@ -38,6 +38,19 @@ def current(db: Session, kiosk_id: int) -> Assignment | None:
                      .order_by(Assignment.id.desc()).limit(1))
 
 
+def rolls_back(db: Session, row: Assignment, kiosk_id: int) -> bool:
+    """True when, for this kiosk, the assignment goes to an older version of the same pack
+    than the one it followed before (an "every kiosk" assignment after a kiosk's own, too)."""
+    if row.rollback:
+        return True
+    before = db.scalar(select(Assignment)
+                       .where(or_(Assignment.kiosk_id == kiosk_id, Assignment.kiosk_id.is_(None)),
+                              Assignment.id < row.id)
+                       .order_by(Assignment.id.desc()).limit(1))
+    return (before is not None and before.bundle.pack_id == row.bundle.pack_id
+            and version_key(row.bundle.version) < version_key(before.bundle.version))
+
+
 def _previous(db: Session, kiosk_id: int | None) -> Assignment | None:
     if kiosk_id is not None:
         return current(db, kiosk_id)

@@ -44,5 +44,5 @@ def for_kiosk(app: Flask, db: Session, kiosk: Kiosk,
                                          version=b.version)}
         signed["switch"] = {"mode": row.switch_mode, "at": row.switch_at,
                             "timezone": row.timezone}
-        signed["rollback"] = row.rollback
+        signed["rollback"] = assign.rolls_back(db, row, kiosk.id)
     return signing.sign(app, signed)

@@ -195,3 +195,26 @@ def test_the_signing_key_is_private_and_the_command_prints_its_public_half(app):
     assert len(base64.b64decode(key)) == 32
     out = app.test_cli_runner().invoke(args=["fleet", "public-key"])
     assert out.exit_code == 0 and out.output.strip() == key
+
+
+def test_every_kiosk_sent_back_to_an_older_version_gets_it_signed_as_a_rollback(
+        app, client, as_role, register_kiosk, pack_folder):
+    """Hall 1 got 1.1 for itself; "every kiosk: 1.0" afterwards is a rollback for Hall 1
+    only, and Hall 2, which never had 1.1, gets 1.0 as a plain assignment."""
+    from sqlalchemy import select
+
+    from admin.db import database
+    from admin.models_feedback import Kiosk
+
+    hall, other = register_kiosk("Hall 1"), register_kiosk("Hall 2")
+    curator = as_role(Role.CURATOR)
+    _publish(curator)
+    _publish(curator, "1.1", pack_folder)
+    with database(app).session() as db:
+        hall_id = db.scalar(select(Kiosk.id).where(Kiosk.name == "Hall 1"))
+    _assign(curator, app, "1.1", kiosk=str(hall_id))
+    _assign(curator, app, "1.0")
+    mine = _verify(app, client.get("/api/v1/assignment", headers=_auth(hall)).get_json())
+    theirs = _verify(app, client.get("/api/v1/assignment", headers=_auth(other)).get_json())
+    assert (mine["pack"]["version"], mine["rollback"]) == ("1.0", True)
+    assert (theirs["pack"]["version"], theirs["rollback"]) == ("1.0", False)
