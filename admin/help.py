@@ -27,6 +27,7 @@ BY_BLUEPRINT = {
     "translations": "guides/translators#side-by-side",
     "reports": "guides/curators#visitor-feedback-reports",
     "school_sessions": "guides/pedagogues#prepare-a-session",
+    "fleet": "guides/touring-team#load-and-switch-packs",
 }
 
 BY_ENDPOINT = {
