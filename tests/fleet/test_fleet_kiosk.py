@@ -185,3 +185,27 @@ def test_a_pack_invalid_on_this_kiosk_is_not_switched_to(tmp_path):
     assert store.active("test").name == names["1.0"]
     assert "invalid on this kiosk" in switch.last_error(data)
     assert switch.pending(data) is None
+
+
+def test_kiosk_fleet_trust_pins_the_key_and_refuses_what_is_not_one(tmp_path, key):
+    import subprocess
+    import sys
+
+    from tests.support.feedback import ROOT
+
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw,
+                                        serialization.PublicFormat.Raw)
+    text = base64.b64encode(raw).decode()
+
+    def trust(arg: str):
+        return subprocess.run([sys.executable, "-m", "kiosk", "fleet", "trust", arg,
+                               "--config-dir", str(tmp_path)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=60)
+
+    bad = trust("sk_not-a-key")
+    assert bad.returncode == 1 and "not an admin key" in bad.stderr
+    assert not (tmp_path / verify.KEY_NAME).exists()
+    good = trust(text)
+    assert good.returncode == 0
+    assert (tmp_path / verify.KEY_NAME).read_text().strip() == text
+    assert stat.S_IMODE(os.stat(tmp_path / verify.KEY_NAME).st_mode) == 0o600
