@@ -19,8 +19,8 @@ Usage: .venv/bin/python bench/fleet_download.py [--mb 100] [--kiosks 10] [--work
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -38,20 +38,8 @@ from admin.fleet import assign, downloads  # noqa: E402
 from kiosk.fleet import download  # noqa: E402
 from tests.support.byte_proxy import ByteProxy  # noqa: E402
 from tests.support.feedback import AdminServer  # noqa: E402
+from tests.support.fleet_packs import pack_at  # noqa: E402
 from tests.support.isolation import free_port  # noqa: E402
-
-FIXTURE_PACK = ROOT / "tests" / "fixtures" / "packs" / "valid"
-
-
-def make_pack(folder: Path, mb: int) -> Path:
-    """The fixture pack with `mb` MB of random media."""
-    shutil.copytree(FIXTURE_PACK, folder)
-    (folder / "media").mkdir()
-    rng = random.Random(22)
-    with (folder / "media" / "pad.bin").open("wb") as out:
-        for _ in range(mb):
-            out.write(rng.randbytes(1024 * 1024))
-    return folder
 
 
 def set_up(base: Path, mb: int, kiosks: int):
@@ -60,8 +48,9 @@ def set_up(base: Path, mb: int, kiosks: int):
     database(app).migrate()
     tokens = []
     with database(app).session() as db:
-        bundle = downloads.publish(app, db, make_pack(base / "pack" / "test", mb),
-                                   base / "work", None)
+        pack = pack_at(base / "pack" / "test", "1.0", mb * 1024 * 1024, seed=22,
+                       today=dt.date.today())
+        bundle = downloads.publish(app, db, pack, base / "work", None)
         assign.assign(db, bundle, None, "attract", None, "Europe/Stockholm", None)
         for i in range(kiosks + 1):
             _k, token = registry.register(db, f"bench {i}", None, actor_name="bench")

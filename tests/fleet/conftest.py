@@ -1,36 +1,22 @@
 """Fixtures for the fleet's tests: the suite's admin app with CSRF off and a fixture pack as
-its working copy, registered kiosks, and small pack folders at chosen versions."""
+its working copy, and registered kiosks."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+import datetime as dt
 
 import pytest
 
 from admin.db import database
 from admin.feedback import registry
-from tests.support.kiosk_driver import FIXTURE_PACK
-
-
-def pack_at(folder: Path, version: str, pad_bytes: int = 0, seed: int = 0) -> Path:
-    """A copy of the fixture pack at `version`, with `pad_bytes` of random media to make a
-    bundle of a useful size."""
-    shutil.copytree(FIXTURE_PACK, folder)
-    yaml = folder / "pack.yaml"
-    yaml.write_text(yaml.read_text().replace('version: "1.0"', f'version: "{version}"'))
-    if pad_bytes:
-        import random
-
-        (folder / "media").mkdir()
-        (folder / "media" / "pad.bin").write_bytes(random.Random(seed).randbytes(pad_bytes))
-    return folder
+from tests.support.fleet_packs import pack_at
 
 
 @pytest.fixture
 def pack_folder(tmp_path):
-    """The admin's working copy: the fixture pack at 1.0 (tests raise its version)."""
-    return pack_at(tmp_path / "work" / "test", "1.0")
+    """The admin's working copy: the fixture pack at 1.0 (tests raise its version), valid
+    today (the admin publishes as of the real date)."""
+    return pack_at(tmp_path / "work" / "test", "1.0", today=dt.date.today())
 
 
 @pytest.fixture

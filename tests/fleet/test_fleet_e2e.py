@@ -2,11 +2,13 @@
 `kiosk fleet pull` processes, through a proxy that cuts or corrupts downloads (issue 22).
 
 Each test registers its own kiosks and assigns per kiosk, so the tests share one admin
-without seeing each other's assignments.
+without seeing each other's assignments. Both sides check packs as of the real date (real
+processes), so the packs carry dates valid today (tests/support/fleet_packs.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -22,10 +24,9 @@ from admin.fleet.signing import public_key_b64
 from kiosk.content.packstore import PackStore
 from kiosk.fleet import download, switch, verify
 from kiosk.sync import SyncConfig, save_config
-from tests.fleet.conftest import pack_at
 from tests.support.byte_proxy import ByteProxy
 from tests.support.feedback import PYTHON, ROOT, AdminServer
-from tests.support.fixture_date import TODAY
+from tests.support.fleet_packs import pack_at
 from tests.support.isolation import free_port
 
 PAD = 3_000_000  # bytes of media in each pack, so that a download can be cut in its middle
@@ -44,7 +45,8 @@ class Fleet:
         self.server.start()
 
     def _publish(self, version: str, seed: int):
-        root = pack_at(self.base / f"pack-{version}" / "test", version, PAD, seed)
+        root = pack_at(self.base / f"pack-{version}" / "test", version, PAD, seed,
+                       today=dt.date.today())
         with database(self.app).session() as db:
             bundle = downloads.publish(self.app, db, root, self.base / "work", None)
             db.commit()
@@ -85,8 +87,7 @@ def fleet(tmp_path_factory):
 def pull(folder: Path, *extra: str, env: dict | None = None,
          wait: bool = True) -> subprocess.Popen | subprocess.CompletedProcess:
     """`kiosk fleet pull --apply` as its own process, on a kiosk's folder."""
-    cmd = [PYTHON, "-m", "kiosk", "fleet", "pull", "--apply", "--today", TODAY.isoformat(),
-           "--data-dir", str(folder), "--config-dir", str(folder), *extra]
+    cmd = [PYTHON, "-m", "kiosk", "fleet", "pull", "--apply", "--data-dir", str(folder), "--config-dir", str(folder), *extra]
     environ = {**os.environ, "STORYKIOSK_CONFIG_DIR": str(folder),
                "STORYKIOSK_DATA_DIR": str(folder), **(env or {})}
     if not wait:
@@ -183,8 +184,6 @@ def test_a_full_disk_leaves_the_old_pack_playing_and_says_disk_full(fleet, tmp_p
 
 
 def test_bad_signature_old_and_expired_manifests_are_refused(fleet, tmp_path):
-    import datetime as dt
-
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -216,7 +215,7 @@ def test_bad_signature_old_and_expired_manifests_are_refused(fleet, tmp_path):
     fleet.assign(kid, "1.0")
     later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=168, minutes=1)
     result = pull_once(load_config(config_dir=folder), folder, folder,
-                       PackStore(folder / "packs"), today=TODAY, now=later)
+                       PackStore(folder / "packs"), now=later)
     assert result.outcome == "refused" and "expired" in result.detail
     assert staged_files(folder) == [] and playing(folder) is None
 
@@ -254,8 +253,7 @@ def test_a_puller_thread_asks_at_once_when_staff_press_check_now(fleet, tmp_path
 
     folder, kid = fleet.kiosk(tmp_path / "k", "check now")
     store = PackStore(folder / "packs")
-    puller = Puller(folder, folder, store, load_config(config_dir=folder), interval=3600,
-                    today=TODAY)
+    puller = Puller(folder, folder, store, load_config(config_dir=folder), interval=3600)
     puller.start()
     try:
         deadline = time.monotonic() + 30
@@ -267,7 +265,7 @@ def test_a_puller_thread_asks_at_once_when_staff_press_check_now(fleet, tmp_path
         while puller.last.outcome != "staged" and time.monotonic() < deadline:
             time.sleep(0.05)
         assert puller.last.outcome == "staged"
-        assert switch.apply_due(folder, store, today=TODAY) is not None
+        assert switch.apply_due(folder, store) is not None
         assert playing(folder) == "1.0"
     finally:
         puller.stop()

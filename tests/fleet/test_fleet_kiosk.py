@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kiosk.content.bundle import build_bundle
 from kiosk.content.packstore import PackStore
 from kiosk.fleet import switch, verify
-from tests.fleet.conftest import pack_at
 from tests.support.fixture_date import TODAY
+from tests.support.fleet_packs import pack_at
 
 NOW = dt.datetime(2026, 12, 6, 20, 0, tzinfo=dt.UTC)
 SHA = "ab" * 32
