@@ -209,3 +209,24 @@ def test_kiosk_fleet_trust_pins_the_key_and_refuses_what_is_not_one(tmp_path, ke
     assert good.returncode == 0
     assert (tmp_path / verify.KEY_NAME).read_text().strip() == text
     assert stat.S_IMODE(os.stat(tmp_path / verify.KEY_NAME).st_mode) == 0o600
+
+
+def test_a_switch_to_another_pack_leaves_one_pack_playing_and_goes_back_to_the_first(
+        tmp_path):
+    store, names = _store_with(tmp_path, "1.0")
+    store.activate("test", names["1.0"])
+    source = pack_at(tmp_path / "src-other", "2.0")
+    yaml = source / "pack.yaml"
+    yaml.write_text(yaml.read_text().replace("id: test", "id: other", 1))
+    build_bundle(source, tmp_path / "other.zip", today=TODAY)
+    other = os.path.basename(store.install(tmp_path / "other.zip", activate=False,
+                                           today=TODAY).folder)
+    data = tmp_path / "data"
+    signed = _signed(version=9)
+    signed["pack"].update(id="other", version="2.0")
+    switch.plan(data, signed, other, NOW)
+    assert switch.apply_due(data, store, NOW, TODAY) == other
+    assert store.active("test") is None and store.active("other").name == other
+    assert switch.roll_back(data, store, "a test")
+    assert store.active("other") is None and store.active("test").name == names["1.0"]
+    assert [v.version for v in store.versions("other")] == ["2.0"]  # kept, not playing
