@@ -20,7 +20,7 @@ BY_BLUEPRINT = {
     "audit": "guides/administrators#staff-accounts-and-kiosks",
     "server": "guides/administrators#deploy-the-admin",
     "kiosks": "guides/administrators#staff-accounts-and-kiosks",
-    "fleet": "guides/touring-team#the-fleet-at-a-glance",
+    "fleet_health": "guides/touring-team#the-fleet-at-a-glance",
     "stories": "guides/curators#stories",
     "preview": "guides/curators#stories",
     "media": "guides/curators#media",
@@ -28,6 +28,7 @@ BY_BLUEPRINT = {
     "translations": "guides/translators#side-by-side",
     "reports": "guides/curators#visitor-feedback-reports",
     "school_sessions": "guides/pedagogues#prepare-a-session",
+    "fleet": "guides/touring-team#load-and-switch-packs",
 }
 
 BY_ENDPOINT = {

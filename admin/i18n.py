@@ -5,6 +5,7 @@ app compiles each into ``<instance>/translations`` at start when the .mo is miss
 so a fresh clone needs no build step. Update them after changing strings with::
 
     .venv/bin/pybabel extract -F admin/babel.cfg -k _l -k Refused -k BundleError -k EditError \
+        -k AssignError \
         -k Reason -k Phrase -k N_ -k Setting:4 -k TwineError -k BreaksOverlays -k BaseNotFound \
         --no-location --sort-output -o admin/translations/messages.pot \
         admin kiosk/content/bundle.py kiosk/content/packstore.py kiosk/content/findings.py \
@@ -15,10 +16,10 @@ so a fresh clone needs no build step. Update them after changing strings with::
         kiosk/content/twine/source.py kiosk/content/twine/html.py kiosk/media/probe.py \
         kiosk/i18n/checks.py kiosk/i18n/placeholders.py
 
-(``-k Refused -k BundleError -k EditError -k Reason -k TwineError``: the sentences of
+(``-k Refused -k BundleError -k EditError -k Reason -k TwineError -k AssignError``: the sentences of
 ``admin.content.media.Refused``, ``kiosk.content.bundle.BundleError``,
-``admin.content.yamledit.EditError``, a PO import's ``admin.content.po.Reason`` and a Twine
-import's ``kiosk.content.twine.TwineError`` are messages too; ``reason(exc)`` (also in templates) shows them translated. ``-k Phrase``: line
+``admin.content.yamledit.EditError``, a PO import's ``admin.content.po.Reason``, a Twine
+import's ``kiosk.content.twine.TwineError`` and a fleet assignment's ``admin.fleet.assign.AssignError`` are messages too; ``reason(exc)`` (also in templates) shows them translated. ``-k Phrase``: line
 labels, media uses, consent lines (``kiosk.content.phrase.Phrase``); ``-k N_``: revision
 summaries (``admin.content.summaries``); ``-k Setting:4``: each setting's help text, shown
 on the server settings page.)

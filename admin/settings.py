@@ -123,6 +123,17 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest media file an editor may upload, in megabytes."),
     Setting("MAX_BUNDLE_MB", int, 1024,
             "Largest pack bundle a curator may import, in megabytes."),
+    Setting("FLEET_BUNDLES_DIR", str, None,
+            "Where the pack versions published for the kiosks are kept (one bundle each). "
+            "Default: the instance folder's `fleet-bundles/`."),
+    Setting("FLEET_ACCEL_PREFIX", str, "",
+            "Empty: the admin sends bundles to kiosks itself (with HTTP ranges). A path "
+            "such as `/_fleet_bundles/`: after checking the kiosk's token it answers with "
+            "`X-Accel-Redirect` to that nginx `internal` location (an `alias` of "
+            "`FLEET_BUNDLES_DIR`) and nginx sends the file."),
+    Setting("FLEET_MANIFEST_HOURS", int, 168,
+            "How long a signed assignment stays valid: a kiosk refuses one older than "
+            "this (a replayed or frozen answer), so it must reach the admin that often."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -181,6 +192,8 @@ def resolve(instance_path: str, test_config: dict | None = None,
     if values["COOKIE_SECURE"] not in ("auto", "always", "never"):
         raise ValueError("setting COOKIE_SECURE must be auto, always or never")
     values["PASSWORD_MIN_LENGTH"] = max(12, values["PASSWORD_MIN_LENGTH"])
+    if values["FLEET_BUNDLES_DIR"] is None:
+        values["FLEET_BUNDLES_DIR"] = str(Path(instance_path) / "fleet-bundles")
     if values["LOGIN_CONCURRENT_HASHES"] < 1:
         raise ValueError("setting LOGIN_CONCURRENT_HASHES must be 1 or more")
     return values

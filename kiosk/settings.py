@@ -74,6 +74,10 @@ ENVIRONMENT: tuple[Setting, ...] = (
     Setting("STORYKIOSK_SYNC_TOKEN", str, None,
             "The kiosk's token from its registration in the admin, when `--token` is not "
             "given; else `sync.toml`."),
+    Setting("STORYKIOSK_FLEET_RESERVE_MB", str, "500",
+            "Megabytes a pack download from the admin must leave free on the data folder's "
+            "disk (the bundle and its unpacked files are counted first); with less, the "
+            "kiosk reports \"disk full\" and keeps playing its pack."),
     Setting("STORYKIOSK_SCHOOL_DIRS", str, "",
             "More folders to look in for school-session code files, separated by `:`, "
             "before the mounted USB sticks."),

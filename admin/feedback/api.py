@@ -126,6 +126,12 @@ def authenticate():
     """Check JSON, the bearer token and its rate; put the kiosk in g.kiosk or refuse."""
     if not request.is_json:
         return error(415, "not_json", "send the request body as application/json")
+    return authenticate_kiosk()
+
+
+def authenticate_kiosk():
+    """Check the bearer token and its rate; put the kiosk in g.kiosk, or a JSON refusal
+    (the one token check of every kiosk route, those without a body too)."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -1,118 +1,125 @@
-"""The fleet's pages beside the Kiosks page: venues, and one kiosk's health and history.
-
-Routes under ``/kiosks`` (the Kiosks page itself, registration, enrolment codes and the USB
-import are ``admin.feedback.kiosks``): ``/kiosks/venues`` to list, create and rename venues,
-``/kiosks/<id>`` for a kiosk's latest heartbeat, its flags and its history, and
-``/kiosks/<id>/venue`` to move it. Administrators and curators use them all.
-"""
+"""The Distribution page: publish a pack version for the kiosks, assign it, see what was
+assigned. Also ``flask --app admin fleet public-key``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+import click
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from admin.access import allow
+from admin.content.library import publish_blockers
+from admin.content.workspace import workspace
 from admin.db import get_db
-from admin.fleet import health, venues
-from admin.fleet.forms import VenueChoiceForm, VenueForm
-from admin.models import Role, utcnow
+from admin.fleet import assign, downloads, signing
+from admin.i18n import reason
+from admin.models import Role
+from admin.models_distribution import SWITCH_MODES, FleetBundle
 from admin.models_feedback import Kiosk
-from admin.models_fleet_health import KioskHealth, KioskHeartbeat, Venue
+from kiosk.content.bundle import BundleError
 
-bp = Blueprint("fleet", __name__, url_prefix="/kiosks")
+bp = Blueprint("fleet", __name__, url_prefix="/fleet", cli_group="fleet")
 STAFF = (Role.ADMINISTRATOR, Role.CURATOR)
+DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 
-def _venues_page(form: VenueForm | None = None, status: int = 200):
+def _page(status: int = 200):
     db = get_db()
-    edits = {v.id: VenueForm(prefix=f"v{v.id}", name=v.name, time_zone=v.time_zone)
-             for v in venues.all_venues(db)}
-    counts = {}
-    for venue_id in db.scalars(select(Kiosk.venue_id)):
-        counts[venue_id] = counts.get(venue_id, 0) + 1
-    return render_template("fleet/venues.html", venues=venues.all_venues(db), edits=edits,
-                           counts=counts, form=form or VenueForm()), status
+    kiosks = db.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None))
+                        .order_by(Kiosk.name)).all()
+    following = {k.id: assign.current(db, k.id) for k in kiosks}
+    return render_template("fleet/index.html", copies=workspace().working_copies(),
+                           bundles=downloads.published(db), kiosks=kiosks,
+                           following=following, assignments=assign.recent(db),
+                           modes=SWITCH_MODES, default_timezone=DEFAULT_TIMEZONE), status
 
 
-@bp.route("/venues")
+@bp.route("/")
 @allow(*STAFF)
-def venue_list():
-    """Every venue with its time zone and number of kiosks; a form for a new one."""
-    return _venues_page()
+def index():
+    """Published pack versions, what each kiosk is assigned, the latest assignments."""
+    return _page()
 
 
-@bp.route("/venues/new", methods=["POST"])
+@bp.route("/publish", methods=["POST"])
 @allow(*STAFF)
-def venue_create():
-    """Add a venue."""
-    form = VenueForm()
-    if not form.validate_on_submit():
-        return _venues_page(form, 400)
+def publish():
+    """Build a working copy's bundle and keep it for the kiosks."""
+    ws = workspace()
+    pack_id = request.form.get("pack_id", "")
+    if pack_id not in {wc.pack_id for wc in ws.working_copies()}:
+        abort(404)
+    wc = ws.working_copy(pack_id)
     db = get_db()
+    blockers = publish_blockers(db, pack_id, wc.root / "media")
+    if blockers:
+        flash(_("Not published: media with blocked tags and no curator override: %(list)s",
+                list="; ".join(blockers)))
+        return _page(409)
     try:
-        venue = venues.create(db, form.name.data, form.time_zone.data, g.user)
-    except venues.VenueError as exc:
-        form.time_zone.errors.append(str(exc))
-        return _venues_page(form, 400)
-    db.commit()
-    flash(_("Venue %(name)s added.", name=venue.name))
-    return redirect(url_for("fleet.venue_list"))
-
-
-@bp.route("/venues/<int:venue_id>", methods=["POST"])
-@allow(*STAFF)
-def venue_update(venue_id: int):
-    """Rename a venue or change its time zone."""
-    db = get_db()
-    venue = db.get(Venue, venue_id) or abort(404)
-    form = VenueForm(prefix=f"v{venue.id}")
-    if not form.validate_on_submit():
-        flash(_("A venue needs a name and a time zone."))
-        return _venues_page(status=400)
-    try:
-        changed = venues.update(db, venue, form.name.data, form.time_zone.data, g.user)
-    except venues.VenueError as exc:
+        bundle = downloads.publish(current_app, db, wc.root, ws.cache_dir / "exports", g.user)
+    except BundleError as exc:
         db.rollback()
-        flash(str(exc))
-        return _venues_page(status=400)
-    if changed:
-        db.commit()
-        flash(_("Venue %(name)s saved.", name=venue.name))
-    return redirect(url_for("fleet.venue_list"))
+        flash(_("Not published: %(why)s", why=reason(exc)))
+        return _page(409)
+    db.commit()
+    flash(_("Pack %(id)s version %(v)s is published for the kiosks.", id=bundle.pack_id,
+            v=bundle.version))
+    return redirect(url_for("fleet.index"), 303)
 
 
-@bp.route("/<int:kiosk_id>")
+@bp.route("/assign", methods=["POST"])
 @allow(*STAFF)
-def kiosk_page(kiosk_id: int):
-    """One kiosk: its state, flags, latest heartbeat, venue and heartbeat history."""
+def assign_():
+    """Assign a published version to one kiosk or to every kiosk."""
     db = get_db()
-    kiosk = db.get(Kiosk, kiosk_id) or abort(404)
-    now = utcnow()
-    config = current_app.config
-    latest = health.row(kiosk, db.get(KioskHealth, kiosk.id), now, config)
-    beats = db.scalars(select(KioskHeartbeat).where(KioskHeartbeat.kiosk_id == kiosk.id)
-                       .order_by(KioskHeartbeat.id.desc())
-                       .limit(config["HEARTBEAT_HISTORY"])).all()
-    history = [(b, health.parse(b)) for b in beats]
-    form = VenueChoiceForm(venue=str(kiosk.venue_id or "")).fill(venues.all_venues(db))
-    return render_template("fleet/kiosk.html", kiosk=kiosk, row=latest, history=history,
-                           venue=db.get(Venue, kiosk.venue_id) if kiosk.venue_id else None,
-                           form=form, labels=health.LABELS, gigabytes=health.gigabytes)
-
-
-@bp.route("/<int:kiosk_id>/venue", methods=["POST"])
-@allow(*STAFF)
-def kiosk_move(kiosk_id: int):
-    """Move a kiosk to another venue (or to none)."""
-    db = get_db()
-    kiosk = db.get(Kiosk, kiosk_id) or abort(404)
-    form = VenueChoiceForm().fill(venues.all_venues(db))
-    if not form.validate_on_submit():
+    form = request.form
+    bundle = db.get(FleetBundle, _number(form.get("bundle_id")))
+    if bundle is None:
         abort(400)
-    venue = db.get(Venue, int(form.venue.data)) if form.venue.data else None
-    if venues.move(db, kiosk, venue, g.user):
-        db.commit()
-        flash(_("%(kiosk)s is now in %(venue)s.", kiosk=kiosk.name, venue=venue.name)
-              if venue else _("%(kiosk)s is now in no venue.", kiosk=kiosk.name))
-    return redirect(url_for("fleet.kiosk_page", kiosk_id=kiosk.id))
+    target = form.get("kiosk", "all")
+    kiosk = None
+    if target != "all":
+        kiosk = db.get(Kiosk, _number(target))
+        if kiosk is None:
+            abort(400)
+    try:
+        row = assign.assign(db, bundle, kiosk, form.get("mode", ""), form.get("at") or None,
+                            (form.get("timezone") or "").strip(), g.user)
+    except assign.AssignError as exc:
+        db.rollback()
+        flash(_("Not assigned: %(why)s", why=reason(exc)))
+        return _page(400)
+    db.commit()
+    who = kiosk.name if kiosk else _("every kiosk")
+    if row.rollback:
+        flash(_("%(who)s will go back to pack %(id)s version %(v)s (a rollback).", who=who,
+                id=bundle.pack_id, v=bundle.version))
+    else:
+        flash(_("%(who)s will play pack %(id)s version %(v)s.", who=who, id=bundle.pack_id,
+                v=bundle.version))
+    return redirect(url_for("fleet.index"), 303)
+
+
+def _number(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        abort(400)
+
+
+@bp.cli.command("public-key")
+def public_key_command():
+    """Print the public key the kiosks pin (kiosk fleet trust KEY); made at first use."""
+    click.echo(signing.public_key_b64(current_app))

@@ -24,6 +24,7 @@ import pygame
 
 from kiosk.app.config import KioskConfig
 from kiosk.app.context import AppContext
+from kiosk.app.fleet import FleetLink
 from kiosk.app.flow import Flow
 from kiosk.app.health import StoryHealth
 from kiosk.app.idle import IdleWatch, StaffGesture
@@ -85,6 +86,7 @@ class App:
         self._started_at: float | None = None  # monotonic, while open (for the stop line)
         self.screen_failures = 0  # screens that failed since start (for the heartbeat)
         self.heartbeat = None  # kiosk.fleet.heartbeat.HeartbeatSender when a server is set
+        self.fleet = FleetLink(None, follows_store=False)  # open() links it to the store
 
     # -- start ------------------------------------------------------------------------------
     def open(self) -> None:
@@ -137,6 +139,9 @@ class App:
         self.ctx.recorder = self._start_record() if self.use_record else None
         self.ctx.syncer = self._start_sync() if self.ctx.recorder is not None else None
         self.heartbeat = self._start_heartbeat() if self.use_record else None
+        self.fleet = FleetLink(self.data_dir, packs.follows_store, self.today)
+        if self.use_record:  # the kiosk proper, not a screenshot or a test of one screen
+            self.fleet.start()
         self.flow = Flow(self)
         self.manager = ScreenManager(lambda name: SCREENS[name](self), self.clock,
                                      self.recover)
@@ -388,6 +393,7 @@ class App:
         story = visit.story_id if visit else None
         if story:
             self.ctx.health.failed(story)
+            self.fleet.story_failed()
             try:
                 visit.drop_story()
             except Exception:
@@ -414,7 +420,14 @@ class App:
     def check_pack(self) -> bool:
         """Pick up a new or changed pack (called by the attract loop, between visits, and by
         the out-of-order screen)."""
-        if self.ctx.packs.check():
+        switched = self.fleet.switch_if_due()
+        if switched:
+            self.ctx.packs.follow_store()
+        changed = self.ctx.packs.check()
+        if not changed and switched and self.ctx.packs.last_refusal \
+                and self.fleet.refused(self.ctx.packs.last_refusal):
+            changed = self.ctx.packs.check()  # the version played before, again
+        if changed:
             self.ctx.pack_changed()
             self.ctx.language = self.ctx.pack.default_language
             self.out_of_order = False
@@ -434,6 +447,7 @@ class App:
             if self.heartbeat is not None:
                 self.heartbeat.stop()
                 self.heartbeat = None
+            self.fleet.stop()
             for part in (self.ctx.media, self.ctx.recorder):
                 if part is not None:
                     try:

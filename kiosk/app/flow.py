@@ -70,6 +70,7 @@ class Flow:
         """End the visit (its record session too) and reset the visitor's settings."""
         if self.visit is not None:
             self.visit.end(reason)
+            self.app.fleet.visit_ended()  # a pack on trial after a switch: one visit fewer
         self.ctx.visit = None
         self.ctx.language = self.ctx.pack.default_language
         if self.ctx.text_step:

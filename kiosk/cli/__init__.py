@@ -7,6 +7,7 @@
     ui_strings.py         `kiosk ui-strings` (also `python -m kiosk.i18n`)
     sync.py               `kiosk sync`
     enroll.py             `kiosk enroll` (a one-time code from the admin's Kiosks page)
+    fleet.py              `kiosk fleet trust|pull|confirm|status`
     play.py               `kiosk play` (also `python -m kiosk.cli.play`, for the systemd unit)
     screenshot.py         `kiosk screenshot`
     screenshot_server.py  `kiosk screenshot-server` (the admin's preview)
@@ -37,6 +38,7 @@ COMMAND_MODULES = {
     "ui-strings": "kiosk.cli.ui_strings",
     "sync": "kiosk.cli.sync",
     "enroll": "kiosk.cli.enroll",
+    "fleet": "kiosk.cli.fleet",
     "play": "kiosk.cli.play",
     "screenshot": "kiosk.cli.screenshot",
     "staff-pin": "kiosk.cli.staff_pin",

@@ -305,6 +305,18 @@ class PackStore:
         self._write_history(pack_id, history)
         return target
 
+    def deactivate(self, pack_id: str) -> bool:
+        """Stop playing a pack (its versions and history stay); False when it was not active.
+
+        The fleet's switch to a pack of another id leaves one pack active at a time."""
+        base = self._pack_dir(pack_id)
+        link = base / "active"
+        if not link.is_symlink():
+            return False
+        link.unlink()
+        _fsync_dir(base)
+        return True
+
     def active(self, pack_id: str | None = None) -> Path | None:
         """The active version's folder (of the only pack, when no id is given), or None."""
         ids = [pack_id] if pack_id else self.pack_ids()

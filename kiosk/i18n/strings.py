@@ -216,6 +216,11 @@ INSTALLED_PLAYS_NEXT = N_("{pack} {version} is installed; it plays from the next
 PLAYS_NEXT = N_("{pack} {version} plays from the next visit.")
 # TRANSLATORS: {reason} is a technical sentence in English for the technician.
 REFUSED_BECAUSE = N_("Refused: {reason}")
+# TRANSLATORS: Staff menu: ask the admin (the museum's server) now which pack to play.
+CHECK_FOR_PACKS = N_("Ask the admin for packs now")
+ASKED_THE_ADMIN = N_("Asked the admin; a new pack downloads in the background.")
+# TRANSLATORS: Staff menu: a pack sent by the admin waits for staff to switch to it.
+SWITCH_NOW = N_("Switch to {pack} {version}")
 
 # --- Out of order: no pack to play (shown in every language at once) -----------------------
 OUT_OF_ORDER = N_("This kiosk is out of order.")

@@ -53,6 +53,7 @@ class Staff(Screen):
         self.last_input = self.ctx.clock()
         self.desk = PackDesk(store_root(self.ctx.data_dir), self.ctx.packs.today)
         self.pack_changed = False  # a switch or install: closing goes to the attract loop
+        self.fleet_message = ""  # what "ask now" or "switch now" did
         self._was_busy = False
         super().shown(**params)
 
@@ -204,6 +205,7 @@ class Staff(Screen):
         self.buttons.find("rollback").enabled = self.ctx.packs.pack is not None
         self._add("menu", S.BACK, lambda: self._page("menu"), right, y + step, col_w,
                   style="primary")
+        self._fleet_buttons(right, y + 2 * step, col_w)
         x = self.panel.x + m.margin
         width = self._text_width()
         y = self.panel.y + m.margin + m.u(200)
@@ -232,6 +234,31 @@ class Staff(Screen):
             if button.key.startswith(("version:", "usb:")):
                 button.enabled = not self.desk.status.busy
 
+    def _fleet_buttons(self, x: int, y: int, width: int) -> None:
+        """Packs from the admin: ask now, and switch to a staged pack waiting for staff."""
+        fleet = self.app.fleet
+        self._add("fleet_check", S.CHECK_FOR_PACKS, self._fleet_check, x, y, width)
+        self.buttons.find("fleet_check").enabled = fleet.puller is not None
+        planned = fleet.waiting_for_staff()
+        if planned and not planned.get("confirmed"):
+            step = self.ctx.metrics.min_target + self.ctx.metrics.gap
+            self._add("fleet_switch", None, lambda: self._fleet_switch(planned), x, y + step,
+                      width, text=self.ctx.tr().gettext(S.SWITCH_NOW, pack=planned["pack_id"],
+                                                        version=planned["version"]))
+
+    def _fleet_check(self) -> None:
+        if self.app.fleet.check_now():
+            self.fleet_message = self.t(S.ASKED_THE_ADMIN)
+            self.rebuild()
+
+    def _fleet_switch(self, planned: dict) -> None:
+        """Confirmed: the switch happens at the attract loop this menu closes to."""
+        if self.app.fleet.confirm():
+            self.pack_changed = True
+            self.fleet_message = self.ctx.tr().gettext(S.PLAYS_NEXT, pack=planned["pack_id"],
+                                                       version=planned["version"])
+            self.rebuild()
+
     def _activate(self, version) -> None:
         if not version.active:
             self.desk.activate(version)
@@ -254,6 +281,8 @@ class Staff(Screen):
     def _desk_message(self) -> str:
         """The pack desk's progress or last result, in the staff's language."""
         status, tr = self.desk.status, self.ctx.tr()
+        if self.fleet_message and not status.busy:
+            return self.fleet_message
         if status.busy:
             step = {"unpack": S.INSTALL_UNPACK, "check": S.INSTALL_CHECK,
                     "activate": S.INSTALL_ACTIVATE}.get(status.step, S.INSTALL_UNPACK)

@@ -79,3 +79,18 @@ def test_systemd_leaves_the_instance_content_and_pack_store_writable():
     assert packs, "the working copies must be set: /opt/storykiosk/content is read-only"
     for folder in packs.split(":"):
         assert _writable(folder, rw), f"working copy {folder} is read-only under ProtectSystem"
+
+
+def test_nginx_serves_the_fleet_bundles_from_the_folder_the_admin_keeps_them_in():
+    """The unit's X-Accel prefix is an internal nginx location aliasing FLEET_BUNDLES_DIR
+    (its default: the instance folder's fleet-bundles/)."""
+    env, _rw = _unit()
+    prefix = env["STORYKIOSK_ADMIN_FLEET_ACCEL_PREFIX"]
+    text = (DEPLOY / "nginx-site.conf").read_text()
+    block = re.search(r"location " + re.escape(prefix) + r" \{(.*?)\}", text, re.S)
+    assert block, f"no nginx location {prefix}"
+    assert re.search(r"^\s*internal;", block.group(1), re.M)
+    alias = re.search(r"alias (\S+);", block.group(1)).group(1)
+    folder = env.get("STORYKIOSK_ADMIN_FLEET_BUNDLES_DIR") or \
+        str(Path(env["STORYKIOSK_ADMIN_INSTANCE_PATH"]) / "fleet-bundles")
+    assert alias.rstrip("/") == folder.rstrip("/")

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # The commands the README, the systemd unit, the admin's preview and the tests call by name.
 COMMANDS = {"check", "pack", "record", "ui-strings", "sync", "play", "screenshot",
-            "staff-pin", "screenshot-server", "school", "import", "export", "enroll"}
+            "staff-pin", "screenshot-server", "school", "import", "export", "enroll",
+            "fleet"}
 
 
 def _imports_argparse(path: Path) -> bool:

@@ -18,5 +18,7 @@ Import them as ``tests.support.x`` (pytest puts the repository root on sys.path:
 - ``feedback``: visitor sessions played into a real Recorder, the admin under gunicorn, the
   rows on each side, the small-numbers rule worked out independently.
 - ``cutting_proxy``: a TCP proxy that cuts chosen connections (the sync tests).
+- ``byte_proxy``: a TCP proxy that counts, cuts or corrupts answers (the fleet's downloads).
+- ``fleet_packs``: the fixture pack at a chosen version, size and day (the fleet's tests).
 - ``school``: the admin as a live server for school sessions, class visits, their results.
 """

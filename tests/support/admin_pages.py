@@ -37,6 +37,8 @@ SAMPLE_ARGS = {
     "page": lambda ctx: "guides/curators", "picture": lambda ctx: "kiosk-staff-en.png",
     # the fleet (issue 22): ids no venue or kiosk has (404 for those allowed)
     "venue_id": lambda ctx: 9999, "kiosk_id": lambda ctx: 9999,
+    # the fleet (issue 22): a pack version no kiosk is assigned
+    "version": lambda ctx: "1.0",
 }
 
 
