@@ -248,7 +248,7 @@ _kiosk = _struct(M.KioskSettings, KIOSK_SPEC, Phrase("the kiosk settings"))
 PACK_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, True), "version": (S.version, True), "title": (_text, True),
     "languages": (_langs, True), "default_language": (S.language, True),
-    "country": (S.country, True), "helplines": (S.list_of(_helpline), True),
+    "country": (S.country, False), "helplines": (S.list_of(_helpline), True),
     "content_notes": (S.map_of(S.ident, _note), False), "surveys": (_surveys, False),
     "kiosk": (_kiosk, False),
     "strings": (S.map_of(S.language, S.map_of(S.string, S.string)), False),

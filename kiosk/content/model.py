@@ -271,8 +271,8 @@ class Pack(Struct):
     title: Text
     languages: list[str]
     default_language: str
-    country: str
     helplines: list[Helpline]
+    country: str = ""  # "" for a country-neutral base (its overlays name the country)
     stories: dict[str, Story] = {}
     content_notes: dict[str, ContentNote] = {}
     surveys: Surveys = msgspec.field(default_factory=Surveys)

@@ -112,6 +112,8 @@ def merge_header(base: Layer, overlay: Layer) -> tuple[dict, dict[str, Place], l
     for lang, table in o.get("strings", {}).items():
         strings.setdefault(lang, {}).update(table)
         _take(overlay.placed, f"strings.{lang}", placed)
+    # the base's interface strings in languages the overlay does not offer are left out
+    strings = {lang: t for lang, t in strings.items() if lang in out.get("languages", [lang])}
     if strings:
         out["strings"] = strings
     hidden = o.get("hide", {})

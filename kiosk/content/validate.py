@@ -220,7 +220,7 @@ def _check_consent(pack: M.Pack, story: M.Story, rep: Report, today: dt.date) ->
                 Phrase("the consent review date %(date)s is more than three years away",
                        date=str(consent.review_by)),
                 Phrase("set a review date at most three years ahead (ETHICS.md rule 2)"))
-    if pack.country not in consent.countries:
+    if pack.country and pack.country not in consent.countries:
         rep.add("consent.countries", "consent-country",
                 Phrase("the consent does not cover %(country)s, where this pack is shown",
                        country=pack.country),
