@@ -253,12 +253,12 @@ PACK_SPEC: dict[str, tuple[Any, bool]] = {
     "kiosk": (_kiosk, False),
     "strings": (S.map_of(S.language, S.map_of(S.string, S.string)), False),
     "pictures": (S.map_of(S.media_path, _picture), False),
-    "fallback": (S.map_of(S.language, _langs), False),
 }
 
 # A country overlay's pack.yaml (docs/content-format.md, "Country overlays"): its id and
 # version, the base it extends, and only the settings it replaces or adds (kiosk.content.overlay
-# merges them); `hide` names the base's stories and helplines it leaves out, each with a reason.
+# merges them); `hide` names the base's stories and helplines it leaves out, each with a reason;
+# `fallback` orders, per language, where text the language lacks comes from.
 _TOMBSTONE_SPEC: dict[str, tuple[Any, bool]] = {"reason": (S.string, True)}
 
 
@@ -292,6 +292,7 @@ OVERLAY_SPEC: dict[str, tuple[Any, bool]] = {
     **{name: (convert, name in ("id", "version")) for name, (convert, _) in PACK_SPEC.items()},
     "extends": (_block(EXTENDS_SPEC, "extends"), True),
     "hide": (_block(HIDE_SPEC, "hide"), False),
+    "fallback": (S.map_of(S.language, _langs), False),
 }
 
 # An overlay's overrides of one base story, overrides/<story>.yaml: each line id (the places

@@ -6,8 +6,8 @@ merges them into one, which the one validator then checks as a whole:
 
 - settings the overlay gives replace the base's: title, country, languages,
   default_language, surveys; helplines merge by id (replace or add), content notes, pictures
-  and each language's interface strings by key, the kiosk settings key by key, fallback by
-  language;
+  and each language's interface strings by key, the kiosk settings key by key, the
+  overlay's fallback order (only an overlay has one) by language;
 - the overlay's own stories are added; a base story's single texts and media are replaced by
   their place (a line id of kiosk.content.slots, and a language) from overrides/<story>.yaml,
   which may also add languages to the story;
