@@ -368,3 +368,42 @@ def test_an_installed_base_is_found_in_a_given_pack_store(tmp_path):
     assert load_pack(overlay, today=TODAY).pack is None
     loaded = load_pack(overlay, today=TODAY, stores=[store])
     assert loaded.ok and loaded.pack.bases[0].root == str(store / "test/versions/1.0-abc")
+
+
+def test_a_range_that_is_not_one_is_an_error_at_extends(f):
+    f.pack_yaml(extends='{pack: test, version: "~1.0"}')
+    loaded = f.load()
+    assert loaded.pack is None
+    assert [(x.code, x.file, x.line) for x in loaded.findings] == [
+        ("bad-extends", "pack.yaml", 3)]
+    assert "is not a version range" in loaded.findings[0].message
+
+
+def test_an_override_in_the_wrong_form_is_refused(f):
+    f.pack_yaml()
+    # a text given as a media file, and a per-language text given without a language
+    f.write("overrides/ana.yaml", f"""lines:
+  ana/scenes/home/text:
+    sv: {{base: {h("Ana får ett erbjudande.")}, src: ana/home.png}}
+  ana/scenes/friend/text: {{base: {h("Vännen är orolig.")}, text: Vännen oroar sig.}}
+""")
+    loaded = f.load()
+    bad = [(x.code, x.line) for x in loaded.findings if x.code == "bad-override"]
+    assert bad == [("bad-override", 3), ("bad-override", 4)]
+    ana = loaded.pack.stories["ana"]  # nothing replaced
+    assert ana.scenes["home"].text["sv"] == "Ana får ett erbjudande."
+    assert ana.scenes["friend"].text["sv"] == "Vännen är orolig."
+
+
+def test_kiosk_check_prints_which_texts_fall_back(f, capsys):
+    f.pack_yaml("languages: [sv, en, lv]\nfallback: {lv: [en]}\n")
+    f.write("overrides/ana.yaml", f"""languages: [lv]
+lines:
+  ana/scenes/home/text:
+    lv: {{base: {h("Ana får ett erbjudande.")}, text: Anai piedāvā darbu.}}
+""")
+    assert kiosk_main(["check", "--strict", "--today", TODAY.isoformat(), str(f.overlay)]) == 0
+    out = capsys.readouterr().out
+    # ana has 12 texts (title, summary, 4 scene texts, 4 choice labels, the ending's two):
+    # one is Latvian (8%), the other 11 come from English
+    assert "  ana: sv 100%, en 100%, lv 8% (11 texts from en)" in out.splitlines()
