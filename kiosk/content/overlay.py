@@ -136,7 +136,7 @@ def merge_header(base: Layer, overlay: Layer) -> tuple[dict, dict[str, Place], l
         lines.append(o["helplines"][j])
     out["helplines"] = lines
     known = {line.id for line in b.get("helplines", [])}
-    base_pack = _shown_base(base, overlay, "pack.yaml")
+    base_pack = _shown_base(base, "pack.yaml")
     for line_id in gone:
         if line_id not in known:
             findings.append(_gone(overlay, f"hide.helplines.{line_id}", Phrase(
@@ -177,7 +177,7 @@ def _gone(overlay: Layer, path: str, message: str) -> Finding:
                    Phrase("remove it, or point it at what the base has now"))
 
 
-def _shown_base(base: Layer, overlay: Layer, rel: str) -> str:
+def _shown_base(base: Layer, rel: str) -> str:
     """A base file as the overlay's findings name it."""
     return base.shown + rel
 
@@ -191,7 +191,7 @@ def hide_stories(base: Layer, overlay: Layer) -> tuple[dict[str, Draft], list[Fi
         if story_id not in base.stories:
             findings.append(_gone(overlay, f"hide.stories.{story_id}", Phrase(
                 'hides story "%(id)s", which the base (%(base)s) does not have', id=story_id,
-                base=_shown_base(base, overlay, "stories"))))
+                base=_shown_base(base, "stories"))))
     return {k: v for k, v in base.stories.items() if k not in gone}, findings
 
 
