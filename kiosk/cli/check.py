@@ -81,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         out = [{"pack": name, "ok": loaded.ok, "content_hash": loaded.content_hash,
                 "summary": summary(loaded), "coverage": loaded.coverage,
+                "fallbacks": loaded.fallbacks,
                 "findings": loaded.findings} for name, loaded in results]
         sys.stdout.write(msgspec.json.encode(out).decode() + "\n")
     else:
@@ -130,7 +131,10 @@ def print_text(name: str, loaded: LoadedPack, colour: bool) -> None:
               f"{s['scenes']} scenes, {len(s['languages'])} languages "
               f"({', '.join(s['languages'])}), {s['helplines']} helplines")
         for sid, cov in loaded.coverage.items():
-            parts = ", ".join(f"{lang} {pct:.0f}%" for lang, pct in cov.items())
+            falls = loaded.fallbacks.get(sid, {})
+            parts = ", ".join(f"{lang} {pct:.0f}%" + (
+                f" ({len(falls[lang])} texts from {'/'.join(loaded.pack.fallback[lang])})"
+                if falls.get(lang) else "") for lang, pct in cov.items())
             print(f"  {sid}: {parts}")
     verdict = f"{s['errors']} errors, {s['warnings']} warnings"
     print(c("ok" if not s["errors"] else ERROR, f"{name}: {verdict}"))

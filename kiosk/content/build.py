@@ -248,12 +248,91 @@ _kiosk = _struct(M.KioskSettings, KIOSK_SPEC, Phrase("the kiosk settings"))
 PACK_SPEC: dict[str, tuple[Any, bool]] = {
     "id": (S.ident, True), "version": (S.version, True), "title": (_text, True),
     "languages": (_langs, True), "default_language": (S.language, True),
-    "country": (S.country, True), "helplines": (S.list_of(_helpline), True),
+    "country": (S.country, False), "helplines": (S.list_of(_helpline), True),
     "content_notes": (S.map_of(S.ident, _note), False), "surveys": (_surveys, False),
     "kiosk": (_kiosk, False),
     "strings": (S.map_of(S.language, S.map_of(S.string, S.string)), False),
     "pictures": (S.map_of(S.media_path, _picture), False),
 }
+
+# A country overlay's pack.yaml (docs/content-format.md, "Country overlays"): its id and
+# version, the base it extends, and only the settings it replaces or adds (kiosk.content.overlay
+# merges them); `hide` names the base's stories and helplines it leaves out, each with a reason;
+# `fallback` orders, per language, where text the language lacks comes from.
+_TOMBSTONE_SPEC: dict[str, tuple[Any, bool]] = {"reason": (S.string, True)}
+
+
+def _tombstone(node, ctx, path):
+    values = fields(node, ctx, path, _TOMBSTONE_SPEC, Phrase("a hidden item"))
+    return INVALID if values is None or "reason" not in values else values["reason"]
+
+
+EXTENDS_SPEC: dict[str, tuple[Any, bool]] = {"pack": (S.ident, True),
+                                             "version": (S.string, True)}
+HIDE_SPEC: dict[str, tuple[Any, bool]] = {
+    "stories": (S.map_of(S.ident, _tombstone), False),
+    "helplines": (S.map_of(S.ident, _tombstone), False),
+}
+
+
+def _block(spec: dict, what: str):
+    """A mapping converted by its spec into a plain dict (no model struct)."""
+
+    def convert(node, ctx, path):
+        values = fields(node, ctx, path, spec, what)
+        if values is None:
+            return INVALID
+        data = clean(values)
+        return INVALID if any(r and n not in data for n, (_, r) in spec.items()) else data
+
+    return convert
+
+
+OVERLAY_SPEC: dict[str, tuple[Any, bool]] = {
+    **{name: (convert, name in ("id", "version")) for name, (convert, _) in PACK_SPEC.items()},
+    "extends": (_block(EXTENDS_SPEC, "extends"), True),
+    "hide": (_block(HIDE_SPEC, "hide"), False),
+    "fallback": (S.map_of(S.language, _langs), False),
+}
+
+# An overlay's overrides of one base story, overrides/<story>.yaml: each line id (the places
+# kiosk.content.slots defines) with a replacement per language (or one, for a picture or a
+# film), and the short hash of the base value it was written against.
+REPLACEMENT_SPEC: dict[str, tuple[Any, bool]] = {
+    "base": (S.string, True), "text": (S.string, False), "src": (S.media_path, False),
+}
+
+
+def _replacement(node, ctx, path):
+    """{base, text} or {base, src}: one replacement, with its (line, col)."""
+    values = fields(node, ctx, path, REPLACEMENT_SPEC, Phrase("an override"))
+    if values is None or "base" not in values:
+        return INVALID
+    data = clean(values)
+    if ("text" in values["__keys__"]) == ("src" in values["__keys__"]):
+        ctx.add(node, path, "missing-key",
+                Phrase('an override gives either "text" or "src" (a media file)'))
+        return INVALID
+    return {**data, "loc": loc(node)}
+
+
+def _line_overrides(node, ctx, path):
+    """One line id's replacements: {language: replacement}, or one replacement (key None)."""
+    if isinstance(node, yaml.MappingNode) and any(
+            isinstance(k, yaml.ScalarNode) and k.value == "base" for k, _ in node.value):
+        got = _replacement(node, ctx, path)
+        return INVALID if got is INVALID else {None: got}
+    return S.map_of(S.language, _replacement)(node, ctx, path)
+
+
+OVERRIDES_SPEC: dict[str, tuple[Any, bool]] = {
+    "languages": (_langs, False), "lines": (S.map_of(S.string, _line_overrides), True),
+}
+
+
+def build_overrides(node: yaml.Node, ctx: Ctx) -> dict[str, Any] | None:
+    """An overrides file's values: `languages` added to the base story, `lines` replaced."""
+    return fields(node, ctx, "", OVERRIDES_SPEC, Phrase("an overrides file"))
 
 
 def build_pack_header(node: yaml.Node, ctx: Ctx) -> dict[str, Any] | None:
@@ -267,8 +346,14 @@ def build_pack_header(node: yaml.Node, ctx: Ctx) -> dict[str, Any] | None:
         probe = Ctx(ctx.file)
         langs = _langs(languages_node, probe, "languages")
         ctx.languages = langs if langs is not INVALID else []
-    values = fields(node, ctx, "", PACK_SPEC, "pack.yaml")
+    values = fields(node, ctx, "", OVERLAY_SPEC if _extends(node) else PACK_SPEC, "pack.yaml")
     return None if values is None else values
+
+
+def _extends(node: yaml.Node) -> bool:
+    """True for the pack.yaml of an overlay (it has `extends:`)."""
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(k, yaml.ScalarNode) and k.value == "extends" for k, _ in node.value)
 
 
 def build_story(node: yaml.Node, ctx: Ctx) -> dict[str, Any] | None:

@@ -13,12 +13,14 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import msgspec
 
 from kiosk.content import build, loader
 from kiosk.content import model as M
+from kiosk.content.extends import MAX_DEPTH
 
 # Raised by hand whenever the rules change (what the validator finds, how coverage counts), so
 # an entry an older kiosk wrote is rebuilt, not served with its old findings (2: tags on
@@ -27,10 +29,11 @@ from kiosk.content import model as M
 # text is read as NFC; 5: versions of a defined form, YAML 1.1 numbers, named consent fields,
 # media path checks; 6: attract pictures carry a focal point; 7: a choice's discussion counts
 # for coverage; 8: every finding keeps its msgid, with nested phrases; 9: a language named
-# in a finding keeps its code for the admin to name it). A change to the
+# in a finding keeps its code for the admin to name it; 10: country overlays merged onto their
+# base, a text a declared fallback language has is no missing translation). A change to the
 # model or to the keys a pack may use needs no bump: FORMAT
 # follows them by itself.
-RULES = 9
+RULES = 10
 
 
 def schema_format(rules: int = RULES) -> str:
@@ -75,15 +78,17 @@ class _Index(msgspec.Struct):
     format: str = FORMAT
 
 
-def fingerprint(root: Path) -> str:
-    """Paths, sizes, inodes, modification and change times of every file in the pack (no
-    content read)."""
-    return stat_fingerprint(root)[0]
+def fingerprint(root: Path, stores: Iterable[Path | str] = ()) -> str:
+    """Paths, sizes, inodes, modification and change times of every file in the pack, and
+    in an overlay's bases (no content read)."""
+    return stat_fingerprint(root, stores)[0]
 
 
-def stat_fingerprint(root: Path) -> tuple[str, int]:
+def stat_fingerprint(root: Path, stores: Iterable[Path | str] = (),
+                     _depth: int = 0) -> tuple[str, int]:
     """(a hash of the path, size, inode, modification and change time of pack.yaml and of
-    everything under stories/ and media/; the newest of those times, in ns). No content read.
+    everything under stories/, overrides/ and media/, and of an overlay's base the same way;
+    the newest of those times, in ns). No content read but an overlay's pack.yaml header.
 
     A write, a rename over a file or a new file changes the hash, unless it happens within
     the file system clock's tick of the hash being taken: a caller that finds the newest time
@@ -91,7 +96,12 @@ def stat_fingerprint(root: Path) -> tuple[str, int]:
     """
     base = os.fspath(root)
     entries, newest = [], 0
-    for top in (os.path.join(base, name) for name in ("pack.yaml", "stories", "media")):
+    below = loader.base_folder(Path(root), stores) if _depth <= MAX_DEPTH else None
+    if below is not None:  # a change in the base changes the overlay's fingerprint
+        below_hash, newest = stat_fingerprint(below, stores, _depth + 1)
+        entries.append(f"base\0{below}\0{below_hash}")
+    for top in (os.path.join(base, name)
+                for name in ("pack.yaml", "stories", "overrides", "media")):
         try:
             st = os.lstat(top)
         except OSError:
@@ -126,9 +136,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def load_cached(root: Path | str, cache_dir: Path | str | None = None,
-                today: dt.date | None = None, known_fingerprint: str | None = None
-                ) -> M.LoadedPack:
-    """The pack from the compiled cache, rebuilt (and stored) when its content changed.
+                today: dt.date | None = None, known_fingerprint: str | None = None,
+                stores: Iterable[Path | str] = ()) -> M.LoadedPack:
+    """The pack from the compiled cache, rebuilt (and stored) when its content changed; an
+    overlay's entry is keyed by its own files and its base's, so a change in either rebuilds
+    it (`stores`: the pack stores its base may be installed in, as for `load_pack`).
 
     `known_fingerprint`: the pack's `fingerprint`, when the caller has just taken it (the
     kiosk does, to notice changes): taking it means a stat of every file in the pack."""
@@ -140,7 +152,8 @@ def load_cached(root: Path | str, cache_dir: Path | str | None = None,
         cache_dir = default_cache_dir()
     entry = _entry_dir(Path(cache_dir), root)
     index_path = entry / "index.json"
-    fp = known_fingerprint or fingerprint(root)
+    stores = list(stores)
+    fp = known_fingerprint or fingerprint(root, stores)
     index = None
     try:
         index = msgspec.json.decode(index_path.read_bytes(), type=_Index)
@@ -149,7 +162,7 @@ def load_cached(root: Path | str, cache_dir: Path | str | None = None,
     # findings depend on the date (review dates, helpline age): a cache is good for one day
     usable = index is not None and index.format == FORMAT and index.built_on == today
     if usable and index.fingerprint != fp:
-        digest = loader.content_hash(root)
+        digest = loader.content_hash(root, stores=stores)
         usable = digest == index.content_hash
         if usable:
             _write_atomic(index_path, msgspec.json.encode(
@@ -159,7 +172,7 @@ def load_cached(root: Path | str, cache_dir: Path | str | None = None,
             return decode((entry / f"{index.content_hash}.json").read_bytes())
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             pass
-    loaded = loader.load_pack(root, today)
+    loaded = loader.load_pack(root, today, stores=stores)
     try:
         for old in entry.glob("*.json"):
             if old.name != "index.json":

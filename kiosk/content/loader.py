@@ -11,15 +11,25 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import stat
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from pathlib import Path
 
 import msgspec
 
 from kiosk.content import build, validate
 from kiosk.content import model as M
+from kiosk.content import overlay as O
 from kiosk.content import yamlsafe as Y
+from kiosk.content.extends import (
+    MAX_DEPTH,
+    Extends,
+    ExtendsError,
+    find_base,
+    read_extends,
+    versions_found,
+)
 from kiosk.content.findings import ERROR, Finding, finding, sort_key
 from kiosk.content.phrase import Phrase
 from kiosk.content.schema import Ctx, TooManyValues, clean
@@ -28,18 +38,36 @@ MAX_STORIES = 500
 log = logging.getLogger(__name__)
 
 
+def _yaml_in(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def story_files(root: Path) -> list[Path]:
+    """The pack's own story files, stories/*.yaml, in name order."""
+    return _yaml_in(root / "stories")
+
+
+def override_files(root: Path) -> list[Path]:
+    """An overlay's overrides of base stories, overrides/*.yaml, in name order."""
+    return _yaml_in(root / "overrides")
+
+
 def pack_files(root: Path) -> list[Path]:
-    """The pack's YAML files: pack.yaml, then stories/*.yaml in name order."""
-    files = [root / "pack.yaml"]
-    stories = root / "stories"
-    if stories.is_dir():
-        files += sorted(p for p in stories.iterdir() if p.suffix in (".yaml", ".yml"))
-    return files
+    """The pack's YAML files: pack.yaml, stories/*.yaml, then an overlay's overrides/*.yaml,
+    each in name order."""
+    return [root / "pack.yaml", *story_files(root), *override_files(root)]
 
 
-def content_hash(root: Path, files: list[Path] | None = None) -> str:
-    """A hash of the pack's YAML bytes and its media files' names, sizes and times."""
+def content_hash(root: Path, files: list[Path] | None = None,
+                 stores: Iterable[Path | str] = (), _depth: int = 0) -> str:
+    """A hash of the pack's YAML bytes and its media files' names, sizes and times; for an
+    overlay, of its base's content hash too (the base found as `load_pack` finds it)."""
     h = hashlib.sha256(b"storykiosk-pack-v1\0")
+    base = base_folder(root, stores) if _depth <= MAX_DEPTH else None
+    if base is not None:
+        h.update(b"base\0" + content_hash(base, None, stores, _depth + 1).encode() + b"\0")
     for path in files if files is not None else pack_files(root):
         h.update(str(path.relative_to(root)).encode() + b"\0")
         try:
@@ -50,6 +78,23 @@ def content_hash(root: Path, files: list[Path] | None = None) -> str:
     for rel, st in sorted(tree_stats(root / "media"), key=lambda entry: entry[0].split("/")):
         h.update(f"media/{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
+
+
+_EXTENDS = re.compile(rb"(?m)^extends[ \t]*:")
+
+
+def base_folder(root: Path, stores: Iterable[Path | str] = ()) -> Path | None:
+    """The folder of the base the pack in `root` extends, None for a plain pack or a base
+    that cannot be found (the loader says why). Looks for `extends:` in the bytes first, so
+    that a plain pack's pack.yaml is not parsed."""
+    try:
+        with open(root / "pack.yaml", "rb") as f:
+            if not _EXTENDS.search(f.read(1 << 20)):
+                return None
+        ext = read_extends(root)
+    except (OSError, ExtendsError):
+        return None
+    return find_base(ext, root, stores) if ext is not None else None
 
 
 def tree_stats(folder: Path | str) -> list[tuple[str, os.stat_result]]:
@@ -125,6 +170,41 @@ class LoadedStory(msgspec.Struct):
     coverage: dict[str, float]
 
 
+def build_story(languages: list[str], root: Path, rel: str, shown: str,
+                text: str | None = None) -> tuple[O.Draft | None, list[Finding]]:
+    """Read and build one story file (unchecked) for a pack in `languages`; `shown` is its
+    name in findings and in `Story.file`."""
+    ctx = Ctx(shown, languages)
+    values = _read(root / rel, shown, ctx, build.build_story, text)
+    if values is None:
+        return None, ctx.findings
+    data = clean(values)
+    needed = [n for n, (_, req) in build.STORY_SPEC.items() if req]
+    if any(n not in data for n in needed):
+        return None, ctx.findings
+    data.setdefault("languages", list(languages))
+    return O.Draft(M.Story(**data, file=shown, loc=(1, 1)), ctx.where), ctx.findings
+
+
+def check_draft(pack: M.Pack, draft: O.Draft, today: dt.date,
+                fallbacks: dict[str, list[str]] | None = None) -> LoadedStory:
+    """Validate one built story against the (merged) pack."""
+    story = draft.story
+    rep = validate.Report(story.file, draft.where, draft.placed)
+    coverage: dict[str, float] = {}
+    try:
+        validate.check_story(pack, story, rep, Path(pack.root), today, coverage, fallbacks)
+    except Exception as exc:  # the story is left out: it was not checked
+        return LoadedStory(None, [*rep.findings, unexpected(story.file, exc)], {})
+    return LoadedStory(story, rep.findings, coverage)
+
+
+def _duplicate(story_id: str, file: str, other: str) -> Finding:
+    return finding(ERROR, "duplicate-story",
+                   Phrase('two stories have the id "%(id)s"', id=story_id), file, 1, 1, "id",
+                   Phrase("the other is %(file)s", file=other) if other else "")
+
+
 def load_story(pack: M.Pack, root: Path, rel: str, today: dt.date, text: str | None = None,
                taken: Container[str] = ()) -> LoadedStory:
     """Load and validate one story file (or `text` standing in for it) against the pack's
@@ -132,34 +212,21 @@ def load_story(pack: M.Pack, root: Path, rel: str, today: dt.date, text: str | N
 
     The one story loader: load_pack runs it for each file, the admin before writing one.
     """
-    ctx = Ctx(rel, pack.languages)
-    values = _read(root / rel, rel, ctx, build.build_story, text)
-    findings = ctx.findings
-    if values is None:
+    draft, findings = build_story(pack.languages, root, rel, rel, text)
+    if draft is None:
         return LoadedStory(None, findings, {})
-    data = clean(values)
-    needed = [n for n, (_, req) in build.STORY_SPEC.items() if req]
-    if any(n not in data for n in needed):
-        return LoadedStory(None, findings, {})
-    data.setdefault("languages", list(pack.languages))
-    story = M.Story(**data, file=rel, loc=(1, 1))
-    if story.id in taken:
-        findings.append(finding(ERROR, "duplicate-story",
-                                Phrase('two stories have the id "%(id)s"', id=story.id),
-                                rel, 1, 1, "id"))
-        return LoadedStory(None, findings, {})
-    rep = validate.Report(rel, ctx.where)
-    coverage: dict[str, float] = {}
-    try:
-        validate.check_story(pack, story, rep, root, today, coverage)
-    except Exception as exc:  # the story is left out: it was not checked
-        return LoadedStory(None, [*findings, *rep.findings, unexpected(rel, exc)], {})
-    return LoadedStory(story, findings + rep.findings, coverage)
+    if draft.story.id in taken:
+        return LoadedStory(None, [*findings, _duplicate(draft.story.id, rel, "")], {})
+    got = check_draft(pack, draft, today)
+    return LoadedStory(got.story, findings + got.findings, got.coverage)
 
 
 def load_pack(root: Path | str, today: dt.date | None = None,
-              texts: dict[str, str] | None = None) -> M.LoadedPack:
-    """Load and validate the pack in a folder (no cache; see kiosk.content.cache).
+              texts: dict[str, str] | None = None,
+              stores: Iterable[Path | str] = ()) -> M.LoadedPack:
+    """Load and validate the pack in a folder (no cache; see kiosk.content.cache); an
+    overlay comes merged onto its base (kiosk.content.overlay), which is looked for in the
+    pack stores `stores` and beside the folder (kiosk.content.extends.find_base).
 
     `texts` (file -> text, e.g. {"pack.yaml": ...}) stands in for those files on disk: the
     admin checks an edit with the whole pack before writing it. The hash is the disk's.
@@ -167,23 +234,18 @@ def load_pack(root: Path | str, today: dt.date | None = None,
     texts = texts or {}
     root = Path(root).resolve()
     today = today or dt.date.today()
-    files = pack_files(root)
-    digest = content_hash(root, files)
+    stores = list(stores)
+    digest = content_hash(root, stores=stores)
     if not (root / "pack.yaml").is_file():
         what = (Phrase("%(folder)s is not a folder", folder=str(root)) if not root.is_dir()
                 else Phrase("%(folder)s has no pack.yaml", folder=str(root)))
         return M.LoadedPack(None, [finding(ERROR, "no-pack", what)], digest)
-    findings: list[Finding] = []
-    ctx = Ctx("pack.yaml")
-    values = _read(root / "pack.yaml", "pack.yaml", ctx, build.build_pack_header,
-                   texts.get("pack.yaml"))
-    findings += ctx.findings
-    required = [n for n, (_, req) in build.PACK_SPEC.items() if req]
-    if values is None or any(n not in values for n in required):
+    layer, findings = read_layer(root, root, texts, (), stores)
+    if layer is None:
         return M.LoadedPack(None, sorted(findings, key=sort_key), digest)
-    data = clean(values)
-    pack = M.Pack(**data, root=str(root))
-    rep = validate.Report("pack.yaml", ctx.where)
+    header = {k: v for k, v in layer.header.items() if k not in ("extends", "hide")}
+    pack = M.Pack(**header, root=str(root), bases=layer.bases)
+    rep = validate.Report("pack.yaml", {}, layer.placed)
     try:
         validate.check_pack(pack, rep, root, today)
     except Exception as exc:
@@ -191,21 +253,164 @@ def load_pack(root: Path | str, today: dt.date | None = None,
     findings += rep.findings
     stories: dict[str, M.Story] = {}
     coverage: dict[str, dict[str, float]] = {}
-    for path in files[1:MAX_STORIES + 1]:
-        rel = path.relative_to(root).as_posix()
-        got = load_story(pack, root, rel, today, texts.get(rel), taken=stories)
+    fallbacks: dict[str, dict[str, list[str]]] = {}
+    for draft in layer.stories.values():
+        falls: dict[str, list[str]] = {}
+        got = check_draft(pack, draft, today, falls)
         findings += got.findings
         if got.story is not None:
             coverage[got.story.id] = got.coverage
             stories[got.story.id] = got.story
-    if len(files) - 1 > MAX_STORIES:
-        findings.append(finding(ERROR, "too-many-stories",
-                                Phrase("the pack has more than %(limit)s story files",
-                                       limit=str(MAX_STORIES)), "stories"))
+            if falls:
+                fallbacks[got.story.id] = falls
     if not stories:
         findings.append(finding(ERROR, "no-stories",
                                 Phrase("the pack has no story that could be read"),
                                 "stories", hint=Phrase("add stories/<id>.yaml")))
     pack = msgspec.structs.replace(pack, stories=stories)
     findings.sort(key=sort_key)
-    return M.LoadedPack(pack, findings, digest, coverage)
+    return M.LoadedPack(pack, findings, digest, coverage, fallbacks)
+
+
+def read_layer(root: Path, top: Path, texts: dict[str, str], chain: tuple[Path, ...],
+               stores: list) -> tuple[O.Layer | None, list[Finding]]:
+    """Read a pack folder's files, built but not checked; an overlay merged onto its base
+    (read the same way). None (with the findings saying why) when pack.yaml cannot be built
+    or an overlay's base cannot be had. Files are named relative to `top`, the folder the
+    load started from; `texts` stand in for `top`'s files."""
+    shown = "" if root == top else os.path.relpath(root, top) + "/"
+    own_texts = texts if root == top else {}
+    values, head = _read_header(root, shown, own_texts, [])
+    is_overlay = values is not None and "extends" in values["__keys__"]
+    spec = build.OVERLAY_SPEC if is_overlay else build.PACK_SPEC
+    if values is None or any(req and n not in values for n, (_, req) in spec.items()):
+        return None, head.findings
+    findings: list[Finding] = []
+    layer = _layer(root, values, head, shown, findings)
+    if is_overlay:
+        base = _read_base(layer, top, chain, stores)
+        if base is None:
+            return None, head.findings + findings
+        if "languages" not in values:  # plain-string names are in the base's languages
+            values, head = _read_header(root, shown, own_texts, base.header["languages"])
+            if values is None:
+                return None, head.findings + findings
+            layer = _layer(root, values, head, shown, findings)
+        header, placed, found = O.merge_header(base, layer)
+        findings[:0] = head.findings
+        findings += base.findings + found
+        layer = O.Layer(root, header, placed, {}, findings, shown,
+                        [M.BaseRef(base.header["id"], base.header["version"], str(base.root)),
+                         *base.bases])
+    else:
+        findings[:0] = head.findings
+    files = story_files(root)
+    own: dict[str, O.Draft] = {}
+    for path in files[:MAX_STORIES]:
+        rel = path.relative_to(root).as_posix()
+        draft, found = build_story(layer.header["languages"], root, rel, shown + rel,
+                                   own_texts.get(rel))
+        findings += found
+        if draft is not None and draft.story.id in own:
+            findings.append(_duplicate(draft.story.id, shown + rel, ""))
+        elif draft is not None:
+            own[draft.story.id] = draft
+    if len(files) > MAX_STORIES:
+        findings.append(finding(ERROR, "too-many-stories",
+                                Phrase("the pack has more than %(limit)s story files",
+                                       limit=str(MAX_STORIES)), shown + "stories"))
+    if not is_overlay:
+        layer.stories = own
+        return layer, findings
+    drafts, found = O.hide_stories(base, layer)
+    findings += found
+    base_files = {sid: d.story.file for sid, d in drafts.items()}
+    base_files[""] = base.shown + "stories/"
+    overrides = [_read_overrides(root, path, shown, own_texts, findings)
+                 for path in override_files(root)]
+    findings += O.apply_overrides(drafts, [o for o in overrides if o is not None],
+                                  base.header["default_language"], layer.header["languages"],
+                                  base_files)
+    for sid, draft in own.items():
+        if sid in drafts:
+            findings.append(_duplicate(sid, draft.story.file, drafts[sid].story.file))
+        else:
+            drafts[sid] = draft
+    layer.stories = drafts
+    return layer, findings
+
+
+def _read_header(root: Path, shown: str, texts: dict[str, str], languages: list[str]
+                 ) -> tuple[dict | None, Ctx]:
+    """pack.yaml's values (with bookkeeping) and the context that read it."""
+    ctx = Ctx(shown + "pack.yaml", languages)
+    return _read(root / "pack.yaml", shown + "pack.yaml", ctx, build.build_pack_header,
+                 texts.get("pack.yaml")), ctx
+
+
+def _layer(root: Path, values: dict, ctx: Ctx, shown: str, findings: list) -> O.Layer:
+    """A layer of pack.yaml's values alone (stories are added later)."""
+    placed = {path: (ctx.file, *where) for path, where in ctx.where.items()}
+    return O.Layer(root, clean(values), placed, {}, findings, shown)
+
+
+def _read_base(layer: O.Layer, top: Path, chain: tuple[Path, ...],
+               stores: list) -> O.Layer | None:
+    """The base an overlay extends, read (and merged, if it is an overlay too); None after a
+    finding at the overlay's `extends:` when it is missing, out of range, in a cycle or too
+    deep."""
+    values = layer.header["extends"]
+    file, line, col = layer.placed.get("extends", (layer.shown + "pack.yaml", 0, 0))
+    ext = Extends(values["pack"], values["version"], line)
+
+    def fail(code: str, message: Phrase, hint: str = "") -> None:
+        layer.findings.append(finding(ERROR, code, message, file, line, col, "extends", hint))
+
+    try:
+        ext.comparisons()
+    except ExtendsError as exc:
+        fail("bad-extends", exc.phrase)
+        return None
+    here = (*chain, layer.root)
+    if len(here) > MAX_DEPTH:
+        fail("extends-too-deep",
+             Phrase("the chain of bases is more than %(limit)s deep: %(chain)s",
+                    limit=str(MAX_DEPTH), chain=" -> ".join(
+                        str(layer.header["id"]) if p == layer.root else p.name for p in here)),
+             Phrase("extend the base's base directly"))
+        return None
+    folder = find_base(ext, layer.root, stores)
+    if folder is None:
+        found = versions_found(ext, layer.root, stores)
+        fail("base-missing", Phrase(
+            'the base "%(pack)s" %(range)s is not installed nor beside this folder',
+            pack=ext.pack, range=ext.version) if not found else Phrase(
+            'the base "%(pack)s" %(range)s is not found: only %(found)s', pack=ext.pack,
+            range=ext.version, found=", ".join(found)),
+            Phrase("install the base pack, or put its folder beside this one"))
+        return None
+    if folder in here:
+        fail("extends-cycle", Phrase("the bases lead back to this pack: %(chain)s",
+                                     chain=" -> ".join(p.name for p in (*here, folder))),
+             Phrase("a base cannot extend its own overlay"))
+        return None
+    base, found = read_layer(folder, top, {}, here, stores)
+    if base is None:
+        layer.findings += found
+        fail("base-broken", Phrase('the base "%(pack)s" cannot be read', pack=ext.pack),
+             Phrase("check the base on its own: kiosk check %(folder)s", folder=str(folder)))
+        return None
+    return base
+
+
+def _read_overrides(root: Path, path: Path, shown: str, texts: dict[str, str],
+                    findings: list[Finding]) -> O.Overrides | None:
+    """One overrides file, built; None (after its findings) when it cannot be."""
+    rel = path.relative_to(root).as_posix()
+    ctx = Ctx(shown + rel)
+    values = _read(path, shown + rel, ctx, build.build_overrides, texts.get(rel))
+    findings += ctx.findings
+    if values is None or "lines" not in values:
+        return None
+    return O.Overrides(path.stem, shown + rel, values.get("languages", []), values["lines"],
+                       ctx.where)

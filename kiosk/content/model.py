@@ -254,29 +254,55 @@ class KioskSettings(Struct):
     narration_autoplay: bool = True
 
 
+class BaseRef(Struct):
+    """A pack an overlay was merged onto (its base, or its base's base): id, version, folder."""
+
+    id: str
+    version: str
+    root: str
+
+
 class Pack(Struct):
-    """A whole content pack."""
+    """A whole content pack; for an overlay, the overlay merged onto its base (the overlay's
+    id and version, `bases` nearest first; docs/content-format.md, "Country overlays")."""
 
     id: str
     version: str
     title: Text
     languages: list[str]
     default_language: str
-    country: str
     helplines: list[Helpline]
+    country: str = ""  # "" for a country-neutral base (its overlays name the country)
     stories: dict[str, Story] = {}
     content_notes: dict[str, ContentNote] = {}
     surveys: Surveys = msgspec.field(default_factory=Surveys)
     kiosk: KioskSettings = msgspec.field(default_factory=KioskSettings)
     strings: dict[str, dict[str, str]] = {}
     pictures: dict[str, Picture] = {}  # media path -> its description
+    # language -> the languages to take a text from, in order, when it lacks one (then the
+    # default language): an overlay's `fallback: {lv: [en]}`
+    fallback: dict[str, list[str]] = {}
     root: str = ""  # absolute path of the pack folder when it was loaded
+    bases: list[BaseRef] = []  # an overlay's bases, nearest first; [] for a plain pack
+
+    def media_root(self, relative: str) -> str:
+        """The pack folder whose media/ holds a media file: the overlay's first, then each
+        base's (the first folder when none has it). The one media resolver: the kiosk's
+        `media_path` and the validator's media checks both ask it."""
+        if not self.bases:
+            return self.root
+        import os
+
+        for folder in (self.root, *(b.root for b in self.bases)):
+            if os.path.lexists(os.path.join(folder, "media", relative)):
+                return folder
+        return self.root
 
     def media_path(self, relative: str):
-        """The absolute path of a media file named relative to media/."""
+        """The absolute path of a media file named relative to media/ (see `media_root`)."""
         from pathlib import Path
 
-        return Path(self.root) / "media" / relative
+        return Path(self.media_root(relative)) / "media" / relative
 
     def alt_text(self, image: MediaRef) -> Text:
         """A scene picture's alt text per language: the library's (`pictures:`), with the
@@ -305,6 +331,8 @@ class LoadedPack(Struct):
     findings: list[Finding] = []
     content_hash: str = ""
     coverage: dict[str, dict[str, float]] = {}  # story id -> language -> percent
+    # story id -> language -> line ids whose text comes from a fallback language (Pack.fallback)
+    fallbacks: dict[str, dict[str, list[str]]] = {}
 
     @property
     def ok(self) -> bool:

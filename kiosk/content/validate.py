@@ -22,22 +22,31 @@ REVIEW_MAX_YEARS = 3
 
 
 class Report:
-    """Collects findings for one file, placing them by data path."""
+    """Collects findings for one file, placing them by data path.
 
-    def __init__(self, file: str, where: dict[str, tuple[int, int]]):
+    `placed` maps data paths whose value comes from another file (an overlay's override of a
+    base story, a base's setting in an overlay's pack) to (file, line, col); the longest
+    known path wins, so a finding names the file and line its value comes from."""
+
+    def __init__(self, file: str, where: dict[str, tuple[int, int]],
+                 placed: dict[str, tuple[str, int, int]] | None = None):
         self.file = file
         self.where = where
+        self.placed = placed or {}
         self.findings: list[Finding] = []
         self.names: dict[str, str] = {}  # "helplines[0]" -> its id, for findings.place
         self.folders: dict[str, str] = {}  # media folders with links followed (locate)
 
     def add(self, path: str, code: str, message: str, hint: str = "", severity: str = ERROR):
         """Record a finding at the value `path` names (or its nearest known parent)."""
-        probe = path
-        while probe and probe not in self.where:
+        probe, where, placed = path, self.where, self.placed
+        while probe and probe not in where and probe not in placed:
             probe = probe.rsplit(".", 1)[0] if "." in probe else ""
-        line, col = self.where.get(probe, (0, 0))
-        self.findings.append(finding(severity, code, message, self.file, line, col, path, hint,
+        if probe in placed:
+            file, line, col = placed[probe]
+        else:
+            file, (line, col) = self.file, where.get(probe, (0, 0))
+        self.findings.append(finding(severity, code, message, file, line, col, path, hint,
                                      self.names))
 
     def warn(self, path: str, code: str, message: str, hint: str = ""):
@@ -56,7 +65,7 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
                 Phrase('the default language "%(language)s" is not in languages',
                        language=pack.default_language),
                 suggest(pack.default_language, pack.languages))
-    _coverage(rep, pack.languages, {"title": pack.title}, None)
+    _coverage(rep, pack.languages, {"title": pack.title}, None, pack.fallback)
     for i, line in enumerate(pack.helplines):
         path = f"helplines[{i}]"
         age = (today - line.verified).days
@@ -72,11 +81,11 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
                                "CLDR does not know", id=line.id, language=code),
                         Phrase("the kiosk names each language in itself, e.g. sv, en, ar"))
         _coverage(rep, pack.languages, {f"{path}.name": line.name, f"{path}.hours": line.hours,
-                                        f"{path}.audience": line.audience}, None)
+                                        f"{path}.audience": line.audience}, None, pack.fallback)
     for note_id, note in pack.content_notes.items():
         _coverage(rep, pack.languages, {f"content_notes.{note_id}.label": note.label,
                                         f"content_notes.{note_id}.description": note.description},
-                  None)
+                  None, pack.fallback)
     questions = [("before", q) for q in pack.surveys.before] + [
         ("after", q) for q in pack.surveys.after]
     if pack.surveys.rating:
@@ -88,10 +97,11 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
                     Phrase('question "%(id)s" needs at least two options', id=q.id))
         texts = {f"{path}.text": q.text}
         texts.update({f"{path}.options[{j}].label": o.label for j, o in enumerate(q.options)})
-        _coverage(rep, pack.languages, texts, None)
+        _coverage(rep, pack.languages, texts, None, pack.fallback)
     for i, picture in enumerate(pack.kiosk.attract):
-        _media(rep, root, picture.src, f"kiosk.attract[{i}]", "image")
-    _check_pictures(pack, rep, root)
+        _media(rep, pack, picture.src, f"kiosk.attract[{i}]", "image")
+    _check_pictures(pack, rep)
+    _check_fallback(pack, rep)
     for lang in pack.strings:
         if lang not in pack.languages:
             rep.warn(f"strings.{lang}", "unused-language",
@@ -100,13 +110,28 @@ def check_pack(pack: M.Pack, rep: Report, root: Path, today: dt.date) -> None:
     _check_strings(pack, rep)
 
 
-def _check_pictures(pack: M.Pack, rep: Report, root: Path) -> None:
+def _check_fallback(pack: M.Pack, rep: Report) -> None:
+    """`fallback:` names languages of the pack, none falling back to itself."""
+    for lang, order in pack.fallback.items():
+        if lang not in pack.languages:
+            rep.add(f"fallback.{lang}", "bad-language",
+                    Phrase('a fallback is given for "%(language)s", which the pack does not '
+                           "offer", language=lang), suggest(lang, pack.languages))
+        for j, other in enumerate(order):
+            if other == lang or other not in pack.languages:
+                rep.add(f"fallback.{lang}[{j}]", "bad-language",
+                        Phrase('"%(language)s" falls back to "%(other)s", which is not another '
+                               "language of the pack", language=lang, other=other),
+                        suggest(other, pack.languages))
+
+
+def _check_pictures(pack: M.Pack, rep: Report) -> None:
     """The library's pictures (`pictures:`): each an image of media/ (its alt text is checked
     where a scene shows it, in that story's languages). A file deleted in the admin keeps its
     entry (a restore brings both back), so a missing file is a warning."""
     for src in pack.pictures:
         path = f"pictures.{src}"
-        for code, message, hint in mediacheck.check(root, src, "image"):
+        for code, message, hint in mediacheck.check(Path(pack.media_root(src)), src, "image"):
             if code == "media-missing":
                 rep.warn(path, code, message,
                          Phrase("remove its entry from pictures, or restore the file"))
@@ -139,8 +164,11 @@ def _check_strings(pack: M.Pack, rep: Report) -> None:
 
 
 def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt.date,
-                coverage: dict[str, float]) -> None:
-    """Story-level rules: references, graph, consent, ethics, media, coverage."""
+                coverage: dict[str, float],
+                fallbacks: dict[str, list[str]] | None = None) -> None:
+    """Story-level rules: references, graph, consent, ethics, media, coverage (media are
+    found by `pack.media_root`; `root` is kept for callers). `fallbacks` receives, per
+    language, the line ids whose text comes from a fallback language."""
     stem = Path(story.file).stem
     if story.id != stem:
         rep.add("id", "id-mismatch",
@@ -167,10 +195,11 @@ def check_story(pack: M.Pack, story: M.Story, rep: Report, root: Path, today: dt
             set_vars.update(choice.set)
             set_vars.update(choice.add)
     for sid, scene in scenes.items():
-        _check_scene(pack, story, sid, scene, rep, root, set_vars)
+        _check_scene(pack, story, sid, scene, rep, set_vars)
     _check_graph(story, rep)
     langs = [x for x in story.languages if x in pack.languages]
-    coverage.update(_story_coverage(pack, story, rep, langs))
+    coverage.update(_story_coverage(pack, story, rep, langs,
+                                    fallbacks if fallbacks is not None else {}))
 
 
 def _check_consent(pack: M.Pack, story: M.Story, rep: Report, today: dt.date) -> None:
@@ -191,7 +220,7 @@ def _check_consent(pack: M.Pack, story: M.Story, rep: Report, today: dt.date) ->
                 Phrase("the consent review date %(date)s is more than three years away",
                        date=str(consent.review_by)),
                 Phrase("set a review date at most three years ahead (ETHICS.md rule 2)"))
-    if pack.country not in consent.countries:
+    if pack.country and pack.country not in consent.countries:
         rep.add("consent.countries", "consent-country",
                 Phrase("the consent does not cover %(country)s, where this pack is shown",
                        country=pack.country),
@@ -213,7 +242,7 @@ def _note(pack: M.Pack, rep: Report, note: str, path: str) -> None:
                 or Phrase("add it under content_notes in pack.yaml"))
 
 
-def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_vars) -> None:
+def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, set_vars) -> None:
     path = f"scenes.{sid}"
     scenes = story.scenes
     if scene.next and scene.next not in scenes:
@@ -265,7 +294,7 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                  Phrase("add sources: [id] to the scene (ETHICS.md rule 12)"))
     for slot in slots.scene_slots(story.id, scene):
         for lang, rel in slot.files():
-            _media(rep, root, rel, slot.path + (f".{lang}" if lang else ""), slot.kind,
+            _media(rep, pack, rel, slot.path + (f".{lang}" if lang else ""), slot.kind,
                    story.languages if slot.kind == "video" else None)
     if scene.image:
         img = scene.image
@@ -300,9 +329,9 @@ def _check_scene(pack, story, sid, scene: M.Scene, rep: Report, root: Path, set_
                             "story"))
 
 
-def _media(rep: Report, root: Path, rel: str, path: str, want: str,
+def _media(rep: Report, pack: M.Pack, rel: str, path: str, want: str,
            languages: list[str] | None = None) -> None:
-    real, problems = mediacheck.locate(root, rel, rep.folders)
+    real, problems = mediacheck.locate(Path(pack.media_root(rel)), rel, rep.folders)
     found = [(ERROR, *p) for p in problems]
     if real is not None:
         found = mediacheck.content_findings(real, rel, want, languages or ())
@@ -382,7 +411,12 @@ def _closure(start: list[str], step: Callable[[str], list[str]]) -> set[str]:
 
 
 def _coverage(rep: Report | None, langs: list[str], texts: dict[str, M.Text],
-              counts: dict[str, list[int]] | None) -> None:
+              counts: dict[str, list[int]] | None,
+              fallback: dict[str, list[str]] | None = None,
+              falls: dict[str, list[str]] | None = None) -> None:
+    """Count (and warn about) each text missing in a language; a text a declared fallback
+    language has (`fallback`) is no warning: its path goes to `falls[language]` instead."""
+    fallback = fallback or {}
     for path, text in texts.items():
         if not text:
             continue
@@ -391,19 +425,29 @@ def _coverage(rep: Report | None, langs: list[str], texts: dict[str, M.Text],
             if counts is not None:
                 counts[lang][0] += present
                 counts[lang][1] += 1
-            if not present and rep is not None:
+            if present:
+                continue
+            if any(text.get(f) for f in fallback.get(lang, ())):
+                if falls is not None:
+                    falls.setdefault(lang, []).append(path)
+            elif rep is not None:
                 rep.warn(f"{path}", "missing-translation",
                          Phrase("%(path)s has no %(language)s text", path=path, language=lang))
 
 
-def _story_coverage(pack: M.Pack, story: M.Story, rep: Report,
-                    langs: list[str]) -> dict[str, float]:
-    """Warn about each slot given per language that lacks one of `langs`; the percentages."""
+def _story_coverage(pack: M.Pack, story: M.Story, rep: Report, langs: list[str],
+                    fallbacks: dict[str, list[str]]) -> dict[str, float]:
+    """Warn about each slot given per language that lacks one of `langs` (unless a fallback
+    language has it: its line id goes to `fallbacks`); the percentages of own text."""
     counts = {lang: [0, 0] for lang in langs}
     # A picture's alt text counts as the scene shows it: the library's merged with the scene's
     # override (a partial override is no missing translation; the library's text counts).
+    per_language = [slot for slot in slots.story_slots(story) if slot.per_language]
     texts = {slot.path: pack.alt_text(story.scenes[slot.scene].image)
-             if slot.id.endswith("/image/alt") else slot.value
-             for slot in slots.story_slots(story) if slot.per_language}
-    _coverage(rep, langs, texts, counts)
+             if slot.id.endswith("/image/alt") else slot.value for slot in per_language}
+    falls: dict[str, list[str]] = {}
+    _coverage(rep, langs, texts, counts, pack.fallback, falls)
+    ids = {slot.path: slot.id for slot in per_language}
+    for lang, paths in falls.items():
+        fallbacks[lang] = [ids[p] for p in paths]
     return {lang: (100.0 * ok / total if total else 100.0) for lang, (ok, total) in counts.items()}

@@ -1,6 +1,7 @@
 """The line provider: turns line ids into text and media for one language, with fallback.
 
-The requested language first, then the pack's default language. A line missing in both
+The requested language first, then the languages the pack's `fallback:` names for it (a
+country overlay's, e.g. Latvian then English), then the pack's default language. A line missing in both
 comes out as a visible placeholder, "⟦mara/scenes/home/text⟧", and one logged warning per
 line (a screen redraws many times; the log should not), never an exception. The validator
 reports missing translations ahead of time; this is the safety net at the kiosk.
@@ -30,6 +31,9 @@ class LineProvider:
         self.pack = pack
         self.language = language
         self.default = pack.default_language
+        # the languages tried, in order (Pack.fallback, docs/content-format.md)
+        self.order = tuple(dict.fromkeys(
+            (language, *pack.fallback.get(language, ()), pack.default_language)))
         self._warned: set[str] = set()
 
     def with_language(self, language: str) -> LineProvider:
@@ -98,7 +102,7 @@ class LineProvider:
         return self._media(scene.video.subtitles) if scene.video else None
 
     def _which(self, text: dict[str, str]) -> str | None:
-        for lang in (self.language, self.default):
+        for lang in self.order:
             if _present(text.get(lang)):
                 return lang
         return None

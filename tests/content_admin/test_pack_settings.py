@@ -254,10 +254,19 @@ def demo_copy(tmp_path):
 
 
 def test_an_aliased_value_changes_only_where_it_was_edited(demo_copy):
-    """The demo pack shares texts through YAML aliases (*always): one edit, one place."""
+    """A pack may share texts through YAML aliases (the demo's surveys, and here two
+    helplines sharing their hours, *always): one edit, one place."""
     from admin.content import packsettings, yamledit
 
     text = (demo_copy / "pack.yaml").read_text("utf-8")
+    # the demo's base has one helpline: a second shares its hours through an alias
+    shared = '    number: "112"\n    hours:'
+    text = text.replace(shared + "\n", shared + " &always\n", 1)
+    text = text.replace("\ncontent_notes:\n", "\n  - id: second\n    name: Second line\n"
+                        "    number: \"116 006\"\n    hours: *always\n"
+                        "    verified: 2026-11-28\n\ncontent_notes:\n", 1)
+    assert "*always" in text and "&always" in text
+    (demo_copy / "pack.yaml").write_text(text, "utf-8")
     doc = yamledit.load(text)
     langs = [str(v) for v in doc["languages"]]
     form = {}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
+
+import pytest
 
 from kiosk.content import ERROR, WARNING
 from kiosk.content.model import BLOCKED_TAGS
@@ -30,7 +33,9 @@ def test_every_story_is_fully_covered_in_every_language_it_offers(loaded, pack):
 
 
 def test_the_pack_offers_the_touring_languages_and_arabic_for_one_story(pack):
-    assert pack.id == "demo" and pack.default_language == "sv" and pack.country == "SE"
+    # the country-neutral base: no country (each overlay names its own); Swedish, the
+    # language the stories were written in, is the translators' source
+    assert pack.id == "demo" and pack.default_language == "sv" and pack.country == ""
     assert pack.languages == TOURING + ["ar"]
     assert sorted(pack.stories) == ["emil", "nadia", "samir"]
     arabic = [s for s in pack.stories.values() if "ar" in s.languages]
@@ -150,21 +155,74 @@ def test_statistics_have_sources_with_a_year(pack):
                     assert 2020 <= story.sources[src].year <= 2026
 
 
-def test_helplines_cover_each_country_with_112_first(pack):
-    lines = pack.helplines
-    assert lines[0].number == "112"
-    local = {"SE": "sv", "IT": "it", "LV": "lv", "GR": "el"}
-    for country in COUNTRIES:
-        here = [h for h in lines if country in h.countries]
-        assert len(here) >= 2 and here[0].number == "112", country
-        # one 112 per country, claiming only the country's language and English
-        assert here[0].languages == [local[country], "en"], country
-    for h in lines:
-        assert h.countries and h.verified == lines[0].verified <= TODAY
-        assert all(h.hours.get(lang) for lang in pack.languages), h.id
-        assert all(h.audience.get(lang) for lang in pack.languages), h.id
-        if h.number == "116 006":
-            assert not set(h.countries) & {"IT", "GR"}
+LOCAL = {"SE": "sv", "IT": "it", "LV": "lv", "GR": "el"}
+
+
+def test_the_base_has_the_eu_wide_112_only(pack):
+    assert [(h.id, h.number, h.countries) for h in pack.helplines] == [("emergency", "112", [])]
+
+
+def test_each_overlay_is_its_country_over_the_base_and_checks_clean(overlays):
+    for country, loaded in overlays.items():
+        findings = [f.format() for f in loaded.findings]
+        assert loaded.ok and findings == [], (country, findings)
+        p = loaded.pack
+        assert (p.id, p.version, p.country, p.default_language) == (
+            f"demo-{country.lower()}", "1.0.0", country, LOCAL[country])
+        assert [b.id for b in p.bases] == ["demo"]
+        assert sorted(p.stories) == ["emil", "nadia", "samir"]
+
+
+@pytest.mark.parametrize("country", sorted(COUNTRIES))
+def test_the_command_line_check_of_each_overlay_passes_strict(country):
+    res = subprocess.run([sys.executable, "-m", "kiosk", "check", f"content-{country.lower()}",
+                          "--strict", "--today", TODAY.isoformat()],
+                         cwd=PACK.parent, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_helplines_cover_each_country_with_112_first(overlays):
+    for country, loaded in overlays.items():
+        lines = loaded.pack.helplines
+        assert all(country in h.countries for h in lines), country  # only its own lines
+        assert len(lines) >= 2 and lines[0].number == "112", country
+        # the base's 112, replaced by id to claim only the country's language and English
+        assert lines[0].id == "emergency" and lines[0].languages == [LOCAL[country], "en"]
+        for h in lines:
+            assert h.verified == dt.date(2026, 11, 28) <= TODAY
+            assert all(h.hours.get(lang) for lang in loaded.pack.languages), h.id
+            assert all(h.audience.get(lang) for lang in loaded.pack.languages), h.id
+            if h.number == "116 006":
+                assert not set(h.countries) & {"IT", "GR"}
+
+
+# The law each country's note names (its penal code's article on trafficking), in the
+# country's language, and in English.
+LAW = {"SE": ("brottsbalken (4 kap. 1 a §)", "chapter 4, section 1 a"),
+       "IT": ("articolo 601 del codice penale", "article 601 of the Criminal Code"),
+       "LV": ("Krimināllikuma 154.¹ pants", "section 154.1 of the Criminal Law"),
+       "GR": ("άρθρο 323Α του Ποινικού Κώδικα", "article 323A of the Penal Code")}
+
+
+def test_each_overlay_ends_nadias_story_with_its_law_and_where_to_report(pack, overlays):
+    base = pack.stories["nadia"].scenes["after"].ending.action
+    for country, loaded in overlays.items():
+        action = loaded.pack.stories["nadia"].scenes["after"].ending.action
+        local, english = LAW[country]
+        assert action[LOCAL[country]].startswith(base[LOCAL[country]])
+        assert local in action[LOCAL[country]] and english in action["en"], country
+        assert local not in base[LOCAL[country]]
+        for other in set(LOCAL.values()) - {LOCAL[country], "en"}:
+            if other in action:  # the other languages keep the base's text
+                assert action[other] == base[other], (country, other)
+
+
+def test_the_latvian_overlay_adds_a_text_the_base_does_not_have(pack, overlays):
+    assert pack.stories["nadia"].scenes["talk"].discussion == {}
+    latvia = overlays["LV"].pack
+    talk = latvia.stories["nadia"].scenes["talk"].discussion
+    assert set(talk) == {"lv", "en"} and "Latvijā" in talk["lv"]
+    assert latvia.languages == ["lv", "en"] and latvia.fallback == {"lv": ["en"]}
 
 
 def test_the_surveys_pair_myths_before_and_after_with_a_rating(pack):

@@ -9,11 +9,13 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from tests.support.kiosk_driver import DEMO_PACK, make_app
+from tests.support.demo_pack import SWEDEN
+from tests.support.kiosk_driver import make_app
 
 SHAPES = [(1920, 1080), (1080, 1920), (1280, 800)]
-# The demo pack is for Sweden: these three lines, in this order (ETHICS.md's table; 116 006
-# as Skalbes is Latvian, the Italian and Greek lines are not reachable from Sweden).
+# The demo's Swedish overlay (content-se over the base): these three lines, in this order
+# (ETHICS.md's table; 116 006 as Skalbes is Latvian, the Italian and Greek lines are in their
+# countries' overlays).
 SWEDISH_LINES = {"emergency": "112", "brottsofferjouren": "116 006",
                  "kvinnofridslinjen": "020-50 50 50"}
 
@@ -92,7 +94,7 @@ def _endings(pack):
 def test_every_helpline_shows_whole_on_every_ending_and_in_help(cache_env, size):
     from kiosk.app.shots import place_story
 
-    k = make_app(DEMO_PACK, cache_env, size=size, record=False, media=False)
+    k = make_app(SWEDEN, cache_env, size=size, record=False, media=False)
     app = k.app
     try:
         endings = _endings(app.ctx.pack)
@@ -122,6 +124,14 @@ def test_every_helpline_shows_whole_on_every_ending_and_in_help(cache_env, size)
         assert seen == 3 * sum(len(langs) for *_, langs in endings) >= 3 * 3 * 5
     finally:
         app.close()
+
+
+@pytest.fixture
+def demo(cache_env):
+    """The kiosk on the Swedish overlay."""
+    driver = make_app(SWEDEN, cache_env)
+    yield driver
+    driver.app.close()
 
 
 def test_the_panel_names_each_lines_languages_in_themselves(demo):
@@ -158,7 +168,7 @@ def test_a_scrolling_panel_draws_its_cue_and_a_tap_on_it_scrolls(cache_env):
     from kiosk.app.shots import place_story
     from kiosk.ui import theme
 
-    k = make_app(DEMO_PACK, cache_env, size=(1280, 800), record=False, media=False)
+    k = make_app(SWEDEN, cache_env, size=(1280, 800), record=False, media=False)
     app = k.app
     try:
         place_story(app, "samir", "after", "ar")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACK = Path(__file__).resolve().parents[2] / "content"
+PACK = Path(__file__).resolve().parents[2] / "content"  # the country-neutral base
 COUNTRIES = {"SE", "IT", "LV", "GR"}
+# the country overlays beside the base (docs/demo-pack.md): country -> folder
+OVERLAYS = {c: PACK.parent / f"content-{c.lower()}" for c in sorted(COUNTRIES)}
+SWEDEN = OVERLAYS["SE"]  # the overlay the kiosk tests play: Swedish first, Sweden's helplines
 TOURING = ["sv", "en", "it", "lv", "el"]
 
 
