@@ -128,7 +128,7 @@ def load_with_base(root: Path | str, today: dt.date | None = None,
     `stores` (pack stores). The one place bundles, the pack store and the admin validate."""
     from kiosk.content.loader import load_pack
 
-    return load_pack(root, today)  # issue 21: pass stores= once the loader merges overlays
+    return load_pack(root, today, stores=stores)
 
 
 def found_text(versions: list[str]):
