@@ -8,8 +8,8 @@ It expires after ``ENROLMENT_CODE_MINUTES`` and serves once.
 ``POST /api/v1/enrol`` (no token yet; JSON ``{"code", "name", "screen": "1920x1080",
 "time_zone": "Europe/Riga"}``) registers the kiosk through the same token registry as the
 Kiosks page (``admin.feedback.registry``), places it in the code's venue and answers
-``{"token", "kiosk", "venue"}``. The admin's signing key (``signing_key``) joins the answer
-once the fleet's signing exists (``admin.fleet.signing``); until then the field is absent.
+``{"token", "kiosk", "venue", "signing_key"}``: ``signing_key`` is the admin's public key
+(``admin.fleet.signing.public_key_b64``), which the kiosk pins to check every pack manifest.
 Wrong codes are counted per client address with the login limits (``admin.ratelimit``): after
 a few, each further try waits (429 with Retry-After), so codes cannot be guessed.
 """
@@ -33,7 +33,7 @@ from admin.db import get_db
 from admin.feedback import registry
 from admin.feedback.api import PREFIX, error
 from admin.feedback.openapi import describe
-from admin.fleet import venues
+from admin.fleet import signing, venues
 from admin.models import User, utcnow
 from admin.models_feedback import Kiosk
 from admin.models_fleet_health import EnrolmentCode, KioskHealth, Venue
@@ -167,7 +167,8 @@ def enrol():
     ratelimit.give_back(current_app, RATE_ACCOUNT, address, logged_in=True)
     venue = db.get(Venue, kiosk.venue_id) if kiosk.venue_id else None
     response = jsonify({"token": token, "kiosk": kiosk.name,
-                        "venue": venue.snapshot() if venue else None})
+                        "venue": venue.snapshot() if venue else None,
+                        "signing_key": signing.public_key_b64(current_app)})
     response.headers["Cache-Control"] = "no-store"  # the token is shown this once
     return response
 

@@ -4,7 +4,8 @@
 ``POST <admin>/api/v1/enrol`` and saves the answer where ``kiosk sync --save`` saves it:
 ``sync.toml`` (server and token, mode 600) in the kiosk's config folder, so the background
 sync, the heartbeat and ``kiosk sync`` all use it. The admin's public signing key, when the
-answer carries one, is pinned beside it (``SIGNING_KEY_NAME``). Run again against the admin
+answer carries one, is pinned beside it (``kiosk.fleet.verify.trust``, as ``kiosk fleet trust``
+does). Run again against the admin
 it is enrolled with, it changes nothing and says so (the code is not even sent). Failures
 are one sentence (``EnrollError``): a wrong, used or expired code, an admin that cannot be
 reached, an address that is not one.
@@ -23,9 +24,9 @@ import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.fleet.verify import Refused, parse_key, trust
 from kiosk.sync import USER_AGENT, SyncConfig, SyncError, check_server, load_config, save_config
 
-SIGNING_KEY_NAME = "admin-signing-key.pem"
 DEFAULT_SCREEN = "1920x1080"
 
 
@@ -115,9 +116,13 @@ def enroll(admin: str, code: str, *, name: str | None = None, screen: str = DEFA
     token = answer.get("token") if isinstance(answer, dict) else None
     if not isinstance(token, str) or not token:
         raise EnrollError("The admin's answer carried no token; is the address the admin's?")
+    key = answer.get("signing_key")
+    if key is not None:  # checked before anything is saved
+        try:
+            parse_key(str(key))
+        except Refused:
+            raise EnrollError("The admin's answer carried a signing key that is not one; "
+                              "is the address the admin's?") from None
     path = save_config(SyncConfig(admin, token, allow_insecure_http), config_dir)
-    key_path = None
-    if isinstance(answer.get("signing_key"), str):
-        key_path = Path(config_dir) / SIGNING_KEY_NAME
-        key_path.write_text(answer["signing_key"], encoding="utf-8")
+    key_path = trust(str(key), Path(config_dir)) if key is not None else None
     return Enrolled(True, path, str(answer.get("kiosk", "")), answer.get("venue"), key_path)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from admin.db import database
+from admin.fleet.signing import public_key_b64
 from admin.models_feedback import Kiosk
 from admin.models_fleet_health import EnrolmentCode, Venue
 from tests.support.admin_pages import csrf_from
@@ -43,7 +44,8 @@ def test_an_administrator_makes_a_code_for_a_venue_and_a_kiosk_enrols_with_it(ap
     assert r.status_code == 200, r.json
     assert r.json["kiosk"] == "Riga, hall 2"
     assert r.json["venue"] == {"name": "Riga", "time_zone": "Europe/Riga"}
-    assert "signing_key" not in r.json  # until the fleet signs (admin.fleet.signing)
+    with app.app_context():  # the key every manifest is signed with, for the kiosk to pin
+        assert r.json["signing_key"] == public_key_b64(app)
     token = r.json["token"]
     with database(app).session() as db:
         kiosk = db.scalar(select(Kiosk))
