@@ -57,8 +57,11 @@ def state(last_contact: datetime | None, report: dict, now: datetime,
         return DOWNLOADING
     if report.get("switch"):
         return SWITCH_PLANNED
-    assigned = report.get("assigned")
-    if assigned and assigned != report.get("playing"):
+    # by id and version: an assigned pack's sha256 is its bundle's, a playing one's the digest
+    # of its files (kiosk.fleet.heartbeat.pack_digest); a version never changes once published
+    assigned, playing = report.get("assigned"), report.get("playing") or {}
+    if assigned and (assigned["id"], assigned["version"]) != (playing.get("id"),
+                                                               playing.get("version")):
         return OUT_OF_DATE
     return UP_TO_DATE
 

@@ -4,8 +4,10 @@ A heartbeat is a JSON object; every field may be null or left out when the kiosk
 know it, and no other field is taken (nothing that could identify a visitor has a place):
 
 =================  ================================================================
-``playing``        the pack playing: ``{"id", "version", "sha256"}``
-``assigned``       the pack the kiosk was told to play (same form)
+``playing``        the pack playing: ``{"id", "version", "sha256"}`` (sha256: of its files,
+                   as a bundle names them: ``kiosk.fleet.heartbeat.pack_digest``)
+``assigned``       the pack the kiosk was told to play (same form; sha256: the bundle's,
+                   as the signed manifest names it)
 ``download``       ``{"done", "total"}`` bytes of the assigned pack fetched so far
 ``switch``         the switch planned: ``{"version", "when"}`` (when: words, <= 40 chars)
 ``disk``           ``{"free", "total"}`` bytes of the kiosk's data disk

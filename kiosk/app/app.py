@@ -214,7 +214,7 @@ class App:
         """Report the kiosk's health to the admin in the background, when a server is set."""
         try:
             from kiosk.fleet.enroll import local_zone
-            from kiosk.fleet.heartbeat import HeartbeatSender, collect
+            from kiosk.fleet.heartbeat import HeartbeatSender, collect, update_path
             from kiosk.paths import data_dir
 
             folder, zone, started = self.data_dir or data_dir(), local_zone(), time.monotonic()
@@ -222,10 +222,12 @@ class App:
             def report() -> dict:
                 width, height = self.ctx.size
                 pack = self.ctx.packs.pack
+                puller = self.fleet.puller
                 return collect(folder, (pack.id, pack.version, self.ctx.packs.folder)
                                if pack else None, uptime=time.monotonic() - started,
                                screen=f"{width}x{height}", time_zone=zone,
-                               screen_failures=self.screen_failures)
+                               screen_failures=self.screen_failures,
+                               **update_path(folder, puller.progress if puller else None))
 
             # every 30 s, or as often as the record is synced when that is more often
             sender = HeartbeatSender.from_config(report, interval=min(30.0, self.sync_interval))

@@ -1,7 +1,7 @@
 """The kiosk's heartbeat: what it tells the admin of its health (``POST /api/v1/heartbeat``).
 
 ``collect(...)`` reads the kiosk as it is now, from real sources: the pack playing (the id
-and version the kiosk loaded, and a digest of its folder's files), the record's count of events waiting
+and version the kiosk loaded, and the digest of its files, `pack_digest`), the record's count of events waiting
 (``Store.count_unsynced``), the data disk (``shutil.disk_usage``), the program's version, the
 clock. What only the running kiosk or its puller knows (uptime, screen failures since start,
 the screen, the pack assigned, download progress, the switch planned, the update path's last
@@ -14,7 +14,6 @@ like ``kiosk.sync.Syncer``. The admin's answer carries the clock skew it compute
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 import shutil
@@ -26,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kiosk import __version__
+from kiosk.content.bundle import checksums, files_digest
 from kiosk.record.store import DB_NAME, RecordError, Store
 from kiosk.sync import Client, SyncConfig, SyncError, Transient, load_config
 
@@ -34,18 +34,10 @@ log = logging.getLogger("kiosk.fleet.heartbeat")
 
 @lru_cache(maxsize=8)
 def pack_digest(folder: Path) -> str:
-    """SHA-256 over a pack folder's files (sorted relative paths and each file's SHA-256).
-
-    Computed once per version folder: an installed version never changes in place.
-    """
-    outer = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        inner = hashlib.sha256()
-        with path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                inner.update(chunk)
-        outer.update(f"{path.relative_to(folder).as_posix()}\0{inner.hexdigest()}\n".encode())
-    return outer.hexdigest()
+    """The digest of a pack folder's files as a bundle names them (`kiosk.content.bundle`:
+    the SHA-256 over each file's name and SHA-256), the one the pack store's version folders
+    are named by. Computed once per version folder: an installed version never changes."""
+    return files_digest(checksums(folder))
 
 
 def playing(pack: tuple[str, str, Path] | None) -> dict | None:
@@ -58,6 +50,26 @@ def playing(pack: tuple[str, str, Path] | None) -> dict | None:
     except OSError as exc:
         log.warning("heartbeat: the pack in %s cannot be read (%s)", folder, exc)
         return None
+
+
+def update_path(data_dir: Path, progress: tuple[int, int] | None = None) -> dict:
+    """What the update path (kiosk.fleet.pull and switch) knows, as heartbeat fields: the pack
+    assigned (the signed manifest's id, version and bundle SHA-256), the download in flight
+    (`Puller.progress`), the switch planned and the last error."""
+    from kiosk.fleet import state
+
+    remembered = state.load(data_dir)
+    planned = remembered.get("pending")
+    switch = None
+    if planned:
+        when = {"attract": "at the next attract loop",
+                "confirm": "when staff confirm" + (" (confirmed)" if planned.get("confirmed")
+                                                   else "")}.get(planned["mode"])
+        switch = {"version": planned["version"],
+                  "when": when or f"after {planned.get('not_before', '')}"[:40]}
+    return {"assigned": remembered.get("assigned"),
+            "download": {"done": progress[0], "total": progress[1]} if progress else None,
+            "switch": switch, "last_error": remembered.get("last_error")}
 
 
 def waiting(data_dir: Path) -> int | None:

@@ -97,6 +97,8 @@ def pull_once(config: SyncConfig, data_dir: Path, config_dir: Path, store: PackS
         return PullResult("refused", str(exc))
     verify.accept(config_dir, signed)
     pack = signed["pack"]
+    state.update(data_dir, assigned={k: pack[k] for k in ("id", "version", "sha256")}
+                 if pack else None)  # for the heartbeat (kiosk.fleet.heartbeat.update_path)
     if pack is None:
         return PullResult("no_pack", "the admin assigns no pack to this kiosk")
     remembered = state.load(data_dir)

@@ -269,3 +269,64 @@ def test_a_puller_thread_asks_at_once_when_staff_press_check_now(fleet, tmp_path
         assert playing(folder) == "1.0"
     finally:
         puller.stop()
+
+
+def beat(folder: Path) -> dict:
+    """One heartbeat of the kiosk in `folder`, collected as the playing kiosk collects it
+    (its pack store's active pack and what its update path remembers), sent to the admin."""
+    from kiosk.fleet.heartbeat import HeartbeatSender, collect, update_path
+    from kiosk.sync import load_config
+
+    active = PackStore(folder / "packs").active("test")
+    pack = ("test", active.name.rsplit("-", 1)[0], active) if active else None
+    return HeartbeatSender(load_config(config_dir=folder),
+                           lambda: collect(folder, pack, **update_path(folder))).beat()
+
+
+def shown(fleet, kiosk_id: int) -> tuple[str, dict, list[str]]:
+    """The kiosk's state, latest heartbeat and flags as the Kiosks page shows them."""
+    from sqlalchemy import select
+
+    from admin.fleet import health
+    from admin.models import utcnow
+    from admin.models_feedback import Kiosk
+    from admin.models_fleet_health import KioskHealth
+
+    with fleet.app.test_request_context(), database(fleet.app).session() as db:
+        latest = db.scalar(select(KioskHealth).where(KioskHealth.kiosk_id == kiosk_id))
+        r = health.row(db.get(Kiosk, kiosk_id), latest, utcnow(), fleet.app.config)
+        return r.state, r.report, r.flags
+
+
+def test_the_fleet_page_shows_what_the_update_path_did(fleet, tmp_path):
+    """The two halves of the fleet together: what a kiosk's pulls did reaches the Kiosks page
+    through its heartbeat (assigned pack, switch planned, up to date, disk full)."""
+    folder, kid = fleet.kiosk(tmp_path / "k", "health")
+    fleet.assign(kid, "1.0")
+    assert pull(folder).returncode == 0 and playing(folder) == "1.0"
+    beat(folder)
+    state, report, flags = shown(fleet, kid)
+    assert state == "up-to-date", (report, flags)
+    assert report["assigned"] == {"id": "test", "version": "1.0",
+                                  "sha256": fleet.bundles["1.0"][2]}
+    assert report["playing"]["version"] == "1.0"
+
+    fleet.assign(kid, "1.1", mode="confirm")  # staged, waiting for staff at the kiosk
+    assert pull(folder).returncode == 0 and playing(folder) == "1.0"
+    beat(folder)
+    state, report, _ = shown(fleet, kid)
+    assert state == "switch-planned"
+    assert report["switch"] == {"version": "1.1", "when": "when staff confirm"}
+
+    other, oid = fleet.kiosk(tmp_path / "k2", "health, full disk")
+    fleet.assign(oid, "1.0")
+    assert pull(other).returncode == 0 and playing(other) == "1.0"
+    fleet.assign(oid, "1.1")
+    free_mb = download.disk_free(other) // (1024 * 1024)
+    full = pull(other, env={"STORYKIOSK_FLEET_RESERVE_MB": str(free_mb + 1024 * 1024)})
+    assert full.stdout.startswith("disk_full"), full.stdout + full.stderr
+    beat(other)
+    state, report, flags = shown(fleet, oid)
+    assert state == "failed" and report["playing"]["version"] == "1.0"
+    assert report["assigned"]["version"] == "1.1"
+    assert any("disk full" in f for f in flags), flags
