@@ -60,14 +60,15 @@ def test_every_config_key_the_kiosk_reads_is_declared():
     declared = {s.name for s in settings.CONFIG_KEYS}
     read = set()
     # The kiosk's config travels as `config` or `ctx.config` in the app and its screens
-    # (`client.config` is the sync's own SyncConfig).
+    # (`client.config` and `puller.config` are the sync's own SyncConfig).
     for path, tree in _sources():
         if path.parent.name not in ("app", "scenes", "ui", "media"):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
                 owner = ast.unparse(node.value)
-                if owner.split(".")[-1] == "config" and not owner.endswith("client.config"):
+                if owner.split(".")[-1] == "config" and not owner.endswith(("client.config",
+                                                                          "puller.config")):
                     read.add((node.attr, f"{path.relative_to(ROOT)}:{node.lineno}"))
     undeclared = sorted((name, where) for name, where in read
                         if name not in declared | CONFIG_METHODS)
