@@ -1,5 +1,5 @@
-"""The Distribution page: publish a pack version for the kiosks, assign it, see what was
-assigned. Also ``flask --app admin fleet public-key``."""
+"""The Distribution page: publish a pack version for the kiosks, assign it to a kiosk, a
+venue or every kiosk, see what was assigned. Also ``flask --app admin fleet public-key``."""
 
 from __future__ import annotations
 
@@ -23,26 +23,28 @@ from admin.content.library import publish_blockers
 from admin.content.workspace import workspace
 from admin.db import get_db
 from admin.fleet import assign, downloads, signing
+from admin.fleet.venues import all_venues
 from admin.i18n import reason
 from admin.models import Role
 from admin.models_distribution import SWITCH_MODES, FleetBundle
 from admin.models_feedback import Kiosk
+from admin.models_fleet_health import Venue
 from kiosk.content.bundle import BundleError
 
 bp = Blueprint("fleet", __name__, url_prefix="/fleet", cli_group="fleet")
 STAFF = (Role.ADMINISTRATOR, Role.CURATOR)
-DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 
 def _page(status: int = 200):
     db = get_db()
     kiosks = db.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None))
                         .order_by(Kiosk.name)).all()
-    following = {k.id: assign.current(db, k.id) for k in kiosks}
+    following = {k.id: assign.current(db, k) for k in kiosks}
+    venues = {v.id: v for v in all_venues(db)}
     return render_template("fleet/index.html", copies=workspace().working_copies(),
-                           bundles=downloads.published(db), kiosks=kiosks,
+                           bundles=downloads.published(db), kiosks=kiosks, venues=venues,
                            following=following, assignments=assign.recent(db),
-                           modes=SWITCH_MODES, default_timezone=DEFAULT_TIMEZONE), status
+                           modes=SWITCH_MODES), status
 
 
 @bp.route("/")
@@ -82,27 +84,22 @@ def publish():
 @bp.route("/assign", methods=["POST"])
 @allow(*STAFF)
 def assign_():
-    """Assign a published version to one kiosk or to every kiosk."""
+    """Assign a published version to one kiosk, a venue's kiosks or every kiosk."""
     db = get_db()
     form = request.form
     bundle = db.get(FleetBundle, _number(form.get("bundle_id")))
     if bundle is None:
         abort(400)
-    target = form.get("kiosk", "all")
-    kiosk = None
-    if target != "all":
-        kiosk = db.get(Kiosk, _number(target))
-        if kiosk is None:
-            abort(400)
+    kiosk, venue = _target(db, form.get("kiosk", "all"))
     try:
         row = assign.assign(db, bundle, kiosk, form.get("mode", ""), form.get("at") or None,
-                            (form.get("timezone") or "").strip(), g.user)
+                            (form.get("timezone") or "").strip(), g.user, venue=venue)
     except assign.AssignError as exc:
         db.rollback()
         flash(_("Not assigned: %(why)s", why=reason(exc)))
         return _page(400)
     db.commit()
-    who = kiosk.name if kiosk else _("every kiosk")
+    who = kiosk.name if kiosk else venue.name if venue else _("every kiosk")
     if row.rollback:
         flash(_("%(who)s will go back to pack %(id)s version %(v)s (a rollback).", who=who,
                 id=bundle.pack_id, v=bundle.version))
@@ -110,6 +107,39 @@ def assign_():
         flash(_("%(who)s will play pack %(id)s version %(v)s.", who=who, id=bundle.pack_id,
                 v=bundle.version))
     return redirect(url_for("fleet.index"), 303)
+
+
+@bp.route("/release", methods=["POST"])
+@allow(*STAFF)
+def release():
+    """Let a kiosk follow its venue's (or every kiosk's) assignment again, not its own."""
+    db = get_db()
+    kiosk = db.get(Kiosk, _number(request.form.get("kiosk")))
+    if kiosk is None:
+        abort(400)
+    row = assign.release(db, kiosk, g.user)
+    if row is None:
+        flash(_("Nothing is assigned to %(who)s's venue or to every kiosk.", who=kiosk.name))
+        return _page(409)
+    db.commit()
+    flash(_("%(who)s will play pack %(id)s version %(v)s.", who=kiosk.name,
+            id=row.bundle.pack_id, v=row.bundle.version))
+    return redirect(url_for("fleet.index"), 303)
+
+
+def _target(db, raw: str) -> tuple[Kiosk | None, Venue | None]:
+    """The form's target: "all", "venue:<id>" or a kiosk's id; 400 for any other."""
+    if raw == "all":
+        return None, None
+    if raw.startswith("venue:"):
+        venue = db.get(Venue, _number(raw.removeprefix("venue:")))
+        if venue is None:
+            abort(400)
+        return None, venue
+    kiosk = db.get(Kiosk, _number(raw))
+    if kiosk is None:
+        abort(400)
+    return kiosk, None
 
 
 def _number(raw: str | None) -> int:
