@@ -3,7 +3,8 @@
 An assignment is a new row, never an edit (``admin.models_distribution``). The most
 specific target wins: a kiosk's own assignment, else its venue's (kiosks added to the venue
 later included), else the one for every kiosk; a hold row (a kiosk moved, a rollout
-stopped) stands until a newer row reaches the kiosk. The winning row's id becomes the
+stopped) stands until a newer row reaches the kiosk. Of a rollout's rows only the newest
+reaching a kiosk counts (its latest step), so a finished rollout leaves no venue pinned. The winning row's id becomes the
 version of the manifest the kiosk receives; ``hold`` is written wherever a kiosk's winning
 row would otherwise become an older one, so a kiosk's manifest version only grows. An
 assignment of a lower version of the same pack than the one the target had is a
@@ -54,7 +55,7 @@ def specificity(row: Assignment) -> int:
 def current(db: Session, kiosk: Kiosk, before_id: int | None = None) -> Assignment | None:
     """The assignment a kiosk follows now (or just before row ``before_id``): the newest hold
     if no newer row reaches it, else its own newest row (none before a hold), else its
-    venue's, else every kiosk's."""
+    venue's, else every kiosk's; of a rollout's rows only its newest counts."""
     query = select(Assignment).where(_reaching(kiosk))
     if before_id is not None:
         query = query.where(Assignment.id < before_id)
@@ -62,7 +63,15 @@ def current(db: Session, kiosk: Kiosk, before_id: int | None = None) -> Assignme
     if not rows or rows[0].hold:
         return rows[0] if rows else None
     held = next((r.id for r in rows if r.hold), 0)  # a hold forgets the kiosk's own rows before
-    plain = [r for r in rows if not r.hold and (r.kiosk_id is None or r.id > held)]
+    seen: set[int] = set()  # of a rollout's rows, the newest stands: its latest step
+    plain = []
+    for r in rows:
+        if r.rollout_id is not None:
+            if r.rollout_id in seen:
+                continue
+            seen.add(r.rollout_id)
+        if not r.hold and (r.kiosk_id is None or r.id > held):
+            plain.append(r)
     return max(plain, key=lambda r: (specificity(r), r.id)) if plain else None
 
 
@@ -122,13 +131,19 @@ def release(db: Session, kiosk: Kiosk, actor: User | None) -> Assignment | None:
     return row
 
 
-def _hold(db: Session, kiosk: Kiosk, like: Assignment, actor_name: str,
-          rollout_id: int | None = None) -> Assignment:
-    row = Assignment(kiosk_id=kiosk.id, bundle_id=like.bundle_id, switch_mode=like.switch_mode,
-                     switch_at=like.switch_at, timezone=like.timezone, rollback=False, hold=True,
-                     rollout_id=rollout_id, created_by=actor_name)
+def _hold(db: Session, kiosk: Kiosk, like: Assignment, actor_name: str) -> Assignment:
+    return hold(db, kiosk, like.bundle, actor_name, like.switch_mode, like.switch_at,
+                like.timezone)
+
+
+def hold(db: Session, kiosk: Kiosk, bundle: FleetBundle, actor_name: str,
+         mode: str = "attract", at: str | None = None, timezone: str = "") -> Assignment:
+    """Write a hold: the kiosk plays this bundle until a newer row reaches it (no commit)."""
+    row = Assignment(kiosk_id=kiosk.id, bundle_id=bundle.id, switch_mode=mode, switch_at=at,
+                     timezone=timezone, rollback=False, hold=True, created_by=actor_name)
     db.add(row)
     db.flush()
+    row.bundle = bundle
     return row
 
 
