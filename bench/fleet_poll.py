@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -227,7 +228,9 @@ def _figures(label: str, got: dict[str, list[float]]) -> float:
     both = [t * 1000 for t in got["heartbeat"] + got["assignment"]]
     parts = ", ".join(f"{name} p50 {statistics.median(got[name]) * 1000:.1f} / p95 "
                       f"{pct(got[name], 95) * 1000:.1f} ms" for name in ("heartbeat", "assignment"))
-    print(f"  {label}: {len(got['poll'])} polls, {len(got['refused'])} refused; {parts}; "
+    refused = ", ".join(f"{n} x {code}" for code, n in sorted(Counter(got["refused"]).items()))
+    print(f"  {label}: {len(got['poll'])} polls, {len(got['refused'])} refused "
+          f"({refused or 'none'}); {parts}; "
           f"each request p95 {pct(both, 95):.1f} ms, p99 {pct(both, 99):.1f} ms; whole poll "
           f"p95 {pct(got['poll'], 95) * 1000:.1f} ms; sent late p95 "
           f"{pct(got['late'], 95) * 1000:.0f} ms")
