@@ -4,11 +4,17 @@
 instance folder, its SHA-256 and size (what the signed manifest carries). A published
 version never changes: publishing the same pack version with other bytes is refused.
 
-``fleet_assignments`` is append-only: each row says "from now on, this kiosk (or every
-kiosk, ``kiosk_id`` NULL) plays this bundle, switching so". A kiosk's assignment is the
-newest row that names it or every kiosk, and that row's id is the version of the manifest
-it is signed into: it only grows, which is what lets a kiosk refuse an older manifest
-(docs/fleet.md).
+``fleet_assignments`` is append-only: each row says "from now on, this kiosk, the kiosks of
+this venue, or every kiosk (``kiosk_id`` and ``venue_id`` both NULL) play this bundle,
+switching so". The most specific target wins: a kiosk's own newest row, else its venue's,
+else the newest for every kiosk; a *hold* row (``hold``, written when a kiosk moves or a
+rollout stops) keeps a kiosk on its pack until any newer row reaches it
+(``admin.fleet.assign.current``). The winning row's id is the version of the manifest it is
+signed into; holds are what keep it growing, which lets a kiosk refuse an older manifest
+(docs/fleet.md). An empty ``timezone`` means the kiosk's venue's.
+
+``fleet_rollouts``: a version rolled out in steps (one kiosk, its venue, every kiosk);
+each step is an assignment row carrying the rollout's id (``admin.fleet.rollout``).
 """
 
 from __future__ import annotations
@@ -48,11 +54,43 @@ class Assignment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosks.id"), nullable=True,
                                                  index=True)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), nullable=True,
+                                                 index=True)
+    rollout_id: Mapped[int | None] = mapped_column(ForeignKey("fleet_rollouts.id"),
+                                                   nullable=True)
+    hold: Mapped[bool] = mapped_column(Boolean, default=False)
     bundle_id: Mapped[int] = mapped_column(ForeignKey("fleet_bundles.id"))
     switch_mode: Mapped[str] = mapped_column(String(10))  # one of SWITCH_MODES
     switch_at: Mapped[str | None] = mapped_column(String(5), nullable=True)  # HH:MM, mode "at"
-    timezone: Mapped[str] = mapped_column(String(64))  # IANA name, for mode "at"
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA name, "" for the venue's
     rollback: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+
+    bundle: Mapped[FleetBundle] = relationship(lazy="joined")
+
+
+ROLLOUT_STEPS = ("kiosk", "venue", "all")  # step 1, 2, 3
+RUNNING, STOPPED, DONE = "running", "stopped", "done"
+
+
+class Rollout(Base):
+    """A version rolled out in steps: one kiosk, then its venue, then every kiosk."""
+
+    __tablename__ = "fleet_rollouts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("fleet_bundles.id"))
+    first_kiosk_id: Mapped[int] = mapped_column(ForeignKey("kiosks.id"))
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), nullable=True)
+    step: Mapped[int] = mapped_column(Integer, default=1)  # 1-based index in ROLLOUT_STEPS
+    state: Mapped[str] = mapped_column(String(10), default=RUNNING)
+    auto: Mapped[bool] = mapped_column(Boolean, default=True)  # next step when all play it
+    switch_mode: Mapped[str] = mapped_column(String(10))
+    switch_at: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="")
+    step_started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    stop_reason: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64), default="")
 

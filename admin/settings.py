@@ -102,6 +102,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(wrong times in its record, signatures judged expired or not yet valid)."),
     Setting("FLEET_LOW_DISK_MB", int, 2048,
             "A kiosk with less free disk than this is flagged (a new pack may not fit)."),
+    Setting("FLEET_ROLLOUT_STOP_PERCENT", int, 20,
+            "A rollout stops by itself when at least this share (in percent) of the kiosks "
+            "in its current step report a failure: an error of the update path, or a pack "
+            "they went back from by themselves."),
     Setting("MAX_REQUEST_BYTES", int, 1_048_576,
             "Largest request body accepted; larger ones get 413."),
     Setting("DEFAULT_LANGUAGE", str, "en",

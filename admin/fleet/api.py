@@ -65,7 +65,7 @@ def bundle(pack_id: str, version: str):
     refused = authenticate_kiosk()
     if refused:
         return refused
-    row = assign.current(get_db(), g.kiosk.id)
+    row = assign.current(get_db(), g.kiosk)
     if row is None or (row.bundle.pack_id, row.bundle.version) != (pack_id, version):
         return error(403, "not_assigned", "this kiosk is not assigned that pack version; "
                                           "ask /api/v1/assignment what it plays")

@@ -41,6 +41,7 @@ from admin.db import get_db
 from admin.feedback.api import PREFIX, authenticate, error, json_body
 from admin.feedback.ingest import MAX_WAITING
 from admin.feedback.openapi import describe
+from admin.fleet import rollout
 from admin.models import utcnow
 from admin.models_feedback import Kiosk
 from admin.models_fleet_health import KioskHealth, KioskHeartbeat
@@ -192,6 +193,7 @@ def heartbeat():
     db = get_db()
     now = utcnow()
     skew = store(db, g.kiosk, report, current_app.config["HEARTBEAT_HISTORY"], now)
+    rollout.after_heartbeat(db, g.kiosk, report, current_app.config["FLEET_ROLLOUT_STOP_PERCENT"])
     db.commit()
     return jsonify({"received_at": now.replace(tzinfo=UTC).isoformat(),
                     "skew_seconds": skew})

@@ -3,7 +3,8 @@
 Every change is audited (``venue.create``, ``venue.update``, ``kiosk.move``) and committed by
 the caller. A time zone is checked against the tz database (``zoneinfo``): Stockholm and Rome
 run on CET (``Europe/Stockholm``, ``Europe/Rome``), Riga and Athens on EET (``Europe/Riga``,
-``Europe/Athens``). Errors are sentences in the staff member's language.
+``Europe/Athens``). Errors are sentences in the staff member's language. A kiosk moved to
+a venue follows that venue's assignment unless it has its own (``admin.fleet.assign``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin import audit
+from admin.fleet import assign
 from admin.models import User
 from admin.models_feedback import Kiosk
 from admin.models_fleet_health import Venue
@@ -82,7 +84,10 @@ def move(db: Session, kiosk: Kiosk, venue: Venue | None, actor: User | None,
     if kiosk.venue_id == venue_id:
         return False
     before = kiosk.snapshot()
+    following = assign.current(db, kiosk)
     kiosk.venue_id = venue_id
+    db.flush()
+    assign.hold_if_older(db, kiosk, following, actor.username if actor else actor_name or "system")
     audit.record(db, actor, "kiosk.move", f"kiosk:{kiosk.id}", before, kiosk.snapshot(),
                  actor_name=actor_name or None)
     return True

@@ -41,6 +41,8 @@ EXPECTED = {
     "fleet_health.venue_update": {A, C}, "fleet_health.kiosk_page": {A, C},
     "fleet_health.kiosk_move": {A, C},
     "fleet.index": {A, C}, "fleet.publish": {A, C}, "fleet.assign_": {A, C},
+    "fleet.release": {A, C}, "fleet.rollout_start": {A, C}, "fleet.rollout_next": {A, C},
+    "fleet.rollout_stop": {A, C}, "fleet.rollout_resume": {A, C},
     "fleet_api.assignment": TOKEN, "fleet_api.bundle": TOKEN,
     "media.delete": EDIT_CONTENT, "media.describe": EDIT_CONTENT, "media.file": READ_CONTENT,
     "media.index": READ_CONTENT, "media.library": READ_CONTENT, "media.override": {C},

@@ -199,8 +199,10 @@ def test_the_signing_key_is_private_and_the_command_prints_its_public_half(app):
 
 def test_every_kiosk_sent_back_to_an_older_version_gets_it_signed_as_a_rollback(
         app, client, as_role, register_kiosk, pack_folder):
-    """Hall 1 got 1.1 for itself; "every kiosk: 1.0" afterwards is a rollback for Hall 1
-    only, and Hall 2, which never had 1.1, gets 1.0 as a plain assignment."""
+    """Hall 1 got 1.1 for itself, which "every kiosk: 1.0" afterwards does not change (the
+    most specific assignment wins); once staff let Hall 1 follow every kiosk's again, 1.0 is
+    a rollback for Hall 1 only, and Hall 2, which never had 1.1, gets 1.0 as a plain
+    assignment."""
     from sqlalchemy import select
 
     from admin.db import database
@@ -214,8 +216,12 @@ def test_every_kiosk_sent_back_to_an_older_version_gets_it_signed_as_a_rollback(
         hall_id = db.scalar(select(Kiosk.id).where(Kiosk.name == "Hall 1"))
     _assign(curator, app, "1.1", kiosk=str(hall_id))
     _assign(curator, app, "1.0")
+    own = _verify(app, client.get("/api/v1/assignment", headers=_auth(hall)).get_json())
+    assert own["pack"]["version"] == "1.1"
+    assert curator.post("/fleet/release", data={"kiosk": hall_id}).status_code == 303
     mine = _verify(app, client.get("/api/v1/assignment", headers=_auth(hall)).get_json())
     theirs = _verify(app, client.get("/api/v1/assignment", headers=_auth(other)).get_json())
+    assert mine["version"] > own["version"]
     assert (mine["pack"]["version"], mine["rollback"]) == ("1.0", True)
     assert (theirs["pack"]["version"], theirs["rollback"]) == ("1.0", False)
     page = curator.get("/fleet/").get_data(as_text=True)

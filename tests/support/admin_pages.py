@@ -39,6 +39,8 @@ SAMPLE_ARGS = {
     "venue_id": lambda ctx: 9999, "kiosk_id": lambda ctx: 9999,
     # the fleet (issue 22): a pack version no kiosk is assigned
     "version": lambda ctx: "1.0",
+    # rollouts (issue 22): an id no rollout has (404 for those allowed)
+    "rollout_id": lambda ctx: 9999,
 }
 
 
