@@ -464,3 +464,8 @@ def create():
     get_db().commit()
     flash(_("Pack %(id)s made. Add its helplines and stories next.", id=pack_id))
     return redirect(url_for("packs.settings", pack_id=pack_id)), 303
+
+
+# A country overlay's page and its reviews live in their own module; it adds its routes to
+# `bp` when imported here.
+from admin.views import overlay  # noqa: E402,F401
