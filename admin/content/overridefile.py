@@ -30,8 +30,10 @@ from admin.content.storyfile import (
     write_if_unchanged,
 )
 from admin.content.workspace import WorkingCopy
-from kiosk.content import load_pack
+from kiosk.content import load_pack, slots
+from kiosk.content import model as M
 from kiosk.content.findings import ERROR
+from kiosk.content.overlay import short_hash
 
 HEADER = ("# Texts and media of the base story replaced in this overlay, each with the hash\n"
           "# of the base value it was written against (docs/content-format.md, Overrides).\n")
@@ -105,3 +107,29 @@ def save_override(ctx: SaveContext, wc: WorkingCopy, story_id: str, file_hash: s
     ctx.ws.forget(wc.root)
     return SaveResult(revision=rev,
                       warnings=[f for f in after.findings if f.severity != ERROR])
+
+
+def from_base(root: Path, story: M.Story) -> bool:
+    """True when a story of the overlay in `root` comes from its base (its file is outside
+    the overlay's folder): its texts are edited as overrides, never in that file."""
+    return not (root / story.file).resolve().is_relative_to(root.resolve())
+
+
+def with_texts(text: str, base_story: M.Story, base_default: str, merged: M.Story,
+               changes: dict[tuple[str, str], str]) -> str:
+    """The overrides file's text with each changed text ((line id, language) -> new text)
+    written as an override recording the base's value it replaces; a text equal to the
+    merged story's, an empty one (an override cannot remove a text) or a place the base
+    story does not have is left out."""
+    base_slots = {s.id: s for s in slots.story_slots(base_story)}
+    now = {s.id: s for s in slots.story_slots(merged)}
+    for (line, lang), value in changes.items():
+        slot, shown = base_slots.get(line), now.get(line)
+        if slot is None or shown is None or not isinstance(slot.value, dict):
+            continue
+        value = value.replace("\r\n", "\n").strip()
+        if not value or value == (shown.value.get(lang) or "").strip():
+            continue
+        against = slot.value.get(lang) or slot.value.get(base_default, "")
+        text = with_override(text, line, lang, short_hash(against), value)
+    return text

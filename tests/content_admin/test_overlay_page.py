@@ -294,3 +294,51 @@ def test_an_editor_cannot_review(editor, curator):
     token = csrf_from(editor.get("/packs/test-se/overlay").get_data(as_text=True))
     assert editor.post("/packs/test-se/overlay/accept",
                        data={**form, "csrf_token": token}).status_code == 403
+
+
+# ---- editing a base story's text inside the overlay writes an override, never the base ----
+
+def test_the_scene_editor_of_a_base_story_writes_an_override(curator, overlay_root, pack_root):
+    base = snapshot(pack_root)
+    text = page(curator, "/stories/test-se/ana/scenes/friend")
+    assert "This story comes from the base test." in text
+    token = csrf_from(text)
+    file_hash = re.search(r'name="base_hash" value="([0-9a-f]{64})"', text).group(1)
+    r = curator.post("/stories/test-se/ana/scenes/friend",
+                     data={"csrf_token": token, "base_hash": file_hash,
+                           "text.sv": "Vännen är rädd.", "text.en": "The friend is worried."})
+    assert r.status_code == 303
+    assert snapshot(pack_root) == base
+    lines = overrides(overlay_root)["lines"]
+    assert lines["ana/scenes/friend/text"] == {
+        "sv": {"base": h("Vännen är orolig."), "text": "Vännen är rädd."}}  # en: unchanged
+    assert lines["ana/scenes/home/text"]["en"]["text"] == OVERLAY_EN
+    assert "Vännen är rädd." in page(curator, "/stories/test-se/ana/scenes/friend")
+
+
+def test_a_translation_of_a_base_story_is_saved_as_an_override(as_role, overlay_root,
+                                                               pack_root):
+    from admin.models import Role
+
+    swedish = as_role(Role.TRANSLATOR, languages="sv")
+    base = snapshot(pack_root)
+    text = page(swedish, "/translations/test-se/ana?target=sv")
+    file_hash = re.search(r'name="base_hash" value="([0-9a-f]{64})"', text).group(1)
+    r = swedish.post("/translations/test-se/ana/sv",
+                     data={"csrf_token": csrf_from(text), "base_hash": file_hash,
+                           "line:ana/scenes/end/text": "Ana får stöd.",
+                           "line:ana/scenes/home/text": "Ana får ett jobberbjudande."})
+    assert r.status_code == 303
+    assert snapshot(pack_root) == base
+    lines = overrides(overlay_root)["lines"]
+    assert lines["ana/scenes/end/text"] == {
+        "sv": {"base": h("Ana får hjälp."), "text": "Ana får stöd."}}
+    # an override written again records the base's text, not the overlay's it replaces
+    assert lines["ana/scenes/home/text"]["sv"] == {"base": h(HOME_SV),
+                                                   "text": "Ana får ett jobberbjudande."}
+    # the next save from a page opened before it is refused, not written over it
+    again = swedish.post("/translations/test-se/ana/sv",
+                         data={"csrf_token": csrf_from(text), "base_hash": file_hash,
+                               "line:ana/scenes/end/text": "Ana får råd."})
+    assert again.status_code == 303
+    assert overrides(overlay_root)["lines"]["ana/scenes/end/text"]["sv"]["text"] == "Ana får stöd."
