@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from pathlib import Path
 
@@ -342,3 +343,75 @@ def test_a_translation_of_a_base_story_is_saved_as_an_override(as_role, overlay_
                                "line:ana/scenes/end/text": "Ana får råd."})
     assert again.status_code == 303
     assert overrides(overlay_root)["lines"]["ana/scenes/end/text"]["sv"]["text"] == "Ana får stöd."
+
+
+# ---- activation asks for a review of stale overrides -------------------------------------
+
+STALE_KEY = "overrides/ana.yaml:lines.ana/scenes/home/text.sv"
+
+
+def install_form(client, **extra) -> dict:
+    return {"csrf_token": csrf_from(page(client, "/packs/")), "confirm": "test-se", **extra}
+
+
+def audit_of(app, action: str):
+    from admin.db import database
+    from admin.models import AuditEntry
+
+    with database(app).session() as db:
+        return [json.loads(e.after) for e in db.query(AuditEntry).filter_by(action=action)]
+
+
+def test_installing_an_overlay_with_stale_overrides_asks_for_a_review(
+        curator, app, pack_root, packs_dir, tmp_path):
+    from kiosk.content.packstore import PackStore
+
+    store = PackStore(packs_dir)
+    install_base(pack_root, tmp_path, store, "1.0")
+    r = curator.post("/packs/test-se/install", data=install_form(curator))
+    assert r.status_code == 409
+    text = html.unescape(r.get_data(as_text=True))
+    review = text[text.index('id="review-stale"'):text.index("</section>",
+                                                              text.index('id="review-stale"'))]
+    assert "overrides/ana.yaml" in review and "has changed since" in review
+    assert "/packs/test-se/overlay" in review
+    assert f'name="stale" value="{STALE_KEY}"' in review
+    assert store.versions("test-se") == []  # nothing installed before the review
+    r = curator.post("/packs/test-se/install", data=install_form(curator, stale=STALE_KEY))
+    assert r.status_code == 303
+    assert [v.version for v in store.versions("test-se")] == ["1.0.0"]
+    assert [a["stale_overrides"] for a in audit_of(app, "pack.install")] == [STALE_KEY]
+
+
+def test_activating_an_overlay_with_stale_overrides_asks_for_a_review(
+        curator, app, pack_root, packs_dir, tmp_path):
+    from kiosk.content.packstore import PackStore
+
+    store = PackStore(packs_dir)
+    install_base(pack_root, tmp_path, store, "1.0")
+    assert curator.post("/packs/test-se/install", data=install_form(
+        curator, stale=STALE_KEY)).status_code == 303
+    folder = store.versions("test-se")[0].folder.rsplit("/", 1)[-1]
+    form = {"csrf_token": csrf_from(page(curator, "/packs/")), "version_dir": folder}
+    r = curator.post("/packs/test-se/activate", data=form)
+    assert r.status_code == 409 and store.active("test-se") is None
+    assert f'name="stale" value="{STALE_KEY}"' in html.unescape(r.get_data(as_text=True))
+    # a confirmation of other overrides than these is no confirmation
+    r = curator.post("/packs/test-se/activate", data={**form, "stale": "overrides/x.yaml:y"})
+    assert r.status_code == 409 and store.active("test-se") is None
+    r = curator.post("/packs/test-se/activate", data={**form, "stale": STALE_KEY})
+    assert r.status_code == 303 and store.active("test-se").name == folder
+    assert [a["stale_overrides"] for a in audit_of(app, "pack.activate")] == [STALE_KEY]
+
+
+def test_an_overlay_without_stale_overrides_installs_without_a_review(
+        curator, pack_root, packs_dir, tmp_path, overlay_root):
+    from kiosk.content.packstore import PackStore
+
+    (overlay_root / "overrides" / "ana.yaml").write_text(overrides_text(HOME_SV),
+                                                         encoding="utf-8")
+    store = PackStore(packs_dir)
+    install_base(pack_root, tmp_path, store, "1.0")
+    assert curator.post("/packs/test-se/install",
+                        data=install_form(curator)).status_code == 303
+    assert [v.version for v in store.versions("test-se")] == ["1.0.0"]
