@@ -415,3 +415,33 @@ def test_an_overlay_without_stale_overrides_installs_without_a_review(
     assert curator.post("/packs/test-se/install",
                         data=install_form(curator)).status_code == 303
     assert [v.version for v in store.versions("test-se")] == ["1.0.0"]
+
+
+def test_no_other_save_writes_a_base_story_from_an_overlay(curator, app, pack_root):
+    """The pages that write a story's whole file (story settings, map edits, restore, PO
+    import) go through save_story / save_many: from an overlay they refuse a base story."""
+    from admin.content.revisions import SaveContext, save_many, save_story
+    from admin.content.storyfile import read
+    from admin.content.workspace import workspace
+    from admin.db import get_db
+
+    base = snapshot(pack_root)
+    with app.test_request_context():
+        ws = workspace()
+        wc = ws.working_copy("test-se")
+        rel = ws.load(wc.root).pack.stories["ana"].file
+        assert rel == "../pack/stories/ana.yaml"
+        text, digest = read(wc.root / rel)
+        ctx = SaveContext(ws, get_db(), curator.user)
+        result = save_story(ctx, wc, rel, digest, text.replace(HOME_SV, "Ana läser."), "x")
+        assert [f.code for f in result.errors] == ["base-file"]
+        many = save_many(ctx, wc, [(rel, digest, text.replace(HOME_SV, "Ana läser."))], "x")
+        assert [f.code for f in many.errors[rel]] == ["base-file"]
+    text = page(curator, "/stories/test-se/ana")
+    token = csrf_from(text)
+    r = curator.post("/stories/test-se/ana/delete", data={"csrf_token": token,
+                                                          "base_hash": digest})
+    assert r.status_code == 303
+    assert snapshot(pack_root) == base
+    assert "this story comes from the base (../pack/stories/ana.yaml)" in page(
+        curator, "/stories/test-se/ana")
