@@ -104,8 +104,7 @@ def accept_override(pack_id: str):
     ws, wc, loaded, base = _overlay(pack_id)
     target = _target(loaded, base)
     if _changed_since(target, request.form):
-        return _refused(pack_id, _("Not saved: the base text changed again since you opened "
-                                   "the page. Review it again."))
+        return _refused(pack_id, _("Not saved: the base text changed again since you opened the page. Review it again."))  # noqa: E501 - one msgid
     text, _hash = overridefile.current(wc.root, target.story)
     new = overridefile.with_override(text, target.line, target.lang, target.current_hash)
     return _save(ws, wc, target, new, S.ACCEPT_OVERRIDE)
@@ -122,8 +121,7 @@ def _save(ws, wc, target, new_text: str, kind: str):
     result = overridefile.save_override(ctx, wc, target.story, request.form.get("file_hash", ""),
                                         new_text, str(S.summary(kind, line=_place(target))))
     if result.conflict is not None:
-        return _refused(wc.pack_id, _("Not saved: someone else changed the overrides since you "
-                                      "opened the page. Look again."))
+        return _refused(wc.pack_id, _("Not saved: someone else changed the overrides since you opened the page. Look again."))  # noqa: E501 - one msgid
     if result.errors:
         flash(_("Not saved: the change would give the pack errors:") + " "
               + "; ".join(reason(f.phrase()) for f in result.errors))
@@ -154,8 +152,7 @@ def save_redone_override(pack_id: str):
     if target.what != "text":
         abort(404)
     if _changed_since(target, request.form):
-        return _refused(pack_id, _("Not saved: the base text changed again since you opened "
-                                   "the page. Review it again."))
+        return _refused(pack_id, _("Not saved: the base text changed again since you opened the page. Review it again."))  # noqa: E501 - one msgid
     value = request.form.get("text", "")
     if not value.strip():
         flash(_("Write the text, or keep the overlay's with Accept."))

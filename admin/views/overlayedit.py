@@ -52,8 +52,7 @@ def flash_result(result) -> bool:
         flash(_("Nothing changed."))
         return True
     if result.conflict is not None:
-        flash(_("Not saved: someone else changed the overrides since you opened the page. "
-                "Look again."))
+        flash(_("Not saved: someone else changed the overrides since you opened the page. Look again."))  # noqa: E501 - one msgid
         return False
     if result.errors:
         flash(_("Not saved: the change would give the pack errors:") + " "

@@ -196,8 +196,7 @@ def activate(pack_id: str):
     review = _unreviewed(ws.load(folder), pack_id, url_for("packs.activate", pack_id=pack_id),
                          {"version_dir": version_dir}, None) if folder.is_dir() else None
     if review is not None:
-        flash(_("Not activated yet: %(id)s has overrides written against another base text. "
-                "Review them, then confirm below.", id=pack_id))
+        flash(_("Not activated yet: %(id)s has overrides written against another base text. Review them, then confirm below.", id=pack_id))  # noqa: E501 - one msgid
         return _index_page(review=review), 409
     try:
         ws.store.activate(pack_id, version_dir)
@@ -281,8 +280,7 @@ def install(pack_id: str):
     review = _unreviewed(ws.load(wc.root), pack_id, url_for("packs.install", pack_id=pack_id),
                          {"confirm": pack_id}, url_for("packs.overlay", pack_id=pack_id))
     if review is not None:
-        flash(_("Not installed yet: %(id)s has overrides written against another base text. "
-                "Review them, then confirm below.", id=pack_id))
+        flash(_("Not installed yet: %(id)s has overrides written against another base text. Review them, then confirm below.", id=pack_id))  # noqa: E501 - one msgid
         return _index_page(review=review), 409
     try:
         path, manifest = export_bundle(wc.root, ws.cache_dir / "exports", ws.store)
