@@ -113,7 +113,8 @@ SETTINGS: tuple[Setting, ...] = (
             "none we have (en, sv, it, lv, el)."),
     Setting("CONTENT_PACKS", str, None,
             "Pack folders the admin edits in place (working copies), separated by `:`. "
-            "Default: the repository's `content/` folder (the demo pack). Stories, "
+            "Default: the repository's `content/` folder (the demo pack) and its country "
+            "overlays beside it (`content-*/`). Stories, "
             "translations and media are edited here; a bundle is exported from here."),
     Setting("PACKS_DIR", str, None,
             "Where bundles are installed, activated and rolled back for the kiosks on this "

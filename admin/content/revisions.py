@@ -28,7 +28,8 @@ from admin.content.workspace import WorkingCopy, Workspace
 from admin.models import User
 from admin.models_content import Revision, TranslationMark
 from kiosk.content import LoadedPack
-from kiosk.content.findings import Finding
+from kiosk.content.findings import ERROR, Finding, finding
+from kiosk.content.phrase import Phrase
 
 
 @dataclass
@@ -86,6 +87,8 @@ def save_story(ctx: SaveContext, wc: WorkingCopy, rel: str, base_hash: str, new_
     their translation marks follow (see `scene_renames`).
     """
     path = wc.root / rel
+    if not in_copy(wc, rel):
+        return SaveResult(errors=[base_file(rel)])
     loaded = loaded or ctx.ws.load(wc.root)
     pack = loaded.pack
     current, current_hash = read(path)
@@ -138,6 +141,9 @@ def save_many(ctx: SaveContext, wc: WorkingCopy, changes: list[tuple[str, str, s
     """
     loaded = loaded or ctx.ws.load(wc.root)
     result, todo = ManyResult(), []
+    outside = {rel: [base_file(rel)] for rel, _h, _t in changes if not in_copy(wc, rel)}
+    if outside:
+        return ManyResult(errors=outside)
     for rel, base_hash, new_text in changes:
         current, current_hash = read(wc.root / rel)
         if current_hash != base_hash:
@@ -166,6 +172,21 @@ def save_many(ctx: SaveContext, wc: WorkingCopy, changes: list[tuple[str, str, s
                                marks_for, {})
     ctx.db.commit()
     return result
+
+
+def in_copy(wc: WorkingCopy, rel: str) -> bool:
+    """True when a file is the working copy's own: an overlay's base story is the base's
+    (`../content/stories/emil.yaml`), never written from the overlay (its texts become
+    overrides, admin.content.overridefile)."""
+    return (wc.root / rel).resolve().is_relative_to(wc.root.resolve())
+
+
+def base_file(rel: str) -> Finding:
+    """The refusal of a save into a file of the overlay's base."""
+    return finding(ERROR, "base-file", Phrase(
+        "this story comes from the base (%(file)s): change it in the base pack; in this "
+        "overlay, its texts are edited in the scene editor and on the translations page",
+        file=rel), rel)
 
 
 def record(ctx: SaveContext, pack_id: str, rel: str, before: str, after: str,

@@ -29,8 +29,10 @@ TRANSLATION = N_("translation %(language)s")
 PO_IMPORT = N_("PO import %(language)s")
 ALT = N_("alt text of %(file)s")
 ALT_MOVED = N_("alt text moved from the library's database")
+ACCEPT_OVERRIDE = N_("accept the base's new text under %(line)s")
+REDO_OVERRIDE = N_("redo the override of %(line)s")
 KNOWN = (SCENE, ADD_SCENE, RENAME_SCENE, DELETE_SCENE, RESTORE_BEFORE, RESTORE_AFTER,
-         TRANSLATION, PO_IMPORT, ALT, ALT_MOVED)
+         TRANSLATION, PO_IMPORT, ALT, ALT_MOVED, ACCEPT_OVERRIDE, REDO_OVERRIDE)
 
 
 def _pattern(msgid: str) -> re.Pattern:

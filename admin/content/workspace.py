@@ -2,9 +2,9 @@
 
 Two kinds of pack, from two settings (admin.settings):
 
-- **working copies** (``CONTENT_PACKS``, default the repository's ``content/``): folders the
-  admin edits in place; stories, translations and media change here, and bundles are
-  exported from here;
+- **working copies** (``CONTENT_PACKS``, default the repository's ``content/`` and its
+  country overlays ``content-*/``): folders the admin edits in place; stories, translations
+  and media change here, and bundles are exported from here;
 - **installed versions** (``PACKS_DIR``, default the kiosk's ``<data>/packs``): the kiosk's
   PackStore, where bundles are imported, activated and rolled back. They are never edited:
   a version is exactly what its bundle's checksums say.
@@ -17,6 +17,9 @@ taken within RACY_NS of a file's last change proves nothing (a second write in t
 of the file system's clock can leave it as it was), so until the files have settled the
 content hash (every YAML byte) decides, as git does with its "racily clean" entries. Every
 admin save also drops the folder's load (`forget`).
+
+An overlay is loaded merged onto its base, found beside it or installed in ``PACKS_DIR``;
+its fingerprint and content hash take in its base's, so a change to the base reloads it.
 """
 
 from __future__ import annotations
@@ -101,18 +104,19 @@ class Workspace:
     def load(self, root: Path) -> LoadedPack:
         """The pack in a folder, loaded and validated; reloaded when its files changed."""
         now = time.time_ns()
-        fingerprint, newest = stat_fingerprint(root)
+        stores = [self.store.root]  # an overlay's base may be installed rather than beside it
+        fingerprint, newest = stat_fingerprint(root, stores)
         settled = now - newest > RACY_NS
         with self._lock:
             kept = self._loaded.get(root)
         if kept is not None and kept.fingerprint == fingerprint:
             if kept.settled:
                 return kept.loaded
-            if content_hash(root) == kept.loaded.content_hash:
+            if content_hash(root, stores=stores) == kept.loaded.content_hash:
                 with self._lock:
                     kept.settled = settled
                 return kept.loaded
-        loaded = load_pack(root)  # the fingerprint was taken before: a change meanwhile shows
+        loaded = load_pack(root, stores=stores)  # the fingerprint was taken before: a change meanwhile shows
         with self._lock:
             self._loaded[root] = _Kept(loaded, fingerprint, settled)
             if loaded.pack is not None:
@@ -133,13 +137,21 @@ def _defaults(app: Flask) -> tuple[list[Path], Path]:
     else:
         from kiosk.paths import repo_content
 
-        folders = [repo_content()]
+        folders = demo_folders(repo_content())
     packs_dir = app.config.get("PACKS_DIR")
     if not packs_dir:
         from kiosk.paths import data_dir
 
         packs_dir = data_dir() / "packs"
     return folders, Path(packs_dir)
+
+
+def demo_folders(content: Path) -> list[Path]:
+    """The repository's demo pack and its country overlays beside it (`content-*/` folders
+    with a pack.yaml), in name order after the base."""
+    overlays = sorted(p for p in content.parent.glob(content.name + "-*")
+                      if (p / "pack.yaml").is_file())
+    return [content, *overlays]
 
 
 def init_app(app: Flask) -> Workspace:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from typing import NamedTuple
 
 from flask import (
     Blueprint,
@@ -65,9 +66,11 @@ def index():
     return _index_page()
 
 
-def _index_page(breaks=None):
+def _index_page(breaks=None, review=None):
     """The packs page with whatever was flashed on this request; `breaks` (pack id, active
-    folder, overlays) asks to confirm a rollback that takes overlays out of their range."""
+    folder, overlays) asks to confirm a rollback that takes overlays out of their range;
+    `review` (a _Review) asks to confirm installing or activating a pack with stale
+    overrides."""
     ws = workspace()
     copies = [(wc, ws.load(wc.root)) for wc in ws.working_copies()]
     # what stops each copy from being bundled, shown in its row (one rule: export refuses these)
@@ -82,8 +85,41 @@ def _index_page(breaks=None):
                  for pid in installed if ws.store.active(pid) is not None}
     return render_template("packs/index.html", copies=copies, installed=installed,
                            back_to=back_to, blocking=blocking, overlays=overlays, breaks=breaks,
+                           review=review,
                            store_root=ws.store.root,
                            limit=current_app.config["MAX_BUNDLE_MB"])
+
+
+class _Review(NamedTuple):
+    """A pack with stale overrides about to go to the kiosks: what the curator confirms."""
+
+    pack_id: str
+    action: str  # the URL the confirmation posts to
+    fields: dict[str, str]  # the form's own fields, posted again
+    stale: list  # the stale-override findings
+    key: str  # what the confirmation names (stale_key): another set asks again
+    page: str | None  # the overlay's page, for a working copy
+
+
+def stale_overrides(loaded) -> list:
+    """A pack's stale overrides (findings): the base changed under them since written."""
+    return [f for f in loaded.findings if f.code == "stale-override"]
+
+
+def stale_key(stale: list) -> str:
+    """The stale overrides a confirmation covers, as one text (file:place each)."""
+    return "; ".join(sorted(f"{f.file}:{f.path}" for f in stale))
+
+
+def _unreviewed(loaded, pack_id: str, action: str, fields: dict[str, str],
+                page: str | None) -> _Review | None:
+    """The review still to confirm before a pack goes to the kiosks, or None: no stale
+    overrides, or the form confirms exactly these (`stale`)."""
+    stale = stale_overrides(loaded)
+    key = stale_key(stale)
+    if not stale or request.form.get("stale") == key:
+        return None
+    return _Review(pack_id, action, fields, stale, key, page)
 
 
 def _errors(loaded) -> list:
@@ -156,13 +192,20 @@ def activate(pack_id: str):
     if not version_dir or "/" in version_dir or version_dir.startswith("."):
         abort(400)
     before = ws.store.active(pack_id)
+    folder = ws.store.root / pack_id / "versions" / version_dir
+    review = _unreviewed(ws.load(folder), pack_id, url_for("packs.activate", pack_id=pack_id),
+                         {"version_dir": version_dir}, None) if folder.is_dir() else None
+    if review is not None:
+        flash(_("Not activated yet: %(id)s has overrides written against another base text. Review them, then confirm below.", id=pack_id))  # noqa: E501 - one msgid
+        return _index_page(review=review), 409
     try:
         ws.store.activate(pack_id, version_dir)
     except BundleError as exc:
         flash(reason(exc))
         return redirect(url_for("packs.index")), 303
     audit.record(get_db(), g.user, "pack.activate", pack_id,
-                 {"active": before.name if before else None}, {"active": version_dir})
+                 {"active": before.name if before else None},
+                 {"active": version_dir, "stale_overrides": request.form.get("stale")})
     get_db().commit()
     flash(_("Pack %(id)s: %(v)s is active; running kiosks switch at their next attract loop.",
             id=pack_id, v=version_dir))
@@ -234,6 +277,11 @@ def install(pack_id: str):
         flash(_("Not exported: media with blocked tags and no curator override: %(list)s",
                 list="; ".join(blockers)))
         return redirect(url_for("packs.index")), 303
+    review = _unreviewed(ws.load(wc.root), pack_id, url_for("packs.install", pack_id=pack_id),
+                         {"confirm": pack_id}, url_for("packs.overlay", pack_id=pack_id))
+    if review is not None:
+        flash(_("Not installed yet: %(id)s has overrides written against another base text. Review them, then confirm below.", id=pack_id))  # noqa: E501 - one msgid
+        return _index_page(review=review), 409
     try:
         path, manifest = export_bundle(wc.root, ws.cache_dir / "exports", ws.store)
     except BundleError as exc:
@@ -252,7 +300,8 @@ def install(pack_id: str):
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     audit.record(get_db(), g.user, "pack.install", f"{version.pack_id}:{version.version}", None,
-                 {"folder": version.folder, "from": str(wc.root)})
+                 {"folder": version.folder, "from": str(wc.root),
+                  "stale_overrides": request.form.get("stale")})
     get_db().commit()
     flash(_("Imported pack %(id)s version %(v)s. Activate it below to show it on the kiosks.",
             id=version.pack_id, v=version.version))
@@ -464,3 +513,8 @@ def create():
     get_db().commit()
     flash(_("Pack %(id)s made. Add its helplines and stories next.", id=pack_id))
     return redirect(url_for("packs.settings", pack_id=pack_id)), 303
+
+
+# A country overlay's page and its reviews live in their own module; it adds its routes to
+# `bp` when imported here.
+from admin.views import overlay  # noqa: E402,F401

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from admin.access import allow, readable_languages
-from admin.content import merge, sceneform, scenemerge
+from admin.content import merge, overridefile, sceneform, scenemerge
 from admin.content import summaries as S
 from admin.content.check import new_errors, scene_field
 from admin.content.overview import language_name, story_rows, story_title
@@ -19,7 +19,7 @@ from admin.db import get_db
 from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import Revision
-from admin.views import merging
+from admin.views import merging, overlayedit
 from kiosk.content.findings import ERROR, finding
 
 bp = Blueprint("stories", __name__, url_prefix="/stories")
@@ -155,6 +155,8 @@ def scene(pack_id: str, story_id: str, scene_id: str):
     ws, wc, loaded, st = _story(pack_id, story_id)
     if scene_id not in st.scenes:
         abort(404)
+    if overridefile.from_base(wc.root, st):  # an overlay's base story: never its base's file
+        return overlayedit.scene(ws, wc, loaded, st, scene_id)
     path = wc.root / st.file
     text, current_hash = read(path)
     scene_findings = [f for f in loaded.findings if f.file == st.file]

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from admin.access import allow
 from admin.content import lifecycle
 from admin.content.overview import story_title
-from admin.content.revisions import SaveContext
+from admin.content.revisions import SaveContext, base_file, in_copy
 from admin.content.storyfile import Conflict, read
 from admin.content.workspace import workspace
 from admin.content.yamledit import EditError
@@ -91,6 +91,9 @@ def delete_story(pack_id: str, story_id: str):
     base_hash = request.form.get("base_hash", "")
     if not base_hash:
         abort(400)
+    if not in_copy(wc, st.file):  # an overlay hides a base story (pack.yaml's hide:)
+        flash(reason(base_file(st.file).phrase()))
+        return redirect(url_for("stories.story", pack_id=pack_id, story_id=story_id), 303)
     try:
         lifecycle.delete(SaveContext(ws, get_db(), g.user), wc, st, base_hash)
     except Conflict:

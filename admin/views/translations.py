@@ -21,7 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from admin.access import allow, may_edit_language, may_read_language, readable_languages
-from admin.content import merge, po, translate
+from admin.content import merge, overridefile, po, translate
 from admin.content import summaries as S
 from admin.content.lines import story_lines
 from admin.content.overview import language_name, story_title
@@ -33,7 +33,7 @@ from admin.db import get_db
 from admin.i18n import get_locale, reason
 from admin.models import Role
 from admin.models_content import TranslationMark
-from admin.views import merging
+from admin.views import merging, overlayedit
 from kiosk.content.slots import PICTURES
 
 bp = Blueprint("translations", __name__, url_prefix="/translations")
@@ -117,7 +117,9 @@ def side_by_side(pack_id: str, story_id: str):
         abort(404)
     if not may_read_language(g.user, source, pack.default_language):
         abort(403)
-    _, file_hash = read(wc.root / st.file)
+    # a base story in an overlay is saved into the overlay's overrides: that file's hash
+    _, file_hash = (overridefile.current(wc.root, st.id) if overridefile.from_base(wc.root, st)
+                    else read(wc.root / st.file))
     rows = translate.rows(st, source, target, _marks(pack_id, target))
     pictures = translate.picture_rows(pack, st, source, target)
     return render_template("translations/side.html", wc=wc, pack=pack, story=st, rows=rows,
@@ -153,6 +155,12 @@ def save(pack_id: str, story_id: str, language: str):
     values = {k: v for k, v in values.items() if k in known}
     back = url_for(".side_by_side", pack_id=pack_id, story_id=story_id, target=language)
     pictures_saved = _save_pictures(ws, wc, pack, st, language)
+    if overridefile.from_base(wc.root, st):  # an overlay's base story: never its base's file
+        loaded = ws.load(wc.root)
+        overlayedit.flash_result(overlayedit.save_texts(
+            ws, wc, loaded, st, {(line, language): v for line, v in values.items()},
+            str(S.summary(S.TRANSLATION, language=language))))
+        return redirect(back), 303
     if unchosen:
         flash(_("Choose which text to keep for every field."))
         return _clashes(wc, pack, st, language, values, opened_on, base_hash, unchosen, 400)

@@ -280,9 +280,9 @@ def _check_name(name: str) -> BundleError | None:
     if ".." in path.parts:
         return BundleError('"%(name)s" climbs out of the pack with ..', name=name)
     top = path.parts[0] if path.parts else ""
-    if name != "pack.yaml" and top not in ("stories", "media"):
-        return BundleError('"%(name)s" is not part of a pack (pack.yaml, stories/, media/)',
-                           name=name)
+    if name != "pack.yaml" and top not in ("stories", "overrides", "media"):
+        return BundleError('"%(name)s" is not part of a pack (pack.yaml, stories/, '
+                           'overrides/, media/)', name=name)
     return None
 
 

@@ -229,7 +229,8 @@ def load_pack(root: Path | str, today: dt.date | None = None,
     pack stores `stores` and beside the folder (kiosk.content.extends.find_base).
 
     `texts` (file -> text, e.g. {"pack.yaml": ...}) stands in for those files on disk: the
-    admin checks an edit with the whole pack before writing it. The hash is the disk's.
+    admin checks an edit with the whole pack before writing it, a new overrides/ file too.
+    The hash is the disk's.
     """
     texts = texts or {}
     root = Path(root).resolve()
@@ -326,8 +327,12 @@ def read_layer(root: Path, top: Path, texts: dict[str, str], chain: tuple[Path, 
     findings += found
     base_files = {sid: d.story.file for sid, d in drafts.items()}
     base_files[""] = base.shown + "stories/"
+    # a text given for an overrides file not yet on disk is read as if it were (the admin
+    # checks a new override before writing it)
+    given = {root / rel for rel in own_texts
+             if rel.startswith("overrides/") and rel.endswith((".yaml", ".yml"))}
     overrides = [_read_overrides(root, path, shown, own_texts, findings)
-                 for path in override_files(root)]
+                 for path in sorted({*override_files(root), *given})]
     findings += O.apply_overrides(drafts, [o for o in overrides if o is not None],
                                   base.header["default_language"], layer.header["languages"],
                                   base_files)

@@ -51,6 +51,9 @@ EXPECTED = {
     "packs.index": {C, E, V}, "packs.install": {C}, "packs.rollback": {C},
     "packs.settings": {C, E, V}, "packs.save_settings": {C},
     "packs.new": {C}, "packs.create": {C},
+    # a country overlay's page (issue 21); reviews: curators, translators in their languages
+    "packs.overlay": READ_CONTENT, "packs.accept_override": {C, T},
+    "packs.redo_override": {C, T}, "packs.save_redone_override": {C, T},
     "preview.play": READ_CONTENT, "preview.scene": READ_CONTENT,
     "preview.scene_png": READ_CONTENT,
     "reports.breakdowns_csv": REPORTS, "reports.breakdowns_page": REPORTS,
