@@ -21,11 +21,20 @@ from kiosk.record import Recorder, Store
 from kiosk.record.export import export
 from tests.support.feedback import breakdown_problems, play_sessions, record_rows
 
+# The countries of the packs the sessions are played with: the demo's Swedish and Latvian
+# overlays (content-se, content-lv: the admin serves them beside the base).
+COUNTRIES = {"demo-se": "SE", "demo-lv": "LV"}
+
+
+def country_of(pack: str) -> str:
+    """The country group a report puts a pack's sessions in."""
+    return COUNTRIES.get(pack, f"unknown ({pack})")
+
 
 def _small_groups(rec, t):
     """Small cells forced in: a choice made by 2, a question paired by 3, a pack of 4."""
     for i in range(8):  # samir/two: 6 choose "ask", 2 choose "call"
-        s = rec.begin_session("demo", "1.0.0", "el", at=t)
+        s = rec.begin_session("demo-se", "1.0.0", "el", at=t)
         s.record("survey_answer", at=t + 1, question="q_small", answer=2, phase="before",
                  story="samir")
         s.record_runtime({"event": "story_started", "story": "samir", "at": t + 2})
@@ -39,7 +48,7 @@ def _small_groups(rec, t):
         s.end("done", at=t + 6)
         t += 50
     for i in range(6):  # q_many: 6 pairs, answers changed on purpose (one visitor re-answers)
-        s = rec.begin_session("demo", "1.0.0", "sv", "CLASS-9A" if i < 2 else None, at=t)
+        s = rec.begin_session("demo-se", "1.0.0", "sv", "CLASS-9A" if i < 2 else None, at=t)
         s.record("survey_answer", at=t + 1, question="q_many", answer=1 + i % 3,
                  phase="before", story="nadia")
         s.record_runtime({"event": "story_started", "story": "nadia", "at": t + 2})
@@ -73,7 +82,7 @@ def loaded(app, tmp_path):
     """A kiosk record with varied sessions plus small groups, imported into the admin."""
     data = tmp_path / "kiosk"
     with Recorder.open(data, batch_interval=0.01) as rec:
-        t = play_sessions(rec, 220, seed=5)
+        t = play_sessions(rec, 220, seed=5, pack="demo-se")
         _small_groups(rec, t + 10)
     store = Store.open(data)
     export(store, data, tmp_path / "export.jsonl", "jsonl")
@@ -128,7 +137,7 @@ def test_choices_by_language_country_kiosk_match_the_raw_events(app, as_role, lo
         for e in evs:
             if e["kind"] == "choice_made":
                 last[(e["payload"]["story"], e["payload"]["scene"])] = str(e["payload"]["choice"])
-        country = "SE" if start["pack"] == "demo" else f"unknown ({start['pack']})"
+        country = country_of(start["pack"])
         for point, choice in last.items():
             for dim, group in (("all", ""), ("language", start["language"]),
                                ("country", country), ("kiosk", start["kiosk"][:8])):
@@ -161,7 +170,7 @@ def test_choices_by_language_country_kiosk_match_the_raw_events(app, as_role, lo
         # 6 ask, 2 call: the 6 is hidden to protect the 2, and not called "fewer than 5"
         assert got[("samir", "two", "all", "")] == {"ask": ("8", "protected", "protected"),
                                                     "call": ("8", "<5", "<5")}
-        assert got[("mara", "offer", "country", "unknown (demo-lv)")] == {
+        assert got[("mara", "offer", "country", "LV")] == {
             "1": ("<5", "<5", "<5")}
 
 
@@ -267,7 +276,7 @@ def test_breakdowns_match_the_raw_events(app, as_role, loaded, query):
             if not started:
                 continue
         groups = {"language": start["language"], "kiosk": start["kiosk"][:8],
-                  "country": "SE" if start["pack"] == "demo" else f"unknown ({start['pack']})",
+                  "country": country_of(start["pack"]),
                   "day": start["minute"][:10],
                   "hour": f"{start['minute'][11:13]}:00–{start['minute'][11:13]}:59",
                   "audience": "school" if "school_code" in start else "general"}
@@ -288,7 +297,7 @@ def test_breakdowns_match_the_raw_events(app, as_role, loaded, query):
             cells = {g: v[i] for g, v in groups.items()}
             assert not breakdown_problems(cells, {g: got[dim][g][i] for g in groups}), (dim, i)
     if not query:
-        assert got["country"]["unknown (demo-lv)"][0] == "<5"
+        assert got["country"]["LV"][0] == "<5"
 
 
 def test_every_page_and_the_impact_report_honour_the_filters(app, as_role, loaded):

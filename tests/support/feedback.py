@@ -23,13 +23,15 @@ LANGUAGES = ["sv", "en", "it", "lv"]
 
 
 def play_sessions(recorder: Recorder, n: int, seed: int = 1, pack_version: str = "1.0.0",
-                  t0: float = 1000.0) -> float:
-    """Play n varied visitor sessions (monotonic times from t0); return the last time used."""
+                  t0: float = 1000.0, pack: str = "demo") -> float:
+    """Play n varied visitor sessions (monotonic times from t0) of a pack (the demo base by
+    default; "demo-se" for the Swedish overlay, whose country the admin knows); return the
+    last time used."""
     rng = random.Random(seed)
     t = t0
     for _ in range(n):
         school = "CLASS-7B" if rng.random() < 0.2 else None
-        s = recorder.begin_session("demo", pack_version, rng.choice(LANGUAGES), school, at=t)
+        s = recorder.begin_session(pack, pack_version, rng.choice(LANGUAGES), school, at=t)
         story = rng.choice(sorted(STORIES))
         scenes = STORIES[story]
         t += 1
