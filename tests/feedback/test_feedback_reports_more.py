@@ -111,7 +111,7 @@ def _csv(client, path, **query):
     with client.get(path, query_string=query) as r:
         assert r.status_code == 200 and r.mimetype == "text/csv", r.status_code
         rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
-    assert rows[-3][0] == "# filters"
+    assert rows[-4][0] == "# filters"
     return rows[0], [r for r in rows[1:] if not r[0].startswith("#")]
 
 
