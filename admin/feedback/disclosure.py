@@ -84,10 +84,11 @@ class Grid:
         """Hide protecting cells until the audit passes; withhold the labels if that fails."""
         while failed := failures(self):
             # the cell most directly exposed first (the only hidden cell of a relation):
-            # hiding beside it, not beside the cells it gives away, is what helps
-            first = min((key for key, _reading, _iv in failed),
-                        key=lambda k: (self._exposure(k), repr(k)))
-            pick = self._complement(first)
+            # hiding beside it, not beside the cells it gives away, is what helps; a cell
+            # with nothing left to hide beside it passes to the next
+            order = sorted({key for key, _reading, _iv in failed},
+                           key=lambda k: (self._exposure(k), repr(k)))
+            pick = next((p for k in order if (p := self._complement(k)) is not None), None)
             if pick is not None:
                 self.hidden[pick] = HIDDEN if self.withheld else PROTECTING
             elif self.withheld or any(reading != "labels" for _k, reading, _iv in failed):
