@@ -103,7 +103,7 @@ class Grid:
         return HIDDEN in self.hidden.values()
 
     def published(self, key: Hashable) -> int | str:
-        """A cell as published: its count, SMALL or PROTECTING."""
+        """A cell as published: its count, SMALL, PROTECTING or HIDDEN."""
         return self.hidden.get(key, self.values[key])
 
     def _shown(self, key: Hashable) -> bool:
