@@ -8,7 +8,8 @@ Suppression (ETHICS.md rule 11): a point is one table with margins: each group's
 up to the group's total, and in each dimension the groups add up to the "All" row, choice by
 choice. Every cell of 1 to 4 sessions is hidden, and ``admin.feedback.disclosure`` hides the
 cells that would give it away along any of those sums (``PROTECTED``); a group with fewer
-than 5 sessions in all shows only that; the share of a hidden cell is hidden.
+than 5 sessions in all shows only that; the share of a hidden cell is hidden. Where those
+labels would give a small count away, the point's hidden cells all read ``WITHHELD``.
 """
 
 from __future__ import annotations

@@ -26,6 +26,12 @@ on small tables). A page passes (``failures`` is empty) when:
 cell in a relation of a failing cell (a large one first: it leaves room either way), so
 every protected page passes. A relation whose total is itself small is left out: its parts
 are all small too and the page shows none of them as numbers.
+
+When the labels alone still pin a small cell and nothing shown is left to hide (a page of
+small cells under a "protected" total), every hidden cell of the page is published as
+``HIDDEN`` ("hidden", not saying whether small or protecting): a reader then knows only
+that it is 1 or more, and the audit reads it so, with the small totals' sums put back (they
+tie a total that no longer reads "fewer than 5" to its parts).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from collections.abc import Hashable, Iterable
 MIN_CELL = 5
 SMALL = "small"
 PROTECTING = "protecting"
+HIDDEN = "hidden"  # small or protecting, the label withheld: 1 or more
 PASSES = 100  # propagation sweeps; stopping early still leaves valid (wider) bounds
 
 
@@ -47,6 +54,8 @@ class Grid:
         self.unpublished: set[Hashable] = set()
         self.known: set[Hashable] = set()
         self.relations: list[tuple[Hashable, tuple[Hashable, ...]]] = []
+        # sums under a small total: left out of protection, read once labels are withheld
+        self.small_relations: list[tuple[Hashable, tuple[Hashable, ...]]] = []
         self.hidden: dict[Hashable, str] = {}
 
     def cell(self, key: Hashable, n: int, published: bool = True,
@@ -68,22 +77,33 @@ class Grid:
             raise ValueError(f"the parts of {total!r} do not add up to it")
         if self.values[total] >= MIN_CELL and parts:
             self.relations.append((total, parts))
+        elif parts:
+            self.small_relations.append((total, parts))
 
     def protect(self) -> Grid:
-        """Hide protecting cells until the audit passes (or nothing shown is left to hide)."""
+        """Hide protecting cells until the audit passes; withhold the labels if that fails."""
         while failed := failures(self):
             # the cell most directly exposed first (the only hidden cell of a relation):
-            # hiding beside it, not beside the cells it gives away, is what helps
-            first = min((key for key, _reading, _iv in failed),
-                        key=lambda k: (self._exposure(k), repr(k)))
-            pick = self._complement(first)
-            if pick is None:
-                break
-            self.hidden[pick] = PROTECTING
+            # hiding beside it, not beside the cells it gives away, is what helps; a cell
+            # with nothing left to hide beside it passes to the next
+            order = sorted({key for key, _reading, _iv in failed},
+                           key=lambda k: (self._exposure(k), repr(k)))
+            pick = next((p for k in order if (p := self._complement(k)) is not None), None)
+            if pick is not None:
+                self.hidden[pick] = HIDDEN if self.withheld else PROTECTING
+            elif self.withheld or any(reading != "labels" for _k, reading, _iv in failed):
+                break  # the numbers alone pin it: withholding labels cannot help
+            else:
+                self.hidden = dict.fromkeys(self.hidden, HIDDEN)
         return self
 
+    @property
+    def withheld(self) -> bool:
+        """Whether the page's hidden cells are published without their labels (HIDDEN)."""
+        return HIDDEN in self.hidden.values()
+
     def published(self, key: Hashable) -> int | str:
-        """A cell as published: its count, SMALL or PROTECTING."""
+        """A cell as published: its count, SMALL, PROTECTING or HIDDEN."""
         return self.hidden.get(key, self.values[key])
 
     def _shown(self, key: Hashable) -> bool:
@@ -136,9 +156,14 @@ def intervals(grid: Grid, labels: bool) -> dict[Hashable, tuple[float, float]]:
                 lo[k], hi[k] = 1, MIN_CELL - 1
             elif labels and grid.hidden.get(k) == PROTECTING:
                 lo[k] = MIN_CELL
+            elif labels and grid.hidden.get(k) == HIDDEN:
+                lo[k] = 1  # hidden cells are never 0 (a 0 is shown)
+    relations = grid.relations
+    if labels and grid.withheld:
+        relations = relations + grid.small_relations
     for _ in range(PASSES):
         changed = False
-        for total, parts in grid.relations:
+        for total, parts in relations:
             # sums of the parts' bounds, infinities counted apart (inf - inf is undefined)
             s_lo = sum(lo[p] for p in parts)
             fin_hi = sum(hi[p] for p in parts if hi[p] != math.inf)
@@ -173,11 +198,12 @@ def failures(grid: Grid) -> list[tuple[Hashable, str, tuple[float, float]]]:
     out = []
     plain = intervals(grid, labels=False)
     labelled = intervals(grid, labels=True) if any(
-        v == SMALL for v in grid.hidden.values()) else {}
+        v in (SMALL, HIDDEN) for v in grid.hidden.values()) else {}
     for key in sorted(grid.hidden, key=repr):
         low, high = plain[key]
+        small = grid.values[key] < MIN_CELL  # a SMALL cell, or a HIDDEN one that is small
         if high - low < MIN_CELL:
             out.append((key, "numbers", (low, high)))
-        elif grid.hidden[key] == SMALL and labelled[key][1] - labelled[key][0] < MIN_CELL - 3:
+        elif small and labelled[key][1] - labelled[key][0] < MIN_CELL - 3:
             out.append((key, "labels", labelled[key]))
     return out

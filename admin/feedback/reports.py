@@ -154,8 +154,9 @@ def render(grid: Grid, raw: dict) -> StoryReport:
     rows: list[StoryRow] = []
     totals = {"started": 0, "finished": 0, "left": 0}
     for story, c in raw["stories"].items():
-        if c["started"] < MIN_CELL:
-            rows.append(StoryRow(story, SUPPRESSED, SUPPRESSED, SUPPRESSED, None))
+        if c["started"] < MIN_CELL:  # "<5" throughout, or "hidden" where labels are withheld
+            hidden = published(grid, ("story", story, "started"))
+            rows.append(StoryRow(story, hidden, hidden, hidden, None))
             continue
         row = StoryRow(story, *(published(grid, ("story", story, m)) for m in totals),
                        round(c["median"], 1))

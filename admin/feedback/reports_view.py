@@ -68,9 +68,9 @@ def _page(template: str, filters: reports.Filters, **context) -> str:
                            **context)
 
 
-def hidden_texts() -> tuple[str, str]:
-    """How a hidden value reads in a chart: (small, protecting), in the page's language."""
-    return _("fewer than 5"), _("hidden to protect a small group")
+def hidden_texts() -> tuple[str, str, str]:
+    """How a hidden value reads in a chart: (small, protecting, withheld), in the page's language."""
+    return _("fewer than 5"), _("hidden to protect a small group"), _("hidden")
 
 
 def story_charts(report: reports.StoryReport, names: Labels):

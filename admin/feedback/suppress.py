@@ -3,7 +3,8 @@
 A cell resting on 1 to ``MIN_CELL - 1`` visitor sessions is published as ``SUPPRESSED``
 ("fewer than 5"); a larger cell hidden so that the small ones cannot be worked out from the
 rest of the page is published as ``PROTECTED`` ("hidden to protect a small group"), never as
-"fewer than 5". Which cells those are is decided by ``admin.feedback.disclosure`` over every
+"fewer than 5". On a page where those two labels would give a small count away, every hidden
+cell is published as ``WITHHELD`` ("hidden"), not saying which it is. Which cells those are is decided by ``admin.feedback.disclosure`` over every
 additive relation of the page. Every report (stories, choices, surveys, breakdowns) and the
 school results use these.
 """
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from admin.feedback.disclosure import MIN_CELL, SMALL, Grid
+from admin.feedback.disclosure import MIN_CELL, PROTECTING, SMALL, Grid
 
 SUPPRESSED = "<5"
 PROTECTED = "protected"
-HIDDEN_VALUES = (SUPPRESSED, PROTECTED)
+WITHHELD = "hidden"
+HIDDEN_VALUES = (SUPPRESSED, PROTECTED, WITHHELD)
 
 
 def shown(n: int) -> int | str:
@@ -25,11 +27,11 @@ def shown(n: int) -> int | str:
 
 
 def published(grid: Grid, key: Hashable) -> int | str:
-    """A cell of a protected grid as published: its count, SUPPRESSED or PROTECTED."""
+    """A cell of a protected grid as published: its count, SUPPRESSED, PROTECTED or WITHHELD."""
     value = grid.published(key)
     if isinstance(value, int):
         return value
-    return SUPPRESSED if value == SMALL else PROTECTED
+    return {SMALL: SUPPRESSED, PROTECTING: PROTECTED}.get(value, WITHHELD)
 
 
 def suppress_with_total(cells: list[tuple[str, int]]

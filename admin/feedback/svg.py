@@ -2,7 +2,7 @@
 
 Each chart is a horizontal bar chart: one row per label, one or more bars per row, the value
 written beside the bar. A hidden value draws no bar, only "fewer than 5" (SUPPRESSED) or
-"hidden to protect a small group" (PROTECTED). Colours come
+"hidden to protect a small group" (PROTECTED) or "hidden" (WITHHELD). Colours come
 from presentation attributes and have text contrast on white; the chart carries a title and
 a description for screen readers, and every number is also in the table beside it.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from admin.feedback.suppress import SUPPRESSED
+from admin.feedback.suppress import PROTECTED, SUPPRESSED
 
 ROW = 26
 LABEL_W = 170
@@ -22,7 +22,8 @@ COLOURS = ("#1f5f8b", "#b35900", "#5b6b2f")
 
 def bar_chart(title: str, rows: list[tuple[str, list[int | str]]], series: list[str],
               suppressed_text: str = "fewer than 5",
-              protected_text: str = "hidden to protect a small group") -> Markup:
+              protected_text: str = "hidden to protect a small group",
+              withheld_text: str = "hidden") -> Markup:
     """An SVG bar chart; rows are (label, [value per series]), values int or suppressed."""
     numbers = [v for _label, values in rows for v in values if isinstance(v, int)]
     top = max(numbers, default=0) or 1
@@ -49,7 +50,8 @@ def bar_chart(title: str, rows: list[tuple[str, list[int | str]]], series: list[
                              f'</title></rect>')
                 text, x = str(value), LABEL_W + w + 6
             else:
-                text = suppressed_text if value == SUPPRESSED else protected_text
+                text = {SUPPRESSED: suppressed_text,
+                        PROTECTED: protected_text}.get(value, withheld_text)
                 x = LABEL_W + 6
             parts.append(f'<text x="{x:.1f}" y="{y + ROW - 12}" font-size="12">{escape(text)}'
                          f'</text>')

@@ -1,6 +1,7 @@
 """The reports as CSV tables: one list of rows per aggregated table, filters stated below.
 
-Suppressed cells are written as ``<5``, cells hidden to protect them as ``protected``; shares as percentages with one decimal. The same
+Suppressed cells are written as ``<5``, cells hidden to protect them as ``protected``, and
+both as ``hidden`` where those labels would give a small count away; shares as percentages with one decimal. The same
 rows serve the downloads on every report page and the impact report's links.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from admin.feedback import breakdowns, choices, reports, surveys
 from admin.feedback.filters import Filters
-from admin.feedback.suppress import PROTECTED, SUPPRESSED
+from admin.feedback.suppress import PROTECTED, SUPPRESSED, WITHHELD
 
 
 def _v(value) -> object:
@@ -20,7 +21,8 @@ def filter_lines(filters: Filters) -> list[list]:
     stated = "; ".join(f"{k}={v}" for k, v in filters.described()) or "none"
     return [["# filters", stated],
             ["# cells resting on fewer than 5 visitor sessions", SUPPRESSED],
-            ["# cells hidden to protect a small group", PROTECTED]]
+            ["# cells hidden to protect a small group", PROTECTED],
+            ["# cells hidden without saying which of the two", WITHHELD]]
 
 
 def stories_rows(report: reports.StoryReport) -> list[list]:

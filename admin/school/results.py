@@ -43,6 +43,7 @@ from admin.feedback.suppress import (
     MIN_CELL,
     PROTECTED,
     SUPPRESSED,
+    WITHHELD,
     shown,
     suppress_breakdown,
     suppress_with_total,
@@ -196,9 +197,12 @@ def session_results(db, code: str, pack, received_by: datetime | None = None) ->
     for story, s in suppress_breakdown([(st, len(started[st])) for st in sorted(started)]):
         n_started, n_finished = len(started[story]), len(started[story] & finished[story])
         f = shown(n_finished)
-        if s in (SUPPRESSED, PROTECTED) or shown(n_started - n_finished) == SUPPRESSED:
+        if s in (SUPPRESSED, PROTECTED, WITHHELD) or shown(n_started - n_finished) == SUPPRESSED:
             # beside a hidden start, or as started minus finished, it would reveal
-            f = SUPPRESSED if s == SUPPRESSED or f == SUPPRESSED else PROTECTED
+            if s == WITHHELD:  # the start's label withheld: so is this one's
+                f = WITHHELD
+            else:
+                f = SUPPRESSED if s == SUPPRESSED or f == SUPPRESSED else PROTECTED
         stories.append((story, s, f))
     result = Results(shown(len(mine)), stories)
     pack_id = pack.id if pack is not None else ""

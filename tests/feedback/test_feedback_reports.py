@@ -128,7 +128,7 @@ def test_the_story_table_matches_the_raw_events(app, as_role, loaded, query, lan
     total = next(r for r in rows if r[0] == "(total of shown cells)")
     for i in (1, 2, 3):  # started, finished, left
         assert int(total[i]) == sum(int(r[i]) for r in body if r[i].isdigit())
-    assert rows[-3][0] == "# filters"
+    assert rows[-4][0] == "# filters"
 
 
 def test_small_groups_are_suppressed_everywhere(app, as_role, loaded):

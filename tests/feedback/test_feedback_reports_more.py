@@ -120,7 +120,7 @@ def _csv(client, path, **query):
     with client.get(path, query_string=query) as r:
         assert r.status_code == 200 and r.mimetype == "text/csv", r.status_code
         rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
-    assert rows[-3][0] == "# filters"
+    assert rows[-4][0] == "# filters"
     return rows[0], [r for r in rows[1:] if not r[0].startswith("#")]
 
 
@@ -386,3 +386,37 @@ def test_countries_in_breakdowns_are_named_in_the_staff_members_language(as_role
     html = viewer.get("/reports/breakdowns").get_data(as_text=True)
     assert '<tr data-group="SE"><th scope="row">Sverige</th>' in html
     assert '<th scope="row">SE</th>' not in html
+
+
+def test_labels_that_would_give_a_kiosk_away_read_hidden_in_the_staff_language(app, as_role,
+                                                                                tmp_path):
+    # issue 25's table: 7 sessions choose at samir/two; sv and en 1 each, it 5; kiosk A 3,
+    # kiosk B 4. "<5" and "protected" would pin kiosk A's total to 3 or 4 (a "protected"
+    # All row of 3 "<5" choices is 7 or more here, kiosk B "<5" is at most 4).
+    plays = {"A": [("sv", "ask"), ("en", "ask"), ("it", "ask")],
+             "B": [("it", "ask"), ("it", "call"), ("it", "wait"), ("it", "wait")]}
+    for kiosk, sessions in plays.items():
+        data, t = tmp_path / kiosk, 1_800_000_000
+        with Recorder.open(data, batch_interval=0.01) as rec:
+            for language, choice in sessions:
+                s = rec.begin_session("demo", "1.0.0", language, at=t)
+                s.record_runtime({"event": "story_started", "story": "samir", "at": t + 1})
+                s.record_runtime({"event": "choice_made", "story": "samir", "scene": "two",
+                                  "choice": choice, "at": t + 2})
+                s.end("done", at=t + 3)
+                t += 50
+        store = Store.open(data)
+        export(store, data, tmp_path / f"{kiosk}.jsonl", "jsonl")
+        store.close()
+        result = app.test_cli_runner().invoke(args=["kiosks", "import",
+                                                    str(tmp_path / f"{kiosk}.jsonl")])
+        assert result.exit_code == 0, result.output
+    viewer = as_role("viewer")
+    _header, rows = _csv(viewer, "/reports/choices.csv")
+    cells = [(r[2], r[3], r[4], r[6]) for r in rows if r[:2] == ["samir", "two"]]
+    assert len(cells) == 3 + 3 + 1 + 1 + 3 + 1 + 3  # all, country, sv, en, it, A, B
+    assert {v for _d, _g, total, n in cells for v in (total, n)} == {"hidden"}
+    assert viewer.post("/account/language", data={"ui_language": "sv"}).status_code == 302
+    html = viewer.get("/reports/choices").get_data(as_text=True)
+    table = html[html.index('data-choice="ask"'):]
+    assert "dolt" in table and "färre än 5" not in table and "dold för att skydda" not in table

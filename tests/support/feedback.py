@@ -159,16 +159,18 @@ def breakdown_problems(cells: dict[str, int], published: dict[str, str],
     reads "<5", a hidden larger one "protected", a shown one its count; and from the total
     minus the shown cells, every hidden cell could be anything in a range of at least 5, and
     every "<5" still any of three counts or more (knowing "<5" is 1 to 4, "protected" 5 or
-    more).
+    more). Where the labels are withheld, every hidden cell reads "hidden" (1 or more) and
+    every small one is still any of three counts or more.
     ``total``: the total as published, when the breakdown prints it ("protected": unknown).
     """
     out = []
+    withheld = "hidden" in published.values()
     for k, n in cells.items():
-        want = "<5" if 0 < n < 5 else None
+        want = ("hidden" if withheld else "<5") if 0 < n < 5 else None
         got = published.get(k, "0" if n == 0 else None)
         if want and got != want:
             out.append(f"{k}: {n} published as {got}")
-        elif not want and got not in (str(n), "protected"):
+        elif not want and got not in (str(n), "hidden" if withheld else "protected"):
             out.append(f"{k}: {n} published as {got}")
         elif got == "protected" and n < 5:
             out.append(f"{k}: {n} labelled protected")
@@ -178,11 +180,15 @@ def breakdown_problems(cells: dict[str, int], published: dict[str, str],
         if total != "protected" or sum(cells.values()) < 5:
             out.append(f"the total {sum(cells.values())} published as {total}")
         return out  # a hidden total: nothing to work the hidden cells out from
-    hidden = [k for k in cells if published.get(k) in ("<5", "protected")]
+    hidden = [k for k in cells if published.get(k) in ("<5", "protected", "hidden")]
     rest = sum(cells[k] for k in hidden)  # the total minus the shown cells
     for k in hidden:
         if len(hidden) == 1 or rest < 5:
             out.append(f"{k}: lies in 0..{rest} with only {len(hidden)} hidden")
+        if published[k] == "hidden" and cells[k] < 5:
+            high = rest - (len(hidden) - 1)  # the others are 1 or more each
+            if high - 1 < 2:
+                out.append(f"{k}: read as 1..{high} from the other cells being hidden")
         if published[k] != "<5":
             continue
         others = [published[o] for o in hidden if o != k]
