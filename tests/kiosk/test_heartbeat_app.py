@@ -33,9 +33,11 @@ def test_the_kiosk_reports_its_screen_pack_and_failures(cache_env):
     k = make_app(FIXTURE_PACK, cache_env, size=(1280, 800), sync_interval=0.3)
     try:
         assert k.app.heartbeat is not None
-        assert wait_for(lambda: _latest(instance).get("screen") == "1280x800", 30), \
-            k.app.heartbeat.last_error
+        # enrolment already stored what the kiosk said of itself (its screen): wait for a
+        # heartbeat, which alone carries the uptime
+        assert wait_for(lambda: "uptime" in _latest(instance), 30), k.app.heartbeat.last_error
         report = _latest(instance)
+        assert report["screen"] == "1280x800"
         assert report["screen_failures"] == 0 and report["playing"]["id"]
         k.app.recover("menu", RuntimeError("a screen failed"))  # as the manager does
         k.app.recover("menu", RuntimeError("a screen failed again"))
