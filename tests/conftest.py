@@ -143,3 +143,17 @@ def as_role(app, make_user, login):
         c.user = user
         return c
     return make
+
+
+@pytest.fixture
+def register_kiosk(app):
+    """register_kiosk(name) -> token, registered through the same code as the Kiosks page."""
+    from admin.db import database
+    from admin.feedback import registry
+
+    def make(name: str = "Hall 1") -> str:
+        with database(app).session() as db:
+            _kiosk, token = registry.register(db, name, None, actor_name="test")
+            db.commit()
+        return token
+    return make

@@ -7,8 +7,6 @@ import datetime as dt
 
 import pytest
 
-from admin.db import database
-from admin.feedback import registry
 from tests.support.fleet_packs import pack_at
 
 
@@ -26,13 +24,3 @@ def app_config(tmp_path, database_url, pack_folder):
             "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url,
             "CONTENT_PACKS": str(pack_folder), "PACKS_DIR": str(tmp_path / "admin-packs")}
 
-
-@pytest.fixture
-def register_kiosk(app):
-    """register_kiosk(name) -> token."""
-    def make(name: str = "Hall 1") -> str:
-        with database(app).session() as db:
-            _kiosk, token = registry.register(db, name, None, actor_name="test")
-            db.commit()
-        return token
-    return make

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from admin.db import database
-from admin.feedback import registry
 
 
 @pytest.fixture
@@ -26,16 +25,6 @@ def enrolment_code(app):
         return code
     return make
 
-
-@pytest.fixture
-def register_kiosk(app):
-    """register_kiosk(name) -> token, registered through the same code as the Kiosks page."""
-    def make(name: str = "Hall 1") -> str:
-        with database(app).session() as db:
-            _kiosk, token = registry.register(db, name, None, actor_name="test")
-            db.commit()
-        return token
-    return make
 
 
 
