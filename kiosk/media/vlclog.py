@@ -26,13 +26,15 @@ ERROR = 4  # libvlc_log_level: DEBUG 0, NOTICE 2, WARNING 3, ERROR 4
 # Errors libvlc reports on every film drawn into memory callbacks here (the films play well),
 # that only repeat another message ("module not functional" follows the module's reason), or
 # that a film closed while VLC still opens it brings ("cannot peek": the demuxer's read is
-# cut short, "cannot pre fill buffer": the stream's first read is; a visitor who taps on at
-# once does that, more often on a busy machine, and a truncated file is the pack checker's
-# to find).
+# cut short, "cannot pre fill buffer": the stream's first read is, "cannot create chunks
+# index": the MP4 demuxer's read of the film's index box is, leaving a track without its
+# chunk table; a visitor who taps on at once does that, more often on a busy machine, and a
+# truncated file is the pack checker's to find).
 NOT_LOGGED = ("Failed to create video converter", "Too high level of recursion",
               "Failed to adapt decoder format to display", "video output creation failed",
               "failed to create video output", "module not functional",
-              "buffer deadlock prevented", "cannot peek", "cannot pre fill buffer")
+              "buffer deadlock prevented", "cannot peek", "cannot pre fill buffer",
+              "cannot create chunks index")
 # Why one sound output did not open (lowercase), as libvlc's output modules word it.
 SOUND_REASON = ("alsa", "pulseaudio", "audio device")
 # libvlc's own words when no sound output at all could open.
