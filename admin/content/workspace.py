@@ -18,6 +18,11 @@ of the file system's clock can leave it as it was), so until the files have sett
 content hash (every YAML byte) decides, as git does with its "racily clean" entries. Every
 admin save also drops the folder's load (`forget`).
 
+Between full checks, at most FULL_CHECK_NS apart, a page takes the quick fingerprint, which
+leaves out media/'s files but not its folders (0.3 ms instead of 2.7 on the demo pack, most
+of an admin page's time): every YAML change and every media file added, removed or replaced
+shows at once; a media file rewritten in place by another program shows within the interval.
+
 An overlay is loaded merged onto its base, found beside it or installed in ``PACKS_DIR``;
 its fingerprint and content hash take in its base's, so a change to the base reloads it.
 """
@@ -39,15 +44,19 @@ from kiosk.content.loader import content_hash
 from kiosk.content.packstore import PackStore
 
 RACY_NS = 2_000_000_000
+# Longest time between two full fingerprints of a pack (see the module docstring).
+FULL_CHECK_NS = 2_000_000_000
 
 
 @dataclass
 class _Kept:
-    """A pack as loaded, the fingerprint its files had just before, and when that was taken."""
+    """A pack as loaded, the fingerprints its files had just before, and when they were."""
 
     loaded: LoadedPack
     fingerprint: str
     settled: bool  # no file had changed within RACY_NS of the fingerprint
+    quick: str  # the quick fingerprint (no media files), taken just before the full one
+    checked: int  # time.monotonic_ns() of the full fingerprint
 
 
 @dataclass
@@ -103,22 +112,25 @@ class Workspace:
 
     def load(self, root: Path) -> LoadedPack:
         """The pack in a folder, loaded and validated; reloaded when its files changed."""
-        now = time.time_ns()
         stores = [self.store.root]  # an overlay's base may be installed rather than beside it
-        fingerprint, newest = stat_fingerprint(root, stores)
-        settled = now - newest > RACY_NS
+        quick = stat_fingerprint(root, stores, media_files=False)[0]
+        checked = time.monotonic_ns()
         with self._lock:
             kept = self._loaded.get(root)
+        if kept is not None and kept.settled and kept.quick == quick \
+                and checked - kept.checked < FULL_CHECK_NS:
+            return kept.loaded
+        now = time.time_ns()
+        fingerprint, newest = stat_fingerprint(root, stores)
+        settled = now - newest > RACY_NS
         if kept is not None and kept.fingerprint == fingerprint:
-            if kept.settled:
-                return kept.loaded
-            if content_hash(root, stores=stores) == kept.loaded.content_hash:
+            if kept.settled or content_hash(root, stores=stores) == kept.loaded.content_hash:
                 with self._lock:
-                    kept.settled = settled
+                    kept.settled, kept.quick, kept.checked = settled, quick, checked
                 return kept.loaded
-        loaded = load_pack(root, stores=stores)  # the fingerprint was taken before: a change meanwhile shows
+        loaded = load_pack(root, stores=stores)  # the fingerprints were taken before: a change meanwhile shows
         with self._lock:
-            self._loaded[root] = _Kept(loaded, fingerprint, settled)
+            self._loaded[root] = _Kept(loaded, fingerprint, settled, quick, checked)
             if loaded.pack is not None:
                 self._ids.setdefault(root, loaded.pack.id)
         return loaded

@@ -84,7 +84,7 @@ def fingerprint(root: Path, stores: Iterable[Path | str] = ()) -> str:
     return stat_fingerprint(root, stores)[0]
 
 
-def stat_fingerprint(root: Path, stores: Iterable[Path | str] = (),
+def stat_fingerprint(root: Path, stores: Iterable[Path | str] = (), media_files: bool = True,
                      _depth: int = 0) -> tuple[str, int]:
     """(a hash of the path, size, inode, modification and change time of pack.yaml and of
     everything under stories/, overrides/ and media/, and of an overlay's base the same way;
@@ -93,22 +93,29 @@ def stat_fingerprint(root: Path, stores: Iterable[Path | str] = (),
     A write, a rename over a file or a new file changes the hash, unless it happens within
     the file system clock's tick of the hash being taken: a caller that finds the newest time
     that close to when it took the hash treats the hash as unproven (see Workspace.load).
+
+    With `media_files` false, of media/ only its folders are in the hash, not their files:
+    a file added, removed or replaced there (written aside, then renamed or linked in, as
+    the admin does) still changes it, through its folder's times; a file rewritten in place
+    does not. A tenth of the time on the demo pack (its 453 media files).
     """
     base = os.fspath(root)
     entries, newest = [], 0
     below = loader.base_folder(Path(root), stores) if _depth <= MAX_DEPTH else None
     if below is not None:  # a change in the base changes the overlay's fingerprint
-        below_hash, newest = stat_fingerprint(below, stores, _depth + 1)
+        below_hash, newest = stat_fingerprint(below, stores, media_files, _depth + 1)
         entries.append(f"base\0{below}\0{below_hash}")
-    for top in (os.path.join(base, name)
-                for name in ("pack.yaml", "stories", "overrides", "media")):
+    for name in ("pack.yaml", "stories", "overrides", "media"):
+        top = os.path.join(base, name)
         try:
             st = os.lstat(top)
         except OSError:
             continue
         found = [(top, st)]
         if stat.S_ISDIR(st.st_mode):
-            found += [(os.path.join(top, rel), sub) for rel, sub in loader.tree_stats(top)]
+            files = media_files or name != "media"
+            found += [(os.path.join(top, rel), sub)
+                      for rel, sub in loader.tree_stats(top, files)]
         for path, st in found:
             entries.append(f"{path}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0"
                            f"{st.st_ctime_ns}")

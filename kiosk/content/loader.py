@@ -97,11 +97,12 @@ def base_folder(root: Path, stores: Iterable[Path | str] = ()) -> Path | None:
     return find_base(ext, root, stores) if ext is not None else None
 
 
-def tree_stats(folder: Path | str) -> list[tuple[str, os.stat_result]]:
+def tree_stats(folder: Path | str, files: bool = True) -> list[tuple[str, os.stat_result]]:
     """(path relative to `folder`, lstat) of everything under it, folders too, links not
     followed, in no order: one os.scandir per folder (Path.rglob took ten times as long).
-    The one walk of a pack's files: the content hash, the cache's fingerprint, the admin's
-    media listing."""
+    With `files` false, of the folders only (the entry's type says which, no file is
+    stat'ed). The one walk of a pack's files: the content hash, the cache's fingerprint, the
+    admin's media listing."""
     base = os.fspath(folder)
     out, todo = [], [""]
     while todo:
@@ -110,6 +111,8 @@ def tree_stats(folder: Path | str) -> list[tuple[str, os.stat_result]]:
             with os.scandir(os.path.join(base, rel) if rel else base) as entries:
                 for entry in entries:
                     try:
+                        if not files and not entry.is_dir(follow_symlinks=False):
+                            continue
                         st = entry.stat(follow_symlinks=False)
                     except OSError:
                         continue

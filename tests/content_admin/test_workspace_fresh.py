@@ -82,3 +82,46 @@ def test_a_pack_settings_save_compares_with_the_pack_as_it_is_now(curator, pack_
 
     assert r.status_code == 303, r.get_data(as_text=True)[:2000]
     assert "idle_timeout: 75" in (pack_root / "pack.yaml").read_text()
+
+
+@pytest.fixture
+def picture_pack(pack_root, tmp_path):
+    """pack_root with Ana's first scene showing media/images/home.png (alt text left out, as
+    the fixture pack has none), and a Workspace on it, once the files have settled."""
+    story = pack_root / "stories" / "ana.yaml"
+    story.write_text(story.read_text().replace("  home:\n", "  home:\n    image: images/home.png\n",
+                                               1))
+    ws = W.Workspace([pack_root], tmp_path / "installed", tmp_path / "cache")
+    time.sleep(SETTLED_S)
+    return ws, pack_root.resolve()
+
+
+def media_codes(ws, root) -> list[str]:
+    return sorted(f.code for f in ws.load(root).findings if f.code.startswith("media"))
+
+
+def test_a_media_file_removed_or_added_by_another_program_shows_at_once(picture_pack,
+                                                                       monkeypatch):
+    monkeypatch.setattr(W, "FULL_CHECK_NS", 3600 * 10**9)  # no full check: the quick one sees it
+    ws, root = picture_pack
+    assert media_codes(ws, root) == []
+    assert media_codes(ws, root) == []  # the kept load
+    picture = root / "media" / "images" / "home.png"
+    data = picture.read_bytes()
+    picture.unlink()
+    assert media_codes(ws, root) == ["media-missing"]
+    time.sleep(SETTLED_S)
+    assert media_codes(ws, root) == ["media-missing"]
+    picture.write_bytes(data)
+    assert media_codes(ws, root) == []
+
+
+def test_a_media_file_rewritten_in_place_shows_within_the_full_check_interval(picture_pack,
+                                                                             monkeypatch):
+    monkeypatch.setattr(W, "FULL_CHECK_NS", 200_000_000)
+    ws, root = picture_pack
+    assert media_codes(ws, root) == []
+    with open(root / "media" / "images" / "home.png", "r+b") as f:  # same inode, same folder
+        f.write(b"not a picture at all")
+    time.sleep(0.25)
+    assert media_codes(ws, root) == ["media-type"]
