@@ -213,7 +213,7 @@ def main() -> None:
     print(f"  the same with the GC paused       {t_json_nogc * 1000:8.1f} ms   (as the cache "
           "decodes)")
     print(f"  fingerprint of the pack's files   {t_fingerprint * 1000:8.1f} ms   (paths, sizes, "
-          "times: how the kiosk sees a change)")
+          "times of the YAML files and media folders: how the kiosk sees a change)")
     print(f"load_cached (GC on, as called)      {t_cache * 1000:8.1f} ms")
     print(f"the kiosk's start path, GC paused   {t_start * 1000:8.1f} ms   "
           f"ratio {t_start / t_json_nogc:5.2f}  (target <= 2, against the paused decode)")

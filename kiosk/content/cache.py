@@ -79,9 +79,17 @@ class _Index(msgspec.Struct):
 
 
 def fingerprint(root: Path, stores: Iterable[Path | str] = ()) -> str:
-    """Paths, sizes, inodes, modification and change times of every file in the pack, and
-    in an overlay's bases (no content read)."""
-    return stat_fingerprint(root, stores)[0]
+    """The kiosk's: paths, sizes, inodes, modification and change times of pack.yaml, of every
+    file under stories/ and overrides/ and of media/'s folders, in the pack and in an
+    overlay's bases (no content read).
+
+    A media file added, removed or replaced (renamed or linked in, as a bundle's install and
+    the admin's upload do) changes it through its folder; one rewritten in place does not: the
+    cache built before is used until something else changes or the day does (an installed
+    version never changes; a film played is read from the file itself). Media files
+    outnumber the YAML files by far: stat'ing each took 69 ms of a 77 ms start on a
+    1,000-scene pack with 11,000 of them."""
+    return stat_fingerprint(root, stores, media_files=False)[0]
 
 
 def stat_fingerprint(root: Path, stores: Iterable[Path | str] = (), media_files: bool = True,
@@ -97,7 +105,7 @@ def stat_fingerprint(root: Path, stores: Iterable[Path | str] = (), media_files:
     With `media_files` false, of media/ only its folders are in the hash, not their files:
     a file added, removed or replaced there (written aside, then renamed or linked in, as
     the admin does) still changes it, through its folder's times; a file rewritten in place
-    does not. A tenth of the time on the demo pack (its 453 media files).
+    does not. A twentieth of the time on the demo pack (its 453 media files).
     """
     base = os.fspath(root)
     entries, newest = [], 0
@@ -113,9 +121,8 @@ def stat_fingerprint(root: Path, stores: Iterable[Path | str] = (), media_files:
             continue
         found = [(top, st)]
         if stat.S_ISDIR(st.st_mode):
-            files = media_files or name != "media"
-            found += [(os.path.join(top, rel), sub)
-                      for rel, sub in loader.tree_stats(top, files)]
+            walk = loader.tree_stats if media_files or name != "media" else loader.folder_stats
+            found += [(os.path.join(top, rel), sub) for rel, sub in walk(top)]
         for path, st in found:
             entries.append(f"{path}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0"
                            f"{st.st_ctime_ns}")

@@ -97,12 +97,11 @@ def base_folder(root: Path, stores: Iterable[Path | str] = ()) -> Path | None:
     return find_base(ext, root, stores) if ext is not None else None
 
 
-def tree_stats(folder: Path | str, files: bool = True) -> list[tuple[str, os.stat_result]]:
+def tree_stats(folder: Path | str) -> list[tuple[str, os.stat_result]]:
     """(path relative to `folder`, lstat) of everything under it, folders too, links not
     followed, in no order: one os.scandir per folder (Path.rglob took ten times as long).
-    With `files` false, of the folders only (the entry's type says which, no file is
-    stat'ed). The one walk of a pack's files: the content hash, the cache's fingerprint, the
-    admin's media listing."""
+    The one walk of a pack's files: the content hash, the cache's fingerprint, the admin's
+    media listing."""
     base = os.fspath(folder)
     out, todo = [], [""]
     while todo:
@@ -111,8 +110,6 @@ def tree_stats(folder: Path | str, files: bool = True) -> list[tuple[str, os.sta
             with os.scandir(os.path.join(base, rel) if rel else base) as entries:
                 for entry in entries:
                     try:
-                        if not files and not entry.is_dir(follow_symlinks=False):
-                            continue
                         st = entry.stat(follow_symlinks=False)
                     except OSError:
                         continue
@@ -121,6 +118,44 @@ def tree_stats(folder: Path | str, files: bool = True) -> list[tuple[str, os.sta
                         todo.append(f"{rel}{entry.name}/")
         except OSError:
             continue
+    return out
+
+
+def folder_stats(folder: Path | str) -> list[tuple[str, os.stat_result]]:
+    """(path relative to `folder`, lstat) of every folder under it, links not followed, in
+    no order; no file is stat'ed.
+
+    A folder's link count is 2 plus its subfolders on most file systems (ext4, XFS, tmpfs),
+    so a folder at 2 has none and is not listed (a media folder of thousands of files costs
+    one stat). That is trusted only once `folder`'s own count proved it (btrfs counts 1)."""
+    base = os.fspath(folder)
+    out: list[tuple[str, os.stat_result]] = []
+    counts: bool | None = None  # this file system's folder link counts count subfolders
+    try:
+        todo = [("", os.lstat(base).st_nlink)]
+    except OSError:
+        return out
+    while todo:
+        rel, links = todo.pop()
+        if counts and links == 2:
+            continue
+        subfolders = 0
+        try:
+            with os.scandir(os.path.join(base, rel) if rel else base) as entries:
+                for entry in entries:
+                    try:
+                        if not entry.is_dir(follow_symlinks=False):
+                            continue
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    out.append((rel + entry.name, st))
+                    todo.append((f"{rel}{entry.name}/", st.st_nlink))
+                    subfolders += 1
+        except OSError:
+            continue
+        if counts is None:
+            counts = links == 2 + subfolders
     return out
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from kiosk.content import load_cached, load_pack
 from tests.support.fixture_date import TODAY
@@ -37,6 +39,46 @@ def test_a_touched_but_unchanged_file_keeps_the_cache(pack, tmp_path):
     os.utime(pack.root / "pack.yaml")
     again = load_cached(pack.root, cache, today=TODAY)
     assert again == first and entry.stat().st_mtime_ns == built
+
+
+def media_codes(loaded) -> list[str]:
+    return sorted(f.code for f in loaded.findings if f.code.startswith("media"))
+
+
+def picture(pack) -> Path:
+    """Ana's first scene shows media/images/home.png, a real PNG (written here)."""
+    from PIL import Image
+
+    pack.edit("stories/ana.yaml", "  home:\n", "  home:\n    image: images/home.png\n")
+    path = pack.root / "media" / "images" / "home.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(path)
+    return path
+
+
+def test_a_media_file_added_removed_or_replaced_rebuilds_the_cache(pack, tmp_path):
+    cache = tmp_path / "cache"
+    path = picture(pack)
+    assert media_codes(load_cached(pack.root, cache, today=TODAY)) == []
+    data = path.read_bytes()
+    path.unlink()
+    assert media_codes(load_cached(pack.root, cache, today=TODAY)) == ["media-missing"]
+    path.write_bytes(data)
+    assert media_codes(load_cached(pack.root, cache, today=TODAY)) == []
+    aside = path.with_name(".home.png.new")  # replaced as an install or an upload does
+    aside.write_bytes(b"not a picture at all")
+    aside.replace(path)
+    assert media_codes(load_cached(pack.root, cache, today=TODAY)) == ["media-type"]
+
+
+def test_a_media_file_rewritten_in_place_is_checked_again_the_next_day(pack, tmp_path):
+    cache = tmp_path / "cache"
+    path = picture(pack)
+    assert media_codes(load_cached(pack.root, cache, today=TODAY)) == []
+    with open(path, "r+b") as f:
+        f.write(b"not a picture at all")
+    next_day = TODAY + dt.timedelta(days=1)
+    assert media_codes(load_cached(pack.root, cache, today=next_day)) == ["media-type"]
 
 
 def test_a_corrupt_cache_entry_is_rebuilt(pack, tmp_path):
@@ -93,3 +135,17 @@ def test_no_traceback_for_a_pack_that_is_not_a_pack(tmp_path):
     assert out.returncode == 1
     assert "Traceback" not in out.stdout + out.stderr
     assert "pack.yaml" in out.stdout
+
+
+def test_folder_stats_finds_every_folder_at_any_depth_and_no_file(tmp_path):
+    from kiosk.content.loader import folder_stats
+
+    folders = ["images", "images/ana", "images/ana/old", "audio", "audio/sv", "video"]
+    for rel in folders:
+        (tmp_path / rel).mkdir(parents=True, exist_ok=True)
+        for i in range(3):
+            (tmp_path / rel / f"file{i}.bin").write_bytes(b"x")
+    (tmp_path / "top.bin").write_bytes(b"x")
+    found = folder_stats(tmp_path)
+    assert sorted(rel for rel, _ in found) == sorted(folders)
+    assert all(os.path.samestat(st, os.lstat(tmp_path / rel)) for rel, st in found)
