@@ -20,8 +20,9 @@ admin save also drops the folder's load (`forget`).
 
 Between full checks, at most FULL_CHECK_NS apart, a page takes the quick fingerprint, which
 leaves out media/'s files but not its folders (a twentieth of the time on the demo pack;
-the full one was most of an admin page's time): every YAML change and every media file added, removed or replaced
-shows at once; a media file rewritten in place by another program shows within the interval.
+the full one was most of an admin page's time): every YAML change and every media file
+added, removed or replaced shows at once; a media file rewritten in place by another
+program shows within the interval.
 
 An overlay is loaded merged onto its base, found beside it or installed in ``PACKS_DIR``;
 its fingerprint and content hash take in its base's, so a change to the base reloads it.
