@@ -21,6 +21,7 @@ from pathlib import Path
 
 from flask import Flask, Response, send_file
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from admin import audit
@@ -49,18 +50,17 @@ def file_sha256(path: Path) -> str:
 def publish(app: Flask, db: Session, root: Path, work_dir: Path,
             actor: User | None) -> FleetBundle:
     """Build a working copy's bundle and keep it for the kiosks (no commit); BundleError
-    when the pack has errors or this version was published with other content."""
+    when the pack has errors or this version was published with other content.
+
+    Two workers publishing the same version at once: the second one's insert meets the
+    first one's row; its session is rolled back and the first one's bundle is answered as
+    if it had been there before (or BundleError when its files differ)."""
     built, manifest = export_bundle(root, work_dir)
     try:
         sha = file_sha256(built)
-        existing = db.scalar(select(FleetBundle).where(
-            FleetBundle.pack_id == manifest.pack_id, FleetBundle.version == manifest.version))
+        existing = _version(db, manifest.pack_id, manifest.version)
         if existing is not None:
-            if existing.sha256 != sha and not _same_files(existing, built, app):
-                raise BundleError("version %(version)s of pack %(pack)s was published for "
-                                  "the kiosks with other content; raise the pack's version",
-                                  version=manifest.version, pack=manifest.pack_id)
-            return existing  # the same files again (a rebuilt zip differs in its dates)
+            return _same_version(app, existing, built, sha)
         folder = bundles_dir(app)
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{manifest.pack_id}-{manifest.version}-{sha[:16]}.zip"
@@ -71,12 +71,36 @@ def publish(app: Flask, db: Session, root: Path, work_dir: Path,
                              size=built.stat().st_size, file=name,
                              created_by=actor.username if actor else "system")
         db.add(bundle)
-        db.flush()
+        try:
+            db.flush()
+        except IntegrityError:  # published by another worker since _version() above
+            db.rollback()
+            existing = _version(db, manifest.pack_id, manifest.version)
+            if existing is None:
+                raise
+            if existing.file != name:
+                (folder / name).unlink(missing_ok=True)
+            return _same_version(app, existing, built, sha)
         audit.record(db, actor, "fleet.publish", f"{bundle.pack_id}:{bundle.version}", None,
                      {"sha256": sha, "size": bundle.size})
         return bundle
     finally:
         shutil.rmtree(built.parent, ignore_errors=True)
+
+
+def _version(db: Session, pack_id: str, version: str) -> FleetBundle | None:
+    return db.scalar(select(FleetBundle).where(FleetBundle.pack_id == pack_id,
+                                               FleetBundle.version == version))
+
+
+def _same_version(app: Flask, existing: FleetBundle, built: Path, sha: str) -> FleetBundle:
+    """`existing` when `built` holds its files (a rebuilt zip differs in its dates), else
+    BundleError: a published version never changes."""
+    if existing.sha256 != sha and not _same_files(existing, built, app):
+        raise BundleError("version %(version)s of pack %(pack)s was published for "
+                          "the kiosks with other content; raise the pack's version",
+                          version=existing.version, pack=existing.pack_id)
+    return existing
 
 
 def _same_files(existing: FleetBundle, built: Path, app: Flask) -> bool:

@@ -227,3 +227,47 @@ def test_every_kiosk_sent_back_to_an_older_version_gets_it_signed_as_a_rollback(
     page = curator.get("/fleet/").get_data(as_text=True)
     # the page lists Hall 1's own assignment by its name, and what each kiosk follows
     assert "<td>Hall 1</td>" in page and "test 1.1" in page and "every kiosk" in page
+
+
+@pytest.mark.parametrize("other_content", [False, True])
+def test_two_workers_publishing_the_same_version_at_once_give_one_bundle(
+        app, as_role, pack_folder, tmp_path, other_content):
+    """The other worker's row lands between this one's check and its insert (a real second
+    session, run from SQLAlchemy's before_flush hook): this one answers the same bundle, or,
+    when the other published other content under that version, refuses as it would after."""
+    from sqlalchemy import event, select
+    from sqlalchemy.orm import Session
+
+    from admin.db import database
+    from admin.fleet import downloads
+    from admin.models_distribution import FleetBundle
+
+    curator = as_role(Role.CURATOR)
+    raced = []
+
+    def other_worker_first(session, flush_context, instances):
+        if raced or not any(isinstance(o, FleetBundle) for o in session.new):
+            return
+        raced.append(True)
+        if other_content:
+            yaml = pack_folder / "pack.yaml"
+            yaml.write_text(yaml.read_text() + "# edited in the other worker's tab\n")
+        with app.app_context(), database(app).session() as other:
+            downloads.publish(app, other, pack_folder, tmp_path / "other-exports", None)
+            other.commit()
+
+    event.listen(Session, "before_flush", other_worker_first)
+    try:
+        r = curator.post("/fleet/publish", data={"pack_id": "test"})
+    finally:
+        event.remove(Session, "before_flush", other_worker_first)
+    assert raced
+    if other_content:
+        assert r.status_code == 409 and "raise the pack" in r.get_data(as_text=True)
+    else:
+        assert r.status_code == 303, r.get_data(as_text=True)
+    with database(app).session() as db:
+        bundles = list(db.scalars(select(FleetBundle)))
+    assert [(b.pack_id, b.version) for b in bundles] == [("test", "1.0")]
+    kept = sorted(p.name for p in downloads.bundles_dir(app).iterdir())
+    assert kept == [bundles[0].file]  # this worker's own zip is not left behind
