@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
+from kiosk.content.helplines import helplines_for
 from kiosk.story import LineProvider
 
 
@@ -91,7 +92,7 @@ def build(pack, story_id: str, language: str) -> Guide:
                   "hours": lines.pick(h.hours, h.id),
                   "audience": lines.pick(h.audience, h.id) if h.audience else "",
                   "verified": h.verified.isoformat()}
-                 for h in pack.helplines if not h.countries or pack.country in h.countries]
+                 for h in helplines_for(pack)]
     consent = story.consent
     return Guide(story.id, language, lines.story_title(story.id),
                  lines.story_summary(story.id), story.duration, story.age_min,
