@@ -20,8 +20,10 @@ KNOWN = [
     # The stories blueprint, split over five modules that share its `bp`.
     {"admin.views.stories", "admin.views.storylife", "admin.views.storymap",
      "admin.views.storysettings", "admin.views.twineimport"},
-    # The packs blueprint, split the same way: a country overlay's page shares its `bp`.
-    {"admin.views.overlay", "admin.views.packs"},
+    # The packs blueprint, split the same way: the settings form, the new-pack form and a
+    # country overlay's page share its `bp`.
+    {"admin.views.overlay", "admin.views.packnew", "admin.views.packs",
+     "admin.views.packsettings"},
 ]
 
 

@@ -1,9 +1,9 @@
-"""Packs: the pack settings form, export a working copy as a bundle, import a bundle,
-activate and roll back versions."""
+"""Packs: the Packs page, export a working copy as a bundle, import a bundle, install,
+activate and roll back versions. The settings form (`packsettings`), the new-pack form
+(`packnew`) and a country overlay's page (`overlay`) are routes of this blueprint too."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from typing import NamedTuple
 
@@ -21,26 +21,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from admin import audit
 from admin.access import allow
-from admin.content import newpack, packfile, packsettings, yamledit
-from admin.content.fragments import CSRF_SLOT, fill
 from admin.content.library import publish_blockers
-from admin.content.media import media_files
 from admin.content.packs import export_bundle, import_bundle, overlay_of
-from admin.content.revisions import SaveContext, record
-from admin.content.storyfile import read
 from admin.content.workspace import workspace
-from admin.content.yamledit import EditError
 from admin.db import get_db
 from admin.i18n import reason
 from admin.models import Role
 from kiosk.content.bundle import BundleError, checksums
-from kiosk.content.extends import ExtendsError, pack_identity, parse_range
 from kiosk.content.findings import ERROR
-from kiosk.content.mediacheck import KINDS
 from kiosk.content.packstore import BreaksOverlays, overlay_list
 from kiosk.content.versions import is_version, next_version, version_key
 
@@ -308,213 +299,6 @@ def install(pack_id: str):
     return redirect(url_for("packs.index")), 303
 
 
-class _Unreadable(Exception):
-    """pack.yaml's text is not a mapping: the page says so instead of showing the form."""
-
-
-def _settings_page(wc, text, base_hash, findings=None, status=200, notice=None, conflict=None):
-    """The settings form built from a pack.yaml text, with findings beside their fields.
-
-    The form is kept (admin.content.fragments) while the pack and this text are unchanged,
-    unless it shows a refused save's findings or a removal to confirm."""
-    ws = workspace()
-    loaded = ws.load(wc.root)
-    installed = ws.store.versions(wc.pack_id)
-
-    def form() -> str:
-        try:
-            doc = yamledit.load_for_reading(text)
-        except Exception:  # ruamel's many parse errors; the loader's findings say where
-            doc = None
-        if not isinstance(doc, dict):
-            raise _Unreadable
-        shown = findings if findings is not None else [f for f in loaded.findings
-                                                       if f.file == packfile.PACK_FILE]
-        by_field: dict[str, list] = {}
-        for f in shown:
-            by_field.setdefault(f.path, []).append(f)
-        languages = [str(v) for v in (doc.get("languages") or [])]
-        version = str(doc.get("version") or "")
-        newest = max((v.version for v in installed if is_version(v.version)), key=version_key,
-                     default=None)
-        suggest = (next_version(max([v for v in (newest, version) if v and is_version(v)],
-                                    key=version_key)) if (newest or is_version(version))
-                   else "1.0.0")
-        images = [p for p in media_files(wc.root / "media")
-                  if KINDS.get("." + p.rsplit(".", 1)[-1].lower()) == "image"]
-        return render_template("packs/_settings_form.html", wc=wc,
-                               blocks=packsettings.sections(doc, languages),
-                               languages=languages, base_hash=base_hash, by_field=by_field,
-                               findings=shown, notice=notice, newest=newest, suggest=suggest,
-                               coverage=loaded.coverage, images=images,
-                               kinds=packsettings.CHOICES, csrf_slot=Markup(CSRF_SLOT))
-
-    try:
-        if findings is None and notice is None:
-            key = ("packs.settings", base_hash, tuple(v.folder for v in installed))
-            form_html = ws.fragments.keep(wc.root, loaded, key, form)
-        else:
-            form_html = fill(form())
-    except _Unreadable:
-        return render_template("packs/settings.html", wc=wc, broken=True, base_hash=base_hash,
-                               findings=[f for f in loaded.findings
-                                         if f.file == packfile.PACK_FILE]), 422
-    return render_template("packs/settings.html", wc=wc, form_html=form_html, notice=notice,
-                           conflict=conflict), status
-
-
-@bp.route("/<pack_id>/settings")
-@allow(Role.CURATOR, Role.EDITOR, Role.VIEWER)
-def settings(pack_id: str):
-    """A working copy's pack.yaml as a form: every setting, helplines, notes, surveys."""
-    wc = workspace().working_copy(pack_id)
-    text, base_hash = read(wc.root / packfile.PACK_FILE)
-    return _settings_page(wc, text, base_hash)
-
-
-@bp.route("/<pack_id>/settings", methods=["POST"])
-@allow(Role.CURATOR)
-def save_settings(pack_id: str):
-    """Save the settings form: validated with the whole pack, atomic, a revision, audited."""
-    base_hash = request.form.get("base_hash", "")
-    if not base_hash:
-        abort(400)
-    ws = workspace()
-    wc = ws.working_copy(pack_id)
-    current, current_hash = read(wc.root / packfile.PACK_FILE)
-    if current_hash != base_hash:
-        return _settings_page(wc, current, current_hash, status=409, conflict=True)
-    try:
-        doc = yamledit.load_for_reading(current)  # parsed for the form already: a fresh copy
-    except Exception:
-        doc = None
-    if not isinstance(doc, dict):
-        return _settings_page(wc, current, current_hash)
-    old_langs = [str(v) for v in (doc.get("languages") or [])]
-    changed = packsettings.apply(doc, request.form, old_langs)
-    new_text = yamledit.write_document(current, doc)
-    new_langs = [str(v) for v in (doc.get("languages") or [])]
-    gone = [lang for lang in old_langs if lang not in new_langs]
-    if gone and request.form.get("confirm_remove") != " ".join(gone):
-        loaded = ws.load(wc.root)
-        notice = {"gone": gone, "texts": packsettings.texts_in(loaded.pack, gone)}
-        return _settings_page(wc, new_text, base_hash, status=422, notice=notice,
-                              findings=[])
-    ctx = SaveContext(ws, get_db(), g.user)
-    result = packfile.save_pack_file(ctx, wc, base_hash, new_text,
-                                     "pack settings: " + ", ".join(changed)[:250])
-    if result.conflict is not None:
-        return _settings_page(wc, result.conflict.current_text, result.conflict.current_hash,
-                              status=409, conflict=True)
-    if result.errors:
-        flash(_("Not saved: the changes would give the pack errors (shown beside the fields)."))
-        return _settings_page(wc, new_text, base_hash, result.errors + result.warnings, 422)
-    if result.unchanged:
-        flash(_("Nothing changed."))
-    else:
-        flash(_("Pack settings saved."))
-    return redirect(url_for("packs.settings", pack_id=pack_id)), 303
-
-
-def _bases() -> dict[str, str]:
-    """The packs a country overlay can extend, with the version its range defaults from:
-    each working copy's, else the installed active version's."""
-    ws = workspace()
-    out = {}
-    for pid in ws.store.pack_ids():
-        active = ws.store.active(pid)
-        if active is not None:
-            out[pid] = pack_identity(active)[1] or ""
-    for wc in ws.working_copies():
-        out[wc.pack_id] = pack_identity(wc.root)[1] or out.get(wc.pack_id, "")
-    return dict(sorted(out.items()))
-
-
-def _form_languages(form) -> tuple[dict[str, str], str, list[str], str]:
-    """The new-pack form's title (in the default language), country, languages and default
-    language."""
-    default = form.get("default_language", "").strip()
-    languages = [v for v in re.split(r"[\s,]+", form.get("languages", "")) if v]
-    return ({default: form.get("title", "").strip()}, form.get("country", "").strip().upper(),
-            languages, default)
-
-
-def _overlay_text(form, pack_id: str, base: str) -> str | None:
-    """A new country overlay's pack.yaml from the form; None (with the reason flashed) when
-    the base is not offered or its versions are not a range."""
-    bases = _bases()
-    if base not in bases:
-        flash(_("Choose the base pack the overlay builds on."))
-        return None
-    versions = form.get("base_versions", "").strip() or newpack.default_range(bases[base])
-    try:
-        parse_range(versions)
-    except ExtendsError as exc:
-        flash(reason(exc.phrase))
-        return None
-    title, country, languages, default = _form_languages(form)
-    return newpack.overlay_pack_text(pack_id, title, country, languages, default, base,
-                                     versions)
-
-
-def _new_page(form, findings=(), status=200):
-    """The new-pack form, with the working copies a pack can be copied from and the packs a
-    country overlay can extend."""
-    bases = _bases()
-    return render_template("packs/new.html", form=form, findings=list(findings),
-                           copies=workspace().working_copies(), bases=bases,
-                           ranges={b: newpack.default_range(v) for b, v in bases.items()}), status
-
-
-@bp.route("/new")
-@allow(Role.CURATOR)
-def new():
-    """The form for a new pack: empty, a copy of a working copy, or a country overlay."""
-    return _new_page({})
-
-
-@bp.route("/new", methods=["POST"])
-@allow(Role.CURATOR)
-def create():
-    """Make the new pack as a working copy; a revision of its pack.yaml and an audit entry."""
-    form = request.form
-    pack_id = form.get("id", "").strip()
-    if not pack_id:
-        abort(400)
-    ws = workspace()
-    taken = {wc.pack_id for wc in ws.working_copies()}
-    source = form.get("copy_of", "")
-    base = form.get("overlay_of", "")
-    try:
-        if base:
-            text = _overlay_text(form, pack_id, base)
-            if text is None:
-                return _new_page(form, status=422)
-            root = newpack.make_pack(ws.new_dir, pack_id, text, taken, stores=[ws.store.root])
-        elif source:
-            src = ws.working_copy(source)
-            text = newpack.copy_pack_text(read(src.root / packfile.PACK_FILE)[0], pack_id)
-            root = newpack.make_pack(ws.new_dir, pack_id, text, taken, src.root)
-        else:
-            text = newpack.empty_pack_text(pack_id, *_form_languages(form))
-            root = newpack.make_pack(ws.new_dir, pack_id, text, taken)
-    except EditError as exc:
-        flash(reason(exc))
-        return _new_page(form, status=422)
-    except newpack.NotMade as exc:
-        return _new_page(form, exc.findings, 422)
-    ctx = SaveContext(ws, get_db(), g.user)
-    record(ctx, pack_id, packfile.PACK_FILE, "", text, "new pack" + (
-        f" (a country overlay of {base})" if base else f" (a copy of {source})" if source
-        else ""))
-    audit.record(get_db(), g.user, "pack.create", pack_id, None,
-                 {"folder": str(root), "copy_of": (source or None) if not base else None,
-                  "overlay_of": base or None})
-    get_db().commit()
-    flash(_("Pack %(id)s made. Add its helplines and stories next.", id=pack_id))
-    return redirect(url_for("packs.settings", pack_id=pack_id)), 303
-
-
-# A country overlay's page and its reviews live in their own module; it adds its routes to
-# `bp` when imported here.
-from admin.views import overlay  # noqa: E402,F401
+# A pack's settings form, the new-pack form and a country overlay's page and its reviews live
+# in their own modules; each adds its routes to `bp` when imported here.
+from admin.views import overlay, packnew, packsettings  # noqa: E402,F401
