@@ -49,6 +49,22 @@ def test_a_review_date_is_at_most_three_years_out_and_not_past(pack, today, revi
         assert str(review_by) in found[code][0].message
 
 
+@pytest.mark.parametrize("code,old,new", [
+    ("consent-missing", "consent: {kind: composite-fiction, record: CF-TEST-1, countries: [SE], "
+     "review_by: 2028-06-30}\n", ""),
+    ("consent-expired", "2028-06-30", "2026-01-31"),
+    ("consent-too-far", "2028-06-30", "2030-06-30"),
+    ("consent-country", "countries: [SE]", "countries: [IT]"),
+])
+def test_a_consent_finding_tells_the_author_what_to_do(pack, code, old, new):
+    pack.edit(STORY, old, new)
+    loaded, found = load(pack)  # load() holds the advice to the admin's catalogue
+    advice = found[code][0]
+    assert advice.hint_msgid and advice.hint not in ("", "None")
+    assert advice.path == code.replace("-missing", "").replace("-expired", ".review_by") \
+        .replace("-too-far", ".review_by").replace("-country", ".countries")
+
+
 def test_a_consent_with_one_wrong_field_names_that_field_not_a_missing_consent(pack):
     pack.edit(STORY, "review_by: 2028-06-30", "review_by: 2028-13-45")
     loaded, found = load(pack)
@@ -80,6 +96,7 @@ def test_a_missing_helpline_text_names_the_helpline_by_its_id(pack):
     missing = load(pack)[1]["missing-translation"][0]
     assert missing.path == "helplines[0].hours" and missing.line == 11
     assert missing.message == "helplines[0].hours has no en text"
+    assert missing.format().endswith(": warning: helplines[0].hours has no en text")
     # the admin says "helpline 'eu-112', field 'hours'", not "helpline 1"
     assert missing.params["path"][1]["place"] == ["helpline '%(id)s'", {"id": "eu-112"}]
 
@@ -102,6 +119,7 @@ def test_a_single_choice_question_needs_two_options(pack):
     bad = found["survey-options"][0]
     assert bad.severity == "error" and bad.path == "surveys.after[1]"
     assert bad.message == 'question "where" needs at least two options'
+    assert bad.format().endswith(': error: question "where" needs at least two options')
     pack.edit("pack.yaml", "        - {id: a, label: {sv: Här, en: Here}}\n",
               "        - {id: a, label: {sv: Här, en: Here}}\n"
               "        - {id: b, label: {sv: Där, en: There}}\n")
@@ -133,19 +151,24 @@ def overlay(pack, body: str):
     return root
 
 
-@pytest.mark.parametrize("fallback,path,message", [
-    ("{fi: [sv]}", "fallback.fi", 'a fallback is given for "fi", which the pack does not offer'),
+@pytest.mark.parametrize("fallback,path,message,hint", [
+    ("{fi: [sv]}", "fallback.fi", 'a fallback is given for "fi", which the pack does not offer',
+     ""),
+    ("{svv: [en]}", "fallback.svv",
+     'a fallback is given for "svv", which the pack does not offer', 'did you mean "sv"?'),
     ("{en: [en]}", "fallback.en[0]",
-     '"en" falls back to "en", which is not another language of the pack'),
+     '"en" falls back to "en", which is not another language of the pack', ""),
     ("{en: [sv, fi]}", "fallback.en[1]",
-     '"en" falls back to "fi", which is not another language of the pack'),
+     '"en" falls back to "fi", which is not another language of the pack', ""),
+    ("{en: [svv]}", "fallback.en[0]",
+     '"en" falls back to "svv", which is not another language of the pack', 'did you mean "sv"?'),
 ])
-def test_a_fallback_names_other_languages_of_the_pack(pack, fallback, path, message):
+def test_a_fallback_names_other_languages_of_the_pack(pack, fallback, path, message, hint):
     loaded = load_pack(overlay(pack, f"fallback: {fallback}\n"), today=TODAY)
     assert not untranslated(loaded.findings)
     bad = [f for f in loaded.findings if f.code == "bad-language" and f.path == path]
     assert bad, [f.format() for f in loaded.findings]
-    assert bad[0].message == message and bad[0].severity == "error"
+    assert bad[0].message == message and bad[0].hint == hint and bad[0].severity == "error"
     assert bad[0].file == "pack.yaml" and bad[0].line == 4
     assert len([f for f in loaded.findings if f.code == "bad-language"]) == 1
 
