@@ -122,7 +122,7 @@ def _check_fallback(pack: M.Pack, rep: Report) -> None:
                 rep.add(f"fallback.{lang}[{j}]", "bad-language",
                         Phrase('"%(language)s" falls back to "%(other)s", which is not another '
                                "language of the pack", language=lang, other=other),
-                        suggest(other, pack.languages))
+                        suggest(other, [x for x in pack.languages if x != lang]))
 
 
 def _check_pictures(pack: M.Pack, rep: Report) -> None:

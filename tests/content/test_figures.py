@@ -13,6 +13,7 @@ from kiosk.content.figures import has_statistic
     ("Det var 2023.", False),               # a year
     ("1850 kom hon hit", False),            # a year of the 19th century
     ("2150 personer", True),                # four digits that are no year
+    ("300, 40 av dem barn", True),          # three digits, a comma, then more words
     ("12,500 victims", True),               # thousands separator
     ("45 %", True),
     ("3 miljoner människor", True),         # a magnitude word

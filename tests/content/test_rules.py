@@ -8,6 +8,7 @@ import zlib
 import pytest
 
 from kiosk.content import load_pack
+from tests.support.finding_catalog import untranslated
 from tests.support.fixture_date import TODAY
 
 STORY = "stories/ana.yaml"
@@ -23,6 +24,7 @@ def png(width: int, height: int) -> bytes:
 
 def codes(pack_copy):
     loaded = load_pack(pack_copy.root, today=TODAY)
+    assert not untranslated(loaded.findings), "staff would read these in English"
     return loaded, {f.code: f for f in loaded.findings}
 
 

@@ -5,6 +5,8 @@ Import them as ``tests.support.x`` (pytest puts the repository root on sys.path:
 ``conftest.py`` (its own).
 
 - ``fixture_date``: ``TODAY``, the suite's one fixed day where a date matters to validation.
+- ``finding_catalog``: the sentences of validator findings the admin's catalogue lacks
+  (staff would read them in English).
 - ``isolation``: what parallel workers must not share (ports, X displays, the ``alone`` lock).
 - ``pgschema``: a throw-away PostgreSQL schema per test, in this worker's own database.
 - ``waiting``: poll until a condition holds or a port listens.
