@@ -269,3 +269,72 @@ def test_any_text_parses_without_raising(body, prefix, name):
     for cue in cues:
         assert cue.start_ms < cue.end_ms and "\0" not in cue.text
     assert all(p.line >= 1 for p in problems)
+
+
+# Comment blocks: NOTE anywhere; STYLE and REGION only before the first cue (the spec's
+# "collect a WebVTT block": after a cue they are neither a cue nor a comment).
+
+@pytest.mark.parametrize("block", ["NOTE", "NOTE a remark", "NOTE\ta remark", "STYLE",
+                                   "STYLE\n::cue { color: yellow }", "REGION\tid:fred",
+                                   "REGION id:fred"])
+def test_comment_blocks_before_the_first_cue_are_read_past(block):
+    cues, problems = parse(f"WEBVTT\n\n{block}\n\n00:01.000 --> 00:02.000\nHi\n")
+    assert shown(cues) == [(1000, 2000, "Hi")] and problems == []
+
+
+@pytest.mark.parametrize("block", ["NOTE", "NOTE a remark", "NOTE\ta remark"])
+def test_a_note_after_a_cue_is_read_past(block):
+    cues, problems = parse(f"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n\n{block}\n")
+    assert shown(cues) == [(1000, 2000, "Hi")] and problems == []
+
+
+@pytest.mark.parametrize("block", ["STYLE", "STYLE\t::cue { color: red }", "REGION id:fred",
+                                   "note a remark", "NOTES", "style"])
+def test_a_block_after_a_cue_that_is_no_note_is_reported(block):
+    cues, problems = parse(f"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n\n{block}\n")
+    assert shown(cues) == [(1000, 2000, "Hi")]
+    assert errors(problems) == [6]
+    assert repr(block)[1:-1] in problems[0].message
+
+
+# SRT: numbers are optional, and a stray line is reported without losing the cue after it.
+
+def test_srt_cues_without_numbers():
+    cues, problems = parse("00:00:01,000 --> 00:00:02,000\nOne\n\n"
+                           "00:00:03,000 --> 00:00:04,000\nTwo\n", "a.srt")
+    assert shown(cues) == [(1000, 2000, "One"), (3000, 4000, "Two")] and problems == []
+    assert [c.line for c in cues] == [1, 4]
+
+
+def test_srt_a_stray_line_before_a_timing_line_is_an_error_and_the_cue_is_kept(tmp_path):
+    path = tmp_path / "a.srt"
+    cues, problems = parse_subtitles("Mara, English\n00:00:01,000 --> 00:00:02,000\nHi\n", path)
+    assert shown(cues) == [(1000, 2000, "Hi")]
+    assert [str(p) for p in problems] == [
+        f"{path}:1: error: expected a timing line like '00:00:01,000 --> 00:00:04,000', "
+        "got 'Mara, English'"]
+
+
+def test_srt_a_text_line_before_the_next_timing_line_stays_text():
+    # Only a number there is the next cue's; words are the cue's last line.
+    cues, problems = parse("1\n00:00:01,000 --> 00:00:02,000\nOne\nand more\n"
+                           "00:00:03,000 --> 00:00:04,000\nTwo\n", "a.srt")
+    assert shown(cues) == [(1000, 2000, "One\nand more"), (3000, 4000, "Two")]
+    assert [(p.line, p.severity) for p in problems] == [(5, WARNING)]
+
+
+def test_srt_a_last_cue_without_text_or_final_newline():
+    cues, problems = parse("1\n00:00:01,000 --> 00:00:02,000\nHi\n\n"
+                           "2\n00:00:03,000 --> 00:00:04,000", "a.srt")
+    assert shown(cues) == [(1000, 2000, "Hi"), (3000, 4000, "")]
+    assert [(p.line, p.severity, p.message) for p in problems] == [
+        (6, WARNING, "the cue has no text")]
+
+
+def test_a_bad_line_is_quoted_up_to_60_characters():
+    fits = "00:01.000 --> " + "x" * 46
+    too_long = fits + "y"
+    _cues, problems = parse(f"WEBVTT\n\n{fits}\nA\n\n{too_long}\nB\n")
+    assert [len(fits), errors(problems)] == [60, [3, 6]]
+    assert problems[0].message.endswith(f"got '{fits}'")
+    assert problems[1].message.endswith(f"got '{fits}...'")
