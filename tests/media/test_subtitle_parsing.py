@@ -369,11 +369,17 @@ def test_a_header_without_a_final_newline_is_a_file_without_cues():
     assert cues == [] and [(p.line, p.message) for p in problems] == [(1, "the file has no cues")]
 
 
-def test_an_arrow_on_the_third_line_of_a_block_starts_a_cue():
+def test_an_arrow_on_the_third_line_of_a_block_starts_a_cue(tmp_path):
     # Only a block's first or second line can be its timing line (an identifier before it).
-    cues, problems = parse("WEBVTT\n\nintro\nmore\n00:01.000 --> 00:02.000\nHi\n")
+    path = tmp_path / "a.vtt"
+    cues, problems = parse_subtitles("WEBVTT\n\nintro\nmore\n00:01.000 --> 00:02.000\nHi\n",
+                                     path)
     assert shown(cues) == [(1000, 2000, "Hi")] and cues[0].line == 5
-    assert sorted((p.line, p.severity) for p in problems) == [(3, ERROR), (5, WARNING)]
+    assert sorted(str(p) for p in problems) == [
+        f"{path}:3: error: a cue needs a timing line like '00:01.000 --> 00:04.000' after "
+        "'intro'",
+        f"{path}:5: warning: a blank line must come before each cue: without it 'more' shows "
+        "as text of the cue before"]
 
 
 def test_two_timing_lines_in_a_row_are_two_cues():
