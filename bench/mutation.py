@@ -54,8 +54,12 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "journal": ("kiosk/record/journal.py", ["tests/record/test_journal.py",
                                              "tests/record/test_crash.py"]),
     "suppress": ("admin/feedback/suppress.py", ["tests/feedback/test_feedback_suppress.py"]),
-    "subtitles": ("kiosk/media/subtitles.py", ["tests/media/test_subtitle_parsing.py",
-                                                "tests/media/test_subtitles.py"]),
+    # the one-pass timing test and the 300-example property test (13 of the 18 s a mutant
+    # costs) are left out: a hang shows as a timeout anyway, and a run takes 90 min with them
+    "subtitles": ("kiosk/media/subtitles.py", [
+        "tests/media/test_subtitle_parsing.py", "tests/media/test_subtitles.py",
+        "--deselect", "tests/media/test_subtitle_parsing.py::test_pathological_files_are_read_in_one_pass",
+        "--deselect", "tests/media/test_subtitle_parsing.py::test_any_text_parses_without_raising"]),
     "idle": ("kiosk/app/idle.py", ["tests/kiosk/test_screens.py",
                                     "tests/kiosk/test_unattended.py"]),
 }

@@ -9,7 +9,15 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from admin.feedback.stats import paired_shift, t_quantile
-from admin.feedback.suppress import SUPPRESSED, share, suppress_breakdown, suppress_with_total
+from admin.feedback.suppress import (
+    PROTECTED,
+    SUPPRESSED,
+    WITHHELD,
+    share,
+    shown,
+    suppress_breakdown,
+    suppress_with_total,
+)
 from tests.support.feedback import breakdown_problems
 
 counts = st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=12)
@@ -49,6 +57,27 @@ def test_shares_are_of_the_total_and_hidden_with_their_cell(n, total):
     assert share(n, total) == round(100 * n / total, 1)
     assert share(SUPPRESSED, total) == SUPPRESSED
     assert share(n, SUPPRESSED) is None
+
+
+def test_a_count_on_its_own_is_shown_unless_it_is_1_to_4():
+    # ETHICS.md rule 11: fewer than 5 sessions is not published; 0 is no one, so it shows
+    assert [shown(n) for n in range(7)] == [0, "<5", "<5", "<5", "<5", 5, 6]
+
+
+def test_a_share_of_no_sessions_or_of_a_hidden_total_is_none():
+    assert share(0, 0) is None and share(3, 0) is None
+    assert share(7, PROTECTED) is None and share(7, WITHHELD) is None
+    assert share(PROTECTED, 40) == PROTECTED and share(WITHHELD, 40) == WITHHELD
+
+
+def test_a_printed_total_is_hidden_rather_than_the_labels():
+    # 12 = 6 + 5 + 1 + 0. Printed, the 12 pins the 1 even with the 6 or the 5 hidden beside
+    # it (12 - 5 - "<5" leaves 1 or 2 for it), so the total goes; then nothing gives the 1
+    # away and the labels can stay, rather than every hidden cell reading "hidden".
+    cells = [("a", 6), ("b", 5), ("c", 1), ("d", 0)]
+    total, out = suppress_with_total(cells)
+    assert (total, dict(out)["c"], dict(out)["d"]) == (PROTECTED, SUPPRESSED, 0)
+    assert not breakdown_problems(dict(cells), {k: str(v) for k, v in out}, str(total))
 
 
 pairs = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5)), min_size=2, max_size=80)

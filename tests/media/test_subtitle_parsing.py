@@ -68,7 +68,8 @@ def test_srt_a_timing_line_without_a_blank_line_before_it_starts_the_next_cue():
 
 # A cue right after the WEBVTT line is kept.
 
-@pytest.mark.parametrize("header", ["WEBVTT", "WEBVTT - Mara", "WEBVTT\nKind: captions"])
+@pytest.mark.parametrize("header", ["WEBVTT", "WEBVTT - Mara", "WEBVTT\tMara",
+                                    "WEBVTT\nKind: captions"])
 def test_a_cue_right_after_the_header_is_kept(header):
     cues, problems = parse(f"{header}\n00:01.000 --> 00:02.000\nHi\n")
     assert shown(cues) == [(1000, 2000, "Hi")] and problems == []
@@ -269,3 +270,208 @@ def test_any_text_parses_without_raising(body, prefix, name):
     for cue in cues:
         assert cue.start_ms < cue.end_ms and "\0" not in cue.text
     assert all(p.line >= 1 for p in problems)
+
+
+# Comment blocks: NOTE anywhere; STYLE and REGION only before the first cue (the spec's
+# "collect a WebVTT block": after a cue they are neither a cue nor a comment).
+
+@pytest.mark.parametrize("block", ["NOTE", "NOTE a remark", "NOTE\ta remark", "STYLE",
+                                   "STYLE\n::cue { color: yellow }", "REGION\tid:fred",
+                                   "REGION id:fred"])
+def test_comment_blocks_before_the_first_cue_are_read_past(block):
+    cues, problems = parse(f"WEBVTT\n\n{block}\n\n00:01.000 --> 00:02.000\nHi\n")
+    assert shown(cues) == [(1000, 2000, "Hi")] and problems == []
+
+
+@pytest.mark.parametrize("block", ["NOTE", "NOTE a remark", "NOTE\ta remark"])
+def test_a_note_after_a_cue_is_read_past(block):
+    cues, problems = parse(f"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n\n{block}\n")
+    assert shown(cues) == [(1000, 2000, "Hi")] and problems == []
+
+
+@pytest.mark.parametrize("block", ["STYLE", "STYLE\t::cue { color: red }", "REGION id:fred",
+                                   "note a remark", "NOTES", "style"])
+def test_a_block_after_a_cue_that_is_no_note_is_reported(block):
+    cues, problems = parse(f"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n\n{block}\n")
+    assert shown(cues) == [(1000, 2000, "Hi")]
+    assert errors(problems) == [6]
+    assert repr(block)[1:-1] in problems[0].message
+
+
+# SRT: numbers are optional, and a stray line is reported without losing the cue after it.
+
+def test_srt_cues_without_numbers():
+    cues, problems = parse("00:00:01,000 --> 00:00:02,000\nOne\n\n"
+                           "00:00:03,000 --> 00:00:04,000\nTwo\n", "a.srt")
+    assert shown(cues) == [(1000, 2000, "One"), (3000, 4000, "Two")] and problems == []
+    assert [c.line for c in cues] == [1, 4]
+
+
+def test_srt_a_stray_line_before_a_timing_line_is_an_error_and_the_cue_is_kept(tmp_path):
+    path = tmp_path / "a.srt"
+    cues, problems = parse_subtitles("Mara, English\n00:00:01,000 --> 00:00:02,000\nHi\n", path)
+    assert shown(cues) == [(1000, 2000, "Hi")]
+    assert [str(p) for p in problems] == [
+        f"{path}:1: error: expected a timing line like '00:00:01,000 --> 00:00:04,000', "
+        "got 'Mara, English'"]
+
+
+def test_srt_a_text_line_before_the_next_timing_line_stays_text():
+    # Only a number there is the next cue's; words are the cue's last line.
+    cues, problems = parse("1\n00:00:01,000 --> 00:00:02,000\nOne\nand more\n"
+                           "00:00:03,000 --> 00:00:04,000\nTwo\n", "a.srt")
+    assert shown(cues) == [(1000, 2000, "One\nand more"), (3000, 4000, "Two")]
+    assert [(p.line, p.severity) for p in problems] == [(5, WARNING)]
+
+
+def test_srt_a_last_cue_without_text_or_final_newline():
+    cues, problems = parse("1\n00:00:01,000 --> 00:00:02,000\nHi\n\n"
+                           "2\n00:00:03,000 --> 00:00:04,000", "a.srt")
+    assert shown(cues) == [(1000, 2000, "Hi"), (3000, 4000, "")]
+    assert [(p.line, p.severity, p.message) for p in problems] == [
+        (6, WARNING, "the cue has no text")]
+
+
+def test_a_bad_line_is_quoted_up_to_60_characters():
+    fits = "00:01.000 --> " + "x" * 46
+    too_long = fits + "y"
+    _cues, problems = parse(f"WEBVTT\n\n{fits}\nA\n\n{too_long}\nB\n")
+    assert [len(fits), errors(problems)] == [60, [3, 6]]
+    assert problems[0].message.endswith(f"got '{fits}'")
+    assert problems[1].message.endswith(f"got '{fits}...'")
+
+
+def test_srt_a_last_line_that_is_a_number_alone_is_an_error_not_a_crash():
+    cues, problems = parse("1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2", "a.srt")
+    assert shown(cues) == [(1000, 2000, "Hi")]
+    assert [(p.line, p.severity) for p in problems] == [(5, ERROR)]
+    assert problems[0].message.endswith("got '2'")
+
+
+def test_a_file_without_the_signature_names_itself(tmp_path):
+    path = tmp_path / "a.vtt"
+    _cues, problems = parse_subtitles("00:01.000 --> 00:02.000\nHi\n", path)
+    assert [str(p) for p in problems] == [
+        f"{path}:1: error: a WebVTT file must start with the line 'WEBVTT'"]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi"),
+    ("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi"),
+])
+def test_a_file_without_a_final_newline(name, text):
+    cues, problems = parse(text, name)
+    assert shown(cues) == [(1000, 2000, "Hi")] and problems == []
+
+
+def test_a_header_without_a_final_newline_is_a_file_without_cues():
+    cues, problems = parse("WEBVTT\nKind: captions")
+    assert cues == [] and [(p.line, p.message) for p in problems] == [(1, "the file has no cues")]
+
+
+def test_an_arrow_on_the_third_line_of_a_block_starts_a_cue(tmp_path):
+    # Only a block's first or second line can be its timing line (an identifier before it).
+    path = tmp_path / "a.vtt"
+    cues, problems = parse_subtitles("WEBVTT\n\nintro\nmore\n00:01.000 --> 00:02.000\nHi\n",
+                                     path)
+    assert shown(cues) == [(1000, 2000, "Hi")] and cues[0].line == 5
+    assert sorted(str(p) for p in problems) == [
+        f"{path}:3: error: a cue needs a timing line like '00:01.000 --> 00:04.000' after "
+        "'intro'",
+        f"{path}:5: warning: a blank line must come before each cue: without it 'more' shows "
+        "as text of the cue before"]
+
+
+def test_two_timing_lines_in_a_row_are_two_cues():
+    cues, problems = parse("WEBVTT\n\n00:01.000 --> 00:02.000\n00:03.000 --> 00:04.000\nTwo\n")
+    assert shown(cues) == [(1000, 2000, ""), (3000, 4000, "Two")]
+    assert [(p.line, p.message) for p in problems] == [(3, "the cue has no text")]
+
+
+@pytest.mark.parametrize("text, line, quoted", [
+    ("Mara\nEnglish\n\n1\n00:00:01,000 --> 00:00:02,000\nHi\n", 1, "'Mara'"),
+    ("1\n00:00:01,000 --> 00:00:02,000\nHi\n\nThe end", 5, "'The end'"),
+])
+def test_srt_stray_lines_are_one_error_and_the_cue_is_kept(text, line, quoted):
+    cues, problems = parse(text, "a.srt")
+    assert shown(cues) == [(1000, 2000, "Hi")]
+    assert [(p.line, p.severity) for p in problems] == [(line, ERROR)]
+    assert problems[0].message.endswith(f"got {quoted}")
+
+
+def test_srt_the_next_cue_s_number_is_taken_off_the_text_before_it(tmp_path):
+    path = tmp_path / "a.srt"
+    cues, problems = parse_subtitles("1\n00:00:01,000 --> 00:00:02,000\nOne\nTwo\n2\n"
+                                     "00:00:03,000 --> 00:00:04,000\nThree\n", path)
+    assert shown(cues) == [(1000, 2000, "One\nTwo"), (3000, 4000, "Three")]
+    assert [str(p) for p in problems] == [
+        f"{path}:5: warning: a blank line must come before each cue"]
+
+
+# What is wrong with a timing line, in the words the admin's catalogues translate.
+
+@pytest.mark.parametrize("line, problem", [
+    ("x00:01.000 --> 00:02.000", "a time must start with a digit"),
+    ("00:01.000 --> ", "a time must start with a digit"),
+    ("00.000 --> 00:02.000", "a time is hours:minutes:seconds.milliseconds"),
+    ("60:00.000 --> 61:00.000", "a time is hours:minutes:seconds.milliseconds"),
+    ("00:1.000 --> 00:02.000", "minutes and seconds have two digits"),
+    ("00:01 --> 00:02.000", "the seconds need their milliseconds, like 04.000"),
+    ("00:01.00 --> 00:02.000", "milliseconds have three digits"),
+    ("1234567:00:00.000 --> 1234568:00:00.000", "7 digits of hours is more than a film lasts"),
+    ("00:60.000 --> 01:00.000", "minutes and seconds go from 00 to 59"),
+    ("00:01.000 X--> 00:02.000", "the two times are separated by ' --> '"),
+])
+def test_what_is_wrong_with_a_webvtt_timing_line(tmp_path, line, problem):
+    path = tmp_path / "a.vtt"
+    _cues, problems = parse_subtitles(f"WEBVTT\n\n{line}\nHi\n", path)
+    assert [str(p) for p in problems] == [
+        f"{path}:3: error: {problem}: expected a timing line like '00:01.000 --> 00:04.000', "
+        f"got {line!r}"]
+
+
+def test_what_is_wrong_with_an_srt_timing_line(tmp_path):
+    path = tmp_path / "a.srt"
+    _cues, problems = parse_subtitles("1\n00:00:01 --> 00:00:02,000\nHi\n", path)
+    assert [str(p) for p in problems] == [
+        f"{path}:2: error: the seconds need their milliseconds, like 04,000: expected a timing "
+        "line like '00:00:01,000 --> 00:00:04,000', got '00:00:01 --> 00:00:02,000'"]
+
+
+@pytest.mark.parametrize("line, times", [
+    ("00:01.000-->00:02.000", (1000, 2000)),  # spaces around the arrow are optional
+    ("999999:00:00.000 --> 999999:00:01.000", (3_599_996_400_000, 3_599_996_401_000)),
+    ("60:00:00.000 --> 60:00:01.000", (216_000_000, 216_001_000)),
+])
+def test_more_valid_webvtt_timing_lines(line, times):
+    cues, problems = parse(f"WEBVTT\n\n{line}\nHi\n")
+    assert shown(cues) == [(*times, "Hi")] and problems == []
+
+
+def test_the_cue_s_own_problems_name_the_file(tmp_path):
+    path = tmp_path / "a.vtt"
+    _cues, problems = parse_subtitles("WEBVTT\n\n00:01.000 --> 00:01.000\nA\n\n"
+                                      "00:02.000 --> 00:03.000\n<b></b>\n", path)
+    assert [str(p) for p in problems] == [f"{path}:3: error: the cue ends when it starts",
+                                          f"{path}:6: warning: the cue has no text"]
+    _cues, problems = parse_subtitles("WEBVTT\n", path)
+    assert [str(p) for p in problems] == [f"{path}:1: error: the file has no cues"]
+
+
+# The format: from the suffix, else from the first line; a byte order mark and old Mac line
+# ends are read past.
+
+@pytest.mark.parametrize("name, text", [
+    ("a.txt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n"),
+    ("a", "1\n00:00:01,000 --> 00:00:02,000\nHi\n"),
+    ("a.VTT", "\ufeffWEBVTT\r\r00:01.000 --> 00:02.000\rHi\r"),
+])
+def test_the_format_and_line_ends(name, text):
+    cues, problems = parse(text, name)
+    assert shown(cues) == [(1000, 2000, "Hi")] and problems == []
+
+
+def test_the_suffix_decides_before_the_first_line():
+    cues, problems = parse("WEBVTT\n00:00:01,000 --> 00:00:02,000\nHi\n", "a.srt")
+    assert shown(cues) == [(1000, 2000, "Hi")]
+    assert errors(problems) == [1] and problems[0].message.endswith("got 'WEBVTT'")
