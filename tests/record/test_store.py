@@ -215,6 +215,8 @@ def test_a_utc_stamp_names_the_second_in_utc(monkeypatch):
 
 def test_the_kiosk_id_file_is_kept_when_it_holds_an_id_and_replaced_otherwise(tmp_path, caplog):
     caplog.set_level(logging.WARNING, logger="kiosk.record")
+    first = load_kiosk_id(tmp_path)  # the first start: made, without a word
+    assert re.fullmatch(r"[0-9a-f]{32}", first) and not caplog.records
     kept = "0123456789abcdef" * 2
     (tmp_path / "kiosk-id").write_text(f"  {kept}\n", "ascii")
     assert load_kiosk_id(tmp_path) == kept and not caplog.records
@@ -237,20 +239,22 @@ def test_a_damaged_file_is_moved_aside_with_its_wal_and_shm_and_nothing_deleted(
     files = {"": b"main pages", "-wal": b"wal frames", "-shm": b"shared memory"}
     for _attempt in range(5):  # the stamp names a second: try again if one passed meanwhile
         stamp = utc_stamp()
-        taken = [tmp_path / f"record.sqlite3.corrupt-{stamp}",
-                 tmp_path / f"record.sqlite3.corrupt-{stamp}-2"]
-        for path in taken:
-            path.write_bytes(b"an earlier damaged record")
+        taken = tmp_path / f"record.sqlite3.corrupt-{stamp}"
+        taken.write_bytes(b"an earlier damaged record")
         for suffix, data in files.items():
             (tmp_path / f"record.sqlite3{suffix}").write_bytes(data)
         target = move_aside(db)
+        db.write_bytes(b"damaged again")
+        third = move_aside(db)
         if utc_stamp() == stamp:
             break
-    assert target.name == f"record.sqlite3.corrupt-{stamp}-3"
+    assert target.name == f"record.sqlite3.corrupt-{stamp}-2"
+    assert third.name == f"record.sqlite3.corrupt-{stamp}-3"
+    assert third.read_bytes() == b"damaged again"
     for suffix, data in files.items():
         assert not (tmp_path / f"record.sqlite3{suffix}").exists()
         assert (tmp_path / f"{target.name}{suffix}").read_bytes() == data
-    assert all(p.read_bytes() == b"an earlier damaged record" for p in taken)
+    assert taken.read_bytes() == b"an earlier damaged record"
     # Without -wal and -shm files only the file itself moves.
     db.write_bytes(b"main pages again")
     alone = move_aside(db)
@@ -375,6 +379,7 @@ def test_an_error_that_is_not_damage_moves_nothing_aside(tmp_path):
 def test_a_long_error_text_becomes_one_log_line():
     assert _short(sqlite3.DatabaseError("one")) == "one"
     assert _short(sqlite3.DatabaseError("one\ntwo")) == "one two"
+    assert _short(sqlite3.DatabaseError("one\ntwo\nthree")) == "one two ... and 1 more lines"
     assert _short(sqlite3.DatabaseError("one\ntwo\nthree\nfour\nfive")) == \
         "one two ... and 3 more lines"
 
@@ -479,7 +484,9 @@ def test_an_acknowledgement_holding_something_else_than_ids_marks_nothing(tmp_pa
     store.close()
 
 
-def test_refused_events_are_set_aside_once_and_never_sent_again(tmp_path):
+def test_refused_events_are_set_aside_once_and_never_sent_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC whatever the kiosk's zone
+    time.tzset()
     store = Store.open(tmp_path)
     add(store, 5, "2026-12-01T10:00Z")
     first, third = f"{0:032x}", f"{2:032x}"
@@ -499,6 +506,8 @@ def test_refused_events_are_set_aside_once_and_never_sent_again(tmp_path):
         store.set_aside([(f"{3:032x}", "bad_kind", "no"), (f"{4:032x}", ["a", "list"], "no")])
     assert store.count_refused() == 2 and not store.conn.in_transaction
     store.close()
+    monkeypatch.delenv("TZ")
+    time.tzset()
 
 
 def test_a_probe_writes_one_small_row_however_often_it_runs(tmp_path):
