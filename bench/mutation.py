@@ -49,8 +49,9 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                                             "tests/content/test_pack_paths.py"]),
     "store": ("kiosk/record/store.py", ["tests/record/test_store.py",
                                          "tests/record/test_recorder.py"]),
-    "journal": ("kiosk/record/journal.py", ["tests/record/test_journal.py",
-                                             "tests/record/test_crash.py"]),
+    # test_crash.py left out: its 25 kills must land while events are written, which a
+    # loaded machine under mutmut does not promise (its own check fails on the clean run)
+    "journal": ("kiosk/record/journal.py", ["tests/record/test_journal.py"]),
     "suppress": ("admin/feedback/suppress.py", ["tests/feedback/test_feedback_suppress.py"]),
     "subtitles": ("kiosk/media/subtitles.py", ["tests/media/test_subtitle_parsing.py",
                                                 "tests/media/test_subtitles.py"]),
