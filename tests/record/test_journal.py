@@ -77,7 +77,8 @@ def test_a_dead_journal_is_replayed_rounded_once_and_deleted(tmp_path, caplog):
                                                  "2026-11-28T10:00Z"]
     assert got[-2]["payload"] == {"story": "ion", "scene": "dock", "choice": 2}
     assert {r["kiosk_id"] for r in got} == {committed[0]["kiosk_id"]}
-    assert any("1 unreadable lines skipped" in r.getMessage() for r in caplog.records)
+    assert any("1 unreadable lines skipped" in r.getMessage() and journal.name in r.getMessage()
+               for r in caplog.records)
     assert any("3 events recovered" in r.getMessage() for r in caplog.records)
     assert rec.close()
 
@@ -240,23 +241,26 @@ def test_a_journal_that_cannot_be_deleted_is_closed_and_said_once(tmp_path, capl
     end.path.unlink()  # gone already (a tool, a full folder cleanup)
     retire(end, delete=True)
     assert closed(end.fd)
-    (line,) = [r.getMessage() for r in caplog.records]
-    assert end.path.name in line and "could not delete" in line
+    (said,) = [r.getMessage() for r in caplog.records]
+    assert "could not delete" in said and os.strerror(errno.ENOENT) in said
+    assert said.count(end.path.name) == 2  # named, and again in the system's own words
 
 
 def test_the_journal_stops_at_its_size_limit_and_the_events_still_go_on(tmp_path):
     queued: list = []
     j = Journal(tmp_path, queued.append)
     path = j.path
-    big = '{"scene":"' + "x" * (1 << 20) + '"}'  # a MiB a line
+    # Lines of exactly 1 MiB: the sixteenth brings the file to the limit, not past it.
+    size = len(f"{0:032x}\t{SID}\t1500\t1796584625.250\tchoice_made\t{{\"scene\":\"\"}}\n")
+    big = '{"scene":"' + "x" * ((1 << 20) - size) + '"}'
     n = 0
     while j.fd is not None:
         j.append(an_event(n, big))
         n += 1
         assert n <= 17
     assert n == 16  # 16 MiB reached with the sixteenth line
-    assert path.stat().st_size >= 16 << 20 and j.path is None
-    assert "16 MiB" in j.error
+    assert path.stat().st_size == 16 << 20 and j.path is None
+    assert " 16 MiB" in j.error
     ends = [q for q in queued if isinstance(q, SegmentEnd)]
     assert len(ends) == 1 and ends[0].path == path
     assert [q for q in queued if not isinstance(q, SegmentEnd)] == [an_event(i, big)
@@ -320,3 +324,35 @@ def test_journal_lines_that_are_not_events_are_counted_and_left_out():
                     ("6" * 32, kid, SID, "2026-12-06T19:18Z", 2500, "story_left",
                      '{"story":"ion"}')]
     assert parse(b"", kid) == ([], 0)
+
+
+def test_a_payload_with_spaces_is_one_field():
+    payload = '{"story": "ion", "scene": "the dock"}'  # JSON escapes tabs, never spaces
+    data = f"{EID}\t{SID}\t0\t1796584650.000\tstory_left\t{payload}\n".encode()
+    assert parse(data, "a" * 32) == (
+        [(EID, "a" * 32, SID, "2026-12-06T19:18Z", 0, "story_left", payload)], 0)
+
+
+def test_every_dead_journal_is_replayed_past_a_live_one_and_counted(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="kiosk.record")
+    data = tmp_path / "data"
+    live = Recorder.open(data, batch_interval=3600)
+    assert live.flush(5)
+    (held,) = data.glob(PREFIX + "*")
+    sid = uuid.uuid4().hex
+    dead = []
+    for n, count in enumerate((2, 3)):  # two killed kiosks' journals, named after the live one
+        ids = [uuid.uuid4().hex for _ in range(count)]
+        path = data / f"{PREFIX}{time.time_ns() + n:020d}-9999{n}"
+        path.write_bytes(b"".join(line(i, sid, 0, time.time(), "story_started",
+                                       {"story": "ion"}) for i in ids))
+        dead.append((path, ids))
+    assert sorted(data.glob(PREFIX + "*"))[0] == held
+    other = Recorder.open(data, batch_interval=0.01)
+    assert other.flush(5)
+    got = {r["id"] for r in rows(data)}
+    for path, ids in dead:
+        assert not path.exists() and set(ids) <= got
+    assert held.exists()
+    assert any("5 events recovered" in r.getMessage() for r in caplog.records)
+    assert other.close() and live.close()
