@@ -354,5 +354,5 @@ def test_every_dead_journal_is_replayed_past_a_live_one_and_counted(tmp_path, ca
     for path, ids in dead:
         assert not path.exists() and set(ids) <= got
     assert held.exists()
-    assert any("5 events recovered" in r.getMessage() for r in caplog.records)
+    assert any(" 5 events recovered" in r.getMessage() for r in caplog.records)
     assert other.close() and live.close()
