@@ -51,8 +51,9 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                                             "tests/content/test_pack_paths.py"]),
     "store": ("kiosk/record/store.py", ["tests/record/test_store.py",
                                          "tests/record/test_recorder.py"]),
-    "journal": ("kiosk/record/journal.py", ["tests/record/test_journal.py",
-                                             "tests/record/test_crash.py"]),
+    # test_crash.py left out: its 25 kills must land while events are written, which a
+    # loaded machine under mutmut does not promise (its own check fails on the clean run)
+    "journal": ("kiosk/record/journal.py", ["tests/record/test_journal.py"]),
     "suppress": ("admin/feedback/suppress.py", ["tests/feedback/test_feedback_suppress.py"]),
     # the one-pass timing test and the 300-example property test (13 of the 18 s a mutant
     # costs) are left out: a hang shows as a timeout anyway, and a run takes 90 min with them
@@ -60,8 +61,15 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "tests/media/test_subtitle_parsing.py", "tests/media/test_subtitles.py",
         "--deselect", "tests/media/test_subtitle_parsing.py::test_pathological_files_are_read_in_one_pass",
         "--deselect", "tests/media/test_subtitle_parsing.py::test_any_text_parses_without_raising"]),
-    "idle": ("kiosk/app/idle.py", ["tests/kiosk/test_screens.py",
-                                    "tests/kiosk/test_unattended.py"]),
+    # the idle and staff-corner tests only: every screen test runs idle.update each frame,
+    # and the two whole files took minutes a mutant
+    "idle": ("kiosk/app/idle.py", [
+        "tests/kiosk/test_screens.py::test_idle_reset_after_the_countdown",
+        "tests/kiosk/test_screens.py::test_the_packs_own_idle_timeout_decides_not_the_default",
+        "tests/kiosk/test_screens.py::test_idle_waits_while_narration_plays",
+        "tests/kiosk/test_unattended.py::test_five_taps_in_the_corner_then_the_pin",
+        "tests/kiosk/test_unattended.py::test_slow_corner_taps_do_not_open_the_staff_menu",
+        "tests/kiosk/test_idle.py"]),
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 

@@ -144,11 +144,14 @@ def load_kiosk_id(data_dir: Path) -> str:
     path = Path(data_dir) / KIOSK_ID_NAME
     try:
         text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        text = None
+    except UnicodeDecodeError:  # garbled (a cut write, a tool): replaced like any other non-id
+        text = ""
+    if text is not None:
         if len(text) == 32 and all(c in "0123456789abcdef" for c in text):
             return text
         log.warning("record: the kiosk id file %s is not an id; writing a new one", path)
-    except FileNotFoundError:
-        pass
     new = uuid.uuid4().hex
     tmp = path.with_name(f".{KIOSK_ID_NAME}.{os.getpid()}.tmp")
     tmp.write_text(new + "\n", encoding="ascii")

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import calendar
+import errno
+import fcntl
 import json
 import logging
 import os
+import re
+import stat
 import time
 import uuid
 
 from kiosk.record import Recorder
-from kiosk.record.journal import PREFIX, ROTATE_BYTES, minute_text
+from kiosk.record.journal import (
+    PREFIX,
+    ROTATE_BYTES,
+    Journal,
+    SegmentEnd,
+    leftovers,
+    minute_text,
+    parse,
+    retire,
+)
 from tests.support.record_rows import rows
 from tests.support.waiting import wait_for
 
@@ -64,7 +77,8 @@ def test_a_dead_journal_is_replayed_rounded_once_and_deleted(tmp_path, caplog):
                                                  "2026-11-28T10:00Z"]
     assert got[-2]["payload"] == {"story": "ion", "scene": "dock", "choice": 2}
     assert {r["kiosk_id"] for r in got} == {committed[0]["kiosk_id"]}
-    assert any("1 unreadable lines skipped" in r.getMessage() for r in caplog.records)
+    assert any("1 unreadable lines skipped" in r.getMessage() and journal.name in r.getMessage()
+               for r in caplog.records)
     assert any("3 events recovered" in r.getMessage() for r in caplog.records)
     assert rec.close()
 
@@ -139,3 +153,206 @@ def test_event_ids_are_uuid4_hex_and_distinct():
     for eid in ids[:2000]:
         u = uuid.UUID(eid)
         assert u.hex == eid and u.version == 4 and u.variant == uuid.RFC_4122
+
+
+# -- the journal file itself (kiosk.record.journal.Journal, with a list as its queue) ---------
+
+EID, SID = "4" * 32, "5" * 32
+
+
+def an_event(n: int = 0, payload: str = '{"story":"mara"}') -> tuple:
+    return (f"{n:032x}", SID, 1500 + n, 1_796_584_625.25 + n, "choice_made", payload)
+
+
+def held_by_someone(path) -> bool:
+    """True when another open file description cannot take the journal's lock."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def closed(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError as exc:
+        return exc.errno == errno.EBADF
+    return False
+
+
+def test_a_journal_file_is_private_locked_and_holds_one_line_per_event(tmp_path):
+    queued: list = []
+    j = Journal(tmp_path / "new" / "data", queued.append)  # the folder is made
+    path = j.path
+    assert re.fullmatch(rf"record\.journal\.\d{{20}}-{os.getpid()}", path.name)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and held_by_someone(path)
+    j.append((EID, SID, 1500, 1_796_584_625.25, "choice_made", '{"story":"mara","choice":2}'))
+    # The documented line: id, session, offset ms, epoch seconds (3 decimals), kind, payload.
+    line = f'{EID}\t{SID}\t1500\t1796584625.250\tchoice_made\t{{"story":"mara","choice":2}}\n'
+    assert path.read_bytes() == line.encode()
+    assert queued == [(EID, SID, 1500, 1_796_584_625.25, "choice_made",
+                       '{"story":"mara","choice":2}')]
+    assert j.size == len(line) and j.error is None
+    j.append(an_event(1))
+    assert j.size == path.stat().st_size and path.read_bytes().count(b"\n") == 2
+    # Its lines read back as the events they hold, for this kiosk.
+    rows, bad = parse(path.read_bytes(), "a" * 32)
+    assert bad == 0 and [r[0] for r in rows] == [EID, f"{1:032x}"]
+    assert rows[0] == (EID, "a" * 32, SID, "2026-12-06T19:17Z", 1500, "choice_made",
+                       '{"story":"mara","choice":2}')
+    os.close(j.take().fd)
+
+
+def test_rotation_retires_the_old_file_behind_its_events(tmp_path):
+    queued: list = []
+    j = Journal(tmp_path, queued.append)
+    j.append(an_event(0))
+    old_fd, old_path = j.fd, j.path
+    j.install(j.open_new())
+    end = queued[-1]
+    assert isinstance(end, SegmentEnd) and (end.fd, end.path) == (old_fd, old_path)
+    assert queued[:-1] == [an_event(0)]
+    assert j.path != old_path and j.fd != old_fd and j.size == 0 and j.error is None
+    new_path = j.path
+    j.install(None)  # the disk refused a new file: the current one goes on
+    assert j.path == new_path and len(queued) == 2
+    j.append(an_event(1))
+    assert new_path.read_bytes().count(b"\n") == 1 and old_path.read_bytes().count(b"\n") == 1
+    assert leftovers(tmp_path, set()) == sorted([old_path, new_path], key=lambda p: p.name)
+    assert leftovers(tmp_path, {new_path}) == [old_path]
+    retire(end, delete=True)  # all it held is committed
+    assert not old_path.exists() and closed(old_fd)
+    last = j.take()
+    assert last.path == new_path and j.take() is None and j.fd is None
+    j.append(an_event(2))  # after the take: queued, not journaled
+    assert queued[-1] == an_event(2) and new_path.read_bytes().count(b"\n") == 1
+    retire(last, delete=False)  # not all committed: kept for the next start's replay
+    assert new_path.exists() and closed(last.fd)
+
+
+def test_a_journal_that_cannot_be_deleted_is_closed_and_said_once(tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="kiosk.record")
+    j = Journal(tmp_path, [].append)
+    end = j.take()
+    end.path.unlink()  # gone already (a tool, a full folder cleanup)
+    retire(end, delete=True)
+    assert closed(end.fd)
+    (said,) = [r.getMessage() for r in caplog.records]
+    assert "could not delete" in said and os.strerror(errno.ENOENT) in said
+    assert said.count(end.path.name) == 2  # named, and again in the system's own words
+
+
+def test_the_journal_stops_at_its_size_limit_and_the_events_still_go_on(tmp_path):
+    queued: list = []
+    j = Journal(tmp_path, queued.append)
+    path = j.path
+    # Lines of exactly 1 MiB: the sixteenth brings the file to the limit, not past it.
+    size = len(f"{0:032x}\t{SID}\t1500\t1796584625.250\tchoice_made\t{{\"scene\":\"\"}}\n")
+    big = '{"scene":"' + "x" * ((1 << 20) - size) + '"}'
+    n = 0
+    while j.fd is not None:
+        j.append(an_event(n, big))
+        n += 1
+        assert n <= 17
+    assert n == 16  # 16 MiB reached with the sixteenth line
+    assert path.stat().st_size == 16 << 20 and j.path is None
+    assert " 16 MiB" in j.error
+    ends = [q for q in queued if isinstance(q, SegmentEnd)]
+    assert len(ends) == 1 and ends[0].path == path
+    assert [q for q in queued if not isinstance(q, SegmentEnd)] == [an_event(i, big)
+                                                                   for i in range(16)]
+    j.append(an_event(99))
+    assert queued[-1] == an_event(99) and path.stat().st_size < (17 << 20)
+    retire(ends[0], delete=True)
+
+
+def test_a_full_disk_stops_the_journal_not_the_events(tmpfs):
+    queued: list = []
+    j = Journal(tmpfs, queued.append)
+    path = j.path
+    with open(tmpfs / "filler", "wb") as f:  # the file system to its last block
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    n = 0
+    while j.fd is not None and n < 10_000:
+        j.append(an_event(n, '{"scene":"' + "y" * 3000 + '"}'))
+        n += 1
+    assert j.fd is None and j.path is None
+    assert j.error == os.strerror(errno.ENOSPC)
+    assert sum(isinstance(q, SegmentEnd) for q in queued) == 1
+    assert len([q for q in queued if not isinstance(q, SegmentEnd)]) == n  # none lost
+    retire(next(q for q in queued if isinstance(q, SegmentEnd)), delete=True)
+    assert not path.exists()
+
+
+def test_a_data_folder_that_cannot_be_made_leaves_the_journal_off(tmp_path):
+    (tmp_path / "file").write_text("a file where the data folder should be")
+    queued: list = []
+    j = Journal(tmp_path / "file" / "data", queued.append)
+    assert j.fd is None and j.path is None and j.error
+    j.append(an_event(0))
+    assert queued == [an_event(0)]
+    off = Journal(tmp_path / "off", [].append, enabled=False)
+    assert off.fd is None and not (tmp_path / "off").exists()
+
+
+def test_journal_lines_that_are_not_events_are_counted_and_left_out():
+    kid = "a" * 32
+    good = f"{EID}\t{SID}\t2500\t1796584650.000\tstory_left\t{{\"story\":\"ion\"}}"
+    bad = [
+        f"{EID[:31]}\t{SID}\t0\t1796584650.0\tstory_left\t{{}}",     # an id one digit short
+        f"{EID}\t{'g' * 32}\t0\t1796584650.0\tstory_left\t{{}}",     # not hex
+        f"{EID}\t{SID}\t0\t1796584650.0\tvisitor_name\t{{}}",        # not a kind
+        f"{EID}\t{SID}\t0\t1796584650.0\tstory_left\t[1, 2]",        # not an object
+        f"{EID}\t{SID}\t0\t1796584650.0\tstory_left\t{{oops",        # not JSON
+        f"{EID}\t{SID}\tsoon\t1796584650.0\tstory_left\t{{}}",       # not a number
+        f"{EID}\t{SID}\t0\tstory_left\t{{}}",                        # a field missing
+    ]
+    data = "\n".join([good, *bad, good.replace(EID, "6" * 32)]).encode() + b"\n"
+    data += b"\xff\xfe not UTF-8\n" + good.encode()[:50]  # then a line cut short by a kill
+    rows, count = parse(data, kid)
+    assert count == len(bad) + 1
+    assert rows == [(EID, kid, SID, "2026-12-06T19:18Z", 2500, "story_left", '{"story":"ion"}'),
+                    ("6" * 32, kid, SID, "2026-12-06T19:18Z", 2500, "story_left",
+                     '{"story":"ion"}')]
+    assert parse(b"", kid) == ([], 0)
+
+
+def test_a_payload_with_spaces_is_one_field():
+    payload = '{"story": "ion", "scene": "the dock"}'  # JSON escapes tabs, never spaces
+    data = f"{EID}\t{SID}\t0\t1796584650.000\tstory_left\t{payload}\n".encode()
+    assert parse(data, "a" * 32) == (
+        [(EID, "a" * 32, SID, "2026-12-06T19:18Z", 0, "story_left", payload)], 0)
+
+
+def test_every_dead_journal_is_replayed_past_a_live_one_and_counted(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="kiosk.record")
+    data = tmp_path / "data"
+    live = Recorder.open(data, batch_interval=3600)
+    assert live.flush(5)
+    (held,) = data.glob(PREFIX + "*")
+    sid = uuid.uuid4().hex
+    dead = []
+    for n, count in enumerate((2, 3)):  # two killed kiosks' journals, named after the live one
+        ids = [uuid.uuid4().hex for _ in range(count)]
+        path = data / f"{PREFIX}{time.time_ns() + n:020d}-9999{n}"
+        path.write_bytes(b"".join(line(i, sid, 0, time.time(), "story_started",
+                                       {"story": "ion"}) for i in ids))
+        dead.append((path, ids))
+    assert sorted(data.glob(PREFIX + "*"))[0] == held
+    other = Recorder.open(data, batch_interval=0.01)
+    assert other.flush(5)
+    got = {r["id"] for r in rows(data)}
+    for path, ids in dead:
+        assert not path.exists() and set(ids) <= got
+    assert held.exists()
+    assert any(" 5 events recovered" in r.getMessage() for r in caplog.records)
+    assert other.close() and live.close()

@@ -173,3 +173,19 @@ def test_no_session_id_reaches_the_log(open_recorder, tmp_path, caplog):
     (sid,) = {r["session_id"] for r in rows(tmp_path / "data")}
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert sid not in text and "Anna" not in text
+
+
+def test_a_garbled_kiosk_id_file_is_replaced_and_recording_goes_on(open_recorder, tmp_path):
+    # A kiosk id file cut short by a power cut or overwritten by a tool: not an id, and not
+    # even text. The kiosk takes a new random id and records; it never stops for good.
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "kiosk-id").write_bytes(b"\xff\xfe\x00\x9c half a sector")
+    rec = open_recorder(data)
+    rec.begin_session("demo", "1", "en").end()
+    assert rec.flush(5)
+    assert rec.status().state == "ok"
+    kid = (data / "kiosk-id").read_text("ascii").strip()
+    assert re.fullmatch(r"[0-9a-f]{32}", kid) and rec.kiosk_id == kid
+    assert [(r["kind"], r["kiosk_id"]) for r in rows(data)] == [
+        ("session_started", kid), ("session_ended", kid)]
