@@ -116,7 +116,10 @@ def run(name: str, jobs: int) -> dict:
     """Mutate one module and run its tests against every mutant; its score and survivors."""
     source, _tests = MODULES[name]
     work = prepare(name)
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    # PYTEST_TIMEOUT (pytest-timeout): a mutant that makes a parser loop fails in a minute
+    # instead of running to mutmut's own CPU limit, minutes on a busy machine
+    env = {"PYTEST_TIMEOUT": "60", **os.environ, "SDL_VIDEODRIVER": "dummy",
+           "SDL_AUDIODRIVER": "dummy"}
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)],
                           cwd=work, env=env, capture_output=True, text=True)
