@@ -1,0 +1,153 @@
+"""The pack store on a kiosk: versions side by side, one active, switches and rollbacks kept.
+
+The store's layout is its contract (kiosk/content/packstore.py): `<packs>/<id>/versions/
+<version>-<files digest>/`, an `active` link, `history.json`. Most tests here lay version
+folders out by hand in that shape (a real folder with a pack.yaml, as an install leaves one),
+so each reads one rule of the store without the validator's time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+
+import pytest
+
+from kiosk.content.bundle import BundleError
+from kiosk.content.extends import Extends
+from kiosk.content.packstore import InstalledVersion, PackStore
+
+
+def laid_out(store: PackStore, pack_id: str, version: str, digest: str = "0123456789") -> str:
+    """A version folder as an install leaves one; its name (`<version>-<digest>`)."""
+    folder = store.root / pack_id / "versions" / f"{version}-{digest}"
+    folder.mkdir(parents=True)
+    (folder / "pack.yaml").write_text(f'id: {pack_id}\nversion: "{version}"\n', "utf-8")
+    return folder.name
+
+
+def at(day: str, hour: int = 12, minute: int = 0) -> float:
+    """A UTC moment as a file time."""
+    return dt.datetime.fromisoformat(day).replace(hour=hour, minute=minute,
+                                                  tzinfo=dt.UTC).timestamp()
+
+
+def history(store: PackStore, pack_id: str) -> list[tuple[str, bool]]:
+    """history.json as (version folder, rollback) pairs."""
+    entries = json.loads((store.root / pack_id / "history.json").read_text("utf-8"))
+    return [(e["version_dir"], e["rollback"]) for e in entries]
+
+
+def test_versions_lists_every_version_and_marks_only_the_active_one(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    old = laid_out(store, "test", "1.0")
+    rc = laid_out(store, "test", "1.2.0-rc.1", "abcdef0123")  # a version with a hyphen
+    other = laid_out(store, "museum", "2.0")
+    versions = store.root / "test" / "versions"
+    for name in (old, rc):
+        os.utime(versions / name, (at("2026-03-01"), at("2026-03-01")))
+    store.activate("test", rc)
+    store.activate("museum", other)  # two packs: "the only pack" is no answer here
+    assert store.versions("test") == [
+        InstalledVersion("test", "1.0", str(versions / old), False, "2026-03-01"),
+        InstalledVersion("test", "1.2.0-rc.1", str(versions / rc), True, "2026-03-01"),
+    ]
+    assert [v.active for v in store.versions("museum")] == [True]
+    assert store.versions("nothing") == [] and store.versions("../test") == []
+
+
+def test_the_install_day_is_the_utc_day_whatever_the_kiosks_zone(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    name = laid_out(store, "test", "1.0")
+    folder = store.root / "test" / "versions" / name
+    os.utime(folder, (at("2026-03-01", 23, 30), at("2026-03-01", 23, 30)))
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Pacific/Kiritimati"  # UTC+14: already 2 March there
+    time.tzset()
+    try:
+        assert [v.installed for v in store.versions("test")] == ["2026-03-01"]
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def test_a_version_whose_folder_is_gone_has_no_install_day(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    laid_out(store, "test", "1.0")
+    (store.root / "test" / "versions" / "1.1-0123456789").symlink_to(tmp_path / "gone")
+    assert [(v.version, v.installed) for v in store.versions("test")][1] == ("1.1", "")
+
+
+def test_files_and_unfinished_installs_in_the_packs_folder_are_not_packs(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    name = laid_out(store, "test", "1.0")
+    store.activate("test", name)
+    (store.root / "README.txt").write_text("packs of the touring exhibition", "utf-8")
+    (store.root / ".incoming-0a1b2c3d4e5f").mkdir()  # an install cut short by a power cut
+    assert store.pack_ids() == ["test"]
+    # with one pack, "the active pack" needs no id
+    assert store.active() == (store.root / "test" / "versions" / name).resolve()
+
+
+def test_activating_a_version_that_is_not_installed_says_so_and_changes_nothing(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    laid_out(store, "test", "1.0")
+    for version_dir in ("9.9-0123456789", "../../outside"):
+        with pytest.raises(BundleError) as err:
+            store.activate("test", version_dir)
+        assert str(err.value) == f'pack "test" has no installed version "{version_dir}"'
+    assert not (store.root / "test" / "active").exists()
+    assert not (store.root / "test" / "history.json").exists()
+
+
+def test_a_switch_back_by_hand_is_a_switch_and_rollback_undoes_it(tmp_path):
+    # 1.0 -> 1.1, then staff pick 1.0 again: a rollback now returns to 1.1, the version
+    # that was active before (docstring of rollback), not "nothing earlier"
+    store = PackStore(tmp_path / "packs")
+    v10, v11 = laid_out(store, "test", "1.0"), laid_out(store, "test", "1.1")
+    store.activate("test", v10)
+    store.activate("test", v11)
+    store.activate("test", v10)
+    assert store.rollback_target("test") == v11
+    assert store.rollback("test").name == v11
+    assert history(store, "test") == [(v10, False), (v11, False), (v10, False), (v11, True)]
+
+
+def test_the_history_keeps_the_last_50_switches(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    names = [laid_out(store, "test", "1.0"), laid_out(store, "test", "1.1")]
+    for i in range(53):
+        store.activate("test", names[i % 2])
+    kept = history(store, "test")
+    assert len(kept) == 50 and kept[-1] == (names[52 % 2], False)
+
+
+def test_deactivate_stops_a_pack_and_keeps_its_versions(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    v10, v11 = laid_out(store, "test", "1.0"), laid_out(store, "test", "1.1")
+    store.activate("test", v10)
+    store.activate("test", v11)
+    assert store.deactivate("test") is True
+    assert store.active("test") is None and not (store.root / "test" / "active").is_symlink()
+    assert [(v.version, v.active) for v in store.versions("test")] == [("1.0", False),
+                                                                        ("1.1", False)]
+    assert history(store, "test") == [(v10, False), (v11, False)]
+    assert store.deactivate("test") is False  # not active any more
+    assert store.deactivate("museum") is False  # never installed
+
+
+def test_an_overlay_runs_over_the_active_base_in_range_else_the_newest_in_range(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    names = {v: laid_out(store, "test", v) for v in ("1.0", "1.2", "1.9", "1.10", "2.0")}
+    store.activate("test", names["1.0"])
+    found = store.installed_base(Extends("test", ">=1.0, <2"))
+    assert (found.version, found.active) == ("1.0", True)  # active, though 1.10 is newer
+    found = store.installed_base(Extends("test", ">=1.1, <2"))
+    assert (found.version, found.active) == ("1.10", False)  # 1.10 is newer than 1.9
+    assert store.installed_base(Extends("test", ">=3")) is None
+    assert store.installed_base(Extends("museum", ">=1")) is None
