@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import time
 
 import pytest
 
-from kiosk.content.bundle import BundleError
+from kiosk.content.bundle import BundleError, write_bundle
 from kiosk.content.extends import Extends
-from kiosk.content.packstore import InstalledVersion, PackStore
+from kiosk.content.packstore import BreaksOverlays, InstalledVersion, PackStore
 
 
 def laid_out(store: PackStore, pack_id: str, version: str, digest: str = "0123456789") -> str:
@@ -151,3 +152,71 @@ def test_an_overlay_runs_over_the_active_base_in_range_else_the_newest_in_range(
     assert (found.version, found.active) == ("1.10", False)  # 1.10 is newer than 1.9
     assert store.installed_base(Extends("test", ">=3")) is None
     assert store.installed_base(Extends("museum", ">=1")) is None
+
+
+def overlay_laid_out(store: PackStore, pack_id: str, version: str, accepts: str) -> None:
+    """An installed, active overlay of base "test" that accepts `accepts`."""
+    name = laid_out(store, pack_id, version)
+    with (store.root / pack_id / "versions" / name / "pack.yaml").open("a", encoding="utf-8") as f:
+        f.write(f'extends:\n  pack: test\n  version: "{accepts}"\n')
+    store.activate(pack_id, name)
+
+
+def test_a_rollback_to_a_pre_release_names_the_overlays_it_breaks(tmp_path):
+    # versions with a hyphen: the folder is <version>-<digest>, the version keeps its own
+    store = PackStore(tmp_path / "packs")
+    rc, final = laid_out(store, "test", "1.0.0-rc.1"), laid_out(store, "test", "2.0.0")
+    store.activate("test", rc)
+    store.activate("test", final)
+    overlay_laid_out(store, "test-se", "1.0.0-se.1", ">=2.0")
+    overlay_laid_out(store, "test-it", "1.1.0", ">=1.0.0")  # 1.0.0-rc.1 comes before 1.0.0
+    overlay_laid_out(store, "test-lv", "1.0.0", ">=0.9")
+    broken = [("test-it", "1.1.0", ">=1.0.0"), ("test-se", "1.0.0-se.1", ">=2.0")]
+    assert store.rollback_breaks("test") == broken
+    with pytest.raises(BreaksOverlays) as err:
+        store.rollback("test")
+    assert err.value.overlays == broken
+    assert str(err.value) == (
+        "rolling back test to 1.0.0-rc.1 takes these overlays out of the base versions they "
+        "accept (in brackets): test-it 1.1.0 (>=1.0.0), test-se 1.0.0-se.1 (>=2.0)")
+    assert store.active("test").name == final
+
+
+def test_a_rollback_with_nothing_before_says_so(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    store.activate("test", laid_out(store, "test", "1.0"))
+    with pytest.raises(BundleError) as err:
+        store.rollback("test")
+    assert str(err.value) == 'pack "test" has no earlier version to roll back to'
+    assert store.rollback_breaks("test") == []
+
+
+def test_a_rollback_passes_over_versions_that_are_gone_or_not_of_the_store(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    v10, v11, v12 = (laid_out(store, "test", v) for v in ("1.0", "1.1", "1.2"))
+    for name in (v10, v11, v12):
+        store.activate("test", name)
+    shutil.rmtree(store.root / "test" / "versions" / v11)  # removed to free space
+    assert store.rollback_target("test") == v10
+    # a history entry naming no folder of the store (a damaged history.json) is passed over
+    # too, and the versions before it still count
+    entries = json.loads((store.root / "test" / "history.json").read_text("utf-8"))
+    entries.insert(1, {**entries[1], "version_dir": "../../outside"})
+    (store.root / "test" / "history.json").write_text(json.dumps(entries), "utf-8")
+    assert store.rollback("test").name == v10
+
+
+def test_a_missing_base_is_named_with_the_installed_versions_in_order(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    for version in ("1.10", "1.9"):
+        laid_out(store, "test", version)
+    overlay = tmp_path / "pack-se"
+    overlay.mkdir()
+    (overlay / "pack.yaml").write_text('id: test-se\nversion: "1.0.0"\nextends:\n  pack: test\n'
+                                       '  version: ">=2"\n', "utf-8")
+    write_bundle(overlay, tmp_path / "se.zip", "test-se", "1.0.0",
+                 (Extends("test", ">=2"), store.root / "test" / "versions" / "1.9-0123456789"))
+    with pytest.raises(BundleError) as err:
+        store.install(tmp_path / "se.zip")
+    assert "(installed: 1.9, 1.10)" in str(err.value)
+    assert store.pack_ids() == ["test"]
