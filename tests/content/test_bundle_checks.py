@@ -1,0 +1,186 @@
+"""What a bundle must be before a kiosk unpacks a byte of it, and how one is written.
+
+Each refusal is checked by its sentence (docs/content-format.md, "Bundles"; the module's
+docstring lists the checks): a refusal that said the wrong thing would send a touring team
+looking for the wrong problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kiosk.content.bundle import BundleError, build_bundle, inspect_bundle, unpack_bundle
+from tests.content.test_bundles import manifest_with, rezip
+from tests.support.fixture_date import TODAY
+
+
+@pytest.fixture
+def bundle(pack, tmp_path) -> Path:
+    build_bundle(pack.root, tmp_path / "b.zip", today=TODAY)
+    return tmp_path / "b.zip"
+
+
+def manifest_of(bundle: Path) -> dict:
+    with zipfile.ZipFile(bundle) as z:
+        return json.loads(z.read("manifest.json"))
+
+
+def with_manifest(bundle: Path, out: Path, change) -> Path:
+    """A copy of the bundle whose manifest `change(dict)` edited."""
+    m = manifest_of(bundle)
+    change(m)
+    return rezip(bundle, out, lambda n, d: [(n, json.dumps(m).encode() if n == "manifest.json"
+                                             else d)])
+
+
+def refusal(path: Path) -> str:
+    with pytest.raises(BundleError) as err:
+        inspect_bundle(path)
+    return str(err.value)
+
+
+def test_a_bundle_without_a_manifest_is_refused(bundle, tmp_path):
+    bad = rezip(bundle, tmp_path / "x.zip", lambda n, d: [] if n == "manifest.json" else [(n, d)])
+    assert refusal(bad) == "the bundle has no manifest.json"
+
+
+def test_a_file_named_twice_is_refused(bundle, tmp_path):
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        bad = rezip(bundle, tmp_path / "x.zip",
+                    lambda n, d: [(n, d), (n, d)] if n == "pack.yaml" else [(n, d)])
+    assert refusal(bad) == "the bundle names a file twice"
+
+
+@pytest.mark.parametrize("data", [b"{not json", b'{"format": 1}', b"[]"])
+def test_a_manifest_that_cannot_be_read_is_refused(bundle, tmp_path, data):
+    bad = rezip(bundle, tmp_path / "x.zip",
+                lambda n, d: [(n, data if n == "manifest.json" else d)])
+    assert refusal(bad).startswith("the manifest cannot be read: ")
+
+
+def test_a_manifest_over_4_mb_is_refused_before_it_is_read(bundle, tmp_path):
+    padded = json.dumps(manifest_of(bundle)).encode() + b" " * (4 * 1024**2)
+    bad = rezip(bundle, tmp_path / "x.zip",
+                lambda n, d: [(n, padded if n == "manifest.json" else d)])
+    assert refusal(bad) == "the manifest is too large"
+    # just under the limit (whitespace is valid JSON) it is read
+    fits = json.dumps(manifest_of(bundle)).encode()
+    fits += b" " * (4 * 1024**2 - len(fits))
+    ok = rezip(bundle, tmp_path / "ok.zip", lambda n, d: [(n, fits if n == "manifest.json" else d)])
+    assert inspect_bundle(ok).pack_id == "test"
+
+
+@pytest.mark.parametrize("fmt, expected", [(3, 1), (0, 1), (2, 1)])
+def test_an_unknown_format_is_refused(bundle, tmp_path, fmt, expected):
+    # 2 is the format of a bundle that carries its base; without a base it is not one
+    bad = with_manifest(bundle, tmp_path / "x.zip", lambda m: m.update(format=fmt))
+    assert refusal(bad) == f"bundle format {fmt} is not supported (expected {expected})"
+
+
+def test_a_file_the_manifest_lists_but_the_bundle_lacks_is_refused(bundle, tmp_path):
+    def add(m):
+        m["files"]["stories/gone.yaml"] = {"size": 3, "sha256": "0" * 64}
+    bad = with_manifest(bundle, tmp_path / "x.zip", add)
+    assert refusal(bad) == 'the manifest lists "stories/gone.yaml", which the bundle lacks'
+
+
+def test_a_name_only_in_the_manifest_is_checked_too(bundle, tmp_path):
+    # a name that climbs out is refused as such even when no entry carries it
+    def add(m):
+        m["files"]["media/../../x"] = {"size": 1, "sha256": "0" * 64}
+    bad = with_manifest(bundle, tmp_path / "x.zip", add)
+    assert refusal(bad) == '"media/../../x" climbs out of the pack with ..'
+
+
+def test_a_bundle_without_pack_yaml_is_refused(bundle, tmp_path):
+    def drop(m):
+        del m["files"]["pack.yaml"]
+    bad = with_manifest(bundle, tmp_path / "x.zip", drop)
+    bad = rezip(bad, tmp_path / "y.zip", lambda n, d: [] if n == "pack.yaml" else [(n, d)])
+    assert refusal(bad) == "the bundle has no pack.yaml"
+
+
+def test_a_file_outside_a_packs_folders_is_refused(bundle, tmp_path):
+    bad = rezip(bundle, tmp_path / "x.zip", lambda n, d: [(n, d)] if n != "manifest.json" else
+                [(n, manifest_with(bundle, "notes.txt", b"hi")), ("notes.txt", b"hi")])
+    assert refusal(bad) == ('"notes.txt" is not part of a pack (pack.yaml, stories/, '
+                            "overrides/, media/)")
+
+
+def test_overrides_and_folder_entries_are_part_of_a_pack(bundle, tmp_path):
+    data = b"id: ana\n"
+    def add(n, d):
+        if n != "manifest.json":
+            return [(n, d)]
+        return [(n, manifest_with(bundle, "overrides/ana.yaml", data)),
+                ("overrides/ana.yaml", data), (zipfile.ZipInfo("media/"), b"")]
+    m = inspect_bundle(rezip(bundle, tmp_path / "x.zip", add))
+    assert "overrides/ana.yaml" in m.files and "media/" not in m.files
+
+
+def many_entries(bundle: Path, out: Path, count: int) -> Path:
+    """The bundle with stories/f<i>.yaml added until the zip holds `count` entries."""
+    m = manifest_of(bundle)
+    extra = count - len(m["files"]) - 1
+    for i in range(extra):
+        m["files"][f"stories/f{i}.yaml"] = {"size": 0, "sha256": hashlib.sha256(b"").hexdigest()}
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(out, "w") as zout:
+        zout.writestr("manifest.json", json.dumps(m))
+        for name in zin.namelist():
+            if name != "manifest.json":
+                zout.writestr(name, zin.read(name))
+        for i in range(extra):
+            zout.writestr(f"stories/f{i}.yaml", b"")
+    return out
+
+
+def test_at_most_10000_files_and_the_manifest(bundle, tmp_path):
+    assert len(inspect_bundle(many_entries(bundle, tmp_path / "ok.zip", 10_001)).files) == 10_000
+    assert refusal(many_entries(bundle, tmp_path / "x.zip", 10_002)) == \
+        "the bundle holds 10,002 entries, more than 10,000"
+
+
+def test_a_bundle_is_written_manifest_first_text_deflated_media_stored(pack, tmp_path):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    pack.write("media/ana/home.png", png)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    m = build_bundle(pack.root, tmp_path / "b.zip", today=TODAY)
+    with zipfile.ZipFile(tmp_path / "b.zip") as z:
+        assert z.namelist()[0] == "manifest.json"
+        kinds = {i.filename: i.compress_type for i in z.infolist()}
+        stored = json.loads(z.read("manifest.json"))
+    assert kinds["pack.yaml"] == kinds["stories/ana.yaml"] == zipfile.ZIP_DEFLATED
+    assert kinds["media/ana/home.png"] == zipfile.ZIP_STORED
+    assert stored["format"] == 1 and (stored["pack_id"], stored["version"]) == ("test", "1.0")
+    assert stored["files"]["media/ana/home.png"] == {
+        "size": len(png), "sha256": hashlib.sha256(png).hexdigest()}
+    created = dt.datetime.fromisoformat(stored["created"])
+    assert created.utcoffset() == dt.timedelta(0) and created.microsecond == 0
+    assert before <= created <= dt.datetime.now(dt.UTC)
+    assert m.created == stored["created"] and stored.get("base") is None
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["b.zip"]  # no .part
+
+
+def test_a_link_in_media_is_not_bundled(pack, tmp_path):
+    pack.write("media/real.png", b"png")
+    (pack.root / "media" / "ana").mkdir()
+    (pack.root / "media" / "ana" / "link.png").symlink_to(pack.root / "media" / "real.png")
+    with pytest.raises(BundleError) as err:
+        build_bundle(pack.root, tmp_path / "b.zip", today=TODAY)
+    assert str(err.value) == "media/ana/link.png is a link; copy the file instead"
+    assert list(tmp_path.glob("b.zip*")) == []
+
+
+def test_unpacking_never_removes_a_folder_that_was_there(bundle, tmp_path):
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    (dest / "keep.txt").write_text("staff notes", "utf-8")
+    with pytest.raises(FileExistsError):
+        unpack_bundle(bundle, dest)
+    assert (dest / "keep.txt").read_text("utf-8") == "staff notes"
