@@ -13,6 +13,8 @@ import json
 import os
 import shutil
 import time
+import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -220,3 +222,69 @@ def test_a_missing_base_is_named_with_the_installed_versions_in_order(tmp_path):
         store.install(tmp_path / "se.zip")
     assert "(installed: 1.9, 1.10)" in str(err.value)
     assert store.pack_ids() == ["test"]
+
+
+def base_folder(folder: Path, version: str) -> Path:
+    """A base pack folder (id "test") with only its pack.yaml: enough to be named or carried."""
+    folder.mkdir(parents=True)
+    (folder / "pack.yaml").write_text(f'id: test\nversion: "{version}"\n', "utf-8")
+    return folder
+
+
+def overlay_folder(folder: Path, extends: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "pack.yaml").write_text(f'id: test-se\nversion: "1.0.0"\ncountry: SE\n{extends}',
+                                      "utf-8")
+    return folder
+
+
+def edited_manifest(bundle: Path, out: Path, change) -> Path:
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(out, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "manifest.json":
+                m = json.loads(data)
+                change(m)
+                data = json.dumps(m).encode()
+            zout.writestr(name, data)
+    return out
+
+
+def refused_install(store: PackStore, bundle: Path) -> str:
+    """The sentence of an install's refusal; the store holds nothing afterwards."""
+    with pytest.raises(BundleError) as err:
+        store.install(bundle)
+    assert store.pack_ids() == []
+    return str(err.value)
+
+
+def test_an_overlay_whose_base_does_not_add_up_is_refused_with_its_reason(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    accepts = ">=1.0, <2"
+    extends = f'extends:\n  pack: test\n  version: "{accepts}"\n'
+    # an extends: without its versions, at pack.yaml's line 4
+    write_bundle(overlay_folder(tmp_path / "half", "extends:\n  pack: test\n"),
+                 tmp_path / "half.zip", "test-se", "1.0.0")
+    assert refused_install(store, tmp_path / "half.zip") == (
+        'pack.yaml, line 4: "extends" needs the base pack\'s id and its versions, e.g. '
+        'extends: {pack: demo, version: ">=1.0, <2"}')
+    se = overlay_folder(tmp_path / "se", extends)
+    carried = write_bundle(se, tmp_path / "carried.zip", "test-se", "1.0.0",
+                           (Extends("test", accepts), base_folder(tmp_path / "base", "1.1")),
+                           carry=True)
+    assert carried.base.version == "1.1"
+    # the manifest names another range than pack.yaml
+    widened = edited_manifest(tmp_path / "carried.zip", tmp_path / "w.zip",
+                              lambda m: m["base"].update(range=">=0"))
+    assert refused_install(store, widened) == \
+        "the manifest's base differs from the extends: of pack.yaml"
+    # the manifest says the carried base is 1.2; its pack.yaml says 1.1
+    misnamed = edited_manifest(tmp_path / "carried.zip", tmp_path / "m.zip",
+                               lambda m: m["base"].update(version="1.2"))
+    assert refused_install(store, misnamed) == "the carried base's pack.yaml is not test 1.2"
+    # a carried base outside the overlay's own range
+    narrow = overlay_folder(tmp_path / "narrow", 'extends:\n  pack: test\n  version: ">=1.2"\n')
+    write_bundle(narrow, tmp_path / "n.zip", "test-se", "1.0.0",
+                 (Extends("test", ">=1.2"), tmp_path / "base"), carry=True)
+    assert refused_install(store, tmp_path / "n.zip") == (
+        'the carried base test 1.1 is outside the versions the overlay accepts (">=1.2")')
