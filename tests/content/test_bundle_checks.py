@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content.bundle import BundleError, build_bundle, inspect_bundle, unpack_bundle
+from kiosk.content.bundle import (
+    BundleError,
+    build_bundle,
+    files_digest,
+    inspect_bundle,
+    unpack_bundle,
+)
 from tests.content.test_bundles import manifest_with, rezip
 from tests.support.fixture_date import TODAY
 
@@ -184,3 +190,51 @@ def test_unpacking_never_removes_a_folder_that_was_there(bundle, tmp_path):
     with pytest.raises(FileExistsError):
         unpack_bundle(bundle, dest)
     assert (dest / "keep.txt").read_text("utf-8") == "staff notes"
+
+
+@pytest.mark.parametrize("name, sentence", [
+    ("/media/evil.png", '"/media/evil.png" is an absolute path'),
+    ("media/../../evil.png", '"media/../../evil.png" climbs out of the pack with ..'),
+    ("", '"" is not part of a pack (pack.yaml, stories/, overrides/, media/)'),
+])
+def test_inspect_alone_refuses_a_bad_name_by_its_sentence(bundle, tmp_path, name, sentence):
+    # inspect_bundle unpacks nothing: the refusal cannot come from a guard while unpacking
+    def add(m):
+        m["files"][name] = {"size": 1, "sha256": "0" * 64}
+    assert refusal(with_manifest(bundle, tmp_path / "x.zip", add)) == sentence
+
+
+def test_unpacking_writes_nested_media_and_a_damaged_file_leaves_no_folder(pack, tmp_path):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    pack.write("media/ana/scenes/home.png", png)
+    build_bundle(pack.root, tmp_path / "b.zip", today=TODAY)
+    unpack_bundle(tmp_path / "b.zip", tmp_path / "out")
+    assert (tmp_path / "out" / "media" / "ana" / "scenes" / "home.png").read_bytes() == png
+    # one byte changed in the picture, its size and the manifest as they were
+    bad = rezip(tmp_path / "b.zip", tmp_path / "bad.zip", lambda n, d: [
+        (n, d[:-1] + b"\0" if n == "media/ana/scenes/home.png" else d)])
+    with pytest.raises(BundleError) as err:
+        unpack_bundle(bad, tmp_path / "out2")
+    assert str(err.value) == \
+        '"media/ana/scenes/home.png" does not match its checksum: the bundle is damaged'
+    assert not (tmp_path / "out2").exists()
+
+
+def test_subtitles_and_json_are_deflated_like_the_yaml(pack, tmp_path):
+    for name in ("media/ana/home.en.vtt", "media/ana/home.en.srt", "media/ana/data.json"):
+        pack.write(name, "WEBVTT\n\n" * 50)
+    build_bundle(pack.root, tmp_path / "b.zip", today=TODAY)
+    with zipfile.ZipFile(tmp_path / "b.zip") as z:
+        kinds = {i.filename: i.compress_type for i in z.infolist()}
+    assert {kinds[n] for n in ("media/ana/home.en.vtt", "media/ana/home.en.srt",
+                               "media/ana/data.json")} == {zipfile.ZIP_DEFLATED}
+
+
+def test_the_files_digest_is_the_documented_recipe():
+    # docs/content-format.md, "Bundles": SHA-256 of "storykiosk-files-v1", a NUL byte, then
+    # "name NUL sha256 LF" per file, sorted by name. Bundles already built name their base by
+    # it, so the recipe may never change quietly.
+    files = {"stories/b.yaml": "b" * 64, "pack.yaml": "a" * 64}
+    expected = hashlib.sha256(b"storykiosk-files-v1\0pack.yaml\0" + b"a" * 64 + b"\n"
+                              + b"stories/b.yaml\0" + b"b" * 64 + b"\n").hexdigest()
+    assert files_digest(files) == expected
