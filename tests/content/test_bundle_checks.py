@@ -22,6 +22,7 @@ from kiosk.content.bundle import (
     inspect_bundle,
     unpack_bundle,
 )
+from kiosk.content.packstore import PackStore
 from tests.content.test_bundles import manifest_with, rezip
 from tests.support.fixture_date import TODAY
 
@@ -238,3 +239,15 @@ def test_the_files_digest_is_the_documented_recipe():
     expected = hashlib.sha256(b"storykiosk-files-v1\0pack.yaml\0" + b"a" * 64 + b"\n"
                               + b"stories/b.yaml\0" + b"b" * 64 + b"\n").hexdigest()
     assert files_digest(files) == expected
+
+
+def test_a_bundle_is_validated_as_of_the_day_it_is_given(pack, tmp_path):
+    # consent to be reviewed the day after TODAY: valid on TODAY, past its review after
+    pack.edit("stories/ana.yaml", "review_by: 2028-06-30", "review_by: 2026-11-29")
+    build_bundle(pack.root, tmp_path / "b.zip", today=TODAY)
+    with pytest.raises(BundleError) as err:
+        build_bundle(pack.root, tmp_path / "late.zip", today=dt.date(2026, 12, 1))
+    assert str(err.value).startswith("the pack has errors; fix them before bundling:\n  ")
+    assert "2026-11-29" in str(err.value)
+    installed = PackStore(tmp_path / "packs").install(tmp_path / "b.zip", today=TODAY)
+    assert installed.active and installed.version == "1.0"
