@@ -21,7 +21,9 @@ from kiosk.content.bundle import (
     files_digest,
     inspect_bundle,
     unpack_bundle,
+    write_bundle,
 )
+from kiosk.content.extends import Extends
 from kiosk.content.packstore import PackStore
 from tests.content.test_bundles import manifest_with, rezip
 from tests.support.fixture_date import TODAY
@@ -251,3 +253,48 @@ def test_a_bundle_is_validated_as_of_the_day_it_is_given(pack, tmp_path):
     assert "2026-11-29" in str(err.value)
     installed = PackStore(tmp_path / "packs").install(tmp_path / "b.zip", today=TODAY)
     assert installed.active and installed.version == "1.0"
+
+
+@pytest.fixture
+def carrying(pack, tmp_path) -> Path:
+    """An overlay bundle (test-se) carrying its base, the valid pack (test 1.0)."""
+    se = tmp_path / "se"
+    se.mkdir()
+    (se / "pack.yaml").write_text('id: test-se\nversion: "1.0.0"\nextends:\n  pack: test\n'
+                                  '  version: ">=1.0"\n', "utf-8")
+    write_bundle(se, tmp_path / "se.zip", "test-se", "1.0.0",
+                 (Extends("test", ">=1.0"), pack.root), carry=True)
+    return tmp_path / "se.zip"
+
+
+def uncarried(m: dict) -> None:
+    m["base"]["files"] = None
+
+
+@pytest.mark.parametrize("change, sentence", [
+    (lambda m: m["base"].update(id="Test"),
+     '"Test" is not a pack id (lower-case letters, digits, - and _)'),
+    (lambda m: m["base"].update(version="v1"),
+     '"v1" is not a version: numbers with dots, optionally followed by -letters, digits and '
+     "dots, like 1.0.1 or 2026.12-se.1"),
+    (lambda m: m.update(format=1), "bundle format 1 is not supported (expected 2)"),
+    (uncarried, "bundle format 2 is not supported (expected 1)"),
+    (lambda m: m["base"]["files"].pop("pack.yaml"), "the carried base has no pack.yaml"),
+    (lambda m: m["base"]["files"].update({"notes.txt": {"size": 1, "sha256": "0" * 64}}),
+     '"notes.txt" is not part of a pack (pack.yaml, stories/, overrides/, media/)'),
+])
+def test_a_carried_base_is_checked_like_the_pack(carrying, tmp_path, change, sentence):
+    assert refusal(with_manifest(carrying, tmp_path / "x.zip", change)) == sentence
+
+
+def test_a_base_range_that_is_no_range_is_refused(carrying, tmp_path):
+    bad = with_manifest(carrying, tmp_path / "x.zip", lambda m: m["base"].update(range="soon"))
+    assert refusal(bad).startswith("the manifest's base: ")
+    # an overlay that only names its base (format 1, no files) is read as such
+    named = with_manifest(carrying, tmp_path / "n.zip", lambda m: (uncarried(m),
+                                                                    m.update(format=1)))
+    named = rezip(named, tmp_path / "n2.zip",
+                  lambda n, d: [] if n.startswith("base/") else [(n, d)])
+    m = inspect_bundle(named)
+    assert (m.base.id, m.base.version, m.base.range, m.base.files) == ("test", "1.0", ">=1.0",
+                                                                        None)
