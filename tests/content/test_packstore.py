@@ -288,3 +288,20 @@ def test_an_overlay_whose_base_does_not_add_up_is_refused_with_its_reason(tmp_pa
                  (Extends("test", ">=1.2"), tmp_path / "base"), carry=True)
     assert refused_install(store, tmp_path / "n.zip") == (
         'the carried base test 1.1 is outside the versions the overlay accepts (">=1.2")')
+
+
+def test_a_base_rollback_looks_only_at_active_overlays_of_that_base(tmp_path):
+    # beside the overlays: a pack of its own (extends nothing), an overlay no longer active
+    # and one whose extends: cannot be read; none of them stops the check or is named
+    store = PackStore(tmp_path / "packs")
+    v10, v20 = laid_out(store, "test", "1.0"), laid_out(store, "test", "2.0")
+    store.activate("test", v10)
+    store.activate("test", v20)
+    store.activate("museum", laid_out(store, "museum", "1.0"))
+    overlay_laid_out(store, "test-gr", "1.0.0", ">=2.0")
+    store.deactivate("test-gr")
+    overlay_laid_out(store, "test-it", "1.0.0", ">=2.0")
+    (store.root / "test-it" / "active" / "pack.yaml").write_text(  # extends: without versions
+        'id: test-it\nversion: "1.0.0"\nextends:\n  pack: test\n', "utf-8")
+    overlay_laid_out(store, "test-se", "1.0.0", ">=2.0")
+    assert store.rollback_breaks("test") == [("test-se", "1.0.0", ">=2.0")]
