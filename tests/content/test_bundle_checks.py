@@ -298,3 +298,17 @@ def test_a_base_range_that_is_no_range_is_refused(carrying, tmp_path):
     m = inspect_bundle(named)
     assert (m.base.id, m.base.version, m.base.range, m.base.files) == ("test", "1.0", ">=1.0",
                                                                         None)
+
+
+@pytest.mark.parametrize("header", ['id: test\n', 'version: "1.0"\n'])
+def test_a_base_folder_without_its_id_or_version_is_not_named(tmp_path, header):
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "pack.yaml").write_text(header, "utf-8")
+    se = tmp_path / "se"
+    se.mkdir()
+    (se / "pack.yaml").write_text('id: test-se\nversion: "1.0.0"\n', "utf-8")
+    with pytest.raises(BundleError) as err:
+        write_bundle(se, tmp_path / "se.zip", "test-se", "1.0.0", (Extends("test", ">=1"), base))
+    assert str(err.value) == f"{base} has no pack id or version"
+    assert list(tmp_path.glob("se.zip*")) == []
