@@ -128,6 +128,11 @@ def test_the_history_keeps_the_last_50_switches(tmp_path):
         store.activate("test", names[i % 2])
     kept = history(store, "test")
     assert len(kept) == 50 and kept[-1] == (names[52 % 2], False)
+    # each switch's moment is UTC, to the second
+    at_ = json.loads((store.root / "test" / "history.json").read_text("utf-8"))[-1]["at"]
+    moment = dt.datetime.fromisoformat(at_)
+    assert moment.utcoffset() == dt.timedelta(0) and moment.microsecond == 0
+    assert abs(dt.datetime.now(dt.UTC) - moment) < dt.timedelta(minutes=5)
 
 
 def test_deactivate_stops_a_pack_and_keeps_its_versions(tmp_path):
