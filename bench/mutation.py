@@ -44,6 +44,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "figures": ("kiosk/content/figures.py", ["tests/content/test_figures_arabic.py",
                                               "tests/content/test_rules.py"]),
     "packstore": ("kiosk/content/packstore.py", ["tests/content/test_packstore.py",
+                                                  "tests/content/test_bundle_checks.py",
                                                   "tests/content/test_bundles.py",
                                                   "tests/content/test_overlay_bundles.py",
                                                   "tests/content/test_pack_paths.py"]),
