@@ -312,3 +312,13 @@ def test_a_base_folder_without_its_id_or_version_is_not_named(tmp_path, header):
         write_bundle(se, tmp_path / "se.zip", "test-se", "1.0.0", (Extends("test", ">=1"), base))
     assert str(err.value) == f"{base} has no pack id or version"
     assert list(tmp_path.glob("se.zip*")) == []
+
+
+def test_an_install_tells_its_steps_as_they_start(bundle, tmp_path):
+    heard: list[str] = []
+    PackStore(tmp_path / "packs").install(bundle, today=TODAY, progress=heard.append)
+    assert heard == ["unpack", "check", "activate"]
+    heard.clear()
+    PackStore(tmp_path / "other").install(bundle, today=TODAY, progress=heard.append,
+                                          activate=False)
+    assert heard == ["unpack", "check"]

@@ -311,6 +311,9 @@ def test_a_carried_base_that_would_break_other_overlays_is_refused_first(pack, t
     out = kiosk("pack", "install", str(bundle), "--packs-dir", str(store.root))
     assert out.returncode == 1 and "--force installs anyway" in out.stderr
     assert tree(store.root) == before
+    # forced, the carried base becomes active, and test-se is out of its range
+    v = store.install(bundle, today=TODAY, force=True)
+    assert (v.base, v.base_active) == ("test 1.1", True) and active_version(store, "test") == "1.1"
 
 
 def test_a_refused_overlay_leaves_its_carried_base_behind_neither(pack, tmp_path):
