@@ -322,3 +322,13 @@ def test_an_install_tells_its_steps_as_they_start(bundle, tmp_path):
     PackStore(tmp_path / "other").install(bundle, today=TODAY, progress=heard.append,
                                           activate=False)
     assert heard == ["unpack", "check"]
+
+
+@pytest.mark.parametrize("field, value", [("version", "1.1"), ("pack_id", "other")])
+def test_a_manifest_that_misnames_its_pack_is_refused_at_install(bundle, tmp_path, field, value):
+    # one field differs from pack.yaml, the other agrees: either is enough to refuse
+    bad = with_manifest(bundle, tmp_path / "x.zip", lambda m: m.update({field: value}))
+    with pytest.raises(BundleError) as err:
+        PackStore(tmp_path / "packs").install(bad, today=TODAY)
+    assert str(err.value) == "the manifest's pack id or version differs from pack.yaml"
+    assert [p.name for p in (tmp_path / "packs").iterdir()] == []
