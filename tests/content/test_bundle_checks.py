@@ -253,6 +253,7 @@ def test_a_bundle_is_validated_as_of_the_day_it_is_given(pack, tmp_path):
     assert "2026-11-29" in str(err.value)
     installed = PackStore(tmp_path / "packs").install(tmp_path / "b.zip", today=TODAY)
     assert installed.active and installed.version == "1.0"
+    assert installed.installed == dt.datetime.now(dt.UTC).date().isoformat()  # made just now
 
 
 @pytest.fixture

@@ -310,3 +310,14 @@ def test_a_base_rollback_looks_only_at_active_overlays_of_that_base(tmp_path):
         'id: test-it\nversion: "1.0.0"\nextends:\n  pack: test\n', "utf-8")
     overlay_laid_out(store, "test-se", "1.0.0", ">=2.0")
     assert store.rollback_breaks("test") == [("test-se", "1.0.0", ">=2.0")]
+
+
+def test_an_active_link_to_a_removed_folder_is_no_active_version(tmp_path):
+    store = PackStore(tmp_path / "packs")
+    name = laid_out(store, "test", "1.0")
+    store.activate("test", name)
+    shutil.rmtree(store.root / "test" / "versions" / name)  # removed by hand
+    assert store.active("test") is None and store.active() is None
+    with pytest.raises(BundleError) as err:
+        store.activate("..", name)
+    assert str(err.value) == '".." is not a pack id (lower-case letters, digits, - and _)'
