@@ -333,3 +333,20 @@ def test_a_manifest_that_misnames_its_pack_is_refused_at_install(bundle, tmp_pat
         PackStore(tmp_path / "packs").install(bad, today=TODAY)
     assert str(err.value) == "the manifest's pack id or version differs from pack.yaml"
     assert [p.name for p in (tmp_path / "packs").iterdir()] == []
+
+
+def test_a_zip_damaged_in_transit_is_refused_and_leaves_no_folder(pack, tmp_path):
+    # a byte of a stored picture flipped in the file itself (a bad USB stick): zip's own CRC
+    # stops the read before the manifest's checksum is compared
+    png = b"\x89PNG\r\n\x1a\n" + b"\x11" * 4096
+    pack.write("media/ana/home.png", png)
+    build_bundle(pack.root, tmp_path / "b.zip", today=TODAY)
+    raw = bytearray((tmp_path / "b.zip").read_bytes())
+    at = raw.index(b"\x11" * 4096) + 2048
+    raw[at] ^= 0xFF
+    (tmp_path / "bad.zip").write_bytes(bytes(raw))
+    with pytest.raises(BundleError) as err:
+        unpack_bundle(tmp_path / "bad.zip", tmp_path / "out", tmp_path / "base")
+    assert str(err.value).startswith("the bundle cannot be unpacked: ")
+    assert "media/ana/home.png" in str(err.value)
+    assert not (tmp_path / "out").exists()
