@@ -350,3 +350,13 @@ def test_a_zip_damaged_in_transit_is_refused_and_leaves_no_folder(pack, tmp_path
     assert str(err.value).startswith("the bundle cannot be unpacked: ")
     assert "media/ana/home.png" in str(err.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_base_folder_that_was_there_is_kept_and_the_new_one_removed(carrying, tmp_path):
+    base = tmp_path / "base-there"
+    base.mkdir()
+    (base / "keep.txt").write_text("staff notes", "utf-8")
+    with pytest.raises(FileExistsError):
+        unpack_bundle(carrying, tmp_path / "ov", base)
+    assert not (tmp_path / "ov").exists()  # made by this call: removed
+    assert [p.name for p in base.iterdir()] == ["keep.txt"]
