@@ -8,7 +8,7 @@
 Layout: `<packs>/<pack id>/versions/<version>-<files digest>/` holds each unpacked version;
 `<packs>/<pack id>/active` is a symbolic link to one of them, replaced atomically
 (`os.replace` of a new link), so a reader sees the old pack or the new one, never a mix;
-`history.json` lists the activations. The kiosk picks up a switch at its next attract loop.
+`history.json` lists the last 50 activations. The kiosk picks up a switch at its next attract loop.
 
 Country overlays (docs/content-format.md, "Bundles"): an overlay is installed only when its
 base comes with it (carried in the bundle) or is installed here already; the refusal says
