@@ -7,6 +7,7 @@ PIN pad, and a tap anywhere else starts the count again."""
 
 from __future__ import annotations
 
+from tests.kiosk.test_screens import start_ana
 from tests.support.kiosk_driver import FIXTURE_PACK, make_app
 
 
@@ -91,5 +92,45 @@ def test_the_pin_pad_is_never_covered_by_the_idle_question(pack_copy, cache_env)
         assert k.app.manager.has_overlay("staff")
         k.frame(17)
         assert k.app.manager.has_overlay("staff") and not k.app.manager.has_overlay("idle")
+    finally:
+        k.app.close()
+
+
+def test_time_while_narration_plays_is_not_idle_time(pack_copy, cache_env):
+    # "The clock stands still while narration or a video plays": the question comes the pack's
+    # timeout of silence after the narration ends, however long the narration took.
+    import time
+
+    from tests.support.generated_media import ffmpeg
+
+    sound = pack_copy / "media" / "home.en.ogg"
+    sound.parent.mkdir(parents=True)
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "libvorbis",
+           str(sound))
+    story = pack_copy / "stories" / "ana.yaml"
+    story.write_text(story.read_text("utf-8").replace(
+        "  home:\n", "  home:\n    narration: {en: home.en.ogg, sv: home.en.ogg}\n"), "utf-8")
+    (pack_copy / "pack.yaml").write_text((pack_copy / "pack.yaml").read_text("utf-8").replace(
+        "idle_timeout: 60", "idle_timeout: 15"), "utf-8")
+    k = make_app(pack_copy, cache_env)
+    try:
+        start_ana(k)
+        if not k.app.ctx.media.narration.available:
+            import pytest
+
+            pytest.skip("no mixer on this machine")
+        assert k.top.busy(), "the narration plays on entering the scene"
+        k.frame(40)  # 40 s on the kiosk's clock in one frame, while the voice speaks (3 s real)
+        assert k.top.busy() and not k.app.manager.has_overlay("idle")
+        deadline = time.monotonic() + 20
+        while k.top.busy():  # the voice ends in real time; the kiosk's clock stands
+            assert time.monotonic() < deadline, "the 3 s narration never ended"
+            time.sleep(0.05)
+            k.frame(0)
+        # at most the 1 s settle of the tap into the scene was silence before the voice
+        k.frame(12)
+        assert not k.app.manager.has_overlay("idle"), "13 s of silence are not 15"
+        k.frame(3)
+        assert k.app.manager.has_overlay("idle"), "15 s of silence since the voice ended"
     finally:
         k.app.close()
