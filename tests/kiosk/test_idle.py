@@ -7,14 +7,8 @@ PIN pad, and a tap anywhere else starts the count again."""
 
 from __future__ import annotations
 
-from tests.kiosk.test_screens import start_ana
+from tests.kiosk.test_screens import start_ana, to_menu
 from tests.support.kiosk_driver import FIXTURE_PACK, make_app
-
-
-def to_menu(k) -> None:
-    k.tap((960, 500))
-    k.press("lang:en")
-    assert k.screen == "menu"
 
 
 def corner_taps(k, n: int, every: float, pos=None) -> None:
