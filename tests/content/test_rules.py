@@ -172,6 +172,26 @@ def test_the_issue_example_reads_as_an_author_needs(pack):
                     '"frend", which does not exist (did you mean "friend"?)')
 
 
+# The whole line an author reads, place, message and hint (docs/content-format.md, "Findings")
+WHOLE_LINES = [  # (old, new, the finding's code, its line)
+    ("id: ana", "id: anna", "id-mismatch",
+     'stories/ana.yaml:1:5: error: the story\'s id "anna" differs from its file name '
+     '(rename the file to anna.yaml or the id to "ana")'),
+    ("duration: 2", "languages: [sv, en, eng]\nduration: 2", "bad-language",
+     'stories/ana.yaml:4:12: error: the story is offered in "eng", which the pack does not '
+     'offer (did you mean "en"?)'),
+    ("start: home", "start: hom", "bad-scene",
+     'stories/ana.yaml:8:8: error: the start scene "hom" does not exist (did you mean "home"?)'),
+]
+
+
+@pytest.mark.parametrize("old,new,code,line", WHOLE_LINES, ids=[w[2] for w in WHOLE_LINES])
+def test_a_finding_reads_as_an_author_needs(pack, old, new, code, line):
+    pack.edit(STORY, old, new)
+    loaded, _ = codes(pack)
+    assert [(f.code, f.format()) for f in loaded.findings] == [(code, line)]
+
+
 def test_interface_string_overrides_are_checked(pack):
     pack.append("pack.yaml", 'strings:\n  sv:\n    "Leave now": "Gå härifrån"\n'
                 '    "Leave noww": "x"\n    "Returning to the start in {seconds} seconds": "Om {sekunder}"\n')
