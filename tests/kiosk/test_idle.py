@@ -128,3 +128,19 @@ def test_time_while_narration_plays_is_not_idle_time(pack_copy, cache_env):
         assert k.app.manager.has_overlay("idle"), "15 s of silence since the voice ended"
     finally:
         k.app.close()
+
+
+def test_a_screen_that_cannot_say_whether_media_plays_does_not_hold_the_kiosk(kiosk):
+    # A player that fails while asked (a broken libvlc, a closed mixer) must not keep a
+    # visit's screen up for the next visitor: the idle question still comes.
+    start_ana(kiosk)
+    screen = kiosk.top
+
+    def broken() -> bool:
+        raise RuntimeError("the player is gone")
+
+    screen.busy = broken
+    kiosk.frame(58)  # the tap into the scene was 1 s ago: 59 s of the pack's 60
+    assert not kiosk.app.manager.has_overlay("idle")
+    kiosk.frame(1)
+    assert kiosk.app.manager.has_overlay("idle")
