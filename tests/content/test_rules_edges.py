@@ -257,3 +257,21 @@ def test_a_scene_reached_only_as_a_school_alternative_is_reachable(pack):
     pack.append(STORY, "  calm:\n    text: {sv: Lugnt., en: Calm.}\n    next: advert\n")
     loaded, found = load(pack)
     assert "unreachable" not in found and loaded.ok
+
+
+def test_a_helpline_answering_in_languages_cldr_knows_is_clean(pack):
+    pack.edit("pack.yaml", "    countries: []",
+              "    languages: [sv, en, ar, el, lv, it, fa-AF, sr-Latn]\n    countries: []")
+    loaded, found = load(pack)
+    assert loaded.ok and found == {}
+
+
+def test_a_base_storys_media_is_found_in_the_base_when_an_overlay_is_checked(pack):
+    from tests.content.test_rules import png
+
+    pack.write("media/p.png", png(10, 10))
+    pack.edit(STORY, FRIEND, "    image: {src: p.png, alt: {sv: En bild, en: A picture}}\n"
+              f"{FRIEND}")
+    assert load(pack)[0].ok
+    loaded = load_pack(overlay(pack, ""), today=TODAY)
+    assert loaded.ok and loaded.findings == [], [f.format() for f in loaded.findings]
