@@ -15,7 +15,8 @@ from kiosk.content.phrase import Phrase
 from kiosk.content.schema import INVALID, Ctx, clean, fields, loc
 
 _text = S.text()
-_name = S.text(allow_plain=True)
+_some_text = S.text(required=True)  # required texts: at least one language
+_name = S.text(allow_plain=True, required=True)
 _ids = S.list_of(S.ident, unique=True)
 _langs = S.list_of(S.language, unique=True)
 _countries = S.list_of(S.country, unique=True)
@@ -120,7 +121,7 @@ def _condition(node, ctx, path):
 
 
 CHOICE_SPEC: dict[str, tuple[Any, bool]] = {
-    "id": (S.ident, False), "label": (_text, True), "goto": (S.ident, True),
+    "id": (S.ident, False), "label": (_some_text, True), "goto": (S.ident, True),
     "if": (_condition, False), "set": (S.map_of(S.pattern(S.VAR_RE, Phrase("a variable name"), "saw_it"),
                                                   S.plain_value), False),
     "add": (S.map_of(S.pattern(S.VAR_RE, Phrase("a variable name"), "trust"), S.number), False),
@@ -194,7 +195,7 @@ SOURCE_SPEC: dict[str, tuple[Any, bool]] = {
 _source = _struct(M.Source, SOURCE_SPEC, Phrase("a source"))
 
 STORY_SPEC: dict[str, tuple[Any, bool]] = {
-    "id": (S.ident, True), "title": (_text, True), "summary": (_text, True),
+    "id": (S.ident, True), "title": (_some_text, True), "summary": (_some_text, True),
     "languages": (_langs, False), "duration": (S.integer(1, 240), True),
     "age_min": (S.integer(0, 99), True), "content_notes": (_ids, False),
     "consent": (_consent, False), "involves_minor": (S.boolean, False),
@@ -210,13 +211,13 @@ HELPLINE_SPEC: dict[str, tuple[Any, bool]] = {
 }
 _helpline = _struct(M.Helpline, HELPLINE_SPEC, Phrase("a helpline"))
 
-NOTE_SPEC: dict[str, tuple[Any, bool]] = {"label": (_text, True),
+NOTE_SPEC: dict[str, tuple[Any, bool]] = {"label": (_some_text, True),
                                           "description": (_text, False)}
 _note = _struct(M.ContentNote, NOTE_SPEC, Phrase("a content note"))
-OPTION_SPEC: dict[str, tuple[Any, bool]] = {"id": (S.ident, True), "label": (_text, True)}
+OPTION_SPEC: dict[str, tuple[Any, bool]] = {"id": (S.ident, True), "label": (_some_text, True)}
 _option = _struct(M.Option, OPTION_SPEC, Phrase("an option"))
 QUESTION_SPEC: dict[str, tuple[Any, bool]] = {
-    "id": (S.ident, True), "kind": (S.one_of(*M.QUESTION_KINDS), True), "text": (_text, True),
+    "id": (S.ident, True), "kind": (S.one_of(*M.QUESTION_KINDS), True), "text": (_some_text, True),
     "options": (S.list_of(_option), False), "scale": (S.integer(2, 10), False),
 }
 _question = _struct(M.Question, QUESTION_SPEC, Phrase("a survey question"))
@@ -246,7 +247,7 @@ KIOSK_SPEC: dict[str, tuple[Any, bool]] = {
 _kiosk = _struct(M.KioskSettings, KIOSK_SPEC, Phrase("the kiosk settings"))
 
 PACK_SPEC: dict[str, tuple[Any, bool]] = {
-    "id": (S.ident, True), "version": (S.version, True), "title": (_text, True),
+    "id": (S.ident, True), "version": (S.version, True), "title": (_some_text, True),
     "languages": (_langs, True), "default_language": (S.language, True),
     "country": (S.country, False), "helplines": (S.list_of(_helpline), True),
     "content_notes": (S.map_of(S.ident, _note), False), "surveys": (_surveys, False),

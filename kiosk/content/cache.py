@@ -31,10 +31,11 @@ from kiosk.content.extends import MAX_DEPTH
 # for coverage; 8: every finding keeps its msgid, with nested phrases; 9: a language named
 # in a finding keeps its code for the admin to name it; 10: country overlays merged onto their
 # base, a text a declared fallback language has is no missing translation; 11: a fallback to
-# itself suggests no other spelling of itself). A change to the
+# itself suggests no other spelling of itself; 12: a title, label or other required text
+# given as an empty mapping is an error). A change to the
 # model or to the keys a pack may use needs no bump: FORMAT
 # follows them by itself.
-RULES = 11
+RULES = 12
 
 
 def schema_format(rules: int = RULES) -> str:

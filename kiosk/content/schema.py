@@ -307,8 +307,19 @@ def _mapping(node, ctx, path) -> list[tuple[yaml.Node, yaml.Node]] | None:
     return pairs
 
 
-def text(allow_plain: bool = False) -> Converter:
-    """Text per language, `{sv: "...", en: "..."}` (or one plain string, where allowed)."""
+def text(allow_plain: bool = False, required: bool = False) -> Converter:
+    """Text per language, `{sv: "...", en: "..."}` (or one plain string, where allowed).
+    A `required` text (a title, a choice's label) given as an empty mapping is an error: the
+    kiosk would show a blank title or button in every language."""
+
+    def checked(node, ctx, path):
+        got = convert(node, ctx, path)
+        if got == {} and isinstance(node, yaml.MappingNode) and not node.value:
+            lang = ctx.languages[0] if ctx.languages else "en"
+            ctx.add(node, path, "missing-key",
+                    Phrase("%(path)s gives no text in any language", path=path),
+                    Phrase('write it as {%(language)s: "..."}', language=lang))
+        return got
 
     def convert(node, ctx, path):
         fast = _text_fast(node, ctx)
@@ -343,7 +354,7 @@ def text(allow_plain: bool = False) -> Converter:
                 out[key.value] = got
         return out
 
-    return convert
+    return checked if required else convert
 
 
 def _text_fast(node, ctx) -> dict[str, str] | None:

@@ -173,23 +173,68 @@ def test_the_issue_example_reads_as_an_author_needs(pack):
 
 
 # The whole line an author reads, place, message and hint (docs/content-format.md, "Findings")
-WHOLE_LINES = [  # (old, new, the finding's code, its line)
-    ("id: ana", "id: anna", "id-mismatch",
-     'stories/ana.yaml:1:5: error: the story\'s id "anna" differs from its file name '
-     '(rename the file to anna.yaml or the id to "ana")'),
-    ("duration: 2", "languages: [sv, en, eng]\nduration: 2", "bad-language",
-     'stories/ana.yaml:4:12: error: the story is offered in "eng", which the pack does not '
-     'offer (did you mean "en"?)'),
-    ("start: home", "start: hom", "bad-scene",
-     'stories/ana.yaml:8:8: error: the start scene "hom" does not exist (did you mean "home"?)'),
+WHOLE_LINES = [  # (old, new, [(each finding's code, its line)])
+    ("id: ana", "id: anna", [(
+        "id-mismatch",
+        'stories/ana.yaml:1:5: error: the story\'s id "anna" differs from its file name '
+        '(rename the file to anna.yaml or the id to "ana")')]),
+    ("duration: 2", "languages: [sv, en, eng]\nduration: 2", [(
+        "bad-language",
+        'stories/ana.yaml:4:12: error: the story is offered in "eng", which the pack does not '
+        'offer (did you mean "en"?)')]),
+    ("start: home", "start: hom", [(
+        "bad-scene",
+        'stories/ana.yaml:8:8: error: the start scene "hom" does not exist (did you mean '
+        '"home"?)')]),
+    ("next: advert", "next: advrt", [(
+        "no-way-out",
+        'stories/ana.yaml:19:5: error: from scene "friend" no path leads to an ending (a loop '
+        "with no way out?) (add a choice or next that leads on to an ending)"), (
+        "bad-scene",
+        'stories/ana.yaml:20:11: error: scene "friend" goes on to scene "advrt", which does '
+        'not exist (did you mean "advert"?)')]),
+    ("if: asked", "if: asked and visits(frend) > 0", [(
+        "bad-scene",
+        'stories/ana.yaml:27:13: error: the condition of choice "Ring hjälplinjen" counts '
+        'visits to "frend", which does not exist (did you mean "friend"?)')]),
+    ("if: asked", "if: askd", [(
+        "unset-variable",
+        'stories/ana.yaml:27:13: warning: the condition of choice "Ring hjälplinjen" uses '
+        '"askd", which no choice sets (did you mean "asked"?)')]),
+    ("if: asked", "if: worried", [(
+        "unset-variable",
+        'stories/ana.yaml:27:13: warning: the condition of choice "Ring hjälplinjen" uses '
+        '"worried", which no choice sets (declare it under variables)')]),
+    ("goto: end\n  end:", "goto: end\n        if: not asked\n  end:", [(
+        "all-choices-conditional",
+        'stories/ana.yaml:25:7: warning: every choice of scene "advert" has a condition; when '
+        "none holds, the kiosk offers the last one anyway (leave one choice without a "
+        "condition)")]),
+    ("    content_notes: [threats]", "    content_notes: [violence]", [(
+        "unknown-note",
+        'stories/ana.yaml:23:21: error: the content note "violence" is not in the pack\'s '
+        "vocabulary (add it under content_notes in pack.yaml)")]),
+    ("    content_notes: [threats]", "    content_notes: [threat]", [(
+        "unknown-note",
+        'stories/ana.yaml:23:21: error: the content note "threat" is not in the pack\'s '
+        'vocabulary (did you mean "threats"?)')]),
+    # a title or a label given in no language would be blank on the kiosk in every language
+    ("title: {sv: Anas sommar, en: Ana's summer}", "title: {}", [(
+        "missing-key",
+        'stories/ana.yaml:2:8: error: title gives no text in any language (write it as '
+        '{sv: "..."})')]),
+    ("label: {sv: Vänta, en: Wait}", "label: {}", [(
+        "missing-key",
+        "stories/ana.yaml:28:16: error: scenes.advert.choices[1].label gives no text in any "
+        'language (write it as {sv: "..."})')]),
 ]
 
 
-@pytest.mark.parametrize("old,new,code,line", WHOLE_LINES, ids=[w[2] for w in WHOLE_LINES])
-def test_a_finding_reads_as_an_author_needs(pack, old, new, code, line):
+@pytest.mark.parametrize("old,new,lines", WHOLE_LINES, ids=[w[1] for w in WHOLE_LINES])
+def test_a_finding_reads_as_an_author_needs(pack, old, new, lines):
     pack.edit(STORY, old, new)
     loaded, _ = codes(pack)
-    assert [(f.code, f.format()) for f in loaded.findings] == [(code, line)]
+    assert [(f.code, f.format()) for f in loaded.findings] == lines
 
 
 def test_interface_string_overrides_are_checked(pack):
