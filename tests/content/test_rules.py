@@ -237,6 +237,44 @@ def test_a_finding_reads_as_an_author_needs(pack, old, new, lines):
     assert [(f.code, f.format()) for f in loaded.findings] == lines
 
 
+# Scene rules with a picture in media/ (p.png) at hand: [(old, new)], the whole lines
+SCENE_LINES = [
+    ([("    next: advert\n", "    next: advert\n    school: advrt\n")], [(
+        "bad-scene",
+        'stories/ana.yaml:21:13: error: the school alternative "advrt" of scene "friend" does '
+        'not exist (did you mean "advert"?)')]),
+    ([("start: home", "sources:\n  ilo-2022: {text: ILO 2022, year: 2022}\nstart: home"),
+      ("    text: {sv: Vännen", "    sources: [ilo-2021]\n    text: {sv: Vännen")], [(
+        "unknown-source",
+        'stories/ana.yaml:21:15: error: the source "ilo-2021" is not among the story\'s sources '
+        '(did you mean "ilo-2022"?)')]),
+    ([("Vännen är orolig.", "Vännen läser att 27 % av alla drabbas.")], [(
+        "statistic-without-source",
+        'stories/ana.yaml:19:11: warning: scene "friend" states a figure without a source (add '
+        "sources: [id] to the scene (ETHICS.md rule 12))")]),
+    ([("    text: {sv: Vännen", "    image: p.png\n    text: {sv: Vännen")], [(
+        "no-alt",
+        'stories/ana.yaml:19:12: warning: the picture of scene "friend" has no alt text '
+        "(describe media/p.png in the media library, so visitors who cannot see it are told "
+        "what it shows)")]),
+    ([("    text: {sv: Vännen", "    image: {src: p.png, tags: [bars, chains], alt: {sv: x, "
+       "en: x}}\n    text: {sv: Vännen")], [(
+        "blocked-imagery",
+        'stories/ana.yaml:19:12: error: the picture of scene "friend" is tagged bars, chains, '
+        "which misrepresents coercion and blocks publishing (replace it, or record a "
+        "reviewer's override with a reason)")]),
+]
+
+
+@pytest.mark.parametrize("edits,lines", SCENE_LINES, ids=[w[1][0][0] for w in SCENE_LINES])
+def test_a_scene_finding_reads_as_an_author_needs(pack, edits, lines):
+    pack.write("media/p.png", png(10, 10))
+    for old, new in edits:
+        pack.edit(STORY, old, new)
+    loaded, _ = codes(pack)
+    assert [(f.code, f.format()) for f in loaded.findings] == lines
+
+
 def test_interface_string_overrides_are_checked(pack):
     pack.append("pack.yaml", 'strings:\n  sv:\n    "Leave now": "Gå härifrån"\n'
                 '    "Leave noww": "x"\n    "Returning to the start in {seconds} seconds": "Om {sekunder}"\n')
