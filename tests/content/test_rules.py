@@ -218,6 +218,15 @@ WHOLE_LINES = [  # (old, new, [(each finding's code, its line)])
         "unknown-note",
         'stories/ana.yaml:23:21: error: the content note "threat" is not in the pack\'s '
         'vocabulary (did you mean "threats"?)')]),
+    ("  end:\n", "  lost:\n    text: {sv: x, en: x}\n    next: end\n  end:\n", [(
+        "unreachable",
+        'stories/ana.yaml:31:5: warning: no path reaches scene "lost" (link to it, or remove '
+        "it)")]),
+    ("    next: advert\n", "    next: advert\n    school: loop\n  loop:\n"
+     "    text: {sv: x, en: x}\n    next: friend\n", [(
+         "no-way-out-school",
+         'stories/ana.yaml:23:5: warning: in a school session, from scene "loop" no path leads '
+         "to an ending (check where the school alternatives lead)")]),
     # a title or a label given in no language would be blank on the kiosk in every language
     ("title: {sv: Anas sommar, en: Ana's summer}", "title: {}", [(
         "missing-key",

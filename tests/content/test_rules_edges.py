@@ -275,3 +275,57 @@ def test_a_base_storys_media_is_found_in_the_base_when_an_overlay_is_checked(pac
     assert load(pack)[0].ok
     loaded = load_pack(overlay(pack, ""), today=TODAY)
     assert loaded.ok and loaded.findings == [], [f.format() for f in loaded.findings]
+
+
+# Pack-level findings as an author reads them: [(old, new)] in pack.yaml, then pack.yaml's
+# lines (code, whole line)
+PACK_LINES = [
+    ([("default_language: sv", "default_language: svv")], [(
+        "bad-language",
+        'pack.yaml:5:19: error: the default language "svv" is not in languages (did you mean '
+        '"sv"?)')]),
+    ([("    countries: []", "    languages: [sv, xq]\n    countries: []")], [(
+        "bad-language",
+        'pack.yaml:12:21: error: helpline "eu-112" answers in "xq", a language code CLDR does '
+        "not know (the kiosk names each language in itself, e.g. sv, en, ar)")]),
+    ([("title: {sv: Testpaket, en: Test pack}", "title: {sv: Testpaket}")], [(
+        "missing-translation", "pack.yaml:3:8: warning: title has no en text")]),
+    # a language added to the pack: every text of pack.yaml that lacks it, in file order
+    ([("languages: [sv, en]", "languages: [sv, en, xq]")], [
+        ("missing-translation", "pack.yaml:3:8: warning: title has no xq text"),
+        ("bad-language",
+         'pack.yaml:4:21: error: "xq" is not a language CLDR knows (use an ISO 639 code CLDR '
+         "has data for, e.g. sv, en, el, ar, fa, ti)"),
+        ("missing-translation", "pack.yaml:11:12: warning: helplines[0].hours has no xq text"),
+        ("missing-translation",
+         "pack.yaml:16:12: warning: content_notes.threats.label has no xq text"),
+        ("missing-translation",
+         "pack.yaml:21:13: warning: surveys.before[0].text has no xq text"),
+        ("missing-translation", "pack.yaml:25:13: warning: surveys.after[0].text has no xq text"),
+        ("missing-translation", "pack.yaml:29:11: warning: surveys.rating.text has no xq text"),
+    ]),
+]
+
+
+@pytest.mark.parametrize("edits,lines", PACK_LINES, ids=[w[1][0][1][:24] for w in PACK_LINES])
+def test_a_pack_finding_reads_as_an_author_needs(pack, edits, lines):
+    for old, new in edits:
+        pack.edit("pack.yaml", old, new)
+    loaded = load_pack(pack.root, today=TODAY)
+    assert not untranslated(loaded.findings)
+    assert [(f.code, f.format()) for f in loaded.findings if f.file == "pack.yaml"] == lines
+
+
+def test_pack_texts_a_fallback_language_has_are_no_warning_in_an_overlay(pack):
+    # helplines, content notes, surveys and the pack's title follow `fallback:` as stories do
+    for old, new in [("title: {sv: Testpaket, en: Test pack}", "title: {sv: Testpaket}"),
+                     ("hours: {sv: Dygnet runt, en: 24/7}", "hours: {sv: Dygnet runt}"),
+                     ("label: {sv: Hot, en: Threats}", "label: {sv: Hot}"),
+                     ("text: {sv: Vad tyckte du om berättelsen?, en: How would you rate the "
+                      "story?}", "text: {sv: Vad tyckte du om berättelsen?}")]:
+        pack.edit("pack.yaml", old, new)
+    missing = sorted(f.path for f in load(pack)[1]["missing-translation"])
+    assert missing == ["content_notes.threats.label", "helplines[0].hours",
+                       "surveys.rating.text", "title"]
+    loaded = load_pack(overlay(pack, "fallback: {en: [sv]}\n"), today=TODAY)
+    assert loaded.ok and loaded.findings == [], [f.format() for f in loaded.findings]
