@@ -246,8 +246,23 @@ def test_a_finding_reads_as_an_author_needs(pack, old, new, lines):
     assert [(f.code, f.format()) for f in loaded.findings] == lines
 
 
-# Scene rules with a picture in media/ (p.png) at hand: [(old, new)], the whole lines
+# Scene rules with media at hand (a picture p.png, narration n.ogg and a film v.mp4 from
+# the demo pack): [(old, new)], the whole lines
 SCENE_LINES = [
+    ([("start: home", "involves_minor: true\nstart: home"),
+      ("    text: {sv: Vännen", "    image: {src: p.png, photo: true, alt: {sv: x, en: x}}\n"
+       "    text: {sv: Vännen")], [(
+        "minor-photo",
+        'stories/ana.yaml:20:12: error: scene "friend" shows a photo in a story involving a '
+        "minor (use an illustration, or record a reviewer's override (ETHICS.md rule 4))")]),
+    ([("    text: {sv: Vännen", "    narration: {sv: n.ogg, en: n.ogg}\n    text: {sv: Vännen")],
+     [("no-captions",
+       'stories/ana.yaml:19:16: warning: the narration of scene "friend" has no captions (add '
+       "captions: {language: file.vtt} so deaf visitors get every word)")]),
+    ([("    text: {sv: Vännen", "    video: {src: v.mp4}\n    text: {sv: Vännen")], [(
+        "no-subtitles",
+        'stories/ana.yaml:19:12: warning: the video of scene "friend" has no subtitles (add '
+        "subtitles: {language: file.vtt} in every language of the story)")]),
     ([("    next: advert\n", "    next: advert\n    school: advrt\n")], [(
         "bad-scene",
         'stories/ana.yaml:21:13: error: the school alternative "advrt" of scene "friend" does '
@@ -277,7 +292,13 @@ SCENE_LINES = [
 
 @pytest.mark.parametrize("edits,lines", SCENE_LINES, ids=[w[1][0][0] for w in SCENE_LINES])
 def test_a_scene_finding_reads_as_an_author_needs(pack, edits, lines):
+    import shutil
+
+    from tests.support.kiosk_driver import DEMO_PACK
+
     pack.write("media/p.png", png(10, 10))
+    shutil.copy(DEMO_PACK / "media" / "audio" / "nadia" / "after.it.ogg", pack.root / "media" / "n.ogg")
+    shutil.copy(DEMO_PACK / "media" / "video" / "emil.mp4", pack.root / "media" / "v.mp4")
     for old, new in edits:
         pack.edit(STORY, old, new)
     loaded, _ = codes(pack)

@@ -304,11 +304,16 @@ PACK_LINES = [
         ("missing-translation", "pack.yaml:25:13: warning: surveys.after[0].text has no xq text"),
         ("missing-translation", "pack.yaml:29:11: warning: surveys.rating.text has no xq text"),
     ]),
+    ([("  idle_timeout: 60", "  idle_timeout: 60\n  attract: [text.png]")], [(
+        "media-type",
+        "pack.yaml:32:13: error: media/text.png is not a file of that kind, whatever its name "
+        "says (export it again in the format its extension names)")]),
 ]
 
 
 @pytest.mark.parametrize("edits,lines", PACK_LINES, ids=[w[1][0][1][:24] for w in PACK_LINES])
 def test_a_pack_finding_reads_as_an_author_needs(pack, edits, lines):
+    pack.write("media/text.png", "not a picture\n")
     for old, new in edits:
         pack.edit("pack.yaml", old, new)
     loaded = load_pack(pack.root, today=TODAY)
