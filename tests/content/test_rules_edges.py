@@ -266,12 +266,15 @@ def test_a_helpline_answering_in_languages_cldr_knows_is_clean(pack):
     assert loaded.ok and found == {}
 
 
-def test_a_base_storys_media_is_found_in_the_base_when_an_overlay_is_checked(pack):
+def test_a_base_packs_media_is_found_in_the_base_when_an_overlay_is_checked(pack):
+    # a base story's picture and a picture of the base's library
     from tests.content.test_rules import png
 
     pack.write("media/p.png", png(10, 10))
+    pack.write("media/q.png", png(10, 10))
     pack.edit(STORY, FRIEND, "    image: {src: p.png, alt: {sv: En bild, en: A picture}}\n"
               f"{FRIEND}")
+    pack.append("pack.yaml", "pictures:\n  q.png:\n    alt: {sv: En bild, en: A picture}\n")
     assert load(pack)[0].ok
     loaded = load_pack(overlay(pack, ""), today=TODAY)
     assert loaded.ok and loaded.findings == [], [f.format() for f in loaded.findings]
@@ -308,12 +311,28 @@ PACK_LINES = [
         "media-type",
         "pack.yaml:32:13: error: media/text.png is not a file of that kind, whatever its name "
         "says (export it again in the format its extension names)")]),
+    # the picture library (`pictures:`): a file gone is a warning, a wrong file an error
+    ([("kiosk:\n", "pictures:\n  gone.png:\n    alt: {sv: Borta, en: Gone}\n  text.png:\n"
+       "    alt: {sv: Text, en: Text}\n  v.mp4:\n    alt: {sv: Film, en: Film}\nkiosk:\n")], [
+        ("media-missing",
+         "pack.yaml:32:5: warning: the file media/gone.png does not exist (remove its entry "
+         "from pictures, or restore the file)"),
+        ("media-type",
+         "pack.yaml:34:5: error: media/text.png is not a file of that kind, whatever its name "
+         "says (export it again in the format its extension names)"),
+        ("media-type", "pack.yaml:36:5: error: media/v.mp4 is a video file where an image is "
+         "expected")]),
 ]
 
 
 @pytest.mark.parametrize("edits,lines", PACK_LINES, ids=[w[1][0][1][:24] for w in PACK_LINES])
 def test_a_pack_finding_reads_as_an_author_needs(pack, edits, lines):
+    import shutil
+
+    from tests.support.kiosk_driver import DEMO_PACK
+
     pack.write("media/text.png", "not a picture\n")
+    shutil.copy(DEMO_PACK / "media" / "video" / "emil.mp4", pack.root / "media" / "v.mp4")
     for old, new in edits:
         pack.edit("pack.yaml", old, new)
     loaded = load_pack(pack.root, today=TODAY)
