@@ -239,7 +239,7 @@ WHOLE_LINES = [  # (old, new, [(each finding's code, its line)])
 ]
 
 
-@pytest.mark.parametrize("old,new,lines", WHOLE_LINES, ids=[w[1] for w in WHOLE_LINES])
+@pytest.mark.parametrize("old,new,lines", WHOLE_LINES, ids=[f"{w[2][-1][0]}-{i}" for i, w in enumerate(WHOLE_LINES)])
 def test_a_finding_reads_as_an_author_needs(pack, old, new, lines):
     pack.edit(STORY, old, new)
     loaded, _ = codes(pack)
@@ -290,7 +290,7 @@ SCENE_LINES = [
 ]
 
 
-@pytest.mark.parametrize("edits,lines", SCENE_LINES, ids=[w[1][0][0] for w in SCENE_LINES])
+@pytest.mark.parametrize("edits,lines", SCENE_LINES, ids=[f"{w[1][-1][0]}-{i}" for i, w in enumerate(SCENE_LINES)])
 def test_a_scene_finding_reads_as_an_author_needs(pack, edits, lines):
     import shutil
 

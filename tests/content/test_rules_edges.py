@@ -325,7 +325,7 @@ PACK_LINES = [
 ]
 
 
-@pytest.mark.parametrize("edits,lines", PACK_LINES, ids=[w[1][0][1][:24] for w in PACK_LINES])
+@pytest.mark.parametrize("edits,lines", PACK_LINES, ids=[f"{w[1][-1][0]}-{i}" for i, w in enumerate(PACK_LINES)])
 def test_a_pack_finding_reads_as_an_author_needs(pack, edits, lines):
     import shutil
 
