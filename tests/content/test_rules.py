@@ -236,6 +236,15 @@ WHOLE_LINES = [  # (old, new, [(each finding's code, its line)])
         "missing-key",
         "stories/ana.yaml:28:16: error: scenes.advert.choices[1].label gives no text in any "
         'language (write it as {sv: "..."})')]),
+    # a choice with no label text is named by its id
+    ("label: {sv: Vänta, en: Wait}\n        goto: end",
+     "id: wait\n        label: {}\n        goto: endd", [(
+         "missing-key",
+         "stories/ana.yaml:29:16: error: scenes.advert.choices[1].label gives no text in any "
+         'language (write it as {sv: "..."})'), (
+         "bad-scene",
+         'stories/ana.yaml:30:15: error: choice "wait" goes to scene "endd", which does not '
+         'exist (did you mean "end"?)')]),
 ]
 
 

@@ -311,6 +311,9 @@ PACK_LINES = [
         "media-type",
         "pack.yaml:32:13: error: media/text.png is not a file of that kind, whatever its name "
         "says (export it again in the format its extension names)")]),
+    ([("  idle_timeout: 60", "  idle_timeout: 60\n  attract: [v.mp4]")], [(
+        "media-type",
+        "pack.yaml:32:13: error: media/v.mp4 is a video file where an image is expected")]),
     # the picture library (`pictures:`): a file gone is a warning, a wrong file an error
     ([("kiosk:\n", "pictures:\n  gone.png:\n    alt: {sv: Borta, en: Gone}\n  text.png:\n"
        "    alt: {sv: Text, en: Text}\n  v.mp4:\n    alt: {sv: Film, en: Film}\nkiosk:\n")], [
