@@ -98,8 +98,8 @@ class Journal:
                 try:
                     written = os.write(fd, data)
                     self.size += written
-                    if written != len(data):
-                        raise OSError(errno.ENOSPC, "short write")
+                    if written != len(data):  # the disk filled up mid-line: say so
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
                     if self.size >= MAX_BYTES:
                         self._stop(f"it reached {MAX_BYTES >> 20} MiB while the record is "
                                    f"not being written")

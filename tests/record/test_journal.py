@@ -296,6 +296,34 @@ def test_a_full_disk_stops_the_journal_not_the_events(tmpfs):
     assert not path.exists()
 
 
+def test_a_line_cut_short_by_a_full_disk_stops_the_journal_and_is_never_replayed(tmpfs):
+    # A file system filling up mid-line takes the bytes that fit and refuses the rest (a
+    # short write, seen on tmpfs): the journal stops as on a full disk, the event is queued.
+    queued: list = []
+    j = Journal(tmpfs, queued.append)
+    path = j.path
+    j.append(an_event(0))
+    whole = path.stat().st_size
+    filler = os.open(tmpfs / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:  # the file system to its last block; the journal's block has room left
+            os.write(filler, b"\0" * 65536)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(filler)
+    long = an_event(1, '{"scene":"' + "y" * 20_000 + '"}')
+    j.append(long)
+    assert whole < path.stat().st_size < whole + 20_000  # a part of the line was written
+    assert j.fd is None and j.error == os.strerror(errno.ENOSPC)
+    assert [q for q in queued if not isinstance(q, SegmentEnd)] == [an_event(0), long]
+    # The cut line ends the file without its newline: a replay takes the whole one only.
+    assert parse(path.read_bytes(), "a" * 32) == (
+        [(an_event(0)[0], "a" * 32, SID, minute_text(an_event(0)[3]), 1500, "choice_made",
+          '{"story":"mara"}')], 0)
+    retire(next(q for q in queued if isinstance(q, SegmentEnd)), delete=True)
+
+
 def test_a_data_folder_that_cannot_be_made_leaves_the_journal_off(tmp_path):
     (tmp_path / "file").write_text("a file where the data folder should be")
     queued: list = []
