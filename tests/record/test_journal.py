@@ -13,7 +13,7 @@ import stat
 import time
 import uuid
 
-from kiosk.record import Recorder
+from kiosk.record import Recorder, Store
 from kiosk.record.journal import (
     PREFIX,
     ROTATE_BYTES,
@@ -22,6 +22,7 @@ from kiosk.record.journal import (
     leftovers,
     minute_text,
     parse,
+    replay,
     retire,
 )
 from tests.support.record_rows import rows
@@ -77,9 +78,10 @@ def test_a_dead_journal_is_replayed_rounded_once_and_deleted(tmp_path, caplog):
                                                  "2026-11-28T10:00Z"]
     assert got[-2]["payload"] == {"story": "ion", "scene": "dock", "choice": 2}
     assert {r["kiosk_id"] for r in got} == {committed[0]["kiosk_id"]}
-    assert any("1 unreadable lines skipped" in r.getMessage() and journal.name in r.getMessage()
-               for r in caplog.records)
-    assert any("3 events recovered" in r.getMessage() for r in caplog.records)
+    said = [r.getMessage() for r in caplog.records]
+    assert any("1 unreadable lines skipped" in m and m.endswith(journal.name) for m in said)
+    assert any("3 events recovered" in m and m.endswith("of an earlier run") for m in said)
+    assert all(m.startswith("record: ") for m in said)  # the record's lines, told apart
     assert rec.close()
 
 
@@ -243,6 +245,7 @@ def test_a_journal_that_cannot_be_deleted_is_closed_and_said_once(tmp_path, capl
     assert closed(end.fd)
     (said,) = [r.getMessage() for r in caplog.records]
     assert "could not delete" in said and os.strerror(errno.ENOENT) in said
+    assert said.startswith("record: ") and said.endswith(")")
     assert said.count(end.path.name) == 2  # named, and again in the system's own words
 
 
@@ -293,15 +296,64 @@ def test_a_full_disk_stops_the_journal_not_the_events(tmpfs):
     assert not path.exists()
 
 
+def test_a_line_cut_short_by_a_full_disk_stops_the_journal_and_is_never_replayed(tmpfs):
+    # A file system filling up mid-line takes the bytes that fit and refuses the rest (a
+    # short write, seen on tmpfs): the journal stops as on a full disk, the event is queued.
+    queued: list = []
+    j = Journal(tmpfs, queued.append)
+    path = j.path
+    j.append(an_event(0))
+    whole = path.stat().st_size
+    filler = os.open(tmpfs / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:  # the file system to its last block; the journal's block has room left
+            os.write(filler, b"\0" * 65536)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(filler)
+    long = an_event(1, '{"scene":"' + "y" * 20_000 + '"}')
+    j.append(long)
+    assert whole < path.stat().st_size < whole + 20_000  # a part of the line was written
+    assert j.fd is None and j.error == os.strerror(errno.ENOSPC)
+    assert [q for q in queued if not isinstance(q, SegmentEnd)] == [an_event(0), long]
+    # The cut line ends the file without its newline: a replay takes the whole one only.
+    assert parse(path.read_bytes(), "a" * 32) == (
+        [(an_event(0)[0], "a" * 32, SID, minute_text(an_event(0)[3]), 1500, "choice_made",
+          '{"story":"mara"}')], 0)
+    retire(next(q for q in queued if isinstance(q, SegmentEnd)), delete=True)
+
+
 def test_a_data_folder_that_cannot_be_made_leaves_the_journal_off(tmp_path):
     (tmp_path / "file").write_text("a file where the data folder should be")
     queued: list = []
     j = Journal(tmp_path / "file" / "data", queued.append)
-    assert j.fd is None and j.path is None and j.error
+    assert j.fd is None and j.path is None
+    assert j.error == os.strerror(errno.ENOTDIR)  # the system's words, for the log line
     j.append(an_event(0))
     assert queued == [an_event(0)]
     off = Journal(tmp_path / "off", [].append, enabled=False)
     assert off.fd is None and not (tmp_path / "off").exists()
+
+
+def test_a_journal_gone_before_it_is_opened_is_skipped_and_the_next_replayed(tmp_path):
+    # Another recorder may replay and delete a journal between the listing and the opening:
+    # a link to nothing, named to come first, is such a journal.
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / f"{PREFIX}{0:020d}-1").symlink_to(data / "replayed meanwhile")
+    sid = uuid.uuid4().hex
+    ids = [uuid.uuid4().hex for _ in range(2)]
+    later = data / f"{PREFIX}{time.time_ns():020d}-2"
+    later.write_bytes(b"".join(line(i, sid, 0, time.time(), "story_started", {"story": "ion"})
+                               for i in ids))
+    store = Store.open(data)
+    try:
+        assert replay(store, data, "a" * 32, set()) == 2
+        assert sorted(e["id"] for e in store.pending_batch(10)) == sorted(ids)
+    finally:
+        store.close()
+    assert not later.exists()
 
 
 def test_journal_lines_that_are_not_events_are_counted_and_left_out():

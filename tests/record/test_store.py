@@ -19,6 +19,7 @@ from kiosk.record.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     _short,
+    _statements,
     error_code,
     is_damage_error,
     is_disk_error,
@@ -230,6 +231,7 @@ def test_the_kiosk_id_file_is_kept_when_it_holds_an_id_and_replaced_otherwise(tm
         assert load_kiosk_id(tmp_path) == new
         (line,) = [r.getMessage() for r in caplog.records]
         assert f"{tmp_path / 'kiosk-id'}" in line and "not an id" in line
+        assert line.startswith("record: ") and line.endswith("writing a new one")
 
 
 # -- a damaged file ---------------------------------------------------------------------------
@@ -356,6 +358,11 @@ def test_repair_sets_the_damaged_file_aside_and_recovers_every_readable_event(tm
     assert "(quick_check: " in line  # why, in one line
     assert "3000 events recovered" in line and "(2000 not yet synced)" in line
     assert "0 unreadable" in line and "0 rejected" in line
+    # One sentence, counts only (docs/record.md), under the record's "record: " prefix.
+    assert re.fullmatch(r"record: the database \S+ was damaged \(quick_check: .*\); moved aside "
+                        r"to record\.sqlite3\.corrupt-\S+ and started a new one; 3000 events "
+                        r"recovered from it \(2000 not yet synced\), 0 unreadable, 0 rejected "
+                        r"as not events", line)
     # A damage found by a write has no quick_check to quote: the line gives no reason.
     caplog.clear()
     (data / "record.sqlite3").write_bytes(b"overwritten by a tool " * 300)
@@ -382,6 +389,32 @@ def test_a_long_error_text_becomes_one_log_line():
     assert _short(sqlite3.DatabaseError("one\ntwo\nthree")) == "one two ... and 1 more lines"
     assert _short(sqlite3.DatabaseError("one\ntwo\nthree\nfour\nfive")) == \
         "one two ... and 3 more lines"
+
+
+def test_a_close_that_fails_is_logged_for_debugging_and_never_raised(tmp_path, caplog):
+    # close() runs in clean-ups after a first error, which a failing close must not replace.
+    # A real failure: sqlite3 refuses to close a connection made on another thread.
+    caplog.set_level(logging.DEBUG, logger="kiosk.record")
+    made, done = [], threading.Event()
+
+    def owner() -> None:
+        conn = sqlite3.connect(tmp_path / "record.sqlite3")
+        made.append(conn)
+        done.wait(10)
+        conn.close()
+
+    thread = threading.Thread(target=owner)
+    thread.start()
+    try:
+        assert wait_for(lambda: made)
+        Store(tmp_path / "record.sqlite3", made[0]).close()  # no exception
+    finally:
+        done.set()
+        thread.join(10)
+    (record,) = caplog.records
+    assert record.levelno == logging.DEBUG
+    assert record.getMessage().startswith("record: ") and "close failed" in record.getMessage()
+    assert record.exc_info and record.exc_info[0] is sqlite3.ProgrammingError  # the why, kept
 
 
 # -- opening, the size cap, appends ------------------------------------------------------------
@@ -564,6 +597,15 @@ def statements(script: str) -> list[str]:
             out.append(current.strip())
             current = ""
     return out
+
+
+def test_a_migration_comment_may_hold_dashes_and_semicolons():
+    # Everything after the first "--" of a line is comment, whatever it holds.
+    script = """
+        CREATE TABLE a (x TEXT);  -- one; two -- three
+        CREATE TABLE b (y TEXT);  -- b
+    """
+    assert _statements(script) == ["CREATE TABLE a (x TEXT)", "CREATE TABLE b (y TEXT)"]
 
 
 def test_a_migration_that_fails_leaves_the_file_as_it_was(tmp_path):
