@@ -505,3 +505,17 @@ def test_a_large_video_is_bundled_and_unpacked_a_piece_at_a_time(pack, tmp_path)
     assert built < 12 * 1024**2 and unpacked < 12 * 1024**2, (built, unpacked)
     assert (tmp_path / "out" / "media" / "ana" / "film.mp4").read_bytes() == film
 
+
+def test_a_deflated_story_damaged_in_transit_is_refused_and_leaves_no_folder(bundle, tmp_path):
+    # one byte of the compressed story flipped on the stick: the deflate stream breaks
+    # before zip's CRC is reached; that is a refusal like any other damage
+    raw = bytearray(bundle.read_bytes())
+    with zipfile.ZipFile(bundle) as z:
+        info = z.getinfo("stories/ana.yaml")
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    raw[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)] ^= 0xFF
+    (tmp_path / "bad.zip").write_bytes(bytes(raw))
+    with pytest.raises(BundleError) as err:
+        unpack_bundle(tmp_path / "bad.zip", tmp_path / "out", tmp_path / "base")
+    assert str(err.value).startswith("the bundle cannot be unpacked: ")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "base").exists()
