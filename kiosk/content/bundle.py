@@ -456,8 +456,11 @@ def unpack_bundle(path: Path | str, dest: Path | str,
     except BundleError:
         _remove(made)
         raise
-    except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
-        # zlib.error: a deflated entry damaged so that it stops inflating before zip's CRC
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError,
+            RuntimeError) as exc:
+        # zlib.error: a deflated entry damaged so that it stops inflating before zip's CRC;
+        # zipfile raises NotImplementedError for a compression method it lacks and
+        # RuntimeError for an encrypted entry (a bundle from another zip tool)
         _remove(made)
         raise BundleError("the bundle cannot be unpacked: %(error)s", error=str(exc)) from None
     except BaseException:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import struct
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -518,4 +519,28 @@ def test_a_deflated_story_damaged_in_transit_is_refused_and_leaves_no_folder(bun
     with pytest.raises(BundleError) as err:
         unpack_bundle(tmp_path / "bad.zip", tmp_path / "out", tmp_path / "base")
     assert str(err.value).startswith("the bundle cannot be unpacked: ")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "base").exists()
+
+
+@pytest.mark.parametrize("flags, method, why", [
+    (0, 99, "That compression method is not supported"),
+    (1, zipfile.ZIP_STORED, "File 'stories/ana.yaml' is encrypted, password required"),
+])
+def test_an_entry_zipped_in_a_way_a_kiosk_cannot_read_is_refused(bundle, tmp_path, flags,
+                                                                  method, why):
+    # a bundle repacked by another zip tool: an unknown compression method (99, as AES
+    # tools write) or a password on a story; zipfile's reason is given, no folder is left
+    stored = rezip(bundle, tmp_path / "stored.zip", lambda n, d: [(n, d)])  # all ZIP_STORED
+    raw = bytearray(stored.read_bytes())
+    with zipfile.ZipFile(stored) as z:
+        local = z.getinfo("stories/ana.yaml").header_offset
+    central = raw.index(b"PK\x01\x02")  # the central directory, then its entry
+    while raw[central + 46:central + 62] != b"stories/ana.yaml":
+        central = raw.index(b"PK\x01\x02", central + 4)
+    for at in (local + 6, central + 8):  # flag bits, then the method, in both headers
+        struct.pack_into("<HH", raw, at, flags, method)
+    (tmp_path / "bad.zip").write_bytes(bytes(raw))
+    with pytest.raises(BundleError) as err:
+        unpack_bundle(tmp_path / "bad.zip", tmp_path / "out", tmp_path / "base")
+    assert str(err.value).startswith(f"the bundle cannot be unpacked: {why}")
     assert not (tmp_path / "out").exists() and not (tmp_path / "base").exists()
