@@ -166,7 +166,8 @@ def test_a_bundle_is_written_manifest_first_text_deflated_media_stored(pack, tmp
         assert z.namelist()[0] == "manifest.json"
         kinds = {i.filename: i.compress_type for i in z.infolist()}
         stored = json.loads(z.read("manifest.json"))
-    assert kinds["pack.yaml"] == kinds["stories/ana.yaml"] == zipfile.ZIP_DEFLATED
+    assert kinds["manifest.json"] == kinds["pack.yaml"] == kinds["stories/ana.yaml"] == \
+        zipfile.ZIP_DEFLATED
     assert kinds["media/ana/home.png"] == zipfile.ZIP_STORED
     assert stored["format"] == 1 and (stored["pack_id"], stored["version"]) == ("test", "1.0")
     assert stored["files"]["media/ana/home.png"] == {
