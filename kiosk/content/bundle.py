@@ -28,6 +28,7 @@ import os
 import shutil
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -455,7 +456,11 @@ def unpack_bundle(path: Path | str, dest: Path | str,
     except BundleError:
         _remove(made)
         raise
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError,
+            RuntimeError) as exc:
+        # zlib.error: a deflated entry damaged so that it stops inflating before zip's CRC;
+        # zipfile raises NotImplementedError for a compression method it lacks and
+        # RuntimeError for an encrypted entry (a bundle from another zip tool)
         _remove(made)
         raise BundleError("the bundle cannot be unpacked: %(error)s", error=str(exc)) from None
     except BaseException:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import struct
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -164,7 +166,8 @@ def test_a_bundle_is_written_manifest_first_text_deflated_media_stored(pack, tmp
         assert z.namelist()[0] == "manifest.json"
         kinds = {i.filename: i.compress_type for i in z.infolist()}
         stored = json.loads(z.read("manifest.json"))
-    assert kinds["pack.yaml"] == kinds["stories/ana.yaml"] == zipfile.ZIP_DEFLATED
+    assert kinds["manifest.json"] == kinds["pack.yaml"] == kinds["stories/ana.yaml"] == \
+        zipfile.ZIP_DEFLATED
     assert kinds["media/ana/home.png"] == zipfile.ZIP_STORED
     assert stored["format"] == 1 and (stored["pack_id"], stored["version"]) == ("test", "1.0")
     assert stored["files"]["media/ana/home.png"] == {
@@ -360,3 +363,185 @@ def test_a_base_folder_that_was_there_is_kept_and_the_new_one_removed(carrying, 
         unpack_bundle(carrying, tmp_path / "ov", base)
     assert not (tmp_path / "ov").exists()  # made by this call: removed
     assert [p.name for p in base.iterdir()] == ["keep.txt"]
+
+
+def test_a_pack_with_errors_is_refused_with_its_first_five_one_a_line(pack, tmp_path):
+    # docs/content-format.md, "Bundles": the first five errors, one a line (kiosk check
+    # lists them all); seven scenes lead nowhere here
+    for i in range(7):
+        pack.append("stories/ana.yaml", f"  lost{i}:\n    text: {{sv: x, en: x}}\n"
+                                        f"    next: nowhere{i}\n")
+    with pytest.raises(BundleError) as err:
+        build_bundle(pack.root, tmp_path / "b.zip", today=TODAY)
+    head, *lines = str(err.value).split("\n")
+    assert head == "the pack has errors; fix them before bundling:"
+    assert len(lines) == 5
+    assert all(line.startswith("  stories/ana.yaml:") and "nowhere" in line for line in lines)
+    assert list(tmp_path.glob("b.zip*")) == []
+
+
+def test_not_a_zip_is_refused_with_zips_own_reason(tmp_path):
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"PK\x03\x04 not really")
+    assert refusal(junk) == "not a readable zip file: File is not a zip file"
+
+
+@pytest.mark.parametrize("data, why", [(b"{not json", "malformed"),
+                                       (b'{"format": 1}', "`pack_id`"),
+                                       (b"[]", "array")])
+def test_the_manifests_refusal_says_what_is_wrong_with_it(bundle, tmp_path, data, why):
+    bad = rezip(bundle, tmp_path / "x.zip",
+                lambda n, d: [(n, data if n == "manifest.json" else d)])
+    reason = refusal(bad).removeprefix("the manifest cannot be read: ")
+    assert why in reason and "None" not in reason
+
+
+def added(bundle: Path, out: Path, info, data: bytes, declared: bytes | None = None) -> Path:
+    """The bundle with one more entry (a name or a ZipInfo), the manifest listing `declared`
+    (the entry's own data unless given)."""
+    name = info if isinstance(info, str) else info.filename
+    listed = manifest_with(bundle, name, data if declared is None else declared)
+    return rezip(bundle, out, lambda n, d: [(n, d)] if n != "manifest.json" else
+                 [(n, listed), (info, data)])
+
+
+def test_a_link_is_refused_by_name(bundle, tmp_path):
+    info = zipfile.ZipInfo("media/link.png")
+    info.external_attr = 0o120777 << 16
+    bad = added(bundle, tmp_path / "x.zip", info, b"/etc/passwd")
+    assert refusal(bad) == '"media/link.png" is a link or special file, not a plain file'
+
+
+def test_an_entry_with_permissions_but_no_file_type_is_a_plain_file(bundle, tmp_path):
+    # some zip tools record only the permission bits (here rwxr-xr-x) and no file type
+    info = zipfile.ZipInfo("media/ana/tool.bin")
+    info.external_attr = 0o755 << 16
+    ok = added(bundle, tmp_path / "ok.zip", info, b"\x7fELF")
+    assert "media/ana/tool.bin" in inspect_bundle(ok).files
+    unpack_bundle(ok, tmp_path / "out")
+    assert (tmp_path / "out" / "media" / "ana" / "tool.bin").read_bytes() == b"\x7fELF"
+
+
+def test_an_entry_the_manifest_does_not_list_is_refused_by_name(bundle, tmp_path):
+    bad = rezip(bundle, tmp_path / "x.zip", lambda n, d: [(n, d)] + (
+        [("stories/extra.yaml", b"id: extra")] if n == "pack.yaml" else []))
+    assert refusal(bad) == '"stories/extra.yaml" is in the bundle but not in its manifest'
+
+
+def test_an_entry_larger_than_declared_says_both_sizes(bundle, tmp_path):
+    bad = added(bundle, tmp_path / "x.zip", "media/ana/home.wav", b"\0" * 1_234_567,
+                declared=b"\0" * 12_345)
+    assert refusal(bad) == '"media/ana/home.wav" is 1,234,567 bytes; the manifest says 12,345'
+
+
+GIB = 1024**3  # docs/content-format.md, "Bundles": at most 2 GiB unpacked
+
+
+def claiming(bundle: Path, out: Path, sizes: dict[str, int]) -> Path:
+    """The bundle with entries whose zip headers and manifest claim `sizes` bytes. Nothing
+    that large is written: inspect_bundle reads the headers only, as a kiosk does first."""
+    m = manifest_of(bundle)
+    for name, size in sizes.items():
+        m["files"][name] = {"size": size, "sha256": "0" * 64}
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(out, "w") as zout:
+        zout.writestr("manifest.json", json.dumps(m))
+        for name in zin.namelist():
+            if name != "manifest.json":
+                zout.writestr(name, zin.read(name))
+        for name, size in sizes.items():
+            zout.writestr(name, b"")
+            zout.getinfo(name).file_size = size  # the central directory, written at close
+    return out
+
+
+def test_a_bundle_may_unpack_to_2_gib_and_not_a_byte_more(bundle, tmp_path):
+    own = sum(f["size"] for f in manifest_of(bundle)["files"].values())
+    exactly = claiming(bundle, tmp_path / "ok.zip", {"media/film.mp4": 2 * GIB - own})
+    assert inspect_bundle(exactly).total_size == 2 * GIB
+    over = claiming(bundle, tmp_path / "x.zip", {"media/film.mp4": 2 * GIB - own + 1})
+    assert refusal(over) == "the bundle unpacks to 2.1 GB, more than 2.1 GB"
+
+
+def test_the_limit_is_on_all_files_together_and_the_sentence_gives_the_total(bundle, tmp_path):
+    # each film alone is under the limit; together they are 3,050,000,001 bytes and more
+    own = sum(f["size"] for f in manifest_of(bundle)["files"].values())
+    first = 1_500_000_000
+    bad = claiming(bundle, tmp_path / "x.zip", {"media/a.mp4": first,
+                                                "media/b.mp4": 3_050_000_001 - first - own})
+    assert refusal(bad) == "the bundle unpacks to 3.1 GB, more than 2.1 GB"
+
+
+def test_a_carried_base_whose_list_was_changed_is_refused_as_damaged(carrying, tmp_path):
+    def change(m):
+        m["base"]["files"]["stories/ana.yaml"]["sha256"] = "0" * 64
+    assert refusal(with_manifest(carrying, tmp_path / "x.zip", change)) == \
+        "the carried base's files do not match its sha256: the bundle is damaged"
+
+
+def test_a_base_range_that_is_no_range_is_refused_saying_why(carrying, tmp_path):
+    bad = with_manifest(carrying, tmp_path / "x.zip", lambda m: m["base"].update(range="soon"))
+    assert refusal(bad) == ('the manifest\'s base: "soon" is not a version range: write a '
+                            'version ("1.0.0") or comparisons separated by commas (">=1.0, <2")')
+
+
+def test_unpacking_makes_the_new_folders_parents_too(carrying, tmp_path):
+    unpack_bundle(carrying, tmp_path / "new" / "se" / "1.0.0", tmp_path / "new2" / "test" / "1.0")
+    assert (tmp_path / "new" / "se" / "1.0.0" / "pack.yaml").is_file()
+    assert (tmp_path / "new2" / "test" / "1.0" / "stories" / "ana.yaml").is_file()
+
+
+def test_a_large_video_is_bundled_and_unpacked_a_piece_at_a_time(pack, tmp_path):
+    # a kiosk's memory is small and a video may be large: neither the build nor the unpack
+    # holds a whole file in memory (here 40 MB of film, at most 12 MB held at once)
+    film = bytes(range(256)) * (40 * 1024**2 // 256)
+    pack.write("media/ana/film.mp4", film)
+    tracemalloc.start()
+    try:
+        build_bundle(pack.root, tmp_path / "b.zip", today=TODAY)
+        built = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        unpack_bundle(tmp_path / "b.zip", tmp_path / "out")
+        unpacked = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert built < 12 * 1024**2 and unpacked < 12 * 1024**2, (built, unpacked)
+    assert (tmp_path / "out" / "media" / "ana" / "film.mp4").read_bytes() == film
+
+
+def test_a_deflated_story_damaged_in_transit_is_refused_and_leaves_no_folder(bundle, tmp_path):
+    # one byte of the compressed story flipped on the stick: the deflate stream breaks
+    # before zip's CRC is reached; that is a refusal like any other damage
+    raw = bytearray(bundle.read_bytes())
+    with zipfile.ZipFile(bundle) as z:
+        info = z.getinfo("stories/ana.yaml")
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    raw[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)] ^= 0xFF
+    (tmp_path / "bad.zip").write_bytes(bytes(raw))
+    with pytest.raises(BundleError) as err:
+        unpack_bundle(tmp_path / "bad.zip", tmp_path / "out", tmp_path / "base")
+    assert str(err.value).startswith("the bundle cannot be unpacked: ")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "base").exists()
+
+
+@pytest.mark.parametrize("flags, method, why", [
+    (0, 99, "That compression method is not supported"),
+    (1, zipfile.ZIP_STORED, "File 'stories/ana.yaml' is encrypted, password required"),
+])
+def test_an_entry_zipped_in_a_way_a_kiosk_cannot_read_is_refused(bundle, tmp_path, flags,
+                                                                  method, why):
+    # a bundle repacked by another zip tool: an unknown compression method (99, as AES
+    # tools write) or a password on a story; zipfile's reason is given, no folder is left
+    stored = rezip(bundle, tmp_path / "stored.zip", lambda n, d: [(n, d)])  # all ZIP_STORED
+    raw = bytearray(stored.read_bytes())
+    with zipfile.ZipFile(stored) as z:
+        local = z.getinfo("stories/ana.yaml").header_offset
+    central = raw.index(b"PK\x01\x02")  # the central directory, then its entry
+    while raw[central + 46:central + 62] != b"stories/ana.yaml":
+        central = raw.index(b"PK\x01\x02", central + 4)
+    for at in (local + 6, central + 8):  # flag bits, then the method, in both headers
+        struct.pack_into("<HH", raw, at, flags, method)
+    (tmp_path / "bad.zip").write_bytes(bytes(raw))
+    with pytest.raises(BundleError) as err:
+        unpack_bundle(tmp_path / "bad.zip", tmp_path / "out", tmp_path / "base")
+    assert str(err.value).startswith(f"the bundle cannot be unpacked: {why}")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "base").exists()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.content.bundle import (
+    BaseNotFound,
     BundleError,
     build_bundle,
     checksums,
@@ -414,3 +415,103 @@ def test_an_overlay_replacing_its_own_older_version_is_not_in_its_way(pack, tmp_
     v = store.install(carrying(pack, tmp_path, "test-it", RANGE, "1.1"), today=TODAY)
     assert (v.base, v.base_active) == ("test 1.1", True)
     assert active_version(store, "test") == "1.1" and active_version(store, "test-it") == "1.0.0"
+
+
+# -- 1b. `kiosk pack build` of an overlay, in-process (build_bundle as the command calls it) --
+
+def digest_of(folder: Path) -> str:
+    """The documented files digest (docs/content-format.md, "Bundles") of a folder's files,
+    computed here from the recipe: "storykiosk-files-v1" NUL, then "name NUL sha256 LF" by name."""
+    h = hashlib.sha256(b"storykiosk-files-v1\0")
+    for name, data in sorted(files_under(folder).items()):
+        h.update(f"{name}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+    return h.hexdigest()
+
+
+def stored_manifest(bundle: Path) -> dict:
+    with zipfile.ZipFile(bundle) as z:
+        return json.loads(z.read("manifest.json"))
+
+
+def test_an_overlay_built_by_kiosk_pack_build_names_its_base(pack, tmp_path):
+    se = overlay(tmp_path / "pack-se")  # the base, the fixture pack, is beside it
+    m = build_bundle(se, tmp_path / "se.zip", today=TODAY)
+    stored = stored_manifest(tmp_path / "se.zip")
+    assert (stored["format"], stored["pack_id"], stored["version"]) == (1, "test-se", "1.0.0")
+    assert stored["base"] == {"id": "test", "version": "1.0", "sha256": digest_of(pack.root),
+                              "range": RANGE, "files": None}
+    assert m.base == inspect_bundle(tmp_path / "se.zip").base
+    # named, not carried: only the overlay's own files are in the zip
+    assert zip_names(tmp_path / "se.zip") == {"manifest.json", "pack.yaml", "media/law.txt"}
+
+
+def test_an_overlay_built_with_base_carries_it_checked_as_of_the_day(pack, tmp_path):
+    # the base's consent is to be reviewed the day after TODAY: valid on the day given
+    pack.edit("stories/ana.yaml", "review_by: 2028-06-30", "review_by: 2026-11-29")
+    se = overlay(tmp_path / "pack-se")
+    m = build_bundle(se, tmp_path / "se.zip", today=TODAY, with_base=True)
+    stored = stored_manifest(tmp_path / "se.zip")
+    assert stored["format"] == 2
+    base_files = files_under(pack.root)
+    assert stored["base"]["files"] == {
+        name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        for name, data in base_files.items()}
+    assert (stored["base"]["id"], stored["base"]["version"]) == ("test", "1.0")
+    assert stored["base"]["sha256"] == digest_of(pack.root)
+    assert zip_names(tmp_path / "se.zip") == (
+        {"manifest.json", "pack.yaml", "media/law.txt"} | {f"base/{n}" for n in base_files})
+    assert set(m.files) == {"pack.yaml", "media/law.txt"}
+
+
+def test_with_base_means_nothing_for_a_pack_that_extends_nothing(pack, tmp_path):
+    m = build_bundle(pack.root, tmp_path / "b.zip", today=TODAY, with_base=True)
+    stored = stored_manifest(tmp_path / "b.zip")
+    assert stored["format"] == 1 and stored.get("base") is None and m.base is None
+    assert not any(n.startswith("base/") for n in zip_names(tmp_path / "b.zip"))
+
+
+@pytest.fixture
+def installed_base(pack, tmp_path) -> Path:
+    """Base "test" 1.1 installed in a pack store (tmp_path/packs), not beside any overlay."""
+    PackStore(tmp_path / "packs").install(versioned(pack, tmp_path, "1.1"), today=TODAY)
+    return tmp_path / "packs"
+
+
+def test_an_overlay_whose_base_is_installed_is_built_against_that_base(installed_base, tmp_path):
+    se = overlay(tmp_path / "alone" / "pack-se")
+    m = build_bundle(se, tmp_path / "se.zip", today=TODAY, stores=[installed_base])
+    active = PackStore(installed_base).active("test")
+    assert (m.base.id, m.base.version, m.base.range) == ("test", "1.1", RANGE)
+    assert m.base.sha256 == digest_of(active)
+
+
+def test_the_refusal_says_which_base_to_bring_and_what_is_installed(installed_base, tmp_path):
+    se = overlay(tmp_path / "alone" / "pack-se", accepts=">=2")
+    with pytest.raises(BaseNotFound) as err:
+        build_bundle(se, tmp_path / "se.zip", today=TODAY, stores=[installed_base])
+    assert str(err.value) == ('the base "test" in versions ">=2" is found neither beside the '
+                              "pack nor among the installed packs (found: 1.1)")
+    assert not (tmp_path / "se.zip").exists()
+
+
+def test_a_base_that_extends_an_installed_pack_is_not_carried(installed_base, tmp_path):
+    # test-eu (beside test-se) extends test, which is only installed: still an overlay
+    overlay(tmp_path / "alone" / "test-eu", "test-eu", "1.0.0")
+    se = overlay(tmp_path / "alone" / "test-se", base="test-eu", accepts=">=1.0")
+    with pytest.raises(BundleError) as err:
+        build_bundle(se, tmp_path / "se.zip", today=TODAY, stores=[installed_base],
+                     with_base=True)
+    assert str(err.value) == ('the base "test-eu" extends another pack itself; install its '
+                              "bases on the kiosk and build without --with-base")
+    assert not (tmp_path / "se.zip").exists()
+
+
+def test_an_extends_that_names_no_version_is_refused_at_its_line(tmp_path):
+    se = tmp_path / "pack-se"
+    se.mkdir()
+    (se / "pack.yaml").write_text('id: test-se\nversion: "1.0.0"\ncountry: SE\nextends: test\n',
+                                  encoding="utf-8")
+    with pytest.raises(BundleError) as err:
+        build_bundle(se, tmp_path / "se.zip", today=TODAY)
+    assert str(err.value) == ('pack.yaml, line 4: "extends" needs the base pack\'s id and its '
+                              'versions, e.g. extends: {pack: demo, version: ">=1.0, <2"}')
