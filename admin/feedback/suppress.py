@@ -34,43 +34,34 @@ def published(grid: Grid, key: Hashable) -> int | str:
     return {SMALL: SUPPRESSED, PROTECTING: PROTECTED}.get(value, WITHHELD)
 
 
-def suppress_with_total(cells: list[tuple[str, int]]
-                        ) -> tuple[int | str, list[tuple[str, int | str]]]:
-    """A breakdown and its published total, audited together: (total, cells)."""
+def _audit(cells: list[tuple[str, int]], total_known: bool
+           ) -> tuple[int | str, list[tuple[str, int | str]]]:
+    """A breakdown and its total audited together on one grid: (total, cells) as published."""
     grid = Grid()
     # The grid's keys are private to this audit: any distinct keys but None (the grid's "no
-    # cell") give the same page, and `keys` is built from `cells`, so strict= never fires.
-    # Mutants of either are equivalent (docs/quality.md): the pragma lines hold only them.
+    # cell") give the same page, and the keys are made one per cell, so strict= never fires.
+    # Their mutants are equivalent (docs/quality.md): the pragma lines hold only them.
     total = grid.cell(
         ("total",),  # pragma: no mutate
-        sum(n for _k, n in cells))
+        sum(n for _k, n in cells), known=total_known)
     keys = [grid.cell(
         ("cell", i),  # pragma: no mutate
         n) for i, (_k, n) in enumerate(cells)]
     grid.relate(total, keys)
     grid.protect()
-    return published(grid, total), [(k, published(grid, key)) for (k, _n), key in zip(
-        cells, keys,
-        strict=True,  # pragma: no mutate
-    )]
+    pairs = zip(cells, keys, strict=True)  # pragma: no mutate
+    return published(grid, total), [(k, published(grid, key)) for (k, _n), key in pairs]
+
+
+def suppress_with_total(cells: list[tuple[str, int]]
+                        ) -> tuple[int | str, list[tuple[str, int | str]]]:
+    """A breakdown and its published total, audited together: (total, cells)."""
+    return _audit(cells, total_known=False)
 
 
 def suppress_breakdown(cells: list[tuple[str, int]]) -> list[tuple[str, int | str]]:
     """Cells of a breakdown whose total a reader knows, audited with it."""
-    grid = Grid()
-    # private keys and strict=: as in suppress_with_total
-    total = grid.cell(
-        ("total",),  # pragma: no mutate
-        sum(n for _k, n in cells), known=True)
-    keys = [grid.cell(
-        ("cell", i),  # pragma: no mutate
-        n) for i, (_k, n) in enumerate(cells)]
-    grid.relate(total, keys)
-    grid.protect()
-    return [(k, published(grid, key)) for (k, _n), key in zip(
-        cells, keys,
-        strict=True,  # pragma: no mutate
-    )]
+    return _audit(cells, total_known=True)[1]
 
 
 def share(n: int | str, total: int | str) -> float | str | None:
