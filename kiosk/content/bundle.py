@@ -448,24 +448,22 @@ def unpack_bundle(path: Path | str, dest: Path | str,
             _remove(made)
             raise
         made.append(Path(base_dest))
+    done = False
     try:
         with zipfile.ZipFile(path) as z:
             _unpack_files(z, manifest.files, "", Path(dest))
             if carried is not None:
                 _unpack_files(z, carried, BASE_PREFIX, Path(base_dest))
-    except BundleError:
-        _remove(made)
-        raise
+        done = True
     except (OSError, zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError,
             RuntimeError) as exc:
         # zlib.error: a deflated entry damaged so that it stops inflating before zip's CRC;
         # zipfile raises NotImplementedError for a compression method it lacks and
         # RuntimeError for an encrypted entry (a bundle from another zip tool)
-        _remove(made)
         raise BundleError("the bundle cannot be unpacked: %(error)s", error=str(exc)) from None
-    except BaseException:
-        _remove(made)
-        raise
+    finally:  # a refusal, or anything else (an interrupt): nothing is left behind
+        if not done:
+            _remove(made)
     return manifest
 
 
