@@ -29,6 +29,7 @@ PASSWORD, csrf_from``); a fixture only one folder uses lives in that folder's co
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,20 @@ def register_kiosk(app):
             db.commit()
         return token
     return make
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A real 2 MiB tmpfs mounted for this test (needs root and mount); unmounted after."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {res.stderr.strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)

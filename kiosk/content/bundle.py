@@ -256,13 +256,20 @@ def write_bundle(root: Path | str, out: Path | str, pack_id: str, version: str,
                         {n: e for n, (_, e) in own.items()}, ref)
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        z.writestr(MANIFEST, msgspec.json.format(msgspec.json.encode(manifest)))
-        for rel, (p, _) in (own | carried).items():
-            # compressed media gain nothing from deflate; store them
-            kind = zipfile.ZIP_DEFLATED if p.suffix in (".yaml", ".vtt", ".srt", ".json") else zipfile.ZIP_STORED
-            z.write(p, rel, compress_type=kind)
-    os.replace(tmp, out)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            z.writestr(MANIFEST, msgspec.json.format(msgspec.json.encode(manifest)))
+            for rel, (p, _) in (own | carried).items():
+                # compressed media gain nothing from deflate; store them
+                kind = zipfile.ZIP_DEFLATED if p.suffix in (".yaml", ".vtt", ".srt", ".json") else zipfile.ZIP_STORED
+                z.write(p, rel, compress_type=kind)
+        os.replace(tmp, out)
+    except BaseException as exc:  # a full disk, a file gone meanwhile, an interrupt
+        tmp.unlink(missing_ok=True)  # no half-written bundle is left beside the output
+        if isinstance(exc, OSError):
+            raise BundleError("the bundle could not be written to %(file)s: %(error)s",
+                              file=str(out), error=exc.strerror or str(exc)) from None
+        raise
     return manifest
 
 

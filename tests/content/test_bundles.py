@@ -177,3 +177,22 @@ def test_inspect_reads_nothing_to_disk(tmp_path, bundle, monkeypatch):
     dest = tmp_path / "out"
     unpack_bundle(bundle, dest)
     assert (dest / "pack.yaml").read_bytes() == (Path(__file__).parent.parent / "fixtures" / "packs" / "valid" / "pack.yaml").read_bytes()
+
+
+def test_a_bundle_that_does_not_fit_the_disk_is_refused_and_leaves_no_part(pack, tmpfs):
+    # A touring technician builds onto a USB stick that fills up: a sentence, not a
+    # traceback, and no half-written file beside where the bundle should have been.
+    import shutil
+
+    from tests.support.kiosk_driver import DEMO_PACK
+
+    film = DEMO_PACK / "media" / "video" / "emil.mp4"  # 1.4 MB: two do not fit in 2 MiB
+    (pack.root / "media").mkdir(exist_ok=True)
+    for name in ("a.mp4", "b.mp4"):
+        shutil.copy(film, pack.root / "media" / name)
+    out = tmpfs / "tour.zip"
+    with pytest.raises(BundleError) as refused:
+        build_bundle(pack.root, out, today=TODAY)
+    assert str(refused.value) == (f"the bundle could not be written to {out}: No space left on "
+                                  "device")
+    assert list(tmpfs.iterdir()) == []
