@@ -196,3 +196,12 @@ def test_a_bundle_that_does_not_fit_the_disk_is_refused_and_leaves_no_part(pack,
     assert str(refused.value) == (f"the bundle could not be written to {out}: No space left on "
                                   "device")
     assert list(tmpfs.iterdir()) == []
+
+
+def test_a_bundle_for_a_folder_that_is_not_there_is_refused(pack, tmp_path):
+    out = tmp_path / "no-such-stick" / "tour.zip"
+    with pytest.raises(BundleError) as refused:
+        build_bundle(pack.root, out, today=TODAY)
+    assert str(refused.value) == (f"the bundle could not be written to {out}: No such file or "
+                                  "directory")
+    assert not out.parent.exists()
