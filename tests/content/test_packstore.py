@@ -321,3 +321,24 @@ def test_an_active_link_to_a_removed_folder_is_no_active_version(tmp_path):
     with pytest.raises(BundleError) as err:
         store.activate("..", name)
     assert str(err.value) == '".." is not a pack id (lower-case letters, digits, - and _)'
+
+
+def test_a_bundled_pack_with_errors_is_refused_listing_its_first_ten(tmp_path):
+    # A bundle made by another tool (write_bundle does not validate): twelve scenes, after
+    # the story's 34 lines, going to scenes that do not exist. The refusal lists ten errors,
+    # one a line, the rest left to `kiosk check`.
+    from tests.support.kiosk_driver import FIXTURE_PACK
+
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURE_PACK, pack)
+    story = pack / "stories" / "ana.yaml"
+    lost = "".join(f"  lost{i:02}:\n    text: {{sv: x, en: x}}\n    next: gone{i:02}\n"
+                   for i in range(12))
+    story.write_text(story.read_text("utf-8") + lost, "utf-8")
+    write_bundle(pack, tmp_path / "bad.zip", "test", "1.0")
+    refusal = refused_install(PackStore(tmp_path / "packs"), tmp_path / "bad.zip")
+    head, *lines = refusal.split("\n  ")
+    assert head == "the pack in the bundle has errors:"
+    assert len(lines) == 10
+    assert lines[0] == ('stories/ana.yaml:37:11: error: scene "lost00" goes on to scene '
+                        '"gone00", which does not exist')
