@@ -342,3 +342,24 @@ def test_a_bundled_pack_with_errors_is_refused_listing_its_first_ten(tmp_path):
     assert len(lines) == 10
     assert lines[0] == ('stories/ana.yaml:37:11: error: scene "lost00" goes on to scene '
                         '"gone00", which does not exist')
+
+
+def test_a_carried_base_is_checked_as_of_the_day_the_install_is_asked_for(tmp_path):
+    # The base's consent ends on 2026-11-30: valid on the suite's day (28 November), past on
+    # any real day this runs. The install is asked as of the 28th, and so is its base.
+    from tests.support.fixture_date import TODAY
+    from tests.support.kiosk_driver import FIXTURE_PACK
+
+    base = tmp_path / "base"
+    shutil.copytree(FIXTURE_PACK, base)
+    story = base / "stories" / "ana.yaml"
+    story.write_text(story.read_text("utf-8").replace("review_by: 2028-06-30",
+                                                      "review_by: 2026-11-30"), "utf-8")
+    se = overlay_folder(tmp_path / "se", 'extends:\n  pack: test\n  version: ">=1.0, <2"\n')
+    write_bundle(se, tmp_path / "se.zip", "test-se", "1.0.0",
+                 (Extends("test", ">=1.0, <2"), base), carry=True)
+    store = PackStore(tmp_path / "packs")
+    assert TODAY < dt.date(2026, 11, 30) < dt.date.today()
+    installed = store.install(tmp_path / "se.zip", today=TODAY)
+    assert (installed.pack_id, installed.version, installed.base) == ("test-se", "1.0.0",
+                                                                      "test 1.0")
