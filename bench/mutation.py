@@ -114,7 +114,10 @@ def results(work: Path, source: str) -> dict[str, str]:
     meta = json.loads((work / "mutants" / f"{source}.meta").read_text("utf-8"))
     from mutmut.stats import status_by_exit_code
 
-    return {key: status_by_exit_code[code] for key, code in meta["exit_code_by_key"].items()}
+    # mutmut files exit 255 under "timeout", but it is also what a test run that could not
+    # start gives (a test id mutmut cannot pass back to pytest): not a kill, so said apart
+    return {key: "no test run (exit 255)" if code == 255 else status_by_exit_code[code]
+            for key, code in meta["exit_code_by_key"].items()}
 
 
 def run(name: str, jobs: int) -> dict:

@@ -378,7 +378,7 @@ def test_each_bad_cue_is_reported_with_its_line(pack):
     ("00:00.000 --> 00:00.800\nJa.", None),
     ("00:00.000 --> 00:02.000\n" + "x" * 34, None),
     ("00:00.000 --> 00:02.000\n" + "\u03b1\u0301" * 34, None),  # accents are not characters
-])
+], ids=["short", "fast", "long-enough", "slow-enough", "accents"])
 def test_captions_too_short_or_too_fast_to_read_are_warned_about(pack, cue, warned):
     _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "libvorbis",
             str(pack.root / "media" / "ok.ogg"))

@@ -55,7 +55,7 @@ def test_a_review_date_is_at_most_three_years_out_and_not_past(pack, today, revi
     ("consent-expired", "2028-06-30", "2026-01-31"),
     ("consent-too-far", "2028-06-30", "2030-06-30"),
     ("consent-country", "countries: [SE]", "countries: [IT]"),
-])
+], ids=["missing", "expired", "too-far", "country"])
 def test_a_consent_finding_tells_the_author_what_to_do(pack, code, old, new):
     pack.edit(STORY, old, new)
     loaded, found = load(pack)  # load() holds the advice to the admin's catalogue
@@ -162,7 +162,7 @@ def overlay(pack, body: str):
      '"en" falls back to "fi", which is not another language of the pack', ""),
     ("{en: [svv]}", "fallback.en[0]",
      '"en" falls back to "svv", which is not another language of the pack', 'did you mean "sv"?'),
-])
+], ids=["not-offered", "not-offered-misspelt", "itself", "other-not-offered", "misspelt"])
 def test_a_fallback_names_other_languages_of_the_pack(pack, fallback, path, message, hint):
     loaded = load_pack(overlay(pack, f"fallback: {fallback}\n"), today=TODAY)
     assert not untranslated(loaded.findings)
