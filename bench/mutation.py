@@ -114,8 +114,8 @@ def results(work: Path, source: str) -> dict[str, str]:
     meta = json.loads((work / "mutants" / f"{source}.meta").read_text("utf-8"))
     from mutmut.stats import status_by_exit_code
 
-    # mutmut files exit 255 under "timeout", but it is also what a test run that could not
-    # start gives (a test id mutmut cannot pass back to pytest): not a kill, so said apart
+    # mutmut files exit 255 under "timeout", but it is also what the tests' runs gave when
+    # test ids held YAML (newlines, braces), the tests never judging the mutant: not a kill
     return {key: "no test run (exit 255)" if code == 255 else status_by_exit_code[code]
             for key, code in meta["exit_code_by_key"].items()}
 
